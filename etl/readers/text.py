@@ -1,0 +1,81 @@
+"""Reader for plain-text exports of Word goal documents.
+
+Export rules (observed in the seeds): a table cell is a line starting with a tab; a blank
+line ends a table row; a line without a leading tab that follows a cell in the same row
+continues that cell; any other non-tab line is a paragraph.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from etl.blocks import Block, BlockStream, Paragraph, Row
+from etl.errors import DocumentError
+
+_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_bytes(data: bytes, path: str | Path) -> str:
+    """Decode UTF-8 (with or without BOM) or GB18030/GBK; refuse binary content."""
+    if not data.strip():
+        raise DocumentError(path, "文件为空 (empty file)")
+    if b"\x00" in data[:4096]:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            try:
+                return data.decode("utf-16")
+            except UnicodeDecodeError:
+                pass
+        raise DocumentError(path, "不是文本文件，疑似二进制内容 (binary content, not a text export)")
+    for encoding in _ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DocumentError(path, "无法识别文本编码，仅支持 UTF-8 与 GB18030/GBK (unknown text encoding)")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on LF, CRLF or CR without keeping the terminators."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def blocks_from_lines(lines: list[str]) -> list[Block]:
+    """Turn exported lines into paragraphs and table rows (see module docstring)."""
+    blocks: list[Block] = []
+    cells: list[str] = []
+    row_line = 0
+    table = 0
+    in_table = False
+
+    def end_row() -> None:
+        nonlocal cells
+        if cells:
+            blocks.append(Row(tuple(cells), row_line, table))
+            cells = []
+
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("\t"):
+            if not cells:
+                row_line = number
+                if not in_table:
+                    in_table = True
+            cells.append(line[1:])
+        elif line.strip() == "" and line == "":
+            end_row()
+        elif cells:
+            # a continuation of the last cell in the current row
+            cells[-1] = f"{cells[-1]}\n{line}"
+        else:
+            if in_table and line.strip():
+                table += 1
+                in_table = False
+            blocks.append(Paragraph(line, number))
+    end_row()
+    return blocks
+
+
+def read_text(path: str | Path, data: bytes | None = None) -> BlockStream:
+    """Read a text export into a block stream."""
+    raw = Path(path).read_bytes() if data is None else data
+    text = decode_bytes(raw, path)
+    return BlockStream(blocks_from_lines(split_lines(text)), "txt")
