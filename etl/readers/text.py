@@ -74,8 +74,24 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
     return blocks
 
 
+def ends_mid_row(lines: list[str]) -> bool:
+    """True when the text stops inside a table row (no blank line after the last cell): the
+    sign of a file cut off mid-table. The empty string after a final newline is not a blank
+    line."""
+    if lines and lines[-1] == "":
+        lines = lines[:-1]
+    for line in reversed(lines):
+        if line.startswith("\t"):
+            return True
+        if line == "":
+            return False
+    return False
+
+
 def read_text(path: str | Path, data: bytes | None = None) -> BlockStream:
     """Read a text export into a block stream."""
     raw = Path(path).read_bytes() if data is None else data
     text = decode_bytes(raw, path)
-    return BlockStream(blocks_from_lines(split_lines(text)), "txt")
+    lines = split_lines(text)
+    meta = {"ended_mid_row": "1"} if ends_mid_row(lines) else {}
+    return BlockStream(blocks_from_lines(lines), "txt", meta)
