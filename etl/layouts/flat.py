@@ -23,7 +23,7 @@ _DEPARTMENT = re.compile(r"部门\s*$")
 
 
 def is_flat_header(row: Row) -> bool:
-    return _FLAT_REQUIRED <= {key(cell) for cell in row.cells}
+    return {key(cell) for cell in row.cells} >= _FLAT_REQUIRED
 
 
 @dataclass(slots=True)

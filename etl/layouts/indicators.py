@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from etl.blocks import Row
 from etl.normalize import clean_cell, clean_long, key
-from etl.taxonomy import resolve_levels
 from etl.targets import parse_sign_value_unit, parse_target
+from etl.taxonomy import resolve_levels
 
 _HEADER_LABELS = {
     "level1": ("一级指标",),

@@ -21,7 +21,12 @@ from etl.layouts.indicators import (
     is_indicator_header,
     is_subheader,
 )
-from etl.layouts.project_fields import budget_from_cells, budget_from_sentence, parse_plan, split_goals
+from etl.layouts.project_fields import (
+    budget_from_cells,
+    budget_from_sentence,
+    parse_plan,
+    split_goals,
+)
 from etl.money import SCALES, scale_from_line
 from etl.normalize import clean_cell, clean_long, key, strip_field_codes, strip_numbering
 

@@ -1,0 +1,294 @@
+"""Resolve a budget unit to province → city (地级) → county (县级) → township (乡级).
+
+Names come from the bundled official table ``data/reference/admin_divisions.csv.gz`` (built by
+``scripts/build_admin_divisions.py`` from the 国家统计局 统计用区划代码, GB/T 2260 based), not from
+hand-typed lists, so a new township is a table rebuild rather than a code change.
+
+Matching is deliberately conservative: only full names with their suffix count (开平镇, never
+bare 开平), and when a name is shared by several divisions that the evidence cannot separate,
+the fields that differ are left ``None`` instead of guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "reference" / "admin_divisions.csv.gz"
+LEVELS = ("province", "city", "county", "township")
+_DEPTH = {level: i for i, level in enumerate(LEVELS)}
+
+# Township names built only from generic words ("经济开发区管理委员会", "县经济开发区", even a
+# bare "街道" in the statistical table) can never identify a place, so they are not indexed.
+_GENERIC_RE = re.compile(
+    r"(?:县|市|区|乡|镇|经济|技术|高新|开发|工业|产业|园区|园|管理委员会|管委会|委员会|直属|直辖"
+    r"|村级|区划|街道|中心|孵化|创业|服务|城区|农场|林场|盐场|牛场|苗圃|良种场|示范|城南)+"
+)
+# Real county names that running prose uses as common nouns ("主城区", "打造新城区").
+_TEXT_GENERIC = frozenset(["城区", "郊区", "矿区", "东区", "西区", "新区", "新城区"])
+
+# A development zone named in the unit itself is the unit's township-level area.
+_ZONE_RE = re.compile(
+    r"[\u4e00-\u9fff]{2,12}?(?:经济技术开发区|高新技术产业开发区|经济开发区|高新区|开发区"
+    r"|工业园区|产业园区|园区|新区)"
+)
+# A name followed by these characters is part of a common word: 东湖区域, 农贸市场.
+_WORD_CONTINUATION = {"区": "域", "市": "场"}
+_PROVINCE_SUFFIX_RE = re.compile(r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """One row of the bundled table; ancestor names are denormalised ("" when none)."""
+
+    code: str
+    name: str
+    level: str
+    parent_code: str
+    province: str
+    city: str
+    county: str
+
+    def path(self) -> tuple[str, str, str, str]:
+        """(province, city, county, township) with "" for levels below this row."""
+        township = self.name if self.level == "township" else ""
+        return (self.province, self.city, self.county, township)
+
+    def ancestors(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.province, self.city, self.county) if n and n != self.name)
+
+    def as_dict(self) -> dict[str, str]:
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    rows: tuple[Division, ...]
+    by_name: dict[str, tuple[Division, ...]]
+    # Two-char ending -> candidate name lengths (longest first): a cheap pre-filter so the
+    # text scan only slices where some name could possibly end.
+    lengths_by_ending: dict[str, tuple[int, ...]]
+    province_short: dict[str, str]  # 河北 -> 河北省, 内蒙古 -> 内蒙古自治区
+    last_char_re: re.Pattern[str]  # any character some name ends with
+
+
+def _short_province(name: str) -> str:
+    return _PROVINCE_SUFFIX_RE.sub("", name)
+
+
+@cache
+def _index(path: Path = TABLE_PATH) -> _Index:
+    """Load the table once; every later call only does dict look-ups."""
+    with gzip.open(path, "rb") as fh:
+        reader = csv.reader(io.TextIOWrapper(fh, encoding="utf-8"))
+        next(reader)
+        rows = tuple(Division(*r) for r in reader)
+
+    province_short = {_short_province(r.name): r.name for r in rows if r.level == "province"}
+    by_name: dict[str, list[Division]] = {}
+    for row in rows:
+        if _GENERIC_RE.fullmatch(row.name):
+            continue
+        by_name.setdefault(row.name, []).append(row)
+        # "河北永清经济开发区" is also written "永清经济开发区": index the province-less alias.
+        if row.level == "township" and len(row.name) >= 7:
+            for cut in (2, 3):  # short province names are 2 or 3 characters
+                if row.name[:cut] in province_short:
+                    by_name.setdefault(row.name[cut:], []).append(row)
+                    break
+
+    endings: dict[str, set[int]] = {}
+    for name in by_name:
+        if len(name) >= 2:
+            endings.setdefault(name[-2:], set()).add(len(name))
+    return _Index(
+        rows=rows,
+        by_name={k: tuple(v) for k, v in by_name.items()},
+        lengths_by_ending={k: tuple(sorted(v, reverse=True)) for k, v in endings.items()},
+        province_short=province_short,
+        last_char_re=re.compile("[" + "".join(sorted({re.escape(k[-1]) for k in endings})) + "]"),
+    )
+
+
+def _allowed_in_text(name: str, rows: tuple[Division, ...]) -> bool:
+    """Prose is noisy: keep 3+ char names, and 2-char ones only for counties (唐县, 雄县)."""
+    if name in _TEXT_GENERIC:
+        return False
+    return len(name) >= 3 or any(r.level == "county" for r in rows)
+
+
+def _scan(text: str, idx: _Index, *, prose: bool) -> Counter[str]:
+    """Count full admin names in ``text``: longest name ending at each position, and names
+    lying inside a longer match (永清 in 河北永清经济开发区) are dropped."""
+    spans: list[tuple[int, int, str]] = []
+    by_name, lengths = idx.by_name, idx.lengths_by_ending
+    for m in idx.last_char_re.finditer(text, 1):
+        i = m.start()
+        cands = lengths.get(text[i - 1 : i + 1])
+        if cands is None:
+            continue
+        end = i + 1
+        for n in cands:
+            start = end - n
+            if start < 0:
+                continue
+            name = text[start:end]
+            rows = by_name.get(name)
+            if rows is None or (prose and not _allowed_in_text(name, rows)):
+                continue
+            if end < len(text) and _WORD_CONTINUATION.get(name[-1]) == text[end]:
+                break
+            spans.append((start, end, name))
+            break
+    found: Counter[str] = Counter()
+    reach = -1
+    for _start, end, name in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if end <= reach:
+            continue  # contained in an earlier, longer match
+        found[name] += 1
+        reach = max(reach, end)
+    return found
+
+
+def _province_hints(text: str, idx: _Index, found: Counter[str]) -> list[str]:
+    """Provinces named in full or short form (河北), most mentioned first."""
+    counts: Counter[str] = Counter()
+    for short, full in idx.province_short.items():
+        n = text.count(short)
+        if n:
+            counts[full] += n
+    for name in found:
+        for row in idx.by_name.get(name, ()):
+            if row.level == "province":
+                counts[row.name] += found[name]
+    return [p for p, _ in counts.most_common()]
+
+
+def _pick(
+    candidates: list[Division],
+    unit_hits: Counter[str],
+    text_hits: Counter[str],
+    hints: list[str],
+) -> tuple[str, str, str, str]:
+    """Best-supported candidates, then the path fields they all agree on.
+
+    Support: first how many of its ancestors the unit name names, then how often the text
+    mentions its ancestors and the name itself (so 老庄子镇 ×4 beats a stray 明村镇 in 文明村镇).
+    Remaining ties are narrowed by province hints, in order.
+    """
+
+    def support(d: Division) -> tuple[int, int]:
+        anc = d.ancestors()
+        return (
+            sum(a in unit_hits for a in anc),
+            sum(text_hits[a] for a in anc) + unit_hits[d.name] + text_hits[d.name],
+        )
+
+    best = max(support(d) for d in candidates)
+    tied = [d for d in candidates if support(d) == best]
+    for province in hints:
+        if len({d.path() for d in tied}) == 1:
+            break
+        inside = [d for d in tied if d.province == province]
+        if inside:
+            tied = inside
+    paths = {d.path() for d in tied}
+    common = []
+    for level_values in zip(*paths, strict=True):
+        if len(set(level_values)) != 1:
+            break
+        common.append(level_values[0])
+    common += [""] * (4 - len(common))
+    return (common[0], common[1], common[2], common[3])
+
+
+def _deepest(hits: Counter[str], idx: _Index, max_level: str = "township") -> list[Division]:
+    """All table rows for the mentioned names at the most specific level mentioned."""
+    limit = _DEPTH[max_level]
+    rows = [r for name in hits for r in idx.by_name.get(name, ()) if _DEPTH[r.level] <= limit]
+    if not rows:
+        return []
+    depth = max(_DEPTH[r.level] for r in rows)
+    return [r for r in rows if _DEPTH[r.level] == depth]
+
+
+def _zone_name(unit_name: str, idx: _Index, unit_hits: Counter[str]) -> str | None:
+    """Development zone named in the unit, without leading admin names
+    (河北永清经济开发区 → 永清经济开发区), unless only a generic word would remain."""
+    m = _ZONE_RE.search(unit_name)
+    if not m:
+        return None
+    zone = m.group(0)
+    prefixes = sorted(
+        {*idx.province_short, *idx.province_short.values(), *unit_hits}, key=len, reverse=True
+    )
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in prefixes:
+            rest = zone[len(prefix) :]
+            if zone.startswith(prefix) and len(rest) >= 4 and not _GENERIC_RE.fullmatch(rest):
+                zone, stripped = rest, True
+                break
+    return zone
+
+
+def _as_result(path: tuple[str, str, str, str]) -> dict[str, str | None]:
+    return {level: (value or None) for level, value in zip(LEVELS, path, strict=True)}
+
+
+def resolve_unit(
+    unit_name: str | None, text: str = "", *, default_province: str | None = None
+) -> dict[str, str | None]:
+    """{"province","city","county","township"}; None where it cannot be told.
+
+    Admin names in ``unit_name`` decide the level and the division; ``text`` (the document's
+    paragraphs) only helps to choose among same-named divisions, unless the unit name names
+    no division at all, in which case the most specific, best-supported name in the text is
+    used. ``default_province`` (e.g. "河北省" for a Hebei-only corpus) is the last tie-breaker,
+    applied only when nothing in the document separates the candidates.
+    """
+    idx = _index()
+    unit = unit_name or ""
+    unit_hits = _scan(unit, idx, prose=False)
+    text_hits = _scan(text, idx, prose=True) if text else Counter()
+    unit_provinces = _province_hints(unit, idx, unit_hits)
+    hints = unit_provinces + _province_hints(text, idx, text_hits)
+    if default_province:
+        hints.append(idx.province_short.get(default_province, default_province))
+
+    candidates = _deepest(unit_hits, idx)
+    zone = None
+    if not any(c.level == "township" for c in candidates):
+        zone = _zone_name(unit, idx, unit_hits)
+    if not candidates:
+        # The zone itself is the township, so the text may only place its county or above.
+        candidates = _deepest(text_hits, idx, max_level="county" if zone else "township")
+    path = _pick(candidates, unit_hits, text_hits, hints) if candidates else ("", "", "", "")
+    if zone:
+        if not path[0] and len(unit_provinces) == 1:
+            path = (unit_provinces[0], "", "", "")  # 河北XX开发区 with a silent text
+        path = (path[0], path[1], path[2], zone)
+    return _as_result(path)
+
+
+def lookup_township(
+    name: str, province: str | None = None, county: str | None = None
+) -> list[dict[str, str]]:
+    """Table rows for a township name (full name, e.g. 开元镇), optionally narrowed by
+    province (河北省 or 河北) and county; useful to see why a name is ambiguous."""
+    idx = _index()
+    prov = idx.province_short.get(province, province) if province else None
+    return [
+        r.as_dict()
+        for r in idx.by_name.get(name, ())
+        if r.level == "township"
+        and (prov is None or r.province == prov)
+        and (county is None or r.county == county)
+    ]
