@@ -21,7 +21,9 @@ def key(text: str | None) -> str:
     """Matching key: NFKC-folded with every kind of whitespace removed."""
     if not text:
         return ""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    folded = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    # removing a space can leave a combining mark that composes with its neighbour
+    return folded if folded.isascii() else unicodedata.normalize("NFKC", folded)
 
 
 def clean_cell(text: str | None) -> str:
