@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WHITESPACE = re.compile(r"\s+")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -21,6 +22,12 @@ def key(text: str | None) -> str:
     """Matching key: NFKC-folded with every kind of whitespace removed."""
     if not text:
         return ""
+    return _key(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _key(text: str) -> str:
+    """Cached: documents repeat the same labels and cells thousands of times."""
     folded = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
     # removing a space can leave a combining mark that composes with its neighbour
     return folded if folded.isascii() else unicodedata.normalize("NFKC", folded)

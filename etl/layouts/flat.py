@@ -23,6 +23,8 @@ _DEPARTMENT = re.compile(r"部门\s*$")
 
 
 def is_flat_header(row: Row) -> bool:
+    if not any("单位名称" in cell for cell in row.cells):
+        return False
     return {key(cell) for cell in row.cells} >= _FLAT_REQUIRED
 
 

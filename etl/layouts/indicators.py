@@ -48,6 +48,8 @@ class IndicatorColumns:
 
 def is_indicator_header(row: Row) -> bool:
     """A header row names at least the three levels and a target column."""
+    if not any("三级" in cell for cell in row.cells):
+        return False
     keys = {key(cell) for cell in row.cells}
     return {"一级指标", "三级指标"} <= keys and bool(keys & {key(t) for t in _HEADER_LABELS["target"]})
 
@@ -89,6 +91,8 @@ def apply_subheader(columns: IndicatorColumns, header: Row, sub: Row) -> Indicat
 
 
 def is_subheader(row: Row) -> bool:
+    if not any("符号" in cell for cell in row.cells):
+        return False
     keys = {key(cell) for cell in row.cells}
     return "符号" in keys and "值" in keys
 

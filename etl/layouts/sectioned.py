@@ -88,7 +88,7 @@ def title_name(text: str) -> str | None:
 
 def unit_line_of(row: Row) -> tuple[str | None, str, Decimal] | None:
     """`801001唐山市开平区开平镇人民政府本级 | 单位：万元` → (code, name, scale)."""
-    if len(row.cells) > 3:
+    if len(row.cells) > 3 or not any("单位" in cell for cell in row.cells):
         return None
     scale = None
     for cell in row.cells:
