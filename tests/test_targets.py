@@ -6,7 +6,6 @@ seed documents, so a change in behaviour on real data shows up as a failing row.
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -353,15 +352,3 @@ def test_round_trip(sign: str, number: Decimal, unit: str, name: str) -> None:
     else:
         assert target["value_yuan"] is None
         assert target["kind"] == ("percent" if unit == "%" else "number")
-
-
-def test_speed_smoke() -> None:
-    """Generous bound: the real figure is a few µs/call; this only catches a regression
-    such as compiling regexes per call."""
-    cells = [(raw, name) for raw, name, *_ in CASES + SEED_CASES]
-    start = time.perf_counter()
-    for _ in range(20):
-        for raw, name in cells:
-            parse_target(raw, indicator_name=name, fiscal_year=FY)
-    per_call = (time.perf_counter() - start) / (20 * len(cells))
-    assert per_call < 200e-6
