@@ -56,6 +56,8 @@ def parse_flat(blocks: list[Block], fiscal_year: int | None) -> FlatResult:
     for block in blocks[header_index + 1 :]:
         if not isinstance(block, Row):
             continue
+        if is_flat_header(block):
+            continue  # the header repeated on a second sheet or page
         last_row = block
         unit_cell = clean_cell(block.cell(col["单位名称"]))
         project_cell = clean_cell(block.cell(col["项目名称"]))

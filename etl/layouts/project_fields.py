@@ -96,7 +96,10 @@ def budget_from_cells(cells: list[str], scale: Decimal) -> dict:
     budget: dict = {"total_yuan": None, "fiscal_yuan": None, "other_yuan": None}
     for index, cell in enumerate(cells[:-1]):
         label = key(cell)
-        value = cells[index + 1]
+        # the amount is the next non-empty cell (a spreadsheet merge leaves blanks between)
+        value = next((c for c in cells[index + 1 :] if c.strip()), "")
+        if parse_amount(value) is None and not label.startswith("其他"):
+            value = cells[index + 1]
         if label in ("预算数", "预算金额", "年度预算数", "资金总额", "预算资金"):
             budget["total_yuan"] = to_yuan(parse_amount(value), scale)
         elif "财政" in label and "资金" in label:
