@@ -1,0 +1,20 @@
+"""Shared fixtures: the real warehouse built from the bundled documents in data/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`python -m etl load data/` into a fresh warehouse (the pointer path is returned)."""
+    from warehouse.loader import load_paths
+
+    db = tmp_path_factory.mktemp("seed_warehouse") / "warehouse.duckdb"
+    summary = load_paths([REPO / "data"], db, progress=False)
+    assert summary.exit_code == 0, summary.rejected
+    return db
