@@ -1,0 +1,373 @@
+"""Chart builders: DataFrame in, ``alt.Chart`` out, Chinese titles, axes and tooltips.
+
+Money arrives in yuan (as queries return it) and is shown in 万元. Wherever colour means
+township, the caller's ``TownshipPalette`` supplies the scale so colours match across pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from dashboard import chart_theme
+from dashboard.formatting import (
+    CHECKPOINTS,
+    KIND_ORDER,
+    LEVEL1_ORDER,
+    LEVEL2_ORDER,
+    YUAN_PER_WAN,
+    fmt_wan,
+)
+from dashboard.palette import TownshipPalette
+
+chart_theme.ensure_theme()
+
+BAR_STEP = 30
+CATEGORY_SCHEME = "tableau20"  # categories can number 15+; set2 repeats after 8
+# Even spending through the year: 3, 6, 10 and 12 months out of 12.
+EVEN_PACE = {"3月": 25.0, "6月": 50.0, "10月": 10 / 12 * 100, "12月": 100.0}
+
+
+def _wan(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce") / YUAN_PER_WAN
+
+
+def _jitter(n: int) -> list[float]:
+    """Deterministic spread in [-0.3, 0.3] (golden-ratio sequence, first point centred), so
+    screenshots are stable."""
+    return [((i * 0.618033988749 + 0.5) % 1.0 - 0.5) * 0.6 for i in range(n)]
+
+
+def _township_colour(palette: TownshipPalette, present: Sequence[str] = (),
+                     legend: bool = True) -> alt.Color:
+    """Colour by township from the shared palette; the legend lists only ``present`` ones."""
+    legend_def = None
+    if legend:
+        shown = [t for t in palette.domain if t in set(present)] or list(palette.domain)
+        legend_def = alt.Legend(orient="bottom", columns=6, title="乡镇", values=shown)
+    return alt.Color("township:N", title="乡镇", scale=palette.scale(), legend=legend_def)
+
+
+def _ordered(values: Sequence[str], preferred: Sequence[str]) -> list[str]:
+    """Known names in their canonical order, unknown ones after them alphabetically."""
+    present = list(dict.fromkeys(values))
+    return [v for v in preferred if v in present] + sorted(v for v in present if v not in preferred)
+
+
+# ---------------------------------------------------------------- 总览 / 预算
+
+
+def budget_by_township_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.LayerChart:
+    """Horizontal bars of total budget per township, value printed at the bar end."""
+    data = frame.assign(
+        budget_wan=_wan(frame["budget_yuan"]),
+        label=[fmt_wan(v) if pd.notna(v) else "未注明预算" for v in frame["budget_yuan"]],
+    )
+    data["text_x"] = data["budget_wan"].fillna(0.0)
+    order = list(data.sort_values("text_x", ascending=False)["township"])
+    base = alt.Chart(data, title=alt.Title("各乡镇项目预算总额", subtitle="单位：万元"))
+    y = alt.Y("township:N", title=None, sort=order)
+    tooltip = [
+        alt.Tooltip("township:N", title="乡镇"),
+        alt.Tooltip("label:N", title="预算总额"),
+        alt.Tooltip("projects:Q", title="项目数"),
+        alt.Tooltip("projects_with_budget:Q", title="填报预算的项目数"),
+    ]
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X("budget_wan:Q", title="预算总额（万元）", axis=alt.Axis(format=",.0f")),
+        color=_township_colour(palette, legend=False),
+        tooltip=tooltip,
+    )
+    text = base.mark_text(align="left", dx=4, color="#333").encode(
+        y=y, x="text_x:Q", text="label:N", tooltip=tooltip
+    )
+    return (bars + text).properties(height=alt.Step(BAR_STEP))
+
+
+def indicators_by_level1_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.Chart:
+    """Indicator counts per level 1, stacked by township."""
+    order = _ordered(frame["level1"], LEVEL1_ORDER)
+    return (
+        alt.Chart(frame, title=alt.Title("各一级指标数量", subtitle="按乡镇分色"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("level1:N", title=None, sort=order),
+            x=alt.X("sum(indicators):Q", title="指标数（个）"),
+            color=_township_colour(palette, frame["township"]),
+            order=alt.Order("township:N"),
+            tooltip=[
+                alt.Tooltip("level1:N", title="一级指标"),
+                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip("indicators:Q", title="指标数"),
+            ],
+        )
+        .properties(height=alt.Step(BAR_STEP + 6))
+    )
+
+
+def budget_by_category_chart(frame: pd.DataFrame, mode: str = "amount",
+                             categories: Sequence[str] | None = None) -> alt.Chart:
+    """Stacked bars per township split by project category; ``mode`` 'amount' or 'share'."""
+    data = frame.assign(budget_wan=_wan(frame["budget_yuan"]))
+    domain = list(categories) if categories else sorted(data["category"].unique())
+    if mode == "share":
+        x = alt.X("share_pct:Q", title="占本乡镇预算比例（%）", scale=alt.Scale(domain=[0, 100]))
+        title = alt.Title("各乡镇预算的项目类别构成", subtitle="占比（%）")
+    else:
+        x = alt.X("budget_wan:Q", title="预算（万元）", axis=alt.Axis(format=",.0f"))
+        title = alt.Title("各乡镇预算的项目类别构成", subtitle="金额（万元）")
+    return (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("township:N", title=None),
+            x=x,
+            color=alt.Color("category:N", title="项目类别",
+                            scale=alt.Scale(domain=domain, scheme=CATEGORY_SCHEME),
+                            legend=alt.Legend(orient="bottom", columns=6)),
+            order=alt.Order("category:N"),
+            tooltip=[
+                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip("category:N", title="项目类别"),
+                alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
+                alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f"),
+                alt.Tooltip("projects:Q", title="项目数"),
+            ],
+        )
+        .properties(height=alt.Step(BAR_STEP + 6))
+    )
+
+
+def top_projects_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.Chart:
+    """The largest projects as horizontal bars coloured by township."""
+    data = frame.assign(budget_wan=_wan(frame["budget_total_yuan"]))
+    return (
+        alt.Chart(data, title=alt.Title("预算最大的项目", subtitle="单位：万元"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
+            x=alt.X("budget_wan:Q", title="预算（万元）", axis=alt.Axis(format=",.0f")),
+            color=_township_colour(palette, data["township"]),
+            tooltip=[
+                alt.Tooltip("project_name:N", title="项目"),
+                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip("category:N", title="项目类别"),
+                alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
+            ],
+        )
+        .properties(height=alt.Step(26))
+    )
+
+
+def _strip_with_box(data: pd.DataFrame, x: alt.X, palette: TownshipPalette, title: alt.Title,
+                    tooltip: list[alt.Tooltip]) -> alt.LayerChart:
+    """Box plot per township with every point drawn (jittered) and hoverable."""
+    data = data.assign(jitter=_jitter(len(data)))
+    y = alt.Y("township:N", title=None)
+    box = alt.Chart(data).mark_boxplot(extent=1.5, size=22, opacity=0.35, outliers=False).encode(
+        y=y, x=x, color=_township_colour(palette, legend=False)
+    )
+    points = alt.Chart(data).mark_circle(size=70, opacity=0.85, stroke="white",
+                                         strokeWidth=0.5).encode(
+        y=y,
+        x=x,
+        yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5])),
+        color=_township_colour(palette, data["township"]),
+        tooltip=tooltip,
+    )
+    return alt.layer(box, points, title=title).properties(height=alt.Step(56))
+
+
+def budget_distribution_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.LayerChart:
+    """Distribution of project budgets per township (log scale: budgets span 2–600 万元)."""
+    data = frame.assign(budget_wan=_wan(frame["budget_total_yuan"]))
+    x = alt.X("budget_wan:Q", title="项目预算（万元，对数刻度）",
+              scale=alt.Scale(type="log"), axis=alt.Axis(format=",.0f"))
+    tooltip = [
+        alt.Tooltip("project_name:N", title="项目"),
+        alt.Tooltip("township:N", title="乡镇"),
+        alt.Tooltip("category:N", title="项目类别"),
+        alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
+    ]
+    title = alt.Title("各乡镇项目预算分布", subtitle="每个点是一个项目，箱体为四分位范围")
+    return _strip_with_box(data, x, palette, title, tooltip)
+
+
+def spending_plan_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.LayerChart:
+    """Cumulative spending-plan curves per township against the even pace of the year."""
+    pace = pd.DataFrame({"checkpoint": CHECKPOINTS, "pct": [EVEN_PACE[c] for c in CHECKPOINTS],
+                         "label": "序时进度"})
+    x = alt.X("checkpoint:O", title="时间节点", sort=CHECKPOINTS, axis=alt.Axis(labelAngle=0))
+    y_scale = alt.Scale(domain=[0, 100])
+    reference = alt.Chart(pace).mark_line(color="#888", strokeDash=[6, 4]).encode(
+        x=x, y=alt.Y("pct:Q", scale=y_scale),
+        tooltip=[alt.Tooltip("label:N", title="参考"),
+                 alt.Tooltip("pct:Q", title="累计进度（%）", format=".1f")],
+    )
+    reference_label = alt.Chart(pace.tail(1)).mark_text(
+        align="right", dx=-6, dy=-8, color="#666"
+    ).encode(x=x, y="pct:Q", text="label:N")
+    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5).encode(
+        x=x,
+        y=alt.Y("avg_pct:Q", title="累计支出进度（%）", scale=y_scale),
+        color=_township_colour(palette, frame["township"]),
+        tooltip=[
+            alt.Tooltip("township:N", title="乡镇"),
+            alt.Tooltip("checkpoint:N", title="时间节点"),
+            alt.Tooltip("avg_pct:Q", title="平均累计进度（%）", format=".1f"),
+            alt.Tooltip("projects:Q", title="项目数"),
+        ],
+    )
+    title = alt.Title("资金支出计划累计进度", subtitle="各乡镇项目平均；虚线为全年均匀支出的序时进度")
+    return alt.layer(reference, reference_label, lines, title=title).properties(height=340)
+
+
+# ---------------------------------------------------------------- 指标结构
+
+
+def mix_chart(frame: pd.DataFrame, field: str, legend_title: str, title: str,
+              order: Sequence[str] = (), legend_columns: int = 5) -> alt.Chart:
+    """100% stacked horizontal bars per township (``field`` holds the category)."""
+    domain = _ordered(frame[field], order)
+    return (
+        alt.Chart(frame, title=alt.Title(title, subtitle="占本乡镇指标总数比例（%）"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("township:N", title=None),
+            x=alt.X("share_pct:Q", title="占比（%）", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(f"{field}:N", title=legend_title,
+                            scale=alt.Scale(domain=domain, scheme="tableau10"),
+                            legend=alt.Legend(orient="bottom", columns=legend_columns)),
+            order=alt.Order("sort_index:Q"),
+            tooltip=[
+                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip(f"{field}:N", title=legend_title),
+                alt.Tooltip("indicators:Q", title="指标数"),
+                alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f"),
+            ],
+        )
+        .transform_calculate(sort_index=f"indexof({domain!r}, datum['{field}'])")
+        .properties(height=alt.Step(BAR_STEP + 6))
+    )
+
+
+def level_mix_chart(frame: pd.DataFrame, level: str) -> alt.Chart:
+    """Level-1 or level-2 mix per township."""
+    if level == "level1":
+        return mix_chart(frame, "level", "一级指标", "各乡镇一级指标构成", LEVEL1_ORDER)
+    return mix_chart(frame, "level", "二级指标", "各乡镇二级指标构成", LEVEL2_ORDER,
+                     legend_columns=3)
+
+
+def kind_mix_chart(frame: pd.DataFrame) -> alt.Chart:
+    """数值/百分比/金额/时限/定性 mix per township."""
+    return mix_chart(frame, "kind", "目标值类型", "各乡镇目标值类型构成", KIND_ORDER)
+
+
+def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
+    """Share of each township's projects that set at least one indicator of a level-2 type."""
+    order = _ordered(frame["level2"], LEVEL2_ORDER)
+    data = frame.assign(text=[f"{v:.0f}%" for v in frame["share_pct"]])
+    base = alt.Chart(data).encode(
+        x=alt.X("township:N", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("level2:N", title=None, sort=order),
+        tooltip=[
+            alt.Tooltip("township:N", title="乡镇"),
+            alt.Tooltip("level2:N", title="二级指标"),
+            alt.Tooltip("projects_with:Q", title="设置该类指标的项目数"),
+            alt.Tooltip("projects:Q", title="项目总数"),
+            alt.Tooltip("share_pct:Q", title="覆盖率（%）", format=".1f"),
+        ],
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("share_pct:Q", title="覆盖率（%）",
+                        scale=alt.Scale(domain=[0, 100], scheme="blues"),
+                        legend=alt.Legend(orient="right", gradientLength=160)),
+    )
+    text = base.mark_text(fontSize=12).encode(
+        text="text:N",
+        color=alt.condition("datum.share_pct > 55", alt.value("white"), alt.value("#222")),
+    )
+    title = alt.Title("二级指标覆盖率热力图", subtitle="设置了该类指标的项目占本乡镇项目数的比例")
+    return alt.layer(cells, text, title=title).properties(height=alt.Step(34))
+
+
+def indicators_per_project_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.LayerChart:
+    """How many indicators each project sets, per township."""
+    top = int(pd.to_numeric(frame["indicator_count"]).max()) if len(frame) else 0
+    x = alt.X("indicator_count:Q", title="每个项目的指标数（个）",
+              scale=alt.Scale(domain=[0, top + 1]),  # room for the last points, no "-1"
+              axis=alt.Axis(format="d", tickMinStep=1))
+    tooltip = [
+        alt.Tooltip("project_name:N", title="项目"),
+        alt.Tooltip("township:N", title="乡镇"),
+        alt.Tooltip("indicator_count:Q", title="指标数"),
+    ]
+    title = alt.Title("各项目绩效指标数量", subtitle="每个点是一个项目")
+    return _strip_with_box(frame, x, palette, title, tooltip)
+
+
+# ---------------------------------------------------------------- 目标值对比
+
+
+def target_strip_chart(frame: pd.DataFrame, palette: TownshipPalette, family: str,
+                       unit: str) -> alt.LayerChart:
+    """Every numeric target of one family and unit, per township, hoverable to its project."""
+    x = alt.X("target_value:Q", title=f"目标值（{unit}）", scale=alt.Scale(zero=False, padding=12),
+              axis=alt.Axis(format=",~f", tickCount=8, labelOverlap=True))
+    tooltip = [
+        alt.Tooltip("township:N", title="乡镇"),
+        alt.Tooltip("project_name:N", title="项目"),
+        alt.Tooltip("indicator_name:N", title="指标"),
+        alt.Tooltip("target_raw:N", title="原文指标值"),
+        alt.Tooltip("target_value:Q", title="目标值", format=",.2f"),
+    ]
+    title = alt.Title(f"“{family}”类指标目标值对比", subtitle=f"单位：{unit}；每个点是一条指标")
+    return _strip_with_box(frame, x, palette, title, tooltip)
+
+
+def common_targets_chart(frame: pd.DataFrame) -> alt.Chart:
+    """The most frequent target values as horizontal bars coloured by kind."""
+    return (
+        alt.Chart(frame, title=alt.Title("最常见的目标值"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("target:N", title=None, sort="-x", axis=alt.Axis(labelLimit=150)),
+            x=alt.X("indicators:Q", title="指标数（个）"),
+            color=alt.Color("kind:N", title="类型",
+                            scale=alt.Scale(domain=KIND_ORDER, scheme="tableau10"),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("target:N", title="目标值"),
+                alt.Tooltip("kind:N", title="类型"),
+                alt.Tooltip("indicators:Q", title="指标数"),
+                alt.Tooltip("townships:Q", title="涉及乡镇数"),
+            ],
+        )
+        .properties(height=alt.Step(24))
+    )
+
+
+# ---------------------------------------------------------------- 项目明细
+
+
+def project_plan_chart(plan: Sequence[float | None]) -> alt.LayerChart:
+    """One project's cumulative spending plan against the even pace."""
+    data = pd.DataFrame({"checkpoint": CHECKPOINTS, "pct": list(plan)}).dropna()
+    pace = pd.DataFrame({"checkpoint": CHECKPOINTS, "pct": [EVEN_PACE[c] for c in CHECKPOINTS]})
+    x = alt.X("checkpoint:O", title="时间节点", sort=CHECKPOINTS, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("pct:Q", title="累计支出进度（%）", scale=alt.Scale(domain=[0, 100]))
+    reference = alt.Chart(pace).mark_line(color="#999", strokeDash=[6, 4]).encode(x=x, y=y)
+    line = alt.Chart(data).mark_line(point=True, color="#4e79a7").encode(
+        x=x, y=y,
+        tooltip=[alt.Tooltip("checkpoint:N", title="时间节点"),
+                 alt.Tooltip("pct:Q", title="累计进度（%）", format=".1f")],
+    )
+    labels = alt.Chart(data).mark_text(dy=-10, color="#333").encode(
+        x=x, y=y, text=alt.Text("pct:Q", format=".0f")
+    )
+    title = alt.Title("资金支出计划", subtitle="实线为本项目累计进度，虚线为序时进度")
+    return alt.layer(reference, line, labels, title=title).properties(height=240)

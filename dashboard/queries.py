@@ -1,0 +1,503 @@
+"""Every SQL the dashboard pages run, against the analyst views only.
+
+Each function takes a *runner* (``run(sql, params) -> DataFrame``; the app passes
+``dashboard.db.run_query``, tests pass a plain DuckDB connection wrapper) and the sidebar
+``Filters``. Money stays in yuan here; pages convert to 万元 for display. NULL townships,
+years and categories are labelled so that groups never silently disappear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from dashboard.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
+from dashboard.formatting import KIND_LABELS, QUANTITATIVE_KINDS
+
+Runner = Callable[[str, list | None], pd.DataFrame]
+
+TOWNSHIP = f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')"
+CATEGORY = f"COALESCE(project_category, '{UNKNOWN_CATEGORY}')"
+FAMILY = "COALESCE(indicator_family, '其他')"
+UNIT_SCOPE_PROJECT = "（部门/单位整体）"
+NO_UNIT = "（无单位）"
+PERCENT_FAMILIES = ("满意度", "完成率/合格率")
+_QUANT = ", ".join(f"'{k}'" for k in QUANTITATIVE_KINDS)
+
+
+def _sort_years(values: list[str]) -> list[str]:
+    known = sorted((v for v in values if v != UNKNOWN_YEAR), key=int, reverse=True)
+    return known + ([UNKNOWN_YEAR] if UNKNOWN_YEAR in values else [])
+
+
+def _sort_last(values: list[str], last: str) -> list[str]:
+    return sorted(v for v in values if v != last) + ([last] if last in values else [])
+
+
+# ---------------------------------------------------------------- shared / sidebar
+
+
+def filter_options(run: Runner) -> dict[str, list[str]]:
+    """All years, townships and categories in the warehouse (independent of the filter)."""
+    frame = run(
+        f"""
+        SELECT 'year' AS kind, COALESCE(CAST(fiscal_year AS VARCHAR), '{UNKNOWN_YEAR}') AS value
+          FROM v_project_budget
+        UNION SELECT 'year', COALESCE(CAST(fiscal_year AS VARCHAR), '{UNKNOWN_YEAR}')
+          FROM v_indicator_target
+        UNION SELECT 'township', {TOWNSHIP} FROM v_project_budget
+        UNION SELECT 'township', {TOWNSHIP} FROM v_indicator_target
+        UNION SELECT 'category', {CATEGORY} FROM v_project_budget
+        """,
+        None,
+    )
+    by_kind = {k: [str(v) for v in frame.loc[frame["kind"] == k, "value"]]
+               for k in ("year", "township", "category")}
+    return {
+        "years": _sort_years(by_kind["year"]),
+        "townships": _sort_last(by_kind["township"], UNKNOWN_TOWNSHIP),
+        "categories": _sort_last(by_kind["category"], UNKNOWN_CATEGORY),
+    }
+
+
+# ---------------------------------------------------------------- 总览
+
+
+def overview_kpis(run: Runner, f: Filters) -> dict[str, float | int | None]:
+    """Tiles: townships, projects, total budget (yuan), indicators, quantitative share (%)."""
+    where, params = f.where()
+    frame = run(
+        f"""
+        WITH p AS (SELECT * FROM v_project_budget WHERE {where}),
+             i AS (SELECT * FROM v_indicator_target WHERE {where})
+        SELECT
+          (SELECT count(DISTINCT t) FROM (SELECT {TOWNSHIP} AS t FROM p
+                                          UNION ALL SELECT {TOWNSHIP} FROM i)) AS townships,
+          (SELECT count(*) FROM p) AS projects,
+          (SELECT sum(budget_total_yuan) FROM p) AS budget_yuan,
+          (SELECT count(*) FILTER (WHERE budget_total_yuan IS NULL) FROM p) AS projects_without_budget,
+          (SELECT count(*) FROM i) AS indicators,
+          (SELECT count(*) FILTER (WHERE target_kind IN ({_QUANT})) FROM i) AS quantitative
+        """,
+        params + params,
+    )
+    row = frame.iloc[0]
+    indicators = int(row["indicators"])
+    budget = row["budget_yuan"]
+    return {
+        "townships": int(row["townships"]),
+        "projects": int(row["projects"]),
+        "budget_yuan": None if pd.isna(budget) else float(budget),
+        "projects_without_budget": int(row["projects_without_budget"]),
+        "indicators": indicators,
+        "quantitative_pct": (100.0 * int(row["quantitative"]) / indicators) if indicators else None,
+    }
+
+
+def budget_by_township(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, projects, projects_with_budget, budget_yuan (NULL when none printed)."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT {TOWNSHIP} AS township, count(*) AS projects,
+               count(budget_total_yuan) AS projects_with_budget,
+               sum(budget_total_yuan) AS budget_yuan
+        FROM v_project_budget WHERE {where}
+        GROUP BY ALL ORDER BY budget_yuan DESC NULLS LAST, township
+        """,
+        params,
+    )
+
+
+def indicators_by_level1(run: Runner, f: Filters) -> pd.DataFrame:
+    """level1, township, indicators."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT COALESCE(level1, '未注明') AS level1, {TOWNSHIP} AS township,
+               count(*) AS indicators
+        FROM v_indicator_target WHERE {where}
+        GROUP BY ALL ORDER BY level1, township
+        """,
+        params,
+    )
+
+
+def load_warnings(run: Runner, f: Filters) -> pd.DataFrame:
+    """Warnings raised while loading (year/township filter only: warnings carry no category)."""
+    where, params = f.where(category=False)
+    return run(
+        f"""
+        SELECT fiscal_year, {TOWNSHIP} AS township, unit_name, source_file, code, message,
+               line, project_name
+        FROM v_load_warning WHERE {where}
+        ORDER BY township, source_file, line NULLS FIRST
+        """,
+        params,
+    )
+
+
+# ---------------------------------------------------------------- 预算对比
+
+
+def budget_by_category(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, category, projects, budget_yuan, share_pct (of the township's budget)."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT *, 100.0 * budget_yuan / sum(budget_yuan) OVER (PARTITION BY township) AS share_pct
+        FROM (
+          SELECT {TOWNSHIP} AS township, {CATEGORY} AS category, count(*) AS projects,
+                 sum(budget_total_yuan) AS budget_yuan
+          FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+          GROUP BY ALL
+        )
+        ORDER BY township, budget_yuan DESC
+        """,
+        params,
+    )
+
+
+def top_projects(run: Runner, f: Filters, limit: int = 10) -> pd.DataFrame:
+    """The largest projects by total budget; ``label`` adds the township to duplicate names."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT * FROM (
+          SELECT CAST(project_key AS VARCHAR) AS project_key, project_name,
+                 CASE WHEN count(*) OVER (PARTITION BY project_name) > 1
+                      THEN project_name || '（' || {TOWNSHIP} || '）' ELSE project_name END AS label,
+                 {TOWNSHIP} AS township, fiscal_year, {CATEGORY} AS category,
+                 budget_total_yuan, fiscal_funds_yuan, other_funds_yuan, source_file
+          FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        )
+        ORDER BY budget_total_yuan DESC, project_name LIMIT ?
+        """,
+        params + [int(limit)],
+    )
+
+
+def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
+    """One row per project with a budget: for the per-township distribution."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT {TOWNSHIP} AS township, project_name, {CATEGORY} AS category, fiscal_year,
+               budget_total_yuan
+        FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        ORDER BY township, budget_total_yuan DESC
+        """,
+        params,
+    )
+
+
+def spending_plan(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, checkpoint (3月/6月/10月/12月), month, avg_pct (project mean), projects."""
+    where, params = f.where()
+    return run(
+        f"""
+        WITH p AS (
+          SELECT {TOWNSHIP} AS township, plan_q1_pct, plan_q2_pct, plan_q3_pct, plan_q4_pct
+          FROM v_project_budget
+          WHERE {where}
+            AND COALESCE(plan_q1_pct, plan_q2_pct, plan_q3_pct, plan_q4_pct) IS NOT NULL
+        ), long AS (
+          SELECT township, '3月' AS checkpoint, 3 AS month, plan_q1_pct AS pct FROM p
+          UNION ALL SELECT township, '6月', 6, plan_q2_pct FROM p
+          UNION ALL SELECT township, '10月', 10, plan_q3_pct FROM p
+          UNION ALL SELECT township, '12月', 12, plan_q4_pct FROM p
+        )
+        SELECT township, checkpoint, month, avg(pct) AS avg_pct, count(pct) AS projects
+        FROM long WHERE pct IS NOT NULL
+        GROUP BY ALL ORDER BY township, month
+        """,
+        params,
+    )
+
+
+# ---------------------------------------------------------------- 指标结构
+
+
+def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
+    """township, level, indicators, share_pct within the township (level1 or level2)."""
+    if level not in ("level1", "level2"):
+        raise ValueError(f"unknown level column: {level}")
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
+        FROM (
+          SELECT {TOWNSHIP} AS township, COALESCE({level}, '未注明') AS level,
+                 count(*) AS indicators
+          FROM v_indicator_target WHERE {where} GROUP BY ALL
+        )
+        ORDER BY township, level
+        """,
+        params,
+    )
+
+
+def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
+    """Share of each township's projects that have at least one indicator of each level 2."""
+    where, params = f.where(alias="p")
+    return run(
+        f"""
+        WITH p AS (
+          SELECT CAST(p.project_key AS VARCHAR) AS project_key,
+                 COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township
+          FROM v_project_budget p WHERE {where}
+        ), totals AS (
+          SELECT township, count(*) AS projects FROM p GROUP BY ALL
+        ), hits AS (
+          SELECT p.township, i.level2, count(DISTINCT p.project_key) AS projects_with
+          FROM p JOIN v_indicator_target i ON CAST(i.project_key AS VARCHAR) = p.project_key
+          WHERE i.scope = 'project' AND i.level2 IS NOT NULL
+          GROUP BY ALL
+        ), levels AS (SELECT DISTINCT level2 FROM hits)
+        SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with,
+               t.projects, 100.0 * COALESCE(h.projects_with, 0) / t.projects AS share_pct
+        FROM totals t CROSS JOIN levels l
+        LEFT JOIN hits h ON h.township = t.township AND h.level2 = l.level2
+        ORDER BY t.township, l.level2
+        """,
+        params,
+    )
+
+
+def indicators_per_project(run: Runner, f: Filters) -> pd.DataFrame:
+    """One row per project with its indicator count."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT CAST(project_key AS VARCHAR) AS project_key, {TOWNSHIP} AS township,
+               fiscal_year, project_name, {CATEGORY} AS category,
+               COALESCE(indicator_count, 0) AS indicator_count
+        FROM v_project_budget WHERE {where}
+        ORDER BY township, indicator_count DESC, project_name
+        """,
+        params,
+    )
+
+
+# ---------------------------------------------------------------- 目标值对比
+
+
+def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
+    """family, indicators, numeric (with a number target); most numeric first."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT {FAMILY} AS family, count(*) AS indicators, count(target_value) AS numeric
+        FROM v_indicator_target WHERE {where}
+        GROUP BY ALL ORDER BY numeric DESC, indicators DESC, family
+        """,
+        params,
+    )
+
+
+def family_units(run: Runner, f: Filters, family: str) -> pd.DataFrame:
+    """The units numeric targets of one family use, most common first."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT COALESCE(target_unit, '{NO_UNIT}') AS unit, count(*) AS targets
+        FROM v_indicator_target
+        WHERE {where} AND {FAMILY} = ? AND target_value IS NOT NULL
+        GROUP BY ALL ORDER BY targets DESC, unit
+        """,
+        params + [family],
+    )
+
+
+def family_targets(run: Runner, f: Filters, family: str, unit: str | None = None) -> pd.DataFrame:
+    """Every numeric target of a family (optionally one unit), one row per indicator."""
+    where, params = f.where()
+    unit_sql, unit_params = ("", [])
+    if unit is not None:
+        unit_sql, unit_params = f"AND COALESCE(target_unit, '{NO_UNIT}') = ?", [unit]
+    return run(
+        f"""
+        SELECT {TOWNSHIP} AS township, fiscal_year,
+               COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name, unit_name,
+               scope, indicator_name, target_raw, target_op, target_value, target_value_max,
+               COALESCE(target_unit, '{NO_UNIT}') AS target_unit, target_kind,
+               source_file, source_line
+        FROM v_indicator_target
+        WHERE {where} AND {FAMILY} = ? AND target_value IS NOT NULL {unit_sql}
+        ORDER BY township, target_value
+        """,
+        params + [family] + unit_params,
+    )
+
+
+def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, kind (Chinese label), indicators, share_pct."""
+    where, params = f.where()
+    frame = run(
+        f"""
+        SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
+        FROM (
+          SELECT {TOWNSHIP} AS township, COALESCE(target_kind, 'qualitative') AS target_kind,
+                 count(*) AS indicators
+          FROM v_indicator_target WHERE {where} GROUP BY ALL
+        )
+        ORDER BY township, target_kind
+        """,
+        params,
+    )
+    frame["kind"] = [KIND_LABELS.get(k, k) for k in frame["target_kind"]]
+    return frame
+
+
+_TARGET_LABEL = """
+    CASE
+      WHEN target_op = 'between' AND target_value IS NOT NULL AND target_value_max IS NOT NULL
+        THEN regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '') || '–'
+             || regexp_replace(CAST(target_value_max AS VARCHAR), '\\.0$', '')
+             || COALESCE(target_unit, '')
+      WHEN target_value IS NOT NULL
+        THEN CASE target_op WHEN '>=' THEN '≥' WHEN '<=' THEN '≤' WHEN '>' THEN '>'
+                            WHEN '<' THEN '<' ELSE '' END
+             || regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '')
+             || COALESCE(target_unit, '')
+      WHEN deadline IS NOT NULL
+        THEN CAST(month(deadline) AS VARCHAR) || '月' || CAST(day(deadline) AS VARCHAR) || '日前'
+      ELSE trim(target_raw)
+    END
+"""
+
+
+def common_targets(run: Runner, f: Filters, family: str | None = None,
+                   limit: int = 15) -> pd.DataFrame:
+    """Most frequent normalized target values (label, kind, indicators, townships)."""
+    where, params = f.where()
+    family_sql, family_params = ("", [])
+    if family is not None:
+        family_sql, family_params = f"AND {FAMILY} = ?", [family]
+    frame = run(
+        f"""
+        SELECT target, target_kind, count(*) AS indicators,
+               count(DISTINCT township) AS townships
+        FROM (
+          SELECT {_TARGET_LABEL} AS target, COALESCE(target_kind, 'qualitative') AS target_kind,
+                 {TOWNSHIP} AS township
+          FROM v_indicator_target WHERE {where} {family_sql}
+        )
+        WHERE target IS NOT NULL AND target <> ''
+        GROUP BY target, target_kind
+        ORDER BY indicators DESC, target LIMIT ?
+        """,
+        params + family_params + [int(limit)],
+    )
+    frame["kind"] = [KIND_LABELS.get(k, k) for k in frame["target_kind"]]
+    return frame
+
+
+def target_outliers(run: Runner, f: Filters, family: str) -> pd.DataFrame:
+    """Targets that stand out within a family and unit, with the reason in Chinese.
+
+    Rules: a fraction (≤1) where the family is a percent family (0.9 written for 90%); a
+    percent above 100; a value outside 1.5 × IQR of its family+unit (groups of 5 or more,
+    spread at least 10% of the median so near-identical groups do not flag everything).
+    """
+    where, params = f.where()
+    percent_family = family in PERCENT_FAMILIES
+    return run(
+        f"""
+        WITH t AS (
+          SELECT {TOWNSHIP} AS township, fiscal_year,
+                 COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name,
+                 indicator_name, target_raw, target_value,
+                 COALESCE(target_unit, '{NO_UNIT}') AS target_unit, source_file, source_line
+          FROM v_indicator_target
+          WHERE {where} AND {FAMILY} = ? AND target_value IS NOT NULL
+        ), s AS (
+          SELECT target_unit, count(*) AS n, median(target_value) AS med,
+                 quantile_cont(target_value, 0.25) AS q1, quantile_cont(target_value, 0.75) AS q3
+          FROM t GROUP BY ALL
+        ), flagged AS (
+          SELECT t.*, s.med,
+            CASE
+              WHEN ? AND t.target_value <= 1 THEN '疑似以小数表示百分比'
+              WHEN t.target_unit = '%' AND t.target_value > 100 THEN '百分比超过 100%'
+              WHEN s.n >= 5 AND abs(t.target_value - s.med)
+                   > 1.5 * greatest(s.q3 - s.q1, abs(s.med) * 0.1) + (s.q3 - s.q1) / 2
+                THEN '明显偏离同类目标'
+            END AS reason
+          FROM t JOIN s USING (target_unit)
+        )
+        SELECT township, fiscal_year, project_name, indicator_name, target_raw, target_value,
+               target_unit, med AS group_median, reason, source_file, source_line
+        FROM flagged WHERE reason IS NOT NULL
+        ORDER BY reason, township, project_name
+        """,
+        params + [family, percent_family],
+    )
+
+
+# ---------------------------------------------------------------- 项目明细
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_projects(run: Runner, f: Filters, text: str = "", limit: int = 500) -> pd.DataFrame:
+    """Projects whose name, code, unit, purpose, goals or indicators contain ``text``."""
+    where, params = f.where(alias="p")
+    text = (text or "").strip()
+    pattern = _like(text)
+
+    def like(column: str) -> str:
+        return f"{column} ILIKE ? ESCAPE '\\'"
+
+    indicator_hit = f"""EXISTS (SELECT 1 FROM v_indicator_target i
+        WHERE CAST(i.project_key AS VARCHAR) = CAST(p.project_key AS VARCHAR)
+          AND ({like('i.indicator_name')} OR {like('i.description')} OR {like('i.target_raw')}))"""
+    return run(
+        f"""
+        SELECT * FROM (
+          SELECT CAST(p.project_key AS VARCHAR) AS project_key,
+                 COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, p.fiscal_year,
+                 p.project_name, p.project_code,
+                 COALESCE(p.project_category, '{UNKNOWN_CATEGORY}') AS category,
+                 p.budget_total_yuan, p.unit_name, p.source_file, p.source_line,
+                 CASE WHEN ? = '' THEN NULL
+                      WHEN {like('p.project_name')} THEN '项目名称'
+                      WHEN {like('p.project_code')} THEN '项目编码'
+                      WHEN {like('p.goals')} THEN '绩效目标'
+                      WHEN {like('p.purpose')} THEN '资金用途'
+                      WHEN {like('p.unit_name')} THEN '单位名称'
+                      WHEN {indicator_hit} THEN '绩效指标'
+                 END AS matched_in
+          FROM v_project_budget p WHERE {where}
+        )
+        WHERE ? = '' OR matched_in IS NOT NULL
+        ORDER BY township, source_file, source_line LIMIT ?
+        """,
+        [text] + [pattern] * 5 + [pattern] * 3 + params + [text, int(limit)],
+    )
+
+
+def project_card(run: Runner, project_key: str) -> pd.DataFrame:
+    """One project's row from v_project_budget (empty when the key is unknown)."""
+    return run(
+        "SELECT * FROM v_project_budget WHERE CAST(project_key AS VARCHAR) = ? LIMIT 1",
+        [str(project_key)],
+    )
+
+
+def project_indicators(run: Runner, project_key: str) -> pd.DataFrame:
+    """The full indicator table of one project in document order."""
+    return run(
+        """
+        SELECT level1, level2, indicator_name, description, target_raw, target_kind,
+               target_op, target_value, target_unit, deadline, basis, weight, direction,
+               indicator_family, source_line
+        FROM v_indicator_target WHERE CAST(project_key AS VARCHAR) = ?
+        ORDER BY source_line
+        """,
+        [str(project_key)],
+    )

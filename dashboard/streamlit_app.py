@@ -1,0 +1,53 @@
+"""Entry point: ``streamlit run dashboard/streamlit_app.py``.
+
+Sets up the page, renders the shared sidebar filters once per run and hands over to the
+selected page. The SQL and review pages are added when their files exist.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:  # `streamlit run` only puts dashboard/ on the path
+    sys.path.insert(0, str(HERE.parent))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import filters  # noqa: E402
+
+PAGES_DIR = HERE / "app_pages"
+
+# (file, title, icon, url path); optional pages are skipped when their file is absent
+PAGES = [
+    ("overview.py", "总览", ":material/dashboard:", "overview"),
+    ("budgets.py", "预算对比", ":material/account_balance_wallet:", "budgets"),
+    ("indicators.py", "指标结构", ":material/stacked_bar_chart:", "indicators"),
+    ("targets.py", "目标值对比", ":material/target:", "targets"),
+    ("projects.py", "项目明细", ":material/description:", "projects"),
+]
+OPTIONAL_PAGES = [
+    ("goal_review.py", "目标审核", ":material/fact_check:", "review"),
+    ("sql_query.py", "SQL 查询", ":material/terminal:", "sql"),
+]
+
+
+def build_pages() -> list:
+    """The navigation list: the five analysis pages, then the optional tools."""
+    pages = []
+    for file, title, icon, url in PAGES + OPTIONAL_PAGES:
+        path = PAGES_DIR / file
+        if path.exists():
+            pages.append(st.Page(path, title=title, icon=icon, url_path=url,
+                                 default=(url == "overview")))
+    return pages
+
+
+st.set_page_config(page_title="预算绩效目标看板", page_icon=":material/account_balance:",
+                   layout="wide")
+navigation = st.navigation(build_pages())
+with st.sidebar:
+    st.caption("乡镇预算绩效目标数据仓库")
+filters.render_filters()
+navigation.run()

@@ -1,0 +1,150 @@
+"""charts.py: every builder yields a valid spec with Chinese text, CJK fonts and, where colour
+means township, the shared township scale."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, queries
+from dashboard.chart_theme import CJK_FONT
+from dashboard.filter_model import Filters
+from dashboard.palette import township_palette
+from tests.fixtures import dashboard_db
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ALL = Filters()
+
+# shared pytest fixtures (re-exported so pytest finds them in this module)
+fixture_db = dashboard_db.fixture_db
+runner = dashboard_db.runner
+
+
+def _walk(node, key):
+    """Every value stored under ``key`` anywhere in a nested spec."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                yield v
+            yield from _walk(v, key)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item, key)
+
+
+def _texts(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _texts(value.get("text", "")) + _texts(value.get("subtitle", ""))
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+@pytest.fixture(scope="module")
+def palette(runner):
+    return township_palette(queries.filter_options(runner)["townships"])
+
+
+@pytest.fixture(scope="module")
+def specs(runner, palette) -> dict[str, dict]:
+    family = "满意度"
+    built = {
+        "budget_by_township": charts.budget_by_township_chart(
+            queries.budget_by_township(runner, ALL), palette),
+        "indicators_by_level1": charts.indicators_by_level1_chart(
+            queries.indicators_by_level1(runner, ALL), palette),
+        "budget_by_category_amount": charts.budget_by_category_chart(
+            queries.budget_by_category(runner, ALL), "amount"),
+        "budget_by_category_share": charts.budget_by_category_chart(
+            queries.budget_by_category(runner, ALL), "share"),
+        "top_projects": charts.top_projects_chart(queries.top_projects(runner, ALL), palette),
+        "budget_distribution": charts.budget_distribution_chart(
+            queries.project_budgets(runner, ALL), palette),
+        "spending_plan": charts.spending_plan_chart(queries.spending_plan(runner, ALL), palette),
+        "level1_mix": charts.level_mix_chart(queries.level_mix(runner, ALL, "level1"), "level1"),
+        "level2_mix": charts.level_mix_chart(queries.level_mix(runner, ALL, "level2"), "level2"),
+        "coverage": charts.coverage_heatmap(queries.level2_coverage(runner, ALL)),
+        "indicators_per_project": charts.indicators_per_project_chart(
+            queries.indicators_per_project(runner, ALL), palette),
+        "targets": charts.target_strip_chart(
+            queries.family_targets(runner, ALL, family, "%"), palette, family, "%"),
+        "kind_mix": charts.kind_mix_chart(queries.kind_mix(runner, ALL)),
+        "common_targets": charts.common_targets_chart(queries.common_targets(runner, ALL)),
+        "project_plan": charts.project_plan_chart([25.0, 50.0, None, 100.0]),
+    }
+    return {name: chart.to_dict() for name, chart in built.items()}
+
+
+TOWNSHIP_COLOURED = ["budget_by_township", "indicators_by_level1", "top_projects",
+                     "budget_distribution", "spending_plan", "indicators_per_project", "targets"]
+
+
+def test_every_chart_has_a_chinese_title(specs):
+    for name, spec in specs.items():
+        titles = [t for v in _walk(spec, "title") for t in _texts(v)]
+        assert titles, name
+        assert any(CJK.search(t) for t in titles), name
+
+
+def test_axis_and_tooltip_titles_are_chinese(specs):
+    for name, spec in specs.items():
+        for encoding in _walk(spec, "encoding"):
+            for channel, definition in encoding.items():
+                defs = definition if isinstance(definition, list) else [definition]
+                for d in defs:
+                    if not isinstance(d, dict) or "field" not in d or "title" not in d:
+                        continue
+                    if d["title"] is None:  # axis deliberately unlabelled (names speak)
+                        continue
+                    assert CJK.search(str(d["title"])), (name, channel, d)
+
+
+def test_cjk_font_theme_and_horizontal_labels(specs):
+    for name, spec in specs.items():
+        config = spec["config"]
+        assert config["font"] == CJK_FONT, name
+        assert "Noto Sans CJK SC" in config["axis"]["labelFont"]
+        assert config["axis"]["labelAngle"] == 0
+
+
+def test_township_colour_scale_is_shared(specs, palette):
+    for name in TOWNSHIP_COLOURED:
+        scales = [
+            c["scale"] for c in _walk(specs[name], "color")
+            if isinstance(c, dict) and c.get("field") == "township"
+        ]
+        assert scales, name
+        for scale in scales:
+            assert scale["domain"] == list(palette.domain), name
+            assert scale["range"] == list(palette.range), name
+
+
+def test_legend_lists_only_present_townships(specs):
+    legends = [c["legend"] for c in _walk(specs["spending_plan"], "color")
+               if isinstance(c, dict) and c.get("legend")]
+    assert legends and "开元镇" not in legends[0]["values"]  # 开元镇 has no spending plan
+
+
+def test_money_is_shown_in_wan(specs):
+    data = next(iter(specs["budget_by_township"]["datasets"].values()))
+    by_township = {row["township"]: row for row in data}
+    assert by_township["老庄子镇"]["label"] == "1,555.47 万元"  # same in fixture and seeds
+    assert by_township["老庄子镇"]["budget_wan"] == pytest.approx(1555.47)
+    unbudgeted = [row for row in data if row["budget_wan"] is None]
+    assert unbudgeted and all(row["label"] == "未注明预算" for row in unbudgeted)
+
+
+def test_charts_accept_empty_frames(palette):
+    empty_budget = pd.DataFrame(columns=["township", "projects", "projects_with_budget",
+                                         "budget_yuan"])
+    charts.budget_by_township_chart(empty_budget, palette).to_dict()
+    empty_mix = pd.DataFrame(columns=["township", "level", "indicators", "share_pct"])
+    charts.level_mix_chart(empty_mix, "level1").to_dict()
+    empty_cov = pd.DataFrame(columns=["township", "level2", "projects_with", "projects",
+                                      "share_pct"])
+    charts.coverage_heatmap(empty_cov).to_dict()
+    charts.project_plan_chart([None, None, None, None]).to_dict()
