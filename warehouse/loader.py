@@ -1,0 +1,440 @@
+"""Load goal documents into the warehouse: hash, skip unchanged, parse, replace, check, publish.
+
+One load = one new version file (warehouse/storage.py). Inside it, documents are written in
+batches, each batch one transaction that first deletes the documents' previous rows. The
+pointer moves only after every batch, the orphan cleanup and the data checks are done, so
+readers see either the old warehouse or the new one, never a partial document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from warehouse import checks as checks_mod
+from warehouse import schema
+from warehouse.classify import Classifier, load_classifier
+from warehouse.discover import find_documents
+from warehouse.parse_worker import (
+    ManifestVersions,
+    ParseFn,
+    ParseOutcome,
+    WorkerConfig,
+    parse_chunk,
+    parse_one,
+    parser_version,
+)
+from warehouse.reclassify import apply_rules
+from warehouse.storage import KEEP_PREVIOUS, current_file, new_version, writer_lock
+from warehouse.transform import DocumentRows, project_keys, resolve_duplicates
+
+PARALLEL_THRESHOLD = 32  # below this many files, a process pool costs more than it saves
+CHUNK_SIZE = 16  # files per pool task
+BATCH_DOCUMENTS = 200  # documents per insert transaction
+_SHARED_DIMS = {"dim_unit": "unit_key", "dim_indicator": "indicator_key",
+                "dim_fiscal_year": "fiscal_year"}
+
+
+@dataclass
+class Rejected:
+    """A file that could not be loaded, with the one-line reason users see."""
+
+    path: str
+    reason: str
+    sha256: str | None = None
+
+
+@dataclass
+class LoadSummary:
+    """What a load did; ``exit_code`` follows the contract (0 all loaded, 1 rejects)."""
+
+    files_seen: int = 0
+    loaded: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    projects: int = 0
+    indicators: int = 0
+    warnings: int = 0
+    check_results: list[checks_mod.CheckResult] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    run_id: int = 0
+    db_path: str = ""
+    db_file: str = ""
+    written: bool = False  # False when nothing changed and no new version was made
+    elapsed_s: float = 0.0
+
+    @property
+    def check_failures(self) -> list[checks_mod.CheckResult]:
+        return [r for r in self.check_results if not r.ok]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected or self.check_failures else 0
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of the file bytes."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def load_paths(
+    paths: list[Path],
+    db_path: Path,
+    *,
+    progress: bool,
+    parse: ParseFn | None = None,
+    version: str | None = None,
+    review: bool = True,
+    workers: int | None = None,
+    parallel_threshold: int = PARALLEL_THRESHOLD,
+    keep_versions: int = KEEP_PREVIOUS,
+    classifier: Classifier | None = None,
+) -> LoadSummary:
+    """Load files and folders into the warehouse at ``db_path`` (the pointer path).
+
+    ``parse``/``version`` replace the real parser (tests); ``parse`` must be a module-level
+    function when the pool is used. Raises FileNotFoundError for a path that does not exist.
+    """
+    started = time.perf_counter()
+    started_at = dt.datetime.now()
+    candidates, ignored = find_documents([Path(p) for p in paths])
+    summary = LoadSummary(files_seen=len(candidates), ignored=[str(p) for p in ignored],
+                          db_path=str(db_path))
+    manifests = ManifestVersions() if version is None else None
+    version = version or parser_version()
+    classifier = classifier or load_classifier()
+    db_path = Path(db_path).absolute()
+    with writer_lock(db_path):
+        known, up_to_date = _read_state(db_path, classifier)
+        tasks, replacing = _plan(known, candidates, version, manifests, summary)
+        if up_to_date and not tasks and not summary.rejected:
+            # Nothing to write: no new version, no run logged; readers are untouched.
+            summary.db_file = str(current_file(db_path))
+            summary.totals = _read_totals(db_path)
+            summary.elapsed_s = time.perf_counter() - started
+            return summary
+        with new_version(db_path, keep=keep_versions, lock=False) as (con, target):
+            summary.written = True
+            summary.db_file = str(target)
+            schema.ensure_schema(con)
+            if schema.get_meta(con, "rules_digest") != classifier.digest:
+                apply_rules(con, classifier)
+            run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_run").fetchone()[0]
+            summary.run_id = run_id
+            writer = _BatchWriter(con, summary, replacing)
+            config = WorkerConfig(classifier, run_id, dt.datetime.now().replace(microsecond=0),
+                                  parse, review)
+            outcomes = _parse_all(tasks, config, workers, parallel_threshold)
+            with _progress_bar(len(tasks), progress) as bar:
+                for outcome in outcomes:
+                    writer.add(outcome)
+                    bar.update(1)
+                writer.flush()
+            if replacing:
+                _clean_dimensions(con)
+            summary.check_results = checks_mod.run_checks(con)
+            summary.totals = _totals(con)
+            summary.elapsed_s = time.perf_counter() - started
+            _log_run(con, summary, started_at, version, [str(p) for p in paths])
+    summary.elapsed_s = time.perf_counter() - started
+    return summary
+
+
+def _read_state(db_path: Path, classifier: Classifier
+                ) -> tuple[dict[str, tuple[str, str]], bool]:
+    """Loaded documents (path -> (sha256, version)) of the current version, and whether its
+    schema, views and classification rules are current (else a load must write anyway)."""
+    current = current_file(db_path)
+    if current is None:
+        return {}, False
+    con = duckdb.connect(str(current), read_only=True)
+    try:
+        schema.check_schema_version(con)
+        known = {path: (sha, ver) for path, sha, ver in con.execute(
+            "SELECT path, sha256, parser_version FROM source_document").fetchall()}
+        up_to_date = (schema.get_meta(con, "rules_digest") == classifier.digest
+                      and schema.views_current(con))
+        return known, up_to_date
+    finally:
+        con.close()
+
+
+def _read_totals(db_path: Path) -> dict[str, int]:
+    current = current_file(db_path)
+    if current is None:
+        return {}
+    con = duckdb.connect(str(current), read_only=True)
+    try:
+        return _totals(con)
+    finally:
+        con.close()
+
+
+def _plan(known: dict[str, tuple[str, str]], candidates: list[Path], version: str,
+          manifests: ManifestVersions | None, summary: LoadSummary
+          ) -> tuple[list[tuple[str, str, int, str]], set[str]]:
+    """Hash every candidate; keep those whose content, parser version or manifest changed."""
+    by_sha = {sha: path for path, (sha, _) in known.items()}
+    tasks: list[tuple[str, str, int, str]] = []
+    replacing: set[str] = set()
+    for candidate in candidates:
+        path = str(candidate)
+        try:
+            sha, size = sha256_file(candidate)
+        except OSError as exc:
+            summary.rejected.append(Rejected(path, f"无法读取文件 ({exc.strerror or exc})"))
+            continue
+        doc_version = version + (manifests.suffix(candidate) if manifests else "")
+        previous = known.get(path)
+        if previous is not None and previous == (sha, doc_version):
+            summary.unchanged += 1
+            continue
+        original = by_sha.get(sha)
+        if original is not None and original != path:
+            summary.duplicates.append((path, original))
+            continue
+        by_sha[sha] = path
+        if previous is not None:
+            replacing.add(path)
+        tasks.append((path, sha, size, doc_version))
+    return tasks, replacing
+
+
+def _parse_all(tasks: list[tuple[str, str, int, str]], config: WorkerConfig,
+               workers: int | None, threshold: int) -> Iterator[ParseOutcome]:
+    """Outcomes in task order; a process pool (spawn) only for large batches."""
+    workers = workers or os.cpu_count() or 1
+    if len(tasks) < threshold or workers < 2:
+        for task in tasks:
+            yield parse_one(task, config)
+        return
+    chunks = [tasks[i:i + CHUNK_SIZE] for i in range(0, len(tasks), CHUNK_SIZE)]
+    context = _pool_context()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        window = workers * 3  # bounded look-ahead keeps memory flat on huge corpora
+        pending: list[Future] = []
+        index = 0
+        try:
+            while index < len(chunks) or pending:
+                while index < len(chunks) and len(pending) < window:
+                    pending.append(pool.submit(parse_chunk, chunks[index], config))
+                    index += 1
+                yield from pending.pop(0).result()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """forkserver with the parser preloaded: workers start warm and never inherit the
+    loader's DuckDB threads (plain fork could); spawn where forkserver does not exist."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["warehouse.parse_worker", "etl.parser", "etl.review"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class _BatchWriter:
+    """Collects document rows and writes them in transactions of BATCH_DOCUMENTS."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, summary: LoadSummary,
+                 replacing: set[str]) -> None:
+        self.con = con
+        self.summary = summary
+        self.replacing = replacing
+        self.pending: list[ParseOutcome] = []
+
+    def add(self, outcome: ParseOutcome) -> None:
+        if outcome.rows is None:
+            self.summary.rejected.append(
+                Rejected(outcome.path, outcome.error or "未知错误", outcome.sha256))
+            return
+        self.pending.append(outcome)
+        if len(self.pending) >= BATCH_DOCUMENTS:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            self._write(batch)
+        except (duckdb.Error, ValueError, TypeError, KeyError, OverflowError) as exc:
+            if len(batch) == 1:
+                outcome = batch[0]
+                self.summary.rejected.append(Rejected(
+                    outcome.path, f"写入仓库失败 ({type(exc).__name__}: {exc})", outcome.sha256))
+                return
+            for outcome in batch:  # isolate the document that fails
+                self.pending = [outcome]
+                self.flush()
+
+    def _write(self, batch: list[ParseOutcome]) -> None:
+        con = self.con
+        docs = self._rows(batch)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _delete_documents(con, [d.document_id for d in docs])
+            tables: dict[str, list[dict]] = {}
+            for doc in docs:
+                for table, rows in doc.tables.items():
+                    tables.setdefault(table, []).extend(rows)
+            for table, rows in tables.items():
+                if table in _SHARED_DIMS:
+                    _upsert_dimension(con, table, _SHARED_DIMS[table], rows)
+                else:
+                    write_hook(table, rows)
+                    schema.insert_rows(con, table, rows)
+            con.execute("DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
+                        [[o.path for o in batch]])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        for outcome, doc in zip(batch, docs, strict=True):
+            if outcome.path in self.replacing:
+                self.summary.replaced += 1
+            else:
+                self.summary.loaded += 1
+            self.summary.projects += doc.count("fact_project_budget")
+            self.summary.indicators += doc.count("fact_indicator_target")
+            self.summary.warnings += doc.count("load_warning")
+
+    def _rows(self, batch: list[ParseOutcome]) -> list[DocumentRows]:
+        """Rows per document. A project key already owned by another document (in the
+        warehouse or earlier in this batch) is foreign: that project gets a qualified key."""
+        docs = [o.rows for o in batch if o.rows is not None]
+        wanted = [k for doc in docs for k in project_keys(doc)]
+        owners = dict(self.con.execute(
+            "SELECT project_key, document_id FROM dim_project "
+            "WHERE project_key IN (SELECT unnest(?::BIGINT[]))", [wanted]).fetchall()
+        ) if wanted else {}
+        for doc in docs:
+            keys_ = project_keys(doc)
+            foreign = {k for k in keys_ if owners.get(k, doc.document_id) != doc.document_id}
+            for k in keys_:
+                owners.setdefault(k, doc.document_id)
+            resolve_duplicates(doc, foreign)
+        return docs
+
+
+def write_hook(table: str, rows: list[dict]) -> None:
+    """Called before each fact/lineage batch insert; tests replace it to fail mid-load."""
+
+
+def _delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -> None:
+    """Remove every row of these documents (the replace half of a reload)."""
+    for table in schema.DOCUMENT_TABLES:
+        con.execute(
+            f"DELETE FROM {table} WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
+            [document_ids],
+        )
+
+
+def _upsert_dimension(con: duckdb.DuckDBPyConnection, table: str, key: str,
+                      rows: list[dict]) -> None:
+    """Shared dimension rows, deduplicated inside the batch. Units: latest attributes win
+    (a later document may name the unit better). Indicators and years: the key determines
+    the attributes, so only new keys are inserted."""
+    latest = list({row[key]: row for row in rows}.values())
+    if table == "dim_unit":
+        con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?))",
+                    [[row[key] for row in latest]])
+        schema.insert_rows(con, table, latest)
+    else:
+        schema.insert_rows(con, table, latest,
+                           where=f"{key} NOT IN (SELECT {key} FROM {table})")
+
+
+def _clean_dimensions(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop dimension rows no longer referenced after replacements (documented: no orphans)."""
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM dim_unit WHERE unit_key NOT IN (SELECT unit_key FROM source_document)")
+    con.execute("DELETE FROM dim_indicator WHERE indicator_key NOT IN "
+                "(SELECT DISTINCT indicator_key FROM fact_indicator_target)")
+    con.execute("DELETE FROM dim_fiscal_year WHERE fiscal_year NOT IN "
+                "(SELECT fiscal_year FROM source_document WHERE fiscal_year IS NOT NULL)")
+    con.execute("COMMIT")
+
+
+def _totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM source_document), (SELECT count(*) FROM fact_project_budget),"
+        " (SELECT count(*) FROM fact_indicator_target), (SELECT count(*) FROM load_warning),"
+        " (SELECT count(*) FROM reject)"
+    ).fetchone()
+    return dict(zip(("documents", "projects", "indicators", "warnings", "rejects"), row,
+                    strict=True))
+
+
+def _log_run(con: duckdb.DuckDBPyConnection, summary: LoadSummary, started_at: dt.datetime,
+             version: str, paths: list[str]) -> None:
+    """Rejects (latest per path) and the load_run row, in one transaction."""
+    now = dt.datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    if summary.rejected:
+        rows = [{"path": r.path, "sha256": r.sha256, "reason": r.reason, "rejected_at": now,
+                 "run_id": summary.run_id} for r in summary.rejected]
+        con.execute("DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
+                    [[r.path for r in summary.rejected]])
+        schema.insert_rows(con, "reject", rows)
+    status = "checks_failed" if summary.check_failures else (
+        "rejects" if summary.rejected else "ok")
+    schema.insert_rows(con, "load_run", [{
+        "run_id": summary.run_id, "started_at": started_at, "finished_at": now,
+        "db_file": os.path.basename(summary.db_file), "parser_version": version, "paths": paths,
+        "files_seen": summary.files_seen, "loaded": summary.loaded, "replaced": summary.replaced,
+        "unchanged": summary.unchanged, "duplicates": len(summary.duplicates),
+        "rejected": len(summary.rejected), "projects": summary.projects,
+        "indicators": summary.indicators, "warnings": summary.warnings,
+        "checks_failed": len(summary.check_failures),
+        "check_report": checks_mod.report(summary.check_results), "status": status,
+        "elapsed_s": round(summary.elapsed_s, 3),
+    }])
+    con.execute("COMMIT")
+
+
+class _NoBar:
+    def update(self, n: int) -> None:  # noqa: D102
+        pass
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _progress_bar(total: int, enabled: bool) -> object:
+    """tqdm on a terminal only (stderr), so logs and pipes stay clean."""
+    if not (enabled and total and sys.stderr.isatty()):
+        return _NoBar()
+    from tqdm import tqdm
+
+    # get_terminal_size falls back to 80 columns when a pty reports 0 (tqdm would draw nothing)
+    return tqdm(total=total, unit="文件", desc="解析入库", file=sys.stderr, leave=False,
+                ncols=shutil.get_terminal_size().columns)
+

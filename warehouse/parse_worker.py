@@ -1,0 +1,155 @@
+"""Parse (and review) documents; runs in the loader process or in pool workers.
+
+Everything here must be picklable and import lazily: workers are started with "spawn".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from warehouse.classify import Classifier
+from warehouse.transform import DocumentRows, SourceInfo, record_to_rows
+
+ParseFn = Callable[[Path], dict]
+
+_ROOT = Path(__file__).resolve().parent.parent
+_ETL_ROOT = _ROOT / "etl"
+# Data files that change what the parser or the review produce for the same bytes.
+_PARSE_INPUTS = ("data/review_rules.toml", "data/reference")
+
+
+@dataclass
+class WorkerConfig:
+    """Everything a worker needs besides the file (pickled once per chunk)."""
+
+    classifier: Classifier
+    run_id: int
+    loaded_at: dt.datetime
+    parse: ParseFn | None = None
+    review: bool = True
+
+
+@dataclass
+class ParseOutcome:
+    """The result of one file: its warehouse rows, or the one-line reason it was rejected."""
+
+    path: str
+    sha256: str
+    size_bytes: int
+    version: str = ""
+    rows: DocumentRows | None = None
+    error: str | None = None
+
+
+def default_parse(path: Path) -> dict:
+    """``etl.parser.parse_file``, imported on first use."""
+    from etl.parser import parse_file
+
+    return parse_file(path)
+
+
+@cache
+def parser_version() -> str:
+    """Parser's declared version plus a digest of the etl sources: a parser or review change
+    makes every document reparse on its next load, even if nobody bumped a number."""
+    base = "0"
+    try:
+        module = importlib.import_module("etl.parser")
+        base = str(getattr(module, "PARSER_VERSION", None) or getattr(module, "__version__", "0"))
+    except ImportError:
+        base = "missing"
+    digest = hashlib.sha256()
+    files = [p for p in _ETL_ROOT.rglob("*.py") if "synth" not in p.relative_to(_ETL_ROOT).parts]
+    for name in _PARSE_INPUTS:
+        target = _ROOT / name
+        files += [p for p in target.rglob("*") if p.is_file()] if target.is_dir() else [target]
+    for source in sorted(p for p in files if p.is_file()):
+        digest.update(str(source.relative_to(_ROOT)).encode())
+        digest.update(source.read_bytes())
+    return f"{base}+{digest.hexdigest()[:10]}"
+
+
+class ManifestVersions:
+    """Version suffix from the manifest.toml that applies to a document (etl.manifest rules):
+    editing the manifest makes the documents under it reparse."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[Path, str] = {}
+
+    def suffix(self, path: Path) -> str:
+        folder = path.parent
+        cached = self._by_folder.get(folder)
+        if cached is None:
+            try:
+                from etl.manifest import find_manifest
+
+                manifest = find_manifest(path)
+            except ImportError:
+                manifest = None
+            cached = ""
+            if manifest is not None:
+                with contextlib.suppress(OSError):
+                    cached = "+m" + hashlib.sha256(manifest.read_bytes()).hexdigest()[:8]
+            self._by_folder[folder] = cached
+        return cached
+
+
+@cache
+def _review_fn() -> Callable[[dict], dict] | None:
+    try:
+        if importlib.util.find_spec("etl.review") is None:
+            return None
+    except (ImportError, ValueError):
+        return None
+    return importlib.import_module("etl.review").review_record
+
+
+def _reason(exc: Exception) -> str:
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, str) and reason:
+        return reason
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"解析失败 ({type(exc).__name__}: {text})" if text else f"解析失败 ({type(exc).__name__})"
+
+
+def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOutcome:
+    """Parse, review and transform one file; never raises for a bad document (the reason
+    goes in ``error``)."""
+    path, sha, size, version = task
+    outcome = ParseOutcome(path, sha, size, version)
+    try:
+        record = (config.parse or default_parse)(Path(path))
+        if not isinstance(record, dict):
+            raise TypeError("parser did not return a record")
+    except Exception as exc:  # any parser failure rejects only this file
+        outcome.error = _reason(exc)
+        return outcome
+    review, review_error = None, None
+    if config.review:
+        try:
+            review_fn = _review_fn()
+            if review_fn is not None:
+                review = review_fn(record)
+        except Exception as exc:  # a review bug must not lose the document
+            review_error = f"{type(exc).__name__}: {exc}"
+    source = SourceInfo(path, sha, size, version, config.run_id, config.loaded_at)
+    try:
+        outcome.rows = record_to_rows(record, source, config.classifier, review=review,
+                                      review_error=review_error)
+    except Exception as exc:  # a record the warehouse cannot store is rejected, not fatal
+        outcome.error = f"记录无法入库 ({type(exc).__name__}: {exc})"
+    return outcome
+
+
+def parse_chunk(tasks: list[tuple[str, str, int, str]], config: WorkerConfig
+                ) -> list[ParseOutcome]:
+    """A chunk per pool task keeps inter-process overhead small."""
+    return [parse_one(task, config) for task in tasks]
