@@ -29,7 +29,10 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
     for encoding in _ENCODINGS:
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as error:
+            if error.start >= len(data) - 4 and error.end >= len(data) - 1:
+                # a file cut inside its last character: keep everything before it
+                return data[: error.start].decode(encoding)
             continue
     raise DocumentError(path, "无法识别文本编码，仅支持 UTF-8 与 GB18030/GBK (unknown text encoding)")
 

@@ -1,0 +1,187 @@
+"""Synthetic corpus: determinism, and the parser round trip against the generator's truth.
+
+If a round-trip assertion fails, the message lists file, project and field; the generator
+is the reference for what each file contains (see etl/synth/verify.py for the rules).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from etl.synth.cli import main as synth_main
+from etl.synth.corpus import MANIFEST, build, iter_documents, make_plan, read_manifest, write_corpus
+from etl.synth.model import Portfolio
+
+SEED = 20240
+N_DOCS = 200
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    """200 documents written to disk, with their rich ground truth."""
+    folder = tmp_path_factory.mktemp("synth")
+    docs = []
+    for doc, data, truth in iter_documents(N_DOCS, SEED):
+        (folder / truth["file"]).write_bytes(data)
+        docs.append((doc, truth))
+    return folder, docs
+
+
+def test_same_seed_same_bytes_any_worker_count(tmp_path: Path) -> None:
+    write_corpus(60, tmp_path / "a", seed=5, jobs=1)
+    write_corpus(60, tmp_path / "b", seed=5, jobs=2)
+    write_corpus(60, tmp_path / "c", seed=6, jobs=1)
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    assert _digest(tmp_path / "a") != _digest(tmp_path / "c")
+
+
+def test_smaller_corpus_is_a_prefix_of_a_larger_one(tmp_path: Path) -> None:
+    write_corpus(20, tmp_path / "small", seed=3, jobs=1)
+    write_corpus(50, tmp_path / "large", seed=3, jobs=1)
+    for path in (tmp_path / "small").glob("*.txt"):
+        assert path.read_bytes() == (tmp_path / "large" / path.name).read_bytes()
+
+
+def test_cli_writes_files_and_manifest(tmp_path: Path) -> None:
+    assert synth_main(["--docs", "12", "--out", str(tmp_path), "--seed", "9", "--jobs", "1"]) == 0
+    manifest = read_manifest(tmp_path)
+    assert len(manifest) == 12
+    assert sorted(p.name for p in tmp_path.glob("*.txt")) == sorted(m["file"] for m in manifest)
+    for record in manifest:
+        assert (tmp_path / record["file"]).stat().st_size == record["bytes"]
+    assert (tmp_path / MANIFEST).read_text(encoding="utf-8").count("\n") == 12
+
+
+def test_corpus_covers_layouts_noise_and_recurring_projects(corpus) -> None:
+    _, docs = corpus
+    truths = [t for _, t in docs]
+    assert {t["layout"] for t in truths} == {"form", "text_budget", "goals_only", "flat_table"}
+    assert {t["encoding"] for t in truths} >= {"utf-8", "gb18030", "utf-8-sig"}
+    assert {t["newline"] for t in truths} == {"lf", "crlf"}
+    assert len({t["year"] for t in truths}) >= 5
+    kinds = Counter("".join(p["kinds"] for t in truths for p in t["projects"]))
+    assert set(kinds) == set("pnmdq")
+    # the same project (code and name) recurs across a township's years with drifting budgets
+    by_code: dict[str, list[tuple[int, str, float]]] = {}
+    for t in truths:
+        for p in t["projects"]:
+            if p["code"]:
+                by_code.setdefault(p["code"], []).append((t["year"], p["name"], p["total_yuan"]))
+    recurring = [v for v in by_code.values() if len({year for year, _, _ in v}) >= 3]
+    assert recurring
+    for runs in recurring:
+        assert len({name for _, name, _ in runs}) == 1
+        totals = [total for _, _, total in runs]
+        assert max(totals) <= min(totals) * (1.15 / 0.85) + 100
+
+
+def test_plan_is_deterministic_and_uses_real_places() -> None:
+    plan = make_plan(300, 11)
+    assert [(i.town.code, i.year, i.layout) for i in plan] == [
+        (i.town.code, i.year, i.layout) for i in make_plan(300, 11)]
+    assert len({i.town.province for i in plan}) >= 10
+    assert all(2019 <= i.year <= 2025 for i in plan)
+
+
+def test_round_trip_recovers_generated_content(corpus) -> None:
+    pytest.importorskip("etl.parser")
+    from etl.errors import DocumentError
+    from etl.parser import parse_file
+    from etl.synth.verify import compare
+
+    folder, docs = corpus
+    problems: list[str] = []
+    for doc, truth in docs:
+        path = folder / truth["file"]
+        try:
+            record = parse_file(path)
+        except DocumentError as exc:
+            if not truth["error"]:
+                problems.append(f"{truth['file']} ({truth['layout']}): refused: {exc.reason}")
+            continue
+        if truth["error"]:
+            problems.append(f"{truth['file']}: {truth['broken']} file parsed without an error")
+            continue
+        problems.extend(f"{truth['file']} ({truth['layout']}): {d}" for d in compare(record, truth, doc))
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
+
+
+def _documents_with_projects(count: int, minimum: int = 2):
+    cache: dict[int, Portfolio] = {}
+    picked, seen_layouts = [], set()
+    for item in make_plan(400, SEED):
+        doc, _, _ = build(SEED, item, cache)
+        if len(doc.projects) >= minimum and item.layout not in seen_layouts:
+            seen_layouts.add(item.layout)
+            picked.append(item)
+        if len(picked) == count:
+            break
+    return picked
+
+
+@pytest.mark.parametrize("kind", ["empty", "binary", "notable"])
+def test_broken_files_are_refused_with_one_line(tmp_path: Path, kind: str) -> None:
+    pytest.importorskip("etl.parser")
+    from etl.errors import DocumentError
+    from etl.parser import parse_file
+
+    for item in _documents_with_projects(4):
+        _, data, truth = build(SEED, item, {}, force_broken=kind)
+        assert truth["error"]
+        path = tmp_path / truth["file"]
+        path.write_bytes(data)
+        with pytest.raises(DocumentError) as info:
+            parse_file(path)
+        assert "\n" not in str(info.value)
+
+
+def _truncated(cut: str):
+    """Truncated documents, one per layout, cut on a character or a byte boundary."""
+    out, layouts = [], set()
+    cache: dict[int, Portfolio] = {}
+    for item in make_plan(400, SEED):
+        if item.layout in layouts or len(build(SEED, item, cache)[0].projects) < 2:
+            continue
+        doc, data, truth = build(SEED, item, cache, force_broken="truncated")
+        if truth["cut"] == cut:
+            layouts.add(item.layout)
+            out.append((doc, data, truth))
+    return out
+
+
+@pytest.mark.parametrize("cut", [
+    "char",
+    "byte",
+])
+def test_truncated_file_keeps_its_complete_projects(tmp_path: Path, cut: str) -> None:
+    pytest.importorskip("etl.parser")
+    from etl.parser import parse_file
+    from etl.synth.verify import compare
+
+    cases = _truncated(cut)
+    assert len(cases) >= 3
+    for doc, data, truth in cases:
+        path = tmp_path / truth["file"]
+        path.write_bytes(data)
+        record = parse_file(path)
+        assert compare(record, truth, doc) == [], truth["file"]
+
+
+def test_manifest_lines_are_plain_json(tmp_path: Path) -> None:
+    write_corpus(5, tmp_path, seed=1, jobs=1)
+    for line in (tmp_path / MANIFEST).read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        assert {"file", "layout", "year", "township", "projects", "error"} <= set(record)
