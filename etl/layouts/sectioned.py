@@ -165,7 +165,7 @@ class SectionedParser:
     def _row(self, row: Row) -> None:
         cells = list(row.cells)
         first = key(cells[0]) if cells else ""
-        labels = [key(cell) for cell in cells]
+        labels = [key(cell) if len(cell) < 24 else "" for cell in cells]  # labels are short
 
         unit = unit_line_of(row)
         if unit is not None:

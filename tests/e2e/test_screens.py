@@ -158,6 +158,32 @@ def test_filter_link_reproduces_view(app_url, browser):
         page.close()
 
 
+def test_sql_page_runs_a_query(app_url, browser):
+    """Type a query, run it, see the rows and the SQL actually run; a refused one explains why."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    try:
+        page.goto(f"{app_url}/sql", wait_until="domcontentloaded")
+        _settle(page)
+        editor = page.locator("textarea").first
+        editor.fill("SELECT township AS 乡镇, count(*) AS 项目数 FROM v_project_budget "
+                    "GROUP BY township ORDER BY 项目数 DESC")
+        page.get_by_role("button", name="运行查询").click()
+        page.wait_for_timeout(500)
+        _settle(page)
+        text = page.inner_text("[data-testid='stMain']")
+        assert "5 行" in text or "共 5 行" in text or "返回 5" in text, text[:2000]
+        assert page.locator("[data-testid='stException']").count() == 0
+        _full_screenshot(page, SHOTS / "09_SQL查询_结果.png")
+        editor = page.locator("textarea").first
+        editor.fill("SELECT * FROM read_csv('/etc/passwd')")
+        page.get_by_role("button", name="运行查询").click()
+        page.wait_for_timeout(500)
+        _settle(page)
+        assert "read_csv" in page.inner_text("[data-testid='stMain']")
+    finally:
+        page.close()
+
+
 def test_missing_warehouse_screen(browser, tmp_path):
     port = _free_port()
     env = {**os.environ, "WAREHOUSE_DB": str(tmp_path / "none.duckdb")}
