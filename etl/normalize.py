@@ -22,7 +22,7 @@ def key(text: str | None) -> str:
     """Matching key: NFKC-folded with every kind of whitespace removed."""
     if not text:
         return ""
-    return _key(text)
+    return _key(text if isinstance(text, str) else str(text))
 
 
 @lru_cache(maxsize=1 << 16)

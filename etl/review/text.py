@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_WHITESPACE = re.compile(r"\s+")
+from etl.normalize import key
+
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _SIGNS = re.compile(r"[≥≤<>=＞＜≦≧]+")
 _NUMBERING = re.compile(r"^(?:目标|绩效目标)?\s*[(（]?[0-9一二三四五六七八九十]{1,3}[)）]?\s*[、.．:：]\s*")
-
-
-def key(text: str | None) -> str:
-    """Matching key: NFKC-folded, whitespace removed (Word exports break cells anywhere)."""
-    if not text:
-        return ""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(text)))
 
 
 def bare(text: str | None) -> str:
