@@ -59,7 +59,6 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
     if not any(isinstance(b, Row) and (is_indicator_header(b) or is_flat_header(b)) for b in blocks):
         raise DocumentError(path, "未找到绩效目标表（没有“一级指标/三级指标/指标值”表头），不是绩效目标文档")
     fiscal_year, year_certain = detect_fiscal_year(blocks)
-    text = document_text(blocks)
     warnings: list[dict] = []
     unit_code: str | None = None
     unit_name: str | None = None
@@ -94,7 +93,7 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
     record = {
         "source": {"path": path, "sha256": sha256, "layout": f"{layout}/{stream.format}",
                    "parser_version": PARSER_VERSION},
-        "unit": {"code": unit_code, "name": unit_name, **_geography(unit_name, text)},
+        "unit": {"code": unit_code, "name": unit_name, **_geography(unit_name, blocks)},
         "fiscal_year": fiscal_year,
         "overall_goal": overall_goal(blocks),
         "projects": projects,
@@ -119,12 +118,16 @@ def _project_record(draft) -> dict:
     }
 
 
-def _geography(unit_name: str | None, text: str) -> dict:
-    try:
-        from etl.geography import resolve_unit
-    except ImportError:
-        return {"province": None, "city": None, "county": None, "township": None}
-    return resolve_unit(unit_name, text)
+def _geography(unit_name: str | None, blocks: list) -> dict:
+    """Province to township. A unit name that settles county and township alone spares the
+    scan of the whole text (most documents); otherwise the text places the unit."""
+    from etl.geography import resolve_unit
+
+    if unit_name:
+        found = resolve_unit(unit_name)
+        if found["township"] and found["county"]:
+            return found
+    return resolve_unit(unit_name, document_text(blocks))
 
 
 def apply_overrides(record: dict, overrides: dict) -> None:

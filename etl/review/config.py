@@ -86,6 +86,20 @@ def load_config(path: str | Path | None = None) -> dict:
     return validate(config)
 
 
+_default: dict[float, dict] = {}
+
+
+def default_config() -> dict:
+    """The bundled configuration, validated once per file version and shared (read-only):
+    the loader reviews tens of thousands of documents and a deep copy each time costs more
+    than some rules."""
+    mtime = DEFAULT_PATH.stat().st_mtime
+    if mtime not in _default:
+        _default.clear()
+        _default[mtime] = load_config()
+    return _default[mtime]
+
+
 def rule_config(config: dict, rule_id: str) -> dict:
     """One rule's section ({} when absent, so rules fall back to their own defaults)."""
     return config.get("rules", {}).get(rule_id, {})

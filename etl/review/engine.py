@@ -6,7 +6,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 
-from etl.review.config import load_config
+from etl.review.config import default_config, load_config
 from etl.review.grading import grade_project, roll_up
 from etl.review.model import Context
 from etl.review.rules_logic import (
@@ -118,7 +118,7 @@ def review_record(record: dict, config: dict | None = None) -> dict:
     ``config`` defaults to data/review_rules.toml. The result is plain JSON-ready data; the
     warehouse stores it at load time and ``v_goal_review`` shows one row per finding.
     """
-    config = config if config is not None else load_config()
+    config = config if config is not None else default_config()
     ctx = Context(record, config)
     projects = record.get("projects") or []
     errors: list[dict] = []

@@ -77,6 +77,7 @@ class Context:
     config: dict
     _placeholders: frozenset[str] = field(default=frozenset(), init=False)
     _zero_words: tuple[str, ...] = field(default=(), init=False)
+    _substantive: dict[int, list[tuple[int, dict]]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         values = self.rule("R11").get("placeholders", ["", "无", "不涉及", "/", "—"])
@@ -99,12 +100,17 @@ class Context:
         return raw in self._placeholders
 
     def substantive(self, project: dict) -> list[tuple[int, dict]]:
-        """Rows that really set a goal: a name and a non-placeholder target."""
-        return [
-            (index, indicator)
-            for index, indicator in enumerate_indicators(project)
-            if key(indicator.get("name")) and not self.is_placeholder(indicator)
-        ]
+        """Rows that really set a goal: a name and a non-placeholder target (computed once
+        per project: most rules ask)."""
+        cached = self._substantive.get(id(project))
+        if cached is None:
+            cached = [
+                (index, indicator)
+                for index, indicator in enumerate_indicators(project)
+                if key(indicator.get("name")) and not self.is_placeholder(indicator)
+            ]
+            self._substantive[id(project)] = cached
+        return cached
 
 
 def finding(

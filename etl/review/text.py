@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from etl.normalize import key
 
@@ -14,6 +15,12 @@ _NUMBERING = re.compile(r"^(?:目标|绩效目标)?\s*[(（]?[0-9一二三四五
 
 def bare(text: str | None) -> str:
     """Key without punctuation, for comparing wording rather than layout."""
+    return _bare(text) if isinstance(text, str) else _PUNCT.sub("", key(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _bare(text: str) -> str:
+    """Cached: rules compare the same names and targets many times per document."""
     return _PUNCT.sub("", key(text))
 
 
@@ -49,7 +56,13 @@ def bigrams(text: str | None, stop: frozenset[str] = frozenset()) -> set[str]:
 
 
 def stop_bigrams(words: list[str]) -> frozenset[str]:
-    """Stop words of any length become the bigrams they contain."""
+    """Stop words of any length become the bigrams they contain (cached per word list: the
+    list comes from the configuration and is the same for every project)."""
+    return _stop_bigrams(tuple(words))
+
+
+@lru_cache(maxsize=64)
+def _stop_bigrams(words: tuple[str, ...]) -> frozenset[str]:
     grams: set[str] = set()
     for word in words:
         grams |= bigrams(word)
