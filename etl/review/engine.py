@@ -6,7 +6,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 
-from etl.review.config import default_config, load_config
+from etl.review.config import default_config
 from etl.review.grading import grade_project, roll_up
 from etl.review.model import Context
 from etl.review.rules_logic import (
