@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 from etl.errors import DocumentError
@@ -26,15 +27,31 @@ FIELDS = (*UNIT_FIELDS, "fiscal_year")
 
 def find_manifest(document: Path) -> Path | None:
     """The nearest manifest.toml in the document's folder or one of its parents."""
-    for folder in [document.resolve().parent, *document.resolve().parents]:
-        candidate = folder / MANIFEST_NAME
+    return _find_in(document.resolve().parent)
+
+
+@lru_cache(maxsize=1024)
+def _find_in(folder: Path) -> Path | None:
+    """Cached per folder: a load asks once per document, and documents share folders."""
+    for candidate_folder in (folder, *folder.parents):
+        candidate = candidate_folder / MANIFEST_NAME
         if candidate.is_file():
             return candidate
     return None
 
 
 def load_manifest(path: Path) -> list[dict]:
-    """Entries of a manifest file; a malformed manifest is a user error with a clear line."""
+    """Entries of a manifest file; a malformed manifest is a user error with a clear line.
+    Parsed once per file version."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as error:
+        raise DocumentError(path, f"清单文件无法读取：{error}") from None
+    return _load_manifest(path, stamp)
+
+
+@lru_cache(maxsize=64)
+def _load_manifest(path: Path, stamp: int) -> list[dict]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
