@@ -241,3 +241,17 @@ def test_a_document_that_cannot_be_stored_is_rejected_alone(tmp_path: Path) -> N
     assert "写入仓库失败" in summary.rejected[0].reason
     assert count(db, "SELECT count(*) FROM v_project_budget") == 3
     assert count(db, "SELECT count(*) FROM reject") == 1
+
+
+def test_every_bad_copy_is_rejected(tmp_path: Path) -> None:
+    """Two empty files share a hash; both must be listed as rejects, not one as a copy."""
+    from warehouse.loader import load_paths
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a_empty.txt").write_bytes(b"")
+    (folder / "b_empty.txt").write_bytes(b"")
+    summary = load_paths([folder], tmp_path / "w.duckdb", progress=False)
+    assert summary.exit_code == 1
+    assert sorted(Path(r.path).name for r in summary.rejected) == ["a_empty.txt", "b_empty.txt"]
+    assert summary.duplicates == []

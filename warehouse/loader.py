@@ -150,6 +150,7 @@ def load_paths(
                     writer.add(outcome)
                     bar.update(1)
                 writer.flush()
+            _reject_copies_of_rejects(summary)
             if replacing:
                 _clean_dimensions(con)
             summary.check_results = checks_mod.run_checks(con)
@@ -218,6 +219,20 @@ def _plan(known: dict[str, tuple[str, str]], candidates: list[Path], version: st
             replacing.add(path)
         tasks.append((path, sha, size, doc_version))
     return tasks, replacing
+
+
+def _reject_copies_of_rejects(summary: LoadSummary) -> None:
+    """A copy of a rejected file is rejected too, with the same reason: every bad file must
+    show up in the reject table (two empty files have the same hash)."""
+    reasons = {r.path: r for r in summary.rejected}
+    kept: list[tuple[str, str]] = []
+    for path, original in summary.duplicates:
+        first = reasons.get(original)
+        if first is None:
+            kept.append((path, original))
+        else:
+            summary.rejected.append(Rejected(path, first.reason, first.sha256))
+    summary.duplicates = kept
 
 
 def _parse_all(tasks: list[tuple[str, str, int, str]], config: WorkerConfig,
