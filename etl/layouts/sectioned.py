@@ -33,6 +33,12 @@ from etl.normalize import clean_cell, clean_long, key, strip_field_codes, strip_
 _TITLE_SUFFIX = re.compile(r"(?:项目)?(?:支出)?绩效目标(?:申报)?表$")
 _UNIT_LINE = re.compile(r"^\s*(\d{3,12})\s*[-－—]?\s*(\S.*?)\s*$")
 _UNIT_SECTION = ("部门整体支出绩效指标", "整体支出绩效指标", "部门整体绩效指标", "单位整体绩效指标")
+# first-cell labels that start a non-indicator row (checked before the indicator fast path)
+_ROW_MARKERS = frozenset({
+    "项目绩效目标指标表", "项目支出绩效目标表", "项目绩效目标表", "项目编码", "项目代码", "项目名称",
+    "预算数", "预算规模及资金用途", "项目资金主要用途", "资金用途", "项目资金用途", "主要用途",
+    "绩效目标", "年度绩效目标", "项目绩效目标", "年度目标",
+})
 
 
 @dataclass(slots=True)
@@ -162,7 +168,26 @@ class SectionedParser:
             self.table = None
         self.expect = None
 
+    def _is_plain_indicator_row(self, row: Row) -> bool:
+        """Most rows of a document are indicator rows inside an open table: recognise them
+        with a few cheap tests instead of trying every other row kind first."""
+        table = self.table
+        if table is None or self.expect is not None:
+            return False
+        cells = row.cells
+        columns = table.columns
+        target = columns.target if columns.target is not None else columns.sign
+        if target is None or len(cells) <= target:
+            return False
+        first = key(cells[0]) if len(cells[0]) < 24 else ""
+        if first in _ROW_MARKERS or first.startswith(("资金支出计划", "支出计划")):
+            return False
+        return not any("三级" in cell or "符号" in cell for cell in cells)
+
     def _row(self, row: Row) -> None:
+        if self._is_plain_indicator_row(row):
+            self._indicator_row(row)
+            return
         cells = list(row.cells)
         first = key(cells[0]) if cells else ""
         labels = [key(cell) if len(cell) < 24 else "" for cell in cells]  # labels are short
