@@ -1,0 +1,124 @@
+"""``python -m benchmarks.run [--sizes 100,1000,10000,40000] [--quick]``.
+
+Generates synthetic corpora, measures parsing, loading, reloading and queries, and writes
+docs/benchmarks.md. ``--quick`` (200 documents) is the CI smoke test: it fails when the
+loaded warehouse does not match the corpus manifest, and writes its report under var/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from benchmarks import load_bench, machine, parse_bench, query_bench, report
+from benchmarks.corpus import corpus_stats, ensure_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _fresh_db(path: Path) -> Path:
+    for old in path.parent.glob(path.name + "*"):
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    return path
+
+
+def bench_size(n: int, args: argparse.Namespace, log) -> dict:
+    work: Path = args.work
+    started_load = machine.load_average()
+    log(f"[{n}] corpus")
+    folder, manifest, gen_s = ensure_corpus(work, n, args.seed)
+    stats = corpus_stats(folder, manifest)
+    files = stats.pop("files")
+    log(f"[{n}] parse throughput")
+    parse = parse_bench.run(files, args.single_core_max)
+    db = _fresh_db(work / f"warehouse_{n}.duckdb")
+    log(f"[{n}] etl load")
+    load = load_bench.run_load([str(folder)], db)
+    counts = load_bench.warehouse_counts(db)
+    problems = load_bench.check_counts(counts, manifest)
+    log(f"[{n}] reloads")
+    incremental = load_bench.incremental(folder, manifest, db)
+    log(f"[{n}] dashboard and example queries")
+    dashboard = query_bench.dashboard_latency(db, args.runs)
+    examples = query_bench.example_latency(db, args.runs)
+    pandas = None
+    if not args.no_pandas:
+        log(f"[{n}] pandas baseline")
+        records = work / f"records_{n}"
+        parse_bench.dump_records(files, records)
+        pandas = query_bench.pandas_baseline(records, max(5, args.runs // 4))
+        shutil.rmtree(records)
+    load.pop("output", None)
+    return {"corpus": stats, "gen_s": gen_s, "parse": parse, "load": load,
+            "count_problems": problems, "incremental": incremental, "dashboard": dashboard,
+            "examples": examples, "pandas": pandas, "runs": args.runs,
+            "loadavg_start": started_load, "loadavg_end": machine.load_average()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--sizes", default="100,1000,10000,40000")
+    parser.add_argument("--quick", action="store_true", help="200 documents, correctness smoke test")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per query")
+    parser.add_argument("--single-core-max", type=int, default=10_000,
+                        help="documents timed on one core (a prefix of the corpus)")
+    parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "benchmarks")
+    parser.add_argument("--render-only", action="store_true",
+                        help="re-render the report from the last run's results.json")
+    parser.add_argument("--note", action="append", default=[], help="extra note for the report")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="report path (default docs/benchmarks.md; var/benchmarks/quick.md with --quick)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    sizes = [200] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.quick:
+        args.runs = min(args.runs, 5)
+    out = args.out or (args.work / "quick.md" if args.quick else ROOT / "docs" / "benchmarks.md")
+    args.work.mkdir(parents=True, exist_ok=True)
+    command = "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv)
+
+    def log(message: str) -> None:
+        print(f"{dt.datetime.now():%H:%M:%S} {message}", file=sys.stderr, flush=True)
+
+    results_file, meta_file = args.work / "results.json", args.work / "meta.json"
+    if args.render_only:
+        results = json.loads(results_file.read_text(encoding="utf-8"))
+        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {
+            "when": f"{dt.datetime.fromtimestamp(results_file.stat().st_mtime):%Y-%m-%d %H:%M}",
+            "command": command, "machine": machine.describe()}
+    else:
+        meta = {"when": f"{dt.datetime.now():%Y-%m-%d %H:%M}", "command": command.strip(),
+                "machine": machine.describe()}
+        meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        results = []
+        for n in sizes:
+            results.append(bench_size(n, args, log))
+            results_file.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str),
+                                    encoding="utf-8")
+    notes = [
+        f"Single-core parse figures use the first {args.single_core_max:,} documents of larger corpora.",
+        "Every timing reads files from the page cache (a warm-up pass reads the corpus first).",
+        "`etl load` runs as a subprocess exactly as a user types it; its wall time includes "
+        "interpreter start-up, parsing on all cores, DuckDB writes and the data checks.",
+        *args.note,
+    ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report.render(meta["machine"], meta["when"], meta["command"], results, notes),
+                   encoding="utf-8")
+    log(f"wrote {out}")
+    failures = [f"{r['corpus']['docs']} docs: {p}" for r in results for p in r["count_problems"]]
+    for failure in failures[:20]:
+        print(failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
