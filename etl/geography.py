@@ -76,6 +76,9 @@ class _Index:
     lengths_by_ending: dict[str, tuple[int, ...]]
     province_short: dict[str, str]  # 河北 -> 河北省, 内蒙古 -> 内蒙古自治区
     last_char_re: re.Pattern[str]  # any character some name ends with
+    # Townships with generic names (中心镇, 城南镇) are not searched for in text, but a unit
+    # name that writes them right after their county (华坪县中心镇) still identifies them.
+    generic_townships: dict[tuple[str, str], Division]
 
 
 def _short_province(name: str) -> str:
@@ -92,8 +95,11 @@ def _index(path: Path = TABLE_PATH) -> _Index:
 
     province_short = {_short_province(r.name): r.name for r in rows if r.level == "province"}
     by_name: dict[str, list[Division]] = {}
+    generic_townships: dict[tuple[str, str], Division] = {}
     for row in rows:
         if _GENERIC_RE.fullmatch(row.name):
+            if row.level == "township" and row.county:
+                generic_townships[(row.county, row.name)] = row
             continue
         by_name.setdefault(row.name, []).append(row)
         # "河北永清经济开发区" is also written "永清经济开发区": index the province-less alias.
@@ -113,6 +119,7 @@ def _index(path: Path = TABLE_PATH) -> _Index:
         lengths_by_ending={k: tuple(sorted(v, reverse=True)) for k, v in endings.items()},
         province_short=province_short,
         last_char_re=re.compile("[" + "".join(sorted({re.escape(k[-1]) for k in endings})) + "]"),
+        generic_townships=generic_townships,
     )
 
 
@@ -271,11 +278,26 @@ def resolve_unit(
         # The zone itself is the township, so the text may only place its county or above.
         candidates = _deepest(text_hits, idx, max_level="county" if zone else "township")
     path = _pick(candidates, unit_hits, text_hits, hints) if candidates else ("", "", "", "")
+    if not path[3] and path[2] and not zone:
+        path = _generic_township_after_county(unit, path, idx)
     if zone:
         if not path[0] and len(unit_provinces) == 1:
             path = (unit_provinces[0], "", "", "")  # 河北XX开发区 with a silent text
         path = (path[0], path[1], path[2], zone)
     return _as_result(path)
+
+
+def _generic_township_after_county(
+    unit: str, path: tuple[str, str, str, str], idx: _Index
+) -> tuple[str, str, str, str]:
+    """`华坪县中心镇人民政府`: a generic township name written right after its county."""
+    county = path[2]
+    at = unit.find(county)
+    if at < 0:
+        return path
+    match = re.match(r"[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道)", unit[at + len(county):])
+    row = idx.generic_townships.get((county, match.group(0))) if match else None
+    return row.path() if row is not None else path
 
 
 def lookup_township(

@@ -162,10 +162,7 @@ def _truncated(cut: str):
     return out
 
 
-@pytest.mark.parametrize("cut", [
-    "char",
-    "byte",
-])
+@pytest.mark.parametrize("cut", ["char", "byte"])
 def test_truncated_file_keeps_its_complete_projects(tmp_path: Path, cut: str) -> None:
     pytest.importorskip("etl.parser")
     from etl.parser import parse_file
