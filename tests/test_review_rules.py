@@ -422,3 +422,15 @@ def test_r20_fires_on_mostly_qualitative_project():
 
 def test_r20_quiet_on_quantitative_project():
     assert findings(record(project()), "R20") == []
+
+
+def test_r13_ignores_deadlines_marked_positive():
+    """A flat 申报表 often marks 时效 rows 正向 with a date bound: not a direction mismatch."""
+    from etl.review import review_record
+    from warehouse.testing import indicator, project, record
+
+    deadline = indicator("完成时间", level2="时效指标", raw="2021年10月底前", op="<=",
+                         value="2021-10-31", unit=None, kind="deadline", direction="positive")
+    findings = review_record(record(projects=[project(1, "道路改造", 1000000,
+                                                      indicators=[deadline])]))
+    assert not [f for f in findings["projects"][0]["findings"] if f["rule_id"] == "R13"]

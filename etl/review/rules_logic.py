@@ -58,6 +58,8 @@ def r13_direction(project: dict, ctx: Context) -> list[dict]:
         raw = quote(target_raw(indicator))
         name = bare(indicator.get("name"))
         message = None
+        if target(indicator).get("kind") == "deadline":
+            continue  # "2023年12月底前" is a date bound, not a direction statement
         if direction == "positive" and op in _DOWN:
             message = f"指标{_name(indicator)}标为正向指标，指标值{raw}却使用了“≤/<”"
         elif direction == "negative" and op in _UP:
