@@ -162,14 +162,46 @@ def top_projects_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.Cha
     )
 
 
+def _box_layer(box: pd.DataFrame, x: alt.X, palette: TownshipPalette) -> alt.LayerChart:
+    """Box plot drawn from precomputed statistics (queries.*_box): whiskers, IQR box and a
+    median tick, so the box stays exact when the points are a sample."""
+    y = alt.Y("township:N", title=None)
+    field = x.shorthand.split(":")[0] if isinstance(x.shorthand, str) else "value"
+    stats = box.rename(columns={"lower": field})
+    colour = _township_colour(palette, legend=False)
+    whisker = alt.Chart(stats).mark_rule(opacity=0.6).encode(
+        y=y, x=x, x2=alt.X2("upper:Q"), color=colour)
+    iqr = alt.Chart(stats.drop(columns=[field]).rename(columns={"q1": field})).mark_bar(
+        size=22, opacity=0.35).encode(y=y, x=x, x2=alt.X2("q3:Q"), color=colour)
+    median = alt.Chart(stats.drop(columns=[field]).rename(columns={"median": field})).mark_tick(
+        size=22, thickness=2, color="#333333").encode(y=y, x=x)
+    return alt.layer(whisker, iqr, median)
+
+
+def sampled_note(frame: pd.DataFrame, box: pd.DataFrame | None) -> str:
+    """Chinese subtitle suffix when the points are a sample of the rows the box describes."""
+    if box is None or box.empty:
+        return ""
+    total = int(pd.to_numeric(box["n"]).sum())
+    if total <= len(frame):
+        return ""
+    return f"；点为抽样显示（共 {total:,} 条，显示 {len(frame):,} 条，保留离群值），箱体按全部数据计算"
+
+
 def _strip_with_box(data: pd.DataFrame, x: alt.X, palette: TownshipPalette, title: alt.Title,
-                    tooltip: list[alt.Tooltip]) -> alt.LayerChart:
-    """Box plot per township with every point drawn (jittered) and hoverable."""
+                    tooltip: list[alt.Tooltip], box: pd.DataFrame | None = None
+                    ) -> alt.LayerChart:
+    """Box plot per township with every point drawn (jittered) and hoverable. ``box`` holds
+    exact statistics when ``data`` is a sample; without it Vega-Lite computes the box."""
     data = data.assign(jitter=_jitter(len(data)))
     y = alt.Y("township:N", title=None)
-    box = alt.Chart(data).mark_boxplot(extent=1.5, size=22, opacity=0.35, outliers=False).encode(
-        y=y, x=x, color=_township_colour(palette, legend=False)
-    )
+    if box is not None and not box.empty:
+        box_layer: alt.TopLevelMixin = _box_layer(box, x, palette)
+    else:
+        box_layer = alt.Chart(data).mark_boxplot(extent=1.5, size=22, opacity=0.35,
+                                                 outliers=False).encode(
+            y=y, x=x, color=_township_colour(palette, legend=False)
+        )
     points = alt.Chart(data).mark_circle(size=70, opacity=0.85, stroke="white",
                                          strokeWidth=0.5).encode(
         y=y,
@@ -178,12 +210,16 @@ def _strip_with_box(data: pd.DataFrame, x: alt.X, palette: TownshipPalette, titl
         color=_township_colour(palette, data["township"]),
         tooltip=tooltip,
     )
-    return alt.layer(box, points, title=title).properties(height=alt.Step(56))
+    return alt.layer(box_layer, points, title=title).properties(height=alt.Step(56))
 
 
-def budget_distribution_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.LayerChart:
-    """Distribution of project budgets per township (log scale: budgets span 2–600 万元)."""
+def budget_distribution_chart(frame: pd.DataFrame, palette: TownshipPalette,
+                              box: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Distribution of project budgets per township (log scale: budgets span 2–600 万元);
+    ``box`` = queries.project_budget_box when the points are sampled."""
     data = frame.assign(budget_wan=_wan(frame["budget_total_yuan"]))
+    if box is not None:
+        box = box.assign(**{c: _wan(box[c]) for c in ("q1", "median", "q3", "lower", "upper")})
     x = alt.X("budget_wan:Q", title="项目预算（万元，对数刻度）",
               scale=alt.Scale(type="log"), axis=alt.Axis(format=",.0f"))
     tooltip = [
@@ -192,8 +228,9 @@ def budget_distribution_chart(frame: pd.DataFrame, palette: TownshipPalette) -> 
         alt.Tooltip("category:N", title="项目类别"),
         alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
     ]
-    title = alt.Title("各乡镇项目预算分布", subtitle="每个点是一个项目，箱体为四分位范围")
-    return _strip_with_box(data, x, palette, title, tooltip)
+    title = alt.Title("各乡镇项目预算分布",
+                      subtitle="每个点是一个项目，箱体为四分位范围" + sampled_note(frame, box))
+    return _strip_with_box(data, x, palette, title, tooltip, box)
 
 
 def spending_plan_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.LayerChart:
@@ -295,9 +332,13 @@ def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(cells, text, title=title).properties(height=alt.Step(34))
 
 
-def indicators_per_project_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.LayerChart:
-    """How many indicators each project sets, per township."""
+def indicators_per_project_chart(frame: pd.DataFrame, palette: TownshipPalette,
+                                 box: pd.DataFrame | None = None) -> alt.LayerChart:
+    """How many indicators each project sets, per township (``box``: exact statistics when
+    the points are sampled)."""
     top = int(pd.to_numeric(frame["indicator_count"]).max()) if len(frame) else 0
+    if box is not None and not box.empty:
+        top = max(top, int(pd.to_numeric(box["upper"]).max()))
     x = alt.X("indicator_count:Q", title="每个项目的指标数（个）",
               scale=alt.Scale(domain=[0, top + 1]),  # room for the last points, no "-1"
               axis=alt.Axis(format="d", tickMinStep=1))
@@ -306,16 +347,17 @@ def indicators_per_project_chart(frame: pd.DataFrame, palette: TownshipPalette) 
         alt.Tooltip("township:N", title="乡镇"),
         alt.Tooltip("indicator_count:Q", title="指标数"),
     ]
-    title = alt.Title("各项目绩效指标数量", subtitle="每个点是一个项目")
-    return _strip_with_box(frame, x, palette, title, tooltip)
+    title = alt.Title("各项目绩效指标数量", subtitle="每个点是一个项目" + sampled_note(frame, box))
+    return _strip_with_box(frame, x, palette, title, tooltip, box)
 
 
 # ---------------------------------------------------------------- 目标值对比
 
 
 def target_strip_chart(frame: pd.DataFrame, palette: TownshipPalette, family: str,
-                       unit: str) -> alt.LayerChart:
-    """Every numeric target of one family and unit, per township, hoverable to its project."""
+                       unit: str, box: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Numeric targets of one family and unit per township, hoverable to their project;
+    ``box`` = queries.family_target_box when the points are a sample."""
     x = alt.X("target_value:Q", title=f"目标值（{unit}）", scale=alt.Scale(zero=False, padding=12),
               axis=alt.Axis(format=",~f", tickCount=8, labelOverlap=True))
     tooltip = [
@@ -325,8 +367,9 @@ def target_strip_chart(frame: pd.DataFrame, palette: TownshipPalette, family: st
         alt.Tooltip("target_raw:N", title="原文指标值"),
         alt.Tooltip("target_value:Q", title="目标值", format=",.2f"),
     ]
-    title = alt.Title(f"“{family}”类指标目标值对比", subtitle=f"单位：{unit}；每个点是一条指标")
-    return _strip_with_box(frame, x, palette, title, tooltip)
+    title = alt.Title(f"“{family}”类指标目标值对比",
+                      subtitle=f"单位：{unit}；每个点是一条指标" + sampled_note(frame, box))
+    return _strip_with_box(frame, x, palette, title, tooltip, box)
 
 
 def common_targets_chart(frame: pd.DataFrame) -> alt.Chart:

@@ -42,6 +42,7 @@ def page_queries(run: Runner, f: Filters | None = None) -> dict[str, dict[str, C
             "budget_by_township": lambda: queries.budget_by_township(run, f),
             "top_projects": lambda: queries.top_projects(run, f),
             "project_budgets": lambda: queries.project_budgets(run, f),
+            "project_budget_box": lambda: queries.project_budget_box(run, f),
             "spending_plan": lambda: queries.spending_plan(run, f),
         },
         "指标结构": {
@@ -49,11 +50,13 @@ def page_queries(run: Runner, f: Filters | None = None) -> dict[str, dict[str, C
             "level_mix_level2": lambda: queries.level_mix(run, f, "level2"),
             "level2_coverage": lambda: queries.level2_coverage(run, f),
             "indicators_per_project": lambda: queries.indicators_per_project(run, f),
+            "indicators_per_project_box": lambda: queries.indicators_per_project_box(run, f),
         },
         "目标值对比": {
             "indicator_families": lambda: queries.indicator_families(run, f),
             "family_units": lambda: queries.family_units(run, f, family),
             "family_targets": lambda: queries.family_targets(run, f, family, unit),
+            "family_target_box": lambda: queries.family_target_box(run, f, family, unit),
             "target_outliers": lambda: queries.target_outliers(run, f, family),
             "kind_mix": lambda: queries.kind_mix(run, f),
             "common_targets": lambda: queries.common_targets(run, f, family),

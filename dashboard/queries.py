@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
 from dashboard.formatting import KIND_LABELS, QUANTITATIVE_KINDS
+from warehouse.marts import TARGET_LABEL_SQL
 
 Runner = Callable[[str, list | None], pd.DataFrame]
 
@@ -138,6 +139,59 @@ def load_warnings(run: Runner, f: Filters) -> pd.DataFrame:
     )
 
 
+
+# ---------------------------------------------------------------- point clouds
+
+MAX_POINTS = 5000  # points a strip chart draws; more is unreadable and slow to ship
+
+
+def _sampled(base: str, value: str, key: str, order: str) -> str:
+    """Bounded, deterministic, township-stratified sample of ``base`` (needs a township
+    column): each township keeps a share of ``MAX_POINTS`` proportional to its rows (at
+    least one), its box-plot outliers first, then rows in ``key`` order (md5-based keys, so
+    effectively random but stable). Returns every row when there are at most MAX_POINTS."""
+    return f"""
+        WITH base AS NOT MATERIALIZED ({base}),
+        s AS (
+          SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
+                 quantile_cont({value}, 0.75) AS _q3
+          FROM base GROUP BY township
+        ), total AS (SELECT count(*) AS _all FROM base),
+        picked AS (
+          SELECT {key} FROM (
+            SELECT base.{key}, s._n, row_number() OVER (
+                     PARTITION BY base.township
+                     ORDER BY ({value} < _q1 - 1.5 * (_q3 - _q1)
+                               OR {value} > _q3 + 1.5 * (_q3 - _q1)) DESC, base.{key}) AS _rn
+            FROM base JOIN s USING (township)
+          ), total
+          WHERE _all <= {MAX_POINTS} OR _rn <= ceil({MAX_POINTS} * _n / _all)
+        )
+        SELECT * EXCLUDE ({key}) FROM base WHERE {key} IN (SELECT {key} FROM picked)
+        ORDER BY {order}
+    """
+
+
+def _box(base: str, value: str) -> str:
+    """Exact per-township box-plot statistics of ``base`` (Vega-Lite's 1.5 IQR whiskers):
+    township, n, q1, median, q3, lower, upper, zeros (rows whose value is 0)."""
+    return f"""
+        WITH base AS ({base}),
+        s AS (
+          SELECT township, count(*) AS n, quantile_cont({value}, 0.25) AS q1,
+                 quantile_cont({value}, 0.5) AS median, quantile_cont({value}, 0.75) AS q3,
+                 count(*) FILTER (WHERE {value} = 0) AS zeros
+          FROM base GROUP BY township
+        )
+        SELECT s.township, s.n, s.q1, s.median, s.q3,
+               min({value}) FILTER (WHERE {value} >= s.q1 - 1.5 * (s.q3 - s.q1)) AS lower,
+               max({value}) FILTER (WHERE {value} <= s.q3 + 1.5 * (s.q3 - s.q1)) AS upper,
+               s.zeros
+        FROM base JOIN s USING (township)
+        GROUP BY ALL ORDER BY s.township
+    """
+
+
 # ---------------------------------------------------------------- 预算对比
 
 
@@ -153,7 +207,7 @@ def budget_by_category(run: Runner, f: Filters) -> pd.DataFrame:
           FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
           GROUP BY ALL
         )
-        ORDER BY township, budget_yuan DESC
+        ORDER BY township, budget_yuan DESC, category
         """,
         params,
     )
@@ -178,18 +232,27 @@ def top_projects(run: Runner, f: Filters, limit: int = 10) -> pd.DataFrame:
     )
 
 
-def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
-    """One row per project with a budget: for the per-township distribution."""
+def _project_budget_base(f: Filters) -> tuple[str, list]:
     where, params = f.where()
-    return run(
-        f"""
+    return (f"""
         SELECT {TOWNSHIP} AS township, project_name, {CATEGORY} AS category, fiscal_year,
-               budget_total_yuan
+               budget_total_yuan, project_key AS _key
         FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
-        ORDER BY township, budget_total_yuan DESC
-        """,
-        params,
-    )
+        """, params)
+
+
+def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
+    """Projects with a budget for the per-township distribution: all of them up to
+    MAX_POINTS, else a stratified sample (``project_budget_box`` has the exact statistics)."""
+    base, params = _project_budget_base(f)
+    return run(_sampled(base, "budget_total_yuan", "_key",
+                        "township, budget_total_yuan DESC"), params)
+
+
+def project_budget_box(run: Runner, f: Filters) -> pd.DataFrame:
+    """Exact box-plot statistics of project budgets (yuan) per township."""
+    base, params = _project_budget_base(f)
+    return run(_box(base, "budget_total_yuan"), params)
 
 
 def spending_plan(run: Runner, f: Filters) -> pd.DataFrame:
@@ -241,19 +304,29 @@ def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
 def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
     """Share of each township's projects that have at least one indicator of each level 2."""
     where, params = f.where(alias="p")
+    if _has_marts(run):  # per-project level-2 sets precomputed at load time
+        hits = """
+          SELECT township, level2, count(*) AS projects_with
+          FROM (SELECT township, unnest(level2_set) AS level2 FROM p)
+          GROUP BY ALL"""
+        source = "mart_project_budget"
+        extra = ", p.level2_set"
+    else:
+        hits = """
+          SELECT p.township, i.level2, count(DISTINCT p.project_key) AS projects_with
+          FROM p JOIN v_indicator_target i ON i.project_key = p.project_key
+          WHERE i.scope = 'project' AND i.level2 IS NOT NULL
+          GROUP BY ALL"""
+        source = "v_project_budget"
+        extra = ""
     return run(
         f"""
         WITH p AS (
-          SELECT CAST(p.project_key AS VARCHAR) AS project_key,
-                 COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township
-          FROM v_project_budget p WHERE {where}
+          SELECT p.project_key, COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township{extra}
+          FROM {source} p WHERE {where}
         ), totals AS (
           SELECT township, count(*) AS projects FROM p GROUP BY ALL
-        ), hits AS (
-          SELECT p.township, i.level2, count(DISTINCT p.project_key) AS projects_with
-          FROM p JOIN v_indicator_target i ON CAST(i.project_key AS VARCHAR) = p.project_key
-          WHERE i.scope = 'project' AND i.level2 IS NOT NULL
-          GROUP BY ALL
+        ), hits AS ({hits}
         ), levels AS (SELECT DISTINCT level2 FROM hits)
         SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with,
                t.projects, 100.0 * COALESCE(h.projects_with, 0) / t.projects AS share_pct
@@ -265,19 +338,28 @@ def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
     )
 
 
-def indicators_per_project(run: Runner, f: Filters) -> pd.DataFrame:
-    """One row per project with its indicator count."""
+def _indicators_per_project_base(f: Filters) -> tuple[str, list]:
     where, params = f.where()
-    return run(
-        f"""
+    return (f"""
         SELECT CAST(project_key AS VARCHAR) AS project_key, {TOWNSHIP} AS township,
                fiscal_year, project_name, {CATEGORY} AS category,
-               COALESCE(indicator_count, 0) AS indicator_count
+               COALESCE(indicator_count, 0) AS indicator_count, project_key AS _key
         FROM v_project_budget WHERE {where}
-        ORDER BY township, indicator_count DESC, project_name
-        """,
-        params,
-    )
+        """, params)
+
+
+def indicators_per_project(run: Runner, f: Filters) -> pd.DataFrame:
+    """Projects with their indicator count: all up to MAX_POINTS, else a stratified sample
+    (``indicators_per_project_box`` has exact statistics and the count of zeros)."""
+    base, params = _indicators_per_project_base(f)
+    return run(_sampled(base, "indicator_count", "_key",
+                        "township, indicator_count DESC, project_name"), params)
+
+
+def indicators_per_project_box(run: Runner, f: Filters) -> pd.DataFrame:
+    """Exact box-plot statistics of indicators per project, per township."""
+    base, params = _indicators_per_project_base(f)
+    return run(_box(base, "indicator_count"), params)
 
 
 # ---------------------------------------------------------------- 目标值对比
@@ -310,25 +392,35 @@ def family_units(run: Runner, f: Filters, family: str) -> pd.DataFrame:
     )
 
 
-def family_targets(run: Runner, f: Filters, family: str, unit: str | None = None) -> pd.DataFrame:
-    """Every numeric target of a family (optionally one unit), one row per indicator."""
+def _family_target_base(f: Filters, family: str, unit: str | None) -> tuple[str, list]:
     where, params = f.where()
     unit_sql, unit_params = ("", [])
     if unit is not None:
         unit_sql, unit_params = f"AND COALESCE(target_unit, '{NO_UNIT}') = ?", [unit]
-    return run(
-        f"""
+    return (f"""
         SELECT {TOWNSHIP} AS township, fiscal_year,
                COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name, unit_name,
                scope, indicator_name, target_raw, target_op, target_value, target_value_max,
                COALESCE(target_unit, '{NO_UNIT}') AS target_unit, target_kind,
-               source_file, source_line
+               source_file, source_line,
+               hash(source_file, source_line, indicator_name, target_raw) AS _key
         FROM v_indicator_target
         WHERE {where} AND {FAMILY} = ? AND target_value IS NOT NULL {unit_sql}
-        ORDER BY township, target_value
-        """,
-        params + [family] + unit_params,
-    )
+        """, params + [family] + unit_params)
+
+
+def family_targets(run: Runner, f: Filters, family: str, unit: str | None = None) -> pd.DataFrame:
+    """Numeric targets of a family (optionally one unit), one row per indicator: all up to
+    MAX_POINTS, else a stratified sample keeping outliers (``family_target_box`` is exact)."""
+    base, params = _family_target_base(f, family, unit)
+    return run(_sampled(base, "target_value", "_key", "township, target_value"), params)
+
+
+def family_target_box(run: Runner, f: Filters, family: str,
+                      unit: str | None = None) -> pd.DataFrame:
+    """Exact box-plot statistics of a family's numeric targets per township."""
+    base, params = _family_target_base(f, family, unit)
+    return run(_box(base, "target_value"), params)
 
 
 def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
@@ -350,22 +442,7 @@ def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
     return frame
 
 
-_TARGET_LABEL = """
-    CASE
-      WHEN target_op = 'between' AND target_value IS NOT NULL AND target_value_max IS NOT NULL
-        THEN regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '') || '–'
-             || regexp_replace(CAST(target_value_max AS VARCHAR), '\\.0$', '')
-             || COALESCE(target_unit, '')
-      WHEN target_value IS NOT NULL
-        THEN CASE target_op WHEN '>=' THEN '≥' WHEN '<=' THEN '≤' WHEN '>' THEN '>'
-                            WHEN '<' THEN '<' ELSE '' END
-             || regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '')
-             || COALESCE(target_unit, '')
-      WHEN deadline IS NOT NULL
-        THEN CAST(month(deadline) AS VARCHAR) || '月' || CAST(day(deadline) AS VARCHAR) || '日前'
-      ELSE trim(target_raw)
-    END
-"""
+_TARGET_LABEL = TARGET_LABEL_SQL  # one definition, shared with the mart column
 
 
 def common_targets(run: Runner, f: Filters, family: str | None = None,
@@ -375,14 +452,17 @@ def common_targets(run: Runner, f: Filters, family: str | None = None,
     family_sql, family_params = ("", [])
     if family is not None:
         family_sql, family_params = f"AND {FAMILY} = ?", [family]
+    # The label is precomputed per row in the mart (same SQL); older warehouses compute it.
+    label, source = (("target_label", "mart_indicator_target") if _has_marts(run)
+                     else (_TARGET_LABEL, "v_indicator_target"))
     frame = run(
         f"""
         SELECT target, target_kind, count(*) AS indicators,
                count(DISTINCT township) AS townships
         FROM (
-          SELECT {_TARGET_LABEL} AS target, COALESCE(target_kind, 'qualitative') AS target_kind,
+          SELECT {label} AS target, COALESCE(target_kind, 'qualitative') AS target_kind,
                  {TOWNSHIP} AS township
-          FROM v_indicator_target WHERE {where} {family_sql}
+          FROM {source} WHERE {where} {family_sql}
         )
         WHERE target IS NOT NULL AND target <> ''
         GROUP BY target, target_kind
@@ -444,10 +524,22 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _has_marts(run: Runner) -> bool:
+    """Whether the warehouse has the mart tables with their precomputed columns
+    (warehouse/marts.py: search text, level-2 sets, target labels). Warehouse versions built
+    before them, and test fixtures, use the slower queries over the views."""
+    frame = run("SELECT count(*) AS n FROM duckdb_columns() WHERE "
+                "(table_name = 'mart_project_budget' AND column_name = 'search_text') OR "
+                "(table_name = 'mart_indicator_target' AND column_name = 'target_label')", None)
+    return int(frame["n"].iloc[0]) == 2
+
+
 def search_projects(run: Runner, f: Filters, text: str = "", limit: int = 500) -> pd.DataFrame:
     """Projects whose name, code, unit, purpose, goals or indicators contain ``text``."""
-    where, params = f.where(alias="p")
     text = (text or "").strip()
+    if _has_marts(run):
+        return _search_mart(run, f, text, limit)
+    where, params = f.where(alias="p")
     pattern = _like(text)
 
     def like(column: str) -> str:
@@ -478,6 +570,43 @@ def search_projects(run: Runner, f: Filters, text: str = "", limit: int = 500) -
         ORDER BY township, source_file, source_line LIMIT ?
         """,
         [text] + [pattern] * 5 + [pattern] * 3 + params + [text, int(limit)],
+    )
+
+
+def _search_mart(run: Runner, f: Filters, text: str, limit: int) -> pd.DataFrame:
+    """The same result from one scan of the precomputed lower-cased search text: the match
+    is found first, then ``matched_in`` is worked out for the returned rows only (fields are
+    separated by U+001F, so a hit in none of the project fields is an indicator hit)."""
+    where, params = f.where(alias="p")
+    needle = text.lower()
+
+    def hit(column: str) -> str:
+        return f"contains(lower({column}), ?)"
+
+    return run(
+        f"""
+        SELECT CAST(project_key AS VARCHAR) AS project_key, township, fiscal_year,
+               project_name, project_code, category, budget_total_yuan, unit_name,
+               source_file, source_line,
+               CASE WHEN ? = '' THEN NULL
+                    WHEN {hit('project_name')} THEN '项目名称'
+                    WHEN {hit('project_code')} THEN '项目编码'
+                    WHEN {hit('goals')} THEN '绩效目标'
+                    WHEN {hit('purpose')} THEN '资金用途'
+                    WHEN {hit('unit_name')} THEN '单位名称'
+                    ELSE '绩效指标'
+               END AS matched_in
+        FROM (
+          SELECT p.* EXCLUDE (search_text, level2_set)
+                     REPLACE (COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township),
+                 COALESCE(p.project_category, '{UNKNOWN_CATEGORY}') AS category
+          FROM mart_project_budget p
+          WHERE {where} AND (? = '' OR contains(p.search_text, ?))
+          ORDER BY township, source_file, source_line LIMIT ?
+        )
+        ORDER BY township, source_file, source_line
+        """,
+        [text] + [needle] * 5 + params + [text, needle, int(limit)],
     )
 
 

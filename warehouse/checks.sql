@@ -83,3 +83,17 @@ WHERE d.project_count <> (SELECT count(*) FROM fact_project_budget AS f WHERE f.
 SELECT target_key FROM fact_indicator_target
 WHERE target_kind IS NOT NULL
   AND target_kind NOT IN ('number', 'percent', 'money', 'deadline', 'qualitative');
+
+-- check: mart_rows | 汇总表（mart_*）的每文件行数与事实表一致（载入时已刷新）
+SELECT 'mart_project_budget' AS mart, coalesce(f.document_id, m.document_id) AS document_id,
+       f.n AS facts, m.n AS mart_rows
+FROM (SELECT document_id, count(*) AS n FROM fact_project_budget GROUP BY ALL) AS f
+FULL JOIN (SELECT document_id, count(*) AS n FROM mart_project_budget GROUP BY ALL) AS m
+  ON m.document_id = f.document_id
+WHERE f.n IS DISTINCT FROM m.n
+UNION ALL
+SELECT 'mart_indicator_target', coalesce(f.document_id, m.document_id), f.n, m.n
+FROM (SELECT document_id, count(*) AS n FROM fact_indicator_target GROUP BY ALL) AS f
+FULL JOIN (SELECT document_id, count(*) AS n FROM mart_indicator_target GROUP BY ALL) AS m
+  ON m.document_id = f.document_id
+WHERE f.n IS DISTINCT FROM m.n;

@@ -38,7 +38,7 @@ def render() -> str:
         ).fetchall()
     finally:
         con.close()
-    order = {name: i for i, name in enumerate(schema.VIEWS + schema.TABLES)}
+    order = {name: i for i, name in enumerate(schema.VIEWS + schema.TABLES + schema.MART_TABLES)}
     objects.sort(key=lambda o: (order.get(o[0], 999), o[0]))
     out = [
         "# 数据字典 / Data dictionary",

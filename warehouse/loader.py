@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import checks as checks_mod
-from warehouse import schema
+from warehouse import marts, schema
 from warehouse.classify import Classifier, load_classifier
 from warehouse.discover import find_documents
 from warehouse.parse_worker import (
@@ -153,6 +153,10 @@ def load_paths(
             _reject_copies_of_rejects(summary)
             if replacing:
                 _clean_dimensions(con)
+            if marts.needs_full_refresh(con, len(writer.documents)):
+                marts.refresh(con)
+            else:  # only what this load wrote, and every document of a unit it upserted
+                marts.refresh(con, writer.documents, writer.units)
             summary.check_results = checks_mod.run_checks(con)
             summary.totals = _totals(con)
             summary.elapsed_s = time.perf_counter() - started
@@ -281,6 +285,8 @@ class _BatchWriter:
         self.summary = summary
         self.replacing = replacing
         self.pending: list[ParseOutcome] = []
+        self.documents: set[int] = set()  # written documents, for the incremental mart refresh
+        self.units: set[int] = set()  # upserted units (their attributes may have changed)
 
     def add(self, outcome: ParseOutcome) -> None:
         if outcome.rows is None:
@@ -329,6 +335,8 @@ class _BatchWriter:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        self.documents.update(d.document_id for d in docs)
+        self.units.update(row["unit_key"] for row in tables.get("dim_unit", ()))
         for outcome, doc in zip(batch, docs, strict=True):
             if outcome.path in self.replacing:
                 self.summary.replaced += 1

@@ -12,7 +12,7 @@ import argparse
 import duckdb
 import pyarrow as pa
 
-from warehouse import schema
+from warehouse import marts, schema
 from warehouse.classify import Classifier, load_classifier
 
 
@@ -34,6 +34,7 @@ def apply_rules(con: duckdb.DuckDBPyConnection, classifier: Classifier) -> tuple
     _update(con, "dim_project", "project_key", "project_category", cat_rows)
     _update(con, "dim_indicator", "indicator_key", "indicator_family", fam_rows)
     schema.set_meta(con, "rules_digest", classifier.digest)
+    marts.mark_stale(con)  # categories and families are copied into the marts
     con.execute("COMMIT")
     return cat_changed, fam_changed
 
@@ -68,6 +69,7 @@ def main(argv: list[str]) -> int:
     with new_version(db_path) as (con, _):
         schema.ensure_schema(con)
         cats, fams = apply_rules(con, classifier)
+        marts.refresh(con)
     print(f"已重新分类：项目分类变化 {cats} 个，指标族变化 {fams} 个。")
     return 0
 

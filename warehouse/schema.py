@@ -39,6 +39,8 @@ DOCUMENT_TABLES = (
     "dim_project",
     "source_document",
 )
+# Derived tables rebuilt from the ones above by warehouse/marts.py (not exported).
+MART_TABLES = ("mart_project_budget", "mart_indicator_target")
 VIEWS = ("v_project_budget", "v_indicator_target", "v_goal_review", "v_load_warning")
 
 _ARROW_TYPES = {
@@ -72,6 +74,9 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "INSERT INTO warehouse_meta VALUES ('schema_version', ?)", [schema_version()]
     )
+    from warehouse import marts  # marts imports this module
+
+    marts.ensure_marts(con)
     create_views(con)
 
 
@@ -107,8 +112,12 @@ def check_schema_version(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def views_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the views were created from the current views.sql."""
-    return _has_schema(con) and get_meta(con, "views_digest") == _views_digest()
+    """Whether the views were created from the current views.sql and the marts behind them
+    are current (else the next load must write a version that rebuilds them)."""
+    from warehouse import marts
+
+    return (_has_schema(con) and get_meta(con, "views_digest") == _views_digest()
+            and marts.marts_current(con))
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -117,7 +126,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         create_schema(con)
         return
     check_schema_version(con)
-    create_views(con, force=False)
+    from warehouse import marts
+
+    digest = get_meta(con, "marts_digest")
+    marts.ensure_marts(con)
+    # Recreating the marts drops the views that read them.
+    create_views(con, force=digest != get_meta(con, "marts_digest"))
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

@@ -1,82 +1,25 @@
 -- Analyst views. The first columns are exactly those of ../shared/CONTRACT.md section 3,
 -- in that order; extras follow (the dashboard relies on their names too).
+-- v_project_budget and v_indicator_target read the mart tables (marts.sql), which each load
+-- refreshes from the fact and dimension tables (warehouse/marts.py holds the joins).
 
 CREATE OR REPLACE VIEW v_project_budget AS
 SELECT
-    f.fiscal_year,
-    u.province,
-    u.city,
-    u.county,
-    u.township,
-    u.unit_code,
-    u.unit_name,
-    p.project_code,
-    p.project_name,
-    p.project_category,
-    f.budget_total_yuan,
-    f.fiscal_funds_yuan,
-    f.other_funds_yuan,
-    d.path AS source_file,
-    f.project_key,
-    f.document_id,
-    f.purpose,
-    nullif(array_to_string(f.goals, chr(10)), '') AS goals,
-    f.plan_q1_pct,
-    f.plan_q2_pct,
-    f.plan_q3_pct,
-    f.plan_q4_pct,
-    f.source_line,
-    f.indicator_count,
-    f.unit_key,
-    f.seq
-FROM fact_project_budget AS f
-JOIN dim_project AS p ON p.project_key = f.project_key
-JOIN dim_unit AS u ON u.unit_key = f.unit_key
-JOIN source_document AS d ON d.document_id = f.document_id;
+    fiscal_year, province, city, county, township, unit_code, unit_name, project_code,
+    project_name, project_category, budget_total_yuan, fiscal_funds_yuan, other_funds_yuan,
+    source_file, project_key, document_id, purpose, goals, plan_q1_pct, plan_q2_pct,
+    plan_q3_pct, plan_q4_pct, source_line, indicator_count, unit_key, seq
+FROM mart_project_budget;
 
 CREATE OR REPLACE VIEW v_indicator_target AS
 SELECT
-    t.scope,
-    t.fiscal_year,
-    u.province,
-    u.city,
-    u.county,
-    u.township,
-    u.unit_name,
-    p.project_code,
-    p.project_name,
-    i.level1,
-    i.level2,
-    i.indicator_name,
-    t.description,
-    t.target_raw,
-    t.target_op,
-    t.target_value,
-    t.target_value_max,
-    t.target_unit,
-    t.target_value_yuan,
-    t.target_kind,
-    t.deadline,
-    t.basis,
-    t.weight,
-    t.direction,
-    d.path AS source_file,
-    t.source_line,
-    t.project_key,
-    p.project_category,
-    i.indicator_family,
-    u.unit_code,
-    t.document_id,
-    t.target_key,
-    t.indicator_key,
-    t.ordinal,
-    t.level1_raw,
-    t.level2_raw
-FROM fact_indicator_target AS t
-JOIN dim_indicator AS i ON i.indicator_key = t.indicator_key
-JOIN dim_unit AS u ON u.unit_key = t.unit_key
-JOIN source_document AS d ON d.document_id = t.document_id
-LEFT JOIN dim_project AS p ON p.project_key = t.project_key;
+    scope, fiscal_year, province, city, county, township, unit_name, project_code,
+    project_name, level1, level2, indicator_name, description, target_raw, target_op,
+    target_value, target_value_max, target_unit, target_value_yuan, target_kind, deadline,
+    basis, weight, direction, source_file, source_line, project_key, project_category,
+    indicator_family, unit_code, document_id, target_key, indicator_key, ordinal, level1_raw,
+    level2_raw
+FROM mart_indicator_target;
 
 CREATE OR REPLACE VIEW v_goal_review AS
 SELECT

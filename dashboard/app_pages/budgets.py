@@ -58,7 +58,8 @@ with left:
     if budgets.empty:
         ui.no_data("当前筛选范围内没有注明预算的项目。")
     else:
-        ui.chart(charts.budget_distribution_chart(budgets, palette))
+        ui.chart(charts.budget_distribution_chart(budgets, palette,
+                                                  queries.project_budget_box(run, f)))
         with st.expander("查看数据"):
             ui.table(for_display(budgets, {"township": "乡镇", "project_name": "项目名称",
                                            "category": "项目类别", "fiscal_year": "年度",

@@ -47,8 +47,9 @@ per_project = queries.indicators_per_project(run, f)
 if per_project.empty:
     ui.no_data()
 else:
-    ui.chart(charts.indicators_per_project_chart(per_project, ui.palette()))
-    no_indicator = int((per_project["indicator_count"] == 0).sum())
+    per_project_box = queries.indicators_per_project_box(run, f)
+    ui.chart(charts.indicators_per_project_chart(per_project, ui.palette(), per_project_box))
+    no_indicator = int(per_project_box["zeros"].sum())
     if no_indicator:
         st.caption(f"{no_indicator} 个项目没有任何绩效指标。")
     ui.table(for_display(per_project, {"township": "乡镇", "fiscal_year": "年度",

@@ -38,8 +38,12 @@ else:
     if targets.empty:
         ui.no_data()
     else:
-        ui.chart(charts.target_strip_chart(targets, ui.palette(), family, unit))
-        with st.expander("查看全部目标值"):
+        box = queries.family_target_box(run, f, family, unit)
+        ui.chart(charts.target_strip_chart(targets, ui.palette(), family, unit, box))
+        sampled = charts.sampled_note(targets, box)
+        with st.expander("查看抽样目标值" if sampled else "查看全部目标值"):
+            if sampled:
+                st.caption(f"目标值较多，下表为图中显示的 {len(targets):,} 条抽样。")
             ui.table(for_display(targets, {
                 "township": "乡镇", "fiscal_year": "年度", "project_name": "项目名称",
                 "indicator_name": "指标名称", "target_raw": "原文指标值", "target_value": "目标值",

@@ -1,0 +1,104 @@
+"""Fast paths on the real seed warehouse: the mart-based queries return what the view-based
+ones return, point clouds are bounded samples with exact box statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, queries
+from dashboard.filter_model import Filters
+from dashboard.palette import township_palette
+from warehouse.connect import open_readonly
+
+
+@pytest.fixture(scope="module")
+def run(seed_warehouse: Path):  # noqa: ANN201
+    con = open_readonly(seed_warehouse)
+
+    def runner(sql: str, params: list | None = None) -> pd.DataFrame:
+        cursor = con.cursor()
+        try:
+            return cursor.execute(sql, params or []).df()
+        finally:
+            cursor.close()
+
+    yield runner
+    con.close()
+
+
+def _filters(run) -> list[Filters]:  # noqa: ANN001
+    options = queries.filter_options(run)
+    return [Filters(), Filters(years=(options["years"][0],)),
+            Filters(townships=(options["townships"][0],)),
+            Filters(categories=(options["categories"][0],))]
+
+
+def test_seed_warehouse_has_marts(run) -> None:  # noqa: ANN001
+    assert queries._has_marts(run)
+
+
+@pytest.mark.parametrize("text", ["", "满意度", "老庄子", "100%", "_", "%", "完成", "ZX", "zx",
+                                  "不存在的词"])
+def test_search_fast_path_matches_view_path(run, text: str,  # noqa: ANN001
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    for f in _filters(run):
+        fast = queries.search_projects(run, f, text)
+        with monkeypatch.context() as m:
+            m.setattr(queries, "_has_marts", lambda _run: False)
+            slow = queries.search_projects(run, f, text)
+        pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
+
+
+def test_coverage_and_common_targets_fast_paths_match(run,  # noqa: ANN001
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    families = [None, *queries.indicator_families(run, Filters())["family"]]
+    for f in _filters(run):
+        fast = [queries.level2_coverage(run, f)]
+        fast += [queries.common_targets(run, f, family) for family in families]
+        with monkeypatch.context() as m:
+            m.setattr(queries, "_has_marts", lambda _run: False)
+            slow = [queries.level2_coverage(run, f)]
+            slow += [queries.common_targets(run, f, family) for family in families]
+        for a, b in zip(fast, slow, strict=True):
+            pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+def test_small_point_clouds_are_returned_whole_with_exact_boxes(run) -> None:  # noqa: ANN001
+    f = Filters()
+    frame = queries.project_budgets(run, f)
+    box = queries.project_budget_box(run, f)
+    assert int(box["n"].sum()) == len(frame)
+    for township, group in frame.groupby("township"):
+        row = box.loc[box["township"] == township].iloc[0]
+        values = group["budget_total_yuan"]
+        assert row["median"] == pytest.approx(values.quantile(0.5))
+        assert row["q1"] == pytest.approx(values.quantile(0.25))
+        assert row["q3"] == pytest.approx(values.quantile(0.75))
+    assert charts.sampled_note(frame, box) == ""
+    per_project = queries.indicators_per_project(run, f)
+    zeros = queries.indicators_per_project_box(run, f)["zeros"].sum()
+    assert zeros == (per_project["indicator_count"] == 0).sum()
+
+
+def test_large_point_clouds_are_bounded_deterministic_samples(
+        run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    families = queries.indicator_families(run, Filters())
+    family = str(families.loc[families["numeric"] > 0, "family"].iloc[0])
+    full = queries.family_targets(run, Filters(), family)
+    monkeypatch.setattr(queries, "MAX_POINTS", 20)
+    sample = queries.family_targets(run, Filters(), family)
+    townships = full["township"].nunique()
+    assert len(sample) <= 20 + townships and len(sample) < len(full)
+    assert set(sample["township"]) == set(full["township"])  # every township keeps points
+    pd.testing.assert_frame_equal(sample, queries.family_targets(run, Filters(), family))
+    assert list(sample.columns) == list(full.columns)
+    box = queries.family_target_box(run, Filters(), family)
+    assert int(box["n"].sum()) == len(full)  # the box describes every row, not the sample
+    note = charts.sampled_note(sample, box)
+    assert "抽样" in note
+    palette = township_palette(list(full["township"].unique()))
+    spec = charts.target_strip_chart(sample, palette, family, "%", box).to_dict()
+    assert "抽样" in str(spec["title"])
