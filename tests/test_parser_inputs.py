@@ -188,3 +188,15 @@ def test_money_conversion_is_exact(amount):
     assert parsed == amount
     assert Decimal(str(to_yuan(parsed, Decimal(10000)))) == amount * 10000
     assert to_yuan(parse_amount(f"{amount:.2f}万元"), Decimal(1)) == to_yuan(amount, Decimal(1))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_file_cut_inside_its_last_character_keeps_complete_projects(tmp_path, encoding):
+    """A transfer cut mid-character must not turn a readable file into an encoding error."""
+    data = SEED_000.read_text(encoding="utf-8").encode(encoding)
+    needle = "卫生城创建工作经费区级".encode(encoding.replace("-sig", ""))
+    cut_at = data.index(needle) + 1  # inside a CJK character
+    doc = tmp_path / "cut.txt"
+    doc.write_bytes(data[:cut_at])
+    record = parse_file(doc, manifest=[])
+    assert [p["name"] for p in record["projects"]] == ["小专项党组织建设区级", "清真寺建设区级"]

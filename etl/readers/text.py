@@ -7,12 +7,13 @@ continues that cell; any other non-tab line is a paragraph.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from etl.blocks import Block, BlockStream, Paragraph, Row
 from etl.errors import DocumentError
 
-_ENCODINGS = ("utf-8-sig", "gb18030")
+_ENCODINGS = ("utf-8", "gb18030")
 
 
 def decode_bytes(data: bytes, path: str | Path) -> str:
@@ -26,13 +27,14 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
             except UnicodeDecodeError:
                 pass
         raise DocumentError(path, "不是文本文件，疑似二进制内容 (binary content, not a text export)")
+    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
     for encoding in _ENCODINGS:
         try:
-            return data.decode(encoding)
+            return body.decode(encoding)
         except UnicodeDecodeError as error:
-            if error.start >= len(data) - 4 and error.end >= len(data) - 1:
+            if error.start >= len(body) - 4 and error.end >= len(body) - 1:
                 # a file cut inside its last character: keep everything before it
-                return data[: error.start].decode(encoding)
+                return body[: error.start].decode(encoding)
             continue
     raise DocumentError(path, "无法识别文本编码，仅支持 UTF-8 与 GB18030/GBK (unknown text encoding)")
 
