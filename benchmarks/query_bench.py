@@ -45,13 +45,9 @@ def _time(fn: Callable[[], object], runs: int) -> tuple[dict, float]:
 
 
 def _runner(con: duckdb.DuckDBPyConnection):
-    def run(sql: str, params: list | None = None) -> pd.DataFrame:
-        cursor = con.cursor()
-        try:
-            return cursor.execute(sql, params or []).df()
-        finally:
-            cursor.close()
-    return run
+    from dashboard.queries import connection_runner
+
+    return connection_runner(con)
 
 
 def dashboard_latency(db: Path, runs: int) -> dict:

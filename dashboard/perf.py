@@ -92,14 +92,6 @@ if __name__ == "__main__":  # pragma: no cover - manual benchmark
     from warehouse.paths import resolve_db_path
 
     target = sys.argv[1] if len(sys.argv) > 1 else str(resolve_db_path(None).resolve())
-    con = duckdb.connect(target, read_only=True)
-
-    def runner(sql: str, params: list | None) -> pd.DataFrame:
-        cursor = con.cursor()
-        try:
-            return cursor.execute(sql, params or []).df()
-        finally:
-            cursor.close()
-
+    runner = queries.connection_runner(duckdb.connect(target, read_only=True))
     for page, ms in time_pages(runner).items():
         print(f"{page}\t{ms:7.1f} ms")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import duckdb
 import pandas as pd
 
 from dashboard.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
@@ -17,6 +18,20 @@ from dashboard.formatting import KIND_LABELS, QUANTITATIVE_KINDS
 from warehouse.marts import TARGET_LABEL_SQL
 
 Runner = Callable[[str, list | None], pd.DataFrame]
+
+
+def connection_runner(con: duckdb.DuckDBPyConnection) -> Runner:
+    """A plain runner over one connection, one cursor per query (connections are not
+    thread-safe): for tests, benchmarks and scripts that run outside Streamlit."""
+
+    def run(sql: str, params: list | None = None) -> pd.DataFrame:
+        cursor = con.cursor()
+        try:
+            return cursor.execute(sql, params or []).df()
+        finally:
+            cursor.close()
+
+    return run
 
 TOWNSHIP = f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')"
 CATEGORY = f"COALESCE(project_category, '{UNKNOWN_CATEGORY}')"

@@ -11,21 +11,14 @@ import pytest
 from dashboard import charts, queries
 from dashboard.filter_model import Filters
 from dashboard.palette import township_palette
+from dashboard.queries import connection_runner
 from warehouse.connect import open_readonly
 
 
 @pytest.fixture(scope="module")
 def run(seed_warehouse: Path):  # noqa: ANN201
     con = open_readonly(seed_warehouse)
-
-    def runner(sql: str, params: list | None = None) -> pd.DataFrame:
-        cursor = con.cursor()
-        try:
-            return cursor.execute(sql, params or []).df()
-        finally:
-            cursor.close()
-
-    yield runner
+    yield connection_runner(con)
     con.close()
 
 
