@@ -74,10 +74,20 @@ def run_load(args: list[str], db: Path) -> dict:
         out.seek(0)
         text = out.read()
     found = _SUMMARY.search(text)
-    counts = dict(zip(("loaded", "replaced", "unchanged"), map(int, found.groups()), strict=True)) if found else {}
-    return {"exit": proc.returncode, "wall_s": elapsed, "tree_peak_mb": peak[0] / 1e6, "counts": counts,
-            "max_process_mb": usage.ru_maxrss * 1024 / 1e6,
-            "cpu_s": usage.ru_utime + usage.ru_stime, "output": text}
+    counts = (
+        dict(zip(("loaded", "replaced", "unchanged"), map(int, found.groups()), strict=True))
+        if found
+        else {}
+    )
+    return {
+        "exit": proc.returncode,
+        "wall_s": elapsed,
+        "tree_peak_mb": peak[0] / 1e6,
+        "counts": counts,
+        "max_process_mb": usage.ru_maxrss * 1024 / 1e6,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "output": text,
+    }
 
 
 def warehouse_counts(db: Path) -> dict:
@@ -88,10 +98,12 @@ def warehouse_counts(db: Path) -> dict:
         rejects = con.execute("SELECT count(*) FROM reject").fetchone()[0]
         per_file: dict[str, dict] = {}
         for path, n, total in con.execute(
-                "SELECT source_file, count(*), sum(budget_total_yuan) FROM v_project_budget GROUP BY 1").fetchall():
+            "SELECT source_file, count(*), sum(budget_total_yuan) FROM v_project_budget GROUP BY 1"
+        ).fetchall():
             per_file.setdefault(Path(path).name, {})["projects"] = (n, total)
         for path, scope, n in con.execute(
-                "SELECT source_file, scope, count(*) FROM v_indicator_target GROUP BY 1, 2").fetchall():
+            "SELECT source_file, scope, count(*) FROM v_indicator_target GROUP BY 1, 2"
+        ).fetchall():
             per_file.setdefault(Path(path).name, {})[scope] = n
     finally:
         con.close()
@@ -105,7 +117,9 @@ def check_counts(counts: dict, manifest: list[dict]) -> list[str]:
     if counts["documents"] != len(expected_ok):
         problems.append(f"{counts['documents']} documents loaded, expected {len(expected_ok)}")
     if counts["rejects"] > len(manifest) - len(expected_ok):
-        problems.append(f"{counts['rejects']} rejects, expected at most {len(manifest) - len(expected_ok)}")
+        problems.append(
+            f"{counts['rejects']} rejects, expected at most {len(manifest) - len(expected_ok)}"
+        )
     for m in expected_ok:
         got = counts["per_file"].get(m["file"], {})
         n, total = got.get("projects", (0, 0))
@@ -116,10 +130,16 @@ def check_counts(counts: dict, manifest: list[dict]) -> list[str]:
         if not m["partial_project"] and abs(float(total or 0) - want_total) > 0.005:
             problems.append(f"{m['file']}: budget total {total}, expected {want_total}")
         got_ind = got.get("project", 0)
-        if not (got_ind == m["n_indicators"] or (m["partial_project"] and got_ind >= m["n_indicators"])):
-            problems.append(f"{m['file']}: {got_ind} project indicators, expected {m['n_indicators']}")
+        if not (
+            got_ind == m["n_indicators"] or (m["partial_project"] and got_ind >= m["n_indicators"])
+        ):
+            problems.append(
+                f"{m['file']}: {got_ind} project indicators, expected {m['n_indicators']}"
+            )
         if got.get("unit", 0) != m["n_unit_indicators"]:
-            problems.append(f"{m['file']}: {got.get('unit', 0)} unit indicators, expected {m['n_unit_indicators']}")
+            problems.append(
+                f"{m['file']}: {got.get('unit', 0)} unit indicators, expected {m['n_unit_indicators']}"
+            )
     return problems
 
 
@@ -135,11 +155,15 @@ def _edit(path: Path, encoding: str) -> bytes:
 def incremental(folder: Path, manifest: list[dict], db: Path) -> dict:
     """Reload after changing one document: by file, and by rescanning the whole folder."""
     plain = [m for m in manifest if not m["broken"] and m["layout"] == "form"] or [
-        m for m in manifest if not m["broken"]]
+        m for m in manifest if not m["broken"]
+    ]
     first, second = folder / plain[0]["file"], folder / plain[-1]["file"]
     result = {}
     unchanged = run_load([str(folder)], db)
-    result["unchanged_dir_s"], result["unchanged_dir_cpu_s"] = unchanged["wall_s"], unchanged["cpu_s"]
+    result["unchanged_dir_s"], result["unchanged_dir_cpu_s"] = (
+        unchanged["wall_s"],
+        unchanged["cpu_s"],
+    )
     result["unchanged_counts"] = unchanged["counts"]
     original = _edit(first, plain[0]["encoding"])
     try:

@@ -73,7 +73,7 @@ def _dump_chunk(args: tuple[list[str], str]) -> int:
 
 def _chunks(paths: list[Path], size: int) -> list[list[str]]:
     names = [str(p) for p in paths]
-    return [names[i:i + size] for i in range(0, len(names), size)]
+    return [names[i : i + size] for i in range(0, len(names), size)]
 
 
 def _timed(fn, *args):
@@ -92,20 +92,32 @@ def run(paths: list[Path], single_core_max: int) -> dict:
     cores = os.cpu_count() or 1
     started = time.perf_counter()
     with ProcessPoolExecutor(cores) as pool:
-        results = list(pool.map(_parse_chunk, _chunks(paths, max(20, len(paths) // (cores * 16) + 1))))
+        results = list(
+            pool.map(_parse_chunk, _chunks(paths, max(20, len(paths) // (cores * 16) + 1)))
+        )
     all_s = time.perf_counter() - started
     all_bytes = sum(r[0] for r in results)
     return {
-        "sample_docs": len(sample), "cores": cores,
-        "floor_s": floor_s, "floor_mb_s": floor_bytes / 1e6 / floor_s,
+        "sample_docs": len(sample),
+        "cores": cores,
+        "floor_s": floor_s,
+        "floor_mb_s": floor_bytes / 1e6 / floor_s,
         "floor_docs_s": len(sample) / floor_s,
-        "one_s": one_s, "one_mb_s": one_bytes / 1e6 / one_s, "one_docs_s": len(sample) / one_s,
-        "parsed": ok, "refused": refused,
-        "all_docs": len(paths), "all_s": all_s, "all_mb_s": all_bytes / 1e6 / all_s,
+        "one_s": one_s,
+        "one_mb_s": one_bytes / 1e6 / one_s,
+        "one_docs_s": len(sample) / one_s,
+        "parsed": ok,
+        "refused": refused,
+        "all_docs": len(paths),
+        "all_s": all_s,
+        "all_mb_s": all_bytes / 1e6 / all_s,
         "all_docs_s": len(paths) / all_s,
         "ratio": one_s / floor_s,
-        "floor_cpu_s": floor_cpu, "one_cpu_s": one_cpu, "ratio_cpu": one_cpu / floor_cpu,
-        "one_cpu_mb_s": one_bytes / 1e6 / one_cpu, "one_cpu_docs_s": len(sample) / one_cpu,
+        "floor_cpu_s": floor_cpu,
+        "one_cpu_s": one_cpu,
+        "ratio_cpu": one_cpu / floor_cpu,
+        "one_cpu_mb_s": one_bytes / 1e6 / one_cpu,
+        "one_cpu_docs_s": len(sample) / one_cpu,
     }
 
 

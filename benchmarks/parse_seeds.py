@@ -36,8 +36,10 @@ def main() -> None:
     best = statistics.median(parse_times)
     floor = statistics.median(floor_times)
     print(f"documents: {len(files)}, bytes: {size:,}")
-    print(f"parse: {best * 1000:.1f} ms per pass -> {size / best / 1e6:.2f} MB/s, "
-          f"{len(files) / best:.0f} documents/s (median of {args.rounds})")
+    print(
+        f"parse: {best * 1000:.1f} ms per pass -> {size / best / 1e6:.2f} MB/s, "
+        f"{len(files) / best:.0f} documents/s (median of {args.rounds})"
+    )
     print(f"read-and-split floor: {floor * 1000:.2f} ms -> parser is {best / floor:.0f}x the floor")
 
 

@@ -38,7 +38,11 @@ def _size_section(r: dict) -> list[str]:
         "",
         f"Corpus: {_mb(c['bytes'])} MB, {c['projects']:,} projects, {c['indicators']:,} indicator "
         f"rows, {c['broken']} broken files; layouts: {layouts}. "
-        + (f"Generated in {r['gen_s']:.1f} s." if r.get("gen_s") is not None else "Reused from an earlier run."),
+        + (
+            f"Generated in {r['gen_s']:.1f} s."
+            if r.get("gen_s") is not None
+            else "Reused from an earlier run."
+        ),
         "",
         "| measure | value |",
         "|---|---|",
@@ -61,21 +65,38 @@ def _size_section(r: dict) -> list[str]:
         "",
     ]
     for label, timings in r["dashboard"].items():
-        lines += [f"Dashboard page queries, {label} (ms, {r['runs']} runs after one cold run):", "",
-                  "| page / query | cold | median | p95 |", "|---|---:|---:|---:|"]
-        lines += [f"| {name} | {t['cold_ms']:.1f} | {t['median_ms']:.1f} | {t['p95_ms']:.1f} |"
-                  for name, t in timings.items()]
+        lines += [
+            f"Dashboard page queries, {label} (ms, {r['runs']} runs after one cold run):",
+            "",
+            "| page / query | cold | median | p95 |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {name} | {t['cold_ms']:.1f} | {t['median_ms']:.1f} | {t['p95_ms']:.1f} |"
+            for name, t in timings.items()
+        ]
         lines.append("")
-    lines += ["Ad-hoc example queries (`warehouse/sql_examples.py`, ms):", "",
-              "| example | median | p95 |", "|---|---:|---:|"]
-    lines += [f"| {name} | {t['median_ms']:.1f} | {t['p95_ms']:.1f} |" for name, t in r["examples"].items()]
+    lines += [
+        "Ad-hoc example queries (`warehouse/sql_examples.py`, ms):",
+        "",
+        "| example | median | p95 |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {t['median_ms']:.1f} | {t['p95_ms']:.1f} |"
+        for name, t in r["examples"].items()
+    ]
     pb = r.get("pandas")
     if pb:
-        lines += ["", f"Analyst baseline without the warehouse: reading {pb['projects']:,} projects / "
-                  f"{pb['indicators']:,} indicators of parsed JSON records into DataFrames took "
-                  f"{pb['frames_s']:.1f} s; then each aggregate (median ms):", "",
-                  "| aggregate | pandas | warehouse (dashboard query) | pandas / warehouse |",
-                  "|---|---:|---:|---:|"]
+        lines += [
+            "",
+            f"Analyst baseline without the warehouse: reading {pb['projects']:,} projects / "
+            f"{pb['indicators']:,} indicators of parsed JSON records into DataFrames took "
+            f"{pb['frames_s']:.1f} s; then each aggregate (median ms):",
+            "",
+            "| aggregate | pandas | warehouse (dashboard query) | pandas / warehouse |",
+            "|---|---:|---:|---:|",
+        ]
         base = r["dashboard"][next(iter(r["dashboard"]))]
         pandas_total = warehouse_total = 0.0
         for name, t in pb["queries"].items():
@@ -84,11 +105,15 @@ def _size_section(r: dict) -> list[str]:
             pandas_total += t["median_ms"]
             warehouse_total += w
             lines.append(f"| {name} | {t['median_ms']:.1f} | {w:.1f} | {t['median_ms'] / w:.2f}× |")
-        lines.append(f"| **all of them** | {pandas_total:.1f} | {warehouse_total:.1f} | "
-                     f"{pandas_total / warehouse_total:.2f}× |")
+        lines.append(
+            f"| **all of them** | {pandas_total:.1f} | {warehouse_total:.1f} | "
+            f"{pandas_total / warehouse_total:.2f}× |"
+        )
         first = pb["frames_s"] * 1000 + pandas_total
-        lines.append(f"| **including reading the records** | {first:,.0f} | {warehouse_total:.1f} | "
-                     f"{first / warehouse_total:,.0f}× |")
+        lines.append(
+            f"| **including reading the records** | {first:,.0f} | {warehouse_total:.1f} | "
+            f"{first / warehouse_total:,.0f}× |"
+        )
     lines.append("")
     return lines
 
@@ -98,31 +123,56 @@ def targets_section(results: list[dict]) -> list[str]:
     lines = ["## Targets", "", "| target | result |", "|---|---|"]
     big = by_n.get(40_000)
     if big:
-        lines.append(f"| 40,000 docs parsed and loaded < 5 min | {_verdict(big['load']['wall_s'], TARGETS['load_s'], 's')} |")
+        lines.append(
+            f"| 40,000 docs parsed and loaded < 5 min | {_verdict(big['load']['wall_s'], TARGETS['load_s'], 's')} |"
+        )
         rss = max(big["load"]["max_process_mb"], big["load"]["tree_peak_mb"])
-        lines.append(f"| peak RSS < 2 GB (40,000 docs; the larger of the two measures) | {_verdict(rss, TARGETS['rss_mb'], 'MB')} |")
-        worst = max(((name, t["p95_ms"]) for timings in big["dashboard"].values() for name, t in timings.items()),
-                    key=lambda x: x[1])
-        lines.append(f"| every dashboard query < 300 ms p95 at 40,000 docs | {_verdict(worst[1], TARGETS['query_p95_ms'], 'ms')}; slowest: {worst[0]} |")
+        lines.append(
+            f"| peak RSS < 2 GB (40,000 docs; the larger of the two measures) | {_verdict(rss, TARGETS['rss_mb'], 'MB')} |"
+        )
+        worst = max(
+            (
+                (name, t["p95_ms"])
+                for timings in big["dashboard"].values()
+                for name, t in timings.items()
+            ),
+            key=lambda x: x[1],
+        )
+        lines.append(
+            f"| every dashboard query < 300 ms p95 at 40,000 docs | {_verdict(worst[1], TARGETS['query_p95_ms'], 'ms')}; slowest: {worst[0]} |"
+        )
     else:
         lines.append("| 40,000-document targets | not run in this invocation |")
     mid = by_n.get(10_000)
     if mid:
         one = mid["incremental"]["one_file_s"]
-        lines.append(f"| reload one changed doc in a 10,000-doc warehouse < 2 s (`etl load FILE`) | {_verdict(one, TARGETS['reload_s'], 's')} |")
-        lines.append(f"| same, by rescanning the folder (`etl load DIR`) | {_verdict(mid['incremental']['rescan_dir_s'], TARGETS['reload_s'], 's')} |")
+        lines.append(
+            f"| reload one changed doc in a 10,000-doc warehouse < 2 s (`etl load FILE`) | {_verdict(one, TARGETS['reload_s'], 's')} |"
+        )
+        lines.append(
+            f"| same, by rescanning the folder (`etl load DIR`) | {_verdict(mid['incremental']['rescan_dir_s'], TARGETS['reload_s'], 's')} |"
+        )
     largest = max(results, key=lambda r: r["parse"]["sample_docs"])
     ratio = largest["parse"]["ratio_cpu"]
-    lines.append(f"| parser within 10× of the read-and-split floor (CPU time, {largest['parse']['sample_docs']:,}-doc sample) "
-                 f"| {_verdict(ratio, TARGETS['parse_ratio'], '×')} |")
+    lines.append(
+        f"| parser within 10× of the read-and-split floor (CPU time, {largest['parse']['sample_docs']:,}-doc sample) "
+        f"| {_verdict(ratio, TARGETS['parse_ratio'], '×')} |"
+    )
     return lines + [""]
 
 
 def render(machine: dict, when: str, command: str, results: list[dict], notes: list[str]) -> str:
-    lines = ["# Benchmarks", "",
-             f"Generated by `{command}` on {when}. Reproduce with the same command (see README); "
-             "corpora are synthetic (`python -m etl synth`, same seed → same files).", "",
-             "## Machine", "", "| | |", "|---|---|"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `{command}` on {when}. Reproduce with the same command (see README); "
+        "corpora are synthetic (`python -m etl synth`, same seed → same files).",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
     lines += [f"| {k} | {v} |" for k, v in machine.items()]
     lines += ["", *targets_section(results), "## Results by corpus size", ""]
     for r in results:

@@ -56,27 +56,50 @@ def bench_size(n: int, args: argparse.Namespace, log) -> dict:
         pandas = query_bench.pandas_baseline(records, max(5, args.runs // 4))
         shutil.rmtree(records)
     load.pop("output", None)
-    return {"corpus": stats, "gen_s": gen_s, "parse": parse, "load": load,
-            "count_problems": problems, "incremental": incremental, "dashboard": dashboard,
-            "examples": examples, "pandas": pandas, "runs": args.runs,
-            "loadavg_start": started_load, "loadavg_end": machine.load_average()}
+    return {
+        "corpus": stats,
+        "gen_s": gen_s,
+        "parse": parse,
+        "load": load,
+        "count_problems": problems,
+        "incremental": incremental,
+        "dashboard": dashboard,
+        "examples": examples,
+        "pandas": pandas,
+        "runs": args.runs,
+        "loadavg_start": started_load,
+        "loadavg_end": machine.load_average(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--sizes", default="100,1000,10000,40000")
-    parser.add_argument("--quick", action="store_true", help="200 documents, correctness smoke test")
+    parser.add_argument(
+        "--quick", action="store_true", help="200 documents, correctness smoke test"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--runs", type=int, default=20, help="timed runs per query")
-    parser.add_argument("--single-core-max", type=int, default=10_000,
-                        help="documents timed on one core (a prefix of the corpus)")
+    parser.add_argument(
+        "--single-core-max",
+        type=int,
+        default=10_000,
+        help="documents timed on one core (a prefix of the corpus)",
+    )
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "benchmarks")
-    parser.add_argument("--render-only", action="store_true",
-                        help="re-render the report from the last run's results.json")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="re-render the report from the last run's results.json",
+    )
     parser.add_argument("--note", action="append", default=[], help="extra note for the report")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="report path (default docs/benchmarks.md; var/benchmarks/quick.md with --quick)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="report path (default docs/benchmarks.md; var/benchmarks/quick.md with --quick)",
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     sizes = [200] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.quick:
@@ -91,18 +114,28 @@ def main(argv: list[str] | None = None) -> int:
     results_file, meta_file = args.work / "results.json", args.work / "meta.json"
     if args.render_only:
         results = json.loads(results_file.read_text(encoding="utf-8"))
-        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {
-            "when": f"{dt.datetime.fromtimestamp(results_file.stat().st_mtime):%Y-%m-%d %H:%M}",
-            "command": command, "machine": machine.describe()}
+        meta = (
+            json.loads(meta_file.read_text(encoding="utf-8"))
+            if meta_file.exists()
+            else {
+                "when": f"{dt.datetime.fromtimestamp(results_file.stat().st_mtime):%Y-%m-%d %H:%M}",
+                "command": command,
+                "machine": machine.describe(),
+            }
+        )
     else:
-        meta = {"when": f"{dt.datetime.now():%Y-%m-%d %H:%M}", "command": command.strip(),
-                "machine": machine.describe()}
+        meta = {
+            "when": f"{dt.datetime.now():%Y-%m-%d %H:%M}",
+            "command": command.strip(),
+            "machine": machine.describe(),
+        }
         meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         results = []
         for n in sizes:
             results.append(bench_size(n, args, log))
-            results_file.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str),
-                                    encoding="utf-8")
+            results_file.write_text(
+                json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+            )
     notes = [
         f"Single-core parse figures use the first {args.single_core_max:,} documents of larger corpora.",
         "Every timing reads files from the page cache (a warm-up pass reads the corpus first).",
@@ -111,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         *args.note,
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report.render(meta["machine"], meta["when"], meta["command"], results, notes),
-                   encoding="utf-8")
+    out.write_text(
+        report.render(meta["machine"], meta["when"], meta["command"], results, notes),
+        encoding="utf-8",
+    )
     log(f"wrote {out}")
     failures = [f"{r['corpus']['docs']} docs: {p}" for r in results for p in r["count_problems"]]
     for failure in failures[:20]:

@@ -17,12 +17,28 @@ def dashboard_theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": CJK_FONT,
-            "axis": {"labelFont": CJK_FONT, "titleFont": CJK_FONT, "labelAngle": 0,
-                     "labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260},
-            "legend": {"labelFont": CJK_FONT, "titleFont": CJK_FONT, "labelFontSize": 12,
-                       "titleFontSize": 12, "labelLimit": 220},
+            "axis": {
+                "labelFont": CJK_FONT,
+                "titleFont": CJK_FONT,
+                "labelAngle": 0,
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "labelLimit": 260,
+            },
+            "legend": {
+                "labelFont": CJK_FONT,
+                "titleFont": CJK_FONT,
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "labelLimit": 220,
+            },
             "header": {"labelFont": CJK_FONT, "titleFont": CJK_FONT},
-            "title": {"font": CJK_FONT, "fontSize": 15, "anchor": "start", "subtitleFont": CJK_FONT},
+            "title": {
+                "font": CJK_FONT,
+                "fontSize": 15,
+                "anchor": "start",
+                "subtitleFont": CJK_FONT,
+            },
             "text": {"font": CJK_FONT},
             "mark": {"font": CJK_FONT},
         }

@@ -40,8 +40,9 @@ def _jitter(n: int) -> list[float]:
     return [((i * 0.618033988749 + 0.5) % 1.0 - 0.5) * 0.6 for i in range(n)]
 
 
-def _township_colour(palette: TownshipPalette, present: Sequence[str] = (),
-                     legend: bool = True) -> alt.Color:
+def _township_colour(
+    palette: TownshipPalette, present: Sequence[str] = (), legend: bool = True
+) -> alt.Color:
     """Colour by township from the shared palette; the legend lists only ``present`` ones."""
     legend_def = None
     if legend:
@@ -108,8 +109,9 @@ def indicators_by_level1_chart(frame: pd.DataFrame, palette: TownshipPalette) ->
     )
 
 
-def budget_by_category_chart(frame: pd.DataFrame, mode: str = "amount",
-                             categories: Sequence[str] | None = None) -> alt.Chart:
+def budget_by_category_chart(
+    frame: pd.DataFrame, mode: str = "amount", categories: Sequence[str] | None = None
+) -> alt.Chart:
     """Stacked bars per township split by project category; ``mode`` 'amount' or 'share'."""
     data = frame.assign(budget_wan=_wan(frame["budget_yuan"]))
     domain = list(categories) if categories else sorted(data["category"].unique())
@@ -125,9 +127,12 @@ def budget_by_category_chart(frame: pd.DataFrame, mode: str = "amount",
         .encode(
             y=alt.Y("township:N", title=None),
             x=x,
-            color=alt.Color("category:N", title="项目类别",
-                            scale=alt.Scale(domain=domain, scheme=CATEGORY_SCHEME),
-                            legend=alt.Legend(orient="bottom", columns=6)),
+            color=alt.Color(
+                "category:N",
+                title="项目类别",
+                scale=alt.Scale(domain=domain, scheme=CATEGORY_SCHEME),
+                legend=alt.Legend(orient="bottom", columns=6),
+            ),
             order=alt.Order("category:N"),
             tooltip=[
                 alt.Tooltip("township:N", title="乡镇"),
@@ -169,12 +174,19 @@ def _box_layer(box: pd.DataFrame, x: alt.X, palette: TownshipPalette) -> alt.Lay
     field = x.shorthand.split(":")[0] if isinstance(x.shorthand, str) else "value"
     stats = box.rename(columns={"lower": field})
     colour = _township_colour(palette, legend=False)
-    whisker = alt.Chart(stats).mark_rule(opacity=0.6).encode(
-        y=y, x=x, x2=alt.X2("upper:Q"), color=colour)
-    iqr = alt.Chart(stats.drop(columns=[field]).rename(columns={"q1": field})).mark_bar(
-        size=22, opacity=0.35).encode(y=y, x=x, x2=alt.X2("q3:Q"), color=colour)
-    median = alt.Chart(stats.drop(columns=[field]).rename(columns={"median": field})).mark_tick(
-        size=22, thickness=2, color="#333333").encode(y=y, x=x)
+    whisker = (
+        alt.Chart(stats).mark_rule(opacity=0.6).encode(y=y, x=x, x2=alt.X2("upper:Q"), color=colour)
+    )
+    iqr = (
+        alt.Chart(stats.drop(columns=[field]).rename(columns={"q1": field}))
+        .mark_bar(size=22, opacity=0.35)
+        .encode(y=y, x=x, x2=alt.X2("q3:Q"), color=colour)
+    )
+    median = (
+        alt.Chart(stats.drop(columns=[field]).rename(columns={"median": field}))
+        .mark_tick(size=22, thickness=2, color="#333333")
+        .encode(y=y, x=x)
+    )
     return alt.layer(whisker, iqr, median)
 
 
@@ -185,12 +197,19 @@ def sampled_note(frame: pd.DataFrame, box: pd.DataFrame | None) -> str:
     total = int(pd.to_numeric(box["n"]).sum())
     if total <= len(frame):
         return ""
-    return f"；点为抽样显示（共 {total:,} 条，显示 {len(frame):,} 条，保留离群值），箱体按全部数据计算"
+    return (
+        f"；点为抽样显示（共 {total:,} 条，显示 {len(frame):,} 条，保留离群值），箱体按全部数据计算"
+    )
 
 
-def _strip_with_box(data: pd.DataFrame, x: alt.X, palette: TownshipPalette, title: alt.Title,
-                    tooltip: list[alt.Tooltip], box: pd.DataFrame | None = None
-                    ) -> alt.LayerChart:
+def _strip_with_box(
+    data: pd.DataFrame,
+    x: alt.X,
+    palette: TownshipPalette,
+    title: alt.Title,
+    tooltip: list[alt.Tooltip],
+    box: pd.DataFrame | None = None,
+) -> alt.LayerChart:
     """Box plot per township with every point drawn (jittered) and hoverable. ``box`` holds
     exact statistics when ``data`` is a sample; without it Vega-Lite computes the box."""
     data = data.assign(jitter=_jitter(len(data)))
@@ -198,75 +217,108 @@ def _strip_with_box(data: pd.DataFrame, x: alt.X, palette: TownshipPalette, titl
     if box is not None and not box.empty:
         box_layer: alt.TopLevelMixin = _box_layer(box, x, palette)
     else:
-        box_layer = alt.Chart(data).mark_boxplot(extent=1.5, size=22, opacity=0.35,
-                                                 outliers=False).encode(
-            y=y, x=x, color=_township_colour(palette, legend=False)
+        box_layer = (
+            alt.Chart(data)
+            .mark_boxplot(extent=1.5, size=22, opacity=0.35, outliers=False)
+            .encode(y=y, x=x, color=_township_colour(palette, legend=False))
         )
-    points = alt.Chart(data).mark_circle(size=70, opacity=0.85, stroke="white",
-                                         strokeWidth=0.5).encode(
-        y=y,
-        x=x,
-        yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5])),
-        color=_township_colour(palette, data["township"]),
-        tooltip=tooltip,
+    points = (
+        alt.Chart(data)
+        .mark_circle(size=70, opacity=0.85, stroke="white", strokeWidth=0.5)
+        .encode(
+            y=y,
+            x=x,
+            yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5])),
+            color=_township_colour(palette, data["township"]),
+            tooltip=tooltip,
+        )
     )
     return alt.layer(box_layer, points, title=title).properties(height=alt.Step(56))
 
 
-def budget_distribution_chart(frame: pd.DataFrame, palette: TownshipPalette,
-                              box: pd.DataFrame | None = None) -> alt.LayerChart:
+def budget_distribution_chart(
+    frame: pd.DataFrame, palette: TownshipPalette, box: pd.DataFrame | None = None
+) -> alt.LayerChart:
     """Distribution of project budgets per township (log scale: budgets span 2–600 万元);
     ``box`` = queries.project_budget_box when the points are sampled."""
     data = frame.assign(budget_wan=_wan(frame["budget_total_yuan"]))
     if box is not None:
         box = box.assign(**{c: _wan(box[c]) for c in ("q1", "median", "q3", "lower", "upper")})
-    x = alt.X("budget_wan:Q", title="项目预算（万元，对数刻度）",
-              scale=alt.Scale(type="log"), axis=alt.Axis(format=",.0f"))
+    x = alt.X(
+        "budget_wan:Q",
+        title="项目预算（万元，对数刻度）",
+        scale=alt.Scale(type="log"),
+        axis=alt.Axis(format=",.0f"),
+    )
     tooltip = [
         alt.Tooltip("project_name:N", title="项目"),
         alt.Tooltip("township:N", title="乡镇"),
         alt.Tooltip("category:N", title="项目类别"),
         alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
     ]
-    title = alt.Title("各乡镇项目预算分布",
-                      subtitle="每个点是一个项目，箱体为四分位范围" + sampled_note(frame, box))
+    title = alt.Title(
+        "各乡镇项目预算分布",
+        subtitle="每个点是一个项目，箱体为四分位范围" + sampled_note(frame, box),
+    )
     return _strip_with_box(data, x, palette, title, tooltip, box)
 
 
 def spending_plan_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.LayerChart:
     """Cumulative spending-plan curves per township against the even pace of the year."""
-    pace = pd.DataFrame({"checkpoint": CHECKPOINTS, "pct": [EVEN_PACE[c] for c in CHECKPOINTS],
-                         "label": "序时进度"})
+    pace = pd.DataFrame(
+        {"checkpoint": CHECKPOINTS, "pct": [EVEN_PACE[c] for c in CHECKPOINTS], "label": "序时进度"}
+    )
     x = alt.X("checkpoint:O", title="时间节点", sort=CHECKPOINTS, axis=alt.Axis(labelAngle=0))
     y_scale = alt.Scale(domain=[0, 100])
-    reference = alt.Chart(pace).mark_line(color="#888", strokeDash=[6, 4]).encode(
-        x=x, y=alt.Y("pct:Q", scale=y_scale),
-        tooltip=[alt.Tooltip("label:N", title="参考"),
-                 alt.Tooltip("pct:Q", title="累计进度（%）", format=".1f")],
+    reference = (
+        alt.Chart(pace)
+        .mark_line(color="#888", strokeDash=[6, 4])
+        .encode(
+            x=x,
+            y=alt.Y("pct:Q", scale=y_scale),
+            tooltip=[
+                alt.Tooltip("label:N", title="参考"),
+                alt.Tooltip("pct:Q", title="累计进度（%）", format=".1f"),
+            ],
+        )
     )
-    reference_label = alt.Chart(pace.tail(1)).mark_text(
-        align="right", dx=-6, dy=-8, color="#666"
-    ).encode(x=x, y="pct:Q", text="label:N")
-    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5).encode(
-        x=x,
-        y=alt.Y("avg_pct:Q", title="累计支出进度（%）", scale=y_scale),
-        color=_township_colour(palette, frame["township"]),
-        tooltip=[
-            alt.Tooltip("township:N", title="乡镇"),
-            alt.Tooltip("checkpoint:N", title="时间节点"),
-            alt.Tooltip("avg_pct:Q", title="平均累计进度（%）", format=".1f"),
-            alt.Tooltip("projects:Q", title="项目数"),
-        ],
+    reference_label = (
+        alt.Chart(pace.tail(1))
+        .mark_text(align="right", dx=-6, dy=-8, color="#666")
+        .encode(x=x, y="pct:Q", text="label:N")
     )
-    title = alt.Title("资金支出计划累计进度", subtitle="各乡镇项目平均；虚线为全年均匀支出的序时进度")
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5)
+        .encode(
+            x=x,
+            y=alt.Y("avg_pct:Q", title="累计支出进度（%）", scale=y_scale),
+            color=_township_colour(palette, frame["township"]),
+            tooltip=[
+                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip("checkpoint:N", title="时间节点"),
+                alt.Tooltip("avg_pct:Q", title="平均累计进度（%）", format=".1f"),
+                alt.Tooltip("projects:Q", title="项目数"),
+            ],
+        )
+    )
+    title = alt.Title(
+        "资金支出计划累计进度", subtitle="各乡镇项目平均；虚线为全年均匀支出的序时进度"
+    )
     return alt.layer(reference, reference_label, lines, title=title).properties(height=340)
 
 
 # ---------------------------------------------------------------- 指标结构
 
 
-def mix_chart(frame: pd.DataFrame, field: str, legend_title: str, title: str,
-              order: Sequence[str] = (), legend_columns: int = 5) -> alt.Chart:
+def mix_chart(
+    frame: pd.DataFrame,
+    field: str,
+    legend_title: str,
+    title: str,
+    order: Sequence[str] = (),
+    legend_columns: int = 5,
+) -> alt.Chart:
     """100% stacked horizontal bars per township (``field`` holds the category)."""
     domain = _ordered(frame[field], order)
     return (
@@ -275,9 +327,12 @@ def mix_chart(frame: pd.DataFrame, field: str, legend_title: str, title: str,
         .encode(
             y=alt.Y("township:N", title=None),
             x=alt.X("share_pct:Q", title="占比（%）", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color(f"{field}:N", title=legend_title,
-                            scale=alt.Scale(domain=domain, scheme="tableau10"),
-                            legend=alt.Legend(orient="bottom", columns=legend_columns)),
+            color=alt.Color(
+                f"{field}:N",
+                title=legend_title,
+                scale=alt.Scale(domain=domain, scheme="tableau10"),
+                legend=alt.Legend(orient="bottom", columns=legend_columns),
+            ),
             order=alt.Order("sort_index:Q"),
             tooltip=[
                 alt.Tooltip("township:N", title="乡镇"),
@@ -295,8 +350,9 @@ def level_mix_chart(frame: pd.DataFrame, level: str) -> alt.Chart:
     """Level-1 or level-2 mix per township."""
     if level == "level1":
         return mix_chart(frame, "level", "一级指标", "各乡镇一级指标构成", LEVEL1_ORDER)
-    return mix_chart(frame, "level", "二级指标", "各乡镇二级指标构成", LEVEL2_ORDER,
-                     legend_columns=3)
+    return mix_chart(
+        frame, "level", "二级指标", "各乡镇二级指标构成", LEVEL2_ORDER, legend_columns=3
+    )
 
 
 def kind_mix_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -320,9 +376,12 @@ def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
         ],
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("share_pct:Q", title="覆盖率（%）",
-                        scale=alt.Scale(domain=[0, 100], scheme="blues"),
-                        legend=alt.Legend(orient="right", gradientLength=160)),
+        color=alt.Color(
+            "share_pct:Q",
+            title="覆盖率（%）",
+            scale=alt.Scale(domain=[0, 100], scheme="blues"),
+            legend=alt.Legend(orient="right", gradientLength=160),
+        ),
     )
     text = base.mark_text(fontSize=12).encode(
         text="text:N",
@@ -332,16 +391,20 @@ def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(cells, text, title=title).properties(height=alt.Step(34))
 
 
-def indicators_per_project_chart(frame: pd.DataFrame, palette: TownshipPalette,
-                                 box: pd.DataFrame | None = None) -> alt.LayerChart:
+def indicators_per_project_chart(
+    frame: pd.DataFrame, palette: TownshipPalette, box: pd.DataFrame | None = None
+) -> alt.LayerChart:
     """How many indicators each project sets, per township (``box``: exact statistics when
     the points are sampled)."""
     top = int(pd.to_numeric(frame["indicator_count"]).max()) if len(frame) else 0
     if box is not None and not box.empty:
         top = max(top, int(pd.to_numeric(box["upper"]).max()))
-    x = alt.X("indicator_count:Q", title="每个项目的指标数（个）",
-              scale=alt.Scale(domain=[0, top + 1]),  # room for the last points, no "-1"
-              axis=alt.Axis(format="d", tickMinStep=1))
+    x = alt.X(
+        "indicator_count:Q",
+        title="每个项目的指标数（个）",
+        scale=alt.Scale(domain=[0, top + 1]),  # room for the last points, no "-1"
+        axis=alt.Axis(format="d", tickMinStep=1),
+    )
     tooltip = [
         alt.Tooltip("project_name:N", title="项目"),
         alt.Tooltip("township:N", title="乡镇"),
@@ -354,12 +417,21 @@ def indicators_per_project_chart(frame: pd.DataFrame, palette: TownshipPalette,
 # ---------------------------------------------------------------- 目标值对比
 
 
-def target_strip_chart(frame: pd.DataFrame, palette: TownshipPalette, family: str,
-                       unit: str, box: pd.DataFrame | None = None) -> alt.LayerChart:
+def target_strip_chart(
+    frame: pd.DataFrame,
+    palette: TownshipPalette,
+    family: str,
+    unit: str,
+    box: pd.DataFrame | None = None,
+) -> alt.LayerChart:
     """Numeric targets of one family and unit per township, hoverable to their project;
     ``box`` = queries.family_target_box when the points are a sample."""
-    x = alt.X("target_value:Q", title=f"目标值（{unit}）", scale=alt.Scale(zero=False, padding=12),
-              axis=alt.Axis(format=",~f", tickCount=8, labelOverlap=True))
+    x = alt.X(
+        "target_value:Q",
+        title=f"目标值（{unit}）",
+        scale=alt.Scale(zero=False, padding=12),
+        axis=alt.Axis(format=",~f", tickCount=8, labelOverlap=True),
+    )
     tooltip = [
         alt.Tooltip("township:N", title="乡镇"),
         alt.Tooltip("project_name:N", title="项目"),
@@ -367,8 +439,10 @@ def target_strip_chart(frame: pd.DataFrame, palette: TownshipPalette, family: st
         alt.Tooltip("target_raw:N", title="原文指标值"),
         alt.Tooltip("target_value:Q", title="目标值", format=",.2f"),
     ]
-    title = alt.Title(f"“{family}”类指标目标值对比",
-                      subtitle=f"单位：{unit}；每个点是一条指标" + sampled_note(frame, box))
+    title = alt.Title(
+        f"“{family}”类指标目标值对比",
+        subtitle=f"单位：{unit}；每个点是一条指标" + sampled_note(frame, box),
+    )
     return _strip_with_box(frame, x, palette, title, tooltip, box)
 
 
@@ -380,9 +454,12 @@ def common_targets_chart(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("target:N", title=None, sort="-x", axis=alt.Axis(labelLimit=150)),
             x=alt.X("indicators:Q", title="指标数（个）"),
-            color=alt.Color("kind:N", title="类型",
-                            scale=alt.Scale(domain=KIND_ORDER, scheme="tableau10"),
-                            legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "kind:N",
+                title="类型",
+                scale=alt.Scale(domain=KIND_ORDER, scheme="tableau10"),
+                legend=alt.Legend(orient="bottom"),
+            ),
             tooltip=[
                 alt.Tooltip("target:N", title="目标值"),
                 alt.Tooltip("kind:N", title="类型"),
@@ -404,13 +481,22 @@ def project_plan_chart(plan: Sequence[float | None]) -> alt.LayerChart:
     x = alt.X("checkpoint:O", title="时间节点", sort=CHECKPOINTS, axis=alt.Axis(labelAngle=0))
     y = alt.Y("pct:Q", title="累计支出进度（%）", scale=alt.Scale(domain=[0, 100]))
     reference = alt.Chart(pace).mark_line(color="#999", strokeDash=[6, 4]).encode(x=x, y=y)
-    line = alt.Chart(data).mark_line(point=True, color="#4e79a7").encode(
-        x=x, y=y,
-        tooltip=[alt.Tooltip("checkpoint:N", title="时间节点"),
-                 alt.Tooltip("pct:Q", title="累计进度（%）", format=".1f")],
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True, color="#4e79a7")
+        .encode(
+            x=x,
+            y=y,
+            tooltip=[
+                alt.Tooltip("checkpoint:N", title="时间节点"),
+                alt.Tooltip("pct:Q", title="累计进度（%）", format=".1f"),
+            ],
+        )
     )
-    labels = alt.Chart(data).mark_text(dy=-10, color="#333").encode(
-        x=x, y=y, text=alt.Text("pct:Q", format=".0f")
+    labels = (
+        alt.Chart(data)
+        .mark_text(dy=-10, color="#333")
+        .encode(x=x, y=y, text=alt.Text("pct:Q", format=".0f"))
     )
     title = alt.Title("资金支出计划", subtitle="实线为本项目累计进度，虚线为序时进度")
     return alt.layer(reference, line, labels, title=title).properties(height=240)

@@ -110,7 +110,8 @@ def missing_views() -> list[str]:
         return list(REQUIRED_VIEWS)
     try:
         names = _cached_query(
-            str(db.path), db.stamp,
+            str(db.path),
+            db.stamp,
             "SELECT table_name FROM information_schema.tables WHERE table_name IN (?, ?)",
             REQUIRED_VIEWS,
         )

@@ -12,8 +12,7 @@ UNKNOWN_TOWNSHIP = "未注明"
 UNKNOWN_CATEGORY = "未分类"
 
 
-def _in_clause(column: str, values: tuple[str, ...], unknown: str,
-               cast=str) -> tuple[str, list]:
+def _in_clause(column: str, values: tuple[str, ...], unknown: str, cast=str) -> tuple[str, list]:
     """`column IN (...)`, with the "unknown" label meaning NULL."""
     known = [cast(v) for v in values if v != unknown]
     parts: list[str] = []
@@ -51,8 +50,7 @@ class Filters:
             clauses.append(sql)
             params += values
         if category and self.categories:
-            sql, values = _in_clause(f"{prefix}project_category", self.categories,
-                                     UNKNOWN_CATEGORY)
+            sql, values = _in_clause(f"{prefix}project_category", self.categories, UNKNOWN_CATEGORY)
             clauses.append(sql)
             params += values
         return (" AND ".join(clauses) or "TRUE"), params
@@ -60,8 +58,11 @@ class Filters:
     def describe(self) -> str:
         """One Chinese line naming the selection, for captions and export file names."""
         parts = []
-        for label, values in (("年度", self.years), ("乡镇", self.townships),
-                              ("类别", self.categories)):
+        for label, values in (
+            ("年度", self.years),
+            ("乡镇", self.townships),
+            ("类别", self.categories),
+        ):
             if values:
                 parts.append(f"{label}：{'、'.join(values)}")
         return "；".join(parts) or "全部数据"

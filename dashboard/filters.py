@@ -38,14 +38,28 @@ def render_filters() -> Filters:
         return Filters()
     with st.sidebar:
         st.subheader("筛选条件")
-        years = st.multiselect("预算年度", options["years"], key=PARAM_KEYS["years"],
-                               bind="query-params", placeholder="全部年度",
-                               help="“未注明”表示文件中没有写明预算年度")
-        townships = st.multiselect("乡镇", options["townships"], key=PARAM_KEYS["townships"],
-                                   bind="query-params", placeholder="全部乡镇")
-        categories = st.multiselect("项目类别", options["categories"],
-                                    key=PARAM_KEYS["categories"], bind="query-params",
-                                    placeholder="全部类别")
+        years = st.multiselect(
+            "预算年度",
+            options["years"],
+            key=PARAM_KEYS["years"],
+            bind="query-params",
+            placeholder="全部年度",
+            help="“未注明”表示文件中没有写明预算年度",
+        )
+        townships = st.multiselect(
+            "乡镇",
+            options["townships"],
+            key=PARAM_KEYS["townships"],
+            bind="query-params",
+            placeholder="全部乡镇",
+        )
+        categories = st.multiselect(
+            "项目类别",
+            options["categories"],
+            key=PARAM_KEYS["categories"],
+            bind="query-params",
+            placeholder="全部类别",
+        )
         selected = Filters(tuple(years), tuple(townships), tuple(categories))
         if not selected.is_empty:
             st.button("清除筛选", on_click=_clear, icon=":material/filter_alt_off:")

@@ -23,8 +23,17 @@ KIND_ORDER = list(KIND_LABELS.values())
 QUANTITATIVE_KINDS = ("number", "percent", "money")
 
 LEVEL1_ORDER = ["产出指标", "效益指标", "满意度指标", "成本指标"]
-LEVEL2_ORDER = ["数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标",
-                "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"]
+LEVEL2_ORDER = [
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+]
 CHECKPOINTS = ["3月", "6月", "10月", "12月"]
 OP_SYMBOLS = {">=": "≥", "<=": "≤", "=": "", ">": ">", "<": "<"}
 
@@ -76,8 +85,12 @@ def fmt_target(op: str | None, value: float | None, unit: str | None) -> str:
     return f"{OP_SYMBOLS.get(op or '', op or '')}{number}{'' if _missing(unit) else unit}"
 
 
-def for_display(frame: pd.DataFrame, columns: Mapping[str, str],
-                money: tuple[str, ...] = (), years: tuple[str, ...] = ()) -> pd.DataFrame:
+def for_display(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    money: tuple[str, ...] = (),
+    years: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """The frame a user sees and downloads: chosen columns, Chinese headers, money in 万元
     (rounded numbers, so Excel can still add them up), missing years as "未注明", missing
     text as "—"."""
@@ -89,7 +102,8 @@ def for_display(frame: pd.DataFrame, columns: Mapping[str, str],
         if column in out.columns:
             out[column] = [fmt_year(v) for v in out[column]]
     for column in out.columns:
-        if column not in money and (pd.api.types.is_string_dtype(out[column])
-                                    or out[column].dtype == object):
+        if column not in money and (
+            pd.api.types.is_string_dtype(out[column]) or out[column].dtype == object
+        ):
             out[column] = [DASH if _missing(v) else v for v in out[column]]
     return out.rename(columns=dict(columns))

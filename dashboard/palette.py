@@ -15,9 +15,26 @@ from dashboard.filter_model import UNKNOWN_TOWNSHIP
 
 # Tableau 10 without its grey, then darker/lighter companions; grey is kept for "未注明".
 TOWNSHIP_COLOURS = (
-    "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#edc948",
-    "#9c755f", "#ff9da7", "#1f5f8b", "#a0cbe8", "#ffbe7d", "#8cd17d", "#d4a6c8",
-    "#86bcb6", "#b6992d", "#d37295", "#499894", "#e49444", "#79706e",
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#59a14f",
+    "#b07aa1",
+    "#76b7b2",
+    "#edc948",
+    "#9c755f",
+    "#ff9da7",
+    "#1f5f8b",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#8cd17d",
+    "#d4a6c8",
+    "#86bcb6",
+    "#b6992d",
+    "#d37295",
+    "#499894",
+    "#e49444",
+    "#79706e",
 )
 UNKNOWN_COLOUR = "#9e9e9e"
 

@@ -33,6 +33,7 @@ def connection_runner(con: duckdb.DuckDBPyConnection) -> Runner:
 
     return run
 
+
 TOWNSHIP = f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')"
 CATEGORY = f"COALESCE(project_category, '{UNKNOWN_CATEGORY}')"
 FAMILY = "COALESCE(indicator_family, '其他')"
@@ -68,8 +69,10 @@ def filter_options(run: Runner) -> dict[str, list[str]]:
         """,
         None,
     )
-    by_kind = {k: [str(v) for v in frame.loc[frame["kind"] == k, "value"]]
-               for k in ("year", "township", "category")}
+    by_kind = {
+        k: [str(v) for v in frame.loc[frame["kind"] == k, "value"]]
+        for k in ("year", "township", "category")
+    }
     return {
         "years": _sort_years(by_kind["year"]),
         "townships": _sort_last(by_kind["township"], UNKNOWN_TOWNSHIP),
@@ -152,7 +155,6 @@ def load_warnings(run: Runner, f: Filters) -> pd.DataFrame:
         """,
         params,
     )
-
 
 
 # ---------------------------------------------------------------- point clouds
@@ -249,19 +251,23 @@ def top_projects(run: Runner, f: Filters, limit: int = 10) -> pd.DataFrame:
 
 def _project_budget_base(f: Filters) -> tuple[str, list]:
     where, params = f.where()
-    return (f"""
+    return (
+        f"""
         SELECT {TOWNSHIP} AS township, project_name, {CATEGORY} AS category, fiscal_year,
                budget_total_yuan, project_key AS _key
         FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
-        """, params)
+        """,
+        params,
+    )
 
 
 def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
     """Projects with a budget for the per-township distribution: all of them up to
     MAX_POINTS, else a stratified sample (``project_budget_box`` has the exact statistics)."""
     base, params = _project_budget_base(f)
-    return run(_sampled(base, "budget_total_yuan", "_key",
-                        "township, budget_total_yuan DESC"), params)
+    return run(
+        _sampled(base, "budget_total_yuan", "_key", "township, budget_total_yuan DESC"), params
+    )
 
 
 def project_budget_box(run: Runner, f: Filters) -> pd.DataFrame:
@@ -355,20 +361,25 @@ def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
 
 def _indicators_per_project_base(f: Filters) -> tuple[str, list]:
     where, params = f.where()
-    return (f"""
+    return (
+        f"""
         SELECT CAST(project_key AS VARCHAR) AS project_key, {TOWNSHIP} AS township,
                fiscal_year, project_name, {CATEGORY} AS category,
                COALESCE(indicator_count, 0) AS indicator_count, project_key AS _key
         FROM v_project_budget WHERE {where}
-        """, params)
+        """,
+        params,
+    )
 
 
 def indicators_per_project(run: Runner, f: Filters) -> pd.DataFrame:
     """Projects with their indicator count: all up to MAX_POINTS, else a stratified sample
     (``indicators_per_project_box`` has exact statistics and the count of zeros)."""
     base, params = _indicators_per_project_base(f)
-    return run(_sampled(base, "indicator_count", "_key",
-                        "township, indicator_count DESC, project_name"), params)
+    return run(
+        _sampled(base, "indicator_count", "_key", "township, indicator_count DESC, project_name"),
+        params,
+    )
 
 
 def indicators_per_project_box(run: Runner, f: Filters) -> pd.DataFrame:
@@ -412,7 +423,8 @@ def _family_target_base(f: Filters, family: str, unit: str | None) -> tuple[str,
     unit_sql, unit_params = ("", [])
     if unit is not None:
         unit_sql, unit_params = f"AND COALESCE(target_unit, '{NO_UNIT}') = ?", [unit]
-    return (f"""
+    return (
+        f"""
         SELECT {TOWNSHIP} AS township, fiscal_year,
                COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name, unit_name,
                scope, indicator_name, target_raw, target_op, target_value, target_value_max,
@@ -421,7 +433,9 @@ def _family_target_base(f: Filters, family: str, unit: str | None) -> tuple[str,
                hash(source_file, source_line, indicator_name, target_raw) AS _key
         FROM v_indicator_target
         WHERE {where} AND {FAMILY} = ? AND target_value IS NOT NULL {unit_sql}
-        """, params + [family] + unit_params)
+        """,
+        params + [family] + unit_params,
+    )
 
 
 def family_targets(run: Runner, f: Filters, family: str, unit: str | None = None) -> pd.DataFrame:
@@ -431,8 +445,9 @@ def family_targets(run: Runner, f: Filters, family: str, unit: str | None = None
     return run(_sampled(base, "target_value", "_key", "township, target_value"), params)
 
 
-def family_target_box(run: Runner, f: Filters, family: str,
-                      unit: str | None = None) -> pd.DataFrame:
+def family_target_box(
+    run: Runner, f: Filters, family: str, unit: str | None = None
+) -> pd.DataFrame:
     """Exact box-plot statistics of a family's numeric targets per township."""
     base, params = _family_target_base(f, family, unit)
     return run(_box(base, "target_value"), params)
@@ -460,16 +475,20 @@ def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
 _TARGET_LABEL = TARGET_LABEL_SQL  # one definition, shared with the mart column
 
 
-def common_targets(run: Runner, f: Filters, family: str | None = None,
-                   limit: int = 15) -> pd.DataFrame:
+def common_targets(
+    run: Runner, f: Filters, family: str | None = None, limit: int = 15
+) -> pd.DataFrame:
     """Most frequent normalized target values (label, kind, indicators, townships)."""
     where, params = f.where()
     family_sql, family_params = ("", [])
     if family is not None:
         family_sql, family_params = f"AND {FAMILY} = ?", [family]
     # The label is precomputed per row in the mart (same SQL); older warehouses compute it.
-    label, source = (("target_label", "mart_indicator_target") if _has_marts(run)
-                     else (_TARGET_LABEL, "v_indicator_target"))
+    label, source = (
+        ("target_label", "mart_indicator_target")
+        if _has_marts(run)
+        else (_TARGET_LABEL, "v_indicator_target")
+    )
     frame = run(
         f"""
         SELECT target, target_kind, count(*) AS indicators,
@@ -543,9 +562,12 @@ def _has_marts(run: Runner) -> bool:
     """Whether the warehouse has the mart tables with their precomputed columns
     (warehouse/marts.py: search text, level-2 sets, target labels). Warehouse versions built
     before them, and test fixtures, use the slower queries over the views."""
-    frame = run("SELECT count(*) AS n FROM duckdb_columns() WHERE "
-                "(table_name = 'mart_project_budget' AND column_name = 'search_text') OR "
-                "(table_name = 'mart_indicator_target' AND column_name = 'target_label')", None)
+    frame = run(
+        "SELECT count(*) AS n FROM duckdb_columns() WHERE "
+        "(table_name = 'mart_project_budget' AND column_name = 'search_text') OR "
+        "(table_name = 'mart_indicator_target' AND column_name = 'target_label')",
+        None,
+    )
     return int(frame["n"].iloc[0]) == 2
 
 
@@ -562,7 +584,7 @@ def search_projects(run: Runner, f: Filters, text: str = "", limit: int = 500) -
 
     indicator_hit = f"""EXISTS (SELECT 1 FROM v_indicator_target i
         WHERE CAST(i.project_key AS VARCHAR) = CAST(p.project_key AS VARCHAR)
-          AND ({like('i.indicator_name')} OR {like('i.description')} OR {like('i.target_raw')}))"""
+          AND ({like("i.indicator_name")} OR {like("i.description")} OR {like("i.target_raw")}))"""
     return run(
         f"""
         SELECT * FROM (
@@ -572,11 +594,11 @@ def search_projects(run: Runner, f: Filters, text: str = "", limit: int = 500) -
                  COALESCE(p.project_category, '{UNKNOWN_CATEGORY}') AS category,
                  p.budget_total_yuan, p.unit_name, p.source_file, p.source_line,
                  CASE WHEN ? = '' THEN NULL
-                      WHEN {like('p.project_name')} THEN '项目名称'
-                      WHEN {like('p.project_code')} THEN '项目编码'
-                      WHEN {like('p.goals')} THEN '绩效目标'
-                      WHEN {like('p.purpose')} THEN '资金用途'
-                      WHEN {like('p.unit_name')} THEN '单位名称'
+                      WHEN {like("p.project_name")} THEN '项目名称'
+                      WHEN {like("p.project_code")} THEN '项目编码'
+                      WHEN {like("p.goals")} THEN '绩效目标'
+                      WHEN {like("p.purpose")} THEN '资金用途'
+                      WHEN {like("p.unit_name")} THEN '单位名称'
                       WHEN {indicator_hit} THEN '绩效指标'
                  END AS matched_in
           FROM v_project_budget p WHERE {where}
@@ -604,11 +626,11 @@ def _search_mart(run: Runner, f: Filters, text: str, limit: int) -> pd.DataFrame
                project_name, project_code, category, budget_total_yuan, unit_name,
                source_file, source_line,
                CASE WHEN ? = '' THEN NULL
-                    WHEN {hit('project_name')} THEN '项目名称'
-                    WHEN {hit('project_code')} THEN '项目编码'
-                    WHEN {hit('goals')} THEN '绩效目标'
-                    WHEN {hit('purpose')} THEN '资金用途'
-                    WHEN {hit('unit_name')} THEN '单位名称'
+                    WHEN {hit("project_name")} THEN '项目名称'
+                    WHEN {hit("project_code")} THEN '项目编码'
+                    WHEN {hit("goals")} THEN '绩效目标'
+                    WHEN {hit("purpose")} THEN '资金用途'
+                    WHEN {hit("unit_name")} THEN '单位名称'
                     ELSE '绩效指标'
                END AS matched_in
         FROM (

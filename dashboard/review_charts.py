@@ -96,8 +96,11 @@ def finding_list(run: Runner, f: Filters, grades: list[str] | None = None) -> pd
         """,
         params,
     )
-    frame.insert(frame.columns.get_loc("rule_id") + 1, "rule_title",
-                 [rule_title(r) if r else "" for r in frame["rule_id"]])
+    frame.insert(
+        frame.columns.get_loc("rule_id") + 1,
+        "rule_title",
+        [rule_title(r) if r else "" for r in frame["rule_id"]],
+    )
     return frame
 
 
@@ -111,13 +114,18 @@ def grade_distribution_chart(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("township:N", title="乡镇", sort="-x"),
             x=alt.X("projects:Q", title="项目数", stack="zero"),
-            color=alt.Color("grade:N", title="审核等级",
-                            scale=alt.Scale(domain=GRADES, range=GRADE_COLOURS),
-                            sort=GRADES),
+            color=alt.Color(
+                "grade:N",
+                title="审核等级",
+                scale=alt.Scale(domain=GRADES, range=GRADE_COLOURS),
+                sort=GRADES,
+            ),
             order=alt.Order("order:Q"),
-            tooltip=[alt.Tooltip("township:N", title="乡镇"),
-                     alt.Tooltip("grade:N", title="等级"),
-                     alt.Tooltip("projects:Q", title="项目数")],
+            tooltip=[
+                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip("grade:N", title="等级"),
+                alt.Tooltip("projects:Q", title="项目数"),
+            ],
         )
     )
 
@@ -130,25 +138,46 @@ def frequent_findings_chart(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("title:N", title="审核规则", sort="-x"),
             x=alt.X("findings:Q", title="问题条数"),
-            color=alt.Color("severity:N", title="严重程度",
-                            scale=alt.Scale(domain=SEVERITIES, range=SEVERITY_COLOURS)),
-            tooltip=[alt.Tooltip("title:N", title="规则"),
-                     alt.Tooltip("severity:N", title="严重程度"),
-                     alt.Tooltip("findings:Q", title="问题条数"),
-                     alt.Tooltip("projects:Q", title="涉及项目数")],
+            color=alt.Color(
+                "severity:N",
+                title="严重程度",
+                scale=alt.Scale(domain=SEVERITIES, range=SEVERITY_COLOURS),
+            ),
+            tooltip=[
+                alt.Tooltip("title:N", title="规则"),
+                alt.Tooltip("severity:N", title="严重程度"),
+                alt.Tooltip("findings:Q", title="问题条数"),
+                alt.Tooltip("projects:Q", title="涉及项目数"),
+            ],
         )
     )
 
 
 PROJECT_COLUMNS = {
-    "fiscal_year": "年度", "township": "乡镇", "unit_name": "单位", "project_code": "项目编码",
-    "project_name": "项目名称", "grade": "审核等级", "findings": "问题数", "serious": "严重",
-    "normal": "一般", "remarks": "提示", "source_file": "来源文件",
+    "fiscal_year": "年度",
+    "township": "乡镇",
+    "unit_name": "单位",
+    "project_code": "项目编码",
+    "project_name": "项目名称",
+    "grade": "审核等级",
+    "findings": "问题数",
+    "serious": "严重",
+    "normal": "一般",
+    "remarks": "提示",
+    "source_file": "来源文件",
 }
 FINDING_COLUMNS = {
-    "fiscal_year": "年度", "township": "乡镇", "unit_name": "单位", "project_code": "项目编码",
-    "project_name": "项目名称", "grade": "审核等级", "rule_title": "审核规则",
-    "severity": "严重程度", "message": "问题说明", "hint": "修改建议", "source_file": "来源文件",
+    "fiscal_year": "年度",
+    "township": "乡镇",
+    "unit_name": "单位",
+    "project_code": "项目编码",
+    "project_name": "项目名称",
+    "grade": "审核等级",
+    "rule_title": "审核规则",
+    "severity": "严重程度",
+    "message": "问题说明",
+    "hint": "修改建议",
+    "source_file": "来源文件",
     "source_line": "行号",
 }
 

@@ -39,13 +39,15 @@ def build_pages() -> list:
     for file, title, icon, url in PAGES + OPTIONAL_PAGES:
         path = PAGES_DIR / file
         if path.exists():
-            pages.append(st.Page(path, title=title, icon=icon, url_path=url,
-                                 default=(url == "overview")))
+            pages.append(
+                st.Page(path, title=title, icon=icon, url_path=url, default=(url == "overview"))
+            )
     return pages
 
 
-st.set_page_config(page_title="预算绩效目标看板", page_icon=":material/account_balance:",
-                   layout="wide")
+st.set_page_config(
+    page_title="预算绩效目标看板", page_icon=":material/account_balance:", layout="wide"
+)
 navigation = st.navigation(build_pages())
 with st.sidebar:
     st.caption("乡镇预算绩效目标数据仓库")

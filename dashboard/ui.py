@@ -28,14 +28,22 @@ def download_buttons(frame: FrameSource, basename: str, *, key: str | None = Non
     key = key or name
     row = st.container(horizontal=True, gap="small")
     row.download_button(
-        "下载 CSV", data=lambda: exports.to_csv_bytes(_frame(frame)), file_name=f"{name}.csv",
-        mime="text/csv", key=f"dl_csv_{key}", icon=":material/download:", on_click="ignore",
+        "下载 CSV",
+        data=lambda: exports.to_csv_bytes(_frame(frame)),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"dl_csv_{key}",
+        icon=":material/download:",
+        on_click="ignore",
     )
     row.download_button(
-        "下载 Excel", data=lambda: exports.to_xlsx_bytes(_frame(frame)),
+        "下载 Excel",
+        data=lambda: exports.to_xlsx_bytes(_frame(frame)),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"dl_xlsx_{key}", icon=":material/download:", on_click="ignore",
+        key=f"dl_xlsx_{key}",
+        icon=":material/download:",
+        on_click="ignore",
     )
 
 
@@ -52,12 +60,14 @@ def _column_config(frame: pd.DataFrame) -> dict:
 
 def dataframe(frame: pd.DataFrame, *, height: int | str = "auto") -> None:
     """A read-only table: no index, money with separators, missing values as "—"."""
-    st.dataframe(frame, hide_index=True, column_config=_column_config(frame), height=height,
-                 placeholder=DASH)
+    st.dataframe(
+        frame, hide_index=True, column_config=_column_config(frame), height=height, placeholder=DASH
+    )
 
 
-def table(frame: pd.DataFrame, basename: str, *, height: int | str = "auto",
-          key: str | None = None) -> None:
+def table(
+    frame: pd.DataFrame, basename: str, *, height: int | str = "auto", key: str | None = None
+) -> None:
     """A dataframe followed by its CSV/Excel download buttons (short tables are not padded
     to ``height``)."""
     if isinstance(height, int) and len(frame) < height // 40:
@@ -86,11 +96,16 @@ def empty_state() -> None:
     path = db.pointer_path()
     missing = db.missing_views()
     if db.current_file() is None:
-        st.warning(f"尚未找到数据仓库文件（{path}）。请先在项目目录中运行以下命令导入绩效目标文件：",
-                   icon=":material/database_off:")
+        st.warning(
+            f"尚未找到数据仓库文件（{path}）。请先在项目目录中运行以下命令导入绩效目标文件：",
+            icon=":material/database_off:",
+        )
     else:
-        st.warning(f"数据仓库（{path}）中缺少分析视图：{'、'.join(missing)}。"
-                   "请重新运行导入命令生成数据仓库：", icon=":material/database_off:")
+        st.warning(
+            f"数据仓库（{path}）中缺少分析视图：{'、'.join(missing)}。"
+            "请重新运行导入命令生成数据仓库：",
+            icon=":material/database_off:",
+        )
     st.code(db.BUILD_COMMAND, language="bash")
     st.caption("导入完成后刷新本页面即可。也可以通过环境变量 WAREHOUSE_DB 指定数据仓库文件。")
 

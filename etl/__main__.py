@@ -11,8 +11,9 @@ from etl.errors import DocumentError
 
 
 def _parse_command(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl parse",
-                                     description="打印一个绩效目标文档的标准化记录（JSON）")
+    parser = argparse.ArgumentParser(
+        prog="python -m etl parse", description="打印一个绩效目标文档的标准化记录（JSON）"
+    )
     parser.add_argument("file", type=Path)
     parser.add_argument("--manifest", type=Path, help="文档清单 TOML（默认：就近的 manifest.toml）")
     parser.add_argument("--compact", action="store_true", help="单行 JSON 输出")
@@ -47,11 +48,13 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
-        print("用法: python -m etl {parse,load,review,synth} ...\n"
-              "  parse FILE            打印文档的标准化记录 (JSON)\n"
-              "  load PATH... [--db]   解析并入库 (DuckDB)\n"
-              "  review FILE [--json]  绩效目标审核报告\n"
-              "  synth --docs N --out DIR [--seed S]  生成合成文档")
+        print(
+            "用法: python -m etl {parse,load,review,synth} ...\n"
+            "  parse FILE            打印文档的标准化记录 (JSON)\n"
+            "  load PATH... [--db]   解析并入库 (DuckDB)\n"
+            "  review FILE [--json]  绩效目标审核报告\n"
+            "  synth --docs N --out DIR [--seed S]  生成合成文档"
+        )
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command == "parse":

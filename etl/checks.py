@@ -51,11 +51,21 @@ def plan_warnings(project: dict) -> list[dict]:
     if any(value is None for value in plan):
         found.append({"code": "plan_incomplete", "message": "资金支出计划有空缺的节点", **base})
     if any(later < earlier for earlier, later in zip(values, values[1:], strict=False)):
-        found.append({"code": "plan_not_cumulative",
-                      "message": f"资金支出计划不是累计进度（出现下降）：{plan}", **base})
+        found.append(
+            {
+                "code": "plan_not_cumulative",
+                "message": f"资金支出计划不是累计进度（出现下降）：{plan}",
+                **base,
+            }
+        )
     if values and plan[-1] is not None and abs(plan[-1] - 100) > 1e-6:
-        found.append({"code": "plan_not_100",
-                      "message": f"资金支出计划 12 月底应为 100%，实为 {plan[-1]:g}%", **base})
+        found.append(
+            {
+                "code": "plan_not_100",
+                "message": f"资金支出计划 12 月底应为 100%，实为 {plan[-1]:g}%",
+                **base,
+            }
+        )
     return found
 
 
@@ -63,12 +73,24 @@ def document_warnings(record: dict) -> list[dict]:
     """All record-level warnings, in document order."""
     found: list[dict] = []
     if record["fiscal_year"] is None:
-        found.append({"code": "fiscal_year_unknown", "line": None, "project": None,
-                      "message": "文档中未找到预算年度，请在 data/manifest.toml 中补充"})
+        found.append(
+            {
+                "code": "fiscal_year_unknown",
+                "line": None,
+                "project": None,
+                "message": "文档中未找到预算年度，请在 data/manifest.toml 中补充",
+            }
+        )
     unit = record["unit"]
     if not unit.get("name") and not unit.get("township"):
-        found.append({"code": "unit_unknown", "line": None, "project": None,
-                      "message": "文档中未找到预算单位名称，请在 data/manifest.toml 中补充"})
+        found.append(
+            {
+                "code": "unit_unknown",
+                "line": None,
+                "project": None,
+                "message": "文档中未找到预算单位名称，请在 data/manifest.toml 中补充",
+            }
+        )
     codes = Counter(p["code"] for p in record["projects"] if p.get("code"))
     for project in record["projects"]:
         warning = fund_warning(project)
@@ -76,10 +98,21 @@ def document_warnings(record: dict) -> list[dict]:
             found.append(warning)
         found.extend(plan_warnings(project))
         if project.get("code") and codes[project["code"]] > 1:
-            found.append({"code": "duplicate_project_code", "line": project["source_line"],
-                          "project": project["name"],
-                          "message": f"项目编码 {project['code']} 在本文档中重复出现"})
+            found.append(
+                {
+                    "code": "duplicate_project_code",
+                    "line": project["source_line"],
+                    "project": project["name"],
+                    "message": f"项目编码 {project['code']} 在本文档中重复出现",
+                }
+            )
         if not project["indicators"]:
-            found.append({"code": "project_without_indicators", "line": project["source_line"],
-                          "project": project["name"], "message": "项目没有任何绩效指标"})
+            found.append(
+                {
+                    "code": "project_without_indicators",
+                    "line": project["source_line"],
+                    "project": project["name"],
+                    "message": "项目没有任何绩效指标",
+                }
+            )
     return found

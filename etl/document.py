@@ -8,7 +8,9 @@ from collections import Counter
 from etl.blocks import Block, Paragraph, Row
 from etl.normalize import clean_cell, key, strip_field_codes
 
-_STRONG_YEAR = re.compile(r"(20\d{2})\s*年(?:度)?(?:部门|单位|预算|项目|整体|绩效|支出|工作目标|工作计划)")
+_STRONG_YEAR = re.compile(
+    r"(20\d{2})\s*年(?:度)?(?:部门|单位|预算|项目|整体|绩效|支出|工作目标|工作计划)"
+)
 _YEAR_DEGREE = re.compile(r"[(（]?(20\d{2})\s*年度[)）]?")
 _ANY_YEAR = re.compile(r"(?<![\d-])(20\d{2})\s*年(?![\d-])")
 _UNIT_NAME = re.compile(

@@ -295,7 +295,7 @@ def _generic_township_after_county(
     at = unit.find(county)
     if at < 0:
         return path
-    match = re.match(r"[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道)", unit[at + len(county):])
+    match = re.match(r"[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道)", unit[at + len(county) :])
     row = idx.generic_townships.get((county, match.group(0))) if match else None
     return row.path() if row is not None else path
 

@@ -15,7 +15,9 @@ _WHITESPACE = re.compile(r"\s+")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _FIELD_BRACED = re.compile(r"\{\s*TC\b[^}]*\}?")
 _FIELD_BARE = re.compile(r"\s+TC\s.*$")
-_NUMBERING = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）]?\s*[.、．,，:：]?\s+|\d{1,3}\s*[.、．,，:：]\s*|[(（][一二三四五六七八九十]+[)）]\s*|[一二三四五六七八九十]+\s*[、.．]\s*)")
+_NUMBERING = re.compile(
+    r"^\s*(?:[(（]?\d{1,3}[)）]?\s*[.、．,，:：]?\s+|\d{1,3}\s*[.、．,，:：]\s*|[(（][一二三四五六七八九十]+[)）]\s*|[一二三四五六七八九十]+\s*[、.．]\s*)"
+)
 
 
 def key(text: str | None) -> str:

@@ -56,8 +56,12 @@ def parse_file(path: str | Path, *, manifest: list[dict] | None = None) -> dict:
 def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
     """The record of an already-read block stream (used by every reader)."""
     blocks = stream.blocks
-    if not any(isinstance(b, Row) and (is_indicator_header(b) or is_flat_header(b)) for b in blocks):
-        raise DocumentError(path, "未找到绩效目标表（没有“一级指标/三级指标/指标值”表头），不是绩效目标文档")
+    if not any(
+        isinstance(b, Row) and (is_indicator_header(b) or is_flat_header(b)) for b in blocks
+    ):
+        raise DocumentError(
+            path, "未找到绩效目标表（没有“一级指标/三级指标/指标值”表头），不是绩效目标文档"
+        )
     fiscal_year, year_certain = detect_fiscal_year(blocks)
     warnings: list[dict] = []
     unit_code: str | None = None
@@ -69,8 +73,14 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
         warnings.extend(flat.warnings)
         mismatch = department_total_mismatch(flat)
         if mismatch:
-            warnings.append({"code": "department_total_mismatch", "line": None, "project": None,
-                             "message": f"部门合计行 {mismatch[0]} 元与各项目预算之和 {mismatch[1]} 元不一致"})
+            warnings.append(
+                {
+                    "code": "department_total_mismatch",
+                    "line": None,
+                    "project": None,
+                    "message": f"部门合计行 {mismatch[0]} 元与各项目预算之和 {mismatch[1]} 元不一致",
+                }
+            )
     else:
         parser = SectionedParser(fiscal_year, ended_mid_row=stream.meta.get("ended_mid_row") == "1")
         parser.feed(blocks)
@@ -83,16 +93,32 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
     if unit_name is None:
         unit_name = detect_unit_name(blocks)
     if fiscal_year is not None and not year_certain:
-        warnings.append({"code": "fiscal_year_inferred", "line": None, "project": None,
-                         "message": f"预算年度 {fiscal_year} 仅由正文推断（无年度标题），请核对或在 data/manifest.toml 中指定"})
+        warnings.append(
+            {
+                "code": "fiscal_year_inferred",
+                "line": None,
+                "project": None,
+                "message": f"预算年度 {fiscal_year} 仅由正文推断（无年度标题），请核对或在 data/manifest.toml 中指定",
+            }
+        )
     if truncated:
-        warnings.append({"code": "document_truncated", "line": blocks[-1].line if blocks else None,
-                         "project": None, "message": "文档在表格中间截断，最后一个不完整的项目未读取"})
+        warnings.append(
+            {
+                "code": "document_truncated",
+                "line": blocks[-1].line if blocks else None,
+                "project": None,
+                "message": "文档在表格中间截断，最后一个不完整的项目未读取",
+            }
+        )
     if not projects and not unit_indicators:
         raise DocumentError(path, "找到了指标表头，但没有读出任何项目或指标")
     record = {
-        "source": {"path": path, "sha256": sha256, "layout": f"{layout}/{stream.format}",
-                   "parser_version": PARSER_VERSION},
+        "source": {
+            "path": path,
+            "sha256": sha256,
+            "layout": f"{layout}/{stream.format}",
+            "parser_version": PARSER_VERSION,
+        },
         "unit": {"code": unit_code, "name": unit_name, **_geography(unit_name, blocks)},
         "fiscal_year": fiscal_year,
         "overall_goal": overall_goal(blocks),
@@ -139,6 +165,9 @@ def apply_overrides(record: dict, overrides: dict) -> None:
             record["unit"][field] = overrides[field]
     if "fiscal_year" in overrides:
         record["fiscal_year"] = int(overrides["fiscal_year"])
-        record["warnings"] = [w for w in record["warnings"]
-                              if w["code"] not in ("fiscal_year_unknown", "fiscal_year_inferred")]
+        record["warnings"] = [
+            w
+            for w in record["warnings"]
+            if w["code"] not in ("fiscal_year_unknown", "fiscal_year_inferred")
+        ]
     record["source"]["manifest"] = sorted(overrides)

@@ -34,43 +34,165 @@ KINDS = ("number", "percent", "money", "deadline", "qualitative")
 
 # Prefix comparison operators (symbols after NFKC, and words).  Longest first in the regex.
 _PREFIX_OPS: dict[str, str] = {
-    ">=": ">=", "=>": ">=", "≥": ">=", "≧": ">=", "⩾": ">=",
-    "<=": "<=", "=<": "<=", "≤": "<=", "≦": "<=", "⩽": "<=",
-    ">": ">", "<": "<", "==": "=", "=": "=",
-    "大于等于": ">=", "大于或等于": ">=", "不低于": ">=", "不少于": ">=", "不小于": ">=",
-    "至少": ">=", "达到": ">=",
-    "小于等于": "<=", "小于或等于": "<=", "不高于": "<=", "不超过": "<=", "不多于": "<=",
-    "不大于": "<=", "控制在": "<=",
-    "大于": ">", "超过": ">", "高于": ">", "多于": ">",
-    "小于": "<", "低于": "<", "少于": "<",
-    "约": "=", "约为": "=",
+    ">=": ">=",
+    "=>": ">=",
+    "≥": ">=",
+    "≧": ">=",
+    "⩾": ">=",
+    "<=": "<=",
+    "=<": "<=",
+    "≤": "<=",
+    "≦": "<=",
+    "⩽": "<=",
+    ">": ">",
+    "<": "<",
+    "==": "=",
+    "=": "=",
+    "大于等于": ">=",
+    "大于或等于": ">=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "不小于": ">=",
+    "至少": ">=",
+    "达到": ">=",
+    "小于等于": "<=",
+    "小于或等于": "<=",
+    "不高于": "<=",
+    "不超过": "<=",
+    "不多于": "<=",
+    "不大于": "<=",
+    "控制在": "<=",
+    "大于": ">",
+    "超过": ">",
+    "高于": ">",
+    "多于": ">",
+    "小于": "<",
+    "低于": "<",
+    "少于": "<",
+    "约": "=",
+    "约为": "=",
 }
 # Operators written after the number/unit (``95%以上``).
 _SUFFIX_OPS: dict[str, str] = {
-    "及以上": ">=", "或以上": ">=", "以上": ">=", "之上": ">=",
-    "及以下": "<=", "或以下": "<=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
-    "之间": "between", "左右": "=",
+    "及以上": ">=",
+    "或以上": ">=",
+    "以上": ">=",
+    "之上": ">=",
+    "及以下": "<=",
+    "或以下": "<=",
+    "以下": "<=",
+    "以内": "<=",
+    "之内": "<=",
+    "内": "<=",
+    "之间": "between",
+    "左右": "=",
 }
 # Symbols that promise a number: a cell starting with one and not parsing gets a warning.
 _SIGN_SYMBOLS = "≥≤≧≦⩾⩽<>="
 
 # Money units and their scale to yuan.  A bare 万/亿 after a number means 万元/亿元.
 _MONEY_SCALE: dict[str, Decimal] = {
-    "元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000),
-    "百万元": Decimal(1000000), "亿元": Decimal(100000000),
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10000),
+    "百万元": Decimal(1000000),
+    "亿元": Decimal(100000000),
 }
 _UNIT_ALIASES: dict[str, str] = {"百分比": "%", "万": "万元", "亿": "亿元"}
 
 # Units recognised even when prose follows them (``≥20次，每月…``) and longer than the
 # 1–3 character generic unit.  Anything else after a number must be a short CJK word.
 _KNOWN_UNITS = (
-    "平方公里", "平方千米", "个百分点", "个工作日", "工作日", "百分点", "平方米", "立方米", "百万元", "万人次",
-    "人次", "户次", "车次", "班次", "个月", "小时", "分钟", "公里", "公顷", "千米", "公斤",
-    "千克", "平米", "延米", "课时", "学时", "万元", "亿元", "千元", "百分比",
-    "元", "万", "亿", "人", "个", "次", "亩", "米", "份", "天", "日", "件", "户", "村", "座",
-    "组", "台", "场", "所", "期", "项", "名", "家", "条", "处", "批", "辆", "套", "篇", "月",
-    "年", "周", "吨", "株", "棵", "本", "册", "间", "栋", "分", "张", "部", "起", "单", "页",
-    "块", "根", "盏", "只", "头", "门", "节", "届", "例", "宗", "卷", "幅", "箱", "袋", "斤",
+    "平方公里",
+    "平方千米",
+    "个百分点",
+    "个工作日",
+    "工作日",
+    "百分点",
+    "平方米",
+    "立方米",
+    "百万元",
+    "万人次",
+    "人次",
+    "户次",
+    "车次",
+    "班次",
+    "个月",
+    "小时",
+    "分钟",
+    "公里",
+    "公顷",
+    "千米",
+    "公斤",
+    "千克",
+    "平米",
+    "延米",
+    "课时",
+    "学时",
+    "万元",
+    "亿元",
+    "千元",
+    "百分比",
+    "元",
+    "万",
+    "亿",
+    "人",
+    "个",
+    "次",
+    "亩",
+    "米",
+    "份",
+    "天",
+    "日",
+    "件",
+    "户",
+    "村",
+    "座",
+    "组",
+    "台",
+    "场",
+    "所",
+    "期",
+    "项",
+    "名",
+    "家",
+    "条",
+    "处",
+    "批",
+    "辆",
+    "套",
+    "篇",
+    "月",
+    "年",
+    "周",
+    "吨",
+    "株",
+    "棵",
+    "本",
+    "册",
+    "间",
+    "栋",
+    "分",
+    "张",
+    "部",
+    "起",
+    "单",
+    "页",
+    "块",
+    "根",
+    "盏",
+    "只",
+    "头",
+    "门",
+    "节",
+    "届",
+    "例",
+    "宗",
+    "卷",
+    "幅",
+    "箱",
+    "袋",
+    "斤",
 )
 
 _RATE_NAME = re.compile(r"率|满意|比例|比率|覆盖|占比")
@@ -107,9 +229,7 @@ _PROSE_TAIL = re.compile(
     rf"|(?P<unit>{_alt(_KNOWN_UNITS)})(?:/(?P<per>{_alt(_KNOWN_UNITS)}))?"
     rf"(?P<suf2>{_SUFFIX})?(?={_SEPARATOR}))"
 )
-_RANGE = re.compile(
-    rf"(?P<u1>{_UNIT})??(?:-|~|〜|至|到|—|–|―)(?P<neg>-)?(?P<num>{_NUM})"
-)
+_RANGE = re.compile(rf"(?P<u1>{_UNIT})??(?:-|~|〜|至|到|—|–|―)(?P<neg>-)?(?P<num>{_NUM})")
 
 # Deadlines.  An optional lead-in (≤, 于, 截至…) and an optional closing word (前, 完成…).
 _DL_LEAD = r"(?:<=|≤|=|于|在|截至到?|截止到?|不晚于|不迟于)?"
@@ -152,12 +272,25 @@ _PART_DAY = {"上旬": 10, "中旬": 20}
 # --------------------------------------------------------------------------- helpers
 
 
-def _result(raw: str, op: str | None = None, value: object = None, value_max: object = None,
-            unit: str | None = None, value_yuan: float | None = None,
-            kind: str = "qualitative") -> dict:
+def _result(
+    raw: str,
+    op: str | None = None,
+    value: object = None,
+    value_max: object = None,
+    unit: str | None = None,
+    value_yuan: float | None = None,
+    kind: str = "qualitative",
+) -> dict:
     """Build the target dict with the contract's keys in the contract's order."""
-    return {"raw": raw, "op": op, "value": value, "value_max": value_max, "unit": unit,
-            "value_yuan": value_yuan, "kind": kind}
+    return {
+        "raw": raw,
+        "op": op,
+        "value": value,
+        "value_max": value_max,
+        "unit": unit,
+        "value_yuan": value_yuan,
+        "kind": kind,
+    }
 
 
 def _warning(raw: str, indicator_name: str) -> str:
@@ -221,8 +354,12 @@ def _deadline(s: str, fiscal_year: int | None, time_like: bool) -> str | None | 
         if _DL_DATE_BAD_TAIL.match(s, m.end()):
             # 2021年1月至12月: a period within the year is due at its end.
             span = _DL_MONTH_SPAN.match(s, m.end())
-            if (m["m1"] is not None and span and int(span["m"]) >= int(m["m1"])
-                    and _DL_WORD_TAIL.match(s, span.end())):
+            if (
+                m["m1"] is not None
+                and span
+                and int(span["m"]) >= int(m["m1"])
+                and _DL_WORD_TAIL.match(s, span.end())
+            ):
                 return _iso(year, int(span["m"]), None)
             return False
         if m["m2"] is not None:
@@ -233,8 +370,12 @@ def _deadline(s: str, fiscal_year: int | None, time_like: bool) -> str | None | 
     m = _DL_MONTH.match(s)
     if m:
         end = m.end()
-        closing = (m["d"] or m["part"] in _MONTH_CLOSERS or _DL_BEFORE.match(s, end)
-                   or _DL_VERB.match(s, end))
+        closing = (
+            m["d"]
+            or m["part"] in _MONTH_CLOSERS
+            or _DL_BEFORE.match(s, end)
+            or _DL_VERB.match(s, end)
+        )
         if (closing and not _DL_DATE_BAD_TAIL.match(s, end)) or (
             time_like and _DL_WORD_TAIL.match(s, end)
         ):
@@ -267,8 +408,9 @@ def _deadline(s: str, fiscal_year: int | None, time_like: bool) -> str | None | 
 # --------------------------------------------------------------------------- main API
 
 
-def parse_target(raw: str, *, indicator_name: str = "",
-                 fiscal_year: int | None = None) -> tuple[dict, str | None]:
+def parse_target(
+    raw: str, *, indicator_name: str = "", fiscal_year: int | None = None
+) -> tuple[dict, str | None]:
     """Parse one 指标值 cell.
 
     Returns ``(target, warning)``: ``target`` has exactly the keys of the contract's
@@ -300,7 +442,7 @@ def parse_target(raw: str, *, indicator_name: str = "",
 
     prefix_op = _PREFIX_OPS.get(head["op"]) if head["op"] else None
     num_a = head["num"]
-    rest = s[head.end():]
+    rest = s[head.end() :]
     num_b: str | None = None
     neg_b = False
     unit_a: str | None = None
@@ -310,7 +452,7 @@ def parse_target(raw: str, *, indicator_name: str = "",
         unit_a = _norm_unit(rng["u1"], None)
         num_b = rng["num"]
         neg_b = rng["neg"] is not None
-        rest = rest[rng.end():]
+        rest = rest[rng.end() :]
 
     unit, suffix_op, prose = _read_tail(rest)
     if prose and not (head["op"] or unit):
@@ -381,8 +523,9 @@ def _read_tail(rest: str) -> tuple[str | None, str | None, bool]:
 _TEXT_SIGNS = frozenset({"文字描述", "文字", "描述", "定性", "定性描述", "文本", "文字说明"})
 
 
-def parse_sign_value_unit(sign: str, value: str, unit: str, *, indicator_name: str = "",
-                          fiscal_year: int | None = None) -> tuple[dict, str | None]:
+def parse_sign_value_unit(
+    sign: str, value: str, unit: str, *, indicator_name: str = "", fiscal_year: int | None = None
+) -> tuple[dict, str | None]:
     """Parse a 指标值 split over 符号 / 值 / 单位 columns (the 一体化 system's three fields).
 
     ``文字描述`` means the value is text (found in the value or unit column); otherwise the

@@ -18,9 +18,23 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_quick_benchmark_matches_ground_truth(tmp_path: Path) -> None:
     report = tmp_path / "quick.md"
     run = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--no-pandas", "--runs", "2",
-         "--work", str(tmp_path), "--out", str(report)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--quick",
+            "--no-pandas",
+            "--runs",
+            "2",
+            "--work",
+            str(tmp_path),
+            "--out",
+            str(report),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     text = report.read_text(encoding="utf-8")

@@ -12,8 +12,12 @@ from tests.fixtures import dashboard_db
 from tests.fixtures.dashboard_db import fixture_only
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGES = ["app_pages/budgets.py", "app_pages/indicators.py", "app_pages/targets.py",
-         "app_pages/projects.py"]
+PAGES = [
+    "app_pages/budgets.py",
+    "app_pages/indicators.py",
+    "app_pages/targets.py",
+    "app_pages/projects.py",
+]
 
 # shared pytest fixtures (re-exported so pytest finds them in this module)
 empty_db = dashboard_db.empty_db

@@ -54,24 +54,31 @@ def specs(runner, palette) -> dict[str, dict]:
     family = "满意度"
     built = {
         "budget_by_township": charts.budget_by_township_chart(
-            queries.budget_by_township(runner, ALL), palette),
+            queries.budget_by_township(runner, ALL), palette
+        ),
         "indicators_by_level1": charts.indicators_by_level1_chart(
-            queries.indicators_by_level1(runner, ALL), palette),
+            queries.indicators_by_level1(runner, ALL), palette
+        ),
         "budget_by_category_amount": charts.budget_by_category_chart(
-            queries.budget_by_category(runner, ALL), "amount"),
+            queries.budget_by_category(runner, ALL), "amount"
+        ),
         "budget_by_category_share": charts.budget_by_category_chart(
-            queries.budget_by_category(runner, ALL), "share"),
+            queries.budget_by_category(runner, ALL), "share"
+        ),
         "top_projects": charts.top_projects_chart(queries.top_projects(runner, ALL), palette),
         "budget_distribution": charts.budget_distribution_chart(
-            queries.project_budgets(runner, ALL), palette),
+            queries.project_budgets(runner, ALL), palette
+        ),
         "spending_plan": charts.spending_plan_chart(queries.spending_plan(runner, ALL), palette),
         "level1_mix": charts.level_mix_chart(queries.level_mix(runner, ALL, "level1"), "level1"),
         "level2_mix": charts.level_mix_chart(queries.level_mix(runner, ALL, "level2"), "level2"),
         "coverage": charts.coverage_heatmap(queries.level2_coverage(runner, ALL)),
         "indicators_per_project": charts.indicators_per_project_chart(
-            queries.indicators_per_project(runner, ALL), palette),
+            queries.indicators_per_project(runner, ALL), palette
+        ),
         "targets": charts.target_strip_chart(
-            queries.family_targets(runner, ALL, family, "%"), palette, family, "%"),
+            queries.family_targets(runner, ALL, family, "%"), palette, family, "%"
+        ),
         "kind_mix": charts.kind_mix_chart(queries.kind_mix(runner, ALL)),
         "common_targets": charts.common_targets_chart(queries.common_targets(runner, ALL)),
         "project_plan": charts.project_plan_chart([25.0, 50.0, None, 100.0]),
@@ -79,8 +86,15 @@ def specs(runner, palette) -> dict[str, dict]:
     return {name: chart.to_dict() for name, chart in built.items()}
 
 
-TOWNSHIP_COLOURED = ["budget_by_township", "indicators_by_level1", "top_projects",
-                     "budget_distribution", "spending_plan", "indicators_per_project", "targets"]
+TOWNSHIP_COLOURED = [
+    "budget_by_township",
+    "indicators_by_level1",
+    "top_projects",
+    "budget_distribution",
+    "spending_plan",
+    "indicators_per_project",
+    "targets",
+]
 
 
 def test_every_chart_has_a_chinese_title(specs):
@@ -114,7 +128,8 @@ def test_cjk_font_theme_and_horizontal_labels(specs):
 def test_township_colour_scale_is_shared(specs, palette):
     for name in TOWNSHIP_COLOURED:
         scales = [
-            c["scale"] for c in _walk(specs[name], "color")
+            c["scale"]
+            for c in _walk(specs[name], "color")
             if isinstance(c, dict) and c.get("field") == "township"
         ]
         assert scales, name
@@ -124,8 +139,11 @@ def test_township_colour_scale_is_shared(specs, palette):
 
 
 def test_legend_lists_only_present_townships(specs):
-    legends = [c["legend"] for c in _walk(specs["spending_plan"], "color")
-               if isinstance(c, dict) and c.get("legend")]
+    legends = [
+        c["legend"]
+        for c in _walk(specs["spending_plan"], "color")
+        if isinstance(c, dict) and c.get("legend")
+    ]
     assert legends and "开元镇" not in legends[0]["values"]  # 开元镇 has no spending plan
 
 
@@ -139,12 +157,14 @@ def test_money_is_shown_in_wan(specs):
 
 
 def test_charts_accept_empty_frames(palette):
-    empty_budget = pd.DataFrame(columns=["township", "projects", "projects_with_budget",
-                                         "budget_yuan"])
+    empty_budget = pd.DataFrame(
+        columns=["township", "projects", "projects_with_budget", "budget_yuan"]
+    )
     charts.budget_by_township_chart(empty_budget, palette).to_dict()
     empty_mix = pd.DataFrame(columns=["township", "level", "indicators", "share_pct"])
     charts.level_mix_chart(empty_mix, "level1").to_dict()
-    empty_cov = pd.DataFrame(columns=["township", "level2", "projects_with", "projects",
-                                      "share_pct"])
+    empty_cov = pd.DataFrame(
+        columns=["township", "level2", "projects_with", "projects", "share_pct"]
+    )
     charts.coverage_heatmap(empty_cov).to_dict()
     charts.project_plan_chart([None, None, None, None]).to_dict()

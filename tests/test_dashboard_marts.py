@@ -24,19 +24,26 @@ def run(seed_warehouse: Path):  # noqa: ANN201
 
 def _filters(run) -> list[Filters]:  # noqa: ANN001
     options = queries.filter_options(run)
-    return [Filters(), Filters(years=(options["years"][0],)),
-            Filters(townships=(options["townships"][0],)),
-            Filters(categories=(options["categories"][0],))]
+    return [
+        Filters(),
+        Filters(years=(options["years"][0],)),
+        Filters(townships=(options["townships"][0],)),
+        Filters(categories=(options["categories"][0],)),
+    ]
 
 
 def test_seed_warehouse_has_marts(run) -> None:  # noqa: ANN001
     assert queries._has_marts(run)
 
 
-@pytest.mark.parametrize("text", ["", "满意度", "老庄子", "100%", "_", "%", "完成", "ZX", "zx",
-                                  "不存在的词"])
-def test_search_fast_path_matches_view_path(run, text: str,  # noqa: ANN001
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "text", ["", "满意度", "老庄子", "100%", "_", "%", "完成", "ZX", "zx", "不存在的词"]
+)
+def test_search_fast_path_matches_view_path(
+    run,
+    text: str,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     for f in _filters(run):
         fast = queries.search_projects(run, f, text)
         with monkeypatch.context() as m:
@@ -45,8 +52,10 @@ def test_search_fast_path_matches_view_path(run, text: str,  # noqa: ANN001
         pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
 
 
-def test_coverage_and_common_targets_fast_paths_match(run,  # noqa: ANN001
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_coverage_and_common_targets_fast_paths_match(
+    run,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     families = [None, *queries.indicator_families(run, Filters())["family"]]
     for f in _filters(run):
         fast = [queries.level2_coverage(run, f)]
@@ -77,7 +86,8 @@ def test_small_point_clouds_are_returned_whole_with_exact_boxes(run) -> None:  #
 
 
 def test_large_point_clouds_are_bounded_deterministic_samples(
-        run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     families = queries.indicator_families(run, Filters())
     family = str(families.loc[families["numeric"] > 0, "family"].iloc[0])
     full = queries.family_targets(run, Filters(), family)

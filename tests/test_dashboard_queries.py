@@ -31,8 +31,9 @@ def test_where_is_true_without_selection():
 
 
 def test_where_maps_unknown_labels_to_null():
-    sql, params = Filters(years=("2021", "未注明"), townships=("开平镇",),
-                          categories=("未分类",)).where(alias="p")
+    sql, params = Filters(
+        years=("2021", "未注明"), townships=("开平镇",), categories=("未分类",)
+    ).where(alias="p")
     assert "p.fiscal_year IN (?) OR p.fiscal_year IS NULL" in sql
     assert "p.township IN (?)" in sql
     assert "p.project_category IS NULL" in sql
@@ -57,10 +58,16 @@ def test_money_and_year_formatting():
 
 
 def test_for_display_converts_money_and_years():
-    frame = pd.DataFrame({"t": ["开平镇", "开元镇"], "b": [163000.0, None],
-                          "y": pd.array([2021, None], dtype="Int64")})
-    out = for_display(frame, {"t": "乡镇", "b": "预算（万元）", "y": "年度"}, money=("b",),
-                      years=("y",))
+    frame = pd.DataFrame(
+        {
+            "t": ["开平镇", "开元镇"],
+            "b": [163000.0, None],
+            "y": pd.array([2021, None], dtype="Int64"),
+        }
+    )
+    out = for_display(
+        frame, {"t": "乡镇", "b": "预算（万元）", "y": "年度"}, money=("b",), years=("y",)
+    )
     assert list(out.columns) == ["乡镇", "预算（万元）", "年度"]
     assert out["预算（万元）"].iloc[0] == 16.3
     assert math.isnan(out["预算（万元）"].iloc[1])
@@ -142,8 +149,11 @@ def test_budget_by_category_shares(runner):
 @fixture_only
 def test_top_projects(runner):
     top = queries.top_projects(runner, ALL, limit=3)
-    assert list(top["project_name"]) == ["征地拆迁补偿款", "老庄子镇集贸市场附近修建排水沟",
-                                         "电厂占地赔偿"]
+    assert list(top["project_name"]) == [
+        "征地拆迁补偿款",
+        "老庄子镇集贸市场附近修建排水沟",
+        "电厂占地赔偿",
+    ]
     assert top["budget_total_yuan"].iloc[0] == pytest.approx(5612000)
 
 

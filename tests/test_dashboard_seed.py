@@ -9,8 +9,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGES = ["app_pages/budgets.py", "app_pages/indicators.py", "app_pages/targets.py",
-         "app_pages/projects.py", "app_pages/goal_review.py", "app_pages/sql_query.py"]
+PAGES = [
+    "app_pages/budgets.py",
+    "app_pages/indicators.py",
+    "app_pages/targets.py",
+    "app_pages/projects.py",
+    "app_pages/goal_review.py",
+    "app_pages/sql_query.py",
+]
 
 
 @pytest.fixture
@@ -28,7 +34,11 @@ def test_every_page_renders_on_seed_warehouse(app: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     shown = metrics(at)
     assert (shown["乡镇数"], shown["项目数"], shown["预算总额"], shown["绩效指标数"]) == (
-        "5", "68", "2,233.51 万元", "413")
+        "5",
+        "68",
+        "2,233.51 万元",
+        "413",
+    )
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])

@@ -155,10 +155,12 @@ def test_lookup_township_filters() -> None:
     assert lookup_township("不存在镇") == []
 
 
-
-
 def test_generic_township_name_after_its_county() -> None:
     """中心镇 is too generic to look for in prose, but 华坪县中心镇 in a unit line is certain."""
     assert resolve_unit("692001丽江市华坪县中心镇人民政府本级") == {
-        "province": "云南省", "city": "丽江市", "county": "华坪县", "township": "中心镇"}
+        "province": "云南省",
+        "city": "丽江市",
+        "county": "华坪县",
+        "township": "中心镇",
+    }
     assert resolve_unit("中心镇人民政府")["township"] is None

@@ -20,37 +20,104 @@ from warehouse.testing import (
 def clean_project() -> dict:
     """A road project a reviewer would pass as it is (no rule fires; grade 优)."""
     inds = [
-        indicator("改造村内道路长度", raw="≥12公里", value=12, unit="公里",
-                  description="改造村内道路长度", basis="项目实施方案"),
-        indicator("道路工程验收合格率", level2="质量指标", raw="≥98%", value=98, unit="%",
-                  kind="percent", basis="行业标准"),
-        indicator("道路改造完成时间", level2="时效指标", raw="2021年10月底前", op="<=",
-                  value="2021-10-31", unit=None, kind="deadline", basis="项目实施方案"),
-        indicator("道路改造总成本", level2="成本指标", raw="≤450万元", op="<=", value=450,
-                  unit="万元", kind="money", value_yuan=4500000, direction="negative",
-                  basis="预算批复"),
-        indicator("村民出行平均时间缩短", "效益指标", "社会效益指标", raw="≥15分钟", value=15,
-                  unit="分钟", basis="历史标准"),
-        indicator("沿线村民满意度", "满意度指标", "服务对象满意度指标", raw="≥92%", value=92,
-                  unit="%", kind="percent", basis="问卷调查"),
+        indicator(
+            "改造村内道路长度",
+            raw="≥12公里",
+            value=12,
+            unit="公里",
+            description="改造村内道路长度",
+            basis="项目实施方案",
+        ),
+        indicator(
+            "道路工程验收合格率",
+            level2="质量指标",
+            raw="≥98%",
+            value=98,
+            unit="%",
+            kind="percent",
+            basis="行业标准",
+        ),
+        indicator(
+            "道路改造完成时间",
+            level2="时效指标",
+            raw="2021年10月底前",
+            op="<=",
+            value="2021-10-31",
+            unit=None,
+            kind="deadline",
+            basis="项目实施方案",
+        ),
+        indicator(
+            "道路改造总成本",
+            level2="成本指标",
+            raw="≤450万元",
+            op="<=",
+            value=450,
+            unit="万元",
+            kind="money",
+            value_yuan=4500000,
+            direction="negative",
+            basis="预算批复",
+        ),
+        indicator(
+            "村民出行平均时间缩短",
+            "效益指标",
+            "社会效益指标",
+            raw="≥15分钟",
+            value=15,
+            unit="分钟",
+            basis="历史标准",
+        ),
+        indicator(
+            "沿线村民满意度",
+            "满意度指标",
+            "服务对象满意度指标",
+            raw="≥92%",
+            value=92,
+            unit="%",
+            kind="percent",
+            basis="问卷调查",
+        ),
     ]
     clean = project(1, "村内道路改造", 4500000, indicators=inds)
-    clean["goals"] = ["完成村内道路改造12公里，验收合格率不低于98%", "缩短村民出行时间，提高沿线村民满意度"]
+    clean["goals"] = [
+        "完成村内道路改造12公里，验收合格率不低于98%",
+        "缩短村民出行时间，提高沿线村民满意度",
+    ]
     return clean
 
 
 def test_project_without_findings_has_one_null_row(tmp_path: Path) -> None:
-    weak = project(2, "办公经费", 100000, indicators=[
-        indicator("工作完成情况", raw="按计划完成", op=None, value=None, unit=None, kind="qualitative")])
-    write_record(tmp_path / "docs" / "000_甲镇.txt", record("甲镇", projects=[clean_project(), weak]))
-    summary = load_paths([tmp_path / "docs"], tmp_path / "w.duckdb", progress=False,
-                         parse=json_parse, version=TEST_PARSER_VERSION, review=True)
+    weak = project(
+        2,
+        "办公经费",
+        100000,
+        indicators=[
+            indicator(
+                "工作完成情况", raw="按计划完成", op=None, value=None, unit=None, kind="qualitative"
+            )
+        ],
+    )
+    write_record(
+        tmp_path / "docs" / "000_甲镇.txt", record("甲镇", projects=[clean_project(), weak])
+    )
+    summary = load_paths(
+        [tmp_path / "docs"],
+        tmp_path / "w.duckdb",
+        progress=False,
+        parse=json_parse,
+        version=TEST_PARSER_VERSION,
+        review=True,
+    )
     assert summary.exit_code == 0
     con = open_readonly(tmp_path / "w.duckdb")
-    rows = con.execute("SELECT project_name, grade, rule_id FROM v_goal_review "
-                       "WHERE project_name = '村内道路改造'").fetchall()
+    rows = con.execute(
+        "SELECT project_name, grade, rule_id FROM v_goal_review WHERE project_name = '村内道路改造'"
+    ).fetchall()
     assert rows == [("村内道路改造", "优", None)]
-    weak_rows = con.execute("SELECT DISTINCT grade, count(*) OVER () FROM v_goal_review "
-                            "WHERE project_name = '办公经费' AND rule_id IS NOT NULL").fetchall()
+    weak_rows = con.execute(
+        "SELECT DISTINCT grade, count(*) OVER () FROM v_goal_review "
+        "WHERE project_name = '办公经费' AND rule_id IS NOT NULL"
+    ).fetchall()
     assert weak_rows and weak_rows[0][0] in ("中", "差") and weak_rows[0][1] >= 2
     con.close()

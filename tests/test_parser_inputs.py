@@ -31,7 +31,11 @@ def test_encodings_and_line_endings_give_the_same_record(tmp_path, variant):
     text = SEED_002.read_text(encoding="utf-8")
     if "crlf" in variant:
         text = text.replace("\n", "\r\n")
-    encoding = "gb18030" if variant.startswith("gb18030") else ("utf-8-sig" if variant == "utf-8-sig" else "utf-8")
+    encoding = (
+        "gb18030"
+        if variant.startswith("gb18030")
+        else ("utf-8-sig" if variant == "utf-8-sig" else "utf-8")
+    )
     target = tmp_path / SEED_002.name
     target.write_bytes(text.encode(encoding))
     expected = parse_file(SEED_002, manifest=[])
@@ -53,8 +57,9 @@ def test_bad_input_is_one_line_error(tmp_path, content, reason):
     with pytest.raises(DocumentError) as error:
         parse_file(bad, manifest=[])
     assert reason in str(error.value) and str(bad) in str(error.value)
-    run = subprocess.run([sys.executable, "-m", "etl", "parse", str(bad)], capture_output=True,
-                         text=True, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "etl", "parse", str(bad)], capture_output=True, text=True, cwd=ROOT
+    )
     assert run.returncode != 0
     assert run.stdout == ""
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
@@ -62,13 +67,24 @@ def test_bad_input_is_one_line_error(tmp_path, content, reason):
 
 
 def test_parse_cli_prints_one_json_object():
-    run = subprocess.run([sys.executable, "-m", "etl", "parse", str(SEED_000)], capture_output=True,
-                         text=True, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "etl", "parse", str(SEED_000)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert run.returncode == 0, run.stderr
     record = json.loads(run.stdout)
     assert len(record["projects"]) == 3
-    assert set(record) >= {"source", "unit", "fiscal_year", "overall_goal", "projects",
-                           "unit_indicators", "warnings"}
+    assert set(record) >= {
+        "source",
+        "unit",
+        "fiscal_year",
+        "overall_goal",
+        "projects",
+        "unit_indicators",
+        "warnings",
+    }
 
 
 def test_document_cut_mid_table_keeps_complete_projects(tmp_path):
@@ -110,12 +126,17 @@ def test_flat_layout(tmp_path):
     assert record["source"]["layout"] == "flat/txt"
     assert record["fiscal_year"] == 2023
     assert (record["unit"]["code"], record["unit"]["name"]) == ("820001", "某某县某某镇人民政府")
-    assert [(p["name"], p["budget"]["total_yuan"], len(p["indicators"])) for p in record["projects"]] == [
-        ("村级组织运转经费", 1000000, 4), ("环境整治", 300000, 2)]
+    assert [
+        (p["name"], p["budget"]["total_yuan"], len(p["indicators"])) for p in record["projects"]
+    ] == [("村级组织运转经费", 1000000, 4), ("环境整治", 300000, 2)]
     first = record["projects"][0]
     assert first["goals"] == ["保障村级组织正常运转。", "群众满意。"]
     count = first["indicators"][0]
-    assert (count["target"]["op"], count["target"]["value"], count["target"]["unit"]) == ("=", 24, "个")
+    assert (count["target"]["op"], count["target"]["value"], count["target"]["unit"]) == (
+        "=",
+        24,
+        "个",
+    )
     assert count["weight"] == 30 and count["direction"] == "positive"
     assert first["indicators"][1]["target"]["kind"] == "deadline"
     assert first["indicators"][2]["level1"] == "效益指标"
@@ -136,7 +157,9 @@ def test_manifest_overrides_unit_and_year(tmp_path):
     doc = tmp_path / SEED_000.name
     doc.write_bytes(SEED_000.read_bytes())
     (tmp_path / "manifest.toml").write_text(
-        f'[[document]]\nmatch = "{SEED_000.name}"\ncity = "测试市"\nfiscal_year = 2030\n', encoding="utf-8")
+        f'[[document]]\nmatch = "{SEED_000.name}"\ncity = "测试市"\nfiscal_year = 2030\n',
+        encoding="utf-8",
+    )
     record = parse_file(doc)
     assert record["unit"]["city"] == "测试市" and record["fiscal_year"] == 2030
     assert record["unit"]["township"] == "开平镇"
@@ -152,7 +175,9 @@ def test_bad_manifest_is_a_clear_error(tmp_path):
 
 
 def test_duplicate_project_codes_warn(tmp_path):
-    text = SEED_000.read_text(encoding="utf-8").replace("13020521GKCZWBMDEOE4Y", "1302052198IG5CA7OFKXQ")
+    text = SEED_000.read_text(encoding="utf-8").replace(
+        "13020521GKCZWBMDEOE4Y", "1302052198IG5CA7OFKXQ"
+    )
     doc = tmp_path / "dup.txt"
     doc.write_text(text, encoding="utf-8")
     record = parse_file(doc, manifest=[])
@@ -164,7 +189,9 @@ def test_plan_not_cumulative_warns(tmp_path):
     doc = tmp_path / "plan.txt"
     doc.write_text(text, encoding="utf-8")
     record = parse_file(doc, manifest=[])
-    assert [w["project"] for w in record["warnings"] if w["code"] == "plan_not_cumulative"] == ["小专项党组织建设区级"]
+    assert [w["project"] for w in record["warnings"] if w["code"] == "plan_not_cumulative"] == [
+        "小专项党组织建设区级"
+    ]
 
 
 @given(st.text())

@@ -71,16 +71,30 @@ def test_tab_separated_text_saved_as_xls_is_read_as_csv(tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("旧文件.doc", OLE + b"\x00" * 512 + "WordDocument".encode("utf-16-le"),
-         "不支持旧版 .doc 格式，请先转换为 .docx：soffice --headless --convert-to docx 旧文件.doc"),
-        ("旧表.xls", OLE + b"\x00" * 512 + "Workbook".encode("utf-16-le"),
-         "不支持旧版 .xls 格式，请先转换为 .xlsx：soffice --headless --convert-to xlsx 旧表.xls"),
+        (
+            "旧文件.doc",
+            OLE + b"\x00" * 512 + "WordDocument".encode("utf-16-le"),
+            "不支持旧版 .doc 格式，请先转换为 .docx：soffice --headless --convert-to docx 旧文件.doc",
+        ),
+        (
+            "旧表.xls",
+            OLE + b"\x00" * 512 + "Workbook".encode("utf-16-le"),
+            "不支持旧版 .xls 格式，请先转换为 .xlsx：soffice --headless --convert-to xlsx 旧表.xls",
+        ),
         ("文字.wps", OLE + b"\x00" * 512, "不支持 WPS 文字 .wps 格式"),
         ("表格.et", OLE + b"\x00" * 512, "soffice --headless --convert-to xlsx 表格.et"),
-        ("改了名.docx", OLE + b"\x00" * 512 + "WordDocument".encode("utf-16-le"), "不支持旧版 .doc 格式"),
+        (
+            "改了名.docx",
+            OLE + b"\x00" * 512 + "WordDocument".encode("utf-16-le"),
+            "不支持旧版 .doc 格式",
+        ),
         ("my file.doc", OLE + b"\x00" * 512, 'soffice --headless --convert-to docx "my file.doc"'),
         ("加密.docx", OLE + b"\x00" * 512 + "EncryptedPackage".encode("utf-16-le"), "文件已加密"),
-        ("网页.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页（HTML）"),
+        (
+            "网页.xls",
+            b"<html><body><table><tr><td>1</td></tr></table></body></html>",
+            "网页（HTML）",
+        ),
         ("网页.doc", b"MIME-Version: 1.0\r\nContent-Type: multipart/related", "另存为 .docx"),
         ("富文本.rtf", b"{\\rtf1\\ansi hello}", "不支持 RTF 格式"),
         ("扫描.pdf", b"%PDF-1.7\n...", "不支持 PDF"),
@@ -143,7 +157,10 @@ def test_cli_parse_prints_one_line_without_traceback(tmp_path, kind):
         path.write_bytes(OLE + b"\x00" * 512)
     result = subprocess.run(
         [sys.executable, "-m", "etl", "parse", str(path)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
     assert result.returncode != 0
     assert result.stdout == ""
@@ -161,7 +178,10 @@ def test_cli_parse_accepts_docx_and_xlsx(tmp_path):
     for path, layout in ((docx, "/docx"), (xlsx, "flat/xlsx")):
         result = subprocess.run(
             [sys.executable, "-m", "etl", "parse", str(path)],
-            capture_output=True, text=True, cwd=ROOT, timeout=120,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["source"]["layout"].endswith(layout)

@@ -25,7 +25,10 @@ SEEDS = sorted((ROOT / "data").glob("0*.txt"))
 @pytest.fixture(scope="module")
 def seed_docx(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("docx")
-    return {seed.name: docx_from_blocks(read_text(seed).blocks, folder / f"{seed.stem}.docx") for seed in SEEDS}
+    return {
+        seed.name: docx_from_blocks(read_text(seed).blocks, folder / f"{seed.stem}.docx")
+        for seed in SEEDS
+    }
 
 
 def expected_from_text(seed: Path) -> list[tuple]:
@@ -77,7 +80,11 @@ def test_seed_fixtures_really_use_merges_and_fields(seed_docx):
 def _without_lines(value):
     """Records compare without ``source`` and line numbers (block ordinals in .docx)."""
     if isinstance(value, dict):
-        return {k: _without_lines(v) for k, v in value.items() if k not in ("source", "source_line", "line")}
+        return {
+            k: _without_lines(v)
+            for k, v in value.items()
+            if k not in ("source", "source_line", "line")
+        }
     if isinstance(value, list):
         return [_without_lines(v) for v in value]
     return value
@@ -89,19 +96,33 @@ def test_docx_gives_the_same_record_as_the_text_seed(seed, seed_docx):
     from_text = parser.parse_file(seed, manifest=[])
     from_docx = parser.parse_file(seed_docx[seed.name], manifest=[])
     assert from_docx["source"]["layout"].endswith("/docx")
-    assert from_docx["source"]["layout"].split("/")[0] == from_text["source"]["layout"].split("/")[0]
+    assert (
+        from_docx["source"]["layout"].split("/")[0] == from_text["source"]["layout"].split("/")[0]
+    )
     assert _without_lines(from_docx) == _without_lines(from_text)
 
 
 # --------------------------------------------------------------------------- Word features
 
+
 def tc(text: str = "", props: str = "") -> str:
-    runs = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{line}</w:t></w:r></w:p>" for line in text.split("\n")) if text else "<w:p/>"
+    runs = (
+        "".join(
+            f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>'
+            for line in text.split("\n")
+        )
+        if text
+        else "<w:p/>"
+    )
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{runs}</w:tc>"
 
 
 def tbl(*rows: str) -> str:
-    return "<w:tbl><w:tblPr/><w:tblGrid/>" + "".join(f"<w:tr>{row}</w:tr>" for row in rows) + "</w:tbl>"
+    return (
+        "<w:tbl><w:tblPr/><w:tblGrid/>"
+        + "".join(f"<w:tr>{row}</w:tr>" for row in rows)
+        + "</w:tbl>"
+    )
 
 
 def para(inner: str) -> str:
@@ -118,7 +139,9 @@ def blocks_of(tmp_path: Path, xml: str) -> list[tuple]:
 
 def test_vertical_merge_in_any_column_reads_as_empty(tmp_path):
     xml = tbl(
-        tc("产出指标", '<w:vMerge w:val="restart"/>') + tc("数量指标", '<w:vMerge w:val="restart"/>') + tc("a"),
+        tc("产出指标", '<w:vMerge w:val="restart"/>')
+        + tc("数量指标", '<w:vMerge w:val="restart"/>')
+        + tc("a"),
         tc("", "<w:vMerge/>") + tc("ignored", '<w:vMerge w:val="continue"/>') + tc("b"),
     )
     assert blocks_of(tmp_path, xml) == [
@@ -166,12 +189,37 @@ def test_field_instructions_and_bookmarks_are_dropped_results_kept(tmp_path):
     end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     instr = '<w:r><w:instrText xml:space="preserve"> {} </w:instrText></w:r>'
     xml = (
-        para('<w:bookmarkStart w:id="1" w:name="_Toc1"/>' + run("总体绩效目标") + begin
-             + instr.format("TC 总体绩效目标 \\f A \\l 1") + end + '<w:bookmarkEnd w:id="1"/>')
-        + para(run("见第") + begin + instr.format("PAGEREF _Toc1 \\h") + separate + run("3") + end + run("页"))
+        para(
+            '<w:bookmarkStart w:id="1" w:name="_Toc1"/>'
+            + run("总体绩效目标")
+            + begin
+            + instr.format("TC 总体绩效目标 \\f A \\l 1")
+            + end
+            + '<w:bookmarkEnd w:id="1"/>'
+        )
+        + para(
+            run("见第")
+            + begin
+            + instr.format("PAGEREF _Toc1 \\h")
+            + separate
+            + run("3")
+            + end
+            + run("页")
+        )
         # a nested field inside an instruction: nothing of it shows
-        + para(begin + instr.format("IF") + begin + instr.format("MERGEFIELD a") + separate + run("x")
-               + end + instr.format('= 1 "y"') + separate + run("结果") + end)
+        + para(
+            begin
+            + instr.format("IF")
+            + begin
+            + instr.format("MERGEFIELD a")
+            + separate
+            + run("x")
+            + end
+            + instr.format('= 1 "y"')
+            + separate
+            + run("结果")
+            + end
+        )
         + para('<w:fldSimple w:instr=" DATE "><w:r><w:t>2023年1月1日</w:t></w:r></w:fldSimple>')
     )
     assert blocks_of(tmp_path, xml) == [
@@ -183,22 +231,39 @@ def test_field_instructions_and_bookmarks_are_dropped_results_kept(tmp_path):
 
 
 def test_unterminated_field_does_not_hide_later_paragraphs(tmp_path):
-    xml = para(run("a") + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>' + run("hidden")) + para(run("b"))
+    xml = para(run("a") + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>' + run("hidden")) + para(
+        run("b")
+    )
     assert blocks_of(tmp_path, xml) == [("p", "a"), ("p", "b")]
 
 
 def test_runs_hyperlinks_revisions_symbols_and_breaks(tmp_path):
     xml = (
-        para('<w:hyperlink w:anchor="x">' + run("链接") + "</w:hyperlink>"
-             + "<w:ins>" + run("新增") + "</w:ins>"
-             + '<w:del><w:r><w:delText>删除</w:delText></w:r></w:del>'
-             + '<w:r><w:sym w:font="Symbol" w:char="F0B3"/><w:t>95%</w:t></w:r>'
-             + '<w:r><w:tab/><w:t>a</w:t><w:noBreakHyphen/><w:t>b</w:t></w:r>')
-        + para(run("第一行") + "<w:r><w:br/></w:r>" + run("第二行") + '<w:r><w:br w:type="page"/></w:r>')
+        para(
+            '<w:hyperlink w:anchor="x">'
+            + run("链接")
+            + "</w:hyperlink>"
+            + "<w:ins>"
+            + run("新增")
+            + "</w:ins>"
+            + "<w:del><w:r><w:delText>删除</w:delText></w:r></w:del>"
+            + '<w:r><w:sym w:font="Symbol" w:char="F0B3"/><w:t>95%</w:t></w:r>'
+            + "<w:r><w:tab/><w:t>a</w:t><w:noBreakHyphen/><w:t>b</w:t></w:r>"
+        )
+        + para(
+            run("第一行")
+            + "<w:r><w:br/></w:r>"
+            + run("第二行")
+            + '<w:r><w:br w:type="page"/></w:r>'
+        )
         + para("")
         + para(run("  "))
-        + '<w:sdt><w:sdtPr/><w:sdtContent>' + para(run("内容控件")) + "</w:sdtContent></w:sdt>"
-        + para(run("图") + '<w:r><w:drawing><w:inline><w:t>文本框</w:t></w:inline></w:drawing></w:r>')
+        + "<w:sdt><w:sdtPr/><w:sdtContent>"
+        + para(run("内容控件"))
+        + "</w:sdtContent></w:sdt>"
+        + para(
+            run("图") + "<w:r><w:drawing><w:inline><w:t>文本框</w:t></w:inline></w:drawing></w:r>"
+        )
     )
     assert blocks_of(tmp_path, xml) == [
         ("p", "链接新增≥95%\ta-b"),
@@ -214,8 +279,13 @@ def test_table_ordinals_follow_the_text_export(tmp_path):
     """Tables divided only by an empty or blank paragraph share an ordinal (the export
     cannot tell them apart); a paragraph with text starts a new one."""
     xml = (
-        tbl(tc("a") + tc("b")) + para("") + tbl(tc("c") + tc("d")) + para(run(" "))
-        + tbl(tc("e")) + para(run("标题")) + tbl(tc("f"))
+        tbl(tc("a") + tc("b"))
+        + para("")
+        + tbl(tc("c") + tc("d"))
+        + para(run(" "))
+        + tbl(tc("e"))
+        + para(run("标题"))
+        + tbl(tc("f"))
     )
     assert blocks_of(tmp_path, xml) == [
         ("row", ("a", "b"), 0),
@@ -229,7 +299,9 @@ def test_table_ordinals_follow_the_text_export(tmp_path):
 
 def test_cell_paragraphs_join_with_newlines_trailing_empty_dropped(tmp_path):
     cell = f"<w:tc><w:tcPr/><w:p/>{para(run('目标1'))}{para(run('目标2'))}<w:p/><w:p/></w:tc>"
-    assert blocks_of(tmp_path, tbl(tc("绩效目标") + cell)) == [("row", ("绩效目标", "\n目标1\n目标2"), 0)]
+    assert blocks_of(tmp_path, tbl(tc("绩效目标") + cell)) == [
+        ("row", ("绩效目标", "\n目标1\n目标2"), 0)
+    ]
 
 
 def test_rows_are_rows_and_empty_cells_stay(tmp_path):
@@ -238,6 +310,7 @@ def test_rows_are_rows_and_empty_cells_stay(tmp_path):
 
 
 # --------------------------------------------------------------------------- broken files
+
 
 @pytest.mark.parametrize(
     ("content", "reason"),
@@ -265,7 +338,9 @@ def test_zip_with_broken_document_xml_is_one_line_error(tmp_path, seed_docx):
     with zipfile.ZipFile(broken, "w") as target:
         for item in source.infolist():
             data = source.read(item)
-            target.writestr(item, data[: len(data) // 2] if item.filename == "word/document.xml" else data)
+            target.writestr(
+                item, data[: len(data) // 2] if item.filename == "word/document.xml" else data
+            )
     with pytest.raises(DocumentError) as caught:
         read_blocks(broken)
     assert "\n" not in str(caught.value) and ".docx" in str(caught.value)

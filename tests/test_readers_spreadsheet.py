@@ -24,7 +24,11 @@ from tests.fixtures.build_office import (
 
 def without_lines(value):
     if isinstance(value, dict):
-        return {k: without_lines(v) for k, v in value.items() if k not in ("source", "source_line", "line")}
+        return {
+            k: without_lines(v)
+            for k, v in value.items()
+            if k not in ("source", "source_line", "line")
+        }
     if isinstance(value, list):
         return [without_lines(v) for v in value]
     return value
@@ -72,8 +76,14 @@ def test_flat_workbook_record(tmp_path):
     assert record["source"]["layout"] == "flat/xlsx"
     assert record["fiscal_year"] == 2023
     assert record["unit"]["code"] == "820001"
-    budgets = [(p["name"], p["budget"]["total_yuan"], len(p["indicators"])) for p in record["projects"]]
-    assert budgets == [("乡村道路维护", 1234500, 5), ("村级组织运转经费", 680000, 3), ("环境卫生整治", 215000.5, 2)]
+    budgets = [
+        (p["name"], p["budget"]["total_yuan"], len(p["indicators"])) for p in record["projects"]
+    ]
+    assert budgets == [
+        ("乡村道路维护", 1234500, 5),
+        ("村级组织运转经费", 680000, 3),
+        ("环境卫生整治", 215000.5, 2),
+    ]
     assert not [w for w in record["warnings"] if w["code"] == "department_total_mismatch"]
 
 
@@ -198,6 +208,7 @@ def test_grid_is_cut_to_used_columns_and_single_cells_become_paragraphs(tmp_path
 
 def test_formula_cells_give_cached_values(tmp_path):
     """openpyxl writes no cached value, Excel does; without one the cell reads empty."""
+
     def build(workbook):
         ws = workbook.active
         ws.append(["项目名称", "预算数", "指标值"])

@@ -50,7 +50,12 @@ def test_bad_config(tmp_path, capsys):
 
 
 def test_module_entry_point():
-    done = subprocess.run([sys.executable, "-m", "etl", "review", str(SEED_002), "--json"],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "review", str(SEED_002), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["unit"]["counts"]

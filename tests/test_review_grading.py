@@ -22,14 +22,22 @@ def test_default_file_is_the_data_toml():
     assert set(load_config()["rules"]) == {f"R{i:02d}" for i in range(1, 21)}
 
 
-@pytest.mark.parametrize(("findings", "grade"), [
-    ([], "优"),
-    ([_f("R18", "提示"), _f("R15", "提示")], "优"),
-    ([_f("R07", "一般"), _f("R08", "一般"), _f("R03", "一般")], "良"),
-    ([_f("R07", "一般")] * 2 + [_f("R08", "一般")] * 2 + [_f("R03", "一般"), _f("R20", "一般")], "中"),
-    ([_f("R05", "严重")], "中"),  # severity cap: one serious finding means sent back
-    ([_f("R01", "严重", "no_indicators")], "差"),  # rule cap
-])
+@pytest.mark.parametrize(
+    ("findings", "grade"),
+    [
+        ([], "优"),
+        ([_f("R18", "提示"), _f("R15", "提示")], "优"),
+        ([_f("R07", "一般"), _f("R08", "一般"), _f("R03", "一般")], "良"),
+        (
+            [_f("R07", "一般")] * 2
+            + [_f("R08", "一般")] * 2
+            + [_f("R03", "一般"), _f("R20", "一般")],
+            "中",
+        ),
+        ([_f("R05", "严重")], "中"),  # severity cap: one serious finding means sent back
+        ([_f("R01", "严重", "no_indicators")], "差"),  # rule cap
+    ],
+)
 def test_grade_project(findings, grade):
     assert grade_project(findings, GRADING)[1] == grade
 
@@ -50,13 +58,18 @@ def test_roll_up_takes_grade_reached_by_half_the_projects():
 
 def test_user_file_overrides_only_what_it_sets(tmp_path):
     path = tmp_path / "rules.toml"
-    path.write_text('[rules.R02]\nmin_indicators = 8\n[grading]\nbands = { "优" = 99, "良" = 80, "中" = 60 }\n',
-                    encoding="utf-8")
+    path.write_text(
+        '[rules.R02]\nmin_indicators = 8\n[grading]\nbands = { "优" = 99, "良" = 80, "中" = 60 }\n',
+        encoding="utf-8",
+    )
     config = load_config(path)
     assert config["rules"]["R02"]["min_indicators"] == 8
     assert config["rules"]["R02"]["severity"] == "一般"  # inherited
-    hits = [f for f in review_record(record(project()), config)["projects"][0]["findings"]
-            if f["rule_id"] == "R02"]
+    hits = [
+        f
+        for f in review_record(record(project()), config)["projects"][0]["findings"]
+        if f["rule_id"] == "R02"
+    ]
     assert hits and "少于8个" in hits[0]["message"]
 
 
@@ -67,11 +80,14 @@ def test_disabled_rule_is_skipped(tmp_path):
     assert review_record(rec, load_config(path))["projects"][0]["grade"] == "优"
 
 
-@pytest.mark.parametrize("text", [
-    '[rules.R02]\nseverity = "高"\n',
-    '[grading]\nseverity_caps = { "严重" = "A" }\n',
-    "not toml [",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[rules.R02]\nseverity = "高"\n',
+        '[grading]\nseverity_caps = { "严重" = "A" }\n',
+        "not toml [",
+    ],
+)
 def test_bad_config_is_a_one_line_chinese_error(tmp_path, text):
     path = tmp_path / "rules.toml"
     path.write_text(text, encoding="utf-8")
@@ -93,17 +109,38 @@ def test_result_shape_matches_the_loader_contract():
     assert set(proj) >= {"seq", "code", "name", "grade", "score", "findings"}
     assert isinstance(proj["score"], float)
     for item in proj["findings"]:
-        assert set(item) >= {"rule_id", "severity", "message", "hint", "indicator_index",
-                             "indicator_name", "source_line"}
+        assert set(item) >= {
+            "rule_id",
+            "severity",
+            "message",
+            "hint",
+            "indicator_index",
+            "indicator_name",
+            "source_line",
+        }
         assert item["severity"] in ("严重", "一般", "提示")
     r11 = next(f for f in proj["findings"] if f["rule_id"] == "R11")
-    assert (r11["indicator_index"], r11["indicator_name"], r11["source_line"]) == (4, "带动就业人数", 44)
+    assert (r11["indicator_index"], r11["indicator_name"], r11["source_line"]) == (
+        4,
+        "带动就业人数",
+        44,
+    )
     assert set(result["unit"]) >= {"grade", "counts"}
 
 
 def test_odd_records_do_not_crash():
-    odd = {"projects": [{"seq": 1, "name": "x", "indicators": [{"name": "y"}], "budget": None,
-                         "spend_plan_pct": [None, None, None, None], "goals": None}]}
+    odd = {
+        "projects": [
+            {
+                "seq": 1,
+                "name": "x",
+                "indicators": [{"name": "y"}],
+                "budget": None,
+                "spend_plan_pct": [None, None, None, None],
+                "goals": None,
+            }
+        ]
+    }
     result = review_record(odd)
     assert result["errors"] == [] and result["projects"][0]["grade"] in "优良中差"
     assert review_record({})["unit"]["grade"] is None

@@ -78,7 +78,9 @@ def test_r03_fires_on_cost_without_money():
 
 
 def test_r03_quiet_on_unit_price():
-    row = indicator("成本指标", "人均补助标准", "≤1200元/人", target=target("≤1200元/人", unit="元/人"))
+    row = indicator(
+        "成本指标", "人均补助标准", "≤1200元/人", target=target("≤1200元/人", unit="元/人")
+    )
     assert findings(replace(3, row), "R03") == []
 
 
@@ -126,11 +128,14 @@ def test_r05_quiet_when_parts_add_up_or_budget_absent():
 
 
 # R06 -----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("plan", "variant"), [
-    ([25, 25, 25, 25], "not_cumulative"),
-    ([30, 60, 50, 100], "decreasing"),
-    ([20, 40, 60, 90], "not_100"),
-])
+@pytest.mark.parametrize(
+    ("plan", "variant"),
+    [
+        ([25, 25, 25, 25], "not_cumulative"),
+        ([30, 60, 50, 100], "decreasing"),
+        ([20, 40, 60, 90], "not_100"),
+    ],
+)
 def test_r06_fires(plan, variant):
     hits = findings(record(project(plan=plan)), "R06")
     assert [h["variant"] for h in hits] == [variant]
@@ -145,7 +150,9 @@ def test_r06_quiet_on_cumulative_plan_or_no_plan():
 
 # R07 -----------------------------------------------------------------------------------
 def test_r07_fires_on_vague_timeliness():
-    hits = findings(replace(2, indicator("时效指标", "补助金发放时间", "按工作计划及时完成")), "R07")
+    hits = findings(
+        replace(2, indicator("时效指标", "补助金发放时间", "按工作计划及时完成")), "R07"
+    )
     assert hits and hits[0]["variant"] == "no_period"
 
 
@@ -155,29 +162,39 @@ def test_r07_fires_on_percent_without_rate_name():
 
 
 def test_r07_fires_on_date_outside_fiscal_year():
-    row = indicator("时效指标", "完工时间", "2022年6月底前",
-                    target=target("2022年6月底前", op="<=", value="2022-06-30", kind="deadline"))
+    row = indicator(
+        "时效指标",
+        "完工时间",
+        "2022年6月底前",
+        target=target("2022年6月底前", op="<=", value="2022-06-30", kind="deadline"),
+    )
     hits = findings(replace(2, row), "R07")
     assert hits and hits[0]["variant"] == "outside_year" and "2022-06-30" in hits[0]["message"]
 
 
-@pytest.mark.parametrize("row", [
-    indicator("时效指标", "审批办结时限", "≤30天"),
-    indicator("时效指标", "资金支付及时率", "≥95%"),
-])
+@pytest.mark.parametrize(
+    "row",
+    [
+        indicator("时效指标", "审批办结时限", "≤30天"),
+        indicator("时效指标", "资金支付及时率", "≥95%"),
+    ],
+)
 def test_r07_quiet_on_period_or_rate(row):
     assert findings(replace(2, row), "R07") == []
 
 
 # R08 -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("raw", ["提高", "明显改善", "进一步提升", "良好", "群众生活质量得到明显改善"])
+@pytest.mark.parametrize(
+    "raw", ["提高", "明显改善", "进一步提升", "良好", "群众生活质量得到明显改善"]
+)
 def test_r08_fires_on_vague_target(raw):
     hits = findings(replace(4, indicator("社会效益指标", "村民生活条件", raw)), "R08")
     assert hits and hits[0]["indicator_index"] == 4
 
 
-@pytest.mark.parametrize("raw", ["健全", "是", "有效期内设施完好率达到要求的等级并通过县级复核验收",
-                                 "达成"])
+@pytest.mark.parametrize(
+    "raw", ["健全", "是", "有效期内设施完好率达到要求的等级并通过县级复核验收", "达成"]
+)
 def test_r08_quiet_on_concrete_qualitative(raw):
     assert findings(replace(4, indicator("社会效益指标", "设施管护制度", raw)), "R08") == []
 
@@ -193,22 +210,28 @@ def test_r08_quiet_when_vague_word_is_part_of_a_concrete_value():
 
 
 # R09 -----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("level2", "name", "raw"), [
-    ("质量指标", "补助覆盖率", "全覆盖"),
-    ("社会效益指标", "受益人数", "较多"),
-    ("服务对象满意度指标", "群众满意度", "满意"),
-    ("数量指标", "是否做到护路期间无人员空岗", "是"),
-])
+@pytest.mark.parametrize(
+    ("level2", "name", "raw"),
+    [
+        ("质量指标", "补助覆盖率", "全覆盖"),
+        ("社会效益指标", "受益人数", "较多"),
+        ("服务对象满意度指标", "群众满意度", "满意"),
+        ("数量指标", "是否做到护路期间无人员空岗", "是"),
+    ],
+)
 def test_r09_fires(level2, name, raw):
     index = {"质量指标": 1, "社会效益指标": 4, "服务对象满意度指标": 5, "数量指标": 0}[level2]
     assert findings(replace(index, indicator(level2, name, raw)), "R09")
 
 
-@pytest.mark.parametrize(("level2", "name", "raw"), [
-    ("服务对象满意度指标", "群众满意度", "≥95%"),      # satisfaction with a percent target
-    ("社会效益指标", "政府工作效率", "健全"),            # 效率 is not a rate to measure
-    ("质量指标", "能否做到验收合格", "是"),               # yes/no question answered yes/no
-])
+@pytest.mark.parametrize(
+    ("level2", "name", "raw"),
+    [
+        ("服务对象满意度指标", "群众满意度", "≥95%"),  # satisfaction with a percent target
+        ("社会效益指标", "政府工作效率", "健全"),  # 效率 is not a rate to measure
+        ("质量指标", "能否做到验收合格", "是"),  # yes/no question answered yes/no
+    ],
+)
 def test_r09_quiet(level2, name, raw):
     index = {"质量指标": 1, "社会效益指标": 4, "服务对象满意度指标": 5}[level2]
     assert findings(replace(index, indicator(level2, name, raw)), "R09") == []
@@ -217,15 +240,23 @@ def test_r09_quiet(level2, name, raw):
 # R10 -----------------------------------------------------------------------------------
 def test_r10_fires_on_seed_001_style_glued_target():
     text = "年初该项经费下达后，我镇及时将该项经费拨付给21个村委会"
-    row = indicator("数量指标", text, f"≥0.9{text}", target=target(f"≥0.9{text}", op=">=",
-                                                                  value=0.9, kind="number"))
+    row = indicator(
+        "数量指标",
+        text,
+        f"≥0.9{text}",
+        target=target(f"≥0.9{text}", op=">=", value=0.9, kind="number"),
+    )
     hits = findings(replace(0, row), "R10")
     assert hits and "照抄了指标名称" in hits[0]["message"]
 
 
 def test_r10_fires_on_copied_description():
-    row = indicator("社会效益指标", "道路通行", "雨季道路不积水，村民出行顺畅",
-                    description="雨季道路不积水，村民出行顺畅")
+    row = indicator(
+        "社会效益指标",
+        "道路通行",
+        "雨季道路不积水，村民出行顺畅",
+        description="雨季道路不积水，村民出行顺畅",
+    )
     assert findings(replace(4, row), "R10")
 
 
@@ -244,7 +275,9 @@ def test_r11_fires_on_placeholder(raw):
 
 
 def test_r11_quiet_when_none_means_zero_events():
-    assert findings(replace(4, indicator("社会效益指标", "保证无出辖区信访案件", "无")), "R11") == []
+    assert (
+        findings(replace(4, indicator("社会效益指标", "保证无出辖区信访案件", "无")), "R11") == []
+    )
     assert findings(replace(1, indicator("质量指标", "安全事故", "无")), "R11") == []
 
 
@@ -278,8 +311,9 @@ def test_r12_quiet_on_growth_rate_and_whole_counts():
 
 # R13 -----------------------------------------------------------------------------------
 def test_r13_fires_on_given_direction_mismatch():
-    row = indicator("质量指标", "工程验收合格率", "≤100%", direction="positive",
-                    direction_source="given")
+    row = indicator(
+        "质量指标", "工程验收合格率", "≤100%", direction="positive", direction_source="given"
+    )
     assert findings(replace(1, row), "R13")
 
 
@@ -294,8 +328,9 @@ def test_r13_fires_on_cost_with_ge_money():
 
 
 def test_r13_quiet_on_implied_direction_and_positive_accident_rates():
-    row = indicator("质量指标", "工程验收合格率", "≥95%", direction="positive",
-                    direction_source="implied")
+    row = indicator(
+        "质量指标", "工程验收合格率", "≥95%", direction="positive", direction_source="implied"
+    )
     assert findings(replace(1, row), "R13") == []
     assert findings(replace(1, indicator("质量指标", "安全事故处理率", "≥95%")), "R13") == []
     assert findings(replace(1, indicator("质量指标", "安全事故发生率", "≤1%")), "R13") == []
@@ -356,8 +391,12 @@ def test_r16_fires_on_improvement_under_output():
 
 def test_r16_quiet_on_correct_placement_and_mixed_phrases():
     assert findings(record(project()), "R16") == []
-    row = indicator("经济效益指标", "发放补贴带动农户增收", "≥500元/户",
-                    target=target("≥500元/户", unit="元/户"))
+    row = indicator(
+        "经济效益指标",
+        "发放补贴带动农户增收",
+        "≥500元/户",
+        target=target("≥500元/户", unit="元/户"),
+    )
     assert findings(replace(4, row), "R16") == []
 
 
@@ -429,8 +468,17 @@ def test_r13_ignores_deadlines_marked_positive():
     from etl.review import review_record
     from warehouse.testing import indicator, project, record
 
-    deadline = indicator("完成时间", level2="时效指标", raw="2021年10月底前", op="<=",
-                         value="2021-10-31", unit=None, kind="deadline", direction="positive")
-    findings = review_record(record(projects=[project(1, "道路改造", 1000000,
-                                                      indicators=[deadline])]))
+    deadline = indicator(
+        "完成时间",
+        level2="时效指标",
+        raw="2021年10月底前",
+        op="<=",
+        value="2021-10-31",
+        unit=None,
+        kind="deadline",
+        direction="positive",
+    )
+    findings = review_record(
+        record(projects=[project(1, "道路改造", 1000000, indicators=[deadline])])
+    )
     assert not [f for f in findings["projects"][0]["findings"] if f["rule_id"] == "R13"]

@@ -40,8 +40,10 @@ def _rules(project: dict) -> set[str]:
 
 
 def _variants(project: dict) -> set[str]:
-    return {f"{f['rule_id']}.{f['variant']}" if f.get("variant") else f["rule_id"]
-            for f in project["findings"]}
+    return {
+        f"{f['rule_id']}.{f['variant']}" if f.get("variant") else f["rule_id"]
+        for f in project["findings"]
+    }
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
@@ -62,7 +64,9 @@ def test_seed_000_outputs_under_benefit_and_uniform_targets():
     first, second, third = result["projects"]
     r16 = [f["indicator_name"] for f in first["findings"] if f["rule_id"] == "R16"]
     assert "补贴发放率" in r16
-    assert any(f["rule_id"] == "R07" and "组织宣传活动次数" in f["message"] for f in first["findings"])
+    assert any(
+        f["rule_id"] == "R07" and "组织宣传活动次数" in f["message"] for f in first["findings"]
+    )
     uniform = next(f for f in second["findings"] if f.get("variant") == "uniform")
     assert "≥90%" in uniform["message"]
     assert "R16" in _rules(third)
@@ -102,8 +106,10 @@ def test_seed_003_goals_only_layout_has_no_money_findings():
     assert not {"R04", "R05", "R06"} & set(rules)
     assert rules["R07"] >= 30 and rules["R03"] == len(result["projects"])
     first = result["projects"][0]
-    assert any(f["rule_id"] == "R08" and f["indicator_name"] == "提高编外人员工作效率情况"
-               for f in first["findings"])
+    assert any(
+        f["rule_id"] == "R08" and f["indicator_name"] == "提高编外人员工作效率情况"
+        for f in first["findings"]
+    )
     assert result["unit"]["findings"]  # the 部门整体 table is checked too
 
 

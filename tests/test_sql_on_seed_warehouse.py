@@ -25,16 +25,21 @@ def test_examples_answer_on_seed_warehouse(example, seed_warehouse: Path) -> Non
 
 
 def test_budget_total_through_the_guard(seed_warehouse: Path) -> None:
-    outcome = run_guarded(seed_warehouse, "SELECT count(*) AS n, sum(budget_total_yuan) AS total "
-                                          "FROM v_project_budget")
+    outcome = run_guarded(
+        seed_warehouse,
+        "SELECT count(*) AS n, sum(budget_total_yuan) AS total FROM v_project_budget",
+    )
     assert outcome.error is None
     assert outcome.frame.iloc[0].tolist() == [68, 22_335_100]
 
 
 def test_mysql_dialect_on_seed_warehouse(seed_warehouse: Path) -> None:
-    outcome = run_guarded(seed_warehouse, "SELECT township, IFNULL(SUM(budget_total_yuan), 0) AS t "
-                          "FROM v_project_budget GROUP BY township ORDER BY t DESC LIMIT 0, 2",
-                          dialect="mysql")
+    outcome = run_guarded(
+        seed_warehouse,
+        "SELECT township, IFNULL(SUM(budget_total_yuan), 0) AS t "
+        "FROM v_project_budget GROUP BY township ORDER BY t DESC LIMIT 0, 2",
+        dialect="mysql",
+    )
     assert outcome.error is None and list(outcome.frame["township"]) == ["老庄子镇", "开元镇"]
 
 

@@ -91,7 +91,8 @@ def test_corpus_covers_layouts_noise_and_recurring_projects(corpus) -> None:
 def test_plan_is_deterministic_and_uses_real_places() -> None:
     plan = make_plan(300, 11)
     assert [(i.town.code, i.year, i.layout) for i in plan] == [
-        (i.town.code, i.year, i.layout) for i in make_plan(300, 11)]
+        (i.town.code, i.year, i.layout) for i in make_plan(300, 11)
+    ]
     assert len({i.town.province for i in plan}) >= 10
     assert all(2019 <= i.year <= 2025 for i in plan)
 
@@ -115,7 +116,9 @@ def test_round_trip_recovers_generated_content(corpus) -> None:
         if truth["error"]:
             problems.append(f"{truth['file']}: {truth['broken']} file parsed without an error")
             continue
-        problems.extend(f"{truth['file']} ({truth['layout']}): {d}" for d in compare(record, truth, doc))
+        problems.extend(
+            f"{truth['file']} ({truth['layout']}): {d}" for d in compare(record, truth, doc)
+        )
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
 
 

@@ -70,7 +70,13 @@ CASES: list[tuple[str, str, int | None, tuple, bool]] = [
     ("  ≥ 95 %  ", "", FY, (">=", 95, None, "%", None, "percent"), False),
     ("0起", "", FY, ("=", 0, None, "起", None, "number"), False),
     ("≥10000份", "印刷学习资料份数", FY, (">=", 10000, None, "份", None, "number"), False),
-    ("17.3万元", "按照征收土地补偿标准执行", FY, ("=", 17.3, None, "万元", 173000.0, "money"), False),
+    (
+        "17.3万元",
+        "按照征收土地补偿标准执行",
+        FY,
+        ("=", 17.3, None, "万元", 173000.0, "money"),
+        False,
+    ),
     ("0.5万元", "", FY, ("=", 0.5, None, "万元", 5000.0, "money"), False),
     ("5万", "保证按照预算指标进行", FY, ("=", 5, None, "万元", 50000.0, "money"), False),
     ("92.8万", "保证按照预算指标进行", FY, ("=", 92.8, None, "万元", 928000.0, "money"), False),
@@ -99,13 +105,28 @@ CASES: list[tuple[str, str, int | None, tuple, bool]] = [
     ("≥150", "完成率", FY, (">=", 150, None, None, None, "number"), False),
     ("≥4", "巡查频率", FY, (">=", 4, None, None, None, "number"), False),
     # --- a sign + number glued to prose keeps its number
-    ("≥0.9年初该项经费下达后，我镇及时将该项经费拨付给21个村委会", "年初该项经费下达后，我镇及时将该项经费拨",
-     FY, (">=", 0.9, None, None, None, "number"), False),
-    ("≥0.9年初该项经费下达后，我镇及时将该项经费拨付给21个村委会，用于基础设施建设。", "群众满意度",
-     FY, (">=", 90, None, "%", None, "percent"), False),
+    (
+        "≥0.9年初该项经费下达后，我镇及时将该项经费拨付给21个村委会",
+        "年初该项经费下达后，我镇及时将该项经费拨",
+        FY,
+        (">=", 0.9, None, None, None, "number"),
+        False,
+    ),
+    (
+        "≥0.9年初该项经费下达后，我镇及时将该项经费拨付给21个村委会，用于基础设施建设。",
+        "群众满意度",
+        FY,
+        (">=", 90, None, "%", None, "percent"),
+        False,
+    ),
     ("≥0.9群众满意", "群众满意度", FY, (">=", 90, None, "%", None, "percent"), False),
-    ("≥0.9强化环保机构，扎实推进乡村环境综合治理，群众满意", "群众满意",
-     FY, (">=", 90, None, "%", None, "percent"), False),
+    (
+        "≥0.9强化环保机构，扎实推进乡村环境综合治理，群众满意",
+        "群众满意",
+        FY,
+        (">=", 90, None, "%", None, "percent"),
+        False,
+    ),
     ("≥20次，每月不少于1次", "", FY, (">=", 20, None, "次", None, "number"), False),
     ("100%完成", "", FY, ("=", 100, None, "%", None, "percent"), False),
     # numbers are never picked out of the middle of prose
@@ -113,8 +134,20 @@ CASES: list[tuple[str, str, int | None, tuple, bool]] = [
     ("做到更换暖气片10组以上", "", FY, Q, False),
     ("3个村完成改造", "", FY, Q, True),
     # --- deadlines
-    ("2021年12月底前", "征收土地完成时限", FY, ("<=", "2021-12-31", None, None, None, "deadline"), False),
-    ("2021年5月底前", "经费使用完成时限", FY, ("<=", "2021-05-31", None, None, None, "deadline"), False),
+    (
+        "2021年12月底前",
+        "征收土地完成时限",
+        FY,
+        ("<=", "2021-12-31", None, None, None, "deadline"),
+        False,
+    ),
+    (
+        "2021年5月底前",
+        "经费使用完成时限",
+        FY,
+        ("<=", "2021-05-31", None, None, None, "deadline"),
+        False,
+    ),
     ("2021年12月31日前", "", FY, ("<=", "2021-12-31", None, None, None, "deadline"), False),
     ("2020年2月底前", "", None, ("<=", "2020-02-29", None, None, None, "deadline"), False),
     ("2021年12月底前完成", "", FY, ("<=", "2021-12-31", None, None, None, "deadline"), False),
@@ -187,7 +220,13 @@ CASES: list[tuple[str, str, int | None, tuple, bool]] = [
 SEED_CASES: list[tuple[str, str, int | None, tuple, bool]] = [
     ("100%", "保证完成规划环评率", FY, ("=", 100, None, "%", None, "percent"), False),
     ("100%", "防止林带不发生火灾", FY, ("=", 100, None, "%", None, "percent"), False),
-    ("100万元", "完成规划环评预计使用资金成本", FY, ("=", 100, None, "万元", 1000000.0, "money"), False),
+    (
+        "100万元",
+        "完成规划环评预计使用资金成本",
+        FY,
+        ("=", 100, None, "万元", 1000000.0, "money"),
+        False,
+    ),
     ("108.60", "108.60", FY, ("=", 108.6, None, None, None, "number"), False),
     ("10人", "是否按照预算人员购买", FY, ("=", 10, None, "人", None, "number"), False),
     ("10组", "做到更换暖气片10组以上", FY, ("=", 10, None, "组", None, "number"), False),
@@ -197,7 +236,13 @@ SEED_CASES: list[tuple[str, str, int | None, tuple, bool]] = [
     ("17个", "涉及村街数", FY, ("=", 17, None, "个", None, "number"), False),
     ("18万", "保证按照预算指标进行", FY, ("=", 18, None, "万元", 180000.0, "money"), False),
     ("20000.00", "20000.00", FY, ("=", 20000.0, None, None, None, "number"), False),
-    ("2021年12月底前", "规划环评完成时限", FY, ("<=", "2021-12-31", None, None, None, "deadline"), False),
+    (
+        "2021年12月底前",
+        "规划环评完成时限",
+        FY,
+        ("<=", "2021-12-31", None, None, None, "deadline"),
+        False,
+    ),
     ("204人", "保证经费全部发放", FY, ("=", 204, None, "人", None, "number"), False),
     ("2个", "涉及监测站个数", FY, ("=", 2, None, "个", None, "number"), False),
     ("2次", "向社会公布整治情况", FY, ("=", 2, None, "次", None, "number"), False),
@@ -206,7 +251,13 @@ SEED_CASES: list[tuple[str, str, int | None, tuple, bool]] = [
     ("4次", "开展环保宣传活动", FY, ("=", 4, None, "次", None, "number"), False),
     ("50次", "巡查次数", FY, ("=", 50, None, "次", None, "number"), False),
     ("54.17", "54.17", FY, ("=", 54.17, None, None, None, "number"), False),
-    ("5万元", "村级服务群众经费控制不超成本数", FY, ("=", 5, None, "万元", 50000.0, "money"), False),
+    (
+        "5万元",
+        "村级服务群众经费控制不超成本数",
+        FY,
+        ("=", 5, None, "万元", 50000.0, "money"),
+        False,
+    ),
     ("89人", "保证经费全部发放", FY, ("=", 89, None, "人", None, "number"), False),
     ("8个", "涉及部门数量", FY, ("=", 8, None, "个", None, "number"), False),
     ("91万", "保证按照预算指标进行", FY, ("=", 91, None, "万元", 910000.0, "money"), False),
@@ -218,15 +269,41 @@ SEED_CASES: list[tuple[str, str, int | None, tuple, bool]] = [
     ("=71人", "保障人数", FY, ("=", 71, None, "人", None, "number"), False),
     (">=4人", "慰问人数", FY, (">=", 4, None, "人", None, "number"), False),
     (">=98％", "受益对象满意度", FY, (">=", 98, None, "%", None, "percent"), False),
-    ("≥0.9严格按照上级要求和金额发放，确保村民满意", "群众满意度", FY, (">=", 90, None, "%", None, "percent"), False),
-    ("≥0.9严格按照上级要求和金额发放，确保村民满意。", "严格按照上级要求和金额发放，确保村民满意",
-     FY, (">=", 90, None, "%", None, "percent"), False),
-    ("≥0.9农村组织办公经费一经拨付，及时下发各个村。", "农村组织办公经费一经拨付，及时下发各个村",
-     FY, (">=", 0.9, None, None, None, "number"), False),
-    ("≥0.9宣传贯彻退役军人有关政策法规，保障退役军人合法权益落实。", "群众满意度",
-     FY, (">=", 90, None, "%", None, "percent"), False),
-    ("≥0.9维护稳定以及重大节日及活动安保工作的顺利进行", "维护稳定以及重大节日及活动安保工作的顺利",
-     FY, (">=", 0.9, None, None, None, "number"), False),
+    (
+        "≥0.9严格按照上级要求和金额发放，确保村民满意",
+        "群众满意度",
+        FY,
+        (">=", 90, None, "%", None, "percent"),
+        False,
+    ),
+    (
+        "≥0.9严格按照上级要求和金额发放，确保村民满意。",
+        "严格按照上级要求和金额发放，确保村民满意",
+        FY,
+        (">=", 90, None, "%", None, "percent"),
+        False,
+    ),
+    (
+        "≥0.9农村组织办公经费一经拨付，及时下发各个村。",
+        "农村组织办公经费一经拨付，及时下发各个村",
+        FY,
+        (">=", 0.9, None, None, None, "number"),
+        False,
+    ),
+    (
+        "≥0.9宣传贯彻退役军人有关政策法规，保障退役军人合法权益落实。",
+        "群众满意度",
+        FY,
+        (">=", 90, None, "%", None, "percent"),
+        False,
+    ),
+    (
+        "≥0.9维护稳定以及重大节日及活动安保工作的顺利进行",
+        "维护稳定以及重大节日及活动安保工作的顺利",
+        FY,
+        (">=", 0.9, None, None, None, "number"),
+        False,
+    ),
     ("≥0.9群众满意度", "群众满意度", FY, (">=", 90, None, "%", None, "percent"), False),
     ("≥1个", "涉及补偿村街数", FY, (">=", 1, None, "个", None, "number"), False),
     ("≥20次", "组织宣传活动次数", FY, (">=", 20, None, "次", None, "number"), False),
@@ -253,8 +330,14 @@ def _check(target: dict, warning: str | None, raw: str, expected: tuple, warns: 
     op, value, value_max, unit, value_yuan, kind = expected
     assert list(target) == KEYS
     assert target["raw"] == raw.strip()
-    got = (target["op"], target["value"], target["value_max"], target["unit"],
-           target["value_yuan"], target["kind"])
+    got = (
+        target["op"],
+        target["value"],
+        target["value_max"],
+        target["unit"],
+        target["value_yuan"],
+        target["kind"],
+    )
     assert got == expected, raw
     # int/float follow the printed text; compare types too (95 == 95.0 would hide it)
     assert type(target["value"]) is type(value), raw
@@ -264,9 +347,14 @@ def _check(target: dict, warning: str | None, raw: str, expected: tuple, warns: 
         assert warning is None, warning
 
 
-@pytest.mark.parametrize(("raw", "name", "fy", "expected", "warns"), CASES + SEED_CASES,
-                         ids=lambda v: v if isinstance(v, str) else None)
-def test_parse_target_table(raw: str, name: str, fy: int | None, expected: tuple, warns: bool) -> None:
+@pytest.mark.parametrize(
+    ("raw", "name", "fy", "expected", "warns"),
+    CASES + SEED_CASES,
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_parse_target_table(
+    raw: str, name: str, fy: int | None, expected: tuple, warns: bool
+) -> None:
     target, warning = parse_target(raw, indicator_name=name, fiscal_year=fy)
     _check(target, warning, raw, expected, warns)
 
@@ -288,18 +376,39 @@ def test_warning_names_indicator_and_value() -> None:
 # --- split 符号 / 值 / 单位 columns
 
 SPLIT_CASES = [
-    (("≥", "40.00", "件"), "工作目标完成件数",
-     "≥40.00件", (">=", 40.0, None, "件", None, "number"), False),
-    (("=", "100.00", "%"), "工作完成合格率（%",
-     "=100.00%", ("=", 100.0, None, "%", None, "percent"), False),
+    (
+        ("≥", "40.00", "件"),
+        "工作目标完成件数",
+        "≥40.00件",
+        (">=", 40.0, None, "件", None, "number"),
+        False,
+    ),
+    (
+        ("=", "100.00", "%"),
+        "工作完成合格率（%",
+        "=100.00%",
+        ("=", 100.0, None, "%", None, "percent"),
+        False,
+    ),
     (("≤", "45", "万元"), "", "≤45万元", ("<=", 45, None, "万元", 450000.0, "money"), False),
     (("≥", "95", "百分比"), "", "≥95百分比", (">=", 95, None, "%", None, "percent"), False),
     (("≥", "0.95", ""), "群众满意度", "≥0.95", (">=", 95, None, "%", None, "percent"), False),
-    (("文字描述", "", "按工作计划及时完成"), "全年工作任务完成时间", "按工作计划及时完成", Q, False),
+    (
+        ("文字描述", "", "按工作计划及时完成"),
+        "全年工作任务完成时间",
+        "按工作计划及时完成",
+        Q,
+        False,
+    ),
     (("文字描述", "", "提高\u3000"), "", "提高", Q, False),
     (("文字描述", "健全", ""), "", "健全", Q, False),
-    (("文字描述", "", "2021年12月底前"), "完成时限", "2021年12月底前",
-     ("<=", "2021-12-31", None, None, None, "deadline"), False),
+    (
+        ("文字描述", "", "2021年12月底前"),
+        "完成时限",
+        "2021年12月底前",
+        ("<=", "2021-12-31", None, None, None, "deadline"),
+        False,
+    ),
     (("", "", ""), "", "", Q, False),
     (("≥", "", ""), "", "≥", Q, True),
     (("≥", "良好", ""), "", "≥良好", Q, True),
@@ -308,13 +417,15 @@ SPLIT_CASES = [
 
 
 @pytest.mark.parametrize(("parts", "name", "raw", "expected", "warns"), SPLIT_CASES)
-def test_parse_sign_value_unit(parts: tuple[str, str, str], name: str, raw: str,
-                               expected: tuple, warns: bool) -> None:
+def test_parse_sign_value_unit(
+    parts: tuple[str, str, str], name: str, raw: str, expected: tuple, warns: bool
+) -> None:
     target, warning = parse_sign_value_unit(*parts, indicator_name=name, fiscal_year=FY)
     _check(target, warning, raw, expected, warns)
 
 
 # --- properties
+
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(), st.text(max_size=12), st.one_of(st.none(), st.integers()))
@@ -335,10 +446,12 @@ def test_never_raises_on_near_misses(raw: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(["≥", "≤", "="]),
-       st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
-       st.sampled_from(["%", "人", "万元"]),
-       st.sampled_from(["", "群众满意度", "资金到位率"]))
+@given(
+    st.sampled_from(["≥", "≤", "="]),
+    st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["%", "人", "万元"]),
+    st.sampled_from(["", "群众满意度", "资金到位率"]),
+)
 def test_round_trip(sign: str, number: Decimal, unit: str, name: str) -> None:
     text = format(number, "f")
     target, warning = parse_target(f"{sign}{text}{unit}", indicator_name=name, fiscal_year=FY)

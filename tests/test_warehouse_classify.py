@@ -25,7 +25,10 @@ def test_indicator_families() -> None:
     assert c.indicator_family("项目总成本", "成本指标", "money", "万元") == "成本控制"
     assert c.indicator_family("工作任务合格率", "质量指标", "percent", "%") == "完成率/合格率"
     assert c.indicator_family("组织培训次数", "数量指标", "number", "次") == "培训/宣传次数"
-    assert c.indicator_family("制度及实施方案健全程度", "可持续影响指标", "qualitative", None) == "制度建设"
+    assert (
+        c.indicator_family("制度及实施方案健全程度", "可持续影响指标", "qualitative", None)
+        == "制度建设"
+    )
     assert c.indicator_family("补助村街个数", "数量指标", "number", "个") == "覆盖/数量"
     assert c.indicator_family("某某", "社会效益指标", "qualitative", None) == "社会效益（定性）"
     assert c.indicator_family("某某", "", None, None) == "其他"

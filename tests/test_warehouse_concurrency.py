@@ -38,11 +38,15 @@ def test_reader_process_survives_load_and_sees_new_data(tmp_path: Path) -> None:
     write_record(folder / "a.txt", record("甲镇", code="1"))
     write_record(folder / "b.txt", record("乙镇", code="2"))
     db = tmp_path / "warehouse.duckdb"
-    opts = {"progress": False, "parse": json_parse, "version": TEST_PARSER_VERSION,
-            "review": False}
+    opts = {"progress": False, "parse": json_parse, "version": TEST_PARSER_VERSION, "review": False}
     load_paths([folder], db, **opts)
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(db)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
     try:
         assert reader.stdout.readline().strip() == "ready"
         write_record(folder / "c.txt", record("丙乡", code="3"))
@@ -64,8 +68,7 @@ def test_reader_in_same_process_during_load(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     write_record(folder / "a.txt", record("甲镇", code="1"))
     db = tmp_path / "warehouse.duckdb"
-    opts = {"progress": False, "parse": json_parse, "version": TEST_PARSER_VERSION,
-            "review": False}
+    opts = {"progress": False, "parse": json_parse, "version": TEST_PARSER_VERSION, "review": False}
     load_paths([folder], db, **opts)
     held = open_readonly(db)
     write_record(folder / "b.txt", record("乙镇", code="2"))
@@ -91,9 +94,16 @@ def test_two_loads_at_once_are_serialised(tmp_path: Path) -> None:
     for name in ("x", "y"):
         for i in range(3):
             write_record(tmp_path / name / f"{i}.txt", record(f"{name}镇{i}", code=f"{name}{i}"))
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(tmp_path / name)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              cwd=Path(__file__).parent.parent) for name in ("x", "y")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), str(tmp_path / name)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parent.parent,
+        )
+        for name in ("x", "y")
+    ]
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert [out.split() for out, _ in results] == [["3", "0"], ["3", "0"]]

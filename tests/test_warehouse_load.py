@@ -86,17 +86,27 @@ def test_same_folder_twice_changes_nothing(docs: Path, tmp_path: Path) -> None:
 def test_changed_file_replaces_its_rows(docs: Path, tmp_path: Path) -> None:
     db = tmp_path / "warehouse.duckdb"
     load([docs], db)
-    changed = record("甲镇", code="801001", projects=[
-        project(1, "党组织活动经费", 200000.0, code="P1"),
-        project(2, "全新的道路项目", 90000.0, code="P9"),
-    ])
+    changed = record(
+        "甲镇",
+        code="801001",
+        projects=[
+            project(1, "党组织活动经费", 200000.0, code="P1"),
+            project(2, "全新的道路项目", 90000.0, code="P9"),
+        ],
+    )
     write_record(docs / "a.txt", changed)
     summary = load([docs], db)
     assert (summary.replaced, summary.unchanged, summary.loaded) == (1, 1, 0)
     assert count(db, "SELECT count(*) FROM v_project_budget") == 5
     assert count(db, "SELECT count(*) FROM v_project_budget WHERE township = '甲镇'") == 2
-    assert count(db, "SELECT budget_total_yuan FROM v_project_budget "
-                     "WHERE project_code = 'P1' AND township = '甲镇'") == 200000.0
+    assert (
+        count(
+            db,
+            "SELECT budget_total_yuan FROM v_project_budget "
+            "WHERE project_code = 'P1' AND township = '甲镇'",
+        )
+        == 200000.0
+    )
     # no orphans: 征地 / 环境 projects of 甲镇 are gone everywhere
     assert count(db, "SELECT count(*) FROM dim_project") == 5
     assert count(db, "SELECT count(*) FROM fact_indicator_target") == 2 * 4 + 1 + 3 * 4 + 1
@@ -127,8 +137,9 @@ def test_rejects_are_recorded_and_good_files_load(docs: Path, tmp_path: Path) ->
     assert count(db, "SELECT count(*) FROM reject") == 1
 
 
-def test_failure_halfway_leaves_previous_state(docs: Path, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_halfway_leaves_previous_state(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "warehouse.duckdb"
     load([docs], db)
     before, version_before = snapshot(db), current_file(db)
@@ -153,8 +164,9 @@ def test_failure_halfway_leaves_previous_state(docs: Path, tmp_path: Path,
     assert (summary.replaced, summary.loaded) == (1, 1)
 
 
-def test_keyboard_interrupt_leaves_previous_state(docs: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keyboard_interrupt_leaves_previous_state(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "warehouse.duckdb"
     load([docs], db)
     before = snapshot(db)
@@ -188,9 +200,16 @@ def test_same_project_in_two_documents_keeps_keys_unique(tmp_path: Path) -> None
     summary = load([folder], db)
     assert summary.exit_code == 0 and summary.projects == 6
     con = open_readonly(db)
-    assert con.execute("SELECT count(DISTINCT project_key) FROM fact_project_budget").fetchone()[0] == 6
-    assert con.execute("SELECT count(*) FROM load_warning WHERE code = 'duplicate_project'"
-                       ).fetchone()[0] == 3
+    assert (
+        con.execute("SELECT count(DISTINCT project_key) FROM fact_project_budget").fetchone()[0]
+        == 6
+    )
+    assert (
+        con.execute(
+            "SELECT count(*) FROM load_warning WHERE code = 'duplicate_project'"
+        ).fetchone()[0]
+        == 3
+    )
 
 
 def test_parallel_parse_matches_sequential(tmp_path: Path) -> None:
@@ -205,7 +224,8 @@ def test_parallel_parse_matches_sequential(tmp_path: Path) -> None:
     strip = {"source_document", "reject"}  # loaded_at / run timestamps differ
     a, b = snapshot(seq_db), snapshot(par_db)
     assert {k: v for k, v in a.items() if k not in strip} == {
-        k: v for k, v in b.items() if k not in strip}
+        k: v for k, v in b.items() if k not in strip
+    }
 
 
 def test_old_versions_are_collected(docs: Path, tmp_path: Path) -> None:

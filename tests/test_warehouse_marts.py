@@ -14,13 +14,13 @@ from warehouse.testing import TEST_PARSER_VERSION, json_parse, project, record, 
 
 
 def _load(paths: list[Path], db: Path) -> object:
-    return load_paths(paths, db, progress=False, parse=json_parse,
-                      version=TEST_PARSER_VERSION, review=False)
+    return load_paths(
+        paths, db, progress=False, parse=json_parse, version=TEST_PARSER_VERSION, review=False
+    )
 
 
 # search_text concatenates indicator texts in no particular order: compare it as a set.
-_NORMALIZED = ("* REPLACE (list_sort(string_split(search_text, chr(31))) AS search_text)",
-               "*")
+_NORMALIZED = ("* REPLACE (list_sort(string_split(search_text, chr(31))) AS search_text)", "*")
 
 
 def _assert_marts_fresh(db: Path) -> None:
@@ -28,10 +28,12 @@ def _assert_marts_fresh(db: Path) -> None:
     con = open_readonly(db)
     try:
         for table, select, scope, columns in (
-                ("mart_project_budget", marts._PROJECT_SELECT, "scope_f", _NORMALIZED[0]),
-                ("mart_indicator_target", marts._INDICATOR_SELECT, "scope_t", _NORMALIZED[1])):
-            fresh = con.execute(f"SELECT {columns} FROM ({select.format(**{scope: 'TRUE'})}) "
-                                "ORDER BY ALL").fetchall()
+            ("mart_project_budget", marts._PROJECT_SELECT, "scope_f", _NORMALIZED[0]),
+            ("mart_indicator_target", marts._INDICATOR_SELECT, "scope_t", _NORMALIZED[1]),
+        ):
+            fresh = con.execute(
+                f"SELECT {columns} FROM ({select.format(**{scope: 'TRUE'})}) ORDER BY ALL"
+            ).fetchall()
             stored = con.execute(f"SELECT {columns} FROM {table} ORDER BY ALL").fetchall()
             assert stored == fresh, table
         assert [r.check.name for r in run_checks(con) if not r.ok] == []
@@ -64,7 +66,8 @@ def test_full_load_fills_marts(docs: Path, tmp_path: Path) -> None:
 
 
 def test_incremental_refresh_replaces_only_the_changed_document(
-        docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "warehouse.duckdb"
     _load([docs], db)
     calls: list[object] = []
@@ -75,10 +78,14 @@ def test_incremental_refresh_replaces_only_the_changed_document(
         return original(con, documents, units)
 
     monkeypatch.setattr(marts, "refresh", spy)
-    changed = record("甲镇", code="801000", projects=[
-        project(1, "党组织活动经费", 200000.0, code="P1", purpose="新增的用途说明"),
-        project(2, "全新的道路项目", 90000.0, code="P9"),
-    ])
+    changed = record(
+        "甲镇",
+        code="801000",
+        projects=[
+            project(1, "党组织活动经费", 200000.0, code="P1", purpose="新增的用途说明"),
+            project(2, "全新的道路项目", 90000.0, code="P9"),
+        ],
+    )
     # a new unit name for the same unit key: other rows of that unit must follow
     changed["unit"]["name"] = "甲镇人民政府（更名）"
     write_record(docs / "0.txt", changed)
@@ -88,14 +95,17 @@ def test_incremental_refresh_replaces_only_the_changed_document(
     _assert_marts_fresh(db)
     con = open_readonly(db)
     try:
-        assert con.execute("SELECT count(*) FROM v_project_budget WHERE purpose = "
-                           "'新增的用途说明'").fetchone()[0] == 1
+        assert (
+            con.execute(
+                "SELECT count(*) FROM v_project_budget WHERE purpose = '新增的用途说明'"
+            ).fetchone()[0]
+            == 1
+        )
     finally:
         con.close()
 
 
-def test_old_warehouse_without_marts_is_upgraded_on_next_load(
-        docs: Path, tmp_path: Path) -> None:
+def test_old_warehouse_without_marts_is_upgraded_on_next_load(docs: Path, tmp_path: Path) -> None:
     """A version built before the marts existed gets them (and new views) on its next load,
     even when no document changed."""
     import duckdb

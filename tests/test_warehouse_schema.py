@@ -14,31 +14,85 @@ from warehouse.paths import DEFAULT_DB, resolve_db_path
 
 CONTRACT_COLUMNS = {
     "v_project_budget": [
-        "fiscal_year", "province", "city", "county", "township", "unit_code", "unit_name",
-        "project_code", "project_name", "project_category", "budget_total_yuan",
-        "fiscal_funds_yuan", "other_funds_yuan", "source_file",
+        "fiscal_year",
+        "province",
+        "city",
+        "county",
+        "township",
+        "unit_code",
+        "unit_name",
+        "project_code",
+        "project_name",
+        "project_category",
+        "budget_total_yuan",
+        "fiscal_funds_yuan",
+        "other_funds_yuan",
+        "source_file",
     ],
     "v_indicator_target": [
-        "scope", "fiscal_year", "province", "city", "county", "township", "unit_name",
-        "project_code", "project_name", "level1", "level2", "indicator_name", "description",
-        "target_raw", "target_op", "target_value", "target_value_max", "target_unit",
-        "target_value_yuan", "target_kind", "deadline", "basis", "weight", "direction",
-        "source_file", "source_line",
+        "scope",
+        "fiscal_year",
+        "province",
+        "city",
+        "county",
+        "township",
+        "unit_name",
+        "project_code",
+        "project_name",
+        "level1",
+        "level2",
+        "indicator_name",
+        "description",
+        "target_raw",
+        "target_op",
+        "target_value",
+        "target_value_max",
+        "target_unit",
+        "target_value_yuan",
+        "target_kind",
+        "deadline",
+        "basis",
+        "weight",
+        "direction",
+        "source_file",
+        "source_line",
     ],
     "v_goal_review": [
-        "fiscal_year", "township", "unit_name", "project_code", "project_name", "grade",
-        "rule_id", "severity", "message",
+        "fiscal_year",
+        "township",
+        "unit_name",
+        "project_code",
+        "project_name",
+        "grade",
+        "rule_id",
+        "severity",
+        "message",
     ],
     "v_load_warning": [
-        "fiscal_year", "township", "unit_name", "source_file", "code", "message", "line",
+        "fiscal_year",
+        "township",
+        "unit_name",
+        "source_file",
+        "code",
+        "message",
+        "line",
         "project_name",
     ],
 }
 # Extra columns other modules (dashboard, review page) code against: keep these names.
 PROMISED_EXTRAS = {
-    "v_project_budget": ["project_key", "document_id", "purpose", "goals", "plan_q1_pct",
-                         "plan_q2_pct", "plan_q3_pct", "plan_q4_pct", "source_line",
-                         "indicator_count"],
+    "v_project_budget": [
+        "project_key",
+        "document_id",
+        "purpose",
+        "goals",
+        "plan_q1_pct",
+        "plan_q2_pct",
+        "plan_q3_pct",
+        "plan_q4_pct",
+        "source_line",
+        "indicator_count",
+    ],
     "v_indicator_target": ["project_key", "project_category", "indicator_family"],
     "v_goal_review": ["hint", "source_file", "source_line", "project_key"],
 }
@@ -59,12 +113,16 @@ def test_views_start_with_contract_columns(con: duckdb.DuckDBPyConnection, view:
     if view == "v_goal_review":
         assert columns == expected + PROMISED_EXTRAS[view]
     else:
-        assert set(PROMISED_EXTRAS.get(view, [])) <= set(columns[len(expected):])
+        assert set(PROMISED_EXTRAS.get(view, [])) <= set(columns[len(expected) :])
 
 
 def test_column_types(con: duckdb.DuckDBPyConnection) -> None:
-    types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
-                             "WHERE table_name = 'v_indicator_target'").fetchall())
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() "
+            "WHERE table_name = 'v_indicator_target'"
+        ).fetchall()
+    )
     assert types["deadline"] == "DATE"
     assert types["target_value"] == "DOUBLE" and types["fiscal_year"] == "INTEGER"
 
@@ -72,11 +130,14 @@ def test_column_types(con: duckdb.DuckDBPyConnection) -> None:
 def test_every_table_and_column_has_a_comment(con: duckdb.DuckDBPyConnection) -> None:
     missing = con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
-        "AND (comment IS NULL OR comment = '')").fetchall()
+        "AND (comment IS NULL OR comment = '')"
+    ).fetchall()
     assert missing == []
-    tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE comment IS NULL "
-                         "UNION ALL SELECT view_name FROM duckdb_views() "
-                         "WHERE NOT internal AND comment IS NULL").fetchall()
+    tables = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE comment IS NULL "
+        "UNION ALL SELECT view_name FROM duckdb_views() "
+        "WHERE NOT internal AND comment IS NULL"
+    ).fetchall()
     assert tables == []
 
 
@@ -90,16 +151,19 @@ def test_checks_catch_violations() -> None:
     con = duckdb.connect()
     schema.create_schema(con)
     con.execute("INSERT INTO dim_unit (unit_key) VALUES (1), (1)")
-    con.execute("INSERT INTO fact_project_budget (project_key, unit_key, document_id, "
-                "budget_total_yuan, fiscal_funds_yuan, other_funds_yuan, indicator_count) "
-                "VALUES (7, 1, 9, 100, 50, 0, 0)")
+    con.execute(
+        "INSERT INTO fact_project_budget (project_key, unit_key, document_id, "
+        "budget_total_yuan, fiscal_funds_yuan, other_funds_yuan, indicator_count) "
+        "VALUES (7, 1, 9, 100, 50, 0, 0)"
+    )
     failed = {r.check.name for r in run_checks(con) if not r.ok}
     assert {"pk_dim_unit", "orphan_budget", "project_has_indicator", "fund_parts"} <= failed
 
 
 def test_data_dictionary_is_fresh() -> None:
     assert DICTIONARY_MD.read_text(encoding="utf-8") == render(), (
-        "docs/data_dictionary.md is stale: run python -m warehouse dictionary")
+        "docs/data_dictionary.md is stale: run python -m warehouse dictionary"
+    )
 
 
 def test_keys_are_stable_md5_values() -> None:
@@ -109,8 +173,13 @@ def test_keys_are_stable_md5_values() -> None:
     # any engine can recompute a key from its natural key: first 64 bits of md5, shifted
     sql = "SELECT (('0x' || substr(md5('unit|a'), 1, 16))::UBIGINT >> 1)::BIGINT"
     assert duckdb.connect().execute(sql).fetchone()[0] == keys.md5_key("unit", "a")
-    unit = {"code": "801001", "name": "某镇", "province": "河北省", "city": "唐山市",
-            "county": "开平区"}
+    unit = {
+        "code": "801001",
+        "name": "某镇",
+        "province": "河北省",
+        "city": "唐山市",
+        "county": "开平区",
+    }
     assert keys.unit_key(unit, "f") == keys.unit_key({**unit, "name": "别名"}, "g")
     assert keys.project_natural_key({"code": " P1 ", "name": "x"}) == "code:P1"
     assert keys.project_natural_key({"code": None, "name": "党 组织"}) == "name:党组织"

@@ -30,10 +30,20 @@ def synthetic_record(i: int, rng: random.Random) -> dict:
     """A township document with 10–20 projects of 5–8 indicators each."""
     projects = []
     for seq in range(1, rng.randint(10, 20) + 1):
-        inds = [indicator(f"指标{rng.randint(1, 300)}", line=seq * 100 + k, value=rng.randint(1, 99))
-                for k in range(rng.randint(5, 8))]
-        projects.append(project(seq, f"项目{rng.randint(1, 5000)}号{seq}", rng.randint(1, 500) * 1e4,
-                                code=f"P{i}-{seq}", indicators=inds, purpose="用于日常工作"))
+        inds = [
+            indicator(f"指标{rng.randint(1, 300)}", line=seq * 100 + k, value=rng.randint(1, 99))
+            for k in range(rng.randint(5, 8))
+        ]
+        projects.append(
+            project(
+                seq,
+                f"项目{rng.randint(1, 5000)}号{seq}",
+                rng.randint(1, 500) * 1e4,
+                code=f"P{i}-{seq}",
+                indicators=inds,
+                purpose="用于日常工作",
+            )
+        )
     rec = record(f"镇{i}", 2019 + i % 7, projects, code=f"{i:06d}")
     rec["unit"]["county"] = f"县{i % 500}"
     return rec
@@ -65,12 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     one = load_paths([target], db, **opts)  # the file alone: no folder walk / hashing
     t4 = time.perf_counter()
     print(f"documents {args.docs}, generate {t1 - t0:.1f} s")
-    print(f"full load {t2 - t1:.1f} s: {full.projects} projects, {full.indicators} indicators, "
-          f"db {size / 1e6:.1f} MB, cores {os.cpu_count()}")
-    print(f"reload after one change, whole folder given: {t3 - t2:.2f} s "
-          f"(replaced {reload.replaced}, unchanged {reload.unchanged})")
-    print(f"reload of the same file given alone (unchanged): {t4 - t3:.2f} s "
-          f"(unchanged {one.unchanged})")
+    print(
+        f"full load {t2 - t1:.1f} s: {full.projects} projects, {full.indicators} indicators, "
+        f"db {size / 1e6:.1f} MB, cores {os.cpu_count()}"
+    )
+    print(
+        f"reload after one change, whole folder given: {t3 - t2:.2f} s "
+        f"(replaced {reload.replaced}, unchanged {reload.unchanged})"
+    )
+    print(
+        f"reload of the same file given alone (unchanged): {t4 - t3:.2f} s "
+        f"(unchanged {one.unchanged})"
+    )
     return 0
 
 

@@ -52,19 +52,29 @@ def render() -> str:
     ]
     for name, comment, kind in objects:
         label = "视图 view" if kind == "view" else "表 table"
-        out += [f"## `{name}` ({label})", "", _cell(comment), "",
-                "| 列 column | 类型 type | 可空 null | 说明 meaning |", "|---|---|---|---|"]
+        out += [
+            f"## `{name}` ({label})",
+            "",
+            _cell(comment),
+            "",
+            "| 列 column | 类型 type | 可空 null | 说明 meaning |",
+            "|---|---|---|---|",
+        ]
         for table, column, dtype, nullable, col_comment in columns:
             if table == name:
-                out.append(f"| `{column}` | {dtype} | {'是' if nullable else '否'} | "
-                           f"{_cell(col_comment)} |")
+                out.append(
+                    f"| `{column}` | {dtype} | {'是' if nullable else '否'} | "
+                    f"{_cell(col_comment)} |"
+                )
         out.append("")
     return "\n".join(out)
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m warehouse dictionary",
-                                     description="由表结构注释生成 docs/data_dictionary.md")
+    parser = argparse.ArgumentParser(
+        prog="python -m warehouse dictionary",
+        description="由表结构注释生成 docs/data_dictionary.md",
+    )
     parser.add_argument("--check", action="store_true", help="只检查文件是否最新，不写入")
     parser.add_argument("--out", default=str(DICTIONARY_MD), help="输出文件")
     args = parser.parse_args(argv)
@@ -72,8 +82,12 @@ def main(argv: list[str]) -> int:
     out = Path(args.out)
     if args.check:
         fresh = out.exists() and out.read_text(encoding="utf-8") == text
-        print("数据字典是最新的。" if fresh else f"数据字典已过期：请运行 python -m warehouse dictionary（{out}）",
-              file=sys.stdout if fresh else sys.stderr)
+        print(
+            "数据字典是最新的。"
+            if fresh
+            else f"数据字典已过期：请运行 python -m warehouse dictionary（{out}）",
+            file=sys.stdout if fresh else sys.stderr,
+        )
         return 0 if fresh else 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

@@ -34,11 +34,14 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
                 target = out_dir / table
                 shutil.rmtree(target, ignore_errors=True)
                 if rows:
-                    con.execute(f"COPY {table} TO {_literal(target)} "
-                                "(FORMAT parquet, PARTITION_BY (fiscal_year))")
+                    con.execute(
+                        f"COPY {table} TO {_literal(target)} "
+                        "(FORMAT parquet, PARTITION_BY (fiscal_year))"
+                    )
             else:
-                con.execute(f"COPY {table} TO {_literal(out_dir / (table + '.parquet'))} "
-                            "(FORMAT parquet)")
+                con.execute(
+                    f"COPY {table} TO {_literal(out_dir / (table + '.parquet'))} (FORMAT parquet)"
+                )
             written[table] = rows
     finally:
         con.close()
@@ -46,8 +49,10 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m warehouse export",
-                                     description="把仓库各表导出为 Parquet（事实表按预算年度分区）")
+    parser = argparse.ArgumentParser(
+        prog="python -m warehouse export",
+        description="把仓库各表导出为 Parquet（事实表按预算年度分区）",
+    )
     parser.add_argument("dir", help="输出文件夹")
     parser.add_argument("--db", help="仓库路径（默认 $WAREHOUSE_DB，否则 var/warehouse.duckdb）")
     args = parser.parse_args(argv)

@@ -42,8 +42,11 @@ from warehouse.transform import DocumentRows, project_keys, resolve_duplicates
 PARALLEL_THRESHOLD = 32  # below this many files, a process pool costs more than it saves
 CHUNK_SIZE = 16  # files per pool task
 BATCH_DOCUMENTS = 200  # documents per insert transaction
-_SHARED_DIMS = {"dim_unit": "unit_key", "dim_indicator": "indicator_key",
-                "dim_fiscal_year": "fiscal_year"}
+_SHARED_DIMS = {
+    "dim_unit": "unit_key",
+    "dim_indicator": "indicator_key",
+    "dim_fiscal_year": "fiscal_year",
+}
 
 
 @dataclass
@@ -118,8 +121,9 @@ def load_paths(
     started = time.perf_counter()
     started_at = dt.datetime.now()
     candidates, ignored = find_documents([Path(p) for p in paths])
-    summary = LoadSummary(files_seen=len(candidates), ignored=[str(p) for p in ignored],
-                          db_path=str(db_path))
+    summary = LoadSummary(
+        files_seen=len(candidates), ignored=[str(p) for p in ignored], db_path=str(db_path)
+    )
     manifests = ManifestVersions() if version is None else None
     version = version or parser_version()
     classifier = classifier or load_classifier()
@@ -142,8 +146,9 @@ def load_paths(
             run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_run").fetchone()[0]
             summary.run_id = run_id
             writer = _BatchWriter(con, summary, replacing)
-            config = WorkerConfig(classifier, run_id, dt.datetime.now().replace(microsecond=0),
-                                  parse, review)
+            config = WorkerConfig(
+                classifier, run_id, dt.datetime.now().replace(microsecond=0), parse, review
+            )
             outcomes = _parse_all(tasks, config, workers, parallel_threshold)
             with _progress_bar(len(tasks), progress) as bar:
                 for outcome in outcomes:
@@ -165,8 +170,7 @@ def load_paths(
     return summary
 
 
-def _read_state(db_path: Path, classifier: Classifier
-                ) -> tuple[dict[str, tuple[str, str]], bool]:
+def _read_state(db_path: Path, classifier: Classifier) -> tuple[dict[str, tuple[str, str]], bool]:
     """Loaded documents (path -> (sha256, version)) of the current version, and whether its
     schema, views and classification rules are current (else a load must write anyway)."""
     current = current_file(db_path)
@@ -175,10 +179,15 @@ def _read_state(db_path: Path, classifier: Classifier
     con = duckdb.connect(str(current), read_only=True)
     try:
         schema.check_schema_version(con)
-        known = {path: (sha, ver) for path, sha, ver in con.execute(
-            "SELECT path, sha256, parser_version FROM source_document").fetchall()}
-        up_to_date = (schema.get_meta(con, "rules_digest") == classifier.digest
-                      and schema.views_current(con))
+        known = {
+            path: (sha, ver)
+            for path, sha, ver in con.execute(
+                "SELECT path, sha256, parser_version FROM source_document"
+            ).fetchall()
+        }
+        up_to_date = schema.get_meta(
+            con, "rules_digest"
+        ) == classifier.digest and schema.views_current(con)
         return known, up_to_date
     finally:
         con.close()
@@ -195,9 +204,13 @@ def _read_totals(db_path: Path) -> dict[str, int]:
         con.close()
 
 
-def _plan(known: dict[str, tuple[str, str]], candidates: list[Path], version: str,
-          manifests: ManifestVersions | None, summary: LoadSummary
-          ) -> tuple[list[tuple[str, str, int, str]], set[str]]:
+def _plan(
+    known: dict[str, tuple[str, str]],
+    candidates: list[Path],
+    version: str,
+    manifests: ManifestVersions | None,
+    summary: LoadSummary,
+) -> tuple[list[tuple[str, str, int, str]], set[str]]:
     """Hash every candidate; keep those whose content, parser version or manifest changed."""
     by_sha = {sha: path for path, (sha, _) in known.items()}
     tasks: list[tuple[str, str, int, str]] = []
@@ -239,15 +252,19 @@ def _reject_copies_of_rejects(summary: LoadSummary) -> None:
     summary.duplicates = kept
 
 
-def _parse_all(tasks: list[tuple[str, str, int, str]], config: WorkerConfig,
-               workers: int | None, threshold: int) -> Iterator[ParseOutcome]:
+def _parse_all(
+    tasks: list[tuple[str, str, int, str]],
+    config: WorkerConfig,
+    workers: int | None,
+    threshold: int,
+) -> Iterator[ParseOutcome]:
     """Outcomes in task order; a process pool (spawn) only for large batches."""
     workers = workers or os.cpu_count() or 1
     if len(tasks) < threshold or workers < 2:
         for task in tasks:
             yield parse_one(task, config)
         return
-    chunks = [tasks[i:i + CHUNK_SIZE] for i in range(0, len(tasks), CHUNK_SIZE)]
+    chunks = [tasks[i : i + CHUNK_SIZE] for i in range(0, len(tasks), CHUNK_SIZE)]
     context = _pool_context()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         window = workers * 3  # bounded look-ahead keeps memory flat on huge corpora
@@ -279,8 +296,9 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 class _BatchWriter:
     """Collects document rows and writes them in transactions of BATCH_DOCUMENTS."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, summary: LoadSummary,
-                 replacing: set[str]) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, summary: LoadSummary, replacing: set[str]
+    ) -> None:
         self.con = con
         self.summary = summary
         self.replacing = replacing
@@ -291,7 +309,8 @@ class _BatchWriter:
     def add(self, outcome: ParseOutcome) -> None:
         if outcome.rows is None:
             self.summary.rejected.append(
-                Rejected(outcome.path, outcome.error or "未知错误", outcome.sha256))
+                Rejected(outcome.path, outcome.error or "未知错误", outcome.sha256)
+            )
             return
         self.pending.append(outcome)
         if len(self.pending) >= BATCH_DOCUMENTS:
@@ -306,8 +325,11 @@ class _BatchWriter:
         except (duckdb.Error, ValueError, TypeError, KeyError, OverflowError) as exc:
             if len(batch) == 1:
                 outcome = batch[0]
-                self.summary.rejected.append(Rejected(
-                    outcome.path, f"写入仓库失败 ({type(exc).__name__}: {exc})", outcome.sha256))
+                self.summary.rejected.append(
+                    Rejected(
+                        outcome.path, f"写入仓库失败 ({type(exc).__name__}: {exc})", outcome.sha256
+                    )
+                )
                 return
             for outcome in batch:  # isolate the document that fails
                 self.pending = [outcome]
@@ -329,8 +351,10 @@ class _BatchWriter:
                 else:
                     write_hook(table, rows)
                     schema.insert_rows(con, table, rows)
-            con.execute("DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
-                        [[o.path for o in batch]])
+            con.execute(
+                "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
+                [[o.path for o in batch]],
+            )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -351,10 +375,17 @@ class _BatchWriter:
         warehouse or earlier in this batch) is foreign: that project gets a qualified key."""
         docs = [o.rows for o in batch if o.rows is not None]
         wanted = [k for doc in docs for k in project_keys(doc)]
-        owners = dict(self.con.execute(
-            "SELECT project_key, document_id FROM dim_project "
-            "WHERE project_key IN (SELECT unnest(?::BIGINT[]))", [wanted]).fetchall()
-        ) if wanted else {}
+        owners = (
+            dict(
+                self.con.execute(
+                    "SELECT project_key, document_id FROM dim_project "
+                    "WHERE project_key IN (SELECT unnest(?::BIGINT[]))",
+                    [wanted],
+                ).fetchall()
+            )
+            if wanted
+            else {}
+        )
         for doc in docs:
             keys_ = project_keys(doc)
             foreign = {k for k in keys_ if owners.get(k, doc.document_id) != doc.document_id}
@@ -377,29 +408,34 @@ def _delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -
         )
 
 
-def _upsert_dimension(con: duckdb.DuckDBPyConnection, table: str, key: str,
-                      rows: list[dict]) -> None:
+def _upsert_dimension(
+    con: duckdb.DuckDBPyConnection, table: str, key: str, rows: list[dict]
+) -> None:
     """Shared dimension rows, deduplicated inside the batch. Units: latest attributes win
     (a later document may name the unit better). Indicators and years: the key determines
     the attributes, so only new keys are inserted."""
     latest = list({row[key]: row for row in rows}.values())
     if table == "dim_unit":
-        con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?))",
-                    [[row[key] for row in latest]])
+        con.execute(
+            f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?))", [[row[key] for row in latest]]
+        )
         schema.insert_rows(con, table, latest)
     else:
-        schema.insert_rows(con, table, latest,
-                           where=f"{key} NOT IN (SELECT {key} FROM {table})")
+        schema.insert_rows(con, table, latest, where=f"{key} NOT IN (SELECT {key} FROM {table})")
 
 
 def _clean_dimensions(con: duckdb.DuckDBPyConnection) -> None:
     """Drop dimension rows no longer referenced after replacements (documented: no orphans)."""
     con.execute("BEGIN TRANSACTION")
     con.execute("DELETE FROM dim_unit WHERE unit_key NOT IN (SELECT unit_key FROM source_document)")
-    con.execute("DELETE FROM dim_indicator WHERE indicator_key NOT IN "
-                "(SELECT DISTINCT indicator_key FROM fact_indicator_target)")
-    con.execute("DELETE FROM dim_fiscal_year WHERE fiscal_year NOT IN "
-                "(SELECT fiscal_year FROM source_document WHERE fiscal_year IS NOT NULL)")
+    con.execute(
+        "DELETE FROM dim_indicator WHERE indicator_key NOT IN "
+        "(SELECT DISTINCT indicator_key FROM fact_indicator_target)"
+    )
+    con.execute(
+        "DELETE FROM dim_fiscal_year WHERE fiscal_year NOT IN "
+        "(SELECT fiscal_year FROM source_document WHERE fiscal_year IS NOT NULL)"
+    )
     con.execute("COMMIT")
 
 
@@ -409,34 +445,67 @@ def _totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         " (SELECT count(*) FROM fact_indicator_target), (SELECT count(*) FROM load_warning),"
         " (SELECT count(*) FROM reject)"
     ).fetchone()
-    return dict(zip(("documents", "projects", "indicators", "warnings", "rejects"), row,
-                    strict=True))
+    return dict(
+        zip(("documents", "projects", "indicators", "warnings", "rejects"), row, strict=True)
+    )
 
 
-def _log_run(con: duckdb.DuckDBPyConnection, summary: LoadSummary, started_at: dt.datetime,
-             version: str, paths: list[str]) -> None:
+def _log_run(
+    con: duckdb.DuckDBPyConnection,
+    summary: LoadSummary,
+    started_at: dt.datetime,
+    version: str,
+    paths: list[str],
+) -> None:
     """Rejects (latest per path) and the load_run row, in one transaction."""
     now = dt.datetime.now()
     con.execute("BEGIN TRANSACTION")
     if summary.rejected:
-        rows = [{"path": r.path, "sha256": r.sha256, "reason": r.reason, "rejected_at": now,
-                 "run_id": summary.run_id} for r in summary.rejected]
-        con.execute("DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
-                    [[r.path for r in summary.rejected]])
+        rows = [
+            {
+                "path": r.path,
+                "sha256": r.sha256,
+                "reason": r.reason,
+                "rejected_at": now,
+                "run_id": summary.run_id,
+            }
+            for r in summary.rejected
+        ]
+        con.execute(
+            "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
+            [[r.path for r in summary.rejected]],
+        )
         schema.insert_rows(con, "reject", rows)
-    status = "checks_failed" if summary.check_failures else (
-        "rejects" if summary.rejected else "ok")
-    schema.insert_rows(con, "load_run", [{
-        "run_id": summary.run_id, "started_at": started_at, "finished_at": now,
-        "db_file": os.path.basename(summary.db_file), "parser_version": version, "paths": paths,
-        "files_seen": summary.files_seen, "loaded": summary.loaded, "replaced": summary.replaced,
-        "unchanged": summary.unchanged, "duplicates": len(summary.duplicates),
-        "rejected": len(summary.rejected), "projects": summary.projects,
-        "indicators": summary.indicators, "warnings": summary.warnings,
-        "checks_failed": len(summary.check_failures),
-        "check_report": checks_mod.report(summary.check_results), "status": status,
-        "elapsed_s": round(summary.elapsed_s, 3),
-    }])
+    status = (
+        "checks_failed" if summary.check_failures else ("rejects" if summary.rejected else "ok")
+    )
+    schema.insert_rows(
+        con,
+        "load_run",
+        [
+            {
+                "run_id": summary.run_id,
+                "started_at": started_at,
+                "finished_at": now,
+                "db_file": os.path.basename(summary.db_file),
+                "parser_version": version,
+                "paths": paths,
+                "files_seen": summary.files_seen,
+                "loaded": summary.loaded,
+                "replaced": summary.replaced,
+                "unchanged": summary.unchanged,
+                "duplicates": len(summary.duplicates),
+                "rejected": len(summary.rejected),
+                "projects": summary.projects,
+                "indicators": summary.indicators,
+                "warnings": summary.warnings,
+                "checks_failed": len(summary.check_failures),
+                "check_report": checks_mod.report(summary.check_results),
+                "status": status,
+                "elapsed_s": round(summary.elapsed_s, 3),
+            }
+        ],
+    )
     con.execute("COMMIT")
 
 
@@ -458,6 +527,11 @@ def _progress_bar(total: int, enabled: bool) -> object:
     from tqdm import tqdm
 
     # get_terminal_size falls back to 80 columns when a pty reports 0 (tqdm would draw nothing)
-    return tqdm(total=total, unit="文件", desc="解析入库", file=sys.stderr, leave=False,
-                ncols=shutil.get_terminal_size().columns)
-
+    return tqdm(
+        total=total,
+        unit="文件",
+        desc="解析入库",
+        file=sys.stderr,
+        leave=False,
+        ncols=shutil.get_terminal_size().columns,
+    )

@@ -44,8 +44,12 @@ def main(argv: list[str]) -> int:
         return 2
     db_path = resolve_db_path(args.db)
     try:
-        summary = load_paths([Path(p) for p in args.paths], db_path,
-                             progress=not args.no_progress, workers=args.workers)
+        summary = load_paths(
+            [Path(p) for p in args.paths],
+            db_path,
+            progress=not args.no_progress,
+            workers=args.workers,
+        )
     except FileNotFoundError as exc:
         print(f"路径不存在：{exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
@@ -62,8 +66,11 @@ def main(argv: list[str]) -> int:
 def format_summary(summary: object) -> str:
     """The end-of-load report in Chinese."""
     s = summary  # LoadSummary; typed loosely to keep the import lazy
-    head = (f"载入完成（批次 {s.run_id}，用时 {s.elapsed_s:.2f} 秒）" if s.written else
-            f"没有需要载入的变化，仓库未改动（用时 {s.elapsed_s:.2f} 秒）")
+    head = (
+        f"载入完成（批次 {s.run_id}，用时 {s.elapsed_s:.2f} 秒）"
+        if s.written
+        else f"没有需要载入的变化，仓库未改动（用时 {s.elapsed_s:.2f} 秒）"
+    )
     lines = [
         head,
         f"  候选文件 {s.files_seen} 个：新载入 {s.loaded}，更新替换 {s.replaced}，"

@@ -76,8 +76,11 @@ TARGET_LABEL_SQL = """
     END
 """
 
-_INDICATOR_SELECT = """
-SELECT *, """ + TARGET_LABEL_SQL + """ AS target_label FROM (
+_INDICATOR_SELECT = (
+    """
+SELECT *, """
+    + TARGET_LABEL_SQL
+    + """ AS target_label FROM (
 SELECT
     t.scope, t.fiscal_year, u.province, u.city, u.county, u.township, u.unit_name,
     p.project_code, p.project_name, i.level1, i.level2, i.indicator_name, t.description,
@@ -93,9 +96,12 @@ JOIN source_document AS d ON d.document_id = t.document_id
 LEFT JOIN dim_project AS p ON p.project_key = t.project_key
 )
 """
+)
 
-_SCOPE = ("(document_id IN (SELECT unnest($docs::BIGINT[])) "
-          "OR unit_key IN (SELECT unnest($units::BIGINT[])))")
+_SCOPE = (
+    "(document_id IN (SELECT unnest($docs::BIGINT[])) "
+    "OR unit_key IN (SELECT unnest($units::BIGINT[])))"
+)
 
 
 @cache
@@ -107,8 +113,9 @@ def marts_digest() -> str:
 
 def _exists(con: duckdb.DuckDBPyConnection) -> bool:
     found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN "
-        "(SELECT unnest(?::VARCHAR[]))", [list(MART_TABLES)]).fetchone()[0]
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN (SELECT unnest(?::VARCHAR[]))",
+        [list(MART_TABLES)],
+    ).fetchone()[0]
     return found == len(MART_TABLES)
 
 
@@ -134,8 +141,11 @@ def mark_stale(con: duckdb.DuckDBPyConnection) -> None:
 
 def marts_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the marts exist, match marts.sql and were fully built at least once."""
-    return (_exists(con) and schema.get_meta(con, "marts_digest") == marts_digest()
-            and schema.get_meta(con, _STATE_KEY) == marts_digest())
+    return (
+        _exists(con)
+        and schema.get_meta(con, "marts_digest") == marts_digest()
+        and schema.get_meta(con, _STATE_KEY) == marts_digest()
+    )
 
 
 def needs_full_refresh(con: duckdb.DuckDBPyConnection, touched_documents: int) -> bool:
@@ -147,8 +157,11 @@ def needs_full_refresh(con: duckdb.DuckDBPyConnection, touched_documents: int) -
     return touched_documents > FULL_REFRESH_SHARE * max(total, 1)
 
 
-def refresh(con: duckdb.DuckDBPyConnection, documents: Iterable[int] | None = None,
-            units: Iterable[int] = ()) -> None:
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    documents: Iterable[int] | None = None,
+    units: Iterable[int] = (),
+) -> None:
     """Rebuild the marts: everything (``documents=None``) or the rows of these documents and
     of every document of these units, in one transaction."""
     full = documents is None
@@ -164,10 +177,14 @@ def refresh(con: duckdb.DuckDBPyConnection, documents: Iterable[int] | None = No
                 con.execute(f"DELETE FROM {table}")
             else:
                 con.execute(f"DELETE FROM {table} WHERE {_SCOPE}", params)
-        con.execute("INSERT INTO mart_project_budget BY NAME "
-                    + _PROJECT_SELECT.format(scope_f=scope), params)
-        con.execute("INSERT INTO mart_indicator_target BY NAME "
-                    + _INDICATOR_SELECT.format(scope_t=scope), params)
+        con.execute(
+            "INSERT INTO mart_project_budget BY NAME " + _PROJECT_SELECT.format(scope_f=scope),
+            params,
+        )
+        con.execute(
+            "INSERT INTO mart_indicator_target BY NAME " + _INDICATOR_SELECT.format(scope_t=scope),
+            params,
+        )
         if full:
             schema.set_meta(con, _STATE_KEY, marts_digest())
         con.execute("COMMIT")

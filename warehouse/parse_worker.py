@@ -117,7 +117,9 @@ def _reason(exc: Exception) -> str:
     if isinstance(reason, str) and reason:
         return reason
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"解析失败 ({type(exc).__name__}: {text})" if text else f"解析失败 ({type(exc).__name__})"
+    return (
+        f"解析失败 ({type(exc).__name__}: {text})" if text else f"解析失败 ({type(exc).__name__})"
+    )
 
 
 def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOutcome:
@@ -142,14 +144,14 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
             review_error = f"{type(exc).__name__}: {exc}"
     source = SourceInfo(path, sha, size, version, config.run_id, config.loaded_at)
     try:
-        outcome.rows = record_to_rows(record, source, config.classifier, review=review,
-                                      review_error=review_error)
+        outcome.rows = record_to_rows(
+            record, source, config.classifier, review=review, review_error=review_error
+        )
     except Exception as exc:  # a record the warehouse cannot store is rejected, not fatal
         outcome.error = f"记录无法入库 ({type(exc).__name__}: {exc})"
     return outcome
 
 
-def parse_chunk(tasks: list[tuple[str, str, int, str]], config: WorkerConfig
-                ) -> list[ParseOutcome]:
+def parse_chunk(tasks: list[tuple[str, str, int, str]], config: WorkerConfig) -> list[ParseOutcome]:
     """A chunk per pool task keeps inter-process overhead small."""
     return [parse_one(task, config) for task in tasks]

@@ -29,7 +29,9 @@ def apply_rules(con: duckdb.DuckDBPyConnection, classifier: Classifier) -> tuple
         "FROM dim_indicator"
     ).fetchall()
     fam_rows = [(k, classifier.indicator_family(n, l2, kd, u)) for k, n, l2, kd, u, _ in indicators]
-    fam_changed = sum(1 for (_, new), old in zip(fam_rows, indicators, strict=True) if new != old[5])
+    fam_changed = sum(
+        1 for (_, new), old in zip(fam_rows, indicators, strict=True) if new != old[5]
+    )
     con.execute("BEGIN TRANSACTION")
     _update(con, "dim_project", "project_key", "project_category", cat_rows)
     _update(con, "dim_indicator", "indicator_key", "indicator_family", fam_rows)
@@ -39,12 +41,17 @@ def apply_rules(con: duckdb.DuckDBPyConnection, classifier: Classifier) -> tuple
     return cat_changed, fam_changed
 
 
-def _update(con: duckdb.DuckDBPyConnection, table: str, key: str, column: str,
-            rows: list[tuple[int, str]]) -> None:
+def _update(
+    con: duckdb.DuckDBPyConnection, table: str, key: str, column: str, rows: list[tuple[int, str]]
+) -> None:
     if not rows:
         return
-    mapping = pa.table({"k": pa.array([r[0] for r in rows], pa.int64()),
-                        "v": pa.array([r[1] for r in rows], pa.string())})
+    mapping = pa.table(
+        {
+            "k": pa.array([r[0] for r in rows], pa.int64()),
+            "v": pa.array([r[1] for r in rows], pa.string()),
+        }
+    )
     con.register("_mapping", mapping)
     try:
         con.execute(f"UPDATE {table} SET {column} = m.v FROM _mapping m WHERE {table}.{key} = m.k")
@@ -57,8 +64,10 @@ def main(argv: list[str]) -> int:
     from warehouse.paths import resolve_db_path
     from warehouse.storage import current_file, new_version
 
-    parser = argparse.ArgumentParser(prog="python -m warehouse reclassify",
-                                     description="按 data/ 下的规则文件重新分类项目与指标（无需重新解析）")
+    parser = argparse.ArgumentParser(
+        prog="python -m warehouse reclassify",
+        description="按 data/ 下的规则文件重新分类项目与指标（无需重新解析）",
+    )
     parser.add_argument("--db", help="仓库路径（默认 $WAREHOUSE_DB 或 var/warehouse.duckdb）")
     args = parser.parse_args(argv)
     db_path = resolve_db_path(args.db)

@@ -71,9 +71,7 @@ def schema_version() -> str:
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and view of an empty warehouse and stamp its schema version."""
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-    con.execute(
-        "INSERT INTO warehouse_meta VALUES ('schema_version', ?)", [schema_version()]
-    )
+    con.execute("INSERT INTO warehouse_meta VALUES ('schema_version', ?)", [schema_version()])
     from warehouse import marts  # marts imports this module
 
     marts.ensure_marts(con)
@@ -94,9 +92,11 @@ def create_views(con: duckdb.DuckDBPyConnection, *, force: bool = True) -> None:
 
 
 def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'warehouse_meta'"
-    ).fetchone()[0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'warehouse_meta'"
+        ).fetchone()[0]
+    )
 
 
 def check_schema_version(con: duckdb.DuckDBPyConnection) -> None:
@@ -116,8 +116,11 @@ def views_current(con: duckdb.DuckDBPyConnection) -> bool:
     are current (else the next load must write a version that rebuilds them)."""
     from warehouse import marts
 
-    return (_has_schema(con) and get_meta(con, "views_digest") == _views_digest()
-            and marts.marts_current(con))
+    return (
+        _has_schema(con)
+        and get_meta(con, "views_digest") == _views_digest()
+        and marts.marts_current(con)
+    )
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -168,8 +171,9 @@ def arrow_schema(table: str) -> pa.Schema:
     return _arrow_schemas()[table]
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict],
-                where: str = "") -> None:
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], where: str = ""
+) -> None:
     """Batch insert: one Arrow table, one ``INSERT … BY NAME`` statement (``where`` filters
     the batch, e.g. to skip keys already present)."""
     if not rows:

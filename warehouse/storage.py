@@ -76,9 +76,9 @@ def writer_lock(db_path: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def new_version(db_path: Path, *, keep: int = KEEP_PREVIOUS, lock: bool = True) -> Iterator[
-    tuple[duckdb.DuckDBPyConnection, Path]
-]:
+def new_version(
+    db_path: Path, *, keep: int = KEEP_PREVIOUS, lock: bool = True
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """Yield a read-write connection to the next version, a copy of the current one.
 
     On normal exit the version is checkpointed, closed and published; on any exception
@@ -128,7 +128,9 @@ def collect_garbage(db_path: Path, *, keep: int = KEEP_PREVIOUS) -> list[Path]:
     current = current_file(db_path)
     current_number = version_number(current) if current is not None else None
     removed = []
-    older = [(n, p) for n, p in list_versions(db_path) if current_number is None or n < current_number]
+    older = [
+        (n, p) for n, p in list_versions(db_path) if current_number is None or n < current_number
+    ]
     keep_set = {p for _, p in older[-keep:]} if keep > 0 else set()
     for number, path in list_versions(db_path):
         if number == current_number or path in keep_set:

@@ -141,7 +141,8 @@ def record_to_rows(
         keys.norm_text(w.get("project")) for w in parser_warnings if w.get("code") in FUND_CODES
     }
     empty_flagged = {
-        keys.norm_text(w.get("project")) for w in parser_warnings
+        keys.norm_text(w.get("project"))
+        for w in parser_warnings
         if w.get("code") in NO_INDICATOR_CODES
     }
     project_keys_by_seq: dict[int, int] = {}
@@ -154,8 +155,9 @@ def record_to_rows(
         project_keys_by_name.setdefault(keys.norm_text(name), pkey)
         _add_project(rows, project, seq, pkey, unit_key, year, doc_id, classifier)
         for ordinal, ind in enumerate(project.get("indicators") or [], start=1):
-            _add_indicator(rows, ind, "project", seq, ordinal, pkey, unit_key, year, doc_id,
-                           classifier)
+            _add_indicator(
+                rows, ind, "project", seq, ordinal, pkey, unit_key, year, doc_id, classifier
+            )
         warnings.extend(_project_checks(project, name, pkey, fund_flagged, empty_flagged))
 
     for ordinal, ind in enumerate(record.get("unit_indicators") or [], start=1):
@@ -167,21 +169,32 @@ def record_to_rows(
             _str(w.get("message")) or "",
             _int(w.get("line")),
             _str(w.get("project")),
-            project_keys_by_name.get(keys.norm_text(w.get("project"))) if w.get("project") else None,
+            project_keys_by_name.get(keys.norm_text(w.get("project")))
+            if w.get("project")
+            else None,
             origin="parser",
         )
         for w in parser_warnings
     ]
     if review_error:
         warnings.append(
-            _warning(REVIEW_FAILED_WARNING, f"绩效目标审核失败：{review_error}", None, None, None,
-                     origin="review")
+            _warning(
+                REVIEW_FAILED_WARNING,
+                f"绩效目标审核失败：{review_error}",
+                None,
+                None,
+                None,
+                origin="review",
+            )
         )
     if review:
         _add_review(rows, review, project_keys_by_seq, doc_id)
     for ordinal, w in enumerate(parsed + warnings, start=1):
-        w.update(document_id=doc_id, ordinal=ordinal,
-                 warning_key=keys.row_key("warning", doc_id, ordinal))
+        w.update(
+            document_id=doc_id,
+            ordinal=ordinal,
+            warning_key=keys.row_key("warning", doc_id, ordinal),
+        )
         rows.add("load_warning", w)
 
     source_row = {
@@ -205,8 +218,14 @@ def record_to_rows(
     return rows
 
 
-_PROJECT_KEYED = ("dim_project", "fact_project_budget", "fact_indicator_target", "load_warning",
-                  "goal_review_project", "goal_review_finding")
+_PROJECT_KEYED = (
+    "dim_project",
+    "fact_project_budget",
+    "fact_indicator_target",
+    "load_warning",
+    "goal_review_project",
+    "goal_review_finding",
+)
 
 
 def project_keys(doc: DocumentRows) -> list[int]:
@@ -218,8 +237,11 @@ def resolve_duplicates(doc: DocumentRows, foreign: set[int]) -> int:
     """Re-key projects whose key another document owns (the same unit, year and project in
     two files) so keys stay unique, and warn: the budgets may be counted twice.
     Deterministic: the new key is md5(old key, document id). Returns projects re-keyed."""
-    mapping = {k: keys.md5_key("project-copy", k, doc.document_id)
-               for k in project_keys(doc) if k in foreign}
+    mapping = {
+        k: keys.md5_key("project-copy", k, doc.document_id)
+        for k in project_keys(doc)
+        if k in foreign
+    }
     if not mapping:
         return 0
     for table in _PROJECT_KEYED:
@@ -235,9 +257,15 @@ def resolve_duplicates(doc: DocumentRows, foreign: set[int]) -> int:
         warning = _warning(
             DUPLICATE_PROJECT_WARNING,
             f"项目“{project['project_name']}”（{year or '年度未知'}）已由另一文件载入，可能重复计算",
-            None, project["project_name"], project["project_key"])
-        warning.update(document_id=doc.document_id, ordinal=ordinal,
-                       warning_key=keys.row_key("warning", doc.document_id, ordinal))
+            None,
+            project["project_name"],
+            project["project_key"],
+        )
+        warning.update(
+            document_id=doc.document_id,
+            ordinal=ordinal,
+            warning_key=keys.row_key("warning", doc.document_id, ordinal),
+        )
         warnings.append(warning)
     for source in doc.tables.get("source_document", []):
         source["warning_count"] = len(warnings)
@@ -245,16 +273,33 @@ def resolve_duplicates(doc: DocumentRows, foreign: set[int]) -> int:
 
 
 def _warning(
-    code: str, message: str, line: int | None, project: str | None, project_key: int | None,
-    *, origin: str = "warehouse",
+    code: str,
+    message: str,
+    line: int | None,
+    project: str | None,
+    project_key: int | None,
+    *,
+    origin: str = "warehouse",
 ) -> dict:
-    return {"origin": origin, "code": code, "message": message, "line": line,
-            "project_name": project, "project_key": project_key}
+    return {
+        "origin": origin,
+        "code": code,
+        "message": message,
+        "line": line,
+        "project_name": project,
+        "project_key": project_key,
+    }
 
 
 def _add_project(
-    rows: DocumentRows, project: dict, seq: int, pkey: int, unit_key: int, year: int | None,
-    doc_id: int, classifier: Classifier,
+    rows: DocumentRows,
+    project: dict,
+    seq: int,
+    pkey: int,
+    unit_key: int,
+    year: int | None,
+    doc_id: int,
+    classifier: Classifier,
 ) -> None:
     name = _str(project.get("name"))
     purpose = _str(project.get("purpose"))
@@ -298,8 +343,16 @@ def _add_project(
 
 
 def _add_indicator(
-    rows: DocumentRows, ind: dict, scope: str, seq: int, ordinal: int, pkey: int | None,
-    unit_key: int, year: int | None, doc_id: int, classifier: Classifier,
+    rows: DocumentRows,
+    ind: dict,
+    scope: str,
+    seq: int,
+    ordinal: int,
+    pkey: int | None,
+    unit_key: int,
+    year: int | None,
+    doc_id: int,
+    classifier: Classifier,
 ) -> None:
     target = ind.get("target") or {}
     level1 = _str(ind.get("level1")) or ""
@@ -351,8 +404,9 @@ def _add_indicator(
     )
 
 
-def _project_checks(project: dict, name: str, pkey: int, fund_flagged: set[str],
-                    empty_flagged: set[str]) -> list[dict]:
+def _project_checks(
+    project: dict, name: str, pkey: int, fund_flagged: set[str], empty_flagged: set[str]
+) -> list[dict]:
     """Warehouse-side warnings the data checks rely on (fund parts, empty indicator tables)."""
     out = []
     line = _int(project.get("source_line"))
@@ -360,15 +414,20 @@ def _project_checks(project: dict, name: str, pkey: int, fund_flagged: set[str],
     total, fiscal = _num(budget.get("total_yuan")), _num(budget.get("fiscal_yuan"))
     other = _num(budget.get("other_yuan")) or 0.0
     mismatch = (
-        total is not None and fiscal is not None
+        total is not None
+        and fiscal is not None
         and abs(total - fiscal - other) > FUND_TOLERANCE_YUAN
     )
     if mismatch and keys.norm_text(name) not in fund_flagged:
-        out.append(_warning(
-            FUND_WARNING,
-            f"资金构成不一致：预算数 {total:,.2f} 元 ≠ 财政资金 {fiscal:,.2f} 元 + 其他资金 {other:,.2f} 元",
-            line, name, pkey,
-        ))
+        out.append(
+            _warning(
+                FUND_WARNING,
+                f"资金构成不一致：预算数 {total:,.2f} 元 ≠ 财政资金 {fiscal:,.2f} 元 + 其他资金 {other:,.2f} 元",
+                line,
+                name,
+                pkey,
+            )
+        )
     if not project.get("indicators") and keys.norm_text(name) not in empty_flagged:
         out.append(_warning(NO_INDICATOR_WARNING, "项目没有绩效指标", line, name, pkey))
     return out
@@ -380,21 +439,29 @@ def _add_review(rows: DocumentRows, review: dict, by_seq: dict[int, int], doc_id
         pkey = by_seq.get(seq) if seq is not None else None
         if pkey is None:
             continue
-        rows.add("goal_review_project", {
-            "project_key": pkey, "document_id": doc_id,
-            "grade": _str(entry.get("grade")), "score": _num(entry.get("score")),
-        })
-        for ordinal, f in enumerate(entry.get("findings") or [], start=1):
-            rows.add("goal_review_finding", {
-                "finding_key": keys.row_key("finding", doc_id, seq, ordinal),
+        rows.add(
+            "goal_review_project",
+            {
                 "project_key": pkey,
                 "document_id": doc_id,
-                "ordinal": ordinal,
-                "rule_id": _str(f.get("rule_id")),
-                "severity": _str(f.get("severity")),
-                "message": _str(f.get("message")),
-                "hint": _str(f.get("hint")),
-                "indicator_index": _int(f.get("indicator_index")),
-                "indicator_name": _str(f.get("indicator_name")),
-                "source_line": _int(f.get("source_line")),
-            })
+                "grade": _str(entry.get("grade")),
+                "score": _num(entry.get("score")),
+            },
+        )
+        for ordinal, f in enumerate(entry.get("findings") or [], start=1):
+            rows.add(
+                "goal_review_finding",
+                {
+                    "finding_key": keys.row_key("finding", doc_id, seq, ordinal),
+                    "project_key": pkey,
+                    "document_id": doc_id,
+                    "ordinal": ordinal,
+                    "rule_id": _str(f.get("rule_id")),
+                    "severity": _str(f.get("severity")),
+                    "message": _str(f.get("message")),
+                    "hint": _str(f.get("hint")),
+                    "indicator_index": _int(f.get("indicator_index")),
+                    "indicator_name": _str(f.get("indicator_name")),
+                    "source_line": _int(f.get("source_line")),
+                },
+            )

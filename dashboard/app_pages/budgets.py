@@ -20,19 +20,39 @@ townships = queries.budget_by_township(run, f)
 if by_category.empty:
     ui.no_data("当前筛选范围内没有注明预算的项目。" if not townships.empty else None)
 else:
-    mode = st.segmented_control("显示方式", ["金额", "占比"], default="金额", required=True,
-                                key="budget_mode", bind="query-params")
-    ui.chart(charts.budget_by_category_chart(
-        by_category, "share" if mode == "占比" else "amount",
-        categories=filter_options()["categories"]))
+    mode = st.segmented_control(
+        "显示方式",
+        ["金额", "占比"],
+        default="金额",
+        required=True,
+        key="budget_mode",
+        bind="query-params",
+    )
+    ui.chart(
+        charts.budget_by_category_chart(
+            by_category,
+            "share" if mode == "占比" else "amount",
+            categories=filter_options()["categories"],
+        )
+    )
     unbudgeted = townships.loc[townships["projects_with_budget"] == 0, "township"].tolist()
     if unbudgeted:
         st.caption(f"{'、'.join(unbudgeted)} 的项目均未注明预算，未在图中显示。")
     with st.expander("查看数据"):
-        ui.table(for_display(by_category, {"township": "乡镇", "category": "项目类别",
-                                           "projects": "项目数", "budget_yuan": "预算（万元）",
-                                           "share_pct": "占比（%）"},
-                             money=("budget_yuan",)), "各乡镇预算类别构成")
+        ui.table(
+            for_display(
+                by_category,
+                {
+                    "township": "乡镇",
+                    "category": "项目类别",
+                    "projects": "项目数",
+                    "budget_yuan": "预算（万元）",
+                    "share_pct": "占比（%）",
+                },
+                money=("budget_yuan",),
+            ),
+            "各乡镇预算类别构成",
+        )
 
 # --- largest projects
 st.subheader("预算最大的项目")
@@ -42,13 +62,24 @@ if top.empty:
     ui.no_data("当前筛选范围内没有注明预算的项目。")
 else:
     ui.chart(charts.top_projects_chart(top, palette))
-    ui.table(for_display(top, {"project_name": "项目名称", "township": "乡镇",
-                               "fiscal_year": "年度", "category": "项目类别",
-                               "budget_total_yuan": "预算总额（万元）",
-                               "fiscal_funds_yuan": "财政资金（万元）",
-                               "other_funds_yuan": "其他资金（万元）", "source_file": "来源文件"},
-                         money=("budget_total_yuan", "fiscal_funds_yuan", "other_funds_yuan"),
-                         years=("fiscal_year",)), "预算最大的项目")
+    ui.table(
+        for_display(
+            top,
+            {
+                "project_name": "项目名称",
+                "township": "乡镇",
+                "fiscal_year": "年度",
+                "category": "项目类别",
+                "budget_total_yuan": "预算总额（万元）",
+                "fiscal_funds_yuan": "财政资金（万元）",
+                "other_funds_yuan": "其他资金（万元）",
+                "source_file": "来源文件",
+            },
+            money=("budget_total_yuan", "fiscal_funds_yuan", "other_funds_yuan"),
+            years=("fiscal_year",),
+        ),
+        "预算最大的项目",
+    )
 
 # --- distribution and spending plans side by side
 left, right = st.columns(2, gap="large")
@@ -58,14 +89,25 @@ with left:
     if budgets.empty:
         ui.no_data("当前筛选范围内没有注明预算的项目。")
     else:
-        ui.chart(charts.budget_distribution_chart(budgets, palette,
-                                                  queries.project_budget_box(run, f)))
+        ui.chart(
+            charts.budget_distribution_chart(budgets, palette, queries.project_budget_box(run, f))
+        )
         with st.expander("查看数据"):
-            ui.table(for_display(budgets, {"township": "乡镇", "project_name": "项目名称",
-                                           "category": "项目类别", "fiscal_year": "年度",
-                                           "budget_total_yuan": "预算（万元）"},
-                                 money=("budget_total_yuan",), years=("fiscal_year",)),
-                     "项目预算分布")
+            ui.table(
+                for_display(
+                    budgets,
+                    {
+                        "township": "乡镇",
+                        "project_name": "项目名称",
+                        "category": "项目类别",
+                        "fiscal_year": "年度",
+                        "budget_total_yuan": "预算（万元）",
+                    },
+                    money=("budget_total_yuan",),
+                    years=("fiscal_year",),
+                ),
+                "项目预算分布",
+            )
 with right:
     st.subheader("资金支出计划")
     plan = queries.spending_plan(run, f)
@@ -77,6 +119,15 @@ with right:
         if missing:
             st.caption(f"{'、'.join(missing)} 的项目未填写资金支出计划。")
         with st.expander("查看数据"):
-            ui.table(for_display(plan, {"township": "乡镇", "checkpoint": "时间节点",
-                                        "avg_pct": "平均累计进度（%）", "projects": "项目数"}),
-                     "资金支出计划")
+            ui.table(
+                for_display(
+                    plan,
+                    {
+                        "township": "乡镇",
+                        "checkpoint": "时间节点",
+                        "avg_pct": "平均累计进度（%）",
+                        "projects": "项目数",
+                    },
+                ),
+                "资金支出计划",
+            )

@@ -17,8 +17,12 @@ if level1.empty:
     ui.no_data()
     st.stop()
 level2 = queries.level_mix(run, f, "level2")
-mix_columns = {"township": "乡镇", "level": "指标类别", "indicators": "指标数",
-               "share_pct": "占比（%）"}
+mix_columns = {
+    "township": "乡镇",
+    "level": "指标类别",
+    "indicators": "指标数",
+    "share_pct": "占比（%）",
+}
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -37,10 +41,19 @@ if coverage.empty:
 else:
     ui.chart(charts.coverage_heatmap(coverage))
     with st.expander("查看数据"):
-        ui.table(for_display(coverage, {"township": "乡镇", "level2": "二级指标",
-                                        "projects_with": "设置该类指标的项目数",
-                                        "projects": "项目总数", "share_pct": "覆盖率（%）"}),
-                 "二级指标覆盖率")
+        ui.table(
+            for_display(
+                coverage,
+                {
+                    "township": "乡镇",
+                    "level2": "二级指标",
+                    "projects_with": "设置该类指标的项目数",
+                    "projects": "项目总数",
+                    "share_pct": "覆盖率（%）",
+                },
+            ),
+            "二级指标覆盖率",
+        )
 
 st.subheader("每个项目的指标数量")
 per_project = queries.indicators_per_project(run, f)
@@ -52,7 +65,18 @@ else:
     no_indicator = int(per_project_box["zeros"].sum())
     if no_indicator:
         st.caption(f"{no_indicator} 个项目没有任何绩效指标。")
-    ui.table(for_display(per_project, {"township": "乡镇", "fiscal_year": "年度",
-                                       "project_name": "项目名称", "category": "项目类别",
-                                       "indicator_count": "指标数"}, years=("fiscal_year",)),
-             "各项目指标数量", height=320)
+    ui.table(
+        for_display(
+            per_project,
+            {
+                "township": "乡镇",
+                "fiscal_year": "年度",
+                "project_name": "项目名称",
+                "category": "项目类别",
+                "indicator_count": "指标数",
+            },
+            years=("fiscal_year",),
+        ),
+        "各项目指标数量",
+        height=320,
+    )

@@ -79,7 +79,9 @@ def parse_flat(blocks: list[Block], fiscal_year: int | None) -> FlatResult:
                 "budget": {"total_yuan": total, "fiscal_yuan": None, "other_yuan": None},
                 "purpose": None,
                 "spend_plan_pct": None,
-                "goals": split_goals(clean_long(block.cell(col["年度目标"]))) if "年度目标" in col else [],
+                "goals": split_goals(clean_long(block.cell(col["年度目标"])))
+                if "年度目标" in col
+                else [],
                 "indicators": [],
                 "source_line": block.line,
             }
@@ -89,13 +91,23 @@ def parse_flat(blocks: list[Block], fiscal_year: int | None) -> FlatResult:
             continue
         indicator, warning = table.take(block, fiscal_year)
         if warning:
-            result.warnings.append({"code": "target_unparsed", "message": warning,
-                                    "line": block.line, "project": current["name"]})
+            result.warnings.append(
+                {
+                    "code": "target_unparsed",
+                    "message": warning,
+                    "line": block.line,
+                    "project": current["name"],
+                }
+            )
         if indicator is not None:
             current["indicators"].append(indicator)
     target_column = table.columns.value if table.columns.value is not None else table.columns.target
-    if (last_row is not None and result.projects and target_column is not None
-            and len(last_row.cells) <= target_column):
+    if (
+        last_row is not None
+        and result.projects
+        and target_column is not None
+        and len(last_row.cells) <= target_column
+    ):
         result.truncated = True
         result.projects.pop()
     return result
@@ -106,5 +118,7 @@ def department_total_mismatch(result: FlatResult) -> tuple[Decimal, Decimal] | N
     if result.department_total_yuan is None:
         return None
     printed = Decimal(str(result.department_total_yuan))
-    summed = sum((Decimal(str(p["budget"]["total_yuan"] or 0)) for p in result.projects), Decimal(0))
+    summed = sum(
+        (Decimal(str(p["budget"]["total_yuan"] or 0)) for p in result.projects), Decimal(0)
+    )
     return None if printed == summed else (printed, summed)

@@ -22,7 +22,9 @@ _HEADER_LABELS = {
     "weight": ("权重", "分值", "权重(%)"),
     "direction": ("指标方向性", "指标方向"),
 }
-_LABEL_TO_FIELD = {key(label): field for field, labels in _HEADER_LABELS.items() for label in labels}
+_LABEL_TO_FIELD = {
+    key(label): field for field, labels in _HEADER_LABELS.items() for label in labels
+}
 
 
 @dataclass(slots=True)
@@ -51,7 +53,9 @@ def is_indicator_header(row: Row) -> bool:
     if not any("三级" in cell for cell in row.cells):
         return False
     keys = {key(cell) for cell in row.cells}
-    return {"一级指标", "三级指标"} <= keys and bool(keys & {key(t) for t in _HEADER_LABELS["target"]})
+    return {"一级指标", "三级指标"} <= keys and bool(
+        keys & {key(t) for t in _HEADER_LABELS["target"]}
+    )
 
 
 def columns_from_header(row: Row) -> IndicatorColumns:
@@ -62,12 +66,21 @@ def columns_from_header(row: Row) -> IndicatorColumns:
         if field and field not in found:
             found[field] = index
     columns = IndicatorColumns(
-        level1=found["level1"], level2=found.get("level2", found["level1"] + 1), name=found["name"],
-        description=found.get("description"), target=found.get("target"), basis=found.get("basis"),
-        weight=found.get("weight"), direction=found.get("direction"),
+        level1=found["level1"],
+        level2=found.get("level2", found["level1"] + 1),
+        name=found["name"],
+        description=found.get("description"),
+        target=found.get("target"),
+        basis=found.get("basis"),
+        weight=found.get("weight"),
+        direction=found.get("direction"),
     )
     if "nature" in found:  # flat 申报表: 指标性质 holds the sign, 度量单位 the unit
-        columns.sign, columns.value, columns.unit = found["nature"], found.get("target"), found.get("unit")
+        columns.sign, columns.value, columns.unit = (
+            found["nature"],
+            found.get("target"),
+            found.get("unit"),
+        )
     return columns
 
 
@@ -123,8 +136,23 @@ class IndicatorTable:
 
     def expected_cells(self) -> int:
         c = self.columns
-        return 1 + max(i for i in (c.level1, c.level2, c.name, c.description, c.target, c.basis,
-                                     c.sign, c.value, c.unit, c.weight, c.direction) if i is not None)
+        return 1 + max(
+            i
+            for i in (
+                c.level1,
+                c.level2,
+                c.name,
+                c.description,
+                c.target,
+                c.basis,
+                c.sign,
+                c.value,
+                c.unit,
+                c.weight,
+                c.direction,
+            )
+            if i is not None
+        )
 
     def take(self, row: Row, fiscal_year: int | None) -> tuple[dict | None, str | None]:
         """(indicator or None for a placeholder row, warning message or None)."""
@@ -149,8 +177,9 @@ class IndicatorTable:
         if not name and not description and not has_target:
             return None, None  # placeholder row: only a level name
         if c.split_target:
-            target, warning = parse_sign_value_unit(sign, value, unit, indicator_name=name,
-                                                    fiscal_year=fiscal_year)
+            target, warning = parse_sign_value_unit(
+                sign, value, unit, indicator_name=name, fiscal_year=fiscal_year
+            )
         else:
             target, warning = parse_target(raw_target, indicator_name=name, fiscal_year=fiscal_year)
         level1, level2 = resolve_levels(self.level1_raw, self.level2_raw)

@@ -34,11 +34,26 @@ _TITLE_SUFFIX = re.compile(r"(?:项目)?(?:支出)?绩效目标(?:申报)?表$")
 _UNIT_LINE = re.compile(r"^\s*(\d{3,12})\s*[-－—]?\s*(\S.*?)\s*$")
 _UNIT_SECTION = ("部门整体支出绩效指标", "整体支出绩效指标", "部门整体绩效指标", "单位整体绩效指标")
 # first-cell labels that start a non-indicator row (checked before the indicator fast path)
-_ROW_MARKERS = frozenset({
-    "项目绩效目标指标表", "项目支出绩效目标表", "项目绩效目标表", "项目编码", "项目代码", "项目名称",
-    "预算数", "预算规模及资金用途", "项目资金主要用途", "资金用途", "项目资金用途", "主要用途",
-    "绩效目标", "年度绩效目标", "项目绩效目标", "年度目标",
-})
+_ROW_MARKERS = frozenset(
+    {
+        "项目绩效目标指标表",
+        "项目支出绩效目标表",
+        "项目绩效目标表",
+        "项目编码",
+        "项目代码",
+        "项目名称",
+        "预算数",
+        "预算规模及资金用途",
+        "项目资金主要用途",
+        "资金用途",
+        "项目资金用途",
+        "主要用途",
+        "绩效目标",
+        "年度绩效目标",
+        "项目绩效目标",
+        "年度目标",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -50,7 +65,9 @@ class ProjectDraft:
     title: str | None = None
     code: str | None = None
     name_cell: str | None = None
-    budget: dict = field(default_factory=lambda: {"total_yuan": None, "fiscal_yuan": None, "other_yuan": None})
+    budget: dict = field(
+        default_factory=lambda: {"total_yuan": None, "fiscal_yuan": None, "other_yuan": None}
+    )
     purpose: str | None = None
     plan: list | None = None
     plan_unreadable: bool = False
@@ -64,8 +81,15 @@ class ProjectDraft:
 
     @property
     def has_content(self) -> bool:
-        return bool(self.code or self.name_cell or self.has_budget_row or self.indicators
-                    or self.goals or self.has_table or self.purpose)
+        return bool(
+            self.code
+            or self.name_cell
+            or self.has_budget_row
+            or self.indicators
+            or self.goals
+            or self.has_table
+            or self.purpose
+        )
 
     @property
     def name(self) -> str:
@@ -310,8 +334,9 @@ class SectionedParser:
         self.projects = kept
         layout = self._layout()
         unit_lines = [p.unit_line for p in self.projects if p.unit_line]
-        return SectionedResult(self.projects, self.unit_indicators, unit_lines, self.warnings,
-                               truncated, layout)
+        return SectionedResult(
+            self.projects, self.unit_indicators, unit_lines, self.warnings, truncated, layout
+        )
 
     def _last_row_cut(self) -> bool:
         if self.last_row is None or self.table is None:

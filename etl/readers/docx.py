@@ -50,18 +50,52 @@ CHAR, FONT = f"{_W}char", f"{_W}font"
 _NO_TEXT = {
     f"{_W}{name}"
     for name in (
-        "pPr", "rPr", "instrText", "delText", "del", "moveFrom", "drawing", "pict",
-        "object", "fldData", "footnoteReference", "endnoteReference", "commentReference",
-        "bookmarkStart", "bookmarkEnd", "proofErr", "sectPr", "tblPr", "trPr", "tcPr",
-        "tblGrid", "softHyphen", "annotationRef", "separator", "continuationSeparator",
+        "pPr",
+        "rPr",
+        "instrText",
+        "delText",
+        "del",
+        "moveFrom",
+        "drawing",
+        "pict",
+        "object",
+        "fldData",
+        "footnoteReference",
+        "endnoteReference",
+        "commentReference",
+        "bookmarkStart",
+        "bookmarkEnd",
+        "proofErr",
+        "sectPr",
+        "tblPr",
+        "trPr",
+        "tcPr",
+        "tblGrid",
+        "softHyphen",
+        "annotationRef",
+        "separator",
+        "continuationSeparator",
     )
 } | {f"{_MC}AlternateContent"}
 
 _TEXT_LEAVES = {T, TAB, PTAB, BR, CR, NO_BREAK_HYPHEN, SYM}
 
 # Word writes ≥ ≤ and friends from the Symbol font as w:sym in the private-use area
-_SYMBOL_FONT = {0xB3: "≥", 0xA3: "≤", 0xB9: "≠", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xB0: "°",
-                0xAE: "→", 0xAC: "←", 0xA5: "∞", 0xBB: "≈", 0xD6: "√", 0xB7: "•"}
+_SYMBOL_FONT = {
+    0xB3: "≥",
+    0xA3: "≤",
+    0xB9: "≠",
+    0xB1: "±",
+    0xB4: "×",
+    0xB8: "÷",
+    0xB0: "°",
+    0xAE: "→",
+    0xAC: "←",
+    0xA5: "∞",
+    0xBB: "≈",
+    0xD6: "√",
+    0xB7: "•",
+}
 
 
 def read_docx(path: str | Path, data: bytes | None = None) -> BlockStream:
@@ -80,16 +114,21 @@ def read_docx(path: str | Path, data: bytes | None = None) -> BlockStream:
     return BlockStream(walker.out.blocks, "docx", {"line_kind": "block_ordinal"})
 
 
-_MAIN_TYPES = ("wordprocessingml.document.main+xml", "ms-word.document.macroEnabled.main+xml",
-               "wordprocessingml.template.main+xml", "ms-word.template.macroEnabledTemplate.main+xml")
+_MAIN_TYPES = (
+    "wordprocessingml.document.main+xml",
+    "ms-word.document.macroEnabled.main+xml",
+    "wordprocessingml.template.main+xml",
+    "ms-word.template.macroEnabledTemplate.main+xml",
+)
 _OFFICE_DOCUMENT = "/officeDocument"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
 def _xml(blob: bytes):
     # no entity expansion, no network, no huge trees: documents come from outside
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True,
-                             remove_pis=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True
+    )
     return etree.fromstring(blob, parser)
 
 

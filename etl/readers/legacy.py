@@ -45,7 +45,9 @@ def legacy_error(path: str | Path, suffix: str) -> DocumentError:
 
 
 def encrypted_error(path: str | Path) -> DocumentError:
-    return DocumentError(path, "文件已加密（设置了打开密码），请在 Office/WPS 中取消密码后另存再导入")
+    return DocumentError(
+        path, "文件已加密（设置了打开密码），请在 Office/WPS 中取消密码后另存再导入"
+    )
 
 
 def html_error(path: str | Path, target: str) -> DocumentError:
@@ -65,8 +67,12 @@ def office_xml_error(path: str | Path, target: str) -> DocumentError:
 
 
 def pdf_error(path: str | Path) -> DocumentError:
-    return DocumentError(path, "不支持 PDF 文件，请使用原始的 Word/Excel 文件（.docx/.xlsx）或其文本导出")
+    return DocumentError(
+        path, "不支持 PDF 文件，请使用原始的 Word/Excel 文件（.docx/.xlsx）或其文本导出"
+    )
 
 
 def lock_file_error(path: str | Path) -> DocumentError:
-    return DocumentError(path, "这是 Office 打开文档时生成的临时锁文件（~$ 开头），不是文档，可忽略或删除")
+    return DocumentError(
+        path, "这是 Office 打开文档时生成的临时锁文件（~$ 开头），不是文档，可忽略或删除"
+    )

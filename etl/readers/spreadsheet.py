@@ -108,11 +108,15 @@ def read_xlsx(path: str | Path, data: bytes | None = None) -> BlockStream:
         source = io.BytesIO(data) if data is not None else str(path)
         workbook = openpyxl.load_workbook(source, read_only=False, data_only=True)
     except Exception as error:  # zipfile, lxml, openpyxl and KeyError all happen here
-        raise DocumentError(path, f"无法打开 .xlsx 文件，文件已损坏或不是 Excel 工作簿（{brief_error(error)}）") from None
+        raise DocumentError(
+            path, f"无法打开 .xlsx 文件，文件已损坏或不是 Excel 工作簿（{brief_error(error)}）"
+        ) from None
     try:
         grids = [_sheet_grid(ws) for ws in workbook.worksheets if ws.sheet_state == "visible"]
     except Exception as error:
-        raise DocumentError(path, f"无法读取 .xlsx 工作表内容，文件可能已损坏（{brief_error(error)}）") from None
+        raise DocumentError(
+            path, f"无法读取 .xlsx 工作表内容，文件可能已损坏（{brief_error(error)}）"
+        ) from None
     finally:
         workbook.close()
     goal_grids = [grid for grid in grids if grid.has_goal_header()]
@@ -135,7 +139,9 @@ def _sheet_grid(ws) -> _Grid:
     # ws._cells holds only the cells stored in the file; iterating ws.iter_rows() would
     # create every cell up to max_row, which formatting alone can push to 1,048,576.
     stored = getattr(ws, "_cells", None)
-    cells = stored.values() if isinstance(stored, dict) else (c for row in ws.iter_rows() for c in row)
+    cells = (
+        stored.values() if isinstance(stored, dict) else (c for row in ws.iter_rows() for c in row)
+    )
     texts: dict[int, dict[int, str]] = {}
     for cell in cells:
         text = value_text(cell.value, getattr(cell, "number_format", "General"))
@@ -147,7 +153,9 @@ def _sheet_grid(ws) -> _Grid:
         grid.banners = {
             merged.min_row
             for merged in ws.merged_cells.ranges
-            if merged.min_col <= first and merged.max_col >= last and merged.max_col > merged.min_col
+            if merged.min_col <= first
+            and merged.max_col >= last
+            and merged.max_col > merged.min_col
         }
     return grid
 

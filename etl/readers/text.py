@@ -26,8 +26,10 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
                 return data.decode("utf-16")
             except UnicodeDecodeError:
                 pass
-        raise DocumentError(path, "不是文本文件，疑似二进制内容 (binary content, not a text export)")
-    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+        raise DocumentError(
+            path, "不是文本文件，疑似二进制内容 (binary content, not a text export)"
+        )
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     for encoding in _ENCODINGS:
         try:
             return body.decode(encoding)
@@ -36,7 +38,9 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
                 # a file cut inside its last character: keep everything before it
                 return body[: error.start].decode(encoding)
             continue
-    raise DocumentError(path, "无法识别文本编码，仅支持 UTF-8 与 GB18030/GBK (unknown text encoding)")
+    raise DocumentError(
+        path, "无法识别文本编码，仅支持 UTF-8 与 GB18030/GBK (unknown text encoding)"
+    )
 
 
 def split_lines(text: str) -> list[str]:

@@ -13,12 +13,15 @@ from etl.review.report import render
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m etl review",
-                                     description="绩效目标审核：逐项目列出问题、修改建议和评级（优/良/中/差）")
+    parser = argparse.ArgumentParser(
+        prog="python -m etl review",
+        description="绩效目标审核：逐项目列出问题、修改建议和评级（优/良/中/差）",
+    )
     parser.add_argument("file", type=Path, help="绩效目标文档（.txt/.docx/.xlsx/.csv）")
     parser.add_argument("--json", action="store_true", help="输出 JSON 而不是文字报告")
-    parser.add_argument("--config", type=Path, default=None,
-                        help="审核规则文件（默认 data/review_rules.toml）")
+    parser.add_argument(
+        "--config", type=Path, default=None, help="审核规则文件（默认 data/review_rules.toml）"
+    )
     return parser.parse_args(argv)
 
 
@@ -39,8 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     review = review_record(record, config)
     if args.json:
-        payload = {"source": record.get("source"), "unit": record.get("unit"),
-                   "fiscal_year": record.get("fiscal_year"), **review}
+        payload = {
+            "source": record.get("source"),
+            "unit": record.get("unit"),
+            "fiscal_year": record.get("fiscal_year"),
+            **review,
+        }
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:

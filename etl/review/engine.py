@@ -39,11 +39,24 @@ log = logging.getLogger(__name__)
 ProjectRule = Callable[[dict, Context], list[dict]]
 
 PROJECT_RULES: dict[str, ProjectRule] = {
-    "R01": r01_level1_missing, "R02": r02_too_few, "R03": r03_cost, "R04": r04_cost_vs_budget,
-    "R05": r05_fund_mismatch, "R06": r06_spend_plan, "R07": r07_deadline, "R08": r08_vague,
-    "R09": r09_qualitative_numeric, "R10": r10_copied, "R11": r11_placeholder,
-    "R12": r12_impossible, "R13": r13_direction, "R14": r14_weights, "R16": r16_mixup,
-    "R17": r17_repeated, "R18": r18_basis, "R19": r19_goal_unmeasured,
+    "R01": r01_level1_missing,
+    "R02": r02_too_few,
+    "R03": r03_cost,
+    "R04": r04_cost_vs_budget,
+    "R05": r05_fund_mismatch,
+    "R06": r06_spend_plan,
+    "R07": r07_deadline,
+    "R08": r08_vague,
+    "R09": r09_qualitative_numeric,
+    "R10": r10_copied,
+    "R11": r11_placeholder,
+    "R12": r12_impossible,
+    "R13": r13_direction,
+    "R14": r14_weights,
+    "R16": r16_mixup,
+    "R17": r17_repeated,
+    "R18": r18_basis,
+    "R19": r19_goal_unmeasured,
     "R20": r20_low_quantitative,
 }
 # Rules that still make sense for a project without a single real indicator.
@@ -67,8 +80,10 @@ def _dedupe_target_family(findings: list[dict]) -> list[dict]:
             rank = TARGET_FAMILY.index(item["rule_id"])
             best[index] = min(rank, best.get(index, rank))
     return [
-        item for item in findings
-        if item.get("indicator_index") is None or item["rule_id"] not in TARGET_FAMILY
+        item
+        for item in findings
+        if item.get("indicator_index") is None
+        or item["rule_id"] not in TARGET_FAMILY
         or TARGET_FAMILY.index(item["rule_id"]) == best[item["indicator_index"]]
     ]
 
@@ -103,8 +118,13 @@ def _review_unit_indicators(record: dict, ctx: Context, errors: list) -> list[di
     indicators = record.get("unit_indicators") or []
     if not indicators:
         return []
-    pseudo = {"seq": 0, "name": "部门整体绩效指标", "code": None, "indicators": indicators,
-              "source_line": indicators[0].get("source_line")}
+    pseudo = {
+        "seq": 0,
+        "name": "部门整体绩效指标",
+        "code": None,
+        "indicators": indicators,
+        "source_line": indicators[0].get("source_line"),
+    }
     findings: list[dict] = []
     for rule_id in INDICATOR_RULES:
         if _enabled(ctx.config, rule_id):
@@ -134,17 +154,20 @@ def review_record(record: dict, config: dict | None = None) -> dict:
     for project, findings in zip(projects, per_project, strict=True):
         findings = sorted(_dedupe_target_family(findings), key=_sort_key)
         score, grade = grade_project(findings, grading)
-        results.append({
-            "seq": project.get("seq"),
-            "code": project.get("code"),
-            "name": project.get("name") or "",
-            "source_line": project.get("source_line"),
-            "grade": grade,
-            "score": score,
-            "findings": findings,
-        })
+        results.append(
+            {
+                "seq": project.get("seq"),
+                "code": project.get("code"),
+                "name": project.get("name") or "",
+                "source_line": project.get("source_line"),
+                "grade": grade,
+                "score": score,
+                "findings": findings,
+            }
+        )
     unit = roll_up([p["grade"] for p in results], [p["score"] for p in results], grading)
-    unit["findings_by_rule"] = dict(sorted(Counter(
-        f["rule_id"] for p in results for f in p["findings"]).items()))
+    unit["findings_by_rule"] = dict(
+        sorted(Counter(f["rule_id"] for p in results for f in p["findings"]).items())
+    )
     unit["findings"] = _review_unit_indicators(record, ctx, errors)
     return {"projects": results, "unit": unit, "errors": errors}

@@ -8,9 +8,15 @@ import re
 from typing import Any
 
 _LEVEL1 = {
-    "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
-    "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
-    "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标",
+    "数量指标": "产出指标",
+    "质量指标": "产出指标",
+    "时效指标": "产出指标",
+    "成本指标": "产出指标",
+    "经济效益指标": "效益指标",
+    "社会效益指标": "效益指标",
+    "生态效益指标": "效益指标",
+    "可持续影响指标": "效益指标",
+    "服务对象满意度指标": "满意度指标",
 }
 _TARGET = re.compile(r"^(≥|≤|>=|<=|>|<|=)?\s*(\d+(?:\.\d+)?)\s*(.*)$")
 _OPS = {"≥": ">=", "≤": "<=", ">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "="}
@@ -18,8 +24,15 @@ _OPS = {"≥": ">=", "≤": "<=", ">=": ">=", "<=": "<=", ">": ">", "<": "<", "=
 
 def target(raw: str, **overrides: Any) -> dict:
     """A target dict for simple raws (`≥95%`, `≤5万元`, `12人`, `提高`); override the rest."""
-    result: dict[str, Any] = {"raw": raw, "op": None, "value": None, "value_max": None,
-                              "unit": None, "value_yuan": None, "kind": "qualitative"}
+    result: dict[str, Any] = {
+        "raw": raw,
+        "op": None,
+        "value": None,
+        "value_max": None,
+        "unit": None,
+        "value_yuan": None,
+        "kind": "qualitative",
+    }
     match = _TARGET.match(raw.strip())
     if match:
         sign, value, unit = match.groups()
@@ -34,13 +47,28 @@ def target(raw: str, **overrides: Any) -> dict:
     return result
 
 
-def indicator(level2: str, name: str, raw: str = "≥95%", *, description: str | None = None,
-              basis: str | None = "计划标准", line: int = 10, **extra: Any) -> dict:
+def indicator(
+    level2: str,
+    name: str,
+    raw: str = "≥95%",
+    *,
+    description: str | None = None,
+    basis: str | None = "计划标准",
+    line: int = 10,
+    **extra: Any,
+) -> dict:
     """One indicator row; ``target`` may be passed in ``extra`` as a ready dict."""
     row = {
-        "level1": _LEVEL1.get(level2, ""), "level2": level2, "level1_raw": "", "level2_raw": level2,
-        "name": name, "description": name if description is None else description,
-        "target": target(raw), "basis": basis, "weight": None, "direction": None,
+        "level1": _LEVEL1.get(level2, ""),
+        "level2": level2,
+        "level1_raw": "",
+        "level2_raw": level2,
+        "name": name,
+        "description": name if description is None else description,
+        "target": target(raw),
+        "basis": basis,
+        "weight": None,
+        "direction": None,
         "source_line": line,
     }
     row.update(extra)
@@ -52,20 +80,35 @@ def good_indicators() -> list[dict]:
     return [
         indicator("数量指标", "维修村内道路长度", "≥3.5公里", line=20),
         indicator("质量指标", "工程验收合格率", "=100%", line=21),
-        indicator("时效指标", "工程完工时间", "2021年10月底前", line=22,
-                  target=target("2021年10月底前", op="<=", value="2021-10-31", kind="deadline")),
+        indicator(
+            "时效指标",
+            "工程完工时间",
+            "2021年10月底前",
+            line=22,
+            target=target("2021年10月底前", op="<=", value="2021-10-31", kind="deadline"),
+        ),
         indicator("成本指标", "道路维修总成本", "≤50万元", line=23),
         indicator("社会效益指标", "受益村民人数", "≥1200人", line=24),
         indicator("服务对象满意度指标", "村民满意度", "≥90%", line=25),
     ]
 
 
-def project(seq: int = 1, name: str = "村内道路维修", *, indicators: list[dict] | None = None,
-            total: float | None = 500000, fiscal: float | None = 500000, other: float | None = None,
-            plan: list[float] | None = None, goals: list[str] | None = None,
-            line: int = 5) -> dict:
+def project(
+    seq: int = 1,
+    name: str = "村内道路维修",
+    *,
+    indicators: list[dict] | None = None,
+    total: float | None = 500000,
+    fiscal: float | None = 500000,
+    other: float | None = None,
+    plan: list[float] | None = None,
+    goals: list[str] | None = None,
+    line: int = 5,
+) -> dict:
     return {
-        "seq": seq, "code": f"P{seq:03d}", "name": name,
+        "seq": seq,
+        "code": f"P{seq:03d}",
+        "name": name,
         "budget": {"total_yuan": total, "fiscal_yuan": fiscal, "other_yuan": other},
         "purpose": "维修村内道路",
         "spend_plan_pct": [25, 50, 75, 100] if plan is None else plan,
@@ -75,12 +118,20 @@ def project(seq: int = 1, name: str = "村内道路维修", *, indicators: list[
     }
 
 
-def record(*projects: dict, year: int | None = 2021, unit_indicators: list[dict] | None = None) -> dict:
+def record(
+    *projects: dict, year: int | None = 2021, unit_indicators: list[dict] | None = None
+) -> dict:
     """A record around ``projects`` (deep-copied so tests can mutate freely)."""
     return {
         "source": {"path": "test.txt", "sha256": "0" * 64, "layout": "test"},
-        "unit": {"code": "001", "name": "测试镇人民政府", "province": "河北省", "city": None,
-                 "county": None, "township": "测试镇"},
+        "unit": {
+            "code": "001",
+            "name": "测试镇人民政府",
+            "province": "河北省",
+            "city": None,
+            "county": None,
+            "township": "测试镇",
+        },
         "fiscal_year": year,
         "overall_goal": None,
         "projects": [copy.deepcopy(p) for p in projects] or [project()],

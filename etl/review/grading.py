@@ -39,8 +39,11 @@ def grade_project(findings: list[dict], grading: dict) -> tuple[float, str]:
     severity_caps = grading.get("severity_caps", {})
     rule_caps = grading.get("rule_caps", {})
     for item in findings:
-        for cap in (severity_caps.get(item["severity"]), rule_caps.get(item["rule_id"]),
-                    rule_caps.get(f"{item['rule_id']}.{item.get('variant')}")):
+        for cap in (
+            severity_caps.get(item["severity"]),
+            rule_caps.get(item["rule_id"]),
+            rule_caps.get(f"{item['rule_id']}.{item.get('variant')}"),
+        ):
             if cap:
                 grade = worse(grade, cap)
     return score, grade

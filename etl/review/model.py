@@ -14,10 +14,18 @@ OUTPUT, BENEFIT, SATISFACTION, COST = "产出指标", "效益指标", "满意度
 QUANTITATIVE_KINDS = frozenset({"number", "percent", "money", "deadline"})
 
 _LEVEL2_PARENT = {
-    "数量指标": OUTPUT, "质量指标": OUTPUT, "时效指标": OUTPUT, "成本指标": OUTPUT,
-    "经济效益指标": BENEFIT, "社会效益指标": BENEFIT, "生态效益指标": BENEFIT,
-    "可持续影响指标": BENEFIT, "服务对象满意度指标": SATISFACTION,
-    "经济成本指标": COST, "社会成本指标": COST, "生态环境成本指标": COST,
+    "数量指标": OUTPUT,
+    "质量指标": OUTPUT,
+    "时效指标": OUTPUT,
+    "成本指标": OUTPUT,
+    "经济效益指标": BENEFIT,
+    "社会效益指标": BENEFIT,
+    "生态效益指标": BENEFIT,
+    "可持续影响指标": BENEFIT,
+    "服务对象满意度指标": SATISFACTION,
+    "经济成本指标": COST,
+    "社会成本指标": COST,
+    "生态环境成本指标": COST,
 }
 _COST_LEVEL2 = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
 

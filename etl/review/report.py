@@ -37,8 +37,11 @@ def render(record: dict, review: dict) -> str:
     for project in review["projects"]:
         code = f"（{project['code']}）" if project.get("code") else ""
         where = f"，第{project['source_line']}行" if project.get("source_line") else ""
-        lines += ["", f"【{project['grade']}】{project['score']:.0f}分  {project['seq']}. "
-                      f"{project['name']}{code}{where}"]
+        lines += [
+            "",
+            f"【{project['grade']}】{project['score']:.0f}分  {project['seq']}. "
+            f"{project['name']}{code}{where}",
+        ]
         if not project["findings"]:
             lines.append("    未发现问题")
         for item in project["findings"]:

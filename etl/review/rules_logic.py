@@ -29,8 +29,28 @@ from etl.review.text import (
 )
 
 _UP, _DOWN = (">=", ">"), ("<=", "<")
-_POSITIVE_MARKERS = ("处理", "办结", "整改", "化解", "查处", "处置", "解决", "答复", "回复", "下降",
-                     "减少", "降低", "防范", "防治", "排查", "培训", "宣传", "覆盖", "知晓", "消除")
+_POSITIVE_MARKERS = (
+    "处理",
+    "办结",
+    "整改",
+    "化解",
+    "查处",
+    "处置",
+    "解决",
+    "答复",
+    "回复",
+    "下降",
+    "减少",
+    "降低",
+    "防范",
+    "防治",
+    "排查",
+    "培训",
+    "宣传",
+    "覆盖",
+    "知晓",
+    "消除",
+)
 
 
 def _name(indicator: dict) -> str:
@@ -66,18 +86,28 @@ def r13_direction(project: dict, ctx: Context) -> list[dict]:
             message = f"指标{_name(indicator)}标为反向指标，指标值{raw}却使用了“≥/>”"
         elif is_cost(indicator) and direction == "positive":
             message = f"成本指标{_name(indicator)}被设为正向指标（{raw}），成本应越低越好"
-        elif (is_cost(indicator) and direction is None and op in _UP
-              and cfg.get("infer_cost_direction", True) and is_money(indicator, money_units)):
+        elif (
+            is_cost(indicator)
+            and direction is None
+            and op in _UP
+            and cfg.get("infer_cost_direction", True)
+            and is_money(indicator, money_units)
+        ):
             message = f"成本指标{_name(indicator)}的指标值{raw}使用了“≥”，成本指标应为反向（≤）"
-        elif (op in _UP and direction != "positive"
-              and any(w and w in name for w in negative_words)
-              and not any(m in name for m in _POSITIVE_MARKERS)):
+        elif (
+            op in _UP
+            and direction != "positive"
+            and any(w and w in name for w in negative_words)
+            and not any(m in name for m in _POSITIVE_MARKERS)
+        ):
             hit = next(w for w in negative_words if w and w in name)
-            message = (f"指标{_name(indicator)}含“{hit}”，属于越低越好的反向指标，"
-                       f"指标值{raw}却使用了“≥”")
+            message = (
+                f"指标{_name(indicator)}含“{hit}”，属于越低越好的反向指标，指标值{raw}却使用了“≥”"
+            )
         if message:
-            out.append(finding("R13", severity, message, project=project, index=index,
-                               indicator=indicator))
+            out.append(
+                finding("R13", severity, message, project=project, index=index, indicator=indicator)
+            )
     return out
 
 
@@ -90,8 +120,11 @@ def r14_weights(project: dict, ctx: Context) -> list[dict]:
     if not given:
         return []
     total = sum(given)
-    missing = [ind for (_, ind), w in zip(rows, weights, strict=True)
-               if w is None and key(ind.get("name")) and not ctx.is_placeholder(ind)]
+    missing = [
+        ind
+        for (_, ind), w in zip(rows, weights, strict=True)
+        if w is None and key(ind.get("name")) and not ctx.is_placeholder(ind)
+    ]
     totals = cfg.get("totals", [100])
     ok_total = any(math.isclose(total, t, abs_tol=cfg.get("tolerance", 0.5)) for t in totals)
     if ok_total and not missing:
@@ -119,16 +152,31 @@ def r16_mixup(project: dict, ctx: Context) -> list[dict]:
             continue  # "发放补贴带动增收" describes the outcome of an output: not a mix-up
         level = level1(indicator)
         if level == BENEFIT and outputs:
-            message = (f"效益指标{_name(indicator)}含“{outputs[0]}”，描述的是工作完成情况，"
-                       "属于产出指标")
-        elif (level == OUTPUT and outcomes and not is_cost(indicator)
-              and not any(w and w in name for w in exclusions)):
-            message = (f"产出指标{_name(indicator)}含“{outcomes[0]}”，描述的是项目带来的变化，"
-                       "属于效益或满意度指标")
+            message = (
+                f"效益指标{_name(indicator)}含“{outputs[0]}”，描述的是工作完成情况，属于产出指标"
+            )
+        elif (
+            level == OUTPUT
+            and outcomes
+            and not is_cost(indicator)
+            and not any(w and w in name for w in exclusions)
+        ):
+            message = (
+                f"产出指标{_name(indicator)}含“{outcomes[0]}”，描述的是项目带来的变化，"
+                "属于效益或满意度指标"
+            )
         else:
             continue
-        out.append(finding("R16", cfg.get("severity", "一般"), message, project=project,
-                           index=index, indicator=indicator))
+        out.append(
+            finding(
+                "R16",
+                cfg.get("severity", "一般"),
+                message,
+                project=project,
+                index=index,
+                indicator=indicator,
+            )
+        )
     return out
 
 
@@ -167,16 +215,32 @@ def r18_basis(project: dict, ctx: Context) -> list[dict]:
     if empty:
         index, indicator = empty[0]
         names = "、".join(_name(ind) for _, ind in empty[:3])
-        out.append(finding("R18", cfg.get("severity", "提示"),
-                           f"{total}个指标中有{len(empty)}个未填写指标值确定依据（如{names}）",
-                           project=project, index=index, indicator=indicator, variant="empty"))
+        out.append(
+            finding(
+                "R18",
+                cfg.get("severity", "提示"),
+                f"{total}个指标中有{len(empty)}个未填写指标值确定依据（如{names}）",
+                project=project,
+                index=index,
+                indicator=indicator,
+                variant="empty",
+            )
+        )
     if vague:
         index, indicator = vague[0]
         shown = "、".join(dict.fromkeys(quote(ind.get("basis"), 16) for _, ind in vague))
-        out.append(finding("R18", cfg.get("severity", "提示"),
-                           f"{total}个指标中有{len(vague)}个的指标值确定依据笼统（{shown}），"
-                           "没有说明依据的标准或文件",
-                           project=project, index=index, indicator=indicator, variant="generic"))
+        out.append(
+            finding(
+                "R18",
+                cfg.get("severity", "提示"),
+                f"{total}个指标中有{len(vague)}个的指标值确定依据笼统（{shown}），"
+                "没有说明依据的标准或文件",
+                project=project,
+                index=index,
+                indicator=indicator,
+                variant="generic",
+            )
+        )
     return out
 
 
@@ -198,12 +262,18 @@ def r19_goal_unmeasured(project: dict, ctx: Context) -> list[dict]:
         if len(grams) < 2:
             continue
         need = max(min_shared, math.floor(ratio * len(grams)))
-        best_indicator, best = max(((ind, len(grams & g)) for ind, g in indicators),
-                                   key=lambda pair: pair[1])
+        best_indicator, best = max(
+            ((ind, len(grams & g)) for ind, g in indicators), key=lambda pair: pair[1]
+        )
         if best >= need:
             continue
         closest = f"，最接近的指标{_name(best_indicator)}也只有{best}处用词相同" if best else ""
-        out.append(finding("R19", cfg.get("severity", "一般"),
-                           f"绩效目标{quote(strip_goal_numbering(goal), 40)}没有对应的绩效指标"
-                           f"{closest}", project=project))
+        out.append(
+            finding(
+                "R19",
+                cfg.get("severity", "一般"),
+                f"绩效目标{quote(strip_goal_numbering(goal), 40)}没有对应的绩效指标{closest}",
+                project=project,
+            )
+        )
     return out

@@ -71,17 +71,31 @@ def r04_cost_vs_budget(project: dict, ctx: Context) -> list[dict]:
         label = f"{'成本' if is_cost(indicator) else ''}指标{quote(indicator.get('name'))}"
         if (is_cost(indicator) or is_control) and amount > budget * (1 + tolerance):
             note = _slip_note(amount, budget, cfg.get("factor_tolerance", 0.02))
-            out.append(finding(
-                "R04", cfg.get("severity", "严重"),
-                f"{label}的指标值{quote(tgt.get('raw'))}（{fmt_yuan(amount)}）"
-                f"超过项目预算数{fmt_yuan(budget)}{note}",
-                project=project, index=index, indicator=indicator, variant="exceeds"))
+            out.append(
+                finding(
+                    "R04",
+                    cfg.get("severity", "严重"),
+                    f"{label}的指标值{quote(tgt.get('raw'))}（{fmt_yuan(amount)}）"
+                    f"超过项目预算数{fmt_yuan(budget)}{note}",
+                    project=project,
+                    index=index,
+                    indicator=indicator,
+                    variant="exceeds",
+                )
+            )
         elif is_control and abs(amount - budget) > budget * tolerance:
-            out.append(finding(
-                "R04", cfg.get("control_severity", "一般"),
-                f"{label}的指标值{quote(tgt.get('raw'))}（{fmt_yuan(amount)}）"
-                f"与项目预算数{fmt_yuan(budget)}不一致",
-                project=project, index=index, indicator=indicator, variant="control"))
+            out.append(
+                finding(
+                    "R04",
+                    cfg.get("control_severity", "一般"),
+                    f"{label}的指标值{quote(tgt.get('raw'))}（{fmt_yuan(amount)}）"
+                    f"与项目预算数{fmt_yuan(budget)}不一致",
+                    project=project,
+                    index=index,
+                    indicator=indicator,
+                    variant="control",
+                )
+            )
     return out
 
 
@@ -89,7 +103,9 @@ def r05_fund_mismatch(project: dict, ctx: Context) -> list[dict]:
     """财政资金 + 其他资金 must equal 预算数; name the likely slip when the gap is a pattern."""
     cfg = ctx.rule("R05")
     budget = _budget(project)
-    total, fiscal, other = (number(budget.get(k)) for k in ("total_yuan", "fiscal_yuan", "other_yuan"))
+    total, fiscal, other = (
+        number(budget.get(k)) for k in ("total_yuan", "fiscal_yuan", "other_yuan")
+    )
     if total is None or (fiscal is None and other is None):
         return []
     parts = (fiscal or 0.0) + (other or 0.0)
@@ -98,8 +114,10 @@ def r05_fund_mismatch(project: dict, ctx: Context) -> list[dict]:
     note = _slip_note(total, parts, cfg.get("factor_tolerance", 0.02))
     if not note and fiscal is not None and other is None and parts < total:
         note = "；其他资金未填写"
-    message = (f"预算数{fmt_yuan(total)}，但财政资金{fmt_yuan(fiscal or 0)}＋其他资金"
-               f"{fmt_yuan(other or 0)}＝{fmt_yuan(parts)}，相差{fmt_yuan(abs(total - parts))}{note}")
+    message = (
+        f"预算数{fmt_yuan(total)}，但财政资金{fmt_yuan(fiscal or 0)}＋其他资金"
+        f"{fmt_yuan(other or 0)}＝{fmt_yuan(parts)}，相差{fmt_yuan(abs(total - parts))}{note}"
+    )
     return [finding("R05", cfg.get("severity", "严重"), message, project=project)]
 
 
@@ -111,29 +129,61 @@ def r06_spend_plan(project: dict, ctx: Context) -> list[dict]:
     values = [number(v) for v in plan] if isinstance(plan, list) else []
     if not any(v is not None for v in values):
         if cfg.get("flag_missing") and _budget(project).get("total_yuan"):
-            return [finding("R06", severity, "未填写资金支出计划", project=project, variant="missing")]
+            return [
+                finding("R06", severity, "未填写资金支出计划", project=project, variant="missing")
+            ]
         return []
     tolerance = cfg.get("tolerance_pct", 0.5)
-    shown = "、".join(f"{label}{fmt_number(v)}%" for label, v in zip(_CHECKPOINTS, values, strict=False)
-                     if v is not None)
+    shown = "、".join(
+        f"{label}{fmt_number(v)}%"
+        for label, v in zip(_CHECKPOINTS, values, strict=False)
+        if v is not None
+    )
     present = [v for v in values if v is not None]
     last = values[-1] if len(values) == 4 else None
     out = []
     if any(v < 0 or v > 100 + tolerance for v in present):
-        out.append(finding("R06", severity, f"资金支出计划（{shown}）中有超过100%或为负数的进度",
-                           project=project, variant="range"))
+        out.append(
+            finding(
+                "R06",
+                severity,
+                f"资金支出计划（{shown}）中有超过100%或为负数的进度",
+                project=project,
+                variant="range",
+            )
+        )
     decreasing = any(b < a - tolerance for a, b in zip(present, present[1:], strict=False))
     ends_full = last is not None and abs(last - 100) <= tolerance
     if not ends_full and math.isclose(sum(present), 100, abs_tol=tolerance) and len(present) > 1:
-        out.append(finding("R06", severity,
-                           f"资金支出计划（{shown}）各时点之和为100%，填成了每季度的支出占比，"
-                           "而不是累计进度", project=project, variant="not_cumulative"))
+        out.append(
+            finding(
+                "R06",
+                severity,
+                f"资金支出计划（{shown}）各时点之和为100%，填成了每季度的支出占比，而不是累计进度",
+                project=project,
+                variant="not_cumulative",
+            )
+        )
         return out
     if decreasing:
-        out.append(finding("R06", severity, f"资金支出计划（{shown}）的累计进度出现下降",
-                           project=project, variant="decreasing"))
+        out.append(
+            finding(
+                "R06",
+                severity,
+                f"资金支出计划（{shown}）的累计进度出现下降",
+                project=project,
+                variant="decreasing",
+            )
+        )
     if not ends_full:
         reached = "未填写" if last is None else f"为{fmt_number(last)}%"
-        out.append(finding("R06", severity, f"资金支出计划（{shown}）年底累计进度{reached}，应为100%",
-                           project=project, variant="not_100"))
+        out.append(
+            finding(
+                "R06",
+                severity,
+                f"资金支出计划（{shown}）年底累计进度{reached}，应为100%",
+                project=project,
+                variant="not_100",
+            )
+        )
     return out

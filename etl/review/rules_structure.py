@@ -33,8 +33,15 @@ def r01_level1_missing(project: dict, ctx: Context) -> list[dict]:
             if not all_rows
             else f"项目的{len(all_rows)}个指标行都没有有效的指标值（均为空白或“无”等占位内容）"
         )
-        return [finding("R01", cfg.get("no_indicators_severity", "严重"), message,
-                        project=project, variant="no_indicators")]
+        return [
+            finding(
+                "R01",
+                cfg.get("no_indicators_severity", "严重"),
+                message,
+                project=project,
+                variant="no_indicators",
+            )
+        ]
     present = {level1(indicator) for _, indicator in rows}
     placeholder_only = {level1(indicator) for _, indicator in all_rows} - present
     severities = cfg.get("severity", {})
@@ -46,8 +53,15 @@ def r01_level1_missing(project: dict, ctx: Context) -> list[dict]:
         message = f"缺少{required}：项目的{len(rows)}个指标中没有{short}类指标"
         if required in placeholder_only:
             message += f"（{short}类只有空白或占位行）"
-        out.append(finding("R01", severities.get(required, "一般"), message,
-                           project=project, variant=f"missing_{short}"))
+        out.append(
+            finding(
+                "R01",
+                severities.get(required, "一般"),
+                message,
+                project=project,
+                variant=f"missing_{short}",
+            )
+        )
     return out
 
 
@@ -76,15 +90,28 @@ def r03_cost(project: dict, ctx: Context) -> list[dict]:
         message = "缺少成本指标，无法考核资金使用的经济性"
         if placeholders:
             message = "成本指标只有空白或占位值，没有实际内容"
-        return [finding("R03", cfg.get("missing_severity", "一般"), message,
-                        project=project, variant="missing")]
+        return [
+            finding(
+                "R03",
+                cfg.get("missing_severity", "一般"),
+                message,
+                project=project,
+                variant="missing",
+            )
+        ]
     if any(is_money(indicator, money_units) for _, indicator in cost_rows):
         return []
     return [
-        finding("R03", cfg.get("severity", "一般"),
-                f"成本指标{quote(indicator.get('name'))}的指标值{quote(target_raw(indicator))}"
-                "没有金额，无法与预算对照",
-                project=project, index=index, indicator=indicator, variant="no_money")
+        finding(
+            "R03",
+            cfg.get("severity", "一般"),
+            f"成本指标{quote(indicator.get('name'))}的指标值{quote(target_raw(indicator))}"
+            "没有金额，无法与预算对照",
+            project=project,
+            index=index,
+            indicator=indicator,
+            variant="no_money",
+        )
         for index, indicator in cost_rows
     ]
 
@@ -102,11 +129,18 @@ def r17_repeated(project: dict, ctx: Context) -> list[dict]:
         if name_key in first_seen:
             _, first = first_seen[name_key]
             where = f"第{first.get('source_line')}行" if first.get("source_line") else "前面"
-            out.append(finding(
-                "R17", cfg.get("severity", "一般"),
-                f"指标{quote(indicator.get('name'))}与{where}的指标重复"
-                f"（{level2(first) or '同类'}／{level2(indicator) or '同类'}）",
-                project=project, index=index, indicator=indicator, variant="duplicate"))
+            out.append(
+                finding(
+                    "R17",
+                    cfg.get("severity", "一般"),
+                    f"指标{quote(indicator.get('name'))}与{where}的指标重复"
+                    f"（{level2(first) or '同类'}／{level2(indicator) or '同类'}）",
+                    project=project,
+                    index=index,
+                    indicator=indicator,
+                    variant="duplicate",
+                )
+            )
         else:
             first_seen[name_key] = (index, indicator)
     minimum = cfg.get("uniform_min_indicators", 4)
@@ -120,11 +154,18 @@ def r17_repeated(project: dict, ctx: Context) -> list[dict]:
                 groups[level2(ind) or level1(ind) or "未分类"] += 1
             spread = "、".join(groups)
             index, indicator = same[0]
-            out.append(finding(
-                "R17", cfg.get("uniform_severity", "一般"),
-                f"{len(rows)}个指标中有{count}个的指标值都是{quote(target_raw(indicator))}"
-                f"（涉及{spread}），指标值没有按各指标的实际情况设定",
-                project=project, index=index, indicator=indicator, variant="uniform"))
+            out.append(
+                finding(
+                    "R17",
+                    cfg.get("uniform_severity", "一般"),
+                    f"{len(rows)}个指标中有{count}个的指标值都是{quote(target_raw(indicator))}"
+                    f"（涉及{spread}），指标值没有按各指标的实际情况设定",
+                    project=project,
+                    index=index,
+                    indicator=indicator,
+                    variant="uniform",
+                )
+            )
     return out
 
 
@@ -145,6 +186,8 @@ def r20_low_quantitative(project: dict, ctx: Context) -> list[dict]:
     if share >= minimum:
         return []
     examples = "、".join(quote(ind.get("name"), 16) for ind in qualitative[:3])
-    message = (f"{len(rows)}个指标中只有{quantitative}个是定量指标（占{share:.0%}，"
-               f"低于{minimum:.0%}）；定性指标如{examples}")
+    message = (
+        f"{len(rows)}个指标中只有{quantitative}个是定量指标（占{share:.0%}，"
+        f"低于{minimum:.0%}）；定性指标如{examples}"
+    )
     return [finding("R20", cfg.get("severity", "一般"), message, project=project)]

@@ -44,20 +44,38 @@ def r07_deadline(project: dict, ctx: Context) -> list[dict]:
         if kind == "deadline":
             value = str(tgt.get("value") or "")
             if year and value[:4].isdigit() and int(value[:4]) != int(year):
-                why = ("晚于预算年度，跨年度的长期目标不应作为年度目标" if int(value[:4]) > int(year)
-                       else "早于预算年度，疑似沿用往年的表格")
-                out.append(finding("R07", severity,
-                                   f"时效指标{_name(indicator)}的完成时限{raw}（{value}）{why}",
-                                   project=project, index=index, indicator=indicator,
-                                   variant="outside_year"))
+                why = (
+                    "晚于预算年度，跨年度的长期目标不应作为年度目标"
+                    if int(value[:4]) > int(year)
+                    else "早于预算年度，疑似沿用往年的表格"
+                )
+                out.append(
+                    finding(
+                        "R07",
+                        severity,
+                        f"时效指标{_name(indicator)}的完成时限{raw}（{value}）{why}",
+                        project=project,
+                        index=index,
+                        indicator=indicator,
+                        variant="outside_year",
+                    )
+                )
             continue
         if kind in ("number", "percent") and key(tgt.get("unit")) in period_units:
             continue
         if kind == "percent" and any(word in key(indicator.get("name")) for word in rate_words):
             continue
-        out.append(finding("R07", severity,
-                           f"时效指标{_name(indicator)}的指标值{raw}没有给出具体的完成时间或期限",
-                           project=project, index=index, indicator=indicator, variant="no_period"))
+        out.append(
+            finding(
+                "R07",
+                severity,
+                f"时效指标{_name(indicator)}的指标值{raw}没有给出具体的完成时间或期限",
+                project=project,
+                index=index,
+                indicator=indicator,
+                variant="no_period",
+            )
+        )
     return out
 
 
@@ -91,11 +109,17 @@ def r08_vague(project: dict, ctx: Context) -> list[dict]:
         terms = vague_terms_in(target_raw(indicator), cfg)
         if terms:
             words = "、".join(f"“{t}”" for t in terms)
-            out.append(finding(
-                "R08", cfg.get("severity", "一般"),
-                f"指标{_name(indicator)}的指标值{quote(target_raw(indicator))}只有{words}等模糊表述，"
-                "年底无法判断是否完成",
-                project=project, index=index, indicator=indicator))
+            out.append(
+                finding(
+                    "R08",
+                    cfg.get("severity", "一般"),
+                    f"指标{_name(indicator)}的指标值{quote(target_raw(indicator))}只有{words}等模糊表述，"
+                    "年底无法判断是否完成",
+                    project=project,
+                    index=index,
+                    indicator=indicator,
+                )
+            )
     return out
 
 
@@ -138,9 +162,16 @@ def r09_qualitative_numeric(project: dict, ctx: Context) -> list[dict]:
             why = f"{level2(indicator)}应给出具体数量"
         else:
             continue
-        out.append(finding("R09", cfg.get("severity", "一般"),
-                           f"指标{_name(indicator)}的指标值是定性表述{quote(raw)}，{why}",
-                           project=project, index=index, indicator=indicator))
+        out.append(
+            finding(
+                "R09",
+                cfg.get("severity", "一般"),
+                f"指标{_name(indicator)}的指标值是定性表述{quote(raw)}，{why}",
+                project=project,
+                index=index,
+                indicator=indicator,
+            )
+        )
     return out
 
 
@@ -161,15 +192,25 @@ def r10_copied(project: dict, ctx: Context) -> list[dict]:
                 continue
             ratio = SequenceMatcher(None, remainder, text, autojunk=False).ratio()
             contained = (len(remainder) >= contain_chars and remainder in text) or (
-                len(text) >= contain_chars and text in remainder)
+                len(text) >= contain_chars and text in remainder
+            )
             if ratio >= threshold or contained:
-                how = "完全相同" if remainder == text else (
-                    "包含整段" if contained else f"相似度{ratio:.0%}")
-                out.append(finding(
-                    "R10", cfg.get("severity", "一般"),
-                    f"指标{_name(indicator)}的指标值{quote(target_raw(indicator))}照抄了指标{label}"
-                    f"（除数字外与{label}{how}），不是可考核的目标值",
-                    project=project, index=index, indicator=indicator))
+                how = (
+                    "完全相同"
+                    if remainder == text
+                    else ("包含整段" if contained else f"相似度{ratio:.0%}")
+                )
+                out.append(
+                    finding(
+                        "R10",
+                        cfg.get("severity", "一般"),
+                        f"指标{_name(indicator)}的指标值{quote(target_raw(indicator))}照抄了指标{label}"
+                        f"（除数字外与{label}{how}），不是可考核的目标值",
+                        project=project,
+                        index=index,
+                        indicator=indicator,
+                    )
+                )
                 break
     return out
 
@@ -186,9 +227,16 @@ def r11_placeholder(project: dict, ctx: Context) -> list[dict]:
         raw = target_raw(indicator).strip()
         shown = f"占位内容{quote(raw)}" if raw else "空白"
         label = quote(indicator.get("name") or indicator.get("description"), 30)
-        out.append(finding("R11", cfg.get("severity", "一般"),
-                           f"指标{label}的指标值为{shown}，该行没有实际目标",
-                           project=project, index=index, indicator=indicator))
+        out.append(
+            finding(
+                "R11",
+                cfg.get("severity", "一般"),
+                f"指标{label}的指标值为{shown}，该行没有实际目标",
+                project=project,
+                index=index,
+                indicator=indicator,
+            )
+        )
     return out
 
 
@@ -210,29 +258,52 @@ def r12_impossible(project: dict, ctx: Context) -> list[dict]:
         kind = target_kind(indicator)
         name = bare(indicator.get("name"))
         op = tgt.get("op")
-        values = [v for v in (number(tgt.get("value")), number(tgt.get("value_max"))) if v is not None]
+        values = [
+            v for v in (number(tgt.get("value")), number(tgt.get("value_max"))) if v is not None
+        ]
         if not values:
             continue
         raw = quote(target_raw(indicator))
 
         def add(message: str, variant: str, ind: dict = indicator, i: int = index) -> None:
-            out.append(finding("R12", severity, message, project=project, index=i, indicator=ind,
-                               variant=variant))
+            out.append(
+                finding(
+                    "R12",
+                    severity,
+                    message,
+                    project=project,
+                    index=i,
+                    indicator=ind,
+                    variant=variant,
+                )
+            )
 
         if kind == "percent" and max(values) > 100 and not any(w in name for w in over_words):
             add(f"指标{_name(indicator)}的指标值{raw}超过100%，该比率不可能超过100%", "over_100")
             continue
         looks_percent = is_satisfaction(indicator) or any(w in name for w in percent_words)
         unitless = not key(tgt.get("unit")) or kind == "percent"
-        if (cfg.get("fraction_as_percent", True) and looks_percent and unitless
-                and kind in ("number", "percent") and op in (">=", ">", "=", None)
-                and 0 < values[0] <= 1 and (kind == "number" or is_satisfaction(indicator))):
-            add(f"指标{_name(indicator)}的指标值{raw}按百分比理解只有{fmt_number(values[0])}%，"
-                f"疑似把{fmt_number(values[0] * 100)}%写成了小数", "fraction")
+        if (
+            cfg.get("fraction_as_percent", True)
+            and looks_percent
+            and unitless
+            and kind in ("number", "percent")
+            and op in (">=", ">", "=", None)
+            and 0 < values[0] <= 1
+            and (kind == "number" or is_satisfaction(indicator))
+        ):
+            add(
+                f"指标{_name(indicator)}的指标值{raw}按百分比理解只有{fmt_number(values[0])}%，"
+                f"疑似把{fmt_number(values[0] * 100)}%写成了小数",
+                "fraction",
+            )
             continue
         counted = key(tgt.get("unit")) in count_units or (
-            not key(tgt.get("unit")) and any(name.endswith(s) for s in count_suffixes))
+            not key(tgt.get("unit")) and any(name.endswith(s) for s in count_suffixes)
+        )
         if kind == "number" and counted and not all(_whole(v) for v in values):
             unit = tgt.get("unit") or "个"
-            add(f"指标{_name(indicator)}的指标值{raw}不是整数，{unit}数应取整数", "fractional_count")
+            add(
+                f"指标{_name(indicator)}的指标值{raw}不是整数，{unit}数应取整数", "fractional_count"
+            )
     return out

@@ -24,10 +24,13 @@ def _perfect(indicator: dict, cfg: dict) -> bool:
     tgt = target(indicator)
     value = number(tgt.get("value"))
     name = bare(indicator.get("name"))
-    return (tgt.get("kind") == "percent" and value is not None
-            and value >= cfg.get("perfect_value", 100)
-            and tgt.get("op") in (">=", "=", ">", None)
-            and any(bare(word) in name for word in cfg.get("satisfaction_words", ["满意"])))
+    return (
+        tgt.get("kind") == "percent"
+        and value is not None
+        and value >= cfg.get("perfect_value", 100)
+        and tgt.get("op") in (">=", "=", ">", None)
+        and any(bare(word) in name for word in cfg.get("satisfaction_words", ["满意"]))
+    )
 
 
 def r15_satisfaction(projects: list[dict], ctx: Context) -> dict[int, list[dict]]:
@@ -39,11 +42,18 @@ def r15_satisfaction(projects: list[dict], ctx: Context) -> dict[int, list[dict]
         rows = [(i, ind) for i, ind in ctx.substantive(project) if is_satisfaction(ind)]
         for index, indicator in rows:
             if _perfect(indicator, cfg):
-                out.setdefault(position, []).append(finding(
-                    "R15", cfg.get("perfect_severity", "一般"),
-                    f"满意度指标{quote(indicator.get('name'))}的目标为{quote(target_raw(indicator))}，"
-                    "满意度100%没有实现的余地，目标缺乏合理性",
-                    project=project, index=index, indicator=indicator, variant="perfect"))
+                out.setdefault(position, []).append(
+                    finding(
+                        "R15",
+                        cfg.get("perfect_severity", "一般"),
+                        f"满意度指标{quote(indicator.get('name'))}的目标为{quote(target_raw(indicator))}，"
+                        "满意度100%没有实现的余地，目标缺乏合理性",
+                        project=project,
+                        index=index,
+                        indicator=indicator,
+                        variant="perfect",
+                    )
+                )
         if rows:
             firsts[position] = rows[0]
     graded = [p for p, project in enumerate(projects) if ctx.substantive(project)]
@@ -58,10 +68,19 @@ def r15_satisfaction(projects: list[dict], ctx: Context) -> dict[int, list[dict]
         if _signature(indicator) != signature:
             continue
         raw = target_raw(indicator)
-        shown = quote(signature) + (f"（原文{quote(raw, 24)}）" if bare(raw) != bare(signature) else "")
-        out.setdefault(position, []).append(finding(
-            "R15", cfg.get("severity", "提示"),
-            f"满意度指标{quote(indicator.get('name'))}的目标{shown}与本单位{len(graded)}个项目中"
-            f"{count}个项目的满意度目标相同，疑似套用模板",
-            project=projects[position], index=index, indicator=indicator, variant="boilerplate"))
+        shown = quote(signature) + (
+            f"（原文{quote(raw, 24)}）" if bare(raw) != bare(signature) else ""
+        )
+        out.setdefault(position, []).append(
+            finding(
+                "R15",
+                cfg.get("severity", "提示"),
+                f"满意度指标{quote(indicator.get('name'))}的目标{shown}与本单位{len(graded)}个项目中"
+                f"{count}个项目的满意度目标相同，疑似套用模板",
+                project=projects[position],
+                index=index,
+                indicator=indicator,
+                variant="boilerplate",
+            )
+        )
     return out

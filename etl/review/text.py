@@ -10,7 +10,9 @@ from etl.normalize import key
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _SIGNS = re.compile(r"[≥≤<>=＞＜≦≧]+")
-_NUMBERING = re.compile(r"^(?:目标|绩效目标)?\s*[(（]?[0-9一二三四五六七八九十]{1,3}[)）]?\s*[、.．:：]\s*")
+_NUMBERING = re.compile(
+    r"^(?:目标|绩效目标)?\s*[(（]?[0-9一二三四五六七八九十]{1,3}[)）]?\s*[、.．:：]\s*"
+)
 
 
 def bare(text: str | None) -> str:

@@ -14,12 +14,17 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m etl synth",
         description="Write N realistic synthetic goal documents plus manifest.jsonl "
-                    "(the ground truth of each file). Same seed, same bytes.")
+        "(the ground truth of each file). Same seed, same bytes.",
+    )
     parser.add_argument("--docs", type=int, required=True, help="number of documents")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="worker processes (default: all cores); output does not depend on it")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes (default: all cores); output does not depend on it",
+    )
     args = parser.parse_args(argv)
     if args.docs < 1:
         parser.error("--docs must be at least 1")
@@ -31,6 +36,9 @@ def main(argv: list[str]) -> int:
         return 1
     elapsed = time.perf_counter() - started
     total = sum(p.stat().st_size for p in args.out.glob("*.txt"))
-    print(f"wrote {args.docs} documents ({total / 1e6:.1f} MB) and {MANIFEST} to {args.out} "
-          f"in {elapsed:.1f}s (seed {args.seed})", file=sys.stderr)
+    print(
+        f"wrote {args.docs} documents ({total / 1e6:.1f} MB) and {MANIFEST} to {args.out} "
+        f"in {elapsed:.1f}s (seed {args.seed})",
+        file=sys.stderr,
+    )
     return 0

@@ -33,8 +33,12 @@ from etl.synth.targets import KIND_LETTER
 
 LAYOUT_WEIGHTS = (0.45, 0.15, 0.15, 0.25)  # form, text_budget, goals_only, flat_table
 SPAN_WEIGHTS = ((1, 1), (2, 1), (3, 2), (4, 2), (5, 2), (6, 1), (7, 1))
-RENDER = {"form": render_form, "text_budget": render_text_budget,
-          "goals_only": render_goals_only, "flat_table": render_flat}
+RENDER = {
+    "form": render_form,
+    "text_budget": render_text_budget,
+    "goals_only": render_goals_only,
+    "flat_table": render_flat,
+}
 MANIFEST = "manifest.jsonl"
 
 
@@ -97,32 +101,61 @@ def _number(fen: int | None) -> int | float | None:
     return fen // 100 if fen % 100 == 0 else fen / 100
 
 
-def truth(doc: Document, name: str, codec: str, crlf: bool, broken: str | None,
-          complete: int | None, cut: str | None, size: int) -> dict:
+def truth(
+    doc: Document,
+    name: str,
+    codec: str,
+    crlf: bool,
+    broken: str | None,
+    complete: int | None,
+    cut: str | None,
+    size: int,
+) -> dict:
     """The manifest line: what parsing this file must give back."""
     projects = doc.projects if complete is None else doc.projects[:complete]
     town = doc.township
     return {
-        "file": name, "seq": doc.seq, "layout": doc.layout, "encoding": codec,
-        "newline": "crlf" if crlf else "lf", "bytes": size,
-        "broken": broken, "error": broken in ("empty", "binary", "notable"), "cut": cut,
-        "unit_code": doc.unit_code, "unit_name": doc.unit_name, "township": town.name,
-        "county": town.county, "city": town.city, "province": town.province,
-        "year": doc.year, "money_unit": "元" if doc.yuan else "万元",
-        "n_projects": len(projects), "partial_project": complete is not None,
+        "file": name,
+        "seq": doc.seq,
+        "layout": doc.layout,
+        "encoding": codec,
+        "newline": "crlf" if crlf else "lf",
+        "bytes": size,
+        "broken": broken,
+        "error": broken in ("empty", "binary", "notable"),
+        "cut": cut,
+        "unit_code": doc.unit_code,
+        "unit_name": doc.unit_name,
+        "township": town.name,
+        "county": town.county,
+        "city": town.city,
+        "province": town.province,
+        "year": doc.year,
+        "money_unit": "元" if doc.yuan else "万元",
+        "n_projects": len(projects),
+        "partial_project": complete is not None,
         "n_indicators": sum(len(p.indicators) for p in projects),
         "n_unit_indicators": len(doc.unit_indicators),
-        "projects": [{
-            "seq": p.seq, "code": p.code, "name": p.name, "total_yuan": _number(p.total_fen),
-            "fiscal_yuan": _number(p.fiscal_fen), "other_yuan": _number(p.other_fen),
-            "plan": p.plan, "n_indicators": len(p.indicators),
-            "kinds": "".join(KIND_LETTER[i.target["kind"]] for i in p.indicators),
-        } for p in projects],
+        "projects": [
+            {
+                "seq": p.seq,
+                "code": p.code,
+                "name": p.name,
+                "total_yuan": _number(p.total_fen),
+                "fiscal_yuan": _number(p.fiscal_fen),
+                "other_yuan": _number(p.other_fen),
+                "plan": p.plan,
+                "n_indicators": len(p.indicators),
+                "kinds": "".join(KIND_LETTER[i.target["kind"]] for i in p.indicators),
+            }
+            for p in projects
+        ],
     }
 
 
-def build(seed: int, item: PlanItem, cache: dict[int, Portfolio],
-          force_broken: str | None = None) -> tuple[Document, bytes, dict]:
+def build(
+    seed: int, item: PlanItem, cache: dict[int, Portfolio], force_broken: str | None = None
+) -> tuple[Document, bytes, dict]:
     """One document: its decided content, the file bytes and its manifest line.
     ``force_broken`` ("empty", "binary", "notable", "truncated") lets tests break it."""
     pf = cache.get(item.tidx)
@@ -174,12 +207,14 @@ def write_corpus(n: int, out: Path, seed: int = 0, jobs: int | None = None) -> d
     plan = make_plan(n, seed)
     jobs = max(1, jobs or os.cpu_count() or 1)
     size = max(50, min(2000, n // (jobs * 8) + 1))
-    chunks = [plan[i:i + size] for i in range(0, len(plan), size)]
+    chunks = [plan[i : i + size] for i in range(0, len(plan), size)]
     if jobs == 1 or len(chunks) == 1:
         results = [_write_chunk(seed, chunk, str(out)) for chunk in chunks]
     else:
         with ProcessPoolExecutor(jobs) as pool:
-            results = list(pool.map(_write_chunk, [seed] * len(chunks), chunks, [str(out)] * len(chunks)))
+            results = list(
+                pool.map(_write_chunk, [seed] * len(chunks), chunks, [str(out)] * len(chunks))
+            )
     with open(out / MANIFEST, "w", encoding="utf-8", newline="\n") as handle:
         for lines in results:
             for line in lines:

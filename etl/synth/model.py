@@ -119,8 +119,18 @@ def portfolio(seed: int, tidx: int, town: Township) -> Portfolio:
         else:
             code = f"{prefix}-0102-{tag}-" + "".join(rng.choices(_ALNUM, k=4))
         wan = min(2000.0, max(1.0, math.exp(rng.gauss(math.log(30.0), 1.3))))
-        projects.append(ProjectTemplate(code, name, purpose.format(town=town.name), goals,
-                                        wan, _indicator_specs(rng), start, end))
+        projects.append(
+            ProjectTemplate(
+                code,
+                name,
+                purpose.format(town=town.name),
+                goals,
+                wan,
+                _indicator_specs(rng),
+                start,
+                end,
+            )
+        )
     return Portfolio(prefix, rng.randrange(4), code_style, tag, projects)
 
 
@@ -136,7 +146,9 @@ def _indicator_specs(rng: random.Random) -> list[IndicatorSpec]:
         "可持续影响指标": 1 if rng.random() < 0.5 else 0,
         "服务对象满意度指标": 1 if rng.random() < 0.8 else 2,
     }
-    if not any(counts[k] for k in ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")):
+    if not any(
+        counts[k] for k in ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")
+    ):
         counts["社会效益指标"] = 1
     specs = []
     for level2 in vocab.LEVEL2_ORDER:
@@ -156,12 +168,23 @@ def _year_fen(rng: random.Random, wan: float, granularity_fen: int, cents: bool)
 def _plan(rng: random.Random, layout: str) -> list[int] | None:
     if layout not in ("form", "text_budget") or (layout == "form" and rng.random() < 0.3):
         return None
-    return list(rng.choice(((25, 50, 75, 100), (30, 50, 75, 100), (30, 60, 90, 100),
-                            (0, 0, 50, 100), (20, 40, 80, 100), (100, 100, 100, 100))))
+    return list(
+        rng.choice(
+            (
+                (25, 50, 75, 100),
+                (30, 50, 75, 100),
+                (30, 60, 90, 100),
+                (0, 0, 50, 100),
+                (20, 40, 80, 100),
+                (100, 100, 100, 100),
+            )
+        )
+    )
 
 
-def build_document(seed: int, seq: int, tidx: int, town: Township, year: int, layout: str,
-                   pf: Portfolio) -> Document:
+def build_document(
+    seed: int, seq: int, tidx: int, town: Township, year: int, layout: str, pf: Portfolio
+) -> Document:
     """Decide every value of one document (rendering happens elsewhere)."""
     rng = random.Random(f"{seed}/d/{seq}")
     yuan = layout == "flat_table" or (layout == "form" and rng.random() < 0.3)
@@ -171,9 +194,17 @@ def build_document(seed: int, seq: int, tidx: int, town: Township, year: int, la
         projects.append(_project(rng, tpl, i, year, layout, yuan))
     if layout == "goals_only" and rng.random() < 0.3:
         base = rng.choice(vocab.PROJECTS)
-        tpl = ProjectTemplate("", f"{town.city[:1]}财预【{year - 1}】{rng.randint(10, 150)}号"
-                              f"{town.name}提前下达{year}年{base[0]}", base[1], base[2], 10.0,
-                              _indicator_specs(rng), year, year)
+        tpl = ProjectTemplate(
+            "",
+            f"{town.city[:1]}财预【{year - 1}】{rng.randint(10, 150)}号"
+            f"{town.name}提前下达{year}年{base[0]}",
+            base[1],
+            base[2],
+            10.0,
+            _indicator_specs(rng),
+            year,
+            year,
+        )
         projects.append(_project(rng, tpl, len(projects) + 1, year, layout, yuan))
     unit_code, unit_name = _unit(town, pf, layout)
     doc = Document(seq, town, year, layout, unit_code, unit_name, yuan, projects, rng=rng)
@@ -185,10 +216,12 @@ def build_document(seed: int, seq: int, tidx: int, town: Township, year: int, la
 def _unit(town: Township, pf: Portfolio, layout: str) -> tuple[str | None, str | None]:
     code = f"{pf.prefix}001"
     if layout == "form":
-        name = (f"{town.city}{town.county}{town.name}人民政府本级",
-                f"{town.county}{town.name}人民政府本级",
-                f"{town.name}政府办公室",
-                f"{town.name}人民政府")[pf.unit_style]
+        name = (
+            f"{town.city}{town.county}{town.name}人民政府本级",
+            f"{town.county}{town.name}人民政府本级",
+            f"{town.name}政府办公室",
+            f"{town.name}人民政府",
+        )[pf.unit_style]
         return code, name
     if layout == "flat_table":
         return code, f"{town.county}{town.name}人民政府"
@@ -197,8 +230,9 @@ def _unit(town: Township, pf: Portfolio, layout: str) -> tuple[str | None, str |
     return None, None
 
 
-def _project(rng: random.Random, tpl: ProjectTemplate, seq: int, year: int, layout: str,
-             yuan: bool) -> Project:
+def _project(
+    rng: random.Random, tpl: ProjectTemplate, seq: int, year: int, layout: str, yuan: bool
+) -> Project:
     total = fiscal = other = None
     if layout != "goals_only":
         if layout == "text_budget":
@@ -224,24 +258,58 @@ def _project(rng: random.Random, tpl: ProjectTemplate, seq: int, year: int, layo
     if layout == "flat_table":
         _weights(rng, indicators)
     code = tpl.code if layout == "form" and tpl.code else None
-    return Project(seq, code, tpl.name, tpl.purpose, tpl.goals, total, fiscal, other,
-                   _plan(rng, layout), indicators)
+    return Project(
+        seq,
+        code,
+        tpl.name,
+        tpl.purpose,
+        tpl.goals,
+        total,
+        fiscal,
+        other,
+        _plan(rng, layout),
+        indicators,
+    )
 
 
-def _indicator(rng: random.Random, spec: IndicatorSpec, year: int, budget_fen: int,
-               layout: str, yuan: bool) -> Indicator:
+def _indicator(
+    rng: random.Random, spec: IndicatorSpec, year: int, budget_fen: int, layout: str, yuan: bool
+) -> Indicator:
     level1 = vocab.LEVEL1_OF[spec.level2]
-    level1_raw = "效果指标" if level1 == "效益指标" and layout in ("text_budget", "goals_only") else level1
+    level1_raw = (
+        "效果指标" if level1 == "效益指标" and layout in ("text_budget", "goals_only") else level1
+    )
     level2_raw = rng.choice(vocab.LEVEL2_RAW.get(spec.level2, (spec.level2,)))
     budget_yuan = budget_fen // 100 if budget_fen else 1_000_000
     if layout == "flat_table":
         sign, value, unit, target = split_target(rng, spec.family, year, budget_yuan, False)
         direction = "negative" if target["op"] == "<=" else "positive"
-        return Indicator(level1, spec.level2, level1_raw, level2_raw, spec.name, spec.desc,
-                         spec.basis, "", (sign, value, unit), target, direction=direction)
+        return Indicator(
+            level1,
+            spec.level2,
+            level1_raw,
+            level2_raw,
+            spec.name,
+            spec.desc,
+            spec.basis,
+            "",
+            (sign, value, unit),
+            target,
+            direction=direction,
+        )
     raw, target = text_target(rng, spec.family, year, budget_yuan, yuan)
-    return Indicator(level1, spec.level2, level1_raw, level2_raw, spec.name, spec.desc,
-                     spec.basis, raw, None, target)
+    return Indicator(
+        level1,
+        spec.level2,
+        level1_raw,
+        level2_raw,
+        spec.name,
+        spec.desc,
+        spec.basis,
+        raw,
+        None,
+        target,
+    )
 
 
 def _weights(rng: random.Random, indicators: list[Indicator]) -> None:
@@ -268,6 +336,18 @@ def _unit_indicators(rng: random.Random, year: int) -> list[Indicator]:
         sign, value, unit, target = split_target(rng, family, year, 1_000_000, True)
         level1 = vocab.LEVEL1_OF[level2]
         level1_raw = {"产出指标": "部门产出", "效益指标": "部门效果"}.get(level1, "满意度")
-        out.append(Indicator(level1, level2, level1_raw, short, name, desc, "计划标准", "",
-                             (sign, value, unit), target))
+        out.append(
+            Indicator(
+                level1,
+                level2,
+                level1_raw,
+                short,
+                name,
+                desc,
+                "计划标准",
+                "",
+                (sign, value, unit),
+                target,
+            )
+        )
     return out

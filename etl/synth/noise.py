@@ -38,7 +38,9 @@ def garbage(rng: random.Random, kind: str) -> bytes:
     """Bytes of an empty or binary file (a renamed .docx, or random bytes)."""
     if kind == "empty":
         return rng.choice((b"", b"\n\n", b" \r\n\t\r\n"))
-    head = rng.choice((b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", b"\x00\x01"))
+    head = rng.choice(
+        (b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", b"\x00\x01")
+    )
     return head + rng.randbytes(rng.randint(200, 4000))
 
 
@@ -51,7 +53,9 @@ def truncate(w: Lines, rng: random.Random, codec: str, crlf: bool) -> tuple[byte
     candidates = [k for k, (start, end) in enumerate(w.spans) if k >= 1 and end > start]
     k = rng.choice(candidates)
     start, end = w.spans[k]
-    cells = [i for i in range(start, end) if w.out[i].startswith("\t") and w.out[i + 1].startswith("\t")]
+    cells = [
+        i for i in range(start, end) if w.out[i].startswith("\t") and w.out[i + 1].startswith("\t")
+    ]
     idx = rng.choice(cells) if cells else start
     line = w.out[idx]
     pos = rng.randint(1, max(1, len(line) - 1))

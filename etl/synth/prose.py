@@ -18,9 +18,15 @@ def _fill(rng: random.Random, doc: Document, sentence: str) -> str:
     if "{" not in sentence:
         return sentence
     town = doc.township
-    return sentence.format(year=doc.year, prev=doc.year - 1, town=town.name, county=town.county,
-                           villages=rng.randint(8, 60), people=rng.randint(8000, 90000),
-                           acres=rng.randint(5000, 90000))
+    return sentence.format(
+        year=doc.year,
+        prev=doc.year - 1,
+        town=town.name,
+        county=town.county,
+        villages=rng.randint(8, 60),
+        people=rng.randint(8000, 90000),
+        acres=rng.randint(5000, 90000),
+    )
 
 
 def sentences(rng: random.Random, doc: Document, count: int) -> str:

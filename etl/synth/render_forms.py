@@ -8,13 +8,21 @@ from etl.synth.lines import Lines, wan2, wan_short, yuan2
 from etl.synth.model import Document, Indicator, Project
 
 HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
-ALL_LEVEL2 = (("产出指标", ("数量指标", "质量指标", "时效指标", "成本指标")),
-              ("效益指标", ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")),
-              ("满意度指标", ("服务对象满意度指标",)))
+ALL_LEVEL2 = (
+    ("产出指标", ("数量指标", "质量指标", "时效指标", "成本指标")),
+    ("效益指标", ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")),
+    ("满意度指标", ("服务对象满意度指标",)),
+)
 
 
-def _indicator_rows(w: Lines, indicators: list[Indicator], *, merge_level2: bool,
-                    placeholders: bool, text_budget: bool) -> None:
+def _indicator_rows(
+    w: Lines,
+    indicators: list[Indicator],
+    *,
+    merge_level2: bool,
+    placeholders: bool,
+    text_budget: bool,
+) -> None:
     """Indicator rows; 一级指标 only on the first row of its group (a merged cell)."""
     by_level2: dict[str, list[Indicator]] = {}
     for ind in indicators:
@@ -31,8 +39,16 @@ def _indicator_rows(w: Lines, indicators: list[Indicator], *, merge_level2: bool
                 continue
             for j, ind in enumerate(rows):
                 l2 = "" if merge_level2 and j > 0 else w.noisy(ind.level2_raw)
-                w.row((ind.level1_raw if first_in_group else "", l2, ind.name,
-                       w.noisy(ind.desc), ind.raw, w.noisy(ind.basis)))
+                w.row(
+                    (
+                        ind.level1_raw if first_in_group else "",
+                        l2,
+                        ind.name,
+                        w.noisy(ind.desc),
+                        ind.raw,
+                        w.noisy(ind.basis),
+                    )
+                )
                 first_in_group = False
 
 
@@ -66,8 +82,17 @@ def render_form(doc: Document, w: Lines) -> None:
         w.row((unit_line, money_unit))
         w.row(("项目编码", p.code or "", "项目名称", w.noisy(p.name)))
         other_empty = rng.choice(("", " "))
-        w.row(("预算规模及资金用途", "预算数", _money(doc, p.total_fen), fiscal_label,
-               _money(doc, p.fiscal_fen), "其他资金", _money(doc, p.other_fen, other_empty)))
+        w.row(
+            (
+                "预算规模及资金用途",
+                "预算数",
+                _money(doc, p.total_fen),
+                fiscal_label,
+                _money(doc, p.fiscal_fen),
+                "其他资金",
+                _money(doc, p.other_fen, other_empty),
+            )
+        )
         w.row(("", p.purpose))
         w.row(("资金支出计划（%）", "3月底", "6月底", "10月底", "12月底"))
         plan = [pct_style.format(v) for v in p.plan] if p.plan else ["", "", "", ""]
@@ -78,8 +103,13 @@ def render_form(doc: Document, w: Lines) -> None:
             w.para(" ")
         w.row(HEADER)
         start = len(w.out)
-        _indicator_rows(w, p.indicators, merge_level2=merge_level2,
-                        placeholders=rng.random() < 0.05, text_budget=False)
+        _indicator_rows(
+            w,
+            p.indicators,
+            merge_level2=merge_level2,
+            placeholders=rng.random() < 0.05,
+            text_budget=False,
+        )
         w.spans.append((start, len(w.out)))
         w.blank(2)
 
@@ -87,7 +117,9 @@ def render_form(doc: Document, w: Lines) -> None:
 def _budget_sentence(rng, p: Project) -> str:
     total = wan_short(p.total_fen)
     if p.other_fen:
-        funds = f"其中：财政资金{wan_short(p.fiscal_fen)}万元，其他资金{wan_short(p.other_fen)}万元。"
+        funds = (
+            f"其中：财政资金{wan_short(p.fiscal_fen)}万元，其他资金{wan_short(p.other_fen)}万元。"
+        )
     else:
         source = "政府性基金" if rng.random() < 0.05 else "财政资金"
         funds = f"其中：{source}{wan_short(p.fiscal_fen)}万元。"
@@ -97,7 +129,11 @@ def _budget_sentence(rng, p: Project) -> str:
 def render_text_budget(doc: Document, w: Lines) -> None:
     rng = doc.rng
     town = doc.township
-    heading = f"{town.name}{doc.year}年部门整体绩效目标" if rng.random() < 0.5 else f"{doc.year}年部门整体绩效目标"
+    heading = (
+        f"{town.name}{doc.year}年部门整体绩效目标"
+        if rng.random() < 0.5
+        else f"{doc.year}年部门整体绩效目标"
+    )
     w.para(" 第一部分", "", heading, "")
     for line in prose.sections(rng, doc, "plain"):
         w.para(line, "")

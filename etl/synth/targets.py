@@ -21,10 +21,25 @@ def _num(hundredths: int) -> str:
     return str(whole) if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")
 
 
-def _truth(kind: str, op: str | None, value, unit: str | None, *, explicit: bool = True,
-           value_max=None, value_yuan=None) -> Target:
-    return {"kind": kind, "op": op, "value": value, "value_max": value_max, "unit": unit,
-            "value_yuan": value_yuan, "explicit": explicit}
+def _truth(
+    kind: str,
+    op: str | None,
+    value,
+    unit: str | None,
+    *,
+    explicit: bool = True,
+    value_max=None,
+    value_yuan=None,
+) -> Target:
+    return {
+        "kind": kind,
+        "op": op,
+        "value": value,
+        "value_max": value_max,
+        "unit": unit,
+        "value_yuan": value_yuan,
+        "explicit": explicit,
+    }
 
 
 def _pct_value(rng: random.Random, lo: int, hi: int) -> float | int:
@@ -50,8 +65,9 @@ def _yuan_of(value: float | int, unit: str) -> int | float | None:
     return value if unit == "元" else None
 
 
-def text_target(rng: random.Random, family: tuple, year: int, budget_yuan: int,
-                yuan_doc: bool) -> tuple[str, Target]:
+def text_target(
+    rng: random.Random, family: tuple, year: int, budget_yuan: int, yuan_doc: bool
+) -> tuple[str, Target]:
     """A free-text 指标值 cell such as ``≥95%``, ``17　个`` or ``2021年12月底前``."""
     name = family[0]
     r = rng.random()
@@ -125,14 +141,17 @@ def text_target(rng: random.Random, family: tuple, year: int, budget_yuan: int,
     if name == "deadline":
         month = rng.choice(_DEADLINE_MONTHS)
         day = calendar.monthrange(year, month)[1]
-        return f"{year}年{month}月底前", _truth("deadline", "<=", f"{year}-{month:02d}-{day:02d}", None)
+        return f"{year}年{month}月底前", _truth(
+            "deadline", "<=", f"{year}-{month:02d}-{day:02d}", None
+        )
     word = rng.choice(family[1])
     raw = word + "　" if rng.random() < 0.05 else word
     return raw, _truth("qualitative", None, word, None, explicit=False)
 
 
-def split_target(rng: random.Random, family: tuple, year: int, budget_yuan: int,
-                 unit_table: bool) -> tuple[str, str, str, Target]:
+def split_target(
+    rng: random.Random, family: tuple, year: int, budget_yuan: int, unit_table: bool
+) -> tuple[str, str, str, Target]:
     """Sign / value / unit as separate cells (flat 申报表, or the 符号/值/单位 table when
     ``unit_table``). Qualitative values go in 指标值 (flat) or 单位 after 文字描述 (unit table)."""
     name = family[0]
@@ -155,16 +174,30 @@ def split_target(rng: random.Random, family: tuple, year: int, budget_yuan: int,
         cap = _money_cap(rng, budget_yuan)
         if unit_table or rng.random() < 0.5:
             value = cap / 100
-            return "≤", f"{value:.2f}" if unit_table else _num(cap), "万元", _truth(
-                "money", "<=", value, "万元", value_yuan=cap * 100)
-        return "≤", str(cap * 100), "元", _truth("money", "<=", cap * 100, "元", value_yuan=cap * 100)
+            return (
+                "≤",
+                f"{value:.2f}" if unit_table else _num(cap),
+                "万元",
+                _truth("money", "<=", value, "万元", value_yuan=cap * 100),
+            )
+        return (
+            "≤",
+            str(cap * 100),
+            "元",
+            _truth("money", "<=", cap * 100, "元", value_yuan=cap * 100),
+        )
     if name == "deadline":
         if unit_table:
             word = "按工作计划及时完成"
             return "文字描述", "", word, _truth("qualitative", None, word, None, explicit=False)
         month = rng.choice(_DEADLINE_MONTHS)  # ≤ 12 月 under 时效: done by the end of December
         day = calendar.monthrange(year, month)[1]
-        return "≤", str(month), "月", _truth("deadline", "<=", f"{year}-{month:02d}-{day:02d}", None)
+        return (
+            "≤",
+            str(month),
+            "月",
+            _truth("deadline", "<=", f"{year}-{month:02d}-{day:02d}", None),
+        )
     word = rng.choice(family[1])
     if unit_table:
         return "文字描述", "", word, _truth("qualitative", None, word, None, explicit=False)

@@ -42,9 +42,15 @@ def compare(record: dict, truth: dict, doc: Document | None = None) -> list[str]
         diffs.append(f"{n_unit} unit indicators, expected {truth['n_unit_indicators']}")
     if doc is not None:
         for got, exp in zip(projects, doc.projects[: len(want)], strict=False):
-            for i, (gi, ei) in enumerate(zip(got.get("indicators") or [], exp.indicators, strict=False)):
-                diffs.extend(f"project {exp.seq} indicator {i + 1} {ei.name}: {d}" for d in indicator(gi, ei))
-        for i, (gi, ei) in enumerate(zip(record.get("unit_indicators") or [], doc.unit_indicators, strict=False)):
+            for i, (gi, ei) in enumerate(
+                zip(got.get("indicators") or [], exp.indicators, strict=False)
+            ):
+                diffs.extend(
+                    f"project {exp.seq} indicator {i + 1} {ei.name}: {d}" for d in indicator(gi, ei)
+                )
+        for i, (gi, ei) in enumerate(
+            zip(record.get("unit_indicators") or [], doc.unit_indicators, strict=False)
+        ):
             diffs.extend(f"unit indicator {i + 1} {ei.name}: {d}" for d in indicator(gi, ei))
     if truth["partial_project"] and not record.get("warnings"):
         diffs.append("truncated document parsed without a warning")
@@ -58,7 +64,11 @@ def _project(got: dict, exp: dict) -> list[str]:
     if exp["code"] and got.get("code") != exp["code"]:
         diffs.append(f"code {got.get('code')!r} != {exp['code']!r}")
     budget = got.get("budget") or {}
-    for key, field in (("total_yuan", "total_yuan"), ("fiscal_yuan", "fiscal_yuan"), ("other_yuan", "other_yuan")):
+    for key, field in (
+        ("total_yuan", "total_yuan"),
+        ("fiscal_yuan", "fiscal_yuan"),
+        ("other_yuan", "other_yuan"),
+    ):
         if not _money_equal(budget.get(field), exp[key]):
             diffs.append(f"{field} {budget.get(field)!r} != {exp[key]!r}")
     if exp["plan"] is not None and got.get("spend_plan_pct") != exp["plan"]:
@@ -86,8 +96,11 @@ def indicator(got: dict, exp: Indicator) -> list[str]:
         return diffs
     if want["kind"] != "qualitative":
         value = target.get("value")
-        same = value == want["value"] if isinstance(want["value"], str) else (
-            isinstance(value, int | float) and abs(value - want["value"]) < 1e-9)
+        same = (
+            value == want["value"]
+            if isinstance(want["value"], str)
+            else (isinstance(value, int | float) and abs(value - want["value"]) < 1e-9)
+        )
         if not same:
             diffs.append(f"value {value!r} != {want['value']!r} (raw {raw!r})")
         if want["explicit"] and target.get("op") != want["op"]:
@@ -96,8 +109,12 @@ def indicator(got: dict, exp: Indicator) -> list[str]:
             diffs.append(f"unit {target.get('unit')!r} != {want['unit']!r} (raw {raw!r})")
         if want["value_max"] is not None and target.get("value_max") != want["value_max"]:
             diffs.append(f"value_max {target.get('value_max')!r} != {want['value_max']!r}")
-        if want["value_yuan"] is not None and not _money_equal(target.get("value_yuan"), want["value_yuan"]):
-            diffs.append(f"value_yuan {target.get('value_yuan')!r} != {want['value_yuan']!r} (raw {raw!r})")
+        if want["value_yuan"] is not None and not _money_equal(
+            target.get("value_yuan"), want["value_yuan"]
+        ):
+            diffs.append(
+                f"value_yuan {target.get('value_yuan')!r} != {want['value_yuan']!r} (raw {raw!r})"
+            )
     if exp.weight is not None and got.get("weight") != exp.weight:
         diffs.append(f"weight {got.get('weight')!r} != {exp.weight}")
     if exp.direction is not None and got.get("direction") != exp.direction:

@@ -25,15 +25,31 @@ SHOTS = ROOT / "test-artifacts" / "screens"
 
 # url path, file stem, texts that must appear (numbers only checked on the fixture)
 PAGES = [
-    ("", "01_总览", ["预算绩效目标总览", "乡镇数", "预算总额", "数据加载提示"],
-     ["2,233.51 万元", "413", "68"]),
-    ("budgets", "02_预算对比", ["预算对比", "各乡镇预算构成", "预算最大的项目", "资金支出计划"],
-     ["征地拆迁补偿款"]),
+    (
+        "",
+        "01_总览",
+        ["预算绩效目标总览", "乡镇数", "预算总额", "数据加载提示"],
+        ["2,233.51 万元", "413", "68"],
+    ),
+    (
+        "budgets",
+        "02_预算对比",
+        ["预算对比", "各乡镇预算构成", "预算最大的项目", "资金支出计划"],
+        ["征地拆迁补偿款"],
+    ),
     ("indicators", "03_指标结构", ["指标结构", "二级指标覆盖情况", "每个项目的指标数量"], []),
-    ("targets?family=满意度", "04_目标值对比",
-     ["目标值对比", "指标族", "需要关注的目标值", "最常见的目标值", "“满意度”类指标目标值对比"], []),
-    ("projects?q=征地拆迁", "05_项目明细", ["项目明细", "搜索项目", "绩效指标", "资金支出计划"],
-     ["561.20 万元"]),
+    (
+        "targets?family=满意度",
+        "04_目标值对比",
+        ["目标值对比", "指标族", "需要关注的目标值", "最常见的目标值", "“满意度”类指标目标值对比"],
+        [],
+    ),
+    (
+        "projects?q=征地拆迁",
+        "05_项目明细",
+        ["项目明细", "搜索项目", "绩效指标", "资金支出计划"],
+        ["561.20 万元"],
+    ),
     ("review", "07_目标审核", ["目标审核"], ["老庄子镇集贸市场附近修建排水沟"]),
     ("sql", "08_SQL查询", ["SQL 查询"], []),
 ]
@@ -64,14 +80,31 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
 def app_url(seed_warehouse, tmp_path_factory):
     """The dashboard on the warehouse built from the bundled documents in data/."""
     port = _free_port()
-    env = {**os.environ, "WAREHOUSE_DB": str(seed_warehouse), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "WAREHOUSE_DB": str(seed_warehouse),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     log = tmp_path_factory.mktemp("e2e") / "streamlit.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "dashboard" / "streamlit_app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -88,7 +121,9 @@ def app_url(seed_warehouse, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("需要 Debian chromium：/usr/bin/chromium 不存在（apt-get install chromium fonts-noto-cjk）")
+        pytest.skip(
+            "需要 Debian chromium：/usr/bin/chromium 不存在（apt-get install chromium fonts-noto-cjk）"
+        )
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         instance = p.chromium.launch(
@@ -101,11 +136,13 @@ def browser():
 
 def _settle(page) -> None:
     """Wait until the script finished and every chart has drawn."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           timeout=30_000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000
+    )
     page.wait_for_timeout(500)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           timeout=30_000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000
+    )
     page.wait_for_function(
         """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
                  .every(el => el.querySelector('canvas, svg'))""",
@@ -116,15 +153,17 @@ def _settle(page) -> None:
 
 def _full_screenshot(page, path: Path) -> None:
     """Streamlit scrolls inside stMain, so grow the viewport to the content, then shoot."""
-    height = page.evaluate(
-        "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
     page.set_viewport_size({"width": 1440, "height": max(900, int(height) + 40)})
     page.wait_for_timeout(1000)
     page.screenshot(path=str(path), full_page=True)
 
 
-@pytest.mark.parametrize(("path", "stem", "labels", "numbers"), PAGES,
-                         ids=[p[0].split("?")[0] or "overview" for p in PAGES])
+@pytest.mark.parametrize(
+    ("path", "stem", "labels", "numbers"),
+    PAGES,
+    ids=[p[0].split("?")[0] or "overview" for p in PAGES],
+)
 def test_page_screens(app_url, browser, path, stem, labels, numbers):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
@@ -138,7 +177,15 @@ def test_page_screens(app_url, browser, path, stem, labels, numbers):
             assert number in text, number
         assert page.locator("[data-testid='stException']").count() == 0
         nav = page.inner_text("[data-testid='stSidebarNav']")
-        for title in ("总览", "预算对比", "指标结构", "目标值对比", "项目明细", "目标审核", "SQL 查询"):
+        for title in (
+            "总览",
+            "预算对比",
+            "指标结构",
+            "目标值对比",
+            "项目明细",
+            "目标审核",
+            "SQL 查询",
+        ):
             assert title in nav
         _full_screenshot(page, SHOTS / f"{stem}.png")
     finally:
@@ -165,8 +212,10 @@ def test_sql_page_runs_a_query(app_url, browser):
         page.goto(f"{app_url}/sql", wait_until="domcontentloaded")
         _settle(page)
         editor = page.locator("textarea").first
-        editor.fill("SELECT township AS 乡镇, count(*) AS 项目数 FROM v_project_budget "
-                    "GROUP BY township ORDER BY 项目数 DESC")
+        editor.fill(
+            "SELECT township AS 乡镇, count(*) AS 项目数 FROM v_project_budget "
+            "GROUP BY township ORDER BY 项目数 DESC"
+        )
         page.get_by_role("button", name="运行查询").click()
         page.wait_for_timeout(500)
         _settle(page)
@@ -188,9 +237,23 @@ def test_missing_warehouse_screen(browser, tmp_path):
     port = _free_port()
     env = {**os.environ, "WAREHOUSE_DB": str(tmp_path / "none.duckdb")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "streamlit_app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
