@@ -193,7 +193,9 @@ def _parser() -> duckdb.DuckDBPyConnection:
     """A private in-memory DuckDB used only to parse (never sees the warehouse)."""
     global _parser_con
     if _parser_con is None:
-        _parser_con = duckdb.connect(":memory:", config={"enable_external_access": False})
+        _parser_con = duckdb.connect(
+            ":memory:", config={"enable_external_access": False, "threads": 1}
+        )
     return _parser_con
 
 
