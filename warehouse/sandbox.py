@@ -178,12 +178,14 @@ class WorkerState:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._catalog: set[str] = set()
 
-    def _connection(self, path: Path, timeout_s: float) -> duckdb.DuckDBPyConnection:
+    def _connection(
+        self, path: Path, timeout_s: float, memory_limit: str
+    ) -> duckdb.DuckDBPyConnection:
         stat = path.stat()
-        key = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size, timeout_s)
+        key = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size, timeout_s, memory_limit)
         if self._con is None or self._key != key:
             self.drop()
-            con = open_sandbox(path, timeout_s=timeout_s)
+            con = open_sandbox(path, timeout_s=timeout_s, memory_limit=memory_limit)
             self._catalog = catalog_names(con)
             self._con, self._key = con, key
         return self._con
@@ -199,7 +201,7 @@ class WorkerState:
         path = Path(request["db"])
         timeout_s = float(request["timeout_s"])
         try:
-            con = self._connection(path, timeout_s)
+            con = self._connection(path, timeout_s, request.get("memory_limit", "1GB"))
         except FileNotFoundError:
             return {"message": f"仓库文件不存在：{path}。"}
         except (OSError, duckdb.Error) as err:
@@ -244,6 +246,7 @@ _GONE = {
     "memory": memory_message(),
     "died": "查询进程意外退出（多半是内存超过上限），已被停止；请缩小查询范围。",
     "start": "无法启动查询进程，请稍后重试。",
+    "stale": "无法启动查询进程，请稍后重试。",
     "busy": "同时运行的查询太多，请稍后重试。",
 }
 
@@ -276,8 +279,12 @@ def run_guarded(
         "timeout_s": float(timeout_s),
         "max_bytes": int(max_bytes),
     }
+    pool = pool or default_pool()
+    # DuckDB's own limit stays well under the worker's RSS cap, so operators spill to disk
+    # (or fail cleanly) before the parent has to kill the process.
+    request["memory_limit"] = f"{min(1024, pool.rss_bytes // 2 // 1024**2)}MB"
     try:
-        reply = (pool or default_pool()).run(request, timeout_s + KILL_GRACE_S)
+        reply = pool.run(request, timeout_s + KILL_GRACE_S)
     except WorkerGone as gone:
         reason = str(gone)
         message = timeout_message(timeout_s) if reason == "timeout" else _GONE[reason]

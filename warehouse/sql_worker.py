@@ -39,13 +39,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-WORKER_RSS_BYTES = 2 * 1024**3  # resident memory of one worker; the parent kills above it
+
+def _env_mb(name: str, default_mb: float) -> int:
+    """A size in MB from the environment (operators tune limits without code); bad → default."""
+    try:
+        value = float(os.environ.get(name, default_mb))
+    except ValueError:
+        value = default_mb
+    if not (value > 0 and value < 1024**2):  # also rejects nan and inf
+        value = default_mb
+    return int(value * 1024**2)
+
+
+# Resident memory of one worker; the parent kills it above this (SQL_WORKER_MEMORY_MB).
+WORKER_RSS_BYTES = _env_mb("SQL_WORKER_MEMORY_MB", 2048)
 # Address-space cap (RLIMIT_AS): a backstop that turns a runaway allocation into a clean
 # out-of-memory error. It must be far above the RSS cap: each DuckDB instance reserves
 # ~0.5 GB of address space (allocator arenas, thread stacks) that it never touches.
-WORKER_ADDRESS_BYTES = 4 * 1024**3
+WORKER_ADDRESS_BYTES = max(4 * 1024**3, WORKER_RSS_BYTES + 2 * 1024**3)
 RSS_POLL_S = 0.05
-RESULT_BYTE_BUDGET = 20 * 1024**2  # bytes of result data streamed back per query
+# Bytes of result data streamed back per query (SQL_RESULT_MAX_MB).
+RESULT_BYTE_BUDGET = _env_mb("SQL_RESULT_MAX_MB", 20)
 POOL_SIZE = 2  # concurrent guarded queries per process (the machine has 2 cores)
 KILL_GRACE_S = 2.0  # wall-clock kill this long after the query's own time limit
 START_TIMEOUT_S = 60.0  # a busy machine may need long to import duckdb/pandas/sqlglot
@@ -194,8 +208,11 @@ class _Worker:
             if rss_limit > 0 and resident_bytes(self.pid) > rss_limit:
                 raise _OverMemory
 
+        acknowledged = False
         try:
             _write_message(self.process.stdin.fileno(), request)
+            ack = _read_message(self.process.stdout.fileno(), deadline, check_memory)
+            acknowledged = ack == {"ack": True}
             reply = _read_message(self.process.stdout.fileno(), deadline, check_memory)
         except TimeoutError:
             self.kill()
@@ -205,7 +222,8 @@ class _Worker:
             raise WorkerGone("memory") from None
         except (EOFError, BrokenPipeError, OSError):
             self.kill()
-            raise WorkerGone("died") from None
+            # Dead before it read the request (killed while idle): safe to send elsewhere.
+            raise WorkerGone("died" if acknowledged else "stale") from None
         self.queries += 1
         return reply
 
@@ -232,6 +250,8 @@ class WorkerPool:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _slots: threading.Semaphore | None = field(default=None, repr=False)
     started: int = 0  # workers started so far (tests and the report read it)
+    _busy: int = field(default=0, repr=False)
+    _warming: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         self._slots = threading.BoundedSemaphore(self.size)
@@ -269,22 +289,44 @@ class WorkerPool:
         return self._spawn()
 
     def warm(self) -> None:
-        """Start one worker ahead of the first query (the SQL page calls this)."""
+        """Start one worker ahead of the first query, unless one exists already."""
         with self._lock:
-            if self._idle:
+            if self._idle or self._busy or self._warming:
                 return
-        worker = self._spawn()
+            self._warming = True
+        try:
+            worker = self._spawn()
+        except WorkerGone:
+            return  # the first query will report it in one line
+        finally:
+            with self._lock:
+                self._warming = False
         with self._lock:
             self._idle.append(worker)
+
+    def warm_in_background(self) -> None:
+        """warm() without making the caller (a page render) wait for the import."""
+        with self._lock:
+            if self._idle or self._busy or self._warming:
+                return
+        threading.Thread(target=self.warm, name="sql-worker-warm", daemon=True).start()
 
     def run(self, request: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         """Send one request; the worker is killed if it does not answer within timeout_s."""
         assert self._slots is not None
         if not self._slots.acquire(timeout=QUEUE_TIMEOUT_S):
             raise WorkerGone("busy")
+        with self._lock:
+            self._busy += 1
         try:
             worker = self._take()
-            reply = worker.call(request, timeout_s, self.rss_bytes)
+            try:
+                reply = worker.call(request, timeout_s, self.rss_bytes)
+            except WorkerGone as gone:
+                if str(gone) != "stale":
+                    raise
+                worker = self._spawn()  # the idle worker had died: one retry on a fresh one
+                reply = worker.call(request, timeout_s, self.rss_bytes)
             if reply.get("recycle") or not worker.alive():
                 worker.kill()  # e.g. after an out-of-memory error: start clean next time
             else:
@@ -292,6 +334,8 @@ class WorkerPool:
                     self._idle.append(worker)
             return reply
         finally:
+            with self._lock:
+                self._busy -= 1
             self._slots.release()
 
     def pids(self) -> list[int]:
@@ -369,6 +413,7 @@ def worker_main(argv: list[str]) -> int:
             request = _read_message(in_fd, None)
         except (EOFError, OSError):
             return 0
+        _write_message(out_fd, {"ack": True})
         try:
             reply = state.handle(request)
         except MemoryError:
