@@ -146,7 +146,9 @@ HISTORY_COLUMNS = {
 
 def history_entry(sql: str, dialect: str, outcome: QueryOutcome) -> HistoryEntry:
     """Summarise a run for the per-session history."""
-    if outcome.refused:
+    if outcome.syntax_error:
+        status = "语法错误"
+    elif outcome.refused:
         status = "已拒绝"
     elif outcome.error:
         status = "出错"
