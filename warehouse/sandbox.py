@@ -229,6 +229,10 @@ class WorkerState:
         except duckdb.Error as err:
             self.drop()
             return {"message": f"查询执行出错：{_first_line(err)}", "sql_run": sql_run}
+        except Exception as err:  # noqa: BLE001 - e.g. a value pandas cannot hold
+            self.drop()
+            detail = _first_line(err) or type(err).__name__
+            return {"message": f"查询结果无法读取：{detail}", "sql_run": sql_run}
         finally:
             watchdog.cancel()
         return {"frame": frame, "cut_by": cut, "sql_run": sql_run}

@@ -265,7 +265,8 @@ class WorkerPool:
             str(self.address_bytes),
         ]
         worker = _Worker(_SPAWNER.spawn(argv))
-        self.started += 1
+        with self._lock:
+            self.started += 1
         try:
             assert worker.process.stdout is not None
             hello = _read_message(
