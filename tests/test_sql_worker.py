@@ -285,3 +285,99 @@ def test_dashboard_page_still_answers_after_a_killing_query(
         assert small.started >= 2  # the killed worker was replaced
     finally:
         small.close()
+
+
+def _children(pid: int) -> set[int]:
+    """Every live descendant of pid (from /proc), so a test can see workers outlive nothing."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="ascii")
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if fields[0] != "Z":
+                parents[int(entry.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.e2e
+def test_real_server_keeps_serving_after_a_killing_query(fixture_db: Path) -> None:
+    """`streamlit run` on port 8721, Chromium runs a runaway query, then a normal one."""
+    import urllib.request
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("需要 /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    port = 8721
+    env = dict(
+        os.environ,
+        WAREHOUSE_DB=str(fixture_db),
+        SQL_WORKER_MEMORY_MB="600",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+        PYTHONPATH=str(ROOT),
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "streamlit_app.py"),
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
+                return response.read().decode().strip() == "ok"
+        except OSError:
+            return False
+
+    try:
+        deadline = time.monotonic() + 120
+        while not healthy():
+            assert server.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(120_000)
+            page.goto(f"{url}/sql", wait_until="domcontentloaded")
+            editor = page.locator("textarea").first
+            editor.wait_for()
+            editor.fill("SELECT len(range(0, 300000000)) AS n")
+            page.get_by_role("button", name="运行查询").click()
+            page.get_by_text("内存超过上限").first.wait_for()
+            editor.fill("SELECT township, count(*) AS n FROM v_project_budget GROUP BY 1")
+            page.get_by_role("button", name="运行查询").click()
+            page.get_by_text("共 3 行").first.wait_for()
+            assert page.locator("[data-testid='stException']").count() == 0
+            browser.close()
+        assert server.poll() is None and healthy()
+        workers = _children(server.pid)
+        assert workers, "the query worker should be a child of the server"
+        server.terminate()
+        server.wait(timeout=30)
+        assert all(_gone(pid) for pid in workers), "a worker outlived the server"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
