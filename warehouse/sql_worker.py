@@ -424,7 +424,12 @@ def worker_main(argv: list[str]) -> int:
         try:
             _write_message(out_fd, reply)
         except MemoryError:
-            _write_message(out_fd, {"error": "memory", "recycle": True})
+            reply = {"error": "memory", "recycle": True}
+            _write_message(out_fd, reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as err:
+            # Nothing was written yet (pickling happens before the first byte is sent).
+            reply = {"message": f"查询结果无法传回：{type(err).__name__}", "recycle": False}
+            _write_message(out_fd, reply)
         if reply.get("recycle"):
             return 0
 
