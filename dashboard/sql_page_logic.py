@@ -2,17 +2,71 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from warehouse.sandbox import QueryOutcome, open_sandbox, resolve_db
 from warehouse.sql_guard import DIALECTS
 
 HISTORY_LIMIT = 30
 LOAD_COMMAND = "python -m etl load data/"
+NULL_TEXT = "—"
+# Above this many cells the grid gets plain values: formatting every cell would slow the page.
+STYLE_CELL_LIMIT = 200_000
+_YEAR_NAME = re.compile(r"(year|年度|年份|^年$)", re.IGNORECASE)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=\"'&^@%])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every ASCII punctuation Streamlit markdown could interpret.
+
+    Error lines quote the user's SQL (and SQL can quote anything), so a link, an image,
+    `:red[...]` or `$...$` in a query must show literally, never render or fetch.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def _is_year_column(name: str, column: pd.Series) -> bool:
+    """Years are integers without thousands separators (2,024 would read as a number)."""
+    if _YEAR_NAME.search(str(name)):
+        return True
+    values = column.dropna()
+    return (
+        len(values) > 0
+        and pd.api.types.is_integer_dtype(column.dtype)
+        and bool(values.between(1900, 2100).all())
+    )
+
+
+def display_table(frame: pd.DataFrame) -> pd.DataFrame | Styler:
+    """The result grid: NULL as "—", numbers with thousands separators; values stay numeric.
+
+    A Styler keeps the numbers themselves (sorting in the grid stays numeric) and only
+    changes how they are shown.
+    """
+    if frame.empty or frame.size > STYLE_CELL_LIMIT or not frame.columns.is_unique:
+        return frame
+    styler = frame.style.format(na_rep=NULL_TEXT, thousands=",", precision=2)
+    plain = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[c].dtype) and _is_year_column(c, frame[c])
+    ]
+    if plain:
+        styler = styler.format(na_rep=NULL_TEXT, subset=plain, thousands="", precision=0)
+    return styler
+
+
+def error_line(outcome: QueryOutcome) -> str:
+    """The one line shown for a failed query: 语法错误 stays 语法错误, refusals say so."""
+    if outcome.refused and not outcome.syntax_error:
+        return f"查询被拒绝：{outcome.error}"
+    return str(outcome.error)
 
 
 def warehouse_path() -> Path:
@@ -92,7 +146,9 @@ HISTORY_COLUMNS = {
 
 def history_entry(sql: str, dialect: str, outcome: QueryOutcome) -> HistoryEntry:
     """Summarise a run for the per-session history."""
-    if outcome.refused:
+    if outcome.syntax_error:
+        status = "语法错误"
+    elif outcome.refused:
         status = "已拒绝"
     elif outcome.error:
         status = "出错"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -304,7 +305,7 @@ def test_page_renders_runs_example_and_refuses(
     at.text_area(key="sql_text").input("SELECT * FROM read_csv('/etc/passwd')").run()
     at.button(key="sql_run").click().run()
     assert not at.exception
-    assert "read_csv" in at.error[0].value
+    assert r"查询被拒绝：不允许使用表函数 read\_csv\(\)" in at.error[0].value  # escaped
     history = at.session_state["sql_history"]
     assert [h["status"] for h in history] == ["已拒绝", "成功"]
 
@@ -340,3 +341,125 @@ def test_no_streamlit_import_in_logic_modules() -> None:
         "warehouse/sql_examples.py",
     ):
         assert "import streamlit" not in (root / rel).read_text(encoding="utf-8"), rel
+
+
+# ------------------------------------------------------------- allow-list and size caps
+
+
+def test_every_allowed_function_exists_in_duckdb() -> None:
+    con = duckdb.connect()
+    rows = con.execute(
+        "SELECT DISTINCT function_name, function_type, macro_definition FROM duckdb_functions()"
+    ).fetchall()
+    con.close()
+    known = {name.lower() for name, _, _ in rows}
+    allowed = sql_guard.allowed_functions()
+    assert len(allowed) > 300
+    assert sorted(allowed - known) == []
+    # An allowed macro may not hide a query or a table function (get_block_size did).
+    table_functions = {n.lower() for n, t, _ in rows if t in ("table", "table_macro", "pragma")}
+    for name, kind, definition in rows:
+        if kind == "macro" and name.lower() in allowed:
+            text = (definition or "").lower()
+            assert "select" not in text and " from " not in text, name
+            called = set(re.findall(r"([a-z_][a-z0-9_]*)\(", text))
+            assert not (called & (table_functions - {"unnest", "range", "generate_series"})), name
+    for denied in (
+        "json_serialize_plan",
+        "json_serialize_sql",
+        "json_deserialize_sql",
+        "current_setting",
+        "getvariable",
+        "getenv",
+        "get_block_size",
+        "format_type",
+        "sleep_ms",
+        "pg_sleep",
+        "write_log",
+        "read_csv",
+        "query",
+        "nextval",
+        "setseed",
+        "version",
+        "current_database",
+    ):
+        assert denied not in allowed, denied
+
+
+@pytest.mark.parametrize(
+    "sql,word",
+    [
+        ("SELECT " + "(" * 33 + "1" + ")" * 33, "嵌套"),
+        ("SELECT 1 FROM " + " JOIN ".join(["v_project_budget"] * 34), "JOIN"),
+        ("SELECT count(*) FROM " + ", ".join(["dim_unit"] * 40), "连接"),
+        ("SELECT 1" + " UNION ALL SELECT 1" * 70, "子查询"),
+        ("SELECT '" + "x" * 25_000 + "'", "太长"),
+    ],
+    ids=["parens", "joins", "comma-joins", "selects", "length"],
+)
+def test_size_caps_refuse_before_parsing(sql: str, word: str, catalog: set[str]) -> None:
+    result = check_query(sql, catalog)
+    assert not result.ok and word in result.reason and "\n" not in result.reason
+
+
+def test_size_caps_ignore_strings_and_comments(catalog: set[str]) -> None:
+    deep_text = "SELECT '" + "(" * 100 + "' AS s -- " + "JOIN " * 50 + "\n/* " + "(" * 80 + " */"
+    assert check_query(deep_text, catalog).ok
+    assert check_query("SELECT " + "(" * 30 + "1" + ")" * 30 + " AS x", catalog).ok
+
+
+def test_recursion_is_a_refusal_never_an_exception(
+    catalog: set[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql_guard, "MAX_NESTING", 10_000)
+    result = check_query("SELECT " + "(" * 400 + "1" + ")" * 400, catalog)
+    assert not result.ok and "嵌套" in result.reason
+
+
+@pytest.mark.parametrize(
+    "sql,dialect",
+    [("SELEC 1", "duckdb"), ("SELECT 1 FORM dim_unit", "duckdb"), ("SELECT (1", "mysql")],
+)
+def test_syntax_error_is_reported_as_such(sql: str, dialect: str, catalog: set[str]) -> None:
+    result = check_query(sql, catalog, dialect=dialect)
+    assert not result.ok and result.syntax_error
+    assert result.reason.startswith("语法错误：") and "\n" not in result.reason
+
+
+def test_page_shows_syntax_error_without_refusal_word(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page(fixture_db, monkeypatch).run()
+    at.text_area(key="sql_text").input("SELEC township FROM v_project_budget").run()
+    at.button(key="sql_run").click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("语法错误：") and "拒绝" not in at.error[0].value
+
+
+def test_escape_markdown_makes_links_images_and_colours_literal() -> None:
+    from dashboard.sql_page_logic import escape_markdown
+
+    text = "x [a](http://e.test/p) ![i](http://e.test/i.png) :red[b] $x$ <img src=x onerror=1>"
+    escaped = escape_markdown(text)
+    assert "](" not in escaped and "![" not in escaped and ":red[" not in escaped
+    assert r"\<img" in escaped and r"\$x\$" in escaped
+    assert re.sub(r"\\(.)", r"\1", escaped) == text  # nothing lost, only escaped
+
+
+def test_result_grid_shows_null_dash_and_thousands() -> None:
+    import pandas as pd
+
+    from dashboard.sql_page_logic import display_table
+
+    frame = pd.DataFrame(
+        {
+            "fiscal_year": pd.array([2024, 2025], dtype="Int64"),
+            "budget": [1234567.5, None],
+            "n": pd.array([1234567, None], dtype="Int64"),
+            "name": ["甲", None],
+        }
+    )
+    html = display_table(frame).to_html()
+    assert "1,234,567.50" in html and "1,234,567" in html
+    assert html.count("—") == 3 and "2024" in html and "2,024" not in html
+    assert display_table(frame).data is frame  # values stay numeric for sorting

@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 import re
 import threading
+import tomllib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -24,7 +27,15 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
 DEFAULT_CAP = 10_000
-MAX_SQL_CHARS = 100_000
+# Size limits checked on the raw text *before* any parser sees it (issue 17): sqlglot
+# recurses once per nesting level (60 nested parentheses raised RecursionError) and
+# DuckDB plans hundreds of joins for minutes, outside max_execution_time.
+MAX_SQL_CHARS = 20_000
+MAX_NESTING = 32  # parentheses
+MAX_JOINS = 32  # JOIN keywords in the text, and joined relations in the parsed tree
+MAX_SELECTS = 64  # SELECT keywords (query blocks and subqueries)
+MAX_TABLE_REFS = 64  # table/view references in the parsed tree
+FUNCTIONS_TOML = Path(__file__).resolve().parents[1] / "data" / "sql_functions.toml"
 DIALECTS: dict[str, str] = {
     "duckdb": "DuckDB",
     "mysql": "MySQL",
@@ -34,65 +45,6 @@ DIALECTS: dict[str, str] = {
 
 # Pure generators: harmless, and handy for date spines and the runaway-query test.
 ALLOWED_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
-
-# Scalar functions that reveal or change session state, sleep, or log.
-DENIED_SCALAR_FUNCTIONS = frozenset(
-    {
-        "getenv",
-        "current_setting",
-        "getvariable",
-        "set_variable",
-        "nextval",
-        "currval",
-        "setseed",
-        "sleep_ms",
-        "pg_sleep",
-        "pg_read_file",
-        "pg_read_binary_file",
-        "pg_ls_dir",
-        "lo_import",
-        "lo_export",
-        "write_log",
-        "json_execute_serialized_sql",
-        "current_query",
-        "enable_logging",
-        "disable_logging",
-        "enable_profiling",
-        "disable_profiling",
-        "checkpoint",
-        "force_checkpoint",
-        "read_blob",
-        "read_text",
-    }
-)
-
-# Prefixes of table functions that may come from extensions not loaded in the parser.
-DENIED_PREFIXES = (
-    "read_",
-    "parquet_",
-    "pragma_",
-    "duckdb_",
-    "sniff_",
-    "iceberg_",
-    "delta_",
-    "sqlite_",
-    "postgres_",
-    "mysql_",
-    "st_read",
-    "arrow_scan",
-    "pandas_scan",
-    "python_",
-    "query_table",
-    "load_aws",
-    "which_secret",
-    "ducklake_",
-    "excel_",
-    "json_execute",
-    "create_",
-    "register_",
-    "destroy_",
-    "deregister_",
-)
 
 # Statement-like nodes that must not appear anywhere in the tree (also inside WITH).
 _FORBIDDEN_NODE_NAMES = (
@@ -203,7 +155,6 @@ _LEADING_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.S)
 
 _parser_lock = threading.Lock()
 _parser_con: duckdb.DuckDBPyConnection | None = None
-_table_only_functions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -214,22 +165,37 @@ class GuardResult:
     sql_to_run: str | None = None
     reason: str | None = None
     cap: int = DEFAULT_CAP
+    syntax_error: bool = False
 
 
 class Refused(Exception):
     """Internal: carries the Chinese reason up to check_query."""
 
 
+class SyntaxRefused(Refused):
+    """A query that does not parse: reported as 语法错误, not as a refusal."""
+
+
+SYNTAX_PREFIX = "语法错误："
+
+
+@cache
+def allowed_functions() -> frozenset[str]:
+    """The allow-list from data/sql_functions.toml (every group), lower case."""
+    with FUNCTIONS_TOML.open("rb") as handle:
+        groups = tomllib.load(handle)
+    return frozenset(
+        str(name).lower() for group in groups.values() for name in group.get("names", [])
+    )
+
+
 def _parser() -> duckdb.DuckDBPyConnection:
     """A private in-memory DuckDB used only to parse (never sees the warehouse)."""
-    global _parser_con, _table_only_functions
+    global _parser_con
     if _parser_con is None:
-        con = duckdb.connect(":memory:", config={"enable_external_access": False})
-        rows = con.execute("SELECT function_type, function_name FROM duckdb_functions()").fetchall()
-        table = {n.lower() for t, n in rows if t in ("table", "table_macro", "pragma")}
-        other = {n.lower() for t, n in rows if t not in ("table", "table_macro", "pragma")}
-        _table_only_functions = frozenset(table - other)
-        _parser_con = con
+        _parser_con = duckdb.connect(
+            ":memory:", config={"enable_external_access": False, "threads": 1}
+        )
     return _parser_con
 
 
@@ -278,7 +244,7 @@ def _check_unicode(sql: str, dialect: str) -> None:
     try:
         tokens = Dialect.get_or_raise(dialect).tokenize(sql)
     except TokenError as err:
-        raise Refused(f"SQL 无法解析：{_first_line(str(err))}") from err
+        raise SyntaxRefused(f"{SYNTAX_PREFIX}{_first_line(str(err))}") from err
     for token in tokens:
         if token.token_type.name in _STRING_TOKENS or token.text.isascii():
             continue
@@ -296,7 +262,7 @@ def _check_unicode(sql: str, dialect: str) -> None:
 
 def _first_line(text: str) -> str:
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), text.strip())
-    return line[:200]
+    return line.removeprefix("Parser Error: ")[:200]
 
 
 def _duckdb_statement_gate(sql: str) -> None:
@@ -305,7 +271,7 @@ def _duckdb_statement_gate(sql: str) -> None:
         with _parser_lock:
             statements = _parser().extract_statements(sql)
     except duckdb.Error as err:
-        raise Refused(f"SQL 语法错误：{_first_line(str(err))}") from err
+        raise SyntaxRefused(f"{SYNTAX_PREFIX}{_first_line(str(err))}") from err
     if not statements:
         raise Refused("没有找到 SQL 语句，请输入一条 SELECT 查询。")
     words = [_leading_word(st) for st in statements]
@@ -343,15 +309,13 @@ def _func_name(node: exp.Func) -> str:
     return node.sql_name().lower()
 
 
-def _denied_function(name: str) -> bool:
-    if name in ALLOWED_TABLE_FUNCTIONS:
-        return False
-    return (
-        name in DENIED_SCALAR_FUNCTIONS
-        or name in _table_only_functions
-        or name.startswith(DENIED_PREFIXES)
-        or name in ("query", "glob", "summary", "checkpoint")
-    )
+def _refuse_function(name: str) -> None:
+    """Only functions on the allow-list (data/sql_functions.toml) may be called."""
+    if name not in allowed_functions():
+        raise Refused(
+            f"不允许调用函数 {name}()：只能使用聚合、字符串、日期、数学、窗口、列表等分析函数"
+            "（允许清单见 data/sql_functions.toml）。"
+        )
 
 
 def _looks_like_path(name: str) -> bool:
@@ -379,12 +343,10 @@ def _walk_sqlglot(root: exp.Expr, catalog: set[str], dialect: str) -> None:
             raise Refused(f"查询中包含 {label} 子句，只允许只读查询，不能修改数据或设置。")
         if isinstance(node, exp.Table):
             _check_table(node, catalog, ctes, dialect)
-        elif isinstance(node, exp.Func) and not isinstance(node.parent, exp.Table):
-            name = _func_name(node)
-            if _denied_function(name):
-                raise Refused(
-                    f"不允许调用函数 {name}()：它可能读取文件、执行字符串里的 SQL、暂停或查看/改变会话状态。"
-                )
+        elif isinstance(node, exp.Anonymous) and not isinstance(node.parent, exp.Table):
+            # Names sqlglot does not know are checked as typed; known functions are
+            # regenerated for DuckDB and checked on DuckDB's own tree of the final text.
+            _refuse_function(_func_name(node))
 
 
 def _check_table(node: exp.Table, catalog: set[str], ctes: set[str], dialect: str) -> None:
@@ -430,7 +392,8 @@ def _duckdb_tree_gate(sql: str, catalog: set[str]) -> None:
         raw = _parser().execute("SELECT json_serialize_sql($1::VARCHAR)", [sql]).fetchone()[0]
     tree = json.loads(raw)
     if tree.get("error"):
-        raise Refused(f"SQL 语法错误：{_first_line(str(tree.get('error_message', '')))}")
+        message = _first_line(str(tree.get("error_message", "")))
+        raise SyntaxRefused(f"{SYNTAX_PREFIX}{message}")
     dicts = list(_iter_dicts(tree))
     ctes: set[str] = set()
     for d in dicts:
@@ -450,12 +413,13 @@ def _duckdb_tree_gate(sql: str, catalog: set[str]) -> None:
             key = ".".join(p for p in parts if p)
             if key not in catalog and key not in ctes:
                 raise Refused(f"表或视图 {key} 不在仓库中；可查询的表和视图见“表结构”。")
-        elif d.get("class") == "FUNCTION" and "function_name" in d:
+        elif "function_name" in d:  # FUNCTION, WINDOW and a TABLE_FUNCTION's call alike
             name = str(d["function_name"]).lower()
-            if _denied_function(name):
-                raise Refused(
-                    f"不允许调用函数 {name}()：它可能读取文件、执行字符串里的 SQL、暂停或查看/改变会话状态。"
-                )
+            schema = str(d.get("schema") or "").lower()
+            catalog_name = str(d.get("catalog") or "").lower()
+            if schema not in ("", "main") or catalog_name not in ("", "system"):
+                raise Refused(f"不允许调用函数 {schema}.{name}()：请直接写函数名。")
+            _refuse_function(name)
 
 
 # ------------------------------------------------------------------------------ entry
@@ -472,8 +436,89 @@ def check_query(
     """Decide whether `sql` may run; on success give the DuckDB text to run (capped)."""
     try:
         return GuardResult(True, _check(sql, catalog, dialect, cap), None, cap)
+    except SyntaxRefused as refusal:
+        return GuardResult(False, None, str(refusal), cap, syntax_error=True)
     except Refused as refusal:
         return GuardResult(False, None, str(refusal), cap)
+    except RecursionError:  # a backstop: the size limits below should make this unreachable
+        return GuardResult(False, None, "查询嵌套层次太深，无法检查；请拆成几步或使用 WITH。", cap)
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+
+
+def _scan_outside_quotes(sql: str) -> tuple[int, dict[str, int]]:
+    """Deepest parenthesis nesting and keyword counts, ignoring strings and comments.
+
+    A linear scan that never recurses, so it is safe on any input; it is an upper bound
+    for the parsers' recursion and the planner's work, not a parser itself.
+    """
+    depth = deepest = 0
+    counts = {"JOIN": 0, "SELECT": 0}
+    i, n = 0, len(sql)
+    while i < n:
+        ch = sql[i]
+        if ch in "'\"`":
+            end = sql.find(ch, i + 1)
+            while end != -1 and end + 1 < n and sql[end + 1] == ch:  # doubled quote
+                end = sql.find(ch, end + 2)
+            i = n if end == -1 else end + 1
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end == -1 else end + 1
+        elif sql.startswith("/*", i):
+            level, i = 1, i + 2
+            while i < n and level:
+                if sql.startswith("/*", i):
+                    level, i = level + 1, i + 2
+                elif sql.startswith("*/", i):
+                    level, i = level - 1, i + 2
+                else:
+                    i += 1
+        elif ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+            i += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+            i += 1
+        elif ch.isalpha() or ch == "_":
+            match = _WORD.match(sql, i)
+            end = match.end() if match else i + 1
+            word = sql[i:end].upper()
+            if word in counts:
+                counts[word] += 1
+            i = end
+        else:
+            i += 1
+    return deepest, counts
+
+
+def _check_size(sql: str) -> None:
+    """Refuse queries too large or too deep for the parsers and the planner, before parsing."""
+    if len(sql) > MAX_SQL_CHARS:
+        raise Refused(f"SQL 太长（{len(sql):,} 个字符，上限 {MAX_SQL_CHARS:,}）。")
+    deepest, counts = _scan_outside_quotes(sql)
+    if deepest > MAX_NESTING:
+        raise Refused(
+            f"括号嵌套太深（{deepest} 层，上限 {MAX_NESTING} 层）；请拆成几步或使用 WITH。"
+        )
+    if counts["JOIN"] > MAX_JOINS:
+        raise Refused(f"JOIN 太多（{counts['JOIN']} 个，上限 {MAX_JOINS} 个）；请减少连接的表。")
+    if counts["SELECT"] > MAX_SELECTS:
+        raise Refused(
+            f"子查询太多（{counts['SELECT']} 个 SELECT，上限 {MAX_SELECTS} 个）；请简化查询。"
+        )
+
+
+def _check_tree_size(root: exp.Expr) -> None:
+    """Comma joins (FROM a, a, a …) have no JOIN keyword: count relations in the tree too."""
+    joins = sum(1 for _ in root.find_all(exp.Join))
+    tables = sum(1 for _ in root.find_all(exp.Table))
+    if joins > MAX_JOINS:
+        raise Refused(f"连接的表太多（{joins} 个连接，上限 {MAX_JOINS} 个）；请减少连接的表。")
+    if tables > MAX_TABLE_REFS:
+        raise Refused(f"引用的表太多（{tables} 处，上限 {MAX_TABLE_REFS} 处）；请简化查询。")
 
 
 def _check(sql: str, catalog: set[str], dialect: str, cap: int) -> str:
@@ -483,10 +528,9 @@ def _check(sql: str, catalog: set[str], dialect: str, cap: int) -> str:
         raise Refused("行数上限必须是正整数。")
     if not sql or not sql.strip():
         raise Refused("没有找到 SQL 语句，请输入一条 SELECT 查询。")
-    if len(sql) > MAX_SQL_CHARS:
-        raise Refused(f"SQL 太长（{len(sql)} 个字符，上限 {MAX_SQL_CHARS}）。")
     if "\x00" in sql:
         raise Refused("SQL 中含有 NUL 控制字符。")
+    _check_size(sql)
     catalog = {c.lower() for c in catalog}
     _check_unicode(sql, dialect)
     if dialect == "duckdb":
@@ -494,7 +538,7 @@ def _check(sql: str, catalog: set[str], dialect: str, cap: int) -> str:
     try:
         trees = [t for t in sqlglot.parse(sql, read=dialect) if t is not None]
     except (ParseError, TokenError) as err:
-        raise Refused(f"SQL 语法错误：{_first_line(str(err))}") from err
+        raise SyntaxRefused(f"{SYNTAX_PREFIX}{_first_line(str(err))}") from err
     if len(trees) != 1:
         kinds = "、".join(
             _NODE_LABEL.get(type(t).__name__, type(t).__name__.upper()) for t in trees
@@ -503,6 +547,7 @@ def _check(sql: str, catalog: set[str], dialect: str, cap: int) -> str:
             f"一次只能执行一条语句，检测到 {len(trees)} 条（{kinds}）；请删除分号后的其余语句。"
         )
     root = trees[0]
+    _check_tree_size(root)
     _walk_sqlglot(root, catalog, dialect)
     body = root.sql(dialect="duckdb", comments=False, pretty=True)
     final = wrap_with_cap(body, cap)

@@ -12,6 +12,9 @@ from dashboard.sql_page_logic import (
     LOAD_COMMAND,
     add_to_history,
     db_fingerprint,
+    display_table,
+    error_line,
+    escape_markdown,
     history_entry,
     history_frame,
     missing_warehouse_message,
@@ -23,6 +26,7 @@ from dashboard.sql_page_logic import (
 from warehouse.sandbox import run_guarded, truncation_notice
 from warehouse.sql_examples import example_sql, example_titles
 from warehouse.sql_guard import DEFAULT_CAP, DIALECTS
+from warehouse.sql_worker import default_pool
 
 NO_EXAMPLE = "（选择一个示例查询）"
 
@@ -56,6 +60,7 @@ if not db.is_file():
     st.stop()
 
 st.session_state.setdefault("sql_text", example_sql(example_titles()[0]))
+default_pool().warm_in_background()  # start the query process while the user types
 st.session_state.setdefault("sql_history", [])
 
 left, right = st.columns([3, 1])
@@ -74,7 +79,7 @@ with right:
 if run:
     sql = st.session_state["sql_text"]
     with st.spinner("正在查询…"):
-        outcome = run_guarded(db, sql, dialect=dialect, cap=int(cap))
+        outcome = run_guarded(db, sql, dialect=dialect, cap=int(cap))  # never raises
     st.session_state["sql_last"] = outcome
     st.session_state["sql_history"] = add_to_history(
         st.session_state["sql_history"], history_entry(sql, dialect, outcome)
@@ -82,16 +87,14 @@ if run:
 
 outcome = st.session_state.get("sql_last")
 if outcome is not None:
-    if outcome.refused:
-        st.error(f"查询被拒绝：{outcome.error}")
-    elif outcome.error:
-        st.error(outcome.error)
+    if outcome.error:
+        st.error(escape_markdown(error_line(outcome)))  # quotes user SQL: never markdown
     else:
         notice = truncation_notice(outcome)
         if notice:
             st.warning(notice)
         st.caption(result_caption(outcome))
-        st.dataframe(outcome.frame, hide_index=True)
+        st.dataframe(display_table(outcome.frame), hide_index=True)
         frame = outcome.frame
         c1, c2, _ = st.columns([1, 1, 4])
         c1.download_button(
@@ -112,7 +115,7 @@ with schema_tab:
     try:
         objects, columns = _schema(db_fingerprint(db))
     except Exception as err:  # the page must stay usable even if the browser fails
-        st.info(f"暂时无法读取表结构：{err}")
+        st.info(escape_markdown(f"暂时无法读取表结构：{str(err).splitlines()[0][:200]}"))
     else:
         st.dataframe(objects, hide_index=True)
         name = st.selectbox("查看列", objects["名称"].tolist(), key="sql_schema_pick")
