@@ -8,39 +8,44 @@ readers see either the old warehouse or the new one, never a partial document.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import shutil
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from etl.limits import get_limits
 from warehouse import checks as checks_mod
 from warehouse import marts, schema
 from warehouse.classify import Classifier, load_classifier
-from warehouse.discover import find_documents
+from warehouse.discover import Skipped, find_documents
 from warehouse.parse_worker import (
     ManifestVersions,
     ParseFn,
     ParseOutcome,
     WorkerConfig,
-    parse_chunk,
     parse_one,
     parser_version,
 )
 from warehouse.reclassify import apply_rules
-from warehouse.storage import KEEP_PREVIOUS, current_file, new_version, writer_lock
+from warehouse.storage import (
+    KEEP_PREVIOUS,
+    check_pointer,
+    current_file,
+    new_version,
+    writer_lock,
+)
 from warehouse.transform import DocumentRows, project_keys, resolve_duplicates
+from warehouse.workers import parse_isolated
 
-PARALLEL_THRESHOLD = 32  # below this many files, a process pool costs more than it saves
-CHUNK_SIZE = 16  # files per pool task
+PARALLEL_THRESHOLD = 32  # custom (test) parsers: below this many files, parse in-process
 BATCH_DOCUMENTS = 200  # documents per insert transaction
 _SHARED_DIMS = {
     "dim_unit": "unit_key",
@@ -68,7 +73,8 @@ class LoadSummary:
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # not documents, listed with reasons
+    not_documents: int = 0  # manifest.toml, README, reference data: counted only
     projects: int = 0
     indicators: int = 0
     warnings: int = 0
@@ -85,8 +91,13 @@ class LoadSummary:
         return [r for r in self.check_results if not r.ok]
 
     @property
+    def nothing_found(self) -> bool:
+        """No candidate document at all: never an empty warehouse with exit 0."""
+        return self.files_seen == 0
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.rejected or self.check_failures else 0
+        return 1 if self.rejected or self.check_failures or self.nothing_found else 0
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -112,23 +123,33 @@ def load_paths(
     parallel_threshold: int = PARALLEL_THRESHOLD,
     keep_versions: int = KEEP_PREVIOUS,
     classifier: Classifier | None = None,
+    follow_symlinks: bool = False,
+    isolate: bool | None = None,
 ) -> LoadSummary:
     """Load files and folders into the warehouse at ``db_path`` (the pointer path).
 
     ``parse``/``version`` replace the real parser (tests); ``parse`` must be a module-level
-    function when the pool is used. Raises FileNotFoundError for a path that does not exist.
+    function when worker processes are used. ``isolate``: parse in capped worker processes
+    (default: always for the real parser, for a custom one from ``parallel_threshold``
+    files). Raises FileNotFoundError for a path that does not exist.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now()
-    candidates, ignored = find_documents([Path(p) for p in paths])
+    found = find_documents([Path(p) for p in paths], follow_symlinks=follow_symlinks)
+    candidates = found.candidates
     summary = LoadSummary(
-        files_seen=len(candidates), ignored=[str(p) for p in ignored], db_path=str(db_path)
+        files_seen=len(candidates),
+        skipped=[s for s in found.skipped if not s.reject],
+        not_documents=found.not_documents,
+        rejected=[Rejected(s.path, s.reason) for s in found.skipped if s.reject],
+        db_path=str(db_path),
     )
     manifests = ManifestVersions() if version is None else None
     version = version or parser_version()
     classifier = classifier or load_classifier()
     db_path = Path(db_path).absolute()
     with writer_lock(db_path):
+        check_pointer(db_path)  # a missing current version is an error, never an empty start
         known, up_to_date = _read_state(db_path, classifier)
         tasks, replacing = _plan(known, candidates, version, manifests, summary)
         if up_to_date and not tasks and not summary.rejected:
@@ -149,7 +170,7 @@ def load_paths(
             config = WorkerConfig(
                 classifier, run_id, dt.datetime.now().replace(microsecond=0), parse, review
             )
-            outcomes = _parse_all(tasks, config, workers, parallel_threshold)
+            outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
             with _progress_bar(len(tasks), progress) as bar:
                 for outcome in outcomes:
                     writer.add(outcome)
@@ -257,40 +278,25 @@ def _parse_all(
     config: WorkerConfig,
     workers: int | None,
     threshold: int,
+    isolate: bool | None,
 ) -> Iterator[ParseOutcome]:
-    """Outcomes in task order; a process pool (spawn) only for large batches."""
+    """Outcomes in task order. Untrusted files go through capped worker processes
+    (warehouse/workers.py): a bomb or a parser crash rejects one file, never the load."""
     workers = workers or os.cpu_count() or 1
-    if len(tasks) < threshold or workers < 2:
+    if isolate is None:
+        isolate = config.parse is None or (len(tasks) >= threshold and workers >= 2)
+    if not isolate or not tasks:
         for task in tasks:
             yield parse_one(task, config)
         return
-    chunks = [tasks[i : i + CHUNK_SIZE] for i in range(0, len(tasks), CHUNK_SIZE)]
-    context = _pool_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        window = workers * 3  # bounded look-ahead keeps memory flat on huge corpora
-        pending: list[Future] = []
-        index = 0
-        try:
-            while index < len(chunks) or pending:
-                while index < len(chunks) and len(pending) < window:
-                    pending.append(pool.submit(parse_chunk, chunks[index], config))
-                    index += 1
-                yield from pending.pop(0).result()
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """forkserver with the parser preloaded: workers start warm and never inherit the
-    loader's DuckDB threads (plain fork could); spawn where forkserver does not exist."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["warehouse.parse_worker", "etl.parser", "etl.review"])
-        return context
-    return multiprocessing.get_context("spawn")
+    limits = get_limits()
+    yield from parse_isolated(
+        tasks,
+        config,
+        workers=workers,
+        memory_mb=limits.worker_memory_mb,
+        timeout_s=limits.worker_timeout_s,
+    )
 
 
 class _BatchWriter:
@@ -323,6 +329,8 @@ class _BatchWriter:
         try:
             self._write(batch)
         except (duckdb.Error, ValueError, TypeError, KeyError, OverflowError) as exc:
+            if _fatal(exc):  # disk full, I/O error, invalidated database: not the document's fault
+                raise
             if len(batch) == 1:
                 outcome = batch[0]
                 self.summary.rejected.append(
@@ -357,7 +365,10 @@ class _BatchWriter:
             )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            # a failed ROLLBACK ("no transaction is active" after a disk-full error) must
+            # never hide the real cause
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
             raise
         self.documents.update(d.document_id for d in docs)
         self.units.update(row["unit_key"] for row in tables.get("dim_unit", ()))
@@ -393,6 +404,14 @@ class _BatchWriter:
                 owners.setdefault(k, doc.document_id)
             resolve_duplicates(doc, foreign)
         return docs
+
+
+def _fatal(exc: BaseException) -> bool:
+    """Errors of the warehouse file itself: retrying document by document cannot help."""
+    if isinstance(exc, duckdb.IOException | duckdb.FatalException | duckdb.InternalException):
+        return True
+    text = str(exc).lower()
+    return "invalidated" in text or "no space left" in text or "file too large" in text
 
 
 def write_hook(table: str, rows: list[dict]) -> None:

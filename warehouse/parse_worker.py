@@ -131,6 +131,9 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
         record = (config.parse or default_parse)(Path(path))
         if not isinstance(record, dict):
             raise TypeError("parser did not return a record")
+    except MemoryError:
+        outcome.error = "解析所需内存超过上限（见 data/limits.toml [worker] memory_mb），已拒绝"
+        return outcome
     except Exception as exc:  # any parser failure rejects only this file
         outcome.error = _reason(exc)
         return outcome
