@@ -154,6 +154,10 @@ def describe_os_error(exc: BaseException) -> str:
         if isinstance(item, OSError) and item.errno in _ERRNO_TEXT:
             where = f"：{item.filename}" if item.filename else ""
             return f"{_ERRNO_TEXT[item.errno]}{where}（{item.strerror}）"
+    for item in chain:
+        if isinstance(item, OSError) and item.strerror:
+            where = f"：{item.filename}" if item.filename else ""
+            return f"无法写入{where}（{item.strerror}）"
     text = " ".join(str(exc).split())
     lowered = text.lower()
     for needle, label in _MESSAGE_TEXT:
