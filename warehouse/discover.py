@@ -110,7 +110,9 @@ class _Walker:
             self.skip(folder, "符号链接循环（该文件夹已经载入过），已跳过")
             return
         self.visited.add(ident)
-        if not os.access(folder, os.R_OK | os.X_OK):
+        # no read bit for anyone counts as unreadable even for root (who could read it):
+        # the owner clearly meant it not to be read
+        if not os.access(folder, os.R_OK | os.X_OK) or not info.st_mode & 0o444:
             self.skip(folder, "无法读取文件夹（没有读取权限），已跳过", True)
             return
         try:
