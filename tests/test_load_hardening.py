@@ -286,7 +286,7 @@ def test_every_file_not_loaded_is_listed_with_escaped_name(tmp_path: Path) -> No
     assert "~$lock.docx：Office 临时锁文件" in out
     assert "draft.txt~：临时文件" in out
     assert "未载入的文件 4 个" in out
-    assert "另有 2 个非文档文件" in out  # README.md and manifest.toml: counted, not listed
+    assert "跳过：不是文档 2 个" in out  # README.md and manifest.toml: counted, not listed
 
 
 def test_single_unsupported_file_is_exit_1_not_an_empty_warehouse(tmp_path: Path) -> None:

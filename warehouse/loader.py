@@ -23,7 +23,7 @@ import duckdb
 
 from etl.limits import get_limits
 from warehouse import checks as checks_mod
-from warehouse import marts, schema
+from warehouse import marts, schema, versions
 from warehouse.classify import Classifier, load_classifier
 from warehouse.discover import Skipped, find_documents
 from warehouse.parse_worker import (
@@ -72,6 +72,9 @@ class LoadSummary:
     replaced: int = 0
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    superseded: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
+    same_content: list[tuple[str, str]] = field(default_factory=list)  # (skipped, kept)
+    version_skipped: list[tuple[str, str]] = field(default_factory=list)  # (old, kept)
     rejected: list[Rejected] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # not documents, listed with reasons
     not_documents: int = 0  # manifest.toml, README, reference data: counted only
@@ -125,13 +128,16 @@ def load_paths(
     classifier: Classifier | None = None,
     follow_symlinks: bool = False,
     isolate: bool | None = None,
+    keep_both: bool = False,
 ) -> LoadSummary:
     """Load files and folders into the warehouse at ``db_path`` (the pointer path).
 
     ``parse``/``version`` replace the real parser (tests); ``parse`` must be a module-level
     function when worker processes are used. ``isolate``: parse in capped worker processes
     (default: always for the real parser, for a custom one from ``parallel_threshold``
-    files). Raises FileNotFoundError for a path that does not exist.
+    files). ``keep_both``: two documents of the same unit, year and kind both stay
+    (default: the newer version supersedes the older, warehouse/versions.py). Raises
+    FileNotFoundError for a path that does not exist.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now()
@@ -150,8 +156,10 @@ def load_paths(
     db_path = Path(db_path).absolute()
     with writer_lock(db_path):
         check_pointer(db_path)  # a missing current version is an error, never an empty start
-        known, up_to_date = _read_state(db_path, classifier)
-        tasks, replacing = _plan(known, candidates, version, manifests, summary)
+        known, up_to_date, old_versions = _read_state(db_path, classifier)
+        if keep_both:
+            old_versions = {}
+        tasks, replacing = _plan(known, candidates, version, manifests, summary, old_versions)
         if up_to_date and not tasks and not summary.rejected:
             # Nothing to write: no new version, no run logged; readers are untouched.
             summary.db_file = str(current_file(db_path))
@@ -166,7 +174,8 @@ def load_paths(
                 apply_rules(con, classifier)
             run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_run").fetchone()[0]
             summary.run_id = run_id
-            writer = _BatchWriter(con, summary, replacing)
+            keeper = versions.VersionKeeper(con, run_id, dt.datetime.now(), keep_both)
+            writer = _BatchWriter(con, summary, replacing, keeper)
             config = WorkerConfig(
                 classifier, run_id, dt.datetime.now().replace(microsecond=0), parse, review
             )
@@ -176,8 +185,10 @@ def load_paths(
                     writer.add(outcome)
                     bar.update(1)
                 writer.flush()
+            summary.superseded = keeper.superseded
+            summary.same_content = keeper.same_content
             _reject_copies_of_rejects(summary)
-            if replacing:
+            if replacing or writer.deleted:
                 _clean_dimensions(con)
             if marts.needs_full_refresh(con, len(writer.documents)):
                 marts.refresh(con)
@@ -191,12 +202,15 @@ def load_paths(
     return summary
 
 
-def _read_state(db_path: Path, classifier: Classifier) -> tuple[dict[str, tuple[str, str]], bool]:
-    """Loaded documents (path -> (sha256, version)) of the current version, and whether its
-    schema, views and classification rules are current (else a load must write anyway)."""
+def _read_state(
+    db_path: Path, classifier: Classifier
+) -> tuple[dict[str, tuple[str, str]], bool, dict[tuple[str, str], str]]:
+    """Loaded documents (path -> (sha256, version)) of the current version, whether its
+    schema, views and classification rules are current (else a load must write anyway), and
+    the files an earlier load found superseded ((path, sha256) -> kept file)."""
     current = current_file(db_path)
     if current is None:
-        return {}, False
+        return {}, False, {}
     con = duckdb.connect(str(current), read_only=True)
     try:
         schema.check_schema_version(con)
@@ -209,7 +223,7 @@ def _read_state(db_path: Path, classifier: Classifier) -> tuple[dict[str, tuple[
         up_to_date = schema.get_meta(
             con, "rules_digest"
         ) == classifier.digest and schema.views_current(con)
-        return known, up_to_date
+        return known, up_to_date, versions.skipped_files(con)
     finally:
         con.close()
 
@@ -231,8 +245,11 @@ def _plan(
     version: str,
     manifests: ManifestVersions | None,
     summary: LoadSummary,
+    old_versions: dict[tuple[str, str], str] | None = None,
 ) -> tuple[list[tuple[str, str, int, str]], set[str]]:
-    """Hash every candidate; keep those whose content, parser version or manifest changed."""
+    """Hash every candidate; keep those whose content, parser version or manifest changed.
+    A file an earlier load found superseded (same bytes) is skipped, never reloaded."""
+    old_versions = old_versions or {}
     by_sha = {sha: path for path, (sha, _) in known.items()}
     tasks: list[tuple[str, str, int, str]] = []
     replacing: set[str] = set()
@@ -247,6 +264,9 @@ def _plan(
         previous = known.get(path)
         if previous is not None and previous == (sha, doc_version):
             summary.unchanged += 1
+            continue
+        if (path, sha) in old_versions:
+            summary.version_skipped.append((path, old_versions[(path, sha)]))
             continue
         original = by_sha.get(sha)
         if original is not None and original != path:
@@ -303,11 +323,19 @@ class _BatchWriter:
     """Collects document rows and writes them in transactions of BATCH_DOCUMENTS."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, summary: LoadSummary, replacing: set[str]
+        self,
+        con: duckdb.DuckDBPyConnection,
+        summary: LoadSummary,
+        replacing: set[str],
+        keeper: versions.VersionKeeper | None = None,
     ) -> None:
         self.con = con
         self.summary = summary
         self.replacing = replacing
+        self.keeper = keeper
+        self.deleting: list[int] = []  # superseded documents to delete with the next batch
+        self.deleted: set[int] = set()
+        self.written: dict[int, str] = {}  # document -> "loaded" / "replaced" in this run
         self.pending: list[ParseOutcome] = []
         self.documents: set[int] = set()  # written documents, for the incremental mart refresh
         self.units: set[int] = set()  # upserted units (their attributes may have changed)
@@ -318,13 +346,44 @@ class _BatchWriter:
                 Rejected(outcome.path, outcome.error or "未知错误", outcome.sha256)
             )
             return
+        if self.keeper is not None and not self._keep(outcome):
+            return
         self.pending.append(outcome)
         if len(self.pending) >= BATCH_DOCUMENTS:
             self.flush()
 
+    def _keep(self, outcome: ParseOutcome) -> bool:
+        """Document versions: False when this file is not written (same content as a kept
+        file, or superseded by a later file of this load); schedules what it supersedes."""
+        rows = outcome.rows
+        pending = {o.rows.document_id for o in self.pending if o.rows is not None}
+        decision = self.keeper.decide(
+            rows.tables, outcome.kind or "project", outcome.digest, pending
+        )
+        if not decision.write:
+            return False
+        if decision.drop_pending:
+            self.pending = [
+                o
+                for o in self.pending
+                if o.rows is None or o.rows.document_id not in decision.drop_pending
+            ]
+        for old in decision.delete:
+            self.deleting.append(old)
+            status = self.written.pop(old, None)  # written earlier in this same load
+            if status == "loaded":
+                self.summary.loaded -= 1
+            elif status == "replaced":
+                self.summary.replaced -= 1
+        if decision.old_paths:
+            versions.superseded_warning(rows.tables, decision.old_paths)
+        return True
+
     def flush(self) -> None:
         batch, self.pending = self.pending, []
         if not batch:
+            if self.deleting or (self.keeper is not None and self.keeper.ops):
+                self._write([])  # history rows of skipped files still go in
             return
         try:
             self._write(batch)
@@ -348,7 +407,9 @@ class _BatchWriter:
         docs = self._rows(batch)
         con.execute("BEGIN TRANSACTION")
         try:
-            _delete_documents(con, [d.document_id for d in docs])
+            _delete_documents(con, [d.document_id for d in docs] + self.deleting)
+            if self.keeper is not None:
+                self.keeper.apply()
             tables: dict[str, list[dict]] = {}
             for doc in docs:
                 for table, rows in doc.tables.items():
@@ -364,6 +425,8 @@ class _BatchWriter:
                 [[o.path for o in batch]],
             )
             con.execute("COMMIT")
+            if self.keeper is not None:
+                self.keeper.committed()
         except BaseException:
             # a failed ROLLBACK ("no transaction is active" after a disk-full error) must
             # never hide the real cause
@@ -371,12 +434,17 @@ class _BatchWriter:
                 con.execute("ROLLBACK")
             raise
         self.documents.update(d.document_id for d in docs)
+        self.documents.update(self.deleting)  # their mart rows go too
+        self.deleted.update(self.deleting)
+        self.deleting = []
         self.units.update(row["unit_key"] for row in tables.get("dim_unit", ()))
         for outcome, doc in zip(batch, docs, strict=True):
             if outcome.path in self.replacing:
                 self.summary.replaced += 1
+                self.written[doc.document_id] = "replaced"
             else:
                 self.summary.loaded += 1
+                self.written[doc.document_id] = "loaded"
             self.summary.projects += doc.count("fact_project_budget")
             self.summary.indicators += doc.count("fact_indicator_target")
             self.summary.warnings += doc.count("load_warning")
@@ -386,13 +454,16 @@ class _BatchWriter:
         warehouse or earlier in this batch) is foreign: that project gets a qualified key."""
         docs = [o.rows for o in batch if o.rows is not None]
         wanted = [k for doc in docs for k in project_keys(doc)]
+        deleting = set(self.deleting)  # superseded: their rows go in this same transaction
         owners = (
             dict(
-                self.con.execute(
+                (key, owner)
+                for key, owner in self.con.execute(
                     "SELECT project_key, document_id FROM dim_project "
                     "WHERE project_key IN (SELECT unnest(?::BIGINT[]))",
                     [wanted],
                 ).fetchall()
+                if owner not in deleting
             )
             if wanted
             else {}

@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="跟随指向载入文件夹之外的符号链接（默认不跟随）",
     )
+    parser.add_argument(
+        "--keep-both",
+        action="store_true",
+        help="同一单位同一年度同类文档的多个文件都保留（默认新版本取代旧版本）",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="列出全部跳过的文件")
     return parser
 
@@ -98,6 +103,7 @@ def main(argv: list[str]) -> int:
             progress=not args.no_progress,
             workers=args.workers,
             follow_symlinks=args.follow_symlinks,
+            keep_both=args.keep_both,
         )
     except FileNotFoundError as exc:
         print(f"路径不存在：{safe_text(str(exc.args[0] if exc.args else exc))}", file=sys.stderr)
@@ -148,14 +154,20 @@ def format_summary(summary: object, *, verbose: bool = False) -> str:
 
     if s.written:
         lines.append("  " + report(s.check_results).replace("\n", "\n  "))
+    if s.superseded:
+        lines.append("新版本取代了旧版本（同一单位、年度、文档类型；--keep-both 可都保留）：")
+        lines += [f"  {new} 取代 {old}" for old, new in s.superseded]
+    if s.same_content:
+        lines.append("同一文档的另一文件或格式（内容相同），未重复载入：")
+        lines += [f"  {path}（同 {kept}）" for path, kept in s.same_content]
+    if s.version_skipped:
+        lines.append(f"此前已被新版本取代的文件 {len(s.version_skipped)} 个，跳过：")
+        lines += [f"  {path}（已由 {kept} 取代）" for path, kept in s.version_skipped]
     if s.duplicates:
         lines.append("内容与已载入文件相同，已跳过：")
         lines += [f"  {path}（同 {original}）" for path, original in s.duplicates]
     if s.not_documents:
-        lines.append(
-            f"  另有 {s.not_documents} 个非文档文件（清单 .toml、说明、参考数据等）未载入："
-            "跳过：不是文档"
-        )
+        lines.append(f"  跳过：不是文档 {s.not_documents} 个（清单 .toml、说明、参考数据等）")
     if s.skipped:
         lines.append(f"未载入的文件 {len(s.skipped)} 个（原因如下）：")
         shown = s.skipped if verbose else s.skipped[:SKIPPED_SHOWN]

@@ -47,6 +47,8 @@ class ParseOutcome:
     version: str = ""
     rows: DocumentRows | None = None
     error: str | None = None
+    kind: str | None = None  # project / unit (warehouse/versions.py)
+    digest: str | None = None  # content digest, the same for every format of a document
 
 
 def default_parse(path: Path) -> dict:
@@ -137,6 +139,9 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
     except Exception as exc:  # any parser failure rejects only this file
         outcome.error = _reason(exc)
         return outcome
+    from warehouse.versions import content_digest, document_kind
+
+    outcome.kind, outcome.digest = document_kind(record), content_digest(record)
     review, review_error = None, None
     if config.review:
         try:
