@@ -87,7 +87,7 @@ def _read_toml(path: Path) -> dict:
 
 
 @cache
-def _load(extra: str | None) -> Limits:
+def _load(extra: str | None, stamp: int) -> Limits:
     data = _read_toml(LIMITS_FILE)
     if extra:
         data = _merge(data, _read_toml(Path(extra)))
@@ -96,7 +96,14 @@ def _load(extra: str | None) -> Limits:
 
 def get_limits() -> Limits:
     """The limits in force (data/limits.toml, overlaid by $ETL_LIMITS when set)."""
-    return _load(os.environ.get(ENV_VAR) or None)
+    extra = os.environ.get(ENV_VAR) or None
+    stamp = 0
+    if extra:
+        try:
+            stamp = os.stat(extra).st_mtime_ns  # an edited limits file is read again
+        except OSError:
+            stamp = -1
+    return _load(extra, stamp)
 
 
 def fmt_mb(n_bytes: float) -> str:

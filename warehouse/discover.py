@@ -19,7 +19,7 @@ from etl.limits import fmt_mb, get_limits
 from etl.readers import LEGACY_SUFFIXES, SUPPORTED_SUFFIXES
 
 # Files that accompany documents but are not documents: counted, never listed one by one.
-NOT_DOCUMENT_SUFFIXES = frozenset({".toml", ".md", ".gz", ".json", ".yaml", ".yml"})
+NOT_DOCUMENT_SUFFIXES = frozenset({".toml", ".md", ".gz", ".json", ".jsonl", ".yaml", ".yml"})
 TEMP_SUFFIXES = frozenset({".tmp", ".temp", ".swp", ".swo", ".bak", ".part", ".crdownload"})
 
 

@@ -37,6 +37,8 @@ _HEADER = struct.Struct("!Q")
 _PARENT_ENV = "WAREHOUSE_PARENT_PID"
 _MEMORY_ENV = "WAREHOUSE_WORKER_MEMORY_MB"
 _PR_SET_PDEATHSIG = 1
+_READY = "ready"
+STARTUP_S = 120.0  # a worker that is not ready after this long counts as hung
 
 
 # --------------------------------------------------------------------------- protocol
@@ -93,16 +95,25 @@ def serve() -> None:
     except EOFError:
         return
     sys.path[:] = sys_path
-    import etl.parser  # noqa: F401  (warm imports before the memory cap)
-    import etl.readers  # noqa: F401
-
+    _warm_imports()
     cap_memory(int(os.environ.get(_MEMORY_ENV, "0") or 0) or 2048)
+    _send(proto_out, _READY)  # the loader starts the per-document clock from here
     while True:
         try:
             task = _recv(proto_in)
         except EOFError:
             return
         _send(proto_out, parse_one(task, config))
+
+
+def _warm_imports() -> None:
+    """Import what parsing needs before the memory cap and before the clock starts, so the
+    first document is not charged for them."""
+    import importlib
+
+    for name in ("etl.parser", "etl.readers", "etl.review", "openpyxl", "lxml.etree"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 # --------------------------------------------------------------------------- parent side
@@ -122,12 +133,22 @@ class _Worker:
         )
         self.index: int | None = None  # task being parsed
         self.task: Task | None = None
+        self.ready = False
+        self.born = time.monotonic()
         self.started = 0.0
         _send(self.proc.stdin, config_blob)
 
     def give(self, index: int, task: Task) -> None:
         self.index, self.task, self.started = index, task, time.monotonic()
         _send(self.proc.stdin, task)
+
+    def overdue(self, now: float, timeout_s: float) -> bool:
+        """Past the per-document limit, counted from when the worker was ready."""
+        if self.index is None:
+            return False
+        if not self.ready:
+            return now - self.born > STARTUP_S + timeout_s
+        return now - self.started > timeout_s
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
@@ -196,21 +217,31 @@ def parse_isolated(
             busy = [w for w in pool if w.index is not None]
             if not busy:
                 continue
-            deadline = min(w.started for w in busy) + timeout_s
+            deadline = min(
+                (w.started + timeout_s) if w.ready else (w.born + STARTUP_S + timeout_s)
+                for w in busy
+            )
             ready = selector.select(timeout=max(0.0, deadline - time.monotonic()))
             for key, _ in ready:
                 worker = key.data
+                try:
+                    message = _recv(worker.proc.stdout)
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    message = None
+                if message == _READY:
+                    worker.ready, worker.started = True, time.monotonic()
+                    continue
                 selector.unregister(worker.proc.stdout)
                 index, task = worker.index, worker.task
                 worker.index = worker.task = None
-                try:
-                    done[index] = _recv(worker.proc.stdout)
-                except (EOFError, OSError, pickle.UnpicklingError):
+                if isinstance(message, ParseOutcome):
+                    done[index] = message
+                else:
                     _settle(done, index, task, worker.death_reason())
                     pool[pool.index(worker)] = _replace(worker, blob, memory_mb)
             now = time.monotonic()
             for worker in list(pool):
-                if worker.index is not None and now - worker.started > timeout_s:
+                if worker.overdue(now, timeout_s):
                     selector.unregister(worker.proc.stdout)
                     _settle(
                         done,
