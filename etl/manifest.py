@@ -23,6 +23,8 @@ from etl.errors import DocumentError
 MANIFEST_NAME = "manifest.toml"
 UNIT_FIELDS = ("code", "name", "province", "city", "county", "township")
 FIELDS = (*UNIT_FIELDS, "fiscal_year")
+YEAR_RANGE = (1990, 2100)
+MAX_TEXT = 200  # a unit name or code longer than this is a mistake, not a name
 
 
 def find_manifest(document: Path) -> Path | None:
@@ -59,13 +61,45 @@ def _load_manifest(path: Path, stamp: int) -> list[dict]:
     entries = data.get("document", [])
     if not isinstance(entries, list):
         raise DocumentError(path, "清单文件格式错误：应为 [[document]] 列表")
-    for entry in entries:
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise DocumentError(path, "清单文件格式错误：应为 [[document]] 列表")
         if "match" not in entry:
             raise DocumentError(path, "清单文件格式错误：每个 [[document]] 都需要 match")
         unknown = set(entry) - {"match", *FIELDS, "note"}
         if unknown:
             raise DocumentError(path, f"清单文件含未知字段：{', '.join(sorted(unknown))}")
+        problem = entry_problem(entry)
+        if problem:
+            raise DocumentError(path, f"清单文件 {path} 第 {number} 个 [[document]]：{problem}")
     return entries
+
+
+def entry_problem(entry: dict) -> str | None:
+    """The first value of wrong type or range, as one Chinese phrase (None when valid).
+    TOML booleans are not years (``fiscal_year = true`` would otherwise be year 1)."""
+    for key in ("match", *UNIT_FIELDS, "note"):
+        if key not in entry:
+            continue
+        value = entry[key]
+        if not isinstance(value, str):
+            return f"{key} 应为字符串（加引号），实际为 {_shown(value)}"
+        if key != "note" and (not value.strip() or len(value) > MAX_TEXT):
+            return f"{key} 应为 1–{MAX_TEXT} 个字符的非空字符串"
+    if "fiscal_year" in entry:
+        year = entry["fiscal_year"]
+        if isinstance(year, bool) or not isinstance(year, int):
+            return f"fiscal_year 应为整数年份（如 2021），实际为 {_shown(year)}"
+        if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+            return f"fiscal_year 应在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间，实际为 {year}"
+    return None
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def entry_for(entries: list[dict], document: Path, sha256: str) -> dict:

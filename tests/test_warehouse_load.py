@@ -197,7 +197,9 @@ def test_same_project_in_two_documents_keeps_keys_unique(tmp_path: Path) -> None
     revised["overall_goal"] = "修订版"
     write_record(folder / "v2.txt", revised)
     db = tmp_path / "warehouse.duckdb"
-    summary = load([folder], db)
+    # two genuine documents of one unit and year (--keep-both; by default the newer version
+    # would supersede the older, tests/test_document_versions.py)
+    summary = load([folder], db, keep_both=True)
     assert summary.exit_code == 0 and summary.projects == 6
     con = open_readonly(db)
     assert (

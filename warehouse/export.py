@@ -7,13 +7,17 @@ Hive-partitioned folders ``DIR/<fact>/fiscal_year=2021/*.parquet``.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
 
+import duckdb
+
 from warehouse import schema
 from warehouse.connect import WarehouseMissingError, open_readonly
 from warehouse.paths import resolve_db_path
+from warehouse.storage import describe_os_error
 
 PARTITIONED = ("fact_project_budget", "fact_indicator_target")
 
@@ -48,19 +52,56 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
     return written
 
 
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting with a traceback-free 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(message)
+
+
+def output_problem(out_dir: Path) -> str | None:
+    """Why ``out_dir`` cannot receive the export, as one Chinese line (None when fine)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        return f"输出路径已存在且不是文件夹：{out_dir}"
+    for parent in [out_dir, *out_dir.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"输出路径无效：{parent} 是文件，不是文件夹"
+            if not os.access(parent, os.W_OK | os.X_OK):
+                return f"没有写入权限：{parent}"
+            return None
+    return None
+
+
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m warehouse export",
         description="把仓库各表导出为 Parquet（事实表按预算年度分区）",
     )
     parser.add_argument("dir", help="输出文件夹")
     parser.add_argument("--db", help="仓库路径（默认 $WAREHOUSE_DB，否则 var/warehouse.duckdb）")
-    args = parser.parse_args(argv)
     try:
-        written = export_parquet(resolve_db_path(args.db), Path(args.dir))
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        print(f"用法错误：{exc}（python -m warehouse export DIR [--db DB]）", file=sys.stderr)
+        return 2
+    out_dir = Path(args.dir).expanduser()
+    problem = output_problem(out_dir) if args.dir.strip() else "输出文件夹不能为空"
+    if problem:
+        print(f"导出失败：{problem}", file=sys.stderr)
+        return 2
+    try:
+        written = export_parquet(resolve_db_path(args.db), out_dir)
     except WarehouseMissingError as exc:
         print(exc, file=sys.stderr)
         return 2
+    except (OSError, duckdb.Error) as exc:  # disk full, permission, odd path: one line
+        print(f"导出失败：{describe_os_error(exc)}", file=sys.stderr)
+        return 1
     for table, rows in written.items():
         print(f"{table}: {rows} 行")
     print(f"已导出到 {args.dir}")

@@ -8,39 +8,44 @@ readers see either the old warehouse or the new one, never a partial document.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import shutil
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from etl.limits import get_limits
 from warehouse import checks as checks_mod
-from warehouse import marts, schema
+from warehouse import marts, schema, versions
 from warehouse.classify import Classifier, load_classifier
-from warehouse.discover import find_documents
+from warehouse.discover import Skipped, find_documents
 from warehouse.parse_worker import (
     ManifestVersions,
     ParseFn,
     ParseOutcome,
     WorkerConfig,
-    parse_chunk,
     parse_one,
     parser_version,
 )
 from warehouse.reclassify import apply_rules
-from warehouse.storage import KEEP_PREVIOUS, current_file, new_version, writer_lock
+from warehouse.storage import (
+    KEEP_PREVIOUS,
+    check_pointer,
+    current_file,
+    new_version,
+    writer_lock,
+)
 from warehouse.transform import DocumentRows, project_keys, resolve_duplicates
+from warehouse.workers import parse_isolated
 
-PARALLEL_THRESHOLD = 32  # below this many files, a process pool costs more than it saves
-CHUNK_SIZE = 16  # files per pool task
+PARALLEL_THRESHOLD = 32  # custom (test) parsers: below this many files, parse in-process
 BATCH_DOCUMENTS = 200  # documents per insert transaction
 _SHARED_DIMS = {
     "dim_unit": "unit_key",
@@ -67,8 +72,12 @@ class LoadSummary:
     replaced: int = 0
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    superseded: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
+    same_content: list[tuple[str, str]] = field(default_factory=list)  # (skipped, kept)
+    version_skipped: list[tuple[str, str]] = field(default_factory=list)  # (old, kept)
     rejected: list[Rejected] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # not documents, listed with reasons
+    not_documents: int = 0  # manifest.toml, README, reference data: counted only
     projects: int = 0
     indicators: int = 0
     warnings: int = 0
@@ -85,8 +94,13 @@ class LoadSummary:
         return [r for r in self.check_results if not r.ok]
 
     @property
+    def nothing_found(self) -> bool:
+        """No candidate document at all: never an empty warehouse with exit 0."""
+        return self.files_seen == 0
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.rejected or self.check_failures else 0
+        return 1 if self.rejected or self.check_failures or self.nothing_found else 0
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -112,25 +126,40 @@ def load_paths(
     parallel_threshold: int = PARALLEL_THRESHOLD,
     keep_versions: int = KEEP_PREVIOUS,
     classifier: Classifier | None = None,
+    follow_symlinks: bool = False,
+    isolate: bool | None = None,
+    keep_both: bool = False,
 ) -> LoadSummary:
     """Load files and folders into the warehouse at ``db_path`` (the pointer path).
 
     ``parse``/``version`` replace the real parser (tests); ``parse`` must be a module-level
-    function when the pool is used. Raises FileNotFoundError for a path that does not exist.
+    function when worker processes are used. ``isolate``: parse in capped worker processes
+    (default: always for the real parser, for a custom one from ``parallel_threshold``
+    files). ``keep_both``: two documents of the same unit, year and kind both stay
+    (default: the newer version supersedes the older, warehouse/versions.py). Raises
+    FileNotFoundError for a path that does not exist.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now()
-    candidates, ignored = find_documents([Path(p) for p in paths])
+    found = find_documents([Path(p) for p in paths], follow_symlinks=follow_symlinks)
+    candidates = found.candidates
     summary = LoadSummary(
-        files_seen=len(candidates), ignored=[str(p) for p in ignored], db_path=str(db_path)
+        files_seen=len(candidates),
+        skipped=[s for s in found.skipped if not s.reject],
+        not_documents=found.not_documents,
+        rejected=[Rejected(s.path, s.reason) for s in found.skipped if s.reject],
+        db_path=str(db_path),
     )
     manifests = ManifestVersions() if version is None else None
     version = version or parser_version()
     classifier = classifier or load_classifier()
     db_path = Path(db_path).absolute()
     with writer_lock(db_path):
-        known, up_to_date = _read_state(db_path, classifier)
-        tasks, replacing = _plan(known, candidates, version, manifests, summary)
+        check_pointer(db_path)  # a missing current version is an error, never an empty start
+        known, up_to_date, old_versions = _read_state(db_path, classifier)
+        if keep_both:
+            old_versions = {}
+        tasks, replacing = _plan(known, candidates, version, manifests, summary, old_versions)
         if up_to_date and not tasks and not summary.rejected:
             # Nothing to write: no new version, no run logged; readers are untouched.
             summary.db_file = str(current_file(db_path))
@@ -145,18 +174,21 @@ def load_paths(
                 apply_rules(con, classifier)
             run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_run").fetchone()[0]
             summary.run_id = run_id
-            writer = _BatchWriter(con, summary, replacing)
+            keeper = versions.VersionKeeper(con, run_id, dt.datetime.now(), keep_both)
+            writer = _BatchWriter(con, summary, replacing, keeper)
             config = WorkerConfig(
                 classifier, run_id, dt.datetime.now().replace(microsecond=0), parse, review
             )
-            outcomes = _parse_all(tasks, config, workers, parallel_threshold)
+            outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
             with _progress_bar(len(tasks), progress) as bar:
                 for outcome in outcomes:
                     writer.add(outcome)
                     bar.update(1)
                 writer.flush()
+            summary.superseded = keeper.superseded
+            summary.same_content = keeper.same_content
             _reject_copies_of_rejects(summary)
-            if replacing:
+            if replacing or writer.deleted:
                 _clean_dimensions(con)
             if marts.needs_full_refresh(con, len(writer.documents)):
                 marts.refresh(con)
@@ -170,12 +202,15 @@ def load_paths(
     return summary
 
 
-def _read_state(db_path: Path, classifier: Classifier) -> tuple[dict[str, tuple[str, str]], bool]:
-    """Loaded documents (path -> (sha256, version)) of the current version, and whether its
-    schema, views and classification rules are current (else a load must write anyway)."""
+def _read_state(
+    db_path: Path, classifier: Classifier
+) -> tuple[dict[str, tuple[str, str]], bool, dict[tuple[str, str], str]]:
+    """Loaded documents (path -> (sha256, version)) of the current version, whether its
+    schema, views and classification rules are current (else a load must write anyway), and
+    the files an earlier load found superseded ((path, sha256) -> kept file)."""
     current = current_file(db_path)
     if current is None:
-        return {}, False
+        return {}, False, {}
     con = duckdb.connect(str(current), read_only=True)
     try:
         schema.check_schema_version(con)
@@ -188,7 +223,7 @@ def _read_state(db_path: Path, classifier: Classifier) -> tuple[dict[str, tuple[
         up_to_date = schema.get_meta(
             con, "rules_digest"
         ) == classifier.digest and schema.views_current(con)
-        return known, up_to_date
+        return known, up_to_date, versions.skipped_files(con)
     finally:
         con.close()
 
@@ -210,8 +245,11 @@ def _plan(
     version: str,
     manifests: ManifestVersions | None,
     summary: LoadSummary,
+    old_versions: dict[tuple[str, str], str] | None = None,
 ) -> tuple[list[tuple[str, str, int, str]], set[str]]:
-    """Hash every candidate; keep those whose content, parser version or manifest changed."""
+    """Hash every candidate; keep those whose content, parser version or manifest changed.
+    A file an earlier load found superseded (same bytes) is skipped, never reloaded."""
+    old_versions = old_versions or {}
     by_sha = {sha: path for path, (sha, _) in known.items()}
     tasks: list[tuple[str, str, int, str]] = []
     replacing: set[str] = set()
@@ -226,6 +264,9 @@ def _plan(
         previous = known.get(path)
         if previous is not None and previous == (sha, doc_version):
             summary.unchanged += 1
+            continue
+        if (path, sha) in old_versions:
+            summary.version_skipped.append((path, old_versions[(path, sha)]))
             continue
         original = by_sha.get(sha)
         if original is not None and original != path:
@@ -257,51 +298,44 @@ def _parse_all(
     config: WorkerConfig,
     workers: int | None,
     threshold: int,
+    isolate: bool | None,
 ) -> Iterator[ParseOutcome]:
-    """Outcomes in task order; a process pool (spawn) only for large batches."""
+    """Outcomes in task order. Untrusted files go through capped worker processes
+    (warehouse/workers.py): a bomb or a parser crash rejects one file, never the load."""
     workers = workers or os.cpu_count() or 1
-    if len(tasks) < threshold or workers < 2:
+    if isolate is None:
+        isolate = config.parse is None or (len(tasks) >= threshold and workers >= 2)
+    if not isolate or not tasks:
         for task in tasks:
             yield parse_one(task, config)
         return
-    chunks = [tasks[i : i + CHUNK_SIZE] for i in range(0, len(tasks), CHUNK_SIZE)]
-    context = _pool_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        window = workers * 3  # bounded look-ahead keeps memory flat on huge corpora
-        pending: list[Future] = []
-        index = 0
-        try:
-            while index < len(chunks) or pending:
-                while index < len(chunks) and len(pending) < window:
-                    pending.append(pool.submit(parse_chunk, chunks[index], config))
-                    index += 1
-                yield from pending.pop(0).result()
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """forkserver with the parser preloaded: workers start warm and never inherit the
-    loader's DuckDB threads (plain fork could); spawn where forkserver does not exist."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["warehouse.parse_worker", "etl.parser", "etl.review"])
-        return context
-    return multiprocessing.get_context("spawn")
+    limits = get_limits()
+    yield from parse_isolated(
+        tasks,
+        config,
+        workers=workers,
+        memory_mb=limits.worker_memory_mb,
+        timeout_s=limits.worker_timeout_s,
+    )
 
 
 class _BatchWriter:
     """Collects document rows and writes them in transactions of BATCH_DOCUMENTS."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, summary: LoadSummary, replacing: set[str]
+        self,
+        con: duckdb.DuckDBPyConnection,
+        summary: LoadSummary,
+        replacing: set[str],
+        keeper: versions.VersionKeeper | None = None,
     ) -> None:
         self.con = con
         self.summary = summary
         self.replacing = replacing
+        self.keeper = keeper
+        self.deleting: list[int] = []  # superseded documents to delete with the next batch
+        self.deleted: set[int] = set()
+        self.written: dict[int, str] = {}  # document -> "loaded" / "replaced" in this run
         self.pending: list[ParseOutcome] = []
         self.documents: set[int] = set()  # written documents, for the incremental mart refresh
         self.units: set[int] = set()  # upserted units (their attributes may have changed)
@@ -312,17 +346,50 @@ class _BatchWriter:
                 Rejected(outcome.path, outcome.error or "未知错误", outcome.sha256)
             )
             return
+        if self.keeper is not None and not self._keep(outcome):
+            return
         self.pending.append(outcome)
         if len(self.pending) >= BATCH_DOCUMENTS:
             self.flush()
 
+    def _keep(self, outcome: ParseOutcome) -> bool:
+        """Document versions: False when this file is not written (same content as a kept
+        file, or superseded by a later file of this load); schedules what it supersedes."""
+        rows = outcome.rows
+        pending = {o.rows.document_id for o in self.pending if o.rows is not None}
+        decision = self.keeper.decide(
+            rows.tables, outcome.kind or "project", outcome.digest, pending
+        )
+        if not decision.write:
+            return False
+        if decision.drop_pending:
+            self.pending = [
+                o
+                for o in self.pending
+                if o.rows is None or o.rows.document_id not in decision.drop_pending
+            ]
+        for old in decision.delete:
+            self.deleting.append(old)
+            status = self.written.pop(old, None)  # written earlier in this same load
+            if status == "loaded":
+                self.summary.loaded -= 1
+            elif status == "replaced":
+                self.summary.replaced -= 1
+        if decision.old_paths:
+            versions.superseded_warning(rows.tables, decision.old_paths)
+        return True
+
     def flush(self) -> None:
         batch, self.pending = self.pending, []
         if not batch:
+            if self.deleting or (self.keeper is not None and self.keeper.ops):
+                self._write([])  # history rows of skipped files still go in
             return
         try:
             self._write(batch)
         except (duckdb.Error, ValueError, TypeError, KeyError, OverflowError) as exc:
+            if _fatal(exc):  # disk full, I/O error, invalidated database: not the document's fault
+                raise
             if len(batch) == 1:
                 outcome = batch[0]
                 self.summary.rejected.append(
@@ -340,7 +407,9 @@ class _BatchWriter:
         docs = self._rows(batch)
         con.execute("BEGIN TRANSACTION")
         try:
-            _delete_documents(con, [d.document_id for d in docs])
+            _delete_documents(con, [d.document_id for d in docs] + self.deleting)
+            if self.keeper is not None:
+                self.keeper.apply()
             tables: dict[str, list[dict]] = {}
             for doc in docs:
                 for table, rows in doc.tables.items():
@@ -356,16 +425,26 @@ class _BatchWriter:
                 [[o.path for o in batch]],
             )
             con.execute("COMMIT")
+            if self.keeper is not None:
+                self.keeper.committed()
         except BaseException:
-            con.execute("ROLLBACK")
+            # a failed ROLLBACK ("no transaction is active" after a disk-full error) must
+            # never hide the real cause
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
             raise
         self.documents.update(d.document_id for d in docs)
+        self.documents.update(self.deleting)  # their mart rows go too
+        self.deleted.update(self.deleting)
+        self.deleting = []
         self.units.update(row["unit_key"] for row in tables.get("dim_unit", ()))
         for outcome, doc in zip(batch, docs, strict=True):
             if outcome.path in self.replacing:
                 self.summary.replaced += 1
+                self.written[doc.document_id] = "replaced"
             else:
                 self.summary.loaded += 1
+                self.written[doc.document_id] = "loaded"
             self.summary.projects += doc.count("fact_project_budget")
             self.summary.indicators += doc.count("fact_indicator_target")
             self.summary.warnings += doc.count("load_warning")
@@ -375,13 +454,16 @@ class _BatchWriter:
         warehouse or earlier in this batch) is foreign: that project gets a qualified key."""
         docs = [o.rows for o in batch if o.rows is not None]
         wanted = [k for doc in docs for k in project_keys(doc)]
+        deleting = set(self.deleting)  # superseded: their rows go in this same transaction
         owners = (
             dict(
-                self.con.execute(
+                (key, owner)
+                for key, owner in self.con.execute(
                     "SELECT project_key, document_id FROM dim_project "
                     "WHERE project_key IN (SELECT unnest(?::BIGINT[]))",
                     [wanted],
                 ).fetchall()
+                if owner not in deleting
             )
             if wanted
             else {}
@@ -393,6 +475,14 @@ class _BatchWriter:
                 owners.setdefault(k, doc.document_id)
             resolve_duplicates(doc, foreign)
         return docs
+
+
+def _fatal(exc: BaseException) -> bool:
+    """Errors of the warehouse file itself: retrying document by document cannot help."""
+    if isinstance(exc, duckdb.IOException | duckdb.FatalException | duckdb.InternalException):
+        return True
+    text = str(exc).lower()
+    return "invalidated" in text or "no space left" in text or "file too large" in text
 
 
 def write_hook(table: str, rows: list[dict]) -> None:

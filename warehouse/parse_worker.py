@@ -47,6 +47,8 @@ class ParseOutcome:
     version: str = ""
     rows: DocumentRows | None = None
     error: str | None = None
+    kind: str | None = None  # project / unit (warehouse/versions.py)
+    digest: str | None = None  # content digest, the same for every format of a document
 
 
 def default_parse(path: Path) -> dict:
@@ -131,9 +133,15 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
         record = (config.parse or default_parse)(Path(path))
         if not isinstance(record, dict):
             raise TypeError("parser did not return a record")
+    except MemoryError:
+        outcome.error = "解析所需内存超过上限（见 data/limits.toml [worker] memory_mb），已拒绝"
+        return outcome
     except Exception as exc:  # any parser failure rejects only this file
         outcome.error = _reason(exc)
         return outcome
+    from warehouse.versions import content_digest, document_kind
+
+    outcome.kind, outcome.digest = document_kind(record), content_digest(record)
     review, review_error = None, None
     if config.review:
         try:

@@ -314,3 +314,41 @@ COMMENT ON COLUMN reject.sha256 IS '文件内容 SHA-256（无法读取时为空
 COMMENT ON COLUMN reject.reason IS '拒绝原因 / Reason';
 COMMENT ON COLUMN reject.rejected_at IS '拒绝时间 / When';
 COMMENT ON COLUMN reject.run_id IS '载入批次 → load_run / Load run';
+
+-- Added for document versions (docs/load_mechanism.md); IF NOT EXISTS so that warehouses
+-- built before it get the table on their next load (warehouse/versions.py) without a rebuild.
+CREATE TABLE IF NOT EXISTS document_version (
+    identity_key        BIGINT NOT NULL,
+    document_id         BIGINT NOT NULL,
+    path                VARCHAR NOT NULL,
+    sha256              VARCHAR NOT NULL,
+    unit_key            BIGINT,
+    fiscal_year         INTEGER,
+    kind                VARCHAR,
+    content_digest      VARCHAR,
+    project_count       INTEGER,
+    budget_total_yuan   DOUBLE,
+    loaded_at           TIMESTAMP,
+    run_id              INTEGER,
+    status              VARCHAR NOT NULL,
+    replaced_by_path    VARCHAR,
+    replaced_at         TIMESTAMP,
+    replaced_run_id     INTEGER
+);
+COMMENT ON TABLE document_version IS '文档版本历史（单位＋年度＋类型相同即同一文档；新版本取代旧版本）/ Document versions: one row per file version of a document identity (unit + fiscal year + kind)';
+COMMENT ON COLUMN document_version.identity_key IS '文档身份：md5(单位键|年度|类型) / Document identity: md5 of unit key, fiscal year and kind';
+COMMENT ON COLUMN document_version.document_id IS '文件代理键（绝对路径）/ File surrogate key (absolute path)';
+COMMENT ON COLUMN document_version.path IS '文件绝对路径 / Absolute path';
+COMMENT ON COLUMN document_version.sha256 IS '文件内容 SHA-256 / SHA-256 of the file bytes';
+COMMENT ON COLUMN document_version.unit_key IS '所属单位 → dim_unit / Unit';
+COMMENT ON COLUMN document_version.fiscal_year IS '预算年度 / Fiscal year';
+COMMENT ON COLUMN document_version.kind IS '文档类型：project 项目绩效目标 / unit 单位整体绩效目标 / Kind of goal document';
+COMMENT ON COLUMN document_version.content_digest IS '记录内容摘要（不含路径与行号；不同格式的同一文档相同）/ Digest of the record content, format-independent';
+COMMENT ON COLUMN document_version.project_count IS '项目数 / Number of projects';
+COMMENT ON COLUMN document_version.budget_total_yuan IS '项目预算合计（元）/ Sum of project budgets in yuan';
+COMMENT ON COLUMN document_version.loaded_at IS '载入时间 / When this version was loaded';
+COMMENT ON COLUMN document_version.run_id IS '载入批次 → load_run / Load run';
+COMMENT ON COLUMN document_version.status IS '状态：current 当前 / superseded 已被取代 / same_content 同内容另一文件（未载入）/ kept_both 保留两份 / Status';
+COMMENT ON COLUMN document_version.replaced_by_path IS '取代它（或与它内容相同而保留）的文件 / File that superseded it (or the kept file of the same content)';
+COMMENT ON COLUMN document_version.replaced_at IS '被取代时间 / When it was superseded';
+COMMENT ON COLUMN document_version.replaced_run_id IS '被取代的载入批次 / Load run that superseded it';

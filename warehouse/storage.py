@@ -9,6 +9,7 @@ meet a writer's lock, because nobody ever writes a published version.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -24,6 +25,15 @@ except ImportError:  # pragma: no cover
 
 KEEP_PREVIOUS = 2
 _VERSION = re.compile(r"\.v(\d{6,})$")
+QUARANTINE = "quarantine"  # <db>.quarantine/: stray WAL files of published versions
+
+
+class StorageError(RuntimeError):
+    """A warehouse file problem an operator must fix; ``str()`` is one Chinese line."""
+
+
+class DanglingVersionError(StorageError):
+    """The pointer names a version file that no longer exists."""
 
 
 def version_path(db_path: Path, number: int) -> Path:
@@ -48,6 +58,130 @@ def list_versions(db_path: Path) -> list[tuple[int, Path]]:
             if number is not None:
                 found.append((number, entry))
     return sorted(found)
+
+
+def check_pointer(db_path: Path) -> None:
+    """Refuse loudly when the pointer names a missing version: a load must never publish a
+    warehouse of only the new files. The message names the last good version and how to
+    restore it."""
+    db_path = Path(db_path)
+    if not db_path.is_symlink():
+        return
+    target = Path(os.readlink(db_path))
+    resolved = target if target.is_absolute() else db_path.parent / target
+    if resolved.exists():
+        return
+    missing = version_number(resolved)
+    candidates = [
+        (n, p) for n, p in list_versions(db_path) if (missing is None or n < missing) and _opens(p)
+    ]
+    if candidates:
+        _, good = candidates[-1]
+        hint = (
+            f"最近可用的版本是 {good.name}；确认后恢复：ln -sfn {good.name} {db_path}"
+            f"（或删除 {db_path} 重新全部载入）"
+        )
+    else:
+        hint = f"没有找到其他可用版本；删除 {db_path} 后重新全部载入"
+    raise DanglingVersionError(
+        f"仓库当前版本文件缺失：{db_path} 指向的 {resolved.name} 不存在，已拒绝载入"
+        f"（否则新仓库只会包含本次的文件）。{hint}"
+    )
+
+
+def _opens(path: Path) -> bool:
+    """A version file DuckDB can open (leftovers of crashed loads may be partial)."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        con.execute("SELECT count(*) FROM source_document").fetchone()
+        return True
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+
+
+def clean_leftovers(db_path: Path) -> list[Path]:
+    """Under the writer lock: remove what crashed loads left behind, so it is never counted
+    as a previous version. Version files numbered above the current one were never
+    published (partial); their WAL files too; temporary pointer links are stale. A WAL file
+    beside a published version is moved to ``<db>.quarantine/`` (never replayed into it)."""
+    db_path = Path(db_path)
+    current = current_file(db_path)
+    current_number = version_number(current) if current is not None else None
+    handled: list[Path] = []
+    if not db_path.parent.is_dir():
+        return handled
+    published = {p.name for n, p in list_versions(db_path)}
+    for number, path in list_versions(db_path):
+        if current_number is not None and number > current_number:
+            _remove_version(path)
+            handled.append(path)
+    prefix = db_path.name + ".v"
+    for entry in db_path.parent.iterdir():
+        name = entry.name
+        if name.startswith(f".{db_path.name}.") and name.endswith(".tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
+            handled.append(entry)
+        elif name.startswith(prefix) and name.endswith(".wal"):
+            base = name[: -len(".wal")]
+            number = version_number(Path(base))
+            if number is None:
+                continue
+            if base not in published or (current_number is not None and number > current_number):
+                with contextlib.suppress(FileNotFoundError):
+                    entry.unlink()
+            else:
+                folder = db_path.with_name(f"{db_path.name}.{QUARANTINE}")
+                folder.mkdir(exist_ok=True)
+                os.replace(entry, folder / name)
+            handled.append(entry)
+    return handled
+
+
+def describe_os_error(exc: BaseException) -> str:
+    """One line naming the real cause of a write failure (disk full, permission, ...)."""
+    chain: list[BaseException] = []
+    seen = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    for item in chain:
+        if isinstance(item, OSError) and item.errno in _ERRNO_TEXT:
+            where = f"：{item.filename}" if item.filename else ""
+            return f"{_ERRNO_TEXT[item.errno]}{where}（{item.strerror}）"
+    for item in chain:
+        if isinstance(item, OSError) and item.strerror:
+            where = f"：{item.filename}" if item.filename else ""
+            return f"无法写入{where}（{item.strerror}）"
+    text = " ".join(str(exc).split())
+    lowered = text.lower()
+    for needle, label in _MESSAGE_TEXT:
+        if needle in lowered:
+            return f"{label}（{text[:300]}）"
+    return text[:500] or type(exc).__name__
+
+
+_ERRNO_TEXT = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "磁盘配额已满",
+    errno.EFBIG: "文件超过系统允许的大小",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "文件系统是只读的",
+    errno.EIO: "磁盘读写错误",
+}
+_MESSAGE_TEXT = (
+    ("no space left", "磁盘空间不足"),
+    ("disk quota", "磁盘配额已满"),
+    ("file too large", "文件超过系统允许的大小"),
+    ("permission denied", "没有写入权限"),
+    ("read-only file system", "文件系统是只读的"),
+)
 
 
 def current_file(db_path: Path) -> Path | None:
@@ -87,15 +221,21 @@ def new_version(
     """
     db_path = Path(db_path).absolute()
     with writer_lock(db_path) if lock else contextlib.nullcontext():
+        check_pointer(db_path)
+        clean_leftovers(db_path)
         current = current_file(db_path)
         numbers = [n for n, _ in list_versions(db_path)]
         if current is not None and version_number(current) is not None:
             numbers.append(version_number(current))
         target = version_path(db_path, max(numbers, default=0) + 1)
         _remove_version(target)
-        if current is not None:
-            shutil.copyfile(current, target)
-        con = duckdb.connect(str(target))
+        try:
+            if current is not None:
+                shutil.copyfile(current, target)
+            con = duckdb.connect(str(target))
+        except BaseException:
+            _remove_version(target)
+            raise
         try:
             yield con, target
             con.execute("CHECKPOINT")

@@ -15,6 +15,7 @@ from pathlib import Path
 from etl.blocks import BlockStream
 from etl.errors import DocumentError
 from etl.readers import legacy
+from etl.readers._bounds import check_file_size, check_package
 
 SUPPORTED_SUFFIXES = {".txt", ".docx", ".xlsx", ".csv"}
 LEGACY_SUFFIXES = {".doc", ".xls", ".wps", ".et"}
@@ -33,6 +34,7 @@ def read_blocks(path: str | Path, data: bytes | None = None) -> BlockStream:
     path = Path(path)
     if data is None:
         data = _read(path)
+    check_file_size(path, len(data))
     suffix = path.suffix.lower()
     if path.name.startswith("~$") and len(data) <= 4096:
         raise legacy.lock_file_error(path)
@@ -65,6 +67,7 @@ def read_blocks(path: str | Path, data: bytes | None = None) -> BlockStream:
 
 def _read(path: Path) -> bytes:
     try:
+        check_file_size(path, path.stat().st_size)  # before reading a byte of it
         return path.read_bytes()
     except FileNotFoundError:
         raise DocumentError(path, "文件不存在") from None
@@ -79,6 +82,7 @@ def _read(path: Path) -> bytes:
 def _read_zip(path: Path, data: bytes, suffix: str) -> BlockStream:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_package(path, archive, len(data))
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError):

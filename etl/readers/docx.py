@@ -33,6 +33,8 @@ from lxml import etree
 
 from etl.blocks import BlockStream
 from etl.errors import DocumentError
+from etl.limits import LimitExceeded
+from etl.readers._bounds import check_package, read_member
 from etl.readers._collect import BlockCollector, brief_error
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -102,7 +104,9 @@ def read_docx(path: str | Path, data: bytes | None = None) -> BlockStream:
     """Read a .docx into blocks; any failure of the package becomes a one-line error."""
     raw = Path(path).read_bytes() if data is None else data
     try:
-        body = _document_body(raw)
+        body = _document_body(Path(path), raw)
+    except LimitExceeded:
+        raise
     except Exception as error:  # corrupt packages raise anything from zipfile/lxml
         raise DocumentError(
             path, f"无法打开 .docx 文件，文件已损坏或不是 Word 文档（{brief_error(error)}）"
@@ -132,17 +136,19 @@ def _xml(blob: bytes):
     return etree.fromstring(blob, parser)
 
 
-def _document_body(raw: bytes):
-    """The w:body of the package's main document part (found through _rels/.rels)."""
+def _document_body(path: Path, raw: bytes):
+    """The w:body of the package's main document part (found through _rels/.rels). Parts
+    are inflated in capped chunks after the zip directory passed the limits."""
     with zipfile.ZipFile(io.BytesIO(raw)) as package:
+        check_package(path, package, len(raw))
         names = set(package.namelist())
         part = "word/document.xml"
         if "_rels/.rels" in names:
-            for rel in _xml(package.read("_rels/.rels")).iter(_REL):
+            for rel in _xml(read_member(path, package, "_rels/.rels")).iter(_REL):
                 if (rel.get("Type") or "").endswith(_OFFICE_DOCUMENT):
                     part = (rel.get("Target") or part).lstrip("/")
                     break
-        root = _xml(package.read(part))
+        root = _xml(read_member(path, package, part))
     if root.tag != f"{_W}document":
         return None
     return next((child for child in root if child.tag == f"{_W}body"), None)

@@ -30,12 +30,15 @@ import datetime as dt
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from etl.blocks import BlockStream
 from etl.errors import DocumentError
+from etl.limits import LimitExceeded
+from etl.readers._bounds import GridBounds, check_package, scan_worksheets
 from etl.readers._collect import BlockCollector, brief_error, is_goal_header_cell
 from etl.readers.text import decode_bytes
 
@@ -104,8 +107,19 @@ def read_xlsx(path: str | Path, data: bytes | None = None) -> BlockStream:
     """Read the goal sheets of a workbook into blocks (see the module docstring)."""
     import openpyxl
 
+    raw = Path(path).read_bytes() if data is None else data
     try:
-        source = io.BytesIO(data) if data is not None else str(path)
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            check_package(Path(path), archive, len(raw))
+            scan_worksheets(Path(path), archive)  # the cells that exist, before openpyxl
+    except LimitExceeded:
+        raise
+    except Exception as error:
+        raise DocumentError(
+            path, f"无法打开 .xlsx 文件，文件已损坏或不是 Excel 工作簿（{brief_error(error)}）"
+        ) from None
+    try:
+        source = io.BytesIO(raw)
         workbook = openpyxl.load_workbook(source, read_only=False, data_only=True)
     except Exception as error:  # zipfile, lxml, openpyxl and KeyError all happen here
         raise DocumentError(
@@ -113,6 +127,8 @@ def read_xlsx(path: str | Path, data: bytes | None = None) -> BlockStream:
         ) from None
     try:
         grids = [_sheet_grid(ws) for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    except LimitExceeded as error:
+        raise LimitExceeded(path, error.reason) from None
     except Exception as error:
         raise DocumentError(
             path, f"无法读取 .xlsx 工作表内容，文件可能已损坏（{brief_error(error)}）"
@@ -143,9 +159,11 @@ def _sheet_grid(ws) -> _Grid:
         stored.values() if isinstance(stored, dict) else (c for row in ws.iter_rows() for c in row)
     )
     texts: dict[int, dict[int, str]] = {}
+    bounds = GridBounds(Path(ws.title), f"工作表 {ws.title} ")
     for cell in cells:
         text = value_text(cell.value, getattr(cell, "number_format", "General"))
         if text.strip():
+            bounds.add(cell.row, cell.column)
             texts.setdefault(cell.row, {})[cell.column] = text
     grid = _grid(ws.title, texts)
     if grid.rows:
@@ -201,11 +219,13 @@ def read_csv(path: str | Path, data: bytes | None = None) -> BlockStream:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     texts: dict[int, dict[int, str]] = {}
+    bounds = GridBounds(Path(path), "")
     try:
         start = 1
         for record in reader:
             for column, cell in enumerate(record, start=1):
                 if cell.strip():
+                    bounds.add(start, column)  # refuses a sparse far-out cell before any grid
                     texts.setdefault(start, {})[column] = value_text(cell)
             start = reader.line_num + 1
     except csv.Error as error:

@@ -48,6 +48,50 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+# Padding that editors, copy-paste and some export tools add at line ends. Never the tab:
+# a line "\t" is an empty table cell.
+PAD_CHARS = " \u3000\u00a0\u2007\u202f\u200b\ufeff\x0b\x0c"
+
+
+def _common_pad(lines: list[str]) -> str:
+    """The padding suffix every line ends with (a file padded line by line), else ""."""
+    body = lines[:-1] if lines and lines[-1] == "" else lines
+    if not body:
+        return ""
+    suffix: str | None = None
+    for line in body:
+        pad = line[len(line.rstrip(PAD_CHARS)) :]
+        if suffix is None:
+            suffix = pad
+        else:
+            while suffix and not pad.endswith(suffix):
+                suffix = suffix[1:]
+        if not suffix:
+            return ""
+    return suffix or ""
+
+
+def normalize_line_ends(lines: list[str]) -> list[str]:
+    """Lines without line-end padding.
+
+    Trailing spaces, U+3000 and NBSP must never change the record. First a suffix common to
+    every line is removed (a file padded line by line gets its exact original lines back,
+    including lines that were a single space). Then padding after text is cut. A blank line
+    ends a row; in the seeds a line holding only a space continues a cell, so a
+    whitespace-only line counts as blank only when the file has no truly empty line inside
+    a table (padding then replaced every row end): then such lines become empty."""
+    pad = _common_pad(lines)
+    if pad:
+        lines = [line[: -len(pad)] if line.endswith(pad) else line for line in lines]
+    out = [line.rstrip(PAD_CHARS) if line.strip(PAD_CHARS) else line for line in lines]
+    empty_ends_row = any(
+        line == "" and index and out[index - 1].startswith("\t") for index, line in enumerate(out)
+    )
+    if empty_ends_row:
+        return out
+    return [line if line.strip(PAD_CHARS) else "" for line in out]
+
+
 def blocks_from_lines(lines: list[str]) -> list[Block]:
     """Turn exported lines into paragraphs and table rows (see module docstring)."""
     blocks: list[Block] = []
@@ -69,7 +113,7 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
                 if not in_table:
                     in_table = True
             cells.append(line[1:])
-        elif line.strip() == "" and line == "":
+        elif line == "":
             end_row()
         elif cells:
             # a continuation of the last cell in the current row
@@ -101,6 +145,6 @@ def read_text(path: str | Path, data: bytes | None = None) -> BlockStream:
     """Read a text export into a block stream."""
     raw = Path(path).read_bytes() if data is None else data
     text = decode_bytes(raw, path)
-    lines = split_lines(text)
+    lines = normalize_line_ends(split_lines(text))
     meta = {"ended_mid_row": "1"} if ends_mid_row(lines) else {}
     return BlockStream(blocks_from_lines(lines), "txt", meta)

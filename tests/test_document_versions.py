@@ -1,0 +1,115 @@
+"""A document is its unit + fiscal year + kind: a revised copy supersedes the original, the
+same document in two formats loads once, --keep-both keeps both (issue 17 item 5)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from etl.readers.text import read_text
+from tests.fixtures.build_office import docx_from_blocks
+from warehouse.connect import open_readonly
+from warehouse.loader import load_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "000_c5dc2f2abd3f2e97.txt"
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    con = open_readonly(db)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def totals(db: Path) -> tuple:
+    return query(
+        db,
+        "SELECT count(*), sum(budget_total_yuan), count(DISTINCT source_file) "
+        "FROM v_project_budget",
+    )[0]
+
+
+def revised(folder: Path) -> Path:
+    """The seed with one project budget changed, under another file name, newer on disk."""
+    text = SEED.read_text(encoding="utf-8-sig").replace("\t16.30\n", "\t26.30\n")
+    target = folder / "开平镇_修订版.txt"
+    target.write_text(text, encoding="utf-8")
+    later = os.stat(folder / SEED.name).st_mtime + 60
+    os.utime(target, (later, later))
+    return target
+
+
+def load(folder: Path, db: Path, **kwargs):
+    return load_paths([folder], db, progress=False, **kwargs)
+
+
+def test_revised_document_supersedes_its_original_in_a_later_load(tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    load(folder, db)
+    projects, budget, files = totals(db)
+    new = revised(folder)
+    summary = load(folder, db)
+    assert summary.superseded == [(str(folder / SEED.name), str(new))]
+    after = totals(db)
+    assert after[0] == projects and after[2] == 1  # not doubled
+    assert after[1] == budget + 100000
+    assert query(db, "SELECT DISTINCT source_file FROM v_project_budget")[0][0].endswith(
+        "修订版.txt"
+    )
+    warning = query(db, "SELECT message FROM load_warning WHERE code = 'document_superseded'")
+    assert len(warning) == 1 and SEED.name in warning[0][0]
+    history = dict(query(db, "SELECT path, status FROM document_version"))
+    assert history == {str(folder / SEED.name): "superseded", str(new): "current"}
+    # loading the folder again (old file still there) changes nothing and never flips back
+    again = load(folder, db)
+    assert not again.written and again.version_skipped
+    assert totals(db) == after
+
+
+def test_newer_file_wins_inside_one_load(tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    new = revised(folder)
+    summary = load(folder, db)
+    assert summary.superseded == [(str(folder / SEED.name), str(new))]
+    assert summary.loaded == 1
+    assert totals(db)[2] == 1
+
+
+def test_txt_and_docx_of_one_document_load_once(tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    docx_from_blocks(read_text(SEED).blocks, folder / "开平镇.docx")
+    summary = load(folder, db)
+    assert summary.loaded == 1
+    assert len(summary.same_content) == 1
+    assert totals(db)[2] == 1
+    assert not query(db, "SELECT * FROM load_warning WHERE code = 'duplicate_project'")
+
+
+def test_keep_both_keeps_two_genuine_documents(tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    revised(folder)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db), "--keep-both"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "取代" not in result.stdout
+    assert totals(db)[2] == 2
+    statuses = sorted(s for (s,) in query(db, "SELECT status FROM document_version"))
+    assert statuses == ["current", "kept_both"]
