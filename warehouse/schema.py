@@ -27,6 +27,7 @@ TABLES = (
     "goal_review_finding",
     "load_run",
     "reject",
+    "document_version",
     "warehouse_meta",
 )
 # Tables whose rows belong to exactly one source document (deleted and re-inserted on reload).
