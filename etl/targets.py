@@ -543,3 +543,66 @@ def parse_sign_value_unit(
     if target["kind"] == "qualitative" and warning is None and value_s:
         warning = _warning(target["raw"], indicator_name)
     return target, warning
+
+
+# --------------------------------------------------------------------------- cells API
+
+# Warning codes returned by parse_target_cells (documented in docs/targets.md).
+W_UNPARSED = "target_unparsed"
+W_MISSING = "target_missing"
+W_UNIT_CONFLICT = "target_unit_conflict"
+W_PROSE_DROPPED = "target_prose_dropped"
+
+_NAME_UNIT = re.compile(
+    r"[(（]\s*(?P<unit>%|‰|[A-Za-z]{1,4}[23]?|[\u4e00-\u9fff/]{1,6})\s*[)）]\s*$"
+)
+_YES_NO = frozenset({"是/否", "是否", "是或否", "是/否/无"})
+
+
+def _clean(text: str | None) -> str:
+    """NFKC without spaces: how a sign or unit column is compared."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def parse_target_cells(
+    value: str,
+    *,
+    sign: str | None = None,
+    unit: str | None = None,
+    indicator_name: str = "",
+    fiscal_year: int | None = None,
+) -> tuple[dict, list[tuple[str, str]]]:
+    """Parse a target spread over a value cell, an optional sign and unit column and the name.
+
+    Returns ``(target, warnings)``; warnings are ``(code, Chinese message)`` pairs.
+    """
+    name = indicator_name or ""
+    value_s = (
+        (value or "").strip() if isinstance(value, str) else ("" if value is None else str(value))
+    )
+    sign_s = _clean(sign)
+    unit_s = _clean(unit)
+    warnings: list[tuple[str, str]] = []
+    if sign_s in _TEXT_SIGNS or sign_s in _YES_NO:
+        sign_s = ""
+    target, warning = parse_target(
+        sign_s + value_s if sign_s else value_s, indicator_name=name, fiscal_year=fiscal_year
+    )
+    if warning:
+        warnings.append((W_UNPARSED, warning))
+    if unit_s and target["kind"] in ("number", "percent", "money"):
+        unit_n = _norm_unit(unit_s, None)
+        if target["unit"] is None:
+            target, _ = parse_target(
+                (sign_s + value_s if sign_s else value_s) + unit_s,
+                indicator_name=name,
+                fiscal_year=fiscal_year,
+            )
+        elif unit_n != target["unit"]:
+            warnings.append(
+                (
+                    W_UNIT_CONFLICT,
+                    f"指标“{name}”的指标值“{value_s}”与单位列“{unit_s}”不一致，按指标值的单位处理",
+                )
+            )
+    return target, warnings
