@@ -1,0 +1,233 @@
+"""Every layout family of /work/shared/LAYOUTS.md (F1–F12 and the adjacent 自评表) parses to
+its hand-checked record, in every format.
+
+Each folder under tests/fixtures/families/ holds one invented document (`doc.txt`, a text
+export) and `expected.json`, the facts a user relies on, checked by hand against the text.
+The .docx (and, for table-shaped families, .xlsx) versions are generated from the text's
+block stream at test time. A record is compared only on the keys present in expected.json;
+indicator lists are compared in document order after a stable sort by (horizon, place), so a
+reader may emit per-place or side-by-side targets row by row or column by column.
+See docs/fixtures.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.readers.text import read_text
+from tests.fixtures.build_office import docx_from_blocks, xlsx_from_blocks
+
+FAMILIES_DIR = Path(__file__).parent / "fixtures" / "families"
+FAMILIES = sorted(p.name for p in FAMILIES_DIR.iterdir() if (p / "expected.json").is_file())
+
+# extra formats per family (the .txt is always tested); .xlsx for table-shaped families
+XLSX = {"f04_per_place", "f05_transposed", "f07_side_by_side", "f09_graded", "f12_prior_year"}
+HORIZON_ORDER = {"long_term": 0, "annual": 1}
+
+
+def formats(family: str) -> list[str]:
+    return ["txt", "docx", "xlsx"] if family in XLSX else ["txt", "docx"]
+
+
+CASES = [(family, fmt) for family in FAMILIES for fmt in formats(family)]
+
+
+def expected_record(family: str) -> dict:
+    return json.loads((FAMILIES_DIR / family / "expected.json").read_text(encoding="utf-8"))
+
+
+def materialise(family: str, fmt: str, folder: Path) -> Path:
+    """The family's document in ``fmt`` inside ``folder`` (no manifest.toml above it)."""
+    source = FAMILIES_DIR / family / "doc.txt"
+    target = folder / f"{family}.{fmt}"
+    if fmt == "txt":
+        shutil.copyfile(source, target)
+    elif fmt == "docx":
+        docx_from_blocks(read_text(source).blocks, target)
+    elif fmt == "xlsx":
+        xlsx_from_blocks(read_text(source).blocks, target)
+    else:  # pragma: no cover - a typo in XLSX/formats
+        raise AssertionError(fmt)
+    return target
+
+
+def parsed(family: str, fmt: str, folder: Path) -> dict:
+    from etl.parser import parse_file  # here: the helper tests run even while it is rebuilt
+
+    return parse_file(materialise(family, fmt, folder), manifest=[])
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def _indicator_key(item: object) -> tuple[int, str]:
+    if not isinstance(item, dict):
+        return (1, "")
+    return (HORIZON_ORDER.get(item.get("horizon") or "annual", 1), item.get("place") or "")
+
+
+def _canonical(path: str, items: list) -> list:
+    if path.endswith("indicators"):
+        return sorted(items, key=_indicator_key)  # stable: document order within a group
+    return items
+
+
+def _same_scalar(want: object, got: object) -> bool:
+    if isinstance(want, bool) or isinstance(got, bool):
+        return want is got
+    if isinstance(want, int | float) and isinstance(got, int | float):
+        return math.isclose(want, got, rel_tol=1e-9, abs_tol=1e-6)
+    return want == got
+
+
+def differences(want: object, got: object, path: str = "") -> list[str]:
+    """Every path where ``got`` differs from ``want``, looking only at keys ``want`` has."""
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return [f"{path or '.'}: expected an object, got {got!r}"]
+        out: list[str] = []
+        for key, value in want.items():
+            if key.startswith("_"):
+                continue  # notes for the reader of expected.json
+            if key not in got:
+                out.append(f"{path}.{key}: missing (expected {value!r})")
+            else:
+                out.extend(differences(value, got[key], f"{path}.{key}"))
+        return out
+    if isinstance(want, list):
+        if not isinstance(got, list):
+            return [f"{path}: expected a list, got {got!r}"]
+        want_items, got_items = _canonical(path, want), _canonical(path, got)
+        out = []
+        if len(want_items) != len(got_items):
+            out.append(f"{path}: expected {len(want_items)} items, got {len(got_items)}")
+        for index, (w, g) in enumerate(zip(want_items, got_items, strict=False)):
+            out.extend(differences(w, g, f"{path}[{index}]"))
+        return out
+    if not _same_scalar(want, got):
+        return [f"{path}: expected {want!r}, got {got!r}"]
+    return []
+
+
+def projection(want: object, got: object) -> object:
+    """``got`` reduced to the keys ``want`` has (for comparing two parsed records)."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        return {k: projection(v, got.get(k)) for k, v in want.items() if not k.startswith("_")}
+    if isinstance(want, list) and isinstance(got, list):
+        template = _union(want)
+        return [projection(template, g) for g in got] if template is not None else got
+    return got
+
+
+def _union(items: list) -> object:
+    """One template with every key any item of ``items`` has (nested objects merged)."""
+    if not items or not all(isinstance(item, dict) for item in items):
+        return items[0] if items else None
+    merged: dict = {}
+    for item in items:
+        for key, value in item.items():
+            previous = merged.get(key)
+            if isinstance(previous, dict) and isinstance(value, dict):
+                merged[key] = _union([previous, value])
+            elif key not in merged or previous is None:
+                merged[key] = value
+    return merged
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_every_family_has_a_fixture() -> None:
+    prefixes = {name.split("_")[0] for name in FAMILIES}
+    wanted = {f"f{n:02d}" for n in range(1, 13)} | {"adj"}
+    assert wanted <= prefixes, f"missing families: {sorted(wanted - prefixes)}"
+
+
+def test_expected_records_are_well_formed() -> None:
+    """The hand-written records use the contract's vocabulary (a typo here would make a
+    family test fail for the wrong reason)."""
+    level1 = {"产出指标", "效益指标", "满意度指标", "成本指标"}
+    level2 = {
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+        "经济效益指标",
+        "社会效益指标",
+        "生态效益指标",
+        "可持续影响指标",
+        "服务对象满意度指标",
+    }
+    kinds = {"number", "percent", "money", "deadline", "qualitative", "period", "tolerance"}
+    ops = {">=", "<=", "=", ">", "<", "between", None}
+    problems = []
+    for family in FAMILIES:
+        record = expected_record(family)
+        rows = list(record.get("unit_indicators", []))
+        for project in record.get("projects", []):
+            rows.extend(project.get("indicators", []))
+        assert rows or family.startswith("adj"), f"{family}: no indicators"
+        for row in rows:
+            where = f"{family}: {row.get('name')}"
+            if "level1" in row and row["level1"] not in level1 | {""}:
+                problems.append(f"{where}: level1 {row['level1']}")
+            if "level2" in row and row["level2"] not in level2 | {""}:
+                problems.append(f"{where}: level2 {row['level2']}")
+            if row.get("horizon") not in (None, "annual", "long_term"):
+                problems.append(f"{where}: horizon {row['horizon']}")
+            target = row.get("target", {})
+            if "kind" in target and target["kind"] not in kinds:
+                problems.append(f"{where}: kind {target['kind']}")
+            if "op" in target and target["op"] not in ops:
+                problems.append(f"{where}: op {target['op']}")
+            if target.get("kind") == "money" and "value_yuan" not in target:
+                problems.append(f"{where}: money target without value_yuan")
+            graded = row.get("graded")
+            if graded is not None and set(graded) != {"优", "良", "中", "差"}:
+                problems.append(f"{where}: graded {graded}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("family", "fmt"), CASES)
+def test_family_record(family: str, fmt: str, tmp_path: Path) -> None:
+    record = parsed(family, fmt, tmp_path)
+    problems = differences(expected_record(family), record)
+    assert not problems, f"{family} ({fmt}): {len(problems)} differences\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("family", "fmt"), [(family, fmt) for family, fmt in CASES if fmt != "txt"]
+)
+def test_office_format_gives_the_text_record(family: str, fmt: str, tmp_path: Path) -> None:
+    """The .docx/.xlsx gives the same projected record as the .txt (source lines aside)."""
+    want = expected_record(family)
+    text = projection(want, parsed(family, "txt", tmp_path))
+    office = projection(want, parsed(family, fmt, tmp_path))
+    problems = differences(text, office)
+    assert not problems, f"{family}: {fmt} differs from txt\n" + "\n".join(problems)
+
+
+def test_differences_reports_every_path() -> None:
+    """The comparison helper itself: projected keys only, numbers by value, every path."""
+    want = {"a": 1, "b": {"c": "x"}, "projects": [{"indicators": [{"name": "n", "v": 95}]}]}
+    got = {
+        "a": 1.0,
+        "b": {"c": "y", "extra": 1},
+        "projects": [{"indicators": [{"name": "n", "v": 90}, {"name": "m"}]}],
+        "more": 2,
+    }
+    assert differences(want, got) == [
+        ".b.c: expected 'x', got 'y'",
+        ".projects[0].indicators: expected 1 items, got 2",
+        ".projects[0].indicators[0].v: expected 95, got 90",
+    ]
+    assert differences(want, want) == []
+    # per-place/horizon targets compare independently of row- or column-major order
+    a = [{"place": "甲", "v": 1}, {"place": "乙", "v": 2}, {"place": "甲", "v": 3}]
+    b = [{"place": "甲", "v": 1}, {"place": "甲", "v": 3}, {"place": "乙", "v": 2}]
+    assert differences({"indicators": a}, {"indicators": b}) == []
