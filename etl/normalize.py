@@ -131,13 +131,14 @@ def split_fused_code(text: str) -> tuple[str | None, str]:
 def clean_name(text: str | None) -> str:
     """Display form of an indicator name: `*` / ★ markers and `(≥**人)` template
     placeholders removed (the printed name is otherwise kept)."""
-    name = clean_cell(text)
+    name = _NAME_NUMBER.sub("", clean_cell(text), count=1)
     if not name or not ("*" in name or "＊" in name or "★" in name):
         return name
     name = _PLACEHOLDER_DISPLAY.sub("", name)
     return _MARKERS.sub("", name).strip()
 
 
+_NAME_NUMBER = re.compile(r"^指标\s*\d{1,3}\s*[:：.、]\s*")
 _PLACEHOLDER_DISPLAY = re.compile(
     r"\s*[(（]\s*(?:[≥≤><=≧≦]=?)?\s*[*＊]{1,}[^)）]*[)）]|\s*(?:[≥≤><≧≦]=?)[*＊]{2,}\S*$"
 )

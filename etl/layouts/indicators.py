@@ -284,6 +284,7 @@ class IndicatorTable:
         self.level2_raw = ""
         self.half_level2 = ["", ""]
         self.mode: str | None = None  # "content_is_name" | "level2_is_name" | "normal"
+        self.shifted: bool | None = None  # level columns one level off (F8)
         self.rows_with_value = 0
         self.rows_produced = 0
 
@@ -328,25 +329,26 @@ class IndicatorTable:
         if not c.halves and self.mode is None and level2_cell and "name" not in roles:
             self.mode = self._mode(level2_cell)
         mode = self.mode or ("normal" if "name" in roles else None)
-        # a level word in the level-1 column that is a level-2 word (columns one level off)
-        if level1_cell and not level1_of(level1_cell) and level2_of(level1_cell):
-            if mode == "level2_is_name" or not level2_cell or not level2_of(level2_cell):
-                level1_cell, level2_cell, shifted_name = "", level1_cell, level2_cell
-                mode = "shifted"
-            else:
-                shifted_name = ""
-        else:
-            shifted_name = ""
-        if level1_cell:
-            self.level1_raw = level1_cell
-            self.level2_raw = ""
-        if mode in ("level2_is_name",):
+        # columns one level off: the 一级指标 column holds level-2 words (数量指标 …) and
+        # the 二级指标 column the names; decided once per table on its first level cell
+        if self.shifted is None and level1_cell and not c.halves:
+            self.shifted = bool(
+                level2_of(level1_cell) and not level1_of(level1_cell) and "name" not in roles
+            )
+        if self.shifted:
             name_cell = level2_cell
-            level2_cell = ""
-        elif mode == "shifted":
-            name_cell = shifted_name
+            level2_cell = level1_cell
+            level1_cell = ""
+            self.level1_raw = ""
         else:
-            name_cell = cell("name") or cell("content")
+            if level1_cell:
+                self.level1_raw = level1_cell
+                self.level2_raw = ""
+            if mode == "level2_is_name":
+                name_cell = level2_cell
+                level2_cell = ""
+            else:
+                name_cell = cell("name") or cell("content")
         if level2_cell:
             self.level2_raw = level2_cell
         name = clean_name(name_cell)

@@ -32,11 +32,22 @@ from etl.vocabulary import horizon_of, inline_label, is_stop_row, label_role, vo
 _TITLE_SUFFIX = re.compile(r"(?:项目)?(?:支出)?绩效目标(?:申报)?表$")
 _UNIT_LINE = re.compile(r"^\s*(\d{3,12})\s*[-－—]?\s*(\S.*?)\s*$")
 _UNIT_SECTION = ("部门整体支出绩效指标", "整体支出绩效指标", "部门整体绩效指标", "单位整体绩效指标")
+_WHOLE = ("绩效目标表", "绩效目标申报表", "支出绩效目标表", "绩效目标批复表")
 _TABLE_TITLES = ("项目绩效目标指标表", "项目支出绩效目标表", "项目绩效目标表")
 _INLINE_AMOUNT = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)\s*(亿元|百万元|万元|千元|元|亿|万)?")
 _DEPARTMENT = re.compile(r"部门\s*$")
 _PARA_LABEL = re.compile(r"^\s*([^:：]{2,24})[:：]\s*(\S.*)$")
-_MONEY_ROLES = ("budget_total", "fiscal", "other", "carryover")
+_MONEY_FIELDS = {
+    "budget_total": "total_yuan",
+    "budget_total_annual": "total_yuan",
+    "fiscal": "fiscal_yuan",
+    "fiscal_annual": "fiscal_yuan",
+    "other": "other_yuan",
+    "other_annual": "other_yuan",
+    "carryover": "other_yuan",
+}
+_MONEY_ROLES = tuple(_MONEY_FIELDS)
+_MATRIX_ROLES = ("matrix_current", "matrix_other", "budget_total_annual")
 # label priority for the unit's own name (lower wins)
 _UNIT_PRIORITY = {
     "填报单位": 0,
@@ -181,6 +192,7 @@ class Reader:
         self.overall_goal: str | None = None
         self.department_total_yuan: int | float | None = None
         self.dropped = [0, 0]  # rows with a value, rows that gave indicators
+        self.matrix_column: int | None = None  # current-year column of a money matrix
 
     # -- helpers -----------------------------------------------------------------------
     def _new_project(self, line: int, title: str | None = None) -> ProjectDraft:
@@ -190,6 +202,7 @@ class Reader:
         self._close_table()
         self.expect = None
         self.in_unit_section = False
+        self.matrix_column = None
         return draft
 
     def _project_for_part(self, line: int) -> ProjectDraft:
@@ -217,6 +230,12 @@ class Reader:
     def _paragraph(self, paragraph: Paragraph) -> None:
         text = paragraph.text.strip()
         if not text:
+            return
+        folded_title = key(strip_field_codes(text))
+        if len(folded_title) <= 80 and "整体" in folded_title and folded_title.endswith(_WHOLE):
+            self.in_unit_section = True
+            self.current = None
+            self._close_table()
             return
         name = title_name(text)
         if name is not None:
@@ -315,6 +334,7 @@ class Reader:
 
     def _open_table(self, row: Row, columns: Columns) -> None:
         self._close_table()
+        self.matrix_column = None
         self.tables += 1
         self.table_header = row
         self.table = IndicatorTable(columns, self.next_horizon)
@@ -397,6 +417,8 @@ class Reader:
                 project.has_sentence_budget = True
                 project.funding_notes = notes
             return True
+        if self.table is None and self._matrix_row(row, cells, roles):
+            return True
         if any(role in _MONEY_ROLES for role in role_names) and self.table is None:
             self._money_row(row, cells, roles)
             return True
@@ -439,10 +461,41 @@ class Reader:
             self.expect = None
             return True
         if self.expect == "purpose" and not first and len(cells) >= 2:
+            if any(label_role(cell)[0] for cell in cells if len(cell) < 40):
+                return False
             self.current.purpose = clean_long("\n".join(cells[1:])) or None
             self.expect = None
             return True
         return False
+
+    def _matrix_row(self, row: Row, cells: list[str], roles: list) -> bool:
+        """Money as a matrix (sources × years, or cost items × amount): a header row of
+        column labels picks the current-year column; source rows below give its amount."""
+        names = [role for role, _ in roles]
+        matrix = [i for i, role in enumerate(names) if role in _MATRIX_ROLES]
+        numbers = any(parse_amount(cell) is not None for cell in cells)
+        if len(matrix) >= 2 and not numbers:
+            current = [i for i in matrix if names[i] in ("budget_total_annual", "matrix_current")]
+            self.matrix_column = current[0] if current else None
+            for role, scale in roles:
+                if scale is not None:
+                    self.scale = scale
+            self._project_for_part(row.line)
+            return self.matrix_column is not None
+        if self.matrix_column is None:
+            return False
+        label_at = next((i for i, role in enumerate(names) if role in _MONEY_ROLES), None)
+        if label_at is None or label_at >= self.matrix_column:
+            if any(role for role in names if role not in ("money_group", None)):
+                self.matrix_column = None
+                return False
+            return numbers  # a cost item row inside the matrix
+        project = self._project_for_part(row.line)
+        project.has_budget_row = True
+        role = names[label_at]
+        base = role.removesuffix("_annual")
+        self._add_money(project, base, _amount(row.cell(self.matrix_column), self.scale))
+        return True
 
     def _value_after(self, cells: list[str], roles: list, index: int) -> str:
         """The value of the label at ``index``: the next non-empty cell that is no label."""
@@ -461,9 +514,11 @@ class Reader:
             if role is None or role in skip:
                 continue
             value = self._value_after(cells, roles, index)
-            if role in ("unit_name", "implementing_unit"):
+            if role in ("unit_name", "implementing_unit", "unit_authority"):
                 if value:
                     self._unit_label(role, cells[index], value)
+                handled = True
+            elif role == "authority_finance":
                 handled = True
             elif role == "unit_code":
                 handled = True
@@ -510,7 +565,12 @@ class Reader:
             return
         folded = label_key(label)
         folded = re.sub(r"[(（]盖章[)）]", "", folded)
-        priority = _UNIT_PRIORITY.get(folded, 1 if role == "unit_name" else 2)
+        if role == "unit_authority":
+            chain = ("区县", "区级", "县级", "市级", "省级", "中央")
+            level = next((n for n, word in enumerate(chain) if folded.startswith(word)), 6)
+            priority = 10 + level
+        else:
+            priority = _UNIT_PRIORITY.get(folded, 1 if role == "unit_name" else 20)
         self.unit_labels.append((priority, code, name))
 
     def _money_row(self, row: Row, cells: list[str], roles: list) -> None:
@@ -549,30 +609,26 @@ class Reader:
                     seen_in_row.add(role)
 
     def _add_money(self, project: ProjectDraft, role: str, yuan: int | float | None) -> None:
-        field_name = {
-            "budget_total": "total_yuan",
-            "fiscal": "fiscal_yuan",
-            "other": "other_yuan",
-            "carryover": "other_yuan",
-        }[role]
+        """Parts (fiscal, other, carry-over) add up across rows; the first total wins; a
+        current-year amount (`当年…`, `本年度…`) replaces a period amount and is kept."""
+        field_name = _MONEY_FIELDS[role]
+        annual = role.endswith("_annual")
+        lock = f"annual:{field_name}"
         if yuan is None:
-            if (
-                role == "other"
-                and project.budget[field_name] is None
-                and role not in project.money_seen
-            ):
-                project.money_seen.add(role)
             return
-        if role == "budget_total":
+        if annual:
+            if lock not in project.money_seen:
+                project.budget[field_name] = yuan
+                project.money_seen.add(lock)
+            return
+        if lock in project.money_seen:
+            return
+        if field_name == "total_yuan":
             if project.budget["total_yuan"] is None:
                 project.budget["total_yuan"] = yuan
             return
         current = project.budget[field_name]
-        if current is None or role not in project.money_seen:
-            project.budget[field_name] = yuan if current is None else _sum(current, yuan)
-        else:
-            project.budget[field_name] = _sum(current, yuan)
-        project.money_seen.add(role)
+        project.budget[field_name] = yuan if current is None else _sum(current, yuan)
 
     # -- indicator rows ------------------------------------------------------------------
     def _indicator_row(self, row: Row) -> None:
