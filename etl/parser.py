@@ -19,6 +19,7 @@ from etl.layouts.prose import read_prose
 from etl.layouts.reader import Reader
 from etl.manifest import entry_for, find_manifest, load_manifest
 from etl.money import SCALES, scale_from_line
+from etl.normalize import to_simplified
 
 PARSER_VERSION = "1.0.0"
 
@@ -182,6 +183,14 @@ def _geography(unit_name: str | None, blocks: list) -> dict:
     scan of the whole text (most documents); otherwise the text places the unit."""
     from etl.geography import resolve_unit
 
+    if unit_name and to_simplified(unit_name) != unit_name:  # a Traditional-character mirror
+        unit_name = to_simplified(unit_name)
+        blocks = [
+            Paragraph(to_simplified(b.text), b.line)
+            if isinstance(b, Paragraph)
+            else Row(tuple(map(to_simplified, b.cells)), b.line, b.table)
+            for b in blocks
+        ]
     if unit_name:
         found = resolve_unit(unit_name)
         if found["township"] and found["county"]:

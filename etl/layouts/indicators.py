@@ -159,7 +159,8 @@ def apply_subheader(columns: Columns, header: Row, sub: Row) -> bool:
     if "符号" in keys and "值" in keys:
         return _split_target(columns, header, sub, keys)
     grade_words = vocabulary().grades
-    grade_at = {i: k for i, k in enumerate(keys) if k in grade_words}
+    labels = [label_key(cell) if len(cell) < 8 else "" for cell in sub.cells]
+    grade_at = {i: k for i, k in enumerate(labels) if k in grade_words}
     group_role = "graded_group" if len(grade_at) >= 2 else None
     spots: list[tuple[int, str]] = list(grade_at.items())
     if group_role is None and "places_group" in columns.roles:
@@ -407,9 +408,13 @@ class IndicatorTable:
                 for i, place in c.places
             ]
         elif c.grades:
-            graded = {g: clean_cell(row.cell(i + offset)) for g, i in c.grades.items()}
-            top = next((v for v in graded.values() if v), "")
-            rows = [(name, self.level2_raw, top, None, graded, None)]
+            printed = {g: clean_cell(row.cell(i + offset)) for g, i in c.grades.items()}
+            graded = {
+                g: read_target(v, "", "", name, fiscal_year)[0] for g, v in printed.items() if v
+            }
+            # the target is the 优 standard (what the unit commits to); the others are kept
+            top = next((v for v in printed.values() if v), "")
+            rows = [(name, self.level2_raw, top, None, graded or None, None)]
         else:
             raw = cell("value").strip(" \t\n") if "value" in roles else ""
             rows = [(name, self.level2_raw, raw, None, None, None)]

@@ -28,6 +28,7 @@ _HEADING = re.compile(
 _LINE = re.compile(
     r"^\s*(?:\d{1,2}\s*[、.．]\s*)?(?P<name>[^:：]{2,40})[:：]\s*(?P<value>\S.{0,60})$"
 )
+_VALUE_START = re.compile(r"(?:[≥≤><=≧≦±]|不低于|不少于|不超过|不高于|大于|小于|达到|\d)")
 _MONEY = re.compile(r"([\d,]+(?:\.\d+)?)\s*(亿元|万元|千元|元|万)")
 
 
@@ -73,7 +74,10 @@ def read_prose(blocks: list[Block], fiscal_year: int | None) -> ProseResult | No
         line = _LINE.match(text)
         if line and project is not None and (level1 or level2):
             name = clean_cell(line.group("name"))
-            raw = line.group("value").strip().rstrip("。；;")
+            raw = line.group("value").strip().rstrip("。；;，,")
+            if level2_of(name):  # `数量指标:新建管网2.4公里` — the level, then name + value
+                level2 = name
+                name, raw = _split_name_value(raw)
             target, warnings = read_target(raw, "", "", name, fiscal_year)
             l1, l2 = resolve_levels(level1, level2)
             project["indicators"].append(
@@ -117,6 +121,15 @@ def read_prose(blocks: list[Block], fiscal_year: int | None) -> ProseResult | No
         },
     )
     return result
+
+
+def _split_name_value(text: str) -> tuple[str, str]:
+    """`新建雨污分流管网2.4公里` → (`新建雨污分流管网`, `2.4公里`): the name ends where the
+    first sign or digit starts; a line with neither is its own name and value."""
+    match = _VALUE_START.search(text)
+    if not match or match.start() == 0:
+        return text, text
+    return text[: match.start()].strip(), text[match.start() :].strip()
 
 
 def _project(seq: int, name: str, line: int) -> dict:

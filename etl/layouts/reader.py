@@ -26,6 +26,7 @@ from etl.normalize import (
     split_fused_code,
     strip_field_codes,
     strip_numbering,
+    to_simplified,
 )
 from etl.vocabulary import horizon_of, inline_label, is_stop_row, label_role, vocabulary
 
@@ -119,10 +120,12 @@ class ReadResult:
 def title_name(text: str) -> str | None:
     """Project name from a `1.XX绩效目标表{ TC … }` title, or None if not a table title."""
     cleaned = strip_field_codes(text).strip()
-    if not cleaned or len(cleaned) > 120 or not _TITLE_SUFFIX.search(key(cleaned)):
+    if not cleaned or len(cleaned) > 120:
+        return None
+    if not _TITLE_SUFFIX.search(to_simplified(key(cleaned))):
         return None
     name = strip_numbering(cleaned)
-    name = re.sub(r"(?:项目)?(?:支出)?绩效目标(?:申报)?表\s*$", "", name).strip()
+    name = re.sub(r"(?:项目)?(?:支出)?[绩績]效目[标標](?:申[报報])?表\s*$", "", name).strip()
     return name or None
 
 
