@@ -459,3 +459,105 @@ class IndicatorTable:
         if out.indicators and out.had_value:
             self.rows_produced += 1
         return out
+
+
+# -- transposed matrices (F5): places are rows, indicators are columns --------------------
+_PLACE_KEYS = (
+    "镇",
+    "乡镇",
+    "乡(镇)",
+    "镇(街道)",
+    "乡镇(街道)",
+    "地区",
+    "区域",
+    "县(区)",
+    "县区",
+    "村",
+)
+
+
+def is_transposed_header(row: Row) -> bool:
+    """`镇 | 产出指标 | 效益指标 | 满意度指标`: a place key, then level-1 names."""
+    cells = row.cells
+    if len(cells) < 3 or label_key(cells[0]) not in _PLACE_KEYS:
+        return False
+    levels = [cell for cell in cells[1:] if cell.strip() and level1_of(cell)]
+    return len(levels) >= 2
+
+
+class TransposedTable:
+    """A three-row header (level 1 / level 2 / names), then one row per place; every value
+    cell is one indicator of that place. Level 1 cells span their level-2 columns (fewer
+    cells), so levels come from the level-2 words."""
+
+    def __init__(self, header: Row, horizon: str | None = None) -> None:
+        self.header = header
+        self.level2: list[str] = []
+        self.names: list[str] = []
+        self.horizon = horizon or "annual"
+        self.columns = Columns(roles={"value": 1}, width=len(header.cells))
+        self.rows_with_value = 0
+        self.rows_produced = 0
+
+    @property
+    def needs_header(self) -> bool:
+        return not self.names
+
+    def feed_header(self, row: Row) -> bool:
+        """Takes the level-2 row, then the names row; False when ``row`` is neither."""
+        if not self.level2:
+            if sum(1 for cell in row.cells if level2_of(cell)) < 2:
+                return False
+            filled = ""
+            for cell in row.cells:
+                filled = clean_cell(cell) or filled
+                self.level2.append(filled)
+            return True
+        self.names = [clean_name(cell) for cell in row.cells]
+        self.columns = Columns(roles={"value": 1}, width=len(row.cells))
+        return True
+
+    def expected_cells(self) -> int:
+        return len(self.names)
+
+    def take(self, row: Row, fiscal_year: int | None) -> Produced:
+        out = Produced()
+        place = clean_cell(row.cell(0))
+        if not place:
+            return out
+        for index in range(1, len(self.names)):
+            name = self.names[index]
+            raw = row.cell(index).strip(" \t\n")
+            if not name or not raw:
+                continue
+            out.had_value = True
+            level2_raw = self.level2[index] if index < len(self.level2) else ""
+            target, warnings = read_target(raw, "", "", name, fiscal_year)
+            out.warnings.extend(warnings)
+            level1, level2 = resolve_levels("", level2_raw)
+            direction = {">=": "positive", ">": "positive", "<=": "negative", "<": "negative"}
+            implied = direction.get(target.get("op") or "")
+            out.indicators.append(
+                {
+                    "level1": level1,
+                    "level2": level2,
+                    "level1_raw": "",
+                    "level2_raw": level2_raw,
+                    "name": name,
+                    "description": None,
+                    "target": target,
+                    "basis": None,
+                    "weight": None,
+                    "direction": implied,
+                    "direction_source": "implied" if implied else None,
+                    "horizon": self.horizon,
+                    "place": place,
+                    "graded": None,
+                    "source_line": row.line,
+                }
+            )
+        if out.had_value:
+            self.rows_with_value += 1
+            if out.indicators:
+                self.rows_produced += 1
+        return out

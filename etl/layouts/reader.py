@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from etl.blocks import Block, Paragraph, Row
-from etl.layouts.indicators import Columns, IndicatorTable, apply_subheader, scan_header
+from etl.layouts.indicators import (
+    Columns,
+    IndicatorTable,
+    TransposedTable,
+    apply_subheader,
+    is_transposed_header,
+    scan_header,
+)
 from etl.layouts.project_fields import budget_from_sentence, parse_plan, split_goals
 from etl.money import parse_amount, scale_from_line, to_yuan
 from etl.normalize import (
@@ -38,6 +45,9 @@ _TABLE_TITLES = ("项目绩效目标指标表", "项目支出绩效目标表", "
 _INLINE_AMOUNT = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)\s*(亿元|百万元|万元|千元|元|亿|万)?")
 _DEPARTMENT = re.compile(r"部门\s*$")
 _PARA_LABEL = re.compile(r"^\s*([^:：]{2,24})[:：]\s*(\S.*)$")
+_NOTICE = re.compile(
+    r"^\s*([\u4e00-\u9fff]{4,30}?(?:局|中心|人民政府|委员会|办公室|服务站|站|所|院|办事处))关于"
+)
 _MONEY_FIELDS = {
     "budget_total": "total_yuan",
     "budget_total_annual": "total_yuan",
@@ -196,6 +206,7 @@ class Reader:
         self.department_total_yuan: int | float | None = None
         self.dropped = [0, 0]  # rows with a value, rows that gave indicators
         self.matrix_column: int | None = None  # current-year column of a money matrix
+        self.pending_total: int | float | None = None  # an allocation table's 合计
 
     # -- helpers -----------------------------------------------------------------------
     def _new_project(self, line: int, title: str | None = None) -> ProjectDraft:
@@ -206,6 +217,9 @@ class Reader:
         self.expect = None
         self.in_unit_section = False
         self.matrix_column = None
+        if self.pending_total is not None:
+            draft.budget["total_yuan"], self.pending_total = self.pending_total, None
+            draft.has_budget_row = True
         return draft
 
     def _project_for_part(self, line: int) -> ProjectDraft:
@@ -251,6 +265,9 @@ class Reader:
             self._close_table()
         if len(folded) <= 12 and "指标" in folded:
             self.next_horizon = horizon_of(folded) or self.next_horizon
+        notice = _NOTICE.match(text)
+        if notice and len(text) < 120:  # `某某局关于下达…的通知`: the issuing unit
+            self.unit_labels.append((30, None, notice.group(1)))
         labelled = _PARA_LABEL.match(text)
         if labelled and len(text) < 80:
             role, _ = label_role(labelled.group(1))
@@ -263,6 +280,8 @@ class Reader:
         with a few cheap tests instead of trying every other row kind first."""
         table = self.table
         if table is None or self.expect is not None or self.header_fresh:
+            return False
+        if isinstance(table, TransposedTable) and table.needs_header:
             return False
         cells = row.cells
         target = table.columns.target_column()
@@ -315,6 +334,13 @@ class Reader:
         if columns is not None:
             self._open_table(row, columns)
             return
+        if isinstance(self.table, TransposedTable) and self.table.needs_header:
+            if self.table.feed_header(row):
+                return
+            self._close_table()
+        if is_transposed_header(row):
+            self._open_transposed(row)
+            return
         if self.table is not None and self.table_header is not None and self.header_fresh:
             self.header_fresh = False
             if apply_subheader(self.table.columns, self.table_header, row):
@@ -334,6 +360,16 @@ class Reader:
             return
         if self.table is not None:
             self._indicator_row(row)
+
+    def _open_transposed(self, row: Row) -> None:
+        self._close_table()
+        self.matrix_column = None
+        self.tables += 1
+        self.table_header = row
+        self.table = TransposedTable(row, self.next_horizon)  # type: ignore[assignment]
+        if self.current is not None and not self.in_unit_section:
+            self.current.has_table = True
+        self.expect = None
 
     def _open_table(self, row: Row, columns: Columns) -> None:
         self._close_table()
@@ -477,17 +513,22 @@ class Reader:
         names = [role for role, _ in roles]
         matrix = [i for i, role in enumerate(names) if role in _MATRIX_ROLES]
         numbers = any(parse_amount(cell) is not None for cell in cells)
-        if len(matrix) >= 2 and not numbers:
+        scaled = any(names[i] == "matrix_current" and roles[i][1] is not None for i in matrix)
+        if (len(matrix) >= 2 or scaled) and not numbers:
             current = [i for i in matrix if names[i] in ("budget_total_annual", "matrix_current")]
             self.matrix_column = current[0] if current else None
-            for role, scale in roles:
+            for _, scale in roles:
                 if scale is not None:
                     self.scale = scale
-            self._project_for_part(row.line)
             return self.matrix_column is not None
         if self.matrix_column is None:
             return False
         label_at = next((i for i, role in enumerate(names) if role in _MONEY_ROLES), None)
+        if self.current is None and label_at is not None and label_at < self.matrix_column:
+            # an allocation table before the goal table (F5): its total is the project's
+            if names[label_at].startswith("budget_total"):
+                self.pending_total = _amount(row.cell(self.matrix_column), self.scale)
+            return True
         if label_at is None or label_at >= self.matrix_column:
             if any(role for role in names if role not in ("money_group", None)):
                 self.matrix_column = None
@@ -521,8 +562,6 @@ class Reader:
                 if value:
                     self._unit_label(role, cells[index], value)
                 handled = True
-            elif role == "authority_finance":
-                handled = True
             elif role == "unit_code":
                 handled = True
             elif role in ("annual_goal", "goal", "long_goal") and value:
@@ -532,7 +571,7 @@ class Reader:
                 if self.current is not None:
                     self.current.period = clean_cell(value)
                 handled = True
-            elif role in ("fiscal_year", "money_group"):
+            elif role in ("fiscal_year", "money_group", "authority_finance"):
                 handled = True
         return handled
 
