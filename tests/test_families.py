@@ -236,6 +236,45 @@ def test_office_format_gives_the_text_record(family: str, fmt: str, tmp_path: Pa
     assert not problems, f"{family}: {fmt} differs from txt\n" + "\n".join(problems)
 
 
+@pytest.mark.parametrize("family", FAMILIES)
+def test_generated_docx_has_the_text_blocks(family: str, tmp_path: Path) -> None:
+    """The .docx built for a family reads back as the text export's paragraphs and rows, so
+    a docx/txt difference in a family test is the parser's, not the fixture builder's."""
+    from etl.readers.docx import read_docx
+    from tests.fixtures.build_office import block_signature
+
+    def signature(blocks) -> list:
+        return [b for b in block_signature(blocks) if not (b[0] == "p" and not b[1].strip())]
+
+    text = read_text(FAMILIES_DIR / family / "doc.txt").blocks
+    docx = read_docx(materialise(family, "docx", tmp_path)).blocks
+    assert signature(docx) == signature(text)
+
+
+@pytest.mark.parametrize("family", sorted(XLSX))
+def test_generated_xlsx_has_the_text_cells(family: str, tmp_path: Path) -> None:
+    """The .xlsx built for a table-shaped family holds the text export's cells row by row
+    (a sheet row is as wide as the sheet; a one-cell row may read as a banner paragraph)."""
+    from etl.blocks import Paragraph, Row
+    from etl.readers.spreadsheet import read_xlsx
+
+    def texts(blocks) -> list[tuple[str, ...]]:
+        out = []
+        for block in blocks:
+            if isinstance(block, Row):
+                cells = list(block.cells)
+                while cells and cells[-1] == "":
+                    cells.pop()
+                out.append(tuple(cells))
+            elif isinstance(block, Paragraph) and block.text.strip():
+                out.append((block.text,))
+        return out
+
+    text = texts(read_text(FAMILIES_DIR / family / "doc.txt").blocks)
+    sheet = texts(read_xlsx(materialise(family, "xlsx", tmp_path)).blocks)
+    assert sheet == [cells for cells in text if any(cells)]
+
+
 def test_differences_reports_every_path() -> None:
     """The comparison helper itself: projected keys only, numbers by value, every path."""
     want = {"a": 1, "b": {"c": "x"}, "projects": [{"indicators": [{"name": "n", "v": 95}]}]}
