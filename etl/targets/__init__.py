@@ -27,8 +27,6 @@ __all__ = [
     "parse_target_cells",
 ]
 
-_CONTRACT_KEYS = ("raw", "op", "value", "value_max", "unit", "value_yuan", "kind")
-
 
 def _text(raw: object) -> str:
     if raw is None:
@@ -49,10 +47,8 @@ def parse_target(
     if fiscal_year is not None and not (isinstance(fiscal_year, int) and 1 <= fiscal_year <= 9998):
         fiscal_year = None
     name = indicator_name or ""
-    reading = read_cell(text, name, fiscal_year)
-    target = {k: reading.target[k] for k in _CONTRACT_KEYS}
-    warning = message(reading.code, text, name) if reading.code else None
-    return target, warning
+    target, code = read_cell(text, name, fiscal_year)[:2]
+    return target, (message(code, text, name) if code else None)
 
 
 def parse_sign_value_unit(

@@ -59,19 +59,17 @@ def _clean(text: object) -> str:
     return (text if isinstance(text, str) else str(text)).strip()
 
 
-def _finish(reading: Reading, warnings: list[tuple[str, str]], name: str) -> dict:
+def _finish(read: Reading, warnings: list[tuple[str, str]], name: str) -> dict:
     """Attach warnings for the reading's own code and prose; add optional keys."""
-    target = reading.target
-    if reading.code:
-        warnings.insert(0, (reading.code, message(reading.code, target["raw"], name)))
-    if reading.prose:
-        warnings.append(
-            (W_PROSE_DROPPED, message(W_PROSE_DROPPED, target["raw"], name, reading.prose))
-        )
-    if reading.per:
-        target["per"] = reading.per
-    if reading.meaning:
-        target["meaning"] = reading.meaning
+    target, code, prose, per, meaning = read
+    if code:
+        warnings.insert(0, (code, message(code, target["raw"], name)))
+    if prose:
+        warnings.append((W_PROSE_DROPPED, message(W_PROSE_DROPPED, target["raw"], name, prose)))
+    if per:
+        target["per"] = per
+    if meaning:
+        target["meaning"] = meaning
     return target
 
 
@@ -109,12 +107,12 @@ def parse_target_cells(
         if sign_op or unit_k:
             u = norm_unit(unit_k) if unit_k else None
             raw = sign_raw + unit_raw
-            reading = Reading(result(raw, sign_op, None, None, u, kind=unit_kind(u)), W_MISSING)
-            return _finish(reading, warnings, name), warnings
+            missing = result(raw, sign_op, None, None, u, kind=unit_kind(u))
+            return _finish((missing, W_MISSING, "", None, None), warnings, name), warnings
         return result(""), warnings
 
-    reading = read_cell(value_s, name, fiscal_year, yes_no=yes_no)
-    target = reading.target
+    read = read_cell(value_s, name, fiscal_year, yes_no=yes_no)
+    target = read[0]
     numeric = target["kind"] in ("number", "percent", "money", "tolerance")
 
     # The unit column: fills a missing unit; repeating it is fine; contradicting it warns.
@@ -122,9 +120,9 @@ def parse_target_cells(
         unit_n = norm_unit(unit_k)
         if target["unit"] is None:
             again = read_cell(value_s + unit_raw, name, fiscal_year, yes_no=yes_no)
-            if again.target["kind"] != "qualitative" and again.code is None:
-                again.target["raw"] = value_s
-                reading, target = again, again.target
+            if again[0]["kind"] != "qualitative" and again[1] is None:
+                again[0]["raw"] = value_s
+                read, target = again, again[0]
         elif unit_n != target["unit"] and unit_n != target["unit"].split("/", 1)[0]:
             warnings.append((W_UNIT_CONFLICT, message(W_UNIT_CONFLICT, value_s, name, unit_raw)))
 
@@ -135,7 +133,7 @@ def parse_target_cells(
             target["op"] = sign_op
         elif printed_op != sign_op:
             warnings.append((W_SIGN_CONFLICT, message(W_SIGN_CONFLICT, value_s, name, sign_raw)))
-    return _finish(reading, warnings, name), warnings
+    return _finish(read, warnings, name), warnings
 
 
 _PREFIX_OPS = sorted(vocab.PREFIX_OPS.items(), key=lambda kv: len(kv[0]), reverse=True)

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from etl.targets import vocab
 from etl.targets.dates import deadline, is_time_name, period
@@ -67,6 +67,24 @@ _LEAD_PERIOD = re.compile(
     rf"(?=(?:{_alt(vocab.PREFIX_OPS)})?[0-9])"
 )
 _TOLERANCE = re.compile(_alt(vocab.TOLERANCE_SIGNS))
+_TOLERANCE_FIRST = frozenset(w[0] for w in vocab.TOLERANCE_SIGNS)
+_LEAD_FIRST = frozenset(w[0] for w in [*vocab.PER_WORDS, *vocab.TOTAL_WORDS])
+_MEANINGS = vocab.MEANINGS
+_ZERO_VALUES = vocab.ZERO_VALUES
+_PER_WORDS = vocab.PER_WORDS
+_PREFIX_OPS = vocab.PREFIX_OPS
+_SUFFIX_OPS = vocab.SUFFIX_OPS
+_MONEY_SCALE = vocab.MONEY_SCALE
+_TIME_UNITS = vocab.TIME_UNITS
+_IGNORABLE_TAILS = vocab.IGNORABLE_TAILS
+_CENT = Decimal("0.01")
+_PERIOD_FIRST = frozenset("12自从起")
+# Every deadline needs 年, 月, 季 (季度) or a year followed by - . /; every period a separator.
+# (A character class: cheaper than the exact condition, and a false hit only costs a try.)
+_DATE_HINT = re.compile("[年月季./-]")
+_PERIOD_HINT = re.compile("[至到~〜—–―-]")
+_UNIT_LAST = frozenset(u[-1] for u in vocab.KNOWN_UNITS)
+_END_PUNCT = ".,;:!?。、)]」』'\""
 _UNIT_ONLY = re.compile(
     rf"(?P<op>{_alt(vocab.PREFIX_OPS)})?"
     rf"(?P<unit>(?:{_alt(vocab.SCALE_PREFIXES)})?(?:{_alt(vocab.KNOWN_UNITS)}))"
@@ -78,23 +96,32 @@ _EVENT_NAME = re.compile(_alt(vocab.EVENT_WORDS))
 # A unit at the end of the indicator name: 开展修复工程(个), 成本控制率(%).
 _NAME_UNIT = re.compile(rf"\((?P<unit>{_alt(vocab.KNOWN_UNITS)})\)?\Z")
 _NAME_SUFFIX_OP = re.compile(rf"(?P<suf>{_SUFFIX})\Z")
-_PUNCT = re.compile(r"[.,;:!?。、()\[\]「」『』'\"/]+")
+# The longest clean tail: a 5-character unit, "/", another, a 3-character suffix operator.
+_TAIL_MAX = 2 * max(5, *map(len, vocab.KNOWN_UNITS)) + 1 + max(map(len, vocab.SUFFIX_OPS))
+_STRIP_PUNCT = ".,;:!?。、()[]「」『』'\"/"
 
 
-@dataclass(slots=True)
-class Reading:
-    """A target plus what the parse noticed: code (unparsed/missing), dropped prose, per."""
+# A reading: (target, code (unparsed/missing) or None, dropped prose or "", per, meaning).
+# A plain tuple: this runs ~10 times per document over tens of thousands of documents.
+Reading = tuple[dict, str | None, str, str | None, str | None]
 
-    target: dict
-    code: str | None = None
-    prose: str = ""
-    per: str | None = None
-    meaning: str | None = None
+
+def reading(
+    target: dict,
+    code: str | None = None,
+    prose: str = "",
+    per: str | None = None,
+    meaning: str | None = None,
+) -> Reading:
+    """Build a Reading tuple."""
+    return (target, code, prose, per, meaning)
 
 
 def normalize(text: str) -> str:
     """NFKC without spaces: the form every pattern matches."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    s = "".join(unicodedata.normalize("NFKC", text).split())  # split(): every Unicode space
+    # Zero-width characters are no spaces to split() but are not printable either.
+    return s if s.isprintable() else _SPACES.sub("", s)
 
 
 def result(
@@ -163,67 +190,83 @@ def name_suffix_op(name: str) -> str | None:
     return op if op in (">=", "<=") else None
 
 
+@lru_cache(maxsize=8192)
+def name_facts(name: str) -> tuple[bool, bool, str | None, str | None, bool]:
+    """What an indicator name says about its value, cached (a document repeats its names):
+    (time_like, rate_like, unit in parentheses, suffix operator, counts bad events)."""
+    return (
+        is_time_name(name),
+        is_rate_name(name),
+        name_unit(name),
+        name_suffix_op(name),
+        _EVENT_NAME.search(name) is not None,
+    )
+
+
 def read_cell(
     raw: str, name: str = "", fiscal_year: int | None = None, *, yes_no: bool = False
 ) -> Reading:
     """Read one cell (already stripped).  Never raises."""
     if not raw:
-        return Reading(result(raw))
+        return reading(result(raw))
     s = normalize(raw)
     if not s:
-        return Reading(result(raw))
+        return reading(result(raw))
 
-    meaning = vocab.MEANINGS.get(_PUNCT.sub("", s))
-    if meaning in ("yes", "no") and not yes_no:
-        meaning = None
-    if meaning is not None:
-        return Reading(result(raw), meaning=meaning)
-    if s in vocab.ZERO_VALUES and name and _EVENT_NAME.search(name):
-        return Reading(result(raw, "=", 0, kind="number"))
-
-    s = _INCLUSIVE.sub("", s)
+    facts = name_facts(name)
     per: str | None = None
-    lead = _LEAD_PERIOD.match(s)
-    if lead:
-        per = vocab.PER_WORDS.get(lead["w"])
-        s = s[lead.end() :]
+    if s[0] >= "\u3400":  # starts with a CJK word: meanings, zero words, 每月/全年 leads
+        meaning = _MEANINGS.get(s.rstrip(_END_PUNCT))
+        if meaning is not None and (yes_no or meaning not in ("yes", "no")):
+            return reading(result(raw), meaning=meaning)
+        if facts[4] and s in _ZERO_VALUES:
+            return reading(result(raw, "=", 0, kind="number"))
+        if s[0] in _LEAD_FIRST:
+            lead = _LEAD_PERIOD.match(s)
+            if lead:
+                per = _PER_WORDS.get(lead["w"])
+                s = s[lead.end() :]
+    if "含" in s:
+        s = _INCLUSIVE.sub("", s)
 
-    span = period(s)
-    if span is False:
-        return Reading(result(raw), UNPARSED)
-    if span is not None:
-        return Reading(result(raw, "between", span[0], span[1], kind="period"))
+    if s[0] in _PERIOD_FIRST and len(s) >= 9 and _PERIOD_HINT.search(s):
+        span = period(s)
+        if span is False:
+            return reading(result(raw), UNPARSED)
+        if span is not None:
+            return reading(result(raw, "between", span[0], span[1], kind="period"))
 
-    time_like = is_time_name(name)
-    due = deadline(s, fiscal_year, time_like)
-    if due == "qualitative":
-        return Reading(result(raw))
-    if due is not False:
-        return Reading(result(raw, "<=", due, kind="deadline"))
+    if _DATE_HINT.search(s):
+        due = deadline(s, fiscal_year, facts[0])
+        if due == "qualitative":
+            return reading(result(raw))
+        if due is not False:
+            return reading(result(raw, "<=", due, kind="deadline"))
 
-    tolerance = _TOLERANCE.match(s)
+    tolerance = _TOLERANCE.match(s) if s[0] in _TOLERANCE_FIRST else None
     if tolerance:
         s = s[tolerance.end() :]
 
     head = _HEAD.match(s)
     if head is None:
-        only = _UNIT_ONLY.match(s)
+        only = _UNIT_ONLY.match(s) if s.rstrip(_END_PUNCT)[-1:] in _UNIT_LAST else None
         if only and not tolerance:
             unit = norm_unit(only["unit"])
             op = vocab.PREFIX_OPS.get(only["op"] or "") or vocab.SUFFIX_OPS.get(only["suf"] or "")
             op = op if op != "between" else None
-            return Reading(result(raw, op, None, None, unit, kind=unit_kind(unit)), MISSING)
+            return reading(result(raw, op, None, None, unit, kind=unit_kind(unit)), MISSING)
         if _SIGN_ONLY.match(s) or tolerance:
-            return Reading(result(raw), UNPARSED)
-        return Reading(result(raw))
-    return _read_number(raw, s, head, name, per, tolerance is not None)
+            return reading(result(raw), UNPARSED)
+        return reading(result(raw))
+    return _read_number(raw, s, head, facts, per, tolerance is not None)
 
 
 def _read_number(
-    raw: str, s: str, head: re.Match, name: str, per: str | None, tolerance: bool
+    raw: str, s: str, head: re.Match, facts: tuple, per: str | None, tolerance: bool
 ) -> Reading:
     """A cell starting with [sign] number: range, unit, suffix operator, prose."""
-    prefix_op = vocab.PREFIX_OPS.get(head["op"]) if head["op"] else None
+    head_op = head["op"]
+    prefix_op = _PREFIX_OPS.get(head_op) if head_op else None
     num_a = head["num"]
     rest = s[head.end() :]
     num_b: str | None = None
@@ -238,20 +281,21 @@ def _read_number(
         rest = rest[rng.end() :]
 
     unit, unit_per, suffix_op, prose = _read_tail(rest)
-    if prose and not (head["op"] or unit):
-        return Reading(result(raw), UNPARSED)  # a bare leading number followed by words
-    if prose and prose in vocab.IGNORABLE_TAILS:
-        prose = ""
+    if prose:
+        if not (head_op or unit):
+            return reading(result(raw), UNPARSED)  # a bare leading number followed by words
+        if prose in _IGNORABLE_TAILS:
+            prose = ""
     if num_b is not None:
         if unit_a and unit and unit_a != unit:
-            return Reading(result(raw), UNPARSED)
+            return reading(result(raw), UNPARSED)
         unit = unit or unit_a
 
     try:
         dec_a = Decimal(num_a.replace(",", ""))
         dec_b = Decimal(num_b.replace(",", "")) if num_b is not None else None
     except InvalidOperation:  # pragma: no cover - the regex only lets digits through
-        return Reading(result(raw), UNPARSED)
+        return reading(result(raw), UNPARSED)
     if head["neg"]:
         dec_a = -dec_a
     if dec_b is not None and neg_b:
@@ -264,10 +308,10 @@ def _read_number(
     else:
         op = prefix_op or (suffix_op if suffix_op != "between" else None)
         if op is None and not prose:
-            op = name_suffix_op(name)
+            op = facts[3]
         op = op or "="
 
-    if unit_per in vocab.TIME_UNITS:
+    if unit_per is not None and unit_per in _TIME_UNITS:
         per = per or unit_per
     elif per and unit and "/" not in unit:
         unit = f"{unit}/{per}"
@@ -276,53 +320,57 @@ def _read_number(
     point_b = num_b is not None and "." in num_b
     value: int | float = _number(dec_a, point_a)
     value_max = _number(dec_b, point_b) if dec_b is not None else None
-    kind_override = "tolerance" if tolerance else None
-
-    def done(unit: str | None, value: object, value_max: object, yuan=None, kind=None) -> Reading:
-        target = result(raw, op, value, value_max, unit, yuan, kind_override or kind or "number")
-        return Reading(target, None, prose, per)
-
+    yuan: float | None = None
     if unit is None:
-        from_name = None if prose else name_unit(name)
+        from_name = None if prose else facts[2]
         if from_name and from_name != "%":
             unit = from_name
-        else:
+        elif (
             # Glued to prose: the number alone decides (a decimal fraction is a ratio), so the
             # same template cell reads the same whatever row it sits on.
-            if prose:
-                rate_like = point_a and 0 < dec_a < 1 and dec_b is None
-            else:
-                rate_like = from_name == "%" or is_rate_name(name)
-            if rate_like:
-                top = dec_a if dec_b is None else max(dec_a, dec_b)
-                low = dec_a if dec_b is None else min(dec_a, dec_b)
-                if low >= 0 and top <= 1:
-                    ratio_max = _plain(dec_b * 100) if dec_b is not None else None
-                    return done("%", _plain(dec_a * 100), ratio_max, kind="percent")
-                if low >= 0 and top <= 100:
-                    return done("%", value, value_max, kind="percent")
-            return done(None, value, value_max)
-
-    kind = unit_kind(unit)
-    if kind == "money":
-        scale = vocab.MONEY_SCALE[unit.split("/", 1)[0]]
-        yuan = float((dec_a * scale).quantize(Decimal("0.01")))
-        return done(unit, value, value_max, yuan, "money")
-    return done(unit, value, value_max, kind=kind)
+            (dec_b is None and num_a.startswith(("0.", ".")) and num_a.strip("0.") != "")
+            if prose
+            else (from_name == "%" or facts[1])
+        ):
+            top = dec_a if dec_b is None else max(dec_a, dec_b)
+            low = dec_a if dec_b is None else min(dec_a, dec_b)
+            if low >= 0 and top <= 1:
+                unit, value = "%", _plain(dec_a * 100)
+                value_max = _plain(dec_b * 100) if dec_b is not None else None
+            elif low >= 0 and top <= 100:
+                unit = "%"
+    if unit is None:
+        kind = "number"
+    elif unit == "%":
+        kind = "percent"
+    else:
+        scale = _MONEY_SCALE.get(unit.split("/", 1)[0])
+        if scale is None:
+            kind = "number"
+        else:
+            kind = "money"
+            yuan = float((dec_a * scale).quantize(_CENT))
+    if tolerance:
+        kind = "tolerance"
+    return (result(raw, op, value, value_max, unit, yuan, kind), None, prose, per, None)
 
 
 def _read_tail(rest: str) -> tuple[str | None, str | None, str | None, str]:
     """What follows the number: (unit, its time per-unit, suffix operator, dropped prose)."""
     if not rest:
         return None, None, None, ""
-    m = _TAIL.match(rest)
+    m = (
+        _TAIL.match(rest)
+        if len(rest) <= _TAIL_MAX or len(rest.rstrip(_STRIP_PUNCT)) <= _TAIL_MAX
+        else None
+    )
     if m:
         return norm_unit(m["unit"], m["per"]), m["per"], vocab.SUFFIX_OPS.get(m["suf"] or ""), ""
     m = _PROSE_TAIL.match(rest)
     if m:
-        prose = _PUNCT.sub("", rest[m.end() :])
+        prose = rest[m.end() :].strip(_STRIP_PUNCT)
         if m["pct"]:
             return norm_unit(m["pct"]), None, vocab.SUFFIX_OPS.get(m["suf1"] or ""), prose
         unit = norm_unit(m["unit"], m["per"])
         return unit, m["per"], vocab.SUFFIX_OPS.get(m["suf2"] or ""), prose
-    return None, None, None, _PUNCT.sub("", rest) or rest
+    return None, None, None, rest.strip(_STRIP_PUNCT) or rest
