@@ -51,7 +51,7 @@ def read_prose(blocks: list[Block], fiscal_year: int | None) -> ProseResult | No
         if not text:
             continue
         match = _PROJECT.match(text)
-        if match and len(text) <= 48:
+        if match and len(text) <= 48 and not match.group("name").endswith("表"):
             project = _project(
                 len(result.projects) + 1, clean_cell(match.group("name")), block.line
             )
@@ -109,6 +109,9 @@ def read_prose(blocks: list[Block], fiscal_year: int | None) -> ProseResult | No
                         "project": project["name"],
                     }
                 )
+    result.projects = [p for p in result.projects if _has_goal_content(p)]
+    for seq, project in enumerate(result.projects, start=1):
+        project["seq"] = seq
     if not result.projects:
         return None
     result.warnings.insert(
@@ -121,6 +124,14 @@ def read_prose(blocks: list[Block], fiscal_year: int | None) -> ProseResult | No
         },
     )
     return result
+
+
+def _has_goal_content(project: dict) -> bool:
+    """Goal prose names indicators, or at least a budget or goals under a numbered label; a
+    numbered line alone (a table of contents) is not a goal document."""
+    return bool(
+        project["indicators"] or project["goals"] or project["budget"]["total_yuan"] is not None
+    )
 
 
 def _split_name_value(text: str) -> tuple[str, str]:
