@@ -266,6 +266,20 @@ CASES: list[tuple[str, str | None, str | None, str, tuple, dict, list[str]]] = [
         ["target_prose_dropped"],
     ),
     ("100%完成", None, None, "任务完成率", ("=", 100, None, "%", None, "percent"), {}, []),
+    # --- a sentence restating the indicator name, then a clean value
+    ("资金到位率达100%", None, None, "资金到位率", (">=", 100, None, "%", None, "percent"), {}, []),
+    (
+        "预算支出进度达到90%以上",
+        None,
+        None,
+        "预算支出进度",
+        (">=", 90, None, "%", None, "percent"),
+        {},
+        [],
+    ),
+    ("培训人数为120人", None, None, "培训人数", ("=", 120, None, "人", None, "number"), {}, []),
+    ("资金到位率达100%，按时拨付", None, None, "资金到位率", Q, {}, []),
+    ("建筑面积2.6万平方米,展示面积1万平方米", None, None, "建设规模", Q, {}, []),
     # --- ASCII operators keep working; unparsed stays qualitative with a code
     (">=95%", None, None, "满意度", (">=", 95, None, "%", None, "percent"), {}, []),
     (

@@ -191,15 +191,17 @@ def name_suffix_op(name: str) -> str | None:
 
 
 @lru_cache(maxsize=8192)
-def name_facts(name: str) -> tuple[bool, bool, str | None, str | None, bool]:
+def name_facts(name: str) -> tuple[bool, bool, str | None, str | None, bool, str]:
     """What an indicator name says about its value, cached (a document repeats its names):
-    (time_like, rate_like, unit in parentheses, suffix operator, counts bad events)."""
+    (time_like, rate_like, unit in parentheses, suffix operator, counts bad events,
+    normalised name)."""
     return (
         is_time_name(name),
         is_rate_name(name),
         name_unit(name),
         name_suffix_op(name),
         _EVENT_NAME.search(name) is not None,
+        normalize(name).rstrip(_END_PUNCT),
     )
 
 
@@ -257,8 +259,21 @@ def read_cell(
             return reading(result(raw, op, None, None, unit, kind=unit_kind(unit)), MISSING)
         if _SIGN_ONLY.match(s) or tolerance:
             return reading(result(raw), UNPARSED)
-        return reading(result(raw))
+        return _restated_name(raw, s, facts, per)
     return _read_number(raw, s, head, facts, per, tolerance is not None)
+
+
+def _restated_name(raw: str, s: str, facts: tuple, per: str | None) -> Reading:
+    """``资金到位率达100%`` under 资金到位率: the cell restates its name, then a clean value."""
+    own = facts[5]
+    if len(own) >= 2 and s.startswith(own) and len(s) > len(own):
+        rest = s[len(own) :]
+        head = _HEAD.match(rest)
+        if head is not None:
+            read = _read_number(raw, rest, head, facts, per, False)
+            if read[1] is None and not read[2]:
+                return read
+    return reading(result(raw))
 
 
 def _read_number(
