@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from etl.blocks import Row
 from etl.normalize import clean_cell, clean_long, clean_name, key, label_key
+from etl.record import implied_direction, indicator
 from etl.taxonomy import resolve_levels
 from etl.vocabulary import column_role, level1_of, level2_of, place_like, vocabulary
 
@@ -432,29 +433,25 @@ class IndicatorTable:
             )
             out.warnings.extend(warnings)
             level1, level2 = resolve_levels(self.level1_raw, level2_raw)
-            direction, source = direction_given, "given" if direction_given else None
-            if direction is None and target.get("op") in (">=", ">"):
-                direction, source = "positive", "implied"
-            elif direction is None and target.get("op") in ("<=", "<"):
-                direction, source = "negative", "implied"
+            direction, source = implied_direction(target, direction_given)
             out.indicators.append(
-                {
-                    "level1": level1,
-                    "level2": level2,
-                    "level1_raw": self.level1_raw,
-                    "level2_raw": level2_raw,
-                    "name": name_i,
-                    "description": common["description"],
-                    "target": target,
-                    "basis": common["basis"],
-                    "weight": common["weight"],
-                    "direction": direction,
-                    "direction_source": source,
-                    "horizon": horizon or self.horizon,
-                    "place": place,
-                    "graded": graded,
-                    "source_line": row.line,
-                }
+                indicator(
+                    level1=level1,
+                    level2=level2,
+                    level1_raw=self.level1_raw,
+                    level2_raw=level2_raw,
+                    name=name_i,
+                    description=common["description"],
+                    target=target,
+                    basis=common["basis"],
+                    weight=common["weight"],
+                    direction=direction,
+                    direction_source=source,
+                    horizon=horizon or self.horizon,
+                    place=place,
+                    graded=graded,
+                    source_line=row.line,
+                )
             )
         if out.indicators and out.had_value:
             self.rows_produced += 1
@@ -535,26 +532,21 @@ class TransposedTable:
             target, warnings = read_target(raw, "", "", name, fiscal_year)
             out.warnings.extend(warnings)
             level1, level2 = resolve_levels("", level2_raw)
-            direction = {">=": "positive", ">": "positive", "<=": "negative", "<": "negative"}
-            implied = direction.get(target.get("op") or "")
+            direction, source = implied_direction(target, None)
             out.indicators.append(
-                {
-                    "level1": level1,
-                    "level2": level2,
-                    "level1_raw": "",
-                    "level2_raw": level2_raw,
-                    "name": name,
-                    "description": None,
-                    "target": target,
-                    "basis": None,
-                    "weight": None,
-                    "direction": implied,
-                    "direction_source": "implied" if implied else None,
-                    "horizon": self.horizon,
-                    "place": place,
-                    "graded": None,
-                    "source_line": row.line,
-                }
+                indicator(
+                    level1=level1,
+                    level2=level2,
+                    level1_raw="",
+                    level2_raw=level2_raw,
+                    name=name,
+                    target=target,
+                    direction=direction,
+                    direction_source=source,
+                    horizon=self.horizon,
+                    place=place,
+                    source_line=row.line,
+                )
             )
         if out.had_value:
             self.rows_with_value += 1

@@ -13,6 +13,7 @@ from etl.layouts.indicators import read_target
 from etl.layouts.project_fields import split_goals
 from etl.money import parse_amount, to_yuan
 from etl.normalize import clean_cell, key, label_key
+from etl.record import empty_budget, indicator, warning
 from etl.taxonomy import resolve_levels
 from etl.vocabulary import label_role, level1_of, level2_of, vocabulary
 
@@ -81,23 +82,15 @@ def read_prose(blocks: list[Block], fiscal_year: int | None) -> ProseResult | No
             target, warnings = read_target(raw, "", "", name, fiscal_year)
             l1, l2 = resolve_levels(level1, level2)
             project["indicators"].append(
-                {
-                    "level1": l1,
-                    "level2": l2,
-                    "level1_raw": level1,
-                    "level2_raw": level2,
-                    "name": name,
-                    "description": None,
-                    "target": target,
-                    "basis": None,
-                    "weight": None,
-                    "direction": None,
-                    "direction_source": None,
-                    "horizon": "annual",
-                    "place": None,
-                    "graded": None,
-                    "source_line": block.line,
-                }
+                indicator(
+                    level1=l1,
+                    level2=l2,
+                    level1_raw=level1,
+                    level2_raw=level2,
+                    name=name,
+                    target=target,
+                    source_line=block.line,
+                )
             )
             indicators += 1
             for code, message in warnings:
@@ -114,15 +107,8 @@ def read_prose(blocks: list[Block], fiscal_year: int | None) -> ProseResult | No
         project["seq"] = seq
     if not result.projects:
         return None
-    result.warnings.insert(
-        0,
-        {
-            "code": "goal_prose",
-            "message": f"文档以正文形式给出绩效目标（无指标表），读出 {len(result.projects)} 个项目、{indicators} 条指标，请核对",
-            "line": None,
-            "project": None,
-        },
-    )
+    message = f"文档以正文形式给出绩效目标（无指标表），读出 {len(result.projects)} 个项目、{indicators} 条指标，请核对"
+    result.warnings.insert(0, warning("goal_prose", message))
     return result
 
 
@@ -148,7 +134,7 @@ def _project(seq: int, name: str, line: int) -> dict:
         "seq": seq,
         "code": None,
         "name": name,
-        "budget": {"total_yuan": None, "fiscal_yuan": None, "other_yuan": None},
+        "budget": empty_budget(),
         "purpose": None,
         "spend_plan_pct": None,
         "goals": [],

@@ -35,6 +35,7 @@ from etl.normalize import (
     strip_numbering,
     to_simplified,
 )
+from etl.record import empty_budget, warning
 from etl.vocabulary import horizon_of, inline_label, is_stop_row, label_role, vocabulary
 
 _TITLE_SUFFIX = re.compile(r"(?:项目)?(?:支出)?绩效目标(?:申报)?表$")
@@ -79,9 +80,7 @@ class ProjectDraft:
     title: str | None = None
     code: str | None = None
     name_cell: str | None = None
-    budget: dict = field(
-        default_factory=lambda: {"total_yuan": None, "fiscal_yuan": None, "other_yuan": None}
-    )
+    budget: dict = field(default_factory=empty_budget)
     purpose: str | None = None
     plan: list | None = None
     plan_unreadable: bool = False
@@ -226,7 +225,7 @@ class Reader:
         return self.current if self.current is not None else self._new_project(line)
 
     def _warn(self, code: str, message: str, line: int | None, project: str | None) -> None:
-        self.warnings.append({"code": code, "message": message, "line": line, "project": project})
+        self.warnings.append(warning(code, message, line, project))
 
     def _close_table(self) -> None:
         if self.table is not None:
