@@ -355,10 +355,21 @@ class Reader:
         expecting = self.expect is not None and self.current is not None and self.table is None
         if expecting and self._expected_row(cells, first):
             return
+        table = self.table
         if self._label_row(row, cells, first):
+            if table is not None and self._valued(row, table):
+                self.dropped[0] += 1  # a row inside a goal table read as something else
             return
         if self.table is not None:
             self._indicator_row(row)
+
+    @staticmethod
+    def _valued(row: Row, table) -> bool:
+        column = table.columns.target_column()
+        if column is None:
+            return False
+        value = row.cell(column).strip()
+        return bool(value) and label_role(value)[0] is None
 
     def _open_transposed(self, row: Row) -> None:
         self._close_table()
