@@ -61,7 +61,7 @@ _PROSE_TAIL = re.compile(
     rf"(?P<suf2>{_SUFFIX})?(?={_SEPARATOR}))"
 )
 _RANGE = re.compile(rf"(?P<u1>{_UNIT})??(?:-|~|〜|至|到|—|–|―)(?P<neg>-)?(?P<num>{_NUM})")
-_INCLUSIVE = re.compile(rf"(?:{_alt(vocab.INCLUSIVE_MARKS)})(?=(?:{_SUFFIX}))")
+_INCLUSIVE = re.compile(rf"(?:{_alt(vocab.INCLUSIVE_MARKS)})(?=(?:{_SUFFIX})|{_PUNCT_TAIL}\Z)")
 _LEAD_PERIOD = re.compile(
     rf"(?P<w>{_alt([*vocab.PER_WORDS, *vocab.TOTAL_WORDS])})"
     rf"(?=(?:{_alt(vocab.PREFIX_OPS)})?[0-9])"
