@@ -45,6 +45,16 @@ CASES: list[tuple[str, str | None, str | None, str, tuple, dict, list[str]]] = [
     ("±", None, None, "工程量偏差", Q, {}, ["target_unparsed"]),
     # --- suffix operators with an inclusion mark
     ("95%（含）以上", None, None, "群众知晓率", (">=", 95, None, "%", None, "percent"), {}, []),
+    ("≥95%（含）", None, None, "群众知晓率", (">=", 95, None, "%", None, "percent"), {}, []),
+    (
+        "每季度1次",
+        None,
+        None,
+        "督查",
+        ("=", 1, None, "次/季度", None, "number"),
+        {"per": "季度"},
+        [],
+    ),
     ("90%(含)以下", None, None, "空置比例", ("<=", 90, None, "%", None, "percent"), {}, []),
     ("5个(含)以上", None, None, "培训班期数", (">=", 5, None, "个", None, "number"), {}, []),
     # --- counting periods
