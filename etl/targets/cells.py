@@ -100,7 +100,7 @@ def parse_target_cells(
     if sign_k in vocab.TEXT_SIGNS or sign_k in vocab.YES_NO_SIGNS:
         sign_raw = sign_k = ""
     sign_op = vocab.SIGN_COLUMN_OPS.get(sign_k) if sign_k else None
-    if unit_k in vocab.TEXT_SIGNS:
+    if unit_k in vocab.TEXT_SIGNS or unit_k in vocab.NOT_UNITS:
         unit_raw = unit_k = ""
 
     if not value_s:

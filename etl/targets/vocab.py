@@ -46,6 +46,7 @@ TIME_UNITS: frozenset[str] = frozenset(_RAW["periods"]["time_units"])
 KNOWN_UNITS: tuple[str, ...] = tuple(_RAW["units"]["known"])
 SCALE_PREFIXES: tuple[str, ...] = tuple(_RAW["units"]["scale_prefixes"])
 UNIT_ALIASES: dict[str, str] = dict(_RAW["units"]["aliases"])
+NOT_UNITS: frozenset[str] = frozenset(_key(w) for w in _RAW["units"]["not_units"])
 MONEY_SCALE: dict[str, Decimal] = {k: Decimal(v) for k, v in _RAW["money"].items()}
 
 RATE_WORDS: tuple[str, ...] = tuple(_RAW["names"]["rate_words"])
