@@ -8,6 +8,9 @@ every layout, so it lives here once.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from etl.targets import vocab
 from etl.targets.parse import (
     MISSING,
@@ -120,9 +123,11 @@ def parse_target_cells(
         unit_n = norm_unit(unit_k)
         if target["unit"] is None:
             again = read_cell(value_s + unit_raw, name, fiscal_year, yes_no=yes_no)
-            if again[0]["kind"] != "qualitative" and again[1] is None:
+            if again[0]["kind"] != "qualitative" and again[1] is None and not again[2]:
                 again[0]["raw"] = value_s
                 read, target = again, again[0]
+            elif _UNIT_WORD.fullmatch(unit_k):
+                _set_unit(target, unit_n)  # a unit the grammar does not know: 万千瓦时
         elif unit_n != target["unit"] and unit_n != target["unit"].split("/", 1)[0]:
             warnings.append((W_UNIT_CONFLICT, message(W_UNIT_CONFLICT, value_s, name, unit_raw)))
 
@@ -136,6 +141,22 @@ def parse_target_cells(
     return _finish(read, warnings, name), warnings
 
 
+# What a unit column may hold when the number grammar does not know it (万千瓦时, 标准亩).
+_UNIT_WORD = re.compile(r"[\u3400-\u9fffA-Za-z%‰/·]{1,8}")
+
+
+def _set_unit(target: dict, unit: str) -> None:
+    """Give a unitless numeric target the unit column's unit (and yuan for money)."""
+    target["unit"] = unit
+    if target["kind"] == "tolerance":
+        return
+    target["kind"] = unit_kind(unit)
+    if target["kind"] == "money" and isinstance(target["value"], (int, float)):
+        scale = vocab.MONEY_SCALE[unit.split("/", 1)[0]]
+        target["value_yuan"] = float((Decimal(str(target["value"])) * scale).quantize(_CENT))
+
+
+_CENT = Decimal("0.01")
 _PREFIX_OPS = sorted(vocab.PREFIX_OPS.items(), key=lambda kv: len(kv[0]), reverse=True)
 _SUFFIX_OPS = sorted(vocab.SUFFIX_OPS.items(), key=lambda kv: len(kv[0]), reverse=True)
 
