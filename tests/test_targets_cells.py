@@ -201,6 +201,9 @@ CASES: list[tuple[str, str | None, str | None, str, tuple, dict, list[str]]] = [
     ("100", "正向", None, "资金到位率", (">=", 100, None, "%", None, "percent"), {}, []),
     ("12", None, "万千瓦时", "年节约用电量", ("=", 12, None, "万千瓦时", None, "number"), {}, []),
     ("3", None, "标准亩", "高标准农田", ("=", 3, None, "标准亩", None, "number"), {}, []),
+    ("≤1", None, "%", "资金发放差错率", ("<=", 1, None, "%", None, "percent"), {}, []),
+    ("0.95", "≥", "%", "群众满意度", (">=", 0.95, None, "%", None, "percent"), {}, []),
+    ("0.95", "≥", None, "群众满意度", (">=", 95, None, "%", None, "percent"), {}, []),
     ("按月安排", None, None, "经费拨付", Q, {}, []),
     ("提高", "文字描述", None, "服务水平", Q, {}, []),
     # --- a unit with no number is a missing target

@@ -114,19 +114,23 @@ def parse_target_cells(
             return _finish((missing, W_MISSING, "", None, None), warnings, name), warnings
         return result(""), warnings
 
-    read = read_cell(value_s, name, fiscal_year, yes_no=yes_no)
+    # A unit column gives the unit: the name must not guess one first (≤1 under 差错率 + %).
+    unit_given = bool(unit_k) and _UNIT_WORD.fullmatch(unit_k) is not None
+    read = read_cell(value_s, name, fiscal_year, yes_no=yes_no, guess_unit=not unit_given)
     target = read[0]
     numeric = target["kind"] in ("number", "percent", "money", "tolerance")
 
     # The unit column: fills a missing unit; repeating it is fine; contradicting it warns.
-    if unit_k and numeric and target["value"] is not None:
+    if unit_given and numeric and target["value"] is not None:
         unit_n = norm_unit(unit_k)
         if target["unit"] is None:
-            again = read_cell(value_s + unit_raw, name, fiscal_year, yes_no=yes_no)
+            again = read_cell(
+                value_s + unit_raw, name, fiscal_year, yes_no=yes_no, guess_unit=False
+            )
             if again[0]["kind"] != "qualitative" and again[1] is None and not again[2]:
                 again[0]["raw"] = value_s
                 read, target = again, again[0]
-            elif _UNIT_WORD.fullmatch(unit_k):
+            else:
                 _set_unit(target, unit_n)  # a unit the grammar does not know: 万千瓦时
         elif unit_n != target["unit"] and unit_n != target["unit"].split("/", 1)[0]:
             warnings.append((W_UNIT_CONFLICT, message(W_UNIT_CONFLICT, value_s, name, unit_raw)))

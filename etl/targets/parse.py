@@ -206,9 +206,18 @@ def name_facts(name: str) -> tuple[bool, bool, str | None, str | None, bool, str
 
 
 def read_cell(
-    raw: str, name: str = "", fiscal_year: int | None = None, *, yes_no: bool = False
+    raw: str,
+    name: str = "",
+    fiscal_year: int | None = None,
+    *,
+    yes_no: bool = False,
+    guess_unit: bool = True,
 ) -> Reading:
-    """Read one cell (already stripped).  Never raises."""
+    """Read one cell (already stripped).  Never raises.
+
+    ``guess_unit=False`` when a unit column will give the unit: a unitless number is then
+    not read as a rate from the name (``≤1`` under 差错率 with unit ``%`` is 1 %, not 100 %).
+    """
     if not raw:
         return reading(result(raw))
     s = normalize(raw)
@@ -260,7 +269,7 @@ def read_cell(
         if _SIGN_ONLY.match(s) or tolerance:
             return reading(result(raw), UNPARSED)
         return _restated_name(raw, s, facts, per)
-    return _read_number(raw, s, head, facts, per, tolerance is not None)
+    return _read_number(raw, s, head, facts, per, tolerance is not None, guess_unit)
 
 
 def _restated_name(raw: str, s: str, facts: tuple, per: str | None) -> Reading:
@@ -277,7 +286,13 @@ def _restated_name(raw: str, s: str, facts: tuple, per: str | None) -> Reading:
 
 
 def _read_number(
-    raw: str, s: str, head: re.Match, facts: tuple, per: str | None, tolerance: bool
+    raw: str,
+    s: str,
+    head: re.Match,
+    facts: tuple,
+    per: str | None,
+    tolerance: bool,
+    guess_unit: bool = True,
 ) -> Reading:
     """A cell starting with [sign] number: range, unit, suffix operator, prose."""
     head_op = head["op"]
@@ -336,7 +351,7 @@ def _read_number(
     value: int | float = _number(dec_a, point_a)
     value_max = _number(dec_b, point_b) if dec_b is not None else None
     yuan: float | None = None
-    if unit is None:
+    if unit is None and guess_unit:
         from_name = None if prose else facts[2]
         if from_name and from_name != "%":
             unit = from_name
