@@ -395,3 +395,47 @@ def test_never_raises(value: str, sign: str | None, unit: str | None, name: str)
     assert all(code in WARNING_CODES for code, _ in warnings)
     if target["kind"] == "qualitative":
         assert target["op"] is None and target["value"] is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2000, 2030),
+    st.integers(1, 12),
+    st.integers(0, 3),
+    st.integers(1, 12),
+    st.sampled_from(
+        ["{y1}.{m1:02d}-{y2}.{m2:02d}", "{y1}年{m1}月至{y2}年{m2}月", "{y1}{m1:02d}-{y2}{m2:02d}"]
+    ),
+)
+def test_periods_round_trip(y1: int, m1: int, years: int, m2: int, form: str) -> None:
+    y2 = y1 + years
+    if (y2, m2) < (y1, m1):
+        return
+    text = form.format(y1=y1, m1=m1, y2=y2, m2=m2)
+    target, warnings = parse_target_cells(text, indicator_name="项目实施周期")
+    assert warnings == []
+    assert (target["kind"], target["op"]) == ("period", "between")
+    assert target["value"] == f"{y1:04d}-{m1:02d}-01"
+    assert target["value_max"][:7] == f"{y2:04d}-{m2:02d}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["0.9", "0.85", "0.95", "1", "20", "3"]),
+    st.one_of(
+        st.text(alphabet="年初经费下达后及时拨付到村群众满意发放", min_size=2, max_size=12),
+        st.sampled_from(["完成", "达标", "合格"]),
+    ),
+    st.lists(
+        st.text(alphabet="群众满意度覆盖率发放人数村补助资金", max_size=10), min_size=2, max_size=5
+    ),
+)
+def test_glued_prose_reads_the_same_under_every_name(
+    number: str, prose: str, names: list[str]
+) -> None:
+    cell = f"≥{number}{prose}"
+    readings = {
+        (t["op"], t["value"], t["unit"], t["kind"])
+        for t, _ in (parse_target_cells(cell, indicator_name=n) for n in names)
+    }
+    assert len(readings) == 1, readings

@@ -311,6 +311,7 @@ def _read_number(
         rest = rest[rng.end() :]
 
     unit, unit_per, suffix_op, prose = _read_tail(rest)
+    glued = bool(prose)  # any text after the value: read from the number alone
     if prose:
         if not (head_op or unit):
             return reading(result(raw), UNPARSED)  # a bare leading number followed by words
@@ -337,7 +338,7 @@ def _read_number(
         op = "between"
     else:
         op = prefix_op or (suffix_op if suffix_op != "between" else None)
-        if op is None and not prose:
+        if op is None and not glued:
             op = facts[3]
         op = op or "="
 
@@ -352,14 +353,14 @@ def _read_number(
     value_max = _number(dec_b, point_b) if dec_b is not None else None
     yuan: float | None = None
     if unit is None and guess_unit:
-        from_name = None if prose else facts[2]
+        from_name = None if glued else facts[2]
         if from_name and from_name != "%":
             unit = from_name
         elif (
             # Glued to prose: the number alone decides (a decimal fraction is a ratio), so the
             # same template cell reads the same whatever row it sits on.
             (dec_b is None and num_a.startswith(("0.", ".")) and num_a.strip("0.") != "")
-            if prose
+            if glued
             else (from_name == "%" or facts[1])
         ):
             top = dec_a if dec_b is None else max(dec_a, dec_b)
