@@ -41,6 +41,8 @@ def clean_cell(text: str | None) -> str:
     """Display form of a short cell (names, levels): trimmed, line breaks joined."""
     if not text:
         return ""
+    if "\n" not in text:
+        return text.strip(" \t\u3000\xa0").strip()
     lines = [part.strip(" \t\u3000\xa0") for part in text.split("\n")]
     return "".join(part for part in lines if part).strip()
 
@@ -131,7 +133,9 @@ def split_fused_code(text: str) -> tuple[str | None, str]:
 def clean_name(text: str | None) -> str:
     """Display form of an indicator name: `*` / ★ markers and `(≥**人)` template
     placeholders removed (the printed name is otherwise kept)."""
-    name = _NAME_NUMBER.sub("", clean_cell(text), count=1)
+    name = clean_cell(text)
+    if name.startswith("指标"):
+        name = _NAME_NUMBER.sub("", name, count=1)
     if not name or not ("*" in name or "＊" in name or "★" in name):
         return name
     name = _PLACEHOLDER_DISPLAY.sub("", name)

@@ -121,7 +121,12 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
             "layout": f"{layout}/{stream.format}",
             "parser_version": PARSER_VERSION,
         },
-        "unit": {"code": unit_code, "name": unit_name, **geography, "kind": _unit_kind(unit_name)},
+        "unit": {
+            "code": unit_code,
+            "name": unit_name,
+            **geography,
+            "kind": _unit_kind(to_simplified(unit_name) if unit_name else None),
+        },
         "fiscal_year": fiscal_year,
         "overall_goal": overall_goal(blocks) or result.overall_goal,
         "projects": projects,
@@ -205,6 +210,8 @@ def apply_overrides(record: dict, overrides: dict) -> None:
     for field in ("code", "name", "province", "city", "county", "township"):
         if field in overrides:
             record["unit"][field] = overrides[field]
+    if "name" in overrides:  # the kind follows the unit name the manifest gives
+        record["unit"]["kind"] = _unit_kind(to_simplified(overrides["name"]))
     if "fiscal_year" in overrides:
         record["fiscal_year"] = int(overrides["fiscal_year"])
         record["warnings"] = [

@@ -4,6 +4,8 @@ The variants live in data/vocabulary/levels.toml (loaded by etl.vocabulary)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from etl.vocabulary import level1_of, level2_of, vocabulary
 
 OUTPUT = "产出指标"
@@ -22,6 +24,7 @@ def canonical_level2(raw: str) -> str | None:
     return level2_of(raw)
 
 
+@lru_cache(maxsize=4096)
 def resolve_levels(level1_raw: str, level2_raw: str) -> tuple[str, str]:
     """Canonical (level1, level2). A known level 2 decides its level 1 (a 满意度 row merged
     under 部门效果 is still a satisfaction indicator), except 成本指标 which is valid both

@@ -144,12 +144,14 @@ def label_role(text: str | None) -> tuple[str | None, Decimal | None]:
     return role, scale if role else None
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _TRAIL_COLON = re.compile(r"[:：]+$")
 _INLINE = re.compile(
     r"^(?P<label>[\u4e00-\u9fff()（）]{2,20}?)[:：]?(?P<rest>[\d,.]+\s*(?:亿元|万元|千元|元|万)?.*)$"
 )
 
 
+@lru_cache(maxsize=8192)
 def inline_label(text: str | None) -> tuple[str | None, str]:
     """A label fused with its value in one cell: `总额10606.7522万元`, `资金总额:30` →
     ("budget_total", "10606.7522万元"); (None, "") otherwise."""
@@ -189,17 +191,25 @@ def _lookup(text: str | None, table: dict[str, str]) -> str | None:
 
 def is_stop_row(cells: tuple[str, ...] | list[str]) -> bool:
     """A review / signature / scoring-footer row: ends the table, is not data."""
-    first = next((cell for cell in cells if cell and cell.strip()), "")
+    first = cells[0] if cells and cells[0] else ""
+    if not first.strip():
+        first = next((cell for cell in cells if cell and cell.strip()), "")
     if not first or len(first) > 60:
         return False
+    return _stop_cell(first)
+
+
+@lru_cache(maxsize=8192)
+def _stop_cell(first: str) -> bool:
     folded = label_key(first)
     vocab = vocabulary()
     return folded.startswith(vocab.stop_starts) or any(w in folded for w in vocab.stop_contains)
 
 
+@lru_cache(maxsize=8192)
 def place_like(text: str | None) -> bool:
     """A header cell naming a place (`埭头镇`, `西坪镇尧山村`, `新罗区`)."""
     folded = label_key(text)
-    if not (2 <= len(folded) <= 16) or not re.fullmatch(r"[\u4e00-\u9fff]+", folded):
+    if not (2 <= len(folded) <= 16) or not _HAN.fullmatch(folded):
         return False
     return folded.endswith(vocabulary().place_suffixes)

@@ -8,8 +8,10 @@ halves, per-place and graded columns, sign/unit columns).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+import etl.targets as targets
 from etl.blocks import Row
 from etl.normalize import clean_cell, clean_long, clean_name, key, label_key
 from etl.record import implied_direction, indicator
@@ -44,6 +46,8 @@ INDICATOR_ROLES = frozenset(
     }
 )
 _NAME_ROLES = ("name", "content", "level2")
+# every indicator header seen has one of these characters in a short cell (cheap pre-test)
+_HEADER_HINT = re.compile(r"[指級级標标]")
 _HALF_ROLES = ("level2", "name", "content", "value")
 
 
@@ -89,7 +93,7 @@ def scan_header(row: Row) -> Columns | None:
     A header names an indicator (三级指标 / 指标内容 / 指标名称 …), a target (指标值 …, graded
     优/良/中/差, per-place columns) and one more indicator role (a level or a description)."""
     cells = row.cells
-    if len(cells) < 2 or not any(len(cell) < 40 and cell.strip() for cell in cells):
+    if len(cells) < 2 or not any(_HEADER_HINT.search(cell) for cell in cells if len(cell) < 40):
         return None
     roles: dict[str, int] = {}
     row_columns: dict[str, int] = {}
@@ -241,8 +245,6 @@ def read_target(
     """The target of one value cell with its sign and unit columns and the name (etl.targets
     does the reading; this only adapts to the API it offers). ``split``: the 符号/值/单位
     sub-columns of seed 003, read as one printed target (raw = the three joined)."""
-    import etl.targets as targets
-
     cells = getattr(targets, "parse_target_cells", None)
     if split and hasattr(targets, "parse_sign_value_unit"):
         target, warning = targets.parse_sign_value_unit(
@@ -287,6 +289,11 @@ class IndicatorTable:
         self.half_level2 = ["", ""]
         self.mode: str | None = None  # "content_is_name" | "level2_is_name" | "normal"
         self.shifted: bool | None = None  # level columns one level off (F8)
+        self.needs_header = False
+        self.simple = False
+        self.plain_at: tuple = ()
+        self.header_probe: tuple[int, ...] = ()
+        self.refresh()
         self.rows_with_value = 0
         self.rows_produced = 0
 
@@ -316,15 +323,101 @@ class IndicatorTable:
             return "level2_is_name"
         return "content_is_name" if "content" in roles else "level2_is_name"
 
+    def _take_plain(
+        self, row: Row, cells: tuple[str, ...], width: int, fiscal_year: int | None, out: Produced
+    ) -> bool:
+        """The common row of a plain table (named levels, one value column, no sign or
+        unit column): same result as the general path, fewer steps. False → general path."""
+        at = self.plain_at
+        level1_cell = clean_cell(cells[at[0]]) if at[0] < width else ""
+        level2_cell = clean_cell(cells[at[1]]) if at[1] < width else ""
+        name = clean_name(cells[at[2]]) if at[2] < width else ""
+        raw = cells[at[3]].strip(" \t\n") if at[3] < width else ""
+        if not name or not raw.strip():
+            return False
+        if level1_cell:
+            self.level1_raw = level1_cell
+            self.level2_raw = ""
+        if level2_cell:
+            self.level2_raw = level2_cell
+        description = clean_long(cells[at[4]]) if at[4] is not None and at[4] < width else ""
+        basis = clean_long(cells[at[5]]) if at[5] is not None and at[5] < width else ""
+        weight = _number(cells[at[6]]) if at[6] is not None and at[6] < width else None
+        given = _direction(cells[at[7]]) if at[7] is not None and at[7] < width else None
+        target, warnings = read_target(raw, "", "", name, fiscal_year)
+        out.warnings.extend(warnings)
+        out.had_value = True
+        self.rows_with_value += 1
+        self.rows_produced += 1
+        level1, level2 = resolve_levels(self.level1_raw, self.level2_raw)
+        direction, source = implied_direction(target, given)
+        out.indicators.append(
+            {
+                "level1": level1,
+                "level2": level2,
+                "level1_raw": self.level1_raw,
+                "level2_raw": self.level2_raw,
+                "name": name,
+                "description": description or None,
+                "target": target,
+                "basis": basis or None,
+                "weight": weight,
+                "direction": direction,
+                "direction_source": source,
+                "horizon": self.horizon,
+                "place": None,
+                "graded": None,
+                "source_line": row.line,
+            }
+        )
+        return True
+
+    def refresh(self) -> None:
+        """Recompute the plain-row shortcut after the columns changed (a sub-header)."""
+        c = self.columns
+        roles = c.roles
+        self.simple = (
+            not (c.halves or c.places or c.grades or c.split_target)
+            and {"level1", "level2", "name", "value"} <= roles.keys()
+            and not roles.keys() & {"sign", "sign_or_direction", "unit", "content", "banner"}
+        )
+        self.plain_at = (
+            roles.get("level1", 0),
+            roles.get("level2", 0),
+            roles.get("name", 0),
+            roles.get("value", 0),
+            roles.get("description"),
+            roles.get("basis"),
+            roles.get("weight"),
+            roles.get("direction"),
+        )
+        if "name" in roles:
+            self.mode = "normal"
+            self.shifted = False
+        probe = {roles.get(role) for role in ("level1", "name", "content", "value", "level2")}
+        probe.add(c.target_column())
+        self.header_probe = tuple(sorted(i for i in probe if i is not None))
+
     def take(self, row: Row, fiscal_year: int | None) -> Produced:
         out = Produced()
         c = self.columns
         roles = c.roles
         offset = self._offset(row)
 
+        cells = row.cells
+        width = len(cells)
+
         def cell(role: str, where: dict[str, int] | None = None) -> str:
             index = (where or roles).get(role)
-            return row.cell(index + offset) if index is not None else ""
+            if index is None:
+                return ""
+            index += offset
+            return cells[index] if 0 <= index < width else ""
+
+        if self.simple and self.mode == "normal" and self.shifted is False and offset == 0:
+            fast = self._take_plain(row, cells, width, fiscal_year, out)
+            if fast:
+                return out
 
         level1_cell = clean_cell(cell("level1"))
         level2_cell = clean_cell(cell("level2"))
@@ -355,8 +448,8 @@ class IndicatorTable:
             self.level2_raw = level2_cell
         name = clean_name(name_cell)
         # a spanning level row (`产出指标` alone) sets the level and carries no indicator
-        filled = [text for text in row.cells if text.strip()]
-        if len(set(map(key, filled))) == 1 and not c.halves:
+        filled = [text for text in row.cells if text.strip()] if not name else []
+        if filled and len(set(map(key, filled))) == 1 and not c.halves:
             only = filled[0]
             if level1_of(only) and not level2_of(only):
                 self.level1_raw, self.level2_raw = clean_cell(only), ""
@@ -495,6 +588,7 @@ class TransposedTable:
         self.columns = Columns(roles={"value": 1}, width=len(header.cells))
         self.rows_with_value = 0
         self.rows_produced = 0
+        self.header_probe: tuple[int, ...] = ()
 
     @property
     def needs_header(self) -> bool:
@@ -516,6 +610,81 @@ class TransposedTable:
 
     def expected_cells(self) -> int:
         return len(self.names)
+
+    def _take_plain(
+        self, row: Row, cells: tuple[str, ...], width: int, fiscal_year: int | None, out: Produced
+    ) -> bool:
+        """The common row of a plain table (named levels, one value column, no sign or
+        unit column): same result as the general path, fewer steps. False → general path."""
+        at = self.plain_at
+        level1_cell = clean_cell(cells[at[0]]) if at[0] < width else ""
+        level2_cell = clean_cell(cells[at[1]]) if at[1] < width else ""
+        name = clean_name(cells[at[2]]) if at[2] < width else ""
+        raw = cells[at[3]].strip(" \t\n") if at[3] < width else ""
+        if not name or not raw.strip():
+            return False
+        if level1_cell:
+            self.level1_raw = level1_cell
+            self.level2_raw = ""
+        if level2_cell:
+            self.level2_raw = level2_cell
+        description = clean_long(cells[at[4]]) if at[4] is not None and at[4] < width else ""
+        basis = clean_long(cells[at[5]]) if at[5] is not None and at[5] < width else ""
+        weight = _number(cells[at[6]]) if at[6] is not None and at[6] < width else None
+        given = _direction(cells[at[7]]) if at[7] is not None and at[7] < width else None
+        target, warnings = read_target(raw, "", "", name, fiscal_year)
+        out.warnings.extend(warnings)
+        out.had_value = True
+        self.rows_with_value += 1
+        self.rows_produced += 1
+        level1, level2 = resolve_levels(self.level1_raw, self.level2_raw)
+        direction, source = implied_direction(target, given)
+        out.indicators.append(
+            {
+                "level1": level1,
+                "level2": level2,
+                "level1_raw": self.level1_raw,
+                "level2_raw": self.level2_raw,
+                "name": name,
+                "description": description or None,
+                "target": target,
+                "basis": basis or None,
+                "weight": weight,
+                "direction": direction,
+                "direction_source": source,
+                "horizon": self.horizon,
+                "place": None,
+                "graded": None,
+                "source_line": row.line,
+            }
+        )
+        return True
+
+    def refresh(self) -> None:
+        """Recompute the plain-row shortcut after the columns changed (a sub-header)."""
+        c = self.columns
+        roles = c.roles
+        self.simple = (
+            not (c.halves or c.places or c.grades or c.split_target)
+            and {"level1", "level2", "name", "value"} <= roles.keys()
+            and not roles.keys() & {"sign", "sign_or_direction", "unit", "content", "banner"}
+        )
+        self.plain_at = (
+            roles.get("level1", 0),
+            roles.get("level2", 0),
+            roles.get("name", 0),
+            roles.get("value", 0),
+            roles.get("description"),
+            roles.get("basis"),
+            roles.get("weight"),
+            roles.get("direction"),
+        )
+        if "name" in roles:
+            self.mode = "normal"
+            self.shifted = False
+        probe = {roles.get(role) for role in ("level1", "name", "content", "value", "level2")}
+        probe.add(c.target_column())
+        self.header_probe = tuple(sorted(i for i in probe if i is not None))
 
     def take(self, row: Row, fiscal_year: int | None) -> Produced:
         out = Produced()

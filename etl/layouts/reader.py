@@ -36,7 +36,14 @@ from etl.normalize import (
     to_simplified,
 )
 from etl.record import empty_budget, warning
-from etl.vocabulary import horizon_of, inline_label, is_stop_row, label_role, vocabulary
+from etl.vocabulary import (
+    column_role,
+    horizon_of,
+    inline_label,
+    is_stop_row,
+    label_role,
+    vocabulary,
+)
 
 _TITLE_SUFFIX = re.compile(r"(?:项目)?(?:支出)?绩效目标(?:申报)?表$")
 _UNIT_LINE = re.compile(r"^\s*(\d{3,12})\s*[-－—]?\s*(\S.*?)\s*$")
@@ -247,8 +254,8 @@ class Reader:
         text = paragraph.text.strip()
         if not text:
             return
-        folded_title = key(strip_field_codes(text))
-        if len(folded_title) <= 80 and "整体" in folded_title and folded_title.endswith(_WHOLE):
+        folded = key(strip_field_codes(text))
+        if len(folded) <= 80 and "整体" in folded and folded.endswith(_WHOLE):
             self.in_unit_section = True
             self.current = None
             self._close_table()
@@ -257,18 +264,20 @@ class Reader:
         if name is not None:
             self._new_project(paragraph.line, title=name)
             return
-        folded = key(strip_field_codes(text))
         if any(marker in folded for marker in _UNIT_SECTION):
             self.in_unit_section = True
             self.current = None
             self._close_table()
         if len(folded) <= 12 and "指标" in folded:
             self.next_horizon = horizon_of(folded) or self.next_horizon
-        notice = _NOTICE.match(text)
-        if notice and len(text) < 120:  # `某某局关于下达…的通知`: the issuing unit
+        if len(text) >= 120:
+            self.expect = None
+            return
+        notice = _NOTICE.match(text) if "关于" in text else None
+        if notice:  # `某某局关于下达…的通知`: the issuing unit
             self.unit_labels.append((30, None, notice.group(1)))
-        labelled = _PARA_LABEL.match(text)
-        if labelled and len(text) < 80:
+        labelled = _PARA_LABEL.match(text) if len(text) < 80 else None
+        if labelled:
             role, _ = label_role(labelled.group(1))
             if role in ("unit_name", "implementing_unit"):
                 self._unit_label(role, labelled.group(1), labelled.group(2))
@@ -280,7 +289,7 @@ class Reader:
         table = self.table
         if table is None or self.expect is not None or self.header_fresh:
             return False
-        if isinstance(table, TransposedTable) and table.needs_header:
+        if table.needs_header:
             return False
         cells = row.cells
         target = table.columns.target_column()
@@ -295,7 +304,11 @@ class Reader:
                 return False
         if is_stop_row(cells):
             return False
-        return not any("三级" in cell or "符号" in cell for cell in cells if len(cell) < 30)
+        # a header row (the next block's, or a 符号/值 sub-header) names roles, not values
+        for index in table.header_probe:
+            if index < len(cells) and len(cells[index]) < 16 and column_role(cells[index])[0]:
+                return False
+        return True
 
     def _row(self, row: Row) -> None:
         if self._is_plain_indicator_row(row):
@@ -343,6 +356,7 @@ class Reader:
         if self.table is not None and self.table_header is not None and self.header_fresh:
             self.header_fresh = False
             if apply_subheader(self.table.columns, self.table_header, row):
+                self.table.refresh()
                 return
         if len(filled) == 1 and len(key(filled[0])) <= 12 and "指标" in filled[0]:
             horizon = horizon_of(filled[0])
@@ -522,6 +536,8 @@ class Reader:
         column labels picks the current-year column; source rows below give its amount."""
         names = [role for role, _ in roles]
         matrix = [i for i, role in enumerate(names) if role in _MATRIX_ROLES]
+        if not matrix and self.matrix_column is None:
+            return False
         numbers = any(parse_amount(cell) is not None for cell in cells)
         scaled = any(names[i] == "matrix_current" and roles[i][1] is not None for i in matrix)
         if (len(matrix) >= 2 or scaled) and not numbers:
