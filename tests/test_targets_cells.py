@@ -39,6 +39,8 @@ CASES: list[tuple[str, str | None, str | None, str, tuple, dict, list[str]]] = [
         {},
         [],
     ),
+    ("大约100人", None, None, "受益人数", ("=", 100, None, "人", None, "number"), {}, []),
+    ("100人上下", None, None, "受益人数", ("=", 100, None, "人", None, "number"), {}, []),
     # --- tolerance
     ("±3%以内", None, None, "预算执行偏差", ("<=", 3, None, "%", None, "tolerance"), {}, []),
     ("±5%", None, None, "工程量偏差", ("<=", 5, None, "%", None, "tolerance"), {}, []),
