@@ -303,6 +303,15 @@ CASES: list[tuple[str, str | None, str | None, str, tuple, dict, list[str]]] = [
     # --- ASCII operators keep working; unparsed stays qualitative with a code
     (">=95%", None, None, "满意度", (">=", 95, None, "%", None, "percent"), {}, []),
     (
+        ">=530元/人*月",
+        None,
+        None,
+        "救助标准",
+        (">=", 530, None, "元/人*月", 530.0, "money"),
+        {},
+        [],
+    ),
+    (
         "<=3000元/平方米",
         None,
         None,

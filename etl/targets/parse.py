@@ -53,7 +53,8 @@ _HEAD = re.compile(rf"(?P<op>{_alt(vocab.PREFIX_OPS)})?(?P<neg>-)?(?P<num>{_NUM}
 _SIGN_SYMBOLS = "≥≤≧≦⩾⩽<>="
 _SIGN_ONLY = re.compile(rf"[{_SIGN_SYMBOLS}]")
 _TAIL = re.compile(
-    rf"(?:(?P<unit>{_UNIT})(?:/(?P<per>{_UNIT}))?)??(?P<suf>{_SUFFIX})?{_PUNCT_TAIL}\Z"
+    rf"(?:(?P<unit>{_UNIT})(?:/(?P<per>{_UNIT}(?:[*·×]{_UNIT})?))?)??"
+    rf"(?P<suf>{_SUFFIX})?{_PUNCT_TAIL}\Z"
 )
 _PROSE_TAIL = re.compile(
     rf"(?:(?P<pct>%|‰|百分比)(?P<suf1>{_SUFFIX})?"
