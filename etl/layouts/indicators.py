@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import etl.targets as targets
 from etl.blocks import Row
@@ -65,6 +66,20 @@ class Columns:
     row_columns: dict[str, int] = field(default_factory=dict)  # flat: per-row project cells
     split_target: bool = False  # 符号 / 值 / 单位 sub-columns under 指标值 (seed 003)
 
+    def copy(self) -> Columns:
+        """An independent copy (a sub-header changes the columns of its own table only)."""
+        return Columns(
+            roles=dict(self.roles),
+            width=self.width,
+            halves=[dict(half) for half in self.halves],
+            half_horizons=list(self.half_horizons),
+            places=list(self.places),
+            grades=dict(self.grades),
+            horizon=self.horizon,
+            row_columns=dict(self.row_columns),
+            split_target=self.split_target,
+        )
+
     @property
     def self_evaluation(self) -> bool:
         return bool(vocabulary().self_evaluation_roles & self.roles.keys())
@@ -89,6 +104,28 @@ class Columns:
 
 
 def scan_header(row: Row) -> Columns | None:
+    """The columns of an indicator header row, or None (see _scan_header). Header rows
+    repeat identically within and across documents, so they are looked up once."""
+    cells = row.cells
+    if len(cells) < 2 or len(cells) > 40:
+        return None
+    short = 0
+    for cell in cells:
+        if len(cell) > 40:
+            return None  # a header has no long cell (data and prose rows do)
+        short += bool(cell)
+    if short < 2:
+        return None
+    found = _scan_cached(cells)
+    return found.copy() if found is not None else None
+
+
+@lru_cache(maxsize=2048)
+def _scan_cached(cells: tuple[str, ...]) -> Columns | None:
+    return _scan_header(Row(cells, 0))
+
+
+def _scan_header(row: Row) -> Columns | None:
     """The columns of an indicator header row, or None when the row is not one.
     A header names an indicator (三级指标 / 指标内容 / 指标名称 …), a target (指标值 …, graded
     优/良/中/差, per-place columns) and one more indicator role (a level or a description)."""
@@ -293,6 +330,7 @@ class IndicatorTable:
         self.simple = False
         self.plain_at: tuple = ()
         self.header_probe: tuple[int, ...] = ()
+        self.target_at = 10**6
         self.refresh()
         self.rows_with_value = 0
         self.rows_produced = 0
@@ -395,7 +433,9 @@ class IndicatorTable:
             self.mode = "normal"
             self.shifted = False
         probe = {roles.get(role) for role in ("level1", "name", "content", "value", "level2")}
-        probe.add(c.target_column())
+        target = c.target_column()
+        probe.add(target)
+        self.target_at = 10**6 if target is None else target
         self.header_probe = tuple(sorted(i for i in probe if i is not None))
 
     def take(self, row: Row, fiscal_year: int | None) -> Produced:
@@ -589,6 +629,7 @@ class TransposedTable:
         self.rows_with_value = 0
         self.rows_produced = 0
         self.header_probe: tuple[int, ...] = ()
+        self.target_at = 1
 
     @property
     def needs_header(self) -> bool:
@@ -606,6 +647,7 @@ class TransposedTable:
             return True
         self.names = [clean_name(cell) for cell in row.cells]
         self.columns = Columns(roles={"value": 1}, width=len(row.cells))
+        self.target_at = 1
         return True
 
     def expected_cells(self) -> int:
@@ -683,7 +725,9 @@ class TransposedTable:
             self.mode = "normal"
             self.shifted = False
         probe = {roles.get(role) for role in ("level1", "name", "content", "value", "level2")}
-        probe.add(c.target_column())
+        target = c.target_column()
+        probe.add(target)
+        self.target_at = 10**6 if target is None else target
         self.header_probe = tuple(sorted(i for i in probe if i is not None))
 
     def take(self, row: Row, fiscal_year: int | None) -> Produced:

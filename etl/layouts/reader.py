@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from etl.blocks import Block, Paragraph, Row
 from etl.layouts.indicators import (
@@ -133,10 +134,20 @@ class ReadResult:
     department_total_yuan: int | float | None = None
 
 
+@lru_cache(maxsize=8192)
+def _first_cell_stops(first: str) -> bool:
+    """A first cell that is a key-value label, a table title or a review/signature label:
+    the row is not a plain indicator row."""
+    folded = label_key(first)
+    if label_role(first)[0] is not None or folded.startswith(("资金支出计划", "支出计划")):
+        return True
+    return folded in _TABLE_TITLES or is_stop_row((first,))
+
+
 def title_name(text: str) -> str | None:
     """Project name from a `1.XX绩效目标表{ TC … }` title, or None if not a table title."""
     cleaned = strip_field_codes(text).strip()
-    if not cleaned or len(cleaned) > 120:
+    if not cleaned or len(cleaned) > 120 or not ("表" in cleaned[-4:] or "表" in cleaned):
         return None
     if not _TITLE_SUFFIX.search(to_simplified(key(cleaned))):
         return None
@@ -254,7 +265,7 @@ class Reader:
         text = paragraph.text.strip()
         if not text:
             return
-        folded = key(strip_field_codes(text))
+        folded = key(strip_field_codes(text)) if len(text) < 400 else ""
         if len(folded) <= 80 and "整体" in folded and folded.endswith(_WHOLE):
             self.in_unit_section = True
             self.current = None
@@ -292,21 +303,19 @@ class Reader:
         if table.needs_header:
             return False
         cells = row.cells
-        target = table.columns.target_column()
-        if target is None or len(cells) <= target:
+        width = len(cells)
+        if width <= table.target_at:
             return False
         first = cells[0]
-        if first and len(first) < 30:
-            folded = label_key(first)
-            if label_role(first)[0] is not None or folded.startswith(("资金支出计划", "支出计划")):
+        if not first.strip():  # merged level-1 cell: the next cell leads the row
+            first = cells[1] if width > 1 else ""
+            if not first.strip() and is_stop_row(cells):
                 return False
-            if folded in _TABLE_TITLES:
-                return False
-        if is_stop_row(cells):
+        if first and len(first) < 30 and _first_cell_stops(first):
             return False
         # a header row (the next block's, or a 符号/值 sub-header) names roles, not values
         for index in table.header_probe:
-            if index < len(cells) and len(cells[index]) < 16 and column_role(cells[index])[0]:
+            if index < width and len(cells[index]) < 16 and column_role(cells[index])[0]:
                 return False
         return True
 
