@@ -208,6 +208,17 @@ CASES: list[tuple[str, str | None, str | None, str, tuple, dict, list[str]]] = [
     ("0.95", "≥", None, "群众满意度", (">=", 95, None, "%", None, "percent"), {}, []),
     ("按月安排", None, None, "经费拨付", Q, {}, []),
     ("提高", "文字描述", None, "服务水平", Q, {}, []),
+    ("", "文字描述", "按工作计划及时完成", "完成时间", Q, {}, []),
+    (
+        "",
+        "文字描述",
+        "2021年12月底前",
+        "完成时限",
+        ("<=", "2023-12-31", None, None, None, "deadline"),
+        {},
+        [],
+    ),
+    ("", None, "严格执行相关制度规定", "制度执行", Q, {}, []),
     # --- a unit with no number is a missing target
     (
         "公里",

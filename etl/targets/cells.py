@@ -100,11 +100,15 @@ def parse_target_cells(
     warnings: list[tuple[str, str]] = []
 
     yes_no = sign_k in vocab.YES_NO_SIGNS or normalize(name).startswith(_YES_NO_NAME)
-    if sign_k in vocab.TEXT_SIGNS or sign_k in vocab.YES_NO_SIGNS:
+    text_sign = sign_k in vocab.TEXT_SIGNS
+    if text_sign or sign_k in vocab.YES_NO_SIGNS:
         sign_raw = sign_k = ""
     sign_op = vocab.SIGN_COLUMN_OPS.get(sign_k) if sign_k else None
     if unit_k in vocab.TEXT_SIGNS or unit_k in vocab.NOT_UNITS:
         unit_raw = unit_k = ""
+    if not value_s and unit_k and (text_sign or not _UNIT_WORD.fullmatch(unit_k)):
+        # 文字描述 | (empty) | 按工作计划及时完成: the text sits in the unit column.
+        value_s, unit_raw, unit_k = unit_raw, "", ""
 
     if not value_s:
         if sign_op or unit_k:
