@@ -214,7 +214,7 @@ CASES: list[tuple[str, str | None, str | None, str, tuple, dict, list[str]]] = [
         "文字描述",
         "2021年12月底前",
         "完成时限",
-        ("<=", "2023-12-31", None, None, None, "deadline"),
+        ("<=", "2021-12-31", None, None, None, "deadline"),
         {},
         [],
     ),
