@@ -424,7 +424,8 @@ def _words(path: Path = VOCAB_PATH) -> _Words:
     )
 
 
-_CODE_PREFIX = re.compile(r"^(?:[\[\(【]?[0-9A-Za-z]{2,12}[\]\)】]?[-_、.]?)+")
+# A unit code fused in front of the name starts with a digit: [015001], 820001-, 692001.
+_CODE_PREFIX = re.compile(r"^(?:[\[\(【]?[0-9][0-9A-Za-z]{1,11}[\]\)】]?[-_、.]?)+")
 
 
 def _clean_name(name: str) -> str:
