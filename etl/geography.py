@@ -289,7 +289,9 @@ def resolve_unit(
     if default_province:
         hints.append(idx.province_short.get(default_province, default_province))
 
-    candidates = _consistent_with_unit(_deepest(unit_hits, idx, max_level=top), unit_hits, idx)
+    candidates = _consistent_with_unit(
+        _deepest(unit_hits, idx, max_level=top), unit_hits, unit_provinces, idx
+    )
     zone = None
     if not any(c.level == "township" for c in candidates):
         zone = _zone_name(unit, idx, unit_hits)
@@ -323,24 +325,28 @@ def resolve_unit(
 
 
 def _consistent_with_unit(
-    candidates: list[Division], unit_hits: Counter[str], idx: _Index
+    candidates: list[Division], unit_hits: Counter[str], provinces: list[str], idx: _Index
 ) -> list[Division]:
-    """Drop township candidates that contradict a county or city the unit name states
-    (大城县后奕镇 is not the 后奕镇 of 永清县); the named county/city then stands alone."""
+    """Drop township candidates that contradict a province, city or county the unit name
+    states (大城县后奕镇 is not the 后奕镇 of 永清县); a named county/city then stands alone."""
     if not any(c.level == "township" for c in candidates):
         return candidates
     named = [r for n in unit_hits for r in idx.by_name.get(n, ()) if r.level in ("city", "county")]
     counties = {r.name for r in named if r.level == "county"}
     cities = {r.name for r in named if r.level == "city"}
-    if not counties and not cities:
+    if not counties and not cities and not provinces:
         return candidates
     kept = [
         c
         for c in candidates
         if c.level != "township"
-        or ((not counties or c.county in counties) and (not cities or c.city in cities))
+        or (
+            (not counties or c.county in counties)
+            and (not cities or c.city in cities)
+            and (not provinces or c.province in provinces)
+        )
     ]
-    if kept:
+    if kept or not named:
         return kept
     deepest = max(_DEPTH[r.level] for r in named)
     return [r for r in named if _DEPTH[r.level] == deepest]

@@ -130,3 +130,10 @@ def test_no_unit_line_takes_the_township_the_text_names_consistently() -> None:
 def test_unit_kind(name: str | None, kind: str) -> None:
     assert unit_kind(name) == kind
     assert kind in KINDS
+
+
+def test_candidate_contradicting_the_named_province_is_discarded() -> None:
+    # 后奕镇 exists only in 河北省; a unit that says 山西省 is not placed there.
+    assert resolve_unit("山西省后奕镇人民政府")["county"] is None
+    assert resolve_unit("河北省后奕镇人民政府")["county"] == "永清县"
+    assert resolve_unit("内蒙古自治区林西镇人民政府")["county"] == "林西县"
