@@ -7,6 +7,8 @@ Unit names are invented (real county and city names, invented townships and bodi
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl.geography import KINDS, lookup_township, resolve_unit, unit_kind
 
@@ -137,3 +139,21 @@ def test_candidate_contradicting_the_named_province_is_discarded() -> None:
     assert resolve_unit("山西省后奕镇人民政府")["county"] is None
     assert resolve_unit("河北省后奕镇人民政府")["county"] == "永清县"
     assert resolve_unit("内蒙古自治区林西镇人民政府")["county"] == "林西县"
+
+
+_ALPHABET = "永清县新设镇人民政府林业局财政所街道办事处开发区管委会廊坊市河北省[]0123-后奕大城 　"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(st.none(), st.text(alphabet=_ALPHABET, max_size=20), st.text(max_size=10)),
+    st.text(alphabet=_ALPHABET, max_size=40),
+)
+def test_never_raises(unit: str | None, text: str) -> None:
+    warnings: list[tuple[str, str]] = []
+    found = resolve_unit(unit, text, warnings=warnings)
+    assert set(found) == {"province", "city", "county", "township"}
+    assert unit_kind(unit) in KINDS
+    assert all(code == CODE and message for code, message in warnings)
+    if found["township"] is None:
+        assert warnings == []
