@@ -120,7 +120,15 @@ def parse_target_cells(
 
     # A unit column gives the unit: the name must not guess one first (≤1 under 差错率 + %).
     unit_given = bool(unit_k) and _UNIT_WORD.fullmatch(unit_k) is not None
-    read = read_cell(value_s, name, fiscal_year, yes_no=yes_no, guess_unit=not unit_given)
+    read: Reading | None = None
+    if unit_given and value_s[-1:].isdigit():
+        # 95 | % : read as printed together; the name must not guess a rate first.
+        joined = read_cell(value_s + unit_raw, name, fiscal_year, yes_no=yes_no, guess_unit=False)
+        if joined[0]["kind"] != "qualitative" and joined[1] is None and not joined[2]:
+            joined[0]["raw"] = value_s
+            read = joined
+    if read is None:
+        read = read_cell(value_s, name, fiscal_year, yes_no=yes_no, guess_unit=not unit_given)
     target = read[0]
     numeric = target["kind"] in ("number", "percent", "money", "tolerance")
 
@@ -128,14 +136,7 @@ def parse_target_cells(
     if unit_given and numeric and target["value"] is not None:
         unit_n = norm_unit(unit_k)
         if target["unit"] is None:
-            again = read_cell(
-                value_s + unit_raw, name, fiscal_year, yes_no=yes_no, guess_unit=False
-            )
-            if again[0]["kind"] != "qualitative" and again[1] is None and not again[2]:
-                again[0]["raw"] = value_s
-                read, target = again, again[0]
-            else:
-                _set_unit(target, unit_n)  # a unit the grammar does not know: 万千瓦时
+            _set_unit(target, unit_n)  # a unit the grammar does not know: 万千瓦时
         elif unit_n != target["unit"] and unit_n != target["unit"].split("/", 1)[0]:
             warnings.append((W_UNIT_CONFLICT, message(W_UNIT_CONFLICT, value_s, name, unit_raw)))
 
@@ -165,17 +166,23 @@ def _set_unit(target: dict, unit: str) -> None:
 
 
 _CENT = Decimal("0.01")
-_PREFIX_OPS = sorted(vocab.PREFIX_OPS.items(), key=lambda kv: len(kv[0]), reverse=True)
-_SUFFIX_OPS = sorted(vocab.SUFFIX_OPS.items(), key=lambda kv: len(kv[0]), reverse=True)
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_PRINTED_PREFIX = re.compile(_alt(vocab.PREFIX_OPS))
+_PRINTED_SUFFIX = re.compile(
+    rf"({_alt(w for w, op in vocab.SUFFIX_OPS.items() if op in ('>=', '<='))})[.,;:!?。、)]*\Z"
+)
 
 
 def _printed_op(value: str) -> str | None:
     """The operator written in the value cell itself (≥95, 95%以上), if any."""
     s = normalize(value)
-    for word, op in _PREFIX_OPS:
-        if s.startswith(word):
-            return op
-    for word, op in _SUFFIX_OPS:
-        if s.endswith(word) and op in (">=", "<="):
-            return op
-    return None
+    m = _PRINTED_PREFIX.match(s)
+    if m:
+        return vocab.PREFIX_OPS[m.group(0)]
+    m = _PRINTED_SUFFIX.search(s)
+    return vocab.SUFFIX_OPS[m.group(1)] if m else None
