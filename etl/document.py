@@ -32,6 +32,8 @@ def detect_fiscal_year(blocks: list[Block]) -> tuple[int | None, bool]:
     for block in blocks:
         if not isinstance(block, Paragraph):
             continue
+        if "年" not in block.text:
+            continue
         text = strip_field_codes(block.text)
         if len(text) <= 120:
             folded = key(text)  # `(20 17 年度)`, `( 2019 年度)`, `(2020)年度`

@@ -270,6 +270,9 @@ def _direction(text: str) -> str | None:
     return None
 
 
+_TARGET_CELLS = getattr(targets, "parse_target_cells", None)
+
+
 def read_target(
     value: str,
     sign: str,
@@ -282,7 +285,7 @@ def read_target(
     """The target of one value cell with its sign and unit columns and the name (etl.targets
     does the reading; this only adapts to the API it offers). ``split``: the 符号/值/单位
     sub-columns of seed 003, read as one printed target (raw = the three joined)."""
-    cells = getattr(targets, "parse_target_cells", None)
+    cells = _TARGET_CELLS
     if split and hasattr(targets, "parse_sign_value_unit"):
         target, warning = targets.parse_sign_value_unit(
             sign, value, unit, indicator_name=name, fiscal_year=fiscal_year
@@ -328,6 +331,7 @@ class IndicatorTable:
         self.shifted: bool | None = None  # level columns one level off (F8)
         self.needs_header = False
         self.simple = False
+        self.fast = False
         self.plain_at: tuple = ()
         self.header_probe: tuple[int, ...] = ()
         self.target_at = 10**6
@@ -432,6 +436,7 @@ class IndicatorTable:
         if "name" in roles:
             self.mode = "normal"
             self.shifted = False
+        self.fast = self.simple and self.mode == "normal" and self.shifted is False
         probe = {roles.get(role) for role in ("level1", "name", "content", "value", "level2")}
         target = c.target_column()
         probe.add(target)
@@ -440,12 +445,14 @@ class IndicatorTable:
 
     def take(self, row: Row, fiscal_year: int | None) -> Produced:
         out = Produced()
+        cells = row.cells
+        width = len(cells)
+        fits = self.fast and width == self.columns.width
+        if fits and self._take_plain(row, cells, width, fiscal_year, out):
+            return out
         c = self.columns
         roles = c.roles
         offset = self._offset(row)
-
-        cells = row.cells
-        width = len(cells)
 
         def cell(role: str, where: dict[str, int] | None = None) -> str:
             index = (where or roles).get(role)
@@ -453,11 +460,6 @@ class IndicatorTable:
                 return ""
             index += offset
             return cells[index] if 0 <= index < width else ""
-
-        if self.simple and self.mode == "normal" and self.shifted is False and offset == 0:
-            fast = self._take_plain(row, cells, width, fiscal_year, out)
-            if fast:
-                return out
 
         level1_cell = clean_cell(cell("level1"))
         level2_cell = clean_cell(cell("level2"))
@@ -724,6 +726,7 @@ class TransposedTable:
         if "name" in roles:
             self.mode = "normal"
             self.shifted = False
+        self.fast = self.simple and self.mode == "normal" and self.shifted is False
         probe = {roles.get(role) for role in ("level1", "name", "content", "value", "level2")}
         target = c.target_column()
         probe.add(target)

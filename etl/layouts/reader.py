@@ -57,6 +57,8 @@ _PARA_LABEL = re.compile(r"^\s*([^:：]{2,24})[:：]\s*(\S.*)$")
 _NOTICE = re.compile(
     r"^\s*([\u4e00-\u9fff]{4,30}?(?:局|中心|人民政府|委员会|办公室|服务站|站|所|院|办事处))关于"
 )
+# every column label that can sit where a name, level or value belongs has one of these
+_HEADERISH = re.compile(r"[指級级標标值符號号称稱内內容]")
 _MONEY_FIELDS = {
     "budget_total": "total_yuan",
     "budget_total_annual": "total_yuan",
@@ -142,6 +144,10 @@ def _first_cell_stops(first: str) -> bool:
     if label_role(first)[0] is not None or folded.startswith(("资金支出计划", "支出计划")):
         return True
     return folded in _TABLE_TITLES or is_stop_row((first,))
+
+
+def _has_colon(text: str) -> bool:
+    return ":" in text or "：" in text
 
 
 def title_name(text: str) -> str | None:
@@ -287,7 +293,7 @@ class Reader:
         notice = _NOTICE.match(text) if "关于" in text else None
         if notice:  # `某某局关于下达…的通知`: the issuing unit
             self.unit_labels.append((30, None, notice.group(1)))
-        labelled = _PARA_LABEL.match(text) if len(text) < 80 else None
+        labelled = _PARA_LABEL.match(text) if len(text) < 80 and _has_colon(text) else None
         if labelled:
             role, _ = label_role(labelled.group(1))
             if role in ("unit_name", "implementing_unit"):
@@ -315,8 +321,10 @@ class Reader:
             return False
         # a header row (the next block's, or a 符号/值 sub-header) names roles, not values
         for index in table.header_probe:
-            if index < width and len(cells[index]) < 16 and column_role(cells[index])[0]:
-                return False
+            if index < width:
+                probe = cells[index]
+                if len(probe) < 16 and _HEADERISH.search(probe) and column_role(probe)[0]:
+                    return False
         return True
 
     def _row(self, row: Row) -> None:
