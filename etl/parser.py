@@ -18,7 +18,6 @@ from etl.errors import DocumentError
 from etl.layouts.prose import read_prose
 from etl.layouts.reader import Reader
 from etl.manifest import entry_for, find_manifest, load_manifest
-from etl.money import SCALES, scale_from_line
 from etl.normalize import to_simplified
 
 PARSER_VERSION = "1.0.0"
@@ -59,11 +58,7 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
     """The record of an already-read block stream (used by every reader)."""
     blocks = stream.blocks
     fiscal_year, year_certain = detect_fiscal_year(blocks)
-    reader = Reader(
-        fiscal_year,
-        ended_mid_row=stream.meta.get("ended_mid_row") == "1",
-        scale=_flat_scale(blocks),
-    )
+    reader = Reader(fiscal_year, ended_mid_row=stream.meta.get("ended_mid_row") == "1")
     reader.feed(blocks)
     result = reader.finish()
     warnings: list[dict] = list(result.warnings)
@@ -135,28 +130,6 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
     }
     record["warnings"].extend(document_warnings(record))
     return record
-
-
-def _flat_scale(blocks: list) -> str | None:
-    """The flat 申报表 prints 元 unless a `单位：万元` line before its header says otherwise;
-    every other case starts from 万元 (CONTRACT: the forms print 万元)."""
-    from etl.layouts.indicators import scan_header
-
-    for index, block in enumerate(blocks):
-        if isinstance(block, Row):
-            columns = scan_header(block) if len(block.cells) >= 6 else None
-            if columns is not None and "row_project" in columns.row_columns:
-                for earlier in blocks[:index]:
-                    text = (
-                        earlier.text if isinstance(earlier, Paragraph) else " ".join(earlier.cells)
-                    )
-                    scale = scale_from_line(text)
-                    if scale is not None:
-                        return next(k for k, v in SCALES.items() if v == scale)
-                return "元"
-            if columns is not None:
-                return None
-    return None
 
 
 def _unit_kind(name: str | None) -> str:

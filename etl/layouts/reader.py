@@ -202,7 +202,6 @@ class Reader:
         fiscal_year: int | None,
         *,
         ended_mid_row: bool = False,
-        scale: str | None = None,
     ) -> None:
         vocab = vocabulary()
         self.fiscal_year = fiscal_year
@@ -213,7 +212,7 @@ class Reader:
         self.unit_labels: list[tuple[int, str | None, str]] = []
         self.warnings: list[dict] = []
         self.current: ProjectDraft | None = None
-        self.scale = vocab.scales[scale or vocab.default_form_scale]
+        self.scale = vocab.scales[vocab.default_form_scale]
         self.table: IndicatorTable | None = None
         self.table_header: Row | None = None
         self.header_fresh = False  # the previous row was the header (a sub-header may follow)
@@ -230,6 +229,7 @@ class Reader:
         self.dropped = [0, 0]  # rows with a value, rows that gave indicators
         self.matrix_column: int | None = None  # current-year column of a money matrix
         self.pending_total: int | float | None = None  # an allocation table's 合计
+        self.announced: Decimal | None = None  # the last `单位：…` scale line seen
 
     # -- helpers -----------------------------------------------------------------------
     def _new_project(self, line: int, title: str | None = None) -> ProjectDraft:
@@ -271,6 +271,8 @@ class Reader:
         text = paragraph.text.strip()
         if not text:
             return
+        if "单位" in text and len(text) < 80:  # `金额单位:元` above a flat table
+            self.announced = scale_from_line(text) or self.announced
         folded = key(strip_field_codes(text)) if len(text) < 400 else ""
         if len(folded) <= 80 and "整体" in folded and folded.endswith(_WHOLE):
             self.in_unit_section = True
@@ -345,7 +347,7 @@ class Reader:
         unit = unit_line_of(row)
         if unit is not None:
             code, name, scale = unit
-            self.scale = scale
+            self.scale = self.announced = scale
             if name:
                 self.unit_lines.append((code, name))
             if self.current is None or self.current.has_content:
@@ -422,6 +424,8 @@ class Reader:
         self.pending_labels = []
         if columns.row_columns.get("row_project") is not None:
             self.flat = True
+            # the flat 申报表 prints 元 unless a `单位：万元` line above it says otherwise
+            self.scale = self.announced or vocabulary().scales[vocabulary().default_flat_scale]
         if columns.self_evaluation and not self.self_evaluation:
             self.self_evaluation = True
             self._warn(
