@@ -109,13 +109,14 @@ def scan_header(row: Row) -> Columns | None:
     cells = row.cells
     if len(cells) < 2 or len(cells) > 40:
         return None
-    short = 0
+    labels = 0
     for cell in cells:
         if len(cell) > 40:
             return None  # a header has no long cell (data and prose rows do)
-        short += bool(cell)
-    if short < 2:
-        return None
+        if cell and _HEADER_HINT.search(cell) and column_role(cell)[0] is not None:
+            labels += 1
+    if labels < 2:
+        return None  # a data or key-value row: at most one cell names a column role
     found = _scan_cached(cells)
     return found.copy() if found is not None else None
 
