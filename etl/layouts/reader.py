@@ -59,6 +59,8 @@ _NOTICE = re.compile(
 )
 # every column label that can sit where a name, level or value belongs has one of these
 _HEADERISH = re.compile(r"[指級级標标值符號号称稱内內容]")
+_NO_ROLE = (None, None)
+_GOAL_ROLES = frozenset({"annual_goal", "long_goal", "goal"})
 _MONEY_FIELDS = {
     "budget_total": "total_yuan",
     "budget_total_annual": "total_yuan",
@@ -442,26 +444,31 @@ class Reader:
     def _label_row(self, row: Row, cells: list[str], first: str) -> bool:
         """Rows of labels and values (several pairs per row, group labels on the left).
         Returns False when the row holds no label this reader knows."""
-        roles = [label_role(cell) if len(cell) < 40 else (None, None) for cell in cells]
-        if not any(role for role, _ in roles):
-            inline = [inline_label(cell)[0] for cell in cells if len(cell) < 60]
-            if not any(role in _MONEY_ROLES for role in inline):
-                return False
-        for role, scale in roles:
-            if role == "money_group" and scale is not None:
-                self.scale = scale
+        roles = [label_role(cell) if cell and len(cell) < 40 else _NO_ROLE for cell in cells]
         role_names = [role for role, _ in roles]
+        named = {role for role in role_names if role is not None}
+        inline_money = False
+        if not named - {"money_group"}:
+            inline_money = any(
+                inline_label(cell)[0] in _MONEY_ROLES for cell in cells if cell and len(cell) < 60
+            )
+            if not named and not inline_money:
+                return False
+        if "money_group" in named:
+            for role, scale in roles:
+                if role == "money_group" and scale is not None:
+                    self.scale = scale
         # labels above values: a row of goal labels and nothing else
-        goal_spots = [
-            (i, role)
-            for i, role in enumerate(role_names)
-            if role in ("annual_goal", "long_goal", "goal")
-        ]
-        others = [
-            cell
-            for i, cell in enumerate(cells)
-            if cell.strip() and role_names[i] is None and len(cell) >= 12
-        ]
+        goal_spots = (
+            [(i, role) for i, role in enumerate(role_names) if role in _GOAL_ROLES]
+            if named & _GOAL_ROLES
+            else []
+        )
+        others = (
+            [c for i, c in enumerate(cells) if c.strip() and role_names[i] is None and len(c) >= 12]
+            if len(goal_spots) >= 2
+            else []
+        )
         if len(goal_spots) >= 2 and not others:
             self.pending_labels = [(i, r) for i, r in goal_spots if r != "goal"] or goal_spots
             self._close_table()
@@ -506,9 +513,6 @@ class Reader:
         if any(role in _MONEY_ROLES for role in role_names) and self.table is None:
             self._money_row(row, cells, roles)
             return True
-        inline_money = any(
-            inline_label(cell)[0] in _MONEY_ROLES for cell in cells if len(cell) < 60
-        )
         if inline_money and self.table is None:
             self._money_row(row, cells, roles)
             return True
