@@ -12,6 +12,9 @@ _STRONG_YEAR = re.compile(
     r"(20\d{2})\s*年(?:度)?(?:部门|单位|预算|项目|整体|绩效|支出|工作目标|工作计划)"
 )
 _YEAR_DEGREE = re.compile(r"[(（]?(20\d{2})\s*年度[)）]?")
+_SPACED_YEAR = re.compile(r"(?:^|[(（])(20\d{2})[)）]?年度(?![\d)）]*[-—至到])")
+_GOAL_TITLE = re.compile(r"[绩績]效目[标標](?:申[报報]|批复|批復)?表$")
+_TITLE_YEAR = re.compile(r"(?<![\d-])(20\d{2})年(?![\d-])")
 _ANY_YEAR = re.compile(r"(?<![\d-])(20\d{2})\s*年(?![\d-])")
 _UNIT_NAME = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,40}?(?:人民政府|管理委员会|管委会|街道办事处|办事处|党委|镇政府|乡政府)(?:本级)?$"
@@ -29,7 +32,16 @@ def detect_fiscal_year(blocks: list[Block]) -> tuple[int | None, bool]:
     for block in blocks:
         if not isinstance(block, Paragraph):
             continue
+        if "年" not in block.text:
+            continue
         text = strip_field_codes(block.text)
+        if len(text) <= 120:
+            folded = key(text)  # `(20 17 年度)`, `( 2019 年度)`, `(2020)年度`
+            for match in _SPACED_YEAR.finditer(folded):
+                strong[int(match.group(1))] += 1
+            if _GOAL_TITLE.search(folded):  # `2023年县级…资金绩效目标表`
+                for match in _TITLE_YEAR.finditer(folded):
+                    strong[int(match.group(1))] += 1
         for match in _STRONG_YEAR.finditer(text):
             strong[int(match.group(1))] += 1
         for match in _YEAR_DEGREE.finditer(text):

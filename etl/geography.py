@@ -6,7 +6,12 @@ hand-typed lists, so a new township is a table rebuild rather than a code change
 
 Matching is deliberately conservative: only full names with their suffix count (开平镇, never
 bare 开平), and when a name is shared by several divisions that the evidence cannot separate,
-the fields that differ are left ``None`` instead of guessed.
+the fields that differ are left ``None`` instead of guessed.  It does not give up either:
+a township the table lacks (new, renamed, merged) keeps the county/city its unit name
+states and takes its own name from the unit name, with a ``township_not_in_reference``
+warning; a candidate contradicting a named county or city is discarded; county and city
+departments (``unit_kind``) never get a township.  Words live in the [geography] section
+of data/vocabulary/targets.toml.
 """
 
 from __future__ import annotations
@@ -15,12 +20,17 @@ import csv
 import gzip
 import io
 import re
+import tomllib
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "reference" / "admin_divisions.csv.gz"
+VOCAB_PATH = Path(__file__).resolve().parents[1] / "data" / "vocabulary" / "targets.toml"
+KINDS = ("township", "street", "development_zone", "county_department", "city_unit", "other")
+W_NOT_IN_REFERENCE = "township_not_in_reference"
 LEVELS = ("province", "city", "county", "township")
 _DEPTH = {level: i for i, level in enumerate(LEVELS)}
 
@@ -251,32 +261,46 @@ def _as_result(path: tuple[str, str, str, str]) -> dict[str, str | None]:
 
 
 def resolve_unit(
-    unit_name: str | None, text: str = "", *, default_province: str | None = None
+    unit_name: str | None,
+    text: str = "",
+    *,
+    default_province: str | None = None,
+    warnings: list[tuple[str, str]] | None = None,
 ) -> dict[str, str | None]:
     """{"province","city","county","township"}; None where it cannot be told.
 
     Admin names in ``unit_name`` decide the level and the division; ``text`` (the document's
     paragraphs) only helps to choose among same-named divisions, unless the unit name names
-    no division at all, in which case the most specific, best-supported name in the text is
-    used. ``default_province`` (e.g. "河北省" for a Hebei-only corpus) is the last tie-breaker,
-    applied only when nothing in the document separates the candidates.
+    no division at all, in which case the most specific, consistently named division in the
+    text is used. ``default_province`` (e.g. "河北省" for a Hebei-only corpus) is the last
+    tie-breaker, applied only when nothing in the document separates the candidates.
+    ``warnings``, when given, receives ``(code, Chinese message)`` pairs, e.g.
+    ``township_not_in_reference`` for a township the table lacks (so the caller can add it).
     """
     idx = _index()
-    unit = unit_name or ""
-    unit_hits = _scan(unit, idx, prose=False)
+    unit = _clean_name(unit_name) if unit_name else ""
+    unit_hits = _unit_hits(unit, idx)
+    kind = _kind_of(unit, unit_hits, idx) if unit else "other"
+    # County and city departments sit above any township: never give them one.
+    top = "county" if kind in ("county_department", "city_unit") else "township"
     text_hits = _scan(text, idx, prose=True) if text else Counter()
     unit_provinces = _province_hints(unit, idx, unit_hits)
     hints = unit_provinces + _province_hints(text, idx, text_hits)
     if default_province:
         hints.append(idx.province_short.get(default_province, default_province))
 
-    candidates = _deepest(unit_hits, idx)
+    candidates = _consistent_with_unit(
+        _deepest(unit_hits, idx, max_level=top), unit_hits, unit_provinces, idx
+    )
     zone = None
     if not any(c.level == "township" for c in candidates):
         zone = _zone_name(unit, idx, unit_hits)
     if not candidates:
         # The zone itself is the township, so the text may only place its county or above.
-        candidates = _deepest(text_hits, idx, max_level="county" if zone else "township")
+        text_top = "county" if zone else top
+        if text_top == "township" and not _text_names_one_township(text_hits, idx):
+            text_top = "county"
+        candidates = _deepest(text_hits, idx, max_level=text_top)
     path = _pick(candidates, unit_hits, text_hits, hints) if candidates else ("", "", "", "")
     if not path[3] and path[2] and not zone:
         path = _generic_township_after_county(unit, path, idx)
@@ -284,7 +308,66 @@ def resolve_unit(
         if not path[0] and len(unit_provinces) == 1:
             path = (unit_provinces[0], "", "", "")  # 河北XX开发区 with a silent text
         path = (path[0], path[1], path[2], zone)
+    elif not path[3] and top == "township" and (path[1] or path[2]):
+        township = _township_from_name(unit, unit_hits, idx)
+        if township:
+            path = (path[0], path[1], path[2], township)
+            if warnings is not None:
+                where = "".join(p for p in path[:3] if p)
+                warnings.append(
+                    (
+                        W_NOT_IN_REFERENCE,
+                        f"单位“{unit}”中的乡镇“{township}”不在行政区划参考表中（{where}），"
+                        "按单位名称记录",
+                    )
+                )
     return _as_result(path)
+
+
+def _consistent_with_unit(
+    candidates: list[Division], unit_hits: Counter[str], provinces: list[str], idx: _Index
+) -> list[Division]:
+    """Drop township candidates that contradict a province, city or county the unit name
+    states (大城县后奕镇 is not the 后奕镇 of 永清县); a named county/city then stands alone."""
+    if not any(c.level == "township" for c in candidates):
+        return candidates
+    named = [r for n in unit_hits for r in idx.by_name.get(n, ()) if r.level in ("city", "county")]
+    counties = {r.name for r in named if r.level == "county"}
+    cities = {r.name for r in named if r.level == "city"}
+    if not counties and not cities and not provinces:
+        return candidates
+    kept = [
+        c
+        for c in candidates
+        if c.level != "township"
+        or (
+            (not counties or c.county in counties)
+            and (not cities or c.city in cities)
+            and (not provinces or c.province in provinces)
+        )
+    ]
+    if kept or not named:
+        return kept
+    deepest = max(_DEPTH[r.level] for r in named)
+    return [r for r in named if _DEPTH[r.level] == deepest]
+
+
+def _text_names_one_township(text_hits: Counter[str], idx: _Index) -> bool:
+    """The text names a township consistently: one name mentioned more than any other, and
+    at least twice unless it is the only one."""
+    counts = sorted(
+        (
+            n
+            for name, n in text_hits.items()
+            if any(r.level == "township" for r in idx.by_name.get(name, ()))
+        ),
+        reverse=True,
+    )
+    if not counts:
+        return True  # no township at all: nothing to be inconsistent about
+    if len(counts) == 1:
+        return True
+    return counts[0] > counts[1] and counts[0] >= 2
 
 
 def _generic_township_after_county(
@@ -314,3 +397,127 @@ def lookup_township(
         and (prov is None or r.province == prov)
         and (county is None or r.county == county)
     ]
+
+
+# --------------------------------------------------------------------------- unit kinds
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    agency_re: re.Pattern[str]  # a reference township that is really an agency (…林业局)
+    department_re: re.Pattern[str]  # a unit name ending in a department word
+    township_re: re.Pattern[str]  # XX镇 / XX乡 followed by a township body or the end
+    street_re: re.Pattern[str]
+    zone_re: re.Pattern[str]
+
+
+@cache
+def _words(path: Path = VOCAB_PATH) -> _Words:
+    """The [geography] vocabulary, compiled once."""
+    with path.open("rb") as handle:
+        geo = tomllib.load(handle)["geography"]
+    bodies = _alt(geo["township_bodies"])
+    return _Words(
+        agency_re=re.compile(rf"(?:{_alt(geo['agency_endings'])})$"),
+        department_re=re.compile(rf"(?:{_alt(geo['department_suffixes'])})$"),
+        township_re=re.compile(rf"(?P<t>[\u4e00-\u9fff]{{1,8}}?(?:镇|乡))(?=(?:{bodies})|$)"),
+        street_re=re.compile(_alt(geo["street_words"])),
+        zone_re=re.compile(_alt(geo["zone_words"])),
+    )
+
+
+# A unit code fused in front of the name starts with a digit: [015001], 820001-, 692001.
+_CODE_PREFIX = re.compile(r"^(?:[\[\(【]?[0-9][0-9A-Za-z]{1,11}[\]\)】]?[-_、.]?)+")
+
+
+def _clean_name(name: str) -> str:
+    """NFKC, no spaces, no leading unit code (``[015001]``, ``820001-``, ``692001``)."""
+    s = "".join(unicodedata.normalize("NFKC", name).split())
+    return _CODE_PREFIX.sub("", s)
+
+
+def _unit_hits(unit: str, idx: _Index) -> Counter[str]:
+    """Admin names in a unit name, without reference 'townships' that are agencies (林业局)."""
+    hits = _scan(unit, idx, prose=False)
+    agency = _words().agency_re
+    for name in list(hits):
+        rows = idx.by_name.get(name, ())
+        found = agency.search(name) if rows and all(r.level == "township" for r in rows) else None
+        if found:
+            del hits[name]
+            # 延吉市林业局 is one reference row; the 延吉市 inside it still counts.
+            hits.update(_scan(name[: found.start()], idx, prose=False))
+    return hits
+
+
+def _levels(hits: Counter[str], idx: _Index) -> set[str]:
+    return {r.level for name in hits for r in idx.by_name.get(name, ())}
+
+
+def unit_kind(name: str | None) -> str:
+    """township | street | development_zone | county_department | city_unit | other.
+
+    From the admin level the unit name names (checked against the reference table, so 县级市
+    and 地级市 are told apart) and its suffix: 镇/乡 + 人民政府/财政所… → township, 街道办事处 →
+    street, 开发区/园区 + 管委会 → development_zone, a county-level name + 局/委/办/中心… →
+    county_department, a prefecture-level city + anything → city_unit.
+    """
+    if not name:
+        return "other"
+    unit = _clean_name(name)
+    if not unit:
+        return "other"
+    idx = _index()
+    return _kind_of(unit, _unit_hits(unit, idx), idx)
+
+
+def _kind_of(unit: str, hits: Counter[str], idx: _Index) -> str:
+    """unit_kind for a cleaned unit name whose admin names are already found."""
+    words = _words()
+    levels = _levels(hits, idx)
+    township_rows = [r for n in hits for r in idx.by_name.get(n, ()) if r.level == "township"]
+    if words.street_re.search(unit):
+        return "street"
+    if _ZONE_RE.search(unit) or (words.zone_re.search(unit) and not township_rows):
+        return "development_zone"
+    if township_rows or words.township_re.search(_after_last_admin(unit, hits, idx)):
+        return "township"
+    if "county" in levels:
+        return "county_department"
+    if "city" in levels or "province" in levels:
+        return "city_unit"
+    if re.search(r"(?:县|旗|区)(?:人民政府|政府)?.{0,12}$", unit) and words.department_re.search(
+        unit
+    ):
+        return "county_department"
+    return "other"
+
+
+def _after_last_admin(unit: str, hits: Counter[str], idx: _Index) -> str:
+    """The part of the unit name after its last county/city/province name."""
+    end = 0
+    for name in hits:
+        if any(r.level != "township" for r in idx.by_name.get(name, ())):
+            at = unit.rfind(name)
+            if at >= 0:
+                end = max(end, at + len(name))
+    return unit[end:]
+
+
+def _township_from_name(unit: str, hits: Counter[str], idx: _Index) -> str | None:
+    """A township named in the unit name right after its county/city (or first), whether or
+    not the table knows it: 永清县新设镇人民政府 → 新设镇."""
+    m = _words().township_re.match(_after_last_admin(unit, hits, idx))
+    if not m:
+        return None
+    name = m["t"]
+    return None if name in _NOT_A_TOWNSHIP else name
+
+
+_NOT_A_TOWNSHIP = frozenset(
+    {"乡镇", "各乡镇", "全镇", "本镇", "各镇", "各乡", "全乡", "本乡", "城乡"}
+)

@@ -1,23 +1,24 @@
 """From a file to the normalized goal record (CONTRACT section 2).
 
-read_blocks (format) → layout recognizer (sectioned or flat) → record → document checks
-(warnings) → geography and manifest. Every layout sees the same block stream whatever the
-file format, so adding a format never means a second parser.
+read_blocks (format) → the general reader (etl.layouts.reader; prose as a fallback) →
+record → document checks (warnings) → geography and manifest. The reader sees the same
+block stream whatever the file format, so adding a format never means a second parser.
 """
 
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from pathlib import Path
 
-from etl.blocks import BlockStream, Row
+from etl.blocks import BlockStream, Paragraph, Row
 from etl.checks import document_warnings
 from etl.document import detect_fiscal_year, detect_unit_name, document_text, overall_goal
 from etl.errors import DocumentError
-from etl.layouts.flat import department_total_mismatch, is_flat_header, parse_flat
-from etl.layouts.indicators import is_indicator_header
-from etl.layouts.sectioned import SectionedParser
+from etl.layouts.prose import read_prose
+from etl.layouts.reader import Reader
 from etl.manifest import entry_for, find_manifest, load_manifest
+from etl.normalize import to_simplified
 
 PARSER_VERSION = "1.0.0"
 
@@ -56,40 +57,35 @@ def parse_file(path: str | Path, *, manifest: list[dict] | None = None) -> dict:
 def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
     """The record of an already-read block stream (used by every reader)."""
     blocks = stream.blocks
-    if not any(
-        isinstance(b, Row) and (is_indicator_header(b) or is_flat_header(b)) for b in blocks
-    ):
-        raise DocumentError(
-            path, "未找到绩效目标表（没有“一级指标/三级指标/指标值”表头），不是绩效目标文档"
-        )
     fiscal_year, year_certain = detect_fiscal_year(blocks)
-    warnings: list[dict] = []
-    unit_code: str | None = None
-    unit_name: str | None = None
-    if any(isinstance(b, Row) and is_flat_header(b) for b in blocks):
-        flat = parse_flat(blocks, fiscal_year)
-        layout, projects, unit_indicators = "flat", flat.projects, []
-        unit_code, unit_name, truncated = flat.unit_code, flat.unit_name, flat.truncated
-        warnings.extend(flat.warnings)
-        mismatch = department_total_mismatch(flat)
-        if mismatch:
+    reader = Reader(fiscal_year, ended_mid_row=stream.meta.get("ended_mid_row") == "1")
+    reader.feed(blocks)
+    result = reader.finish()
+    warnings: list[dict] = list(result.warnings)
+    projects = [_project_record(draft) for draft in result.projects]
+    unit_indicators = result.unit_indicators
+    layout = result.layout
+    if result.tables == 0:
+        prose = read_prose(blocks, fiscal_year)
+        if prose is None:
+            raise DocumentError(
+                path, "未找到绩效目标表（没有“一级指标/三级指标/指标值”表头），也没有绩效目标正文"
+            )
+        projects, layout = prose.projects, "prose"
+        warnings.extend(prose.warnings)
+    unit_code, unit_name = result.unit_code, result.unit_name
+    if result.department_total_yuan is not None:
+        summed = sum((Decimal(str(p["budget"]["total_yuan"] or 0)) for p in projects), Decimal(0))
+        printed = Decimal(str(result.department_total_yuan))
+        if printed != summed:
             warnings.append(
                 {
                     "code": "department_total_mismatch",
                     "line": None,
                     "project": None,
-                    "message": f"部门合计行 {mismatch[0]} 元与各项目预算之和 {mismatch[1]} 元不一致",
+                    "message": f"部门合计行 {printed} 元与各项目预算之和 {summed} 元不一致",
                 }
             )
-    else:
-        parser = SectionedParser(fiscal_year, ended_mid_row=stream.meta.get("ended_mid_row") == "1")
-        parser.feed(blocks)
-        result = parser.finish()
-        layout, unit_indicators, truncated = result.layout, result.unit_indicators, result.truncated
-        warnings.extend(result.warnings)
-        projects = [_project_record(draft) for draft in result.projects]
-        if result.unit_lines:
-            unit_code, unit_name = result.unit_lines[0]
     if unit_name is None:
         unit_name = detect_unit_name(blocks)
     if fiscal_year is not None and not year_certain:
@@ -101,7 +97,7 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
                 "message": f"预算年度 {fiscal_year} 仅由正文推断（无年度标题），请核对或在 data/manifest.toml 中指定",
             }
         )
-    if truncated:
+    if result.truncated:
         warnings.append(
             {
                 "code": "document_truncated",
@@ -112,6 +108,7 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
         )
     if not projects and not unit_indicators:
         raise DocumentError(path, "找到了指标表头，但没有读出任何项目或指标")
+    geography = _geography(unit_name, blocks)
     record = {
         "source": {
             "path": path,
@@ -119,15 +116,28 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
             "layout": f"{layout}/{stream.format}",
             "parser_version": PARSER_VERSION,
         },
-        "unit": {"code": unit_code, "name": unit_name, **_geography(unit_name, blocks)},
+        "unit": {
+            "code": unit_code,
+            "name": unit_name,
+            **geography,
+            "kind": _unit_kind(to_simplified(unit_name) if unit_name else None),
+        },
         "fiscal_year": fiscal_year,
-        "overall_goal": overall_goal(blocks),
+        "overall_goal": overall_goal(blocks) or result.overall_goal,
         "projects": projects,
         "unit_indicators": unit_indicators,
         "warnings": warnings,
     }
     record["warnings"].extend(document_warnings(record))
     return record
+
+
+def _unit_kind(name: str | None) -> str:
+    try:
+        from etl.geography import unit_kind
+    except ImportError:
+        return "other"
+    return unit_kind(name)
 
 
 def _project_record(draft) -> dict:
@@ -139,6 +149,8 @@ def _project_record(draft) -> dict:
         "purpose": draft.purpose,
         "spend_plan_pct": draft.plan,
         "goals": draft.goals,
+        "long_term_goal": draft.long_term_goal,
+        "period": draft.period,
         "indicators": draft.indicators,
         "source_line": draft.source_line,
     }
@@ -149,6 +161,14 @@ def _geography(unit_name: str | None, blocks: list) -> dict:
     scan of the whole text (most documents); otherwise the text places the unit."""
     from etl.geography import resolve_unit
 
+    if unit_name and to_simplified(unit_name) != unit_name:  # a Traditional-character mirror
+        unit_name = to_simplified(unit_name)
+        blocks = [
+            Paragraph(to_simplified(b.text), b.line)
+            if isinstance(b, Paragraph)
+            else Row(tuple(map(to_simplified, b.cells)), b.line, b.table)
+            for b in blocks
+        ]
     if unit_name:
         found = resolve_unit(unit_name)
         if found["township"] and found["county"]:
@@ -163,6 +183,8 @@ def apply_overrides(record: dict, overrides: dict) -> None:
     for field in ("code", "name", "province", "city", "county", "township"):
         if field in overrides:
             record["unit"][field] = overrides[field]
+    if "name" in overrides:  # the kind follows the unit name the manifest gives
+        record["unit"]["kind"] = _unit_kind(to_simplified(overrides["name"]))
     if "fiscal_year" in overrides:
         record["fiscal_year"] = int(overrides["fiscal_year"])
         record["warnings"] = [

@@ -66,7 +66,7 @@ def test_seed_000_form_layout_in_wan_yuan(records):
     record = records["000"]
     assert record["source"]["layout"] == "form/txt"
     assert record["fiscal_year"] == 2021
-    assert record["unit"] == {
+    assert {k: v for k, v in record["unit"].items() if k != "kind"} == {
         "code": "801001",
         "name": "唐山市开平区开平镇人民政府本级",
         "province": "河北省",
@@ -233,3 +233,16 @@ def test_seed_004_form_layout_in_yuan(records):
     assert record["projects"][0]["name"] == "安保、环保、安全生产、应急、食药监管"
     assert record["projects"][0]["budget"]["other_yuan"] is None  # blank cell (line 46)
     assert all(i["target"]["kind"] == "percent" for i in record["projects"][0]["indicators"])
+
+
+def test_every_seed_unit_has_a_kind(records):
+    """unit.kind (docs/contract.md) comes from etl.geography.unit_kind of the unit name."""
+    kinds = {"township", "street", "development_zone", "county_department", "city_unit", "other"}
+    for record in records.values():
+        assert record["unit"]["kind"] in kinds
+    try:
+        from etl.geography import unit_kind
+    except ImportError:
+        return
+    for record in records.values():
+        assert record["unit"]["kind"] == unit_kind(record["unit"]["name"])

@@ -15,6 +15,7 @@ import pytest
 
 from etl.synth.cli import main as synth_main
 from etl.synth.corpus import MANIFEST, build, iter_documents, make_plan, read_manifest, write_corpus
+from etl.synth.families import FAMILY_LAYOUTS
 from etl.synth.model import Portfolio
 
 SEED = 20240
@@ -68,7 +69,13 @@ def test_cli_writes_files_and_manifest(tmp_path: Path) -> None:
 def test_corpus_covers_layouts_noise_and_recurring_projects(corpus) -> None:
     _, docs = corpus
     truths = [t for _, t in docs]
-    assert {t["layout"] for t in truths} == {"form", "text_budget", "goals_only", "flat_table"}
+    assert {t["layout"] for t in truths} == {
+        "form",
+        "text_budget",
+        "goals_only",
+        "flat_table",
+        *FAMILY_LAYOUTS,
+    }
     assert {t["encoding"] for t in truths} >= {"utf-8", "gb18030", "utf-8-sig"}
     assert {t["newline"] for t in truths} == {"lf", "crlf"}
     assert len({t["year"] for t in truths}) >= 5
@@ -185,3 +192,68 @@ def test_manifest_lines_are_plain_json(tmp_path: Path) -> None:
     for line in (tmp_path / MANIFEST).read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         assert {"file", "layout", "year", "township", "projects", "error"} <= set(record)
+
+
+def test_newer_families_leave_the_older_documents_unchanged(tmp_path: Path) -> None:
+    """A share of F2/F3/F4/F7 documents replaces some files; every other file keeps its
+    bytes, and share 0 gives the four older layouts only."""
+    write_corpus(80, tmp_path / "old", seed=4, jobs=1, family_share=0)
+    write_corpus(80, tmp_path / "new", seed=4, jobs=1, family_share=0.5)
+    old = {m["file"]: m for m in read_manifest(tmp_path / "old")}
+    new = read_manifest(tmp_path / "new")
+    assert {m["layout"] for m in old.values()} <= {
+        "form",
+        "text_budget",
+        "goals_only",
+        "flat_table",
+    }
+    replaced = [m for m in new if m["layout"] in FAMILY_LAYOUTS]
+    assert 20 <= len(replaced) <= 60
+    for m in new:
+        if m["layout"] not in FAMILY_LAYOUTS:
+            assert m == old[m["file"]]
+            assert (tmp_path / "new" / m["file"]).read_bytes() == (
+                tmp_path / "old" / m["file"]
+            ).read_bytes()
+
+
+def test_newer_families_ground_truth(corpus) -> None:
+    """Per-place documents: a county department, one indicator per (row, township) and the
+    places in the manifest; side-by-side documents carry long-term indicators; the 部门整体
+    table has unit indicators and no project."""
+    _, docs = corpus
+    by_layout: dict[str, list] = {}
+    for doc, truth in docs:
+        by_layout.setdefault(truth["layout"], []).append((doc, truth))
+    assert set(FAMILY_LAYOUTS) <= set(by_layout)
+    for doc, truth in by_layout["f4_places"]:
+        assert truth["township"] is None and truth["unit_kind"] == "county_department"
+        for project, p in zip(doc.projects, truth["projects"], strict=False):
+            places = p["places"]
+            assert 1 <= len(places) <= 4 and p["n_indicators"] % len(places) == 0
+            assert [i.place for i in project.indicators[: len(places)]] == places
+    assert any(p["n_long_term"] for _, t in by_layout["f7_halves"] for p in t["projects"])
+    for doc, _ in by_layout["f7_halves"]:
+        for project in doc.projects:
+            annual = [i for i in project.indicators if i.horizon == "annual"]
+            assert annual and all(i.place is None for i in project.indicators)
+    for doc, truth in by_layout["f3_unit"]:
+        assert truth["n_projects"] == 0 and truth["n_unit_indicators"] == len(doc.unit_indicators)
+    for _, truth in by_layout["f2_apply"]:
+        if truth["broken"]:
+            continue
+        text = (corpus[0] / truth["file"]).read_bytes().decode(truth["encoding"])
+        assert "资金情况(万元)" in text and truth["unit_kind"] == "township"
+
+
+def test_cli_family_share_option(tmp_path: Path) -> None:
+    assert (
+        synth_main(
+            ["--docs", "8", "--out", str(tmp_path), "--seed", "2", "--jobs", "1"]
+            + ["--family-share", "0"]
+        )
+        == 0
+    )
+    assert all(m["layout"] not in FAMILY_LAYOUTS for m in read_manifest(tmp_path))
+    with pytest.raises(SystemExit):
+        synth_main(["--docs", "8", "--out", str(tmp_path), "--family-share", "2"])

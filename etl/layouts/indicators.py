@@ -1,113 +1,258 @@
-"""Indicator tables: header recognition, column mapping, forward-fill of merged cells and
-turning one row into a contract INDICATOR."""
+"""Indicator blocks: a header found by role coverage, its columns mapped by role, and data
+rows turned into contract INDICATORs (one per target: per place, per horizon half).
+
+Roles come from data/vocabulary/roles.toml through etl.vocabulary; nothing here knows a
+template. See docs/parser.md for the cases (banner column, level shift, side-by-side
+halves, per-place and graded columns, sign/unit columns).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 
+import etl.targets as targets
 from etl.blocks import Row
-from etl.normalize import clean_cell, clean_long, key
-from etl.targets import parse_sign_value_unit, parse_target
+from etl.normalize import clean_cell, clean_long, clean_name, key, label_key
+from etl.record import implied_direction, indicator
 from etl.taxonomy import resolve_levels
+from etl.vocabulary import column_role, level1_of, level2_of, place_like, vocabulary
 
-_HEADER_LABELS = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "name": ("三级指标",),
-    "description": ("绩效指标描述", "指标描述", "指标内容", "指标解释"),
-    "target": ("指标值", "目标值", "指标值(目标值)", "年度指标值"),
-    "basis": ("指标值确定依据", "确定依据", "指标值设定依据"),
-    "nature": ("指标性质",),
-    "unit": ("度量单位", "计量单位"),
-    "weight": ("权重", "分值", "权重(%)"),
-    "direction": ("指标方向性", "指标方向"),
-}
-_LABEL_TO_FIELD = {
-    key(label): field for field, labels in _HEADER_LABELS.items() for label in labels
-}
+# roles that describe an indicator column (key-value row labels never count)
+INDICATOR_ROLES = frozenset(
+    {
+        "level1",
+        "level2",
+        "name",
+        "content",
+        "banner",
+        "value",
+        "prior",
+        "sign",
+        "sign_or_direction",
+        "unit",
+        "value_type",
+        "weight",
+        "score",
+        "actual",
+        "description",
+        "basis",
+        "scoring",
+        "note",
+        "direction",
+        "measures",
+        "graded_group",
+        "places_group",
+    }
+)
+_NAME_ROLES = ("name", "content", "level2")
+# every indicator header seen has one of these characters in a short cell (cheap pre-test)
+_HEADER_HINT = re.compile(r"[指級级標标]")
+_HALF_ROLES = ("level2", "name", "content", "value")
 
 
 @dataclass(slots=True)
-class IndicatorColumns:
-    """Where each field sits in the rows of one indicator table."""
+class Columns:
+    """Where each role sits in the data rows of one indicator block."""
 
-    level1: int
-    level2: int
-    name: int
-    description: int | None = None
-    target: int | None = None
-    basis: int | None = None
-    sign: int | None = None  # split 指标值: 符号 / 值 / 单位 columns
-    value: int | None = None
-    unit: int | None = None
-    weight: int | None = None
-    direction: int | None = None
+    roles: dict[str, int]
+    width: int
+    halves: list[dict[str, int]] = field(default_factory=list)  # side-by-side blocks
+    half_horizons: list[str] = field(default_factory=list)
+    places: list[tuple[int, str]] = field(default_factory=list)
+    grades: dict[str, int] = field(default_factory=dict)
+    horizon: str | None = None  # from the value header (`当年度指标值`), else None
+    row_columns: dict[str, int] = field(default_factory=dict)  # flat: per-row project cells
+    split_target: bool = False  # 符号 / 值 / 单位 sub-columns under 指标值 (seed 003)
+
+    def copy(self) -> Columns:
+        """An independent copy (a sub-header changes the columns of its own table only)."""
+        return Columns(
+            roles=dict(self.roles),
+            width=self.width,
+            halves=[dict(half) for half in self.halves],
+            half_horizons=list(self.half_horizons),
+            places=list(self.places),
+            grades=dict(self.grades),
+            horizon=self.horizon,
+            row_columns=dict(self.row_columns),
+            split_target=self.split_target,
+        )
 
     @property
-    def split_target(self) -> bool:
-        return self.sign is not None and self.value is not None
+    def self_evaluation(self) -> bool:
+        return bool(vocabulary().self_evaluation_roles & self.roles.keys())
+
+    def target_column(self) -> int | None:
+        """The column that must be present for a row to carry a target (truncation test)."""
+        for role in ("value", "sign"):
+            if role in self.roles:
+                return self.roles[role]
+        if self.places:
+            return self.places[0][0]
+        if self.grades:
+            return min(self.grades.values())
+        return None
+
+    def expected_cells(self) -> int:
+        indexes = list(self.roles.values()) + [i for i, _ in self.places]
+        indexes += list(self.grades.values())
+        for half in self.halves:
+            indexes += list(half.values())
+        return 1 + max(indexes) if indexes else self.width
 
 
-def is_indicator_header(row: Row) -> bool:
-    """A header row names at least the three levels and a target column."""
-    if not any("三级" in cell for cell in row.cells):
-        return False
-    keys = {key(cell) for cell in row.cells}
-    return {"一级指标", "三级指标"} <= keys and bool(
-        keys & {key(t) for t in _HEADER_LABELS["target"]}
+def scan_header(row: Row) -> Columns | None:
+    """The columns of an indicator header row, or None (see _scan_header). Header rows
+    repeat identically within and across documents, so they are looked up once."""
+    cells = row.cells
+    if len(cells) < 2 or len(cells) > 40:
+        return None
+    labels = 0
+    for cell in cells:
+        if len(cell) > 40:
+            return None  # a header has no long cell (data and prose rows do)
+        if cell and _HEADER_HINT.search(cell) and column_role(cell)[0] is not None:
+            labels += 1
+    if labels < 2:
+        return None  # a data or key-value row: at most one cell names a column role
+    found = _scan_cached(cells)
+    return found.copy() if found is not None else None
+
+
+@lru_cache(maxsize=2048)
+def _scan_cached(cells: tuple[str, ...]) -> Columns | None:
+    return _scan_header(Row(cells, 0))
+
+
+def _scan_header(row: Row) -> Columns | None:
+    """The columns of an indicator header row, or None when the row is not one.
+    A header names an indicator (三级指标 / 指标内容 / 指标名称 …), a target (指标值 …, graded
+    优/良/中/差, per-place columns) and one more indicator role (a level or a description)."""
+    cells = row.cells
+    if len(cells) < 2 or not any(_HEADER_HINT.search(cell) for cell in cells if len(cell) < 40):
+        return None
+    roles: dict[str, int] = {}
+    row_columns: dict[str, int] = {}
+    second: dict[str, int] = {}
+    hints: dict[int, str | None] = {}
+    places: list[tuple[int, str]] = []
+    grades: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        if not cell.strip() or len(cell) > 40:
+            continue
+        role, hint = column_role(cell)
+        if role == "grade":
+            grades.setdefault(label_key(cell), index)
+            continue
+        if role is None:
+            if place_like(cell) and (roles.keys() & {"name", "content", "level2"}):
+                places.append((index, clean_cell(cell)))
+            continue
+        hints[index] = hint
+        if role.startswith("row_"):
+            row_columns[role] = index
+            continue
+        if role == "banner":
+            following = next((c for c in cells[index + 1 :] if c.strip()), "")
+            if column_role(following)[0] == "level1":
+                roles.setdefault("banner", index)
+                continue
+            role = "name" if "name" not in roles else "banner"
+        if role in roles:
+            if role in _HALF_ROLES and role not in second:
+                second[role] = index
+            continue
+        roles[role] = index
+    present = roles.keys() & INDICATOR_ROLES
+    has_name = bool(present & set(_NAME_ROLES))
+    has_target = bool(
+        present & {"value", "sign", "graded_group", "places_group"} or len(grades) >= 2 or places
     )
-
-
-def columns_from_header(row: Row) -> IndicatorColumns:
-    """Map header labels to positions (layouts order the columns differently)."""
-    found: dict[str, int] = {}
-    for index, cell in enumerate(row.cells):
-        field = _LABEL_TO_FIELD.get(key(cell))
-        if field and field not in found:
-            found[field] = index
-    columns = IndicatorColumns(
-        level1=found["level1"],
-        level2=found.get("level2", found["level1"] + 1),
-        name=found["name"],
-        description=found.get("description"),
-        target=found.get("target"),
-        basis=found.get("basis"),
-        weight=found.get("weight"),
-        direction=found.get("direction"),
-    )
-    if "nature" in found:  # flat 申报表: 指标性质 holds the sign, 度量单位 the unit
-        columns.sign, columns.value, columns.unit = (
-            found["nature"],
-            found.get("target"),
-            found.get("unit"),
-        )
+    others = present - {"banner"}
+    if not (has_name and has_target and len(others) + (1 if places or grades else 0) >= 3):
+        return None
+    columns = Columns(roles=roles, width=len(cells), places=places, grades=grades)
+    columns.row_columns = row_columns
+    if second.keys() & {"name", "value", "content"}:
+        first = {r: roles[r] for r in _HALF_ROLES if r in roles}
+        columns.halves = [first, second]
+        columns.half_horizons = [
+            _half_horizon(first, hints) or "long_term",
+            _half_horizon(second, hints) or "annual",
+        ]
+    elif "value" in roles:
+        columns.horizon = hints.get(roles["value"])
     return columns
 
 
-def apply_subheader(columns: IndicatorColumns, header: Row, sub: Row) -> IndicatorColumns | None:
-    """Seed 003's unit table splits 指标值 into 符号/值/单位 on a second header row: the data
-    rows then have two more cells than the first header. Returns remapped columns or None."""
+def _half_horizon(half: dict[str, int], hints: dict[int, str | None]) -> str | None:
+    for role in ("value", "name", "level2"):
+        if role in half and hints.get(half[role]):
+            return hints[half[role]]
+    return None
+
+
+def apply_subheader(columns: Columns, header: Row, sub: Row) -> bool:
+    """A second header row: 符号/值/单位 under 指标值 (seed 003), 优/良/中/差 under
+    绩效指标评价标准, or place names under 区域目标值. Updates ``columns``; False when
+    ``sub`` is not a sub-header."""
     keys = [key(cell) for cell in sub.cells]
-    if "符号" not in keys or "值" not in keys:
-        return None
+    if "符号" in keys and "值" in keys:
+        return _split_target(columns, header, sub, keys)
+    grade_words = vocabulary().grades
+    labels = [label_key(cell) if len(cell) < 8 else "" for cell in sub.cells]
+    grade_at = {i: k for i, k in enumerate(labels) if k in grade_words}
+    group_role = "graded_group" if len(grade_at) >= 2 else None
+    spots: list[tuple[int, str]] = list(grade_at.items())
+    if group_role is None and "places_group" in columns.roles:
+        group_role = "places_group"
+        start = columns.roles["places_group"]
+        spots = [
+            (i, clean_cell(cell))
+            for i, cell in enumerate(sub.cells)
+            if cell.strip() and column_role(cell)[0] is None and (i >= start or len(sub.cells) < 8)
+        ]
+    if group_role is None or not spots:
+        return False
+    group = columns.roles.get(group_role)
+    if group is None:
+        group = min(i for i, _ in spots)
+    if spots[0][0] < group:  # the sub row holds only the group's own cells
+        spots = [(group + n, text) for n, (_, text) in enumerate(spots)]
+    extra = len(spots) - 1
+    if len(header.cells) < max(len(sub.cells), spots[-1][0] + 1):
+        # a horizontally merged group cell appears once in the header: columns after it move
+        for role, index in list(columns.roles.items()):
+            if index > group:
+                columns.roles[role] = index + extra
+    if group_role == "graded_group":
+        columns.grades = {text: index for index, text in spots}
+    else:
+        columns.places = [(index, text) for index, text in spots]
+    return True
+
+
+def _split_target(columns: Columns, header: Row, sub: Row, keys: list[str]) -> bool:
+    """Seed 003's unit table splits 指标值 into 符号/值/单位 on a second header row: the data
+    rows then have two more cells than the first header."""
     sign = keys.index("符号")
     value = keys.index("值")
     unit = keys.index("单位") if "单位" in keys else None
     extra = len(sub.cells) - len(header.cells)
-    columns.sign, columns.value, columns.unit = sign, value, unit
-    columns.target = None
-    if columns.basis is not None:
-        columns.basis = columns.basis + max(extra, 0)
-    if columns.description is not None and columns.description >= sign:
-        columns.description = sign - 1
-    return columns
-
-
-def is_subheader(row: Row) -> bool:
-    if not any("符号" in cell for cell in row.cells):
-        return False
-    keys = {key(cell) for cell in row.cells}
-    return "符号" in keys and "值" in keys
+    roles = columns.roles
+    roles.pop("value", None)
+    roles["sign"], roles["value"] = sign, value
+    if unit is not None:
+        roles["unit"] = unit
+    columns.halves = []
+    columns.split_target = True
+    if "basis" in roles:
+        roles["basis"] = roles["basis"] + max(extra, 0)
+    if "description" in roles and roles["description"] >= sign:
+        roles["description"] = sign - 1
+    return True
 
 
 def _number(text: str) -> float | None:
@@ -126,81 +271,502 @@ def _direction(text: str) -> str | None:
     return None
 
 
-class IndicatorTable:
-    """Consumes the data rows of one indicator table, forward-filling merged level cells."""
+_TARGET_CELLS = getattr(targets, "parse_target_cells", None)
 
-    def __init__(self, columns: IndicatorColumns) -> None:
+
+def read_target(
+    value: str,
+    sign: str,
+    unit: str,
+    name: str,
+    fiscal_year: int | None,
+    *,
+    split: bool = False,
+) -> tuple[dict, list[tuple[str, str]]]:
+    """The target of one value cell with its sign and unit columns and the name (etl.targets
+    does the reading; this only adapts to the API it offers). ``split``: the 符号/值/单位
+    sub-columns of seed 003, read as one printed target (raw = the three joined)."""
+    cells = _TARGET_CELLS
+    if split and hasattr(targets, "parse_sign_value_unit"):
+        target, warning = targets.parse_sign_value_unit(
+            sign, value, unit, indicator_name=name, fiscal_year=fiscal_year
+        )
+        return target, [("target_unparsed", warning)] if warning else []
+    if cells is not None:
+        target, warnings = cells(
+            value,
+            sign=sign or None,
+            unit=unit or None,
+            indicator_name=name,
+            fiscal_year=fiscal_year,
+        )
+        return target, list(warnings)
+    if sign or unit:
+        target, warning = targets.parse_sign_value_unit(
+            sign, value, unit, indicator_name=name, fiscal_year=fiscal_year
+        )
+    else:
+        target, warning = targets.parse_target(value, indicator_name=name, fiscal_year=fiscal_year)
+    return target, [("target_unparsed", warning)] if warning else []
+
+
+@dataclass(slots=True)
+class Produced:
+    """What one data row gave: indicators and (code, message) warnings."""
+
+    indicators: list[dict] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    had_value: bool = False
+
+
+class IndicatorTable:
+    """Consumes the data rows of one indicator block, forward-filling merged level cells."""
+
+    def __init__(self, columns: Columns, horizon: str | None = None) -> None:
         self.columns = columns
+        self.horizon = columns.horizon or horizon or "annual"
         self.level1_raw = ""
         self.level2_raw = ""
+        self.half_level2 = ["", ""]
+        self.mode: str | None = None  # "content_is_name" | "level2_is_name" | "normal"
+        self.shifted: bool | None = None  # level columns one level off (F8)
+        self.needs_header = False
+        self.simple = False
+        self.fast = False
+        self.plain_at: tuple = ()
+        self.header_probe: tuple[int, ...] = ()
+        self.target_at = 10**6
+        self.refresh()
+        self.rows_with_value = 0
+        self.rows_produced = 0
 
     def expected_cells(self) -> int:
-        c = self.columns
-        return 1 + max(
-            i
-            for i in (
-                c.level1,
-                c.level2,
-                c.name,
-                c.description,
-                c.target,
-                c.basis,
-                c.sign,
-                c.value,
-                c.unit,
-                c.weight,
-                c.direction,
-            )
-            if i is not None
-        )
+        return self.columns.expected_cells()
 
-    def take(self, row: Row, fiscal_year: int | None) -> tuple[dict | None, str | None]:
-        """(indicator or None for a placeholder row, warning message or None)."""
-        c = self.columns
-        level1_cell = clean_cell(row.cell(c.level1))
-        level2_cell = clean_cell(row.cell(c.level2))
+    def _offset(self, row: Row) -> int:
+        """Data rows one cell wider than a header without the banner (or narrower than a
+        header with it) are shifted by the vertical `绩效指标` banner."""
+        roles = self.columns.roles
+        width = self.columns.width
+        if "banner" not in roles and len(row.cells) == width + 1:
+            first = label_key(row.cells[0])
+            if first in ("", "绩效指标"):
+                return 1
+        if "banner" in roles and len(row.cells) == width - 1 and roles["banner"] == 0:
+            first = row.cells[0]
+            if level1_of(first) or level2_of(first):
+                return -1
+        return 0
+
+    def _mode(self, level2_cell: str) -> str:
+        roles = self.columns.roles
+        if "name" in roles:
+            return "normal"
+        if level2_cell and not (level2_of(level2_cell) or level1_of(level2_cell)):
+            return "level2_is_name"
+        return "content_is_name" if "content" in roles else "level2_is_name"
+
+    def _take_plain(
+        self, row: Row, cells: tuple[str, ...], width: int, fiscal_year: int | None, out: Produced
+    ) -> bool:
+        """The common row of a plain table (named levels, one value column, no sign or
+        unit column): same result as the general path, fewer steps. False → general path."""
+        at = self.plain_at
+        level1_cell = clean_cell(cells[at[0]]) if at[0] < width else ""
+        level2_cell = clean_cell(cells[at[1]]) if at[1] < width else ""
+        name = clean_name(cells[at[2]]) if at[2] < width else ""
+        raw = cells[at[3]].strip(" \t\n") if at[3] < width else ""
+        if not name or not raw.strip():
+            return False
         if level1_cell:
             self.level1_raw = level1_cell
             self.level2_raw = ""
         if level2_cell:
             self.level2_raw = level2_cell
-        name = clean_cell(row.cell(c.name))
-        description = clean_long(row.cell(c.description)) if c.description is not None else ""
-        if c.split_target:
-            sign = clean_cell(row.cell(c.sign))
-            value = clean_cell(row.cell(c.value)) if c.value is not None else ""
-            unit = clean_cell(row.cell(c.unit)) if c.unit is not None else ""
-            has_target = bool(sign or value or unit)
-        else:
-            raw_target = row.cell(c.target).strip(" \t\n") if c.target is not None else ""
-            has_target = bool(raw_target.strip())
-        if not name and not description and not has_target:
-            return None, None  # placeholder row: only a level name
-        if c.split_target:
-            target, warning = parse_sign_value_unit(
-                sign, value, unit, indicator_name=name, fiscal_year=fiscal_year
-            )
-        else:
-            target, warning = parse_target(raw_target, indicator_name=name, fiscal_year=fiscal_year)
+        description = clean_long(cells[at[4]]) if at[4] is not None and at[4] < width else ""
+        basis = clean_long(cells[at[5]]) if at[5] is not None and at[5] < width else ""
+        weight = _number(cells[at[6]]) if at[6] is not None and at[6] < width else None
+        given = _direction(cells[at[7]]) if at[7] is not None and at[7] < width else None
+        target, warnings = read_target(raw, "", "", name, fiscal_year)
+        out.warnings.extend(warnings)
+        out.had_value = True
+        self.rows_with_value += 1
+        self.rows_produced += 1
         level1, level2 = resolve_levels(self.level1_raw, self.level2_raw)
-        direction = _direction(row.cell(c.direction)) if c.direction is not None else None
-        direction_source = "given" if direction else None
-        if direction is None and target.get("op") in (">=", ">"):
-            direction, direction_source = "positive", "implied"
-        elif direction is None and target.get("op") in ("<=", "<"):
-            direction, direction_source = "negative", "implied"
-        indicator = {
-            "level1": level1,
-            "level2": level2,
-            "level1_raw": self.level1_raw,
-            "level2_raw": self.level2_raw,
-            "name": name,
+        direction, source = implied_direction(target, given)
+        out.indicators.append(
+            {
+                "level1": level1,
+                "level2": level2,
+                "level1_raw": self.level1_raw,
+                "level2_raw": self.level2_raw,
+                "name": name,
+                "description": description or None,
+                "target": target,
+                "basis": basis or None,
+                "weight": weight,
+                "direction": direction,
+                "direction_source": source,
+                "horizon": self.horizon,
+                "place": None,
+                "graded": None,
+                "source_line": row.line,
+            }
+        )
+        return True
+
+    def refresh(self) -> None:
+        """Recompute the plain-row shortcut after the columns changed (a sub-header)."""
+        c = self.columns
+        roles = c.roles
+        self.simple = (
+            not (c.halves or c.places or c.grades or c.split_target)
+            and {"level1", "level2", "name", "value"} <= roles.keys()
+            and not roles.keys() & {"sign", "sign_or_direction", "unit", "content", "banner"}
+        )
+        self.plain_at = (
+            roles.get("level1", 0),
+            roles.get("level2", 0),
+            roles.get("name", 0),
+            roles.get("value", 0),
+            roles.get("description"),
+            roles.get("basis"),
+            roles.get("weight"),
+            roles.get("direction"),
+        )
+        if "name" in roles:
+            self.mode = "normal"
+            self.shifted = False
+        self.fast = self.simple and self.mode == "normal" and self.shifted is False
+        probe = {roles.get(role) for role in ("level1", "name", "content", "value", "level2")}
+        target = c.target_column()
+        probe.add(target)
+        self.target_at = 10**6 if target is None else target
+        self.header_probe = tuple(sorted(i for i in probe if i is not None))
+
+    def take(self, row: Row, fiscal_year: int | None) -> Produced:
+        out = Produced()
+        cells = row.cells
+        width = len(cells)
+        fits = self.fast and width == self.columns.width
+        if fits and self._take_plain(row, cells, width, fiscal_year, out):
+            return out
+        c = self.columns
+        roles = c.roles
+        offset = self._offset(row)
+
+        def cell(role: str, where: dict[str, int] | None = None) -> str:
+            index = (where or roles).get(role)
+            if index is None:
+                return ""
+            index += offset
+            return cells[index] if 0 <= index < width else ""
+
+        level1_cell = clean_cell(cell("level1"))
+        level2_cell = clean_cell(cell("level2"))
+        if not c.halves and self.mode is None and level2_cell and "name" not in roles:
+            self.mode = self._mode(level2_cell)
+        mode = self.mode or ("normal" if "name" in roles else None)
+        # columns one level off: the 一级指标 column holds level-2 words (数量指标 …) and
+        # the 二级指标 column the names; decided once per table on its first level cell
+        if self.shifted is None and level1_cell and not c.halves:
+            self.shifted = bool(
+                level2_of(level1_cell) and not level1_of(level1_cell) and "name" not in roles
+            )
+        if self.shifted:
+            name_cell = level2_cell
+            level2_cell = level1_cell
+            level1_cell = ""
+            self.level1_raw = ""
+        else:
+            if level1_cell:
+                self.level1_raw = level1_cell
+                self.level2_raw = ""
+            if mode == "level2_is_name":
+                name_cell = level2_cell
+                level2_cell = ""
+            else:
+                name_cell = cell("name") or cell("content")
+        if level2_cell:
+            self.level2_raw = level2_cell
+        name = clean_name(name_cell)
+        # a spanning level row (`产出指标` alone) sets the level and carries no indicator
+        filled = [text for text in row.cells if text.strip()] if not name else []
+        if filled and len(set(map(key, filled))) == 1 and not c.halves:
+            only = filled[0]
+            if level1_of(only) and not level2_of(only):
+                self.level1_raw, self.level2_raw = clean_cell(only), ""
+                return out
+            if level2_of(only):
+                self.level2_raw = clean_cell(only)
+                return out
+        description_cell = cell("description")
+        if mode != "level2_is_name" and "content" in roles and "name" in roles:
+            description_cell = description_cell or ""
+        elif mode == "level2_is_name" and "content" in roles:
+            description_cell = description_cell or cell("content")
+        description = clean_long(description_cell)
+        sign_cell = clean_cell(cell("sign"))
+        direction_cell = cell("direction")
+        nature = clean_cell(cell("sign_or_direction"))
+        split = c.split_target
+        if nature and _direction(nature):
+            direction_cell = direction_cell or nature
+        elif nature and not sign_cell:
+            sign_cell = nature
+            split = True  # the flat 申报表's 指标性质 | 指标值 | 度量单位 triple
+        unit_cell = clean_cell(cell("unit"))
+        common = {
             "description": description or None,
-            "target": target,
-            "basis": (clean_long(row.cell(c.basis)) or None) if c.basis is not None else None,
-            "weight": _number(row.cell(c.weight)) if c.weight is not None else None,
-            "direction": direction,
-            "direction_source": direction_source,
+            "basis": (clean_long(cell("basis")) or None) if "basis" in roles else None,
+            "weight": _number(cell("weight")) if "weight" in roles else None,
             "source_line": row.line,
         }
-        return indicator, warning
+        direction_given = _direction(direction_cell) if "direction" in roles or nature else None
+        if c.halves:
+            targets = []
+            for number, half in enumerate(c.halves[:2]):
+                half_level2 = clean_cell(cell("level2", half))
+                if half_level2:
+                    self.half_level2[number] = half_level2
+                half_name = clean_name(cell("name", half) or cell("content", half))
+                raw = cell("value", half).strip(" \t\n")
+                targets.append(
+                    (half_name, self.half_level2[number] or self.level2_raw, raw, None, None)
+                )
+                horizons = c.half_horizons
+            rows = [
+                (n, l2, raw, place, graded, horizons[i])
+                for i, (n, l2, raw, place, graded) in enumerate(targets)
+            ]
+        elif c.places:
+            rows = [
+                (name, self.level2_raw, row.cell(i + offset).strip(" \t\n"), place, None, None)
+                for i, place in c.places
+            ]
+        elif c.grades:
+            printed = {g: clean_cell(row.cell(i + offset)) for g, i in c.grades.items()}
+            graded = {
+                g: read_target(v, "", "", name, fiscal_year)[0] for g, v in printed.items() if v
+            }
+            # the target is the 优 standard (what the unit commits to); the others are kept
+            top = next((v for v in printed.values() if v), "")
+            rows = [(name, self.level2_raw, top, None, graded or None, None)]
+        else:
+            raw = cell("value").strip(" \t\n") if "value" in roles else ""
+            rows = [(name, self.level2_raw, raw, None, None, None)]
+        if any(raw.strip() for _, _, raw, _, _, _ in rows) or sign_cell:
+            out.had_value = True
+            self.rows_with_value += 1
+        for name_i, level2_raw, raw, place, graded, horizon in rows:
+            has_target = bool(raw.strip() or sign_cell or (unit_cell and not c.halves))
+            if not name_i and not description and not has_target:
+                continue  # placeholder row: only a level name
+            if c.halves and not name_i and not raw.strip():
+                continue  # an empty half of a side-by-side row
+            target, warnings = read_target(
+                raw, sign_cell, unit_cell, name_i, fiscal_year, split=split
+            )
+            out.warnings.extend(warnings)
+            level1, level2 = resolve_levels(self.level1_raw, level2_raw)
+            direction, source = implied_direction(target, direction_given)
+            out.indicators.append(
+                indicator(
+                    level1=level1,
+                    level2=level2,
+                    level1_raw=self.level1_raw,
+                    level2_raw=level2_raw,
+                    name=name_i,
+                    description=common["description"],
+                    target=target,
+                    basis=common["basis"],
+                    weight=common["weight"],
+                    direction=direction,
+                    direction_source=source,
+                    horizon=horizon or self.horizon,
+                    place=place,
+                    graded=graded,
+                    source_line=row.line,
+                )
+            )
+        if out.indicators and out.had_value:
+            self.rows_produced += 1
+        return out
+
+
+# -- transposed matrices (F5): places are rows, indicators are columns --------------------
+_PLACE_KEYS = (
+    "镇",
+    "乡镇",
+    "乡(镇)",
+    "镇(街道)",
+    "乡镇(街道)",
+    "地区",
+    "区域",
+    "县(区)",
+    "县区",
+    "村",
+)
+
+
+def is_transposed_header(row: Row) -> bool:
+    """`镇 | 产出指标 | 效益指标 | 满意度指标`: a place key, then level-1 names."""
+    cells = row.cells
+    if len(cells) < 3 or label_key(cells[0]) not in _PLACE_KEYS:
+        return False
+    levels = [cell for cell in cells[1:] if cell.strip() and level1_of(cell)]
+    return len(levels) >= 2
+
+
+class TransposedTable:
+    """A three-row header (level 1 / level 2 / names), then one row per place; every value
+    cell is one indicator of that place. Level 1 cells span their level-2 columns (fewer
+    cells), so levels come from the level-2 words."""
+
+    def __init__(self, header: Row, horizon: str | None = None) -> None:
+        self.header = header
+        self.level2: list[str] = []
+        self.names: list[str] = []
+        self.horizon = horizon or "annual"
+        self.columns = Columns(roles={"value": 1}, width=len(header.cells))
+        self.rows_with_value = 0
+        self.rows_produced = 0
+        self.header_probe: tuple[int, ...] = ()
+        self.target_at = 1
+
+    @property
+    def needs_header(self) -> bool:
+        return not self.names
+
+    def feed_header(self, row: Row) -> bool:
+        """Takes the level-2 row, then the names row; False when ``row`` is neither."""
+        if not self.level2:
+            if sum(1 for cell in row.cells if level2_of(cell)) < 2:
+                return False
+            filled = ""
+            for cell in row.cells:
+                filled = clean_cell(cell) or filled
+                self.level2.append(filled)
+            return True
+        self.names = [clean_name(cell) for cell in row.cells]
+        self.columns = Columns(roles={"value": 1}, width=len(row.cells))
+        self.target_at = 1
+        return True
+
+    def expected_cells(self) -> int:
+        return len(self.names)
+
+    def _take_plain(
+        self, row: Row, cells: tuple[str, ...], width: int, fiscal_year: int | None, out: Produced
+    ) -> bool:
+        """The common row of a plain table (named levels, one value column, no sign or
+        unit column): same result as the general path, fewer steps. False → general path."""
+        at = self.plain_at
+        level1_cell = clean_cell(cells[at[0]]) if at[0] < width else ""
+        level2_cell = clean_cell(cells[at[1]]) if at[1] < width else ""
+        name = clean_name(cells[at[2]]) if at[2] < width else ""
+        raw = cells[at[3]].strip(" \t\n") if at[3] < width else ""
+        if not name or not raw.strip():
+            return False
+        if level1_cell:
+            self.level1_raw = level1_cell
+            self.level2_raw = ""
+        if level2_cell:
+            self.level2_raw = level2_cell
+        description = clean_long(cells[at[4]]) if at[4] is not None and at[4] < width else ""
+        basis = clean_long(cells[at[5]]) if at[5] is not None and at[5] < width else ""
+        weight = _number(cells[at[6]]) if at[6] is not None and at[6] < width else None
+        given = _direction(cells[at[7]]) if at[7] is not None and at[7] < width else None
+        target, warnings = read_target(raw, "", "", name, fiscal_year)
+        out.warnings.extend(warnings)
+        out.had_value = True
+        self.rows_with_value += 1
+        self.rows_produced += 1
+        level1, level2 = resolve_levels(self.level1_raw, self.level2_raw)
+        direction, source = implied_direction(target, given)
+        out.indicators.append(
+            {
+                "level1": level1,
+                "level2": level2,
+                "level1_raw": self.level1_raw,
+                "level2_raw": self.level2_raw,
+                "name": name,
+                "description": description or None,
+                "target": target,
+                "basis": basis or None,
+                "weight": weight,
+                "direction": direction,
+                "direction_source": source,
+                "horizon": self.horizon,
+                "place": None,
+                "graded": None,
+                "source_line": row.line,
+            }
+        )
+        return True
+
+    def refresh(self) -> None:
+        """Recompute the plain-row shortcut after the columns changed (a sub-header)."""
+        c = self.columns
+        roles = c.roles
+        self.simple = (
+            not (c.halves or c.places or c.grades or c.split_target)
+            and {"level1", "level2", "name", "value"} <= roles.keys()
+            and not roles.keys() & {"sign", "sign_or_direction", "unit", "content", "banner"}
+        )
+        self.plain_at = (
+            roles.get("level1", 0),
+            roles.get("level2", 0),
+            roles.get("name", 0),
+            roles.get("value", 0),
+            roles.get("description"),
+            roles.get("basis"),
+            roles.get("weight"),
+            roles.get("direction"),
+        )
+        if "name" in roles:
+            self.mode = "normal"
+            self.shifted = False
+        self.fast = self.simple and self.mode == "normal" and self.shifted is False
+        probe = {roles.get(role) for role in ("level1", "name", "content", "value", "level2")}
+        target = c.target_column()
+        probe.add(target)
+        self.target_at = 10**6 if target is None else target
+        self.header_probe = tuple(sorted(i for i in probe if i is not None))
+
+    def take(self, row: Row, fiscal_year: int | None) -> Produced:
+        out = Produced()
+        place = clean_cell(row.cell(0))
+        if not place:
+            return out
+        for index in range(1, len(self.names)):
+            name = self.names[index]
+            raw = row.cell(index).strip(" \t\n")
+            if not name or not raw:
+                continue
+            out.had_value = True
+            level2_raw = self.level2[index] if index < len(self.level2) else ""
+            target, warnings = read_target(raw, "", "", name, fiscal_year)
+            out.warnings.extend(warnings)
+            level1, level2 = resolve_levels("", level2_raw)
+            direction, source = implied_direction(target, None)
+            out.indicators.append(
+                indicator(
+                    level1=level1,
+                    level2=level2,
+                    level1_raw="",
+                    level2_raw=level2_raw,
+                    name=name,
+                    target=target,
+                    direction=direction,
+                    direction_source=source,
+                    horizon=self.horizon,
+                    place=place,
+                    source_line=row.line,
+                )
+            )
+        if out.had_value:
+            self.rows_with_value += 1
+            if out.indicators:
+                self.rows_produced += 1
+        return out

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from etl.synth.corpus import MANIFEST, write_corpus
+from etl.synth.corpus import FAMILY_SHARE, MANIFEST, write_corpus
 
 
 def main(argv: list[str]) -> int:
@@ -25,12 +25,21 @@ def main(argv: list[str]) -> int:
         default=None,
         help="worker processes (default: all cores); output does not depend on it",
     )
+    parser.add_argument(
+        "--family-share",
+        type=float,
+        default=FAMILY_SHARE,
+        help="share of documents in the newer layout families F2/F3/F4/F7 "
+        f"(default {FAMILY_SHARE}; 0 = only the four older layouts)",
+    )
     args = parser.parse_args(argv)
     if args.docs < 1:
         parser.error("--docs must be at least 1")
+    if not 0 <= args.family_share <= 1:
+        parser.error("--family-share must be between 0 and 1")
     started = time.perf_counter()
     try:
-        write_corpus(args.docs, args.out, args.seed, args.jobs)
+        write_corpus(args.docs, args.out, args.seed, args.jobs, args.family_share)
     except (OSError, ValueError) as exc:
         print(f"synth: {exc}", file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.synth import noise
+from etl.synth.families import COUNTY_LAYOUTS, FAMILY_LAYOUTS, build_family_document
 from etl.synth.lines import Lines
 from etl.synth.model import (
     FIRST_YEAR,
@@ -27,6 +28,12 @@ from etl.synth.model import (
     portfolio,
 )
 from etl.synth.places import Township, load_townships
+from etl.synth.render_families import (
+    render_f2_apply,
+    render_f3_unit,
+    render_f4_places,
+    render_f7_halves,
+)
 from etl.synth.render_forms import render_form, render_text_budget
 from etl.synth.render_tables import render_flat, render_goals_only
 from etl.synth.targets import KIND_LETTER
@@ -38,8 +45,15 @@ RENDER = {
     "text_budget": render_text_budget,
     "goals_only": render_goals_only,
     "flat_table": render_flat,
+    "f2_apply": render_f2_apply,
+    "f3_unit": render_f3_unit,
+    "f4_places": render_f4_places,
+    "f7_halves": render_f7_halves,
 }
 MANIFEST = "manifest.jsonl"
+# Share of documents drawn from the newer families (F2/F3/F4/F7) instead of the four older
+# layouts; 0 gives exactly the older corpus of a seed.
+FAMILY_SHARE = 0.12
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +65,18 @@ class PlanItem:
     layout: str
 
 
-def make_plan(n: int, seed: int, townships: list[Township] | None = None) -> list[PlanItem]:
+def make_plan(
+    n: int,
+    seed: int,
+    townships: list[Township] | None = None,
+    family_share: float = FAMILY_SHARE,
+) -> list[PlanItem]:
     """Townships in random order, each for a run of consecutive years, until n documents.
 
     Layout is a county habit (one system per county), with some townships deviating and
-    some moving to the flat 申报表 export from 2023."""
+    some moving to the flat 申报表 export from 2023. A ``family_share`` of the documents
+    then takes one of the newer families instead, drawn from a generator of its own, so the
+    other documents do not depend on the share."""
     towns = townships if townships is not None else load_townships()
     years = LAST_YEAR - FIRST_YEAR + 1
     if n > years * len(towns):
@@ -81,6 +102,10 @@ def make_plan(n: int, seed: int, townships: list[Township] | None = None) -> lis
             if len(plan) == n:
                 break
             this = "flat_table" if switch and year >= 2023 else layout
+            if family_share > 0:
+                pick = random.Random(f"{seed}/family/{len(plan)}")
+                if pick.random() < family_share:
+                    this = pick.choice(FAMILY_LAYOUTS)
             plan.append(PlanItem(len(plan), tidx, town, year, this))
     return plan
 
@@ -114,6 +139,7 @@ def truth(
     """The manifest line: what parsing this file must give back."""
     projects = doc.projects if complete is None else doc.projects[:complete]
     town = doc.township
+    county_unit = doc.layout in COUNTY_LAYOUTS
     return {
         "file": name,
         "seq": doc.seq,
@@ -126,7 +152,8 @@ def truth(
         "cut": cut,
         "unit_code": doc.unit_code,
         "unit_name": doc.unit_name,
-        "township": town.name,
+        "township": None if county_unit else town.name,
+        "unit_kind": doc.unit_kind,
         "county": town.county,
         "city": town.city,
         "province": town.province,
@@ -147,6 +174,8 @@ def truth(
                 "plan": p.plan,
                 "n_indicators": len(p.indicators),
                 "kinds": "".join(KIND_LETTER[i.target["kind"]] for i in p.indicators),
+                "n_long_term": sum(i.horizon == "long_term" for i in p.indicators),
+                "places": list(dict.fromkeys(i.place for i in p.indicators if i.place)),
             }
             for p in projects
         ],
@@ -162,7 +191,10 @@ def build(
     if pf is None:
         cache.clear()  # plan items of a township are contiguous
         pf = cache[item.tidx] = portfolio(seed, item.tidx, item.town)
-    doc = build_document(seed, item.seq, item.tidx, item.town, item.year, item.layout, pf)
+    if item.layout in FAMILY_LAYOUTS:
+        doc = build_family_document(seed, item.seq, item.town, item.year, item.layout, pf)
+    else:
+        doc = build_document(seed, item.seq, item.tidx, item.town, item.year, item.layout, pf)
     rng = doc.rng
     w = render(doc)
     codec, crlf = noise.pick_encoding(rng)
@@ -183,10 +215,12 @@ def build(
     return doc, data, truth(doc, name, codec, crlf, broken, complete, cut, len(data))
 
 
-def iter_documents(n: int, seed: int) -> Iterator[tuple[Document, bytes, dict]]:
+def iter_documents(
+    n: int, seed: int, family_share: float = FAMILY_SHARE
+) -> Iterator[tuple[Document, bytes, dict]]:
     """Documents in order without writing them (tests use the rich ``Document``)."""
     cache: dict[int, Portfolio] = {}
-    for item in make_plan(n, seed):
+    for item in make_plan(n, seed, family_share=family_share):
         yield build(seed, item, cache)
 
 
@@ -201,10 +235,16 @@ def _write_chunk(seed: int, items: list[PlanItem], out: str) -> list[str]:
     return lines
 
 
-def write_corpus(n: int, out: Path, seed: int = 0, jobs: int | None = None) -> dict:
+def write_corpus(
+    n: int,
+    out: Path,
+    seed: int = 0,
+    jobs: int | None = None,
+    family_share: float = FAMILY_SHARE,
+) -> dict:
     """Write n documents and manifest.jsonl into ``out``; returns a small summary."""
     out.mkdir(parents=True, exist_ok=True)
-    plan = make_plan(n, seed)
+    plan = make_plan(n, seed, family_share=family_share)
     jobs = max(1, jobs or os.cpu_count() or 1)
     size = max(50, min(2000, n // (jobs * 8) + 1))
     chunks = [plan[i : i + size] for i in range(0, len(plan), size)]

@@ -70,6 +70,8 @@ class Indicator:
     target: Target
     weight: int | None = None
     direction: str | None = None
+    horizon: str = "annual"  # "long_term" for the long-term half of side-by-side tables
+    place: str | None = None  # the place of a per-place target column
 
 
 @dataclass(slots=True)
@@ -98,6 +100,8 @@ class Document:
     projects: list[Project]
     unit_indicators: list[Indicator] = field(default_factory=list)
     rng: random.Random | None = None
+    unit_kind: str = "township"  # county_department for the per-place family
+    budget_note: dict = field(default_factory=dict)  # renderer hints (e.g. multi-year totals)
 
 
 def portfolio(seed: int, tidx: int, town: Township) -> Portfolio:

@@ -6,8 +6,25 @@ the same rules. Returns human-readable differences; an empty list means the roun
 
 from __future__ import annotations
 
+from etl.synth.families import FAMILY_LAYOUTS
 from etl.synth.model import Document, Indicator
 from etl.synth.targets import KIND_LETTER
+
+_HORIZON_ORDER = {"long_term": 0, "annual": 1}
+
+
+def _order(item) -> tuple[int, str]:
+    """Group key for indicator lists: a reader may emit per-place or side-by-side targets
+    row by row or column by column; within a (horizon, place) group, document order."""
+    if isinstance(item, dict):
+        horizon, place = item.get("horizon"), item.get("place")
+    else:
+        horizon, place = item.horizon, item.place
+    return (_HORIZON_ORDER.get(horizon or "annual", 1), place or "")
+
+
+def canonical(items: list) -> list:
+    return sorted(items, key=_order)
 
 
 def _money_equal(got, want) -> bool:
@@ -23,6 +40,11 @@ def compare(record: dict, truth: dict, doc: Document | None = None) -> list[str]
     unit = record.get("unit") or {}
     if unit.get("township") != truth["township"]:
         diffs.append(f"township {unit.get('township')!r} != {truth['township']!r}")
+    if truth["layout"] in FAMILY_LAYOUTS and unit.get("kind") != truth.get("unit_kind"):
+        diffs.append(f"unit kind {unit.get('kind')!r} != {truth.get('unit_kind')!r}")
+    newer_unit = truth["unit_name"] and truth["layout"] in FAMILY_LAYOUTS
+    if newer_unit and unit.get("name") != truth["unit_name"]:
+        diffs.append(f"unit name {unit.get('name')!r} != {truth['unit_name']!r}")
     if truth["unit_name"] and truth["layout"] in ("form", "flat_table"):
         if unit.get("name") != truth["unit_name"]:
             diffs.append(f"unit name {unit.get('name')!r} != {truth['unit_name']!r}")
@@ -42,9 +64,10 @@ def compare(record: dict, truth: dict, doc: Document | None = None) -> list[str]
         diffs.append(f"{n_unit} unit indicators, expected {truth['n_unit_indicators']}")
     if doc is not None:
         for got, exp in zip(projects, doc.projects[: len(want)], strict=False):
-            for i, (gi, ei) in enumerate(
-                zip(got.get("indicators") or [], exp.indicators, strict=False)
-            ):
+            got_rows, exp_rows = got.get("indicators") or [], exp.indicators
+            if doc.layout in FAMILY_LAYOUTS:
+                got_rows, exp_rows = canonical(got_rows), canonical(exp_rows)
+            for i, (gi, ei) in enumerate(zip(got_rows, exp_rows, strict=False)):
                 diffs.extend(
                     f"project {exp.seq} indicator {i + 1} {ei.name}: {d}" for d in indicator(gi, ei)
                 )
@@ -77,8 +100,18 @@ def _project(got: dict, exp: dict) -> list[str]:
     if len(indicators) != exp["n_indicators"]:
         diffs.append(f"{len(indicators)} indicators, expected {exp['n_indicators']}")
     kinds = "".join(KIND_LETTER.get((i.get("target") or {}).get("kind"), "?") for i in indicators)
-    if kinds != exp["kinds"]:
-        diffs.append(f"target kinds {kinds} != {exp['kinds']}")
+    if exp.get("places") or exp.get("n_long_term"):  # per-place/side-by-side: any order
+        kinds, want_kinds = "".join(sorted(kinds)), "".join(sorted(exp["kinds"]))
+    else:
+        want_kinds = exp["kinds"]
+    if kinds != want_kinds:
+        diffs.append(f"target kinds {kinds} != {want_kinds}")
+    long_term = sum(i.get("horizon") == "long_term" for i in indicators)
+    if long_term != exp.get("n_long_term", 0):
+        diffs.append(f"{long_term} long-term indicators, expected {exp.get('n_long_term', 0)}")
+    places = list(dict.fromkeys(i.get("place") for i in indicators if i.get("place")))
+    if places != exp.get("places", []):
+        diffs.append(f"places {places} != {exp.get('places', [])}")
     return diffs
 
 
@@ -115,6 +148,10 @@ def indicator(got: dict, exp: Indicator) -> list[str]:
             diffs.append(
                 f"value_yuan {target.get('value_yuan')!r} != {want['value_yuan']!r} (raw {raw!r})"
             )
+    if (got.get("horizon") or "annual") != exp.horizon:
+        diffs.append(f"horizon {got.get('horizon')!r} != {exp.horizon!r}")
+    if got.get("place") != exp.place:
+        diffs.append(f"place {got.get('place')!r} != {exp.place!r}")
     if exp.weight is not None and got.get("weight") != exp.weight:
         diffs.append(f"weight {got.get('weight')!r} != {exp.weight}")
     if exp.direction is not None and got.get("direction") != exp.direction:
