@@ -17,9 +17,18 @@ _SPACES = re.compile(r"\s+")
 
 
 def is_goal_header_cell(text: str) -> bool:
-    """A short cell that names a goal-table column (`三级\\n指标` and `指标值（%）` count)."""
+    """A short cell that names a goal-table column (`三级\\n指标` and `指标值（%）` count), in
+    any wording the reader's vocabulary knows (`绩效指标分类`, `產出指標`, a level-1 name heading
+    a transposed table), so a sheet is kept exactly when the general reader could read it."""
     compact = _SPACES.sub("", text)
-    return len(compact) <= 12 and compact.startswith(HEADER_WORDS)
+    if len(compact) > 40:
+        return False
+    if len(compact) <= 12 and compact.startswith(HEADER_WORDS):
+        return True
+    from etl.layouts.indicators import INDICATOR_ROLES
+    from etl.vocabulary import column_role, level1_of
+
+    return column_role(compact)[0] in INDICATOR_ROLES or level1_of(compact) is not None
 
 
 def brief_error(error: BaseException) -> str:
