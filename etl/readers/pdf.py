@@ -1,0 +1,436 @@
+"""Reader for text PDFs (budget-disclosure attachments) with pdfplumber.
+
+Plain text extraction runs adjacent cells together (`数量指标88100`), so tables come from
+the page's ruling lines (pdfplumber's "lines" strategy) and every character is put into
+the cell whose box holds it. The output follows the block convention of the other
+readers (docs/file_formats.md):
+
+- per page, tables and the text lines outside them in reading order (top to bottom);
+- one Row per table row; a cell spanning columns appears once, a cell spanning rows gives
+  "" on the rows below (the text export's vertical merge); a table that continues on the
+  next page simply continues (a page break is no paragraph, so the table ordinal stays),
+  and a header row the PDF repeats at the top of the continuation is dropped;
+- lines a renderer wrapped are joined again: a line is a soft wrap when the next line's
+  first unbreakable unit (a CJK character with its closing punctuation, or a Latin word)
+  would not have fitted in the space left before the cell's (or the text column's) right
+  edge; any other line end is a real line break;
+- page furniture is dropped: page numbers (`— 1 —`, `第 1 页`, `1/5`) in the top or bottom
+  band of the page, and header/footer lines repeated in those bands on several pages;
+- characters PDF fonts map to Kangxi radicals or compatibility ideographs (`⽬` for 目)
+  are mapped back to the unified ideographs.
+
+Refused: a scanned PDF (no text layer) with exactly `扫描件，需要先做文字识别（OCR）`, a PDF
+with an open password, a damaged one, and one beyond the size/page limits below.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl.blocks import BlockStream
+from etl.errors import DocumentError
+from etl.readers._collect import BlockCollector, brief_error
+
+# Limits (kept here, as named constants, until the central limits module lands)
+MAX_PDF_BYTES = 64 * 1024 * 1024
+MAX_PDF_PAGES = 300
+MAX_PAGE_CHARS = 60_000  # characters on one page (a text layer gone wild)
+MIN_TEXT_CHARS = 20  # a page with fewer characters has no usable text layer
+
+OCR_MESSAGE = "扫描件，需要先做文字识别（OCR）"
+ENCRYPTED_MESSAGE = "PDF 文件已加密（设置了打开密码），请取消密码后另存再导入"
+CORRUPT_MESSAGE = "PDF 文件已损坏或不完整，无法读取"
+
+_TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 1,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+_FURNITURE_BAND = 0.08  # top and bottom share of the page height where headers live
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－·•]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+|[ivxlcdm]+)"
+    r"[\s\-—–－·•]*$",
+    re.I,
+)
+_DIGITS = re.compile(r"\d+")
+_NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:?!)]}》〉】〕…—·")
+_NO_LINE_END = set("“‘（《「『【〔〈([{")
+_SPACE_TOLERANCE = 0.25  # gap (in font sizes) between two Latin glyphs that is a space
+_WIDE_GAP = 0.8  # gap between any two glyphs that is a space (an undrawn 全角空格)
+# Radicals → the unified ideograph drawn by the same glyph (from the cmap of Noto Sans CJK
+# SC). PDF fonts often map a shared glyph back to the radical (`⺠` for 民, `⼾` for 户).
+# Other Kangxi radicals (U+2F00…) and compatibility ideographs are handled by NFKC. ―
+# (U+2015, the GBK/cp936 dash) is the — of Chinese text.
+_RADICALS = str.maketrans(
+    dict(
+        zip(
+            "⺂⺃⺅⺉⺋⺏⺐⺒⺓⺔⺕⺖⺘⺙⺛⺞⺟⺠⺡⺣⺤⺦⺨⺭⺯⺰⺱⺳⺹⺺⺾⻂⻅⻆⻈⻉⻋⻌⻐⻑⻒⻓⻔⻖⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻮⻯⻰⻱⻲⻳⼾―",
+            "乛乚亻刂㔾尣尢巳幺彑彐忄扌攵旡歺母民氵灬爫丬犭礻糹纟罓㓁耂肀艹衤见角讠贝车辶钅長镸长门阝青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾斉齐齿竜龙龜亀龟户—",
+            strict=True,
+        )
+    )
+    | {"⸺": "——", "⸻": "———"}  # two- and three-em dashes: a renderer's ligature of ——
+)
+
+
+def read_pdf(path: str | Path, data: bytes | None = None) -> BlockStream:
+    """Read a text PDF into blocks (module docstring)."""
+    path = Path(path)
+    raw = path.read_bytes() if data is None else data
+    if len(raw) > MAX_PDF_BYTES:
+        raise DocumentError(path, f"PDF 文件过大（超过 {MAX_PDF_BYTES // 2**20} MB），请拆分后导入")
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings are not ours
+    try:
+        with pdfplumber.open(io.BytesIO(raw)) as pdf:
+            count = len(pdf.pages)
+            if count > MAX_PDF_PAGES:
+                raise DocumentError(path, f"PDF 页数过多（{count} 页，上限 {MAX_PDF_PAGES} 页）")
+            pages = []
+            for page in pdf.pages:
+                pages.append(_read_page(path, page))
+                page.close()  # drop pdfplumber's per-page caches: memory stays bounded
+    except DocumentError:
+        raise
+    except PDFPasswordIncorrect:
+        raise DocumentError(path, ENCRYPTED_MESSAGE) from None
+    except Exception as error:  # pdfminer raises anything on damaged files
+        if _is_password_error(error):
+            raise DocumentError(path, ENCRYPTED_MESSAGE) from None
+        raise DocumentError(path, f"{CORRUPT_MESSAGE}（{brief_error(error)}）") from None
+    if not pages or all(page.chars < MIN_TEXT_CHARS for page in pages):
+        raise DocumentError(path, OCR_MESSAGE)
+    return BlockStream(_assemble(pages), "pdf", {"line_kind": "block_ordinal", "pages": str(count)})
+
+
+def _is_password_error(error: BaseException) -> bool:
+    while error is not None:
+        if "Password" in type(error).__name__ or "password" in str(error).lower():
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+# --------------------------------------------------------------------------- page model
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    top: float
+    x0: float
+    x1: float
+    bottom: float = 0.0
+    ends: tuple[float, ...] = ()  # right edge of each character of ``text``
+
+
+@dataclass(slots=True)
+class _Table:
+    top: float
+    columns: tuple[float, ...]  # x positions of the column boundaries
+    rows: list[list[str]]
+
+
+@dataclass(slots=True)
+class _Page:
+    height: float
+    chars: int
+    items: list[tuple[float, _Line | _Table]] = field(default_factory=list)
+
+
+def _read_page(path: Path, page) -> _Page:
+    chars = [char for char in page.chars if char.get("text")]
+    if len(chars) > MAX_PAGE_CHARS:
+        raise DocumentError(
+            path,
+            f"第 {page.page_number} 页文字过多（超过 {MAX_PAGE_CHARS} 个字符），不像绩效目标文件",
+        )
+    result = _Page(float(page.height), sum(1 for c in chars if c["text"].strip()))
+    if not result.chars:
+        return result
+    tables = [table for table in page.find_tables(_TABLE_SETTINGS) if table.cells]
+    boxes = [table.bbox for table in tables]
+    outside: list[dict] = []
+    inside: list[list[dict]] = [[] for _ in tables]
+    for char in chars:
+        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        for index, (x0, top, x1, bottom) in enumerate(boxes):
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                inside[index].append(char)
+                break
+        else:
+            outside.append(char)
+    for table, table_chars in zip(tables, inside, strict=True):
+        parsed = _table(table, table_chars)
+        if parsed.rows:
+            result.items.append((parsed.top, parsed))
+    lines = _lines(outside)
+    if lines:
+        # the text column's right edge: the longest line, or the left margin mirrored
+        left = min(line.x0 for line in lines)
+        right = _right_edge(lines, left, float(page.width))
+        for line in _join_wrapped(lines, right, left):
+            result.items.append((line.top, line))
+    result.items.sort(key=lambda item: item[0])
+    return result
+
+
+def _right_edge(lines: list[_Line], left: float, width: float) -> float:
+    """The text column's right edge: the left margin mirrored, unless most long lines run
+    further (a narrower right margin). One overflowing line does not move it."""
+    mirror = width - left
+    long = sorted(line.x1 for line in lines if line.x1 > (left + mirror) / 2)
+    if len(long) < 3:
+        return mirror
+    return max(mirror, long[int(len(long) * 0.8) - 1])
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _table(table, chars: list[dict]) -> _Table:
+    """Rows of one ruled table in the block convention (module docstring)."""
+    cells = sorted({tuple(round(v, 1) for v in cell) for cell in table.cells})
+    columns = sorted({x0 for x0, _, _, _ in cells} | {max(x1 for _, _, x1, _ in cells)})
+    tops = sorted({top for _, top, _, _ in cells})
+    by_cell: dict[tuple, list[dict]] = {cell: [] for cell in cells}
+    for char in chars:
+        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        for cell in cells:
+            x0, top, x1, bottom = cell
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                by_cell[cell].append(char)
+                break
+    starts = {(cell[1], cell[0]): cell for cell in cells}
+    rows: list[list[str]] = []
+    for row_top in tops:
+        row: list[str] = []
+        for column in columns[:-1]:
+            cell = starts.get((row_top, column))
+            if cell is not None:
+                row.append(_cell_text(cell, by_cell[cell]))
+                continue
+            cover = _covering(cells, column, row_top)
+            if cover is not None and cover[1] < row_top and cover[0] == column:
+                row.append("")  # a cell merged from the row above
+        if row:
+            rows.append(row)
+    return _Table(tops[0] if tops else 0.0, tuple(columns), rows)
+
+
+def _covering(cells, x: float, y: float):
+    for cell in cells:
+        x0, top, x1, bottom = cell
+        if x0 <= x < x1 and top <= y < bottom:
+            return cell
+    return None
+
+
+def _cell_text(cell, chars: list[dict]) -> str:
+    if not chars:
+        return ""
+    lines = _lines(chars)
+    left_padding = max(0.0, min(line.x0 for line in lines) - cell[0])
+    return "\n".join(line.text for line in _join_wrapped(lines, cell[2] - left_padding))
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _lines(chars: list[dict]) -> list[_Line]:
+    """Characters grouped into visual lines, top to bottom, each left to right."""
+    ordered = sorted(chars, key=lambda c: (round(c["top"], 0), c["x0"]))
+    groups: list[list[dict]] = []
+    for char in ordered:
+        size = char["bottom"] - char["top"] or 1.0
+        if groups:
+            last = groups[-1]
+            if abs(char["top"] - last[0]["top"]) <= size * 0.5:
+                last.append(char)
+                continue
+        groups.append([char])
+    lines = []
+    for group in groups:
+        group.sort(key=lambda c: c["x0"])
+        glyphs = _glyphs(group)
+        if glyphs:
+            text = "".join(ch for ch, _, _ in glyphs)
+            ends = tuple(x1 for _, _, x1 in glyphs)
+            top = min(c["top"] for c in group)
+            bottom = max(c["bottom"] for c in group)
+            lines.append(_Line(text, top, glyphs[0][1], glyphs[-1][2], bottom, ends))
+    return lines
+
+
+def _glyphs(chars: list[dict]) -> list[tuple[str, float, float]]:
+    """(character, x0, x1) left to right; a wide gap between Latin glyphs is a space."""
+    out: list[tuple[str, float, float]] = []
+    for char in chars:
+        text = _unify(char["text"])
+        x0, x1 = float(char["x0"]), float(char["x1"])
+        if text in ("\u2003", "\u3000"):
+            text = "\u3000"  # the 1-em space glyph: 全角空格 in Chinese text
+        elif text.isspace() or not text:
+            if out and out[-1][0] != " ":
+                out.append((" ", x0, x1))
+            continue
+        if out and out[-1][0] != " ":
+            size = char["bottom"] - char["top"] or 1.0
+            gap = x0 - out[-1][2]
+            wide = _wide(out[-1][0]) or _wide(text[0])
+            if wide and gap > size * _WIDE_GAP:  # undrawn 全角空格 between CJK text
+                end = out[-1][2]
+                out.extend(("\u3000", end, x0) for _ in range(max(1, round(gap / size))))
+            elif not wide and gap > size * _SPACE_TOLERANCE:
+                out.append((" ", out[-1][2], x0))
+        out.extend((ch, x0, x1) for ch in text)
+    while out and out[-1][0].isspace():
+        out.pop()
+    while out and out[0][0].isspace():
+        out.pop(0)
+    return out
+
+
+def _unify(text: str) -> str:
+    """Kangxi radicals / CJK radicals / compatibility ideographs → unified ideographs."""
+    if all(ord(ch) < 0x2015 or 0x2015 < ord(ch) < 0x2E3A for ch in text):
+        return text
+    return "".join(
+        unicodedata.normalize("NFKC", ch)
+        if 0x2F00 <= ord(ch) <= 0x2FDF or 0xF900 <= ord(ch) <= 0xFAFF
+        else ch
+        for ch in text.translate(_RADICALS)
+    )
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _join_wrapped(lines: list[_Line], right: float, left: float | None = None) -> list[_Line]:
+    """Join lines a renderer wrapped (see the module docstring). ``left``: the text
+    column's left edge, for body text, where an indented line starts a paragraph."""
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top]
+    pitch = min(pitches, default=0.0)  # line pitch inside a paragraph
+    out: list[_Line] = []
+    previous: _Line | None = None  # the last visual line
+    for line in lines:
+        size = max(line.bottom - line.top, 1.0)
+        if (
+            out
+            and previous is not None
+            and _soft_wrap(previous, line, right)
+            and line.top - previous.top <= pitch + 0.12 * size
+            and (left is None or line.x0 <= left + 0.8 * size)
+        ):
+            last = out[-1]
+            glue = "" if _no_space_join(last.text, line.text) else " "
+            out[-1] = _Line(
+                last.text + glue + line.text, last.top, last.x0, line.x1, line.bottom, line.ends
+            )
+        else:
+            out.append(line)
+        previous = line
+    return out
+
+
+def _soft_wrap(previous: _Line, line: _Line, right: float) -> bool:
+    """True when the next line's first unit would not have fitted after ``previous``."""
+    unit = len(_first_unit(line.text))
+    needed = line.ends[unit - 1] - line.x0 if 0 < unit <= len(line.ends) else 0.0
+    return right - previous.x1 < needed + 1.0
+
+
+def _first_unit(text: str) -> str:
+    """The part of a line that could not have been split from its first character."""
+    if not text:
+        return ""
+    end = 0
+    while end < len(text) - 1 and text[end] in _NO_LINE_END:
+        end += 1  # an opening bracket or quote never ends a line: it moved down too
+    if _wide(text[end]) or text[end] in _NO_LINE_START or end:
+        end += 1
+        while end < len(text) and text[end] in _NO_LINE_START:
+            end += 1
+        return text[:end]
+    match = re.match(r"[^\s\u2E80-\uFFFF]+", text)
+    return match.group() if match else text[0]
+
+
+def _no_space_join(left: str, right: str) -> bool:
+    if not left or not right:
+        return True
+    a, b = left[-1], right[0]
+    if _wide(a) or _wide(b) or a in "-/" or not (a.isascii() and b.isascii()):
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _furniture(pages: list[_Page]) -> set[tuple[int, int]]:
+    """(page, item) positions of page numbers and repeated header/footer lines."""
+    drop: set[tuple[int, int]] = set()
+    seen: Counter[str] = Counter()
+    banded: list[tuple[int, int, str]] = []
+    for p, page in enumerate(pages):
+        band = page.height * _FURNITURE_BAND
+        for i, (top, item) in enumerate(page.items):
+            if not isinstance(item, _Line):
+                continue
+            if top > band and top < page.height - band:
+                continue
+            if _PAGE_NUMBER.match(item.text):
+                drop.add((p, i))
+                continue
+            key = _DIGITS.sub("#", item.text)
+            seen[key] += 1
+            banded.append((p, i, key))
+    if len(pages) > 1:
+        drop.update((p, i) for p, i, key in banded if seen[key] > 1)
+    return drop
+
+
+def _assemble(pages: list[_Page]) -> list:
+    drop = _furniture(pages)
+    out = BlockCollector()
+    header: list[str] | None = None  # first row of the table the last page ended with
+    previous: _Table | None = None
+    for p, page in enumerate(pages):
+        kept = [item for i, (_, item) in enumerate(page.items) if (p, i) not in drop]
+        for position, item in enumerate(kept):
+            if isinstance(item, _Line):
+                out.paragraph(item.text)
+                previous = header = None
+                continue
+            rows = item.rows
+            if position == 0 and previous is not None and _continues(previous, item):
+                if header is not None and rows[0] == header and len(rows) > 1:
+                    rows = rows[1:]  # the header row the PDF repeats on the new page
+            else:
+                header = rows[0]
+            for row in rows:
+                out.row(row)
+            previous = item
+        if kept and not isinstance(kept[-1], _Table):
+            previous = None
+    return out.blocks
+
+
+def _continues(previous: _Table, table: _Table) -> bool:
+    """Same column boundaries (within a point or two): the same table over a page break."""
+    if len(previous.columns) != len(table.columns):
+        return False
+    return all(abs(a - b) <= 2 for a, b in zip(previous.columns, table.columns, strict=True))
