@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 # .doc and .xls are candidates so that the parser can reject them with a clear reason.
-DOCUMENT_EXTENSIONS = frozenset({".txt", ".docx", ".xlsx", ".csv", ".doc", ".xls"})
+DOCUMENT_EXTENSIONS = frozenset(
+    {".txt", ".docx", ".xlsx", ".csv", ".doc", ".xls", ".html", ".htm", ".pdf"}
+)
 
 
 def is_candidate(path: Path) -> bool:

@@ -29,7 +29,6 @@ import io
 import logging
 import re
 import unicodedata
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -372,9 +371,7 @@ def _no_space_join(left: str, right: str) -> bool:
     if not left or not right:
         return True
     a, b = left[-1], right[0]
-    if _wide(a) or _wide(b) or a in "-/" or not (a.isascii() and b.isascii()):
-        return True
-    return False
+    return bool(_wide(a) or _wide(b) or a in "-/" or not (a.isascii() and b.isascii()))
 
 
 # --------------------------------------------------------------------------- assembly
