@@ -137,12 +137,24 @@ def read_html(path: str | Path, data: bytes | None = None) -> BlockStream:
     sheets = _excel_sheets(path, raw, root)
     if sheets:
         for sheet in sheets:
+            data = _read_part(path, sheet)
+            reader.excel = _is_excel(data)
             reader.out.new_table()
-            reader.page(parse_page(sheet, _read_part(path, sheet)))
+            reader.page(parse_page(sheet, data))
     else:
+        reader.excel = _is_excel(raw)
         reader.page(root)
     reader.flush()
-    return BlockStream(reader.out.blocks, "html", {"line_kind": "block_ordinal"})
+    meta = {"line_kind": "block_ordinal"}
+    if reader.excel:
+        meta = {"line_kind": "excel_row", "source": "excel_web_page"}
+    return BlockStream(reader.out.blocks, "html", meta)
+
+
+def _is_excel(data: bytes) -> bool:
+    """Excel's "save as web page" output declares its namespace or ProgId up front."""
+    head = data[:8192]
+    return b"urn:schemas-microsoft-com:office:excel" in head or b"Excel.Sheet" in head
 
 
 def looks_like_html(data: bytes) -> bool:
@@ -294,6 +306,8 @@ class _PageReader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.out = BlockCollector()
+        self.excel = False  # the page is an Excel "save as web page" sheet
+        self.table_sheets: dict[int, str] = {}
         self.cells = 0
         self._lines = _Lines()
 
@@ -358,11 +372,27 @@ class _PageReader:
         texts = [[self.cell_text(cell) for cell in cells] for cells in rows]
         if _is_metadata_table(texts):
             return
+        if self.excel:
+            self.excel_sheet(rows, texts)
+            return
         for row in _resolve_spans(rows, texts):
             self.cells += len(row)
             if self.cells > MAX_CELLS:
                 raise DocumentError(self.path, f"网页中的表格单元格过多（超过 {MAX_CELLS} 个）")
             self.out.row(row)
+
+    def excel_sheet(self, rows, texts) -> None:
+        """A worksheet saved as a web page reads like the same sheet in an .xlsx."""
+        from etl.readers.spreadsheet import _emit
+
+        grid = _excel_grid(self.path.name, rows, texts)
+        if not grid.has_goal_header():
+            return  # 填报说明 and other sheets without a goal table, as in .xlsx
+        self.cells += sum(len(cells) for _, cells in grid.rows)
+        if self.cells > MAX_CELLS:
+            raise DocumentError(self.path, f"网页中的表格单元格过多（超过 {MAX_CELLS} 个）")
+        self.out.new_table()
+        _emit(grid, self.out, self.table_sheets)
 
     def nested_table_texts(self, table) -> list[str]:
         rows = _table_rows(table)
@@ -412,13 +442,27 @@ def _is_metadata_table(texts: list[list[str]]) -> bool:
 
 
 def _resolve_spans(rows, texts: list[list[str]]) -> list[list[str]]:
-    """Rows in the export's convention. Spans are intervals: (start, end, text)."""
-    placed_rows: list[list[tuple[int, int, str]]] = []
+    """Rows in the export's convention: a column span once, a row span "" below."""
+    placed_rows = _place(rows, texts)
+    width = max((end for row in placed_rows for _, end, text, _ in row if text), default=0)
+    out = []
+    for row in placed_rows:
+        cells = [text for start, _, text, _ in row if start < width]
+        if cells:
+            out.append(cells)
+    return out
+
+
+def _place(rows, texts: list[list[str]]) -> list[list[tuple[int, int, str, bool]]]:
+    """Each row's cells as (start column, end column, text, is_origin), continuations of
+    cells spanning down from above included (is_origin False, text ""). Spans are
+    intervals, never expanded into a grid."""
+    placed_rows: list[list[tuple[int, int, str, bool]]] = []
     active: list[list[int]] = []  # [start, end, rows_left] of cells spanning down
     total = len(rows)
     for r, cells in enumerate(rows):
         active.sort()
-        placed = [(start, end, "") for start, end, _ in active]  # continuations
+        placed = [(start, end, "", False) for start, end, _ in active]  # continuations
         spans = [(start, end) for start, end, _ in active]
         new_active: list[list[int]] = []
         column, pointer = 0, 0
@@ -435,17 +479,36 @@ def _resolve_spans(rows, texts: list[list[str]]) -> list[list[str]]:
             width = min(max(_int_attribute(cell, "colspan", 1), 1), MAX_COLSPAN)
             height = _int_attribute(cell, "rowspan", 1)
             height = total - r if height == 0 else min(max(height, 1), total - r)
-            placed.append((column, column + width, text))
+            placed.append((column, column + width, text, True))
             if height > 1:
                 new_active.append([column, column + width, height - 1])
             column += width
         active = [[s, e, n - 1] for s, e, n in active if n > 1] + new_active
         placed.sort(key=lambda item: item[0])
         placed_rows.append(placed)
-    width = max((end for row in placed_rows for _, end, text in row if text), default=0)
-    out = []
-    for row in placed_rows:
-        cells = [text for start, _, text in row if start < width]
-        if cells:
-            out.append(cells)
-    return out
+    return placed_rows
+
+
+def _excel_grid(name: str, rows, texts: list[list[str]]):
+    """An Excel web-page sheet in the .xlsx reader's convention: every cell keeps its grid
+    column, a merged range gives its text to the top-left cell only, and a single cell
+    spanning the whole used width is a banner (a paragraph)."""
+    from etl.readers.spreadsheet import _grid
+
+    placed_rows = _place(rows, texts)
+    grid_texts: dict[int, dict[int, str]] = {}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for line, row in enumerate(placed_rows, start=1):
+        for start, end, text, origin in row:
+            if origin and text.strip():
+                grid_texts.setdefault(line, {})[start + 1] = text
+                spans.setdefault(line, []).append((start + 1, end))
+    grid = _grid(name, grid_texts)
+    if grid.rows:
+        first, last = grid.columns
+        grid.banners = {
+            line
+            for line, cells in spans.items()
+            if len(cells) == 1 and cells[0][0] <= first and cells[0][1] >= last > first
+        }
+    return grid
