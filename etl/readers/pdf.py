@@ -177,8 +177,11 @@ def _read_page(path: Path, page) -> _Page:
     lines = _lines(outside)
     if lines:
         # the text column's right edge: the longest line, or the left margin mirrored
-        left = min(line.x0 for line in lines)
-        right = _right_edge(lines, left, float(page.width))
+        height = float(page.height)
+        band = height * _FURNITURE_BAND
+        body = [line for line in lines if band < line.top < height - band] or lines
+        left = min(line.x0 for line in body)  # page headers/footers may sit wider
+        right = _right_edge(body, left, float(page.width))
         for line in _join_wrapped(lines, right, left):
             result.items.append((line.top, line))
     result.items.sort(key=lambda item: item[0])
