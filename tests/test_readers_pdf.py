@@ -20,6 +20,7 @@ from etl.readers.text import read_text
 from tests.fixtures.build_office import docx_from_blocks, flat_csv, flat_workbook
 from tests.fixtures.build_web import (
     chromium,
+    drawn_pdf,
     encrypted_pdf,
     html_from_blocks,
     image_only_pdf,
@@ -209,6 +210,38 @@ def test_page_and_size_limits(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_reader, "MAX_PDF_BYTES", 100)
     with pytest.raises(DocumentError, match="PDF 文件过大"):
         read_blocks(pdf)
+
+
+def test_fake_bold_and_page_furniture_in_a_drawn_pdf(tmp_path):
+    """Each body line drawn twice 0.4 pt apart (fake bold); a running header and `- n -`
+    footers on every page; a heading that starts two of five pages stays."""
+    pages = []
+    for n in range(1, 6):
+        items = [(60, 30, "Budget disclosure 2023"), (280, 810, f"- {n} -")]
+        if n in (2, 4):
+            items.append((60, 45, "Project goals"))
+        items += [(60, 100, f"Section {n} total 100"), (60.4, 100, f"Section {n} total 100")]
+        pages.append(items)
+    path = drawn_pdf(tmp_path / "drawn.pdf", pages)
+    texts = [b.text for b in read_blocks(path).blocks]
+    assert texts == [
+        "Section 1 total 100",
+        "Project goals",
+        "Section 2 total 100",
+        "Section 3 total 100",
+        "Project goals",
+        "Section 4 total 100",
+        "Section 5 total 100",
+    ]
+
+
+def test_text_in_the_header_band_of_a_two_page_pdf_is_kept_unless_on_both(tmp_path):
+    pages = [
+        [(60, 30, "Header"), (60, 40, "Only here"), (60, 100, "Body one")],
+        [(60, 30, "Header"), (60, 100, "Body two")],
+    ]
+    texts = [b.text for b in read_blocks(drawn_pdf(tmp_path / "two.pdf", pages)).blocks]
+    assert texts == ["Only here", "Body one", "Body two"]
 
 
 @pytest.mark.parametrize(

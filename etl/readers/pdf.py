@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +55,7 @@ _TABLE_SETTINGS = {
     "intersection_tolerance": 3,
 }
 _FURNITURE_BAND = 0.08  # top and bottom share of the page height where headers live
+_FURNITURE_SHARE = 0.6  # a header/footer line repeats on at least this share of pages
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－·•]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+|[ivxlcdm]+)"
     r"[\s\-—–－·•]*$",
@@ -149,16 +150,29 @@ class _Page:
 
 
 def _read_page(path: Path, page) -> _Page:
-    chars = [char for char in page.chars if char.get("text")]
-    if len(chars) > MAX_PAGE_CHARS:
+    if len(page.chars) > MAX_PAGE_CHARS:
         raise DocumentError(
             path,
             f"第 {page.page_number} 页文字过多（超过 {MAX_PAGE_CHARS} 个字符），不像绩效目标文件",
         )
+    # a glyph printed twice a hair apart is "fake bold" (WPS, some PDF printers)
+    page = page.dedupe_chars(tolerance=1)
+    chars = [char for char in page.chars if char.get("text")]
     result = _Page(float(page.height), sum(1 for c in chars if c["text"].strip()))
     if not result.chars:
         return result
     tables = [table for table in page.find_tables(_TABLE_SETTINGS) if table.cells]
+    # the ruling lines as drawn: table finding snaps nearby lines together page-wide,
+    # which can move a cell edge by a point or two; wrapping needs the real inner edges
+    verticals = (
+        sorted(
+            (float(edge["x0"]), float(edge["top"]), float(edge["bottom"]))
+            for edge in page.edges
+            if edge.get("orientation") == "v"
+        )
+        if tables
+        else []
+    )
     boxes = [table.bbox for table in tables]
     outside: list[dict] = []
     inside: list[list[dict]] = [[] for _ in tables]
@@ -171,7 +185,7 @@ def _read_page(path: Path, page) -> _Page:
         else:
             outside.append(char)
     for table, table_chars in zip(tables, inside, strict=True):
-        parsed = _table(table, table_chars)
+        parsed = _table(table, table_chars, verticals)
         if parsed.rows:
             result.items.append((parsed.top, parsed))
     lines = _lines(outside)
@@ -201,7 +215,7 @@ def _right_edge(lines: list[_Line], left: float, width: float) -> float:
 # --------------------------------------------------------------------------- tables
 
 
-def _table(table, chars: list[dict]) -> _Table:
+def _table(table, chars: list[dict], verticals: list[tuple[float, float, float]]) -> _Table:
     """Rows of one ruled table in the block convention (module docstring)."""
     cells = sorted({tuple(round(v, 1) for v in cell) for cell in table.cells})
     columns = sorted({x0 for x0, _, _, _ in cells} | {max(x1 for _, _, x1, _ in cells)})
@@ -214,6 +228,9 @@ def _table(table, chars: list[dict]) -> _Table:
             if x0 <= cx <= x1 and top <= cy <= bottom:
                 by_cell[cell].append(char)
                 break
+    lines = {cell: _lines(found) for cell, found in by_cell.items() if found}
+    inner = {cell: _inner_edges(cell, verticals) for cell in lines}
+    padding = _cell_padding(lines, inner)
     starts = {(cell[1], cell[0]): cell for cell in cells}
     rows: list[list[str]] = []
     for row_top in tops:
@@ -221,7 +238,12 @@ def _table(table, chars: list[dict]) -> _Table:
         for column in columns[:-1]:
             cell = starts.get((row_top, column))
             if cell is not None:
-                row.append(_cell_text(cell, by_cell[cell]))
+                found = lines.get(cell)
+                if not found:
+                    row.append("")
+                else:
+                    joined = _join_wrapped(found, inner[cell][1] - padding)
+                    row.append("\n".join(line.text for line in joined))
                 continue
             cover = _covering(cells, column, row_top)
             if cover is not None and cover[1] < row_top and cover[0] == column:
@@ -239,12 +261,24 @@ def _covering(cells, x: float, y: float):
     return None
 
 
-def _cell_text(cell, chars: list[dict]) -> str:
-    if not chars:
-        return ""
-    lines = _lines(chars)
-    left_padding = max(0.0, min(line.x0 for line in lines) - cell[0])
-    return "\n".join(line.text for line in _join_wrapped(lines, cell[2] - left_padding))
+def _inner_edges(cell, verticals: list[tuple[float, float, float]]) -> tuple[float, float]:
+    """The inner sides of the ruling lines drawn at the cell's left and right edges (the
+    cell's own edges when nothing is drawn within 3 pt)."""
+    x0, top, x1, bottom = cell
+    middle = (top + bottom) / 2
+    left = [x for x, t, b in verticals if abs(x - x0) <= 3 and t <= middle <= b]
+    right = [x for x, t, b in verticals if abs(x - x1) <= 3 and t <= middle <= b]
+    return (max(left) if left else x0, min(right) if right else x1)
+
+
+def _cell_padding(lines: dict[tuple, list[_Line]], inner: dict[tuple, tuple]) -> float:
+    """The table's cell padding: the lower quartile of the gaps between a cell's left
+    rule and its text. Cells whose text wraps fill their width, so their gap is the real
+    padding; centred or right-aligned cells do not move it."""
+    gaps = sorted(
+        max(0.0, min(line.x0 for line in found) - inner[cell][0]) for cell, found in lines.items()
+    )
+    return gaps[len(gaps) // 4] if gaps else 0.0
 
 
 # --------------------------------------------------------------------------- lines
@@ -381,25 +415,27 @@ def _no_space_join(left: str, right: str) -> bool:
 
 
 def _furniture(pages: list[_Page]) -> set[tuple[int, int]]:
-    """(page, item) positions of page numbers and repeated header/footer lines."""
+    """(page, item) positions of page numbers and header/footer lines. A header or footer
+    sits in the top or bottom band at the same height, with the same text (page numbers
+    aside), on most pages: a heading that merely starts two pages is not one."""
     drop: set[tuple[int, int]] = set()
-    seen: Counter[str] = Counter()
-    banded: list[tuple[int, int, str]] = []
+    seen: dict[tuple[str, int], set[int]] = {}
+    banded: list[tuple[int, int, tuple[str, int]]] = []
     for p, page in enumerate(pages):
         band = page.height * _FURNITURE_BAND
         for i, (top, item) in enumerate(page.items):
             if not isinstance(item, _Line):
                 continue
-            if top > band and top < page.height - band:
+            if band < top < page.height - band:
                 continue
             if _PAGE_NUMBER.match(item.text):
                 drop.add((p, i))
                 continue
-            key = _DIGITS.sub("#", item.text)
-            seen[key] += 1
+            key = (_DIGITS.sub("#", item.text), round(top / 3))
+            seen.setdefault(key, set()).add(p)
             banded.append((p, i, key))
-    if len(pages) > 1:
-        drop.update((p, i) for p, i, key in banded if seen[key] > 1)
+    needed = max(2, math.ceil(len(pages) * _FURNITURE_SHARE))
+    drop.update((p, i) for p, i, key in banded if len(seen[key]) >= needed)
     return drop
 
 
