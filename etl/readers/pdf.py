@@ -155,8 +155,8 @@ def _read_page(path: Path, page) -> _Page:
             path,
             f"第 {page.page_number} 页文字过多（超过 {MAX_PAGE_CHARS} 个字符），不像绩效目标文件",
         )
-    # a glyph printed twice a hair apart is "fake bold" (WPS, some PDF printers)
-    page = page.dedupe_chars(tolerance=1)
+    if _has_doubled_glyphs(page.chars):
+        page = page.dedupe_chars(tolerance=1)
     chars = [char for char in page.chars if char.get("text")]
     result = _Page(float(page.height), sum(1 for c in chars if c["text"].strip()))
     if not result.chars:
@@ -200,6 +200,21 @@ def _read_page(path: Path, page) -> _Page:
             result.items.append((line.top, line))
     result.items.sort(key=lambda item: item[0])
     return result
+
+
+def _has_doubled_glyphs(chars: list[dict]) -> bool:
+    """A glyph printed twice a hair apart is "fake bold" (WPS, some PDF printers). One
+    pass over a 1-pt grid finds it, so the costly deduplication runs only when needed."""
+    seen: set[tuple[str, int, int]] = set()
+    for char in chars:
+        text = char["text"]
+        if not text.strip():
+            continue
+        x, y = round(char["x0"]), round(char["top"])
+        if any((text, x + dx, y + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+            return True
+        seen.add((text, x, y))
+    return False
 
 
 def _right_edge(lines: list[_Line], left: float, width: float) -> float:
