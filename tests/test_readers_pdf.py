@@ -306,3 +306,18 @@ def test_folder_with_every_format_loads_in_one_run(tmp_path, seed_pdfs):
     assert rejects == []
     layouts = {name: layout.split("/")[1] for name, layout in rows}
     assert sorted(layouts.values()) == ["csv", "docx", "html", "pdf", "txt", "xlsx"], rows
+
+
+def test_cli_prints_one_line_for_a_scanned_pdf(tmp_path):
+    path = image_only_pdf(tmp_path / "扫描 件.pdf")
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "parse", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [f"错误 {path}: 扫描件，需要先做文字识别（OCR）"]
