@@ -224,6 +224,23 @@ def test_metadata_table_is_dropped_but_a_goal_table_mentioning_it_is_not(tmp_pat
     ]
 
 
+def test_metadata_written_as_lines_is_dropped(tmp_path):
+    body = """<ul class="xxgk"><li>索引号：11130000/2023-01</li><li>发布机构：某某镇人民政府</li>
+      <li>生成日期：2023-03-01</li></ul><h1>标题</h1><p>发布机构：本文不是元数据</p>"""
+    assert blocks_of(page(tmp_path, body)) == [("p", "标题"), ("p", "发布机构：本文不是元数据")]
+
+
+def test_an_articles_own_header_is_content(tmp_path):
+    body = """<header><nav>首页</nav><p>网站名称</p></header>
+      <article><header><h1>某某镇2023年部门预算公开</h1></header><p>正文</p>
+      <footer>来源：某某镇</footer></article><footer>版权所有</footer>"""
+    assert blocks_of(page(tmp_path, body)) == [
+        ("p", "某某镇2023年部门预算公开"),
+        ("p", "正文"),
+        ("p", "来源：某某镇"),
+    ]
+
+
 def test_padding_cells_cost_nothing(tmp_path):
     """500 empty cells of 1000 columns per row: dropped without building a grid."""
     padding = '<td colspan="1000" rowspan="3"></td>' * 500

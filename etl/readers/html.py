@@ -121,6 +121,8 @@ _METADATA_KEYS = (
     "公开方式",
     "有效性",
 )
+_METADATA_LINE = re.compile(r"^\s*[\u4e00-\u9fff]{2,5}\s*[:：]")
+_METADATA_LINE_KEYS = ("索引号", "文号", "发文字号", *_METADATA_KEYS)
 _GB_NAMES = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "gb18030"}
 
 
@@ -260,7 +262,8 @@ def _read_part(path: Path, part: Path) -> bytes:
 def _dropped(element) -> bool:
     tag = element.tag
     if tag in _DROP_TAGS:
-        return True
+        # an article's own <header> carries its title (and often the year and unit)
+        return not (tag in ("header", "footer") and _in_article(element))
     if element.get("hidden") is not None:
         return True
     role = element.get("role")
@@ -268,6 +271,30 @@ def _dropped(element) -> bool:
         return True
     style = element.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _in_article(element) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag in ("article", "main"):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _metadata_lines(lines: list[str]) -> set[int]:
+    """Indexes of a 索引号/发布机构/生成日期 block written as lines (a <ul> or <div>s)
+    instead of a table: a run of `key：value` lines, one of them 索引号, at least two."""
+    drop: set[int] = set()
+    run: list[int] = []
+    for index, line in enumerate([*lines, ""]):
+        if _METADATA_LINE.match(line) and any(key in line[:8] for key in _METADATA_LINE_KEYS):
+            run.append(index)
+            continue
+        if len(run) >= 2 and any(lines[i].lstrip().startswith("索引号") for i in run):
+            drop.update(run)
+        run = []
+    return drop
 
 
 def _int_attribute(element, name: str, default: int) -> int:
@@ -318,9 +345,12 @@ class _PageReader:
 
     def flush(self) -> None:
         self._lines.soft_break()
-        for line in self._lines.lines:
-            self.out.paragraph(line)
-        self._lines.lines.clear()
+        lines = self._lines.lines
+        drop = _metadata_lines(lines)
+        for index, line in enumerate(lines):
+            if index not in drop:
+                self.out.paragraph(line)
+        lines.clear()
 
     # -- generic walk, shared by the body and by cell contents ---------------------------
     def walk(self, element, lines: _Lines, in_cell: bool = False) -> None:
