@@ -30,6 +30,7 @@ import logging
 import math
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -278,11 +279,16 @@ def _covering(cells, x: float, y: float):
 
 def _inner_edges(cell, verticals: list[tuple[float, float, float]]) -> tuple[float, float]:
     """The inner sides of the ruling lines drawn at the cell's left and right edges (the
-    cell's own edges when nothing is drawn within 3 pt)."""
+    cell's own edges when nothing is drawn within 3 pt). ``verticals`` is sorted by x."""
     x0, top, x1, bottom = cell
     middle = (top + bottom) / 2
-    left = [x for x, t, b in verticals if abs(x - x0) <= 3 and t <= middle <= b]
-    right = [x for x, t, b in verticals if abs(x - x1) <= 3 and t <= middle <= b]
+
+    def near(x: float) -> list[float]:
+        start = bisect_left(verticals, (x - 3,))
+        end = bisect_right(verticals, (x + 3, float("inf")))
+        return [v for v, t, b in verticals[start:end] if t <= middle <= b]
+
+    left, right = near(x0), near(x1)
     return (max(left) if left else x0, min(right) if right else x1)
 
 
