@@ -31,10 +31,10 @@ import math
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from etl.blocks import BlockStream
+from etl.blocks import BlockStream, Row
 from etl.errors import DocumentError
 from etl.readers._collect import BlockCollector, brief_error
 
@@ -64,6 +64,7 @@ _PAGE_NUMBER = re.compile(
 )
 _DIGITS = re.compile(r"\d+")
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:?!)]}》〉】〕…—·")
+_SENTENCE_END = ("。", "！", "？", "；", "：", ".", "!", "?")
 _NO_LINE_END = set("“‘（《「『【〔〈([{")
 _SPACE_TOLERANCE = 0.25  # gap (in font sizes) between two Latin glyphs that is a space
 _WIDE_GAP = 0.8  # gap between any two glyphs that is a space (an undrawn 全角空格)
@@ -134,6 +135,8 @@ class _Line:
     x1: float
     bottom: float = 0.0
     ends: tuple[float, ...] = ()  # right edge of each character of ``text``
+    left: float = 0.0  # the text column's edges (body lines), for joining across pages
+    right: float = 0.0
 
 
 @dataclass(slots=True)
@@ -141,6 +144,10 @@ class _Table:
     top: float
     columns: tuple[float, ...]  # x positions of the column boundaries
     rows: list[list[str]]
+    # per cell of the first and the last row: (its visual lines, right limit), to tell a
+    # row the page break split in two from a new row
+    first: list[tuple[list[_Line], float]] = field(default_factory=list)
+    last: list[tuple[list[_Line], float]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -198,6 +205,7 @@ def _read_page(path: Path, page) -> _Page:
         left = min(line.x0 for line in body)  # page headers/footers may sit wider
         right = _right_edge(body, left, float(page.width))
         for line in _join_wrapped(lines, right, left):
+            line.left, line.right = left, right
             result.items.append((line.top, line))
     result.items.sort(key=lambda item: item[0])
     return result
@@ -249,24 +257,33 @@ def _table(table, chars: list[dict], verticals: list[tuple[float, float, float]]
     padding = _cell_padding(lines, inner)
     starts = {(cell[1], cell[0]): cell for cell in cells}
     rows: list[list[str]] = []
+    shapes: list[list[tuple[list[_Line], float]]] = []
     for row_top in tops:
         row: list[str] = []
+        shape: list[tuple[list[_Line], float]] = []
         for column in columns[:-1]:
             cell = starts.get((row_top, column))
             if cell is not None:
                 found = lines.get(cell)
                 if not found:
                     row.append("")
+                    shape.append(([], cell[2]))
                 else:
-                    joined = _join_wrapped(found, inner[cell][1] - padding)
-                    row.append("\n".join(line.text for line in joined))
+                    right = inner[cell][1] - padding
+                    row.append("\n".join(line.text for line in _join_wrapped(found, right)))
+                    shape.append((found, right))
                 continue
             cover = _covering(cells, column, row_top)
             if cover is not None and cover[1] < row_top and cover[0] == column:
                 row.append("")  # a cell merged from the row above
+                shape.append(([], cover[2]))
         if row:
             rows.append(row)
-    return _Table(tops[0] if tops else 0.0, tuple(columns), rows)
+            shapes.append(shape)
+    top = tops[0] if tops else 0.0
+    if not rows:
+        return _Table(top, tuple(columns), rows)
+    return _Table(top, tuple(columns), rows, shapes[0], shapes[-1])
 
 
 def _covering(cells, x: float, y: float):
@@ -379,7 +396,11 @@ def _join_wrapped(lines: list[_Line], right: float, left: float | None = None) -
     """Join lines a renderer wrapped (see the module docstring). ``left``: the text
     column's left edge, for body text, where an indented line starts a paragraph."""
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top]
-    pitch = min(pitches, default=0.0)  # line pitch inside a paragraph
+    # line pitch inside a paragraph: the smallest one at least a line high, so a stray
+    # pair of lines closer together (a superscript, a smaller font) does not set it
+    heights = sorted(line.bottom - line.top for line in lines)
+    floor = 0.9 * heights[len(heights) // 2] if heights else 0.0
+    pitch = min((p for p in pitches if p >= floor), default=0.0)
     out: list[_Line] = []
     previous: _Line | None = None  # the last visual line
     for line in lines:
@@ -392,7 +413,9 @@ def _join_wrapped(lines: list[_Line], right: float, left: float | None = None) -
             and (left is None or line.x0 <= left + 0.8 * size)
         ):
             last = out[-1]
-            glue = "" if _no_space_join(last.text, line.text) else " "
+            # a line without spaces that fills its width is one long token broken anywhere
+            forced = " " not in previous.text
+            glue = "" if forced or _no_space_join(last.text, line.text) else " "
             out[-1] = _Line(
                 last.text + glue + line.text, last.top, last.x0, line.x1, line.bottom, line.ends
             )
@@ -465,17 +488,41 @@ def _assemble(pages: list[_Page]) -> list:
     out = BlockCollector()
     header: list[str] | None = None  # first row of the table the last page ended with
     previous: _Table | None = None
+    pending: _Line | None = None  # the last text line, held back: it may go on overleaf
     for p, page in enumerate(pages):
         kept = [item for i, (_, item) in enumerate(page.items) if (p, i) not in drop]
         for position, item in enumerate(kept):
             if isinstance(item, _Line):
-                out.paragraph(item.text)
+                if position == 0 and pending is not None and _goes_on(pending, item):
+                    glue = "" if _no_space_join(pending.text, item.text) else " "
+                    pending = _Line(
+                        pending.text + glue + item.text,
+                        pending.top,
+                        pending.x0,
+                        item.x1,
+                        item.bottom,
+                        item.ends,
+                        item.left,
+                        item.right,
+                    )
+                else:
+                    if pending is not None:
+                        out.paragraph(pending.text)
+                    pending = item
                 previous = header = None
                 continue
+            if pending is not None:
+                out.paragraph(pending.text)
+                pending = None
             rows = item.rows
             if position == 0 and previous is not None and _continues(previous, item):
                 if header is not None and rows[0] == header and len(rows) > 1:
                     rows = rows[1:]  # the header row the PDF repeats on the new page
+                elif isinstance(out.blocks[-1], Row):
+                    merged = _split_row(out.blocks[-1].cells, previous.last, item)
+                    if merged is not None:  # a row the page break cut in two
+                        out.blocks[-1] = replace(out.blocks[-1], cells=merged)
+                        rows = rows[1:]
             else:
                 header = rows[0]
             for row in rows:
@@ -483,7 +530,42 @@ def _assemble(pages: list[_Page]) -> list:
             previous = item
         if kept and not isinstance(kept[-1], _Table):
             previous = None
+    if pending is not None:
+        out.paragraph(pending.text)
     return out.blocks
+
+
+def _goes_on(last: _Line, first: _Line) -> bool:
+    """The last line of a page wraps onto the first line of the next one: it filled its
+    column and the next line starts at the left margin (not indented)."""
+    size = max(first.bottom - first.top, 1.0)
+    if last.text.endswith(_SENTENCE_END):
+        return False  # no line pitch to compare across pages: a full stop ends it
+    return _soft_wrap(last, first, last.right) and first.x0 <= first.left + 0.8 * size
+
+
+def _split_row(cells, last, table: _Table) -> tuple[str, ...] | None:
+    """The row ending a page and the row starting the next one, as one row, when they are
+    one row cut by the page break: every cell that goes on overleaf visibly wraps there
+    (its last line on the first page filled the cell), and some cell with text on the
+    first page has nothing overleaf. A header row followed by a data row, or a row that
+    merely starts a page, fails one of the two."""
+    first_row, first = table.rows[0], table.first
+    if not (len(cells) == len(last) == len(first_row) == len(first)):
+        return None
+    merged, ended = [], False
+    for text, (lines_a, right), more, (lines_b, _) in zip(
+        cells, last, first_row, first, strict=True
+    ):
+        if not more:
+            ended = ended or bool(text)
+            merged.append(text)
+            continue
+        if not lines_a or not lines_b or not _soft_wrap(lines_a[-1], lines_b[0], right):
+            return None
+        glue = "" if _no_space_join(lines_a[-1].text, more) else " "
+        merged.append(text + glue + more)
+    return tuple(merged) if ended and merged != list(cells) else None
 
 
 def _continues(previous: _Table, table: _Table) -> bool:
