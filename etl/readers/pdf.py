@@ -65,6 +65,7 @@ _PAGE_NUMBER = re.compile(
 _DIGITS = re.compile(r"\d+")
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:?!)]}》〉】〕…—·")
 _SENTENCE_END = ("。", "！", "？", "；", "：", ".", "!", "?")
+_QUOTES = set("“”‘’\"'")
 _NO_LINE_END = set("“‘（《「『【〔〈([{")
 _SPACE_TOLERANCE = 0.25  # gap (in font sizes) between two Latin glyphs that is a space
 _WIDE_GAP = 0.8  # gap between any two glyphs that is a space (an undrawn 全角空格)
@@ -433,19 +434,28 @@ def _soft_wrap(previous: _Line, line: _Line, right: float) -> bool:
 
 
 def _first_unit(text: str) -> str:
-    """The part of a line that could not have been split from its first character."""
+    """The part of a line that could not have been split from its first character: a CJK
+    character with the closing punctuation after it, an opening bracket with what follows
+    it, and through quotation marks (Unicode line breaking never breaks next to “ ” ‘ ’);
+    or a Latin word."""
     if not text:
         return ""
-    end = 0
-    while end < len(text) - 1 and text[end] in _NO_LINE_END:
-        end += 1  # an opening bracket or quote never ends a line: it moved down too
-    if _wide(text[end]) or text[end] in _NO_LINE_START or end:
-        end += 1
-        while end < len(text) and text[end] in _NO_LINE_START:
+    if not (_wide(text[0]) or text[0] in _NO_LINE_START or text[0] in _NO_LINE_END):
+        match = re.match(r"[^\s\u2E80-\uFFFF]+", text)
+        return match.group() if match else text[0]
+    end = 1
+    while end < len(text):
+        previous, char = text[end - 1], text[end]
+        if (
+            char in _NO_LINE_START
+            or char in _QUOTES
+            or previous in _NO_LINE_END
+            or previous in _QUOTES
+        ):
             end += 1
-        return text[:end]
-    match = re.match(r"[^\s\u2E80-\uFFFF]+", text)
-    return match.group() if match else text[0]
+        else:
+            break
+    return text[:end]
 
 
 def _no_space_join(left: str, right: str) -> bool:
