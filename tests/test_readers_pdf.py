@@ -321,3 +321,30 @@ def test_cli_prints_one_line_for_a_scanned_pdf(tmp_path):
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [f"错误 {path}: 扫描件，需要先做文字识别（OCR）"]
+
+
+@needs_chromium
+def test_row_and_paragraph_cut_by_page_breaks_are_joined(tmp_path):
+    """A cell taller than a page and a paragraph longer than a page: Chromium cuts both
+    (rows may break, as Word allows by default); the reader gives them back whole."""
+    text = "".join(f"第{i}项工作按期完成并通过验收，" for i in range(260))
+    prose = "".join(f"第{i}条措施落实到位，" for i in range(400)) + "完。"
+    page = tmp_path / "cut.html"
+    page.write_text(
+        '<html lang="zh-CN"><head><meta charset="utf-8"><style>'
+        "body{font-family:'Noto Sans CJK SC',sans-serif;font-size:10pt}"
+        "table{border-collapse:collapse;width:100%} td{border:0.8pt solid #000;padding:2pt}"
+        f"</style></head><body><p>{prose}</p><table><tr><td>一级指标</td><td>指标值</td></tr>"
+        f"<tr><td>产出指标</td><td>{text}</td></tr><tr><td>效益指标</td><td>改善</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    pdf = pdf_from_html(page, tmp_path / "cut.pdf")
+    stream = read_blocks(pdf)
+    assert int(stream.meta["pages"]) >= 3
+    assert [b.text for b in stream.blocks if isinstance(b, Paragraph)] == [prose]
+    assert [b.cells for b in stream.blocks if isinstance(b, Row)] == [
+        ("一级指标", "指标值"),
+        ("产出指标", text),
+        ("效益指标", "改善"),
+    ]

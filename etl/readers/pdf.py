@@ -170,13 +170,18 @@ def _read_page(path: Path, page) -> _Page:
     result = _Page(float(page.height), sum(1 for c in chars if c["text"].strip()))
     if not result.chars:
         return result
-    tables = [table for table in page.find_tables(_TABLE_SETTINGS) if table.cells]
+    edges = page.edges
+    settings = dict(_TABLE_SETTINGS)
+    closing = _open_ends(edges)
+    if closing:
+        settings["explicit_horizontal_lines"] = closing
+    tables = [table for table in page.find_tables(settings) if table.cells]
     # the ruling lines as drawn: table finding snaps nearby lines together page-wide,
     # which can move a cell edge by a point or two; wrapping needs the real inner edges
     verticals = (
         sorted(
             (float(edge["x0"]), float(edge["top"]), float(edge["bottom"]))
-            for edge in page.edges
+            for edge in edges
             if edge.get("orientation") == "v"
         )
         if tables
@@ -210,6 +215,60 @@ def _read_page(path: Path, page) -> _Page:
             result.items.append((line.top, line))
     result.items.sort(key=lambda item: item[0])
     return result
+
+
+def _open_ends(edges: list[dict]) -> list[dict]:
+    """Horizontal rules a table fragment lacks: a row cut by a page break is often drawn
+    with its side rules only. Where two or more vertical rules start at a height and none
+    ends there (or the other way round), and no horizontal rule covers their span, a
+    rule between the outermost ones is added. Rules are often drawn cell by cell, so a
+    vertical rule continuing through a merged cell is two segments meeting at the row
+    line: that is not an open end."""
+    starts: dict[int, list[float]] = {}
+    stops: dict[int, list[float]] = {}
+    for edge in edges:
+        if edge.get("orientation") == "v":
+            starts.setdefault(round(float(edge["top"])), []).append(float(edge["x0"]))
+            stops.setdefault(round(float(edge["bottom"])), []).append(float(edge["x0"]))
+    horizontals = [
+        (float(e["top"]), float(e["x0"]), float(e["x1"]))
+        for e in edges
+        if e.get("orientation") == "h"
+    ]
+
+    def near(table: dict[int, list[float]], y: int) -> list[float]:
+        return [x for dy in (-1, 0, 1) for x in table.get(y + dy, [])]
+
+    added = []
+    for y in sorted(set(starts) | set(stops)):
+        for mine, other in ((near(starts, y), near(stops, y)), (near(stops, y), near(starts, y))):
+            if len(mine) < 2 or other:
+                continue
+            x0, x1 = min(mine), max(mine)
+            if x1 - x0 <= 5 or _covered(horizontals, y, x0, x1):
+                continue
+            added.append(
+                {
+                    "x0": x0,
+                    "x1": x1,
+                    "top": float(y),
+                    "bottom": float(y),
+                    "width": x1 - x0,
+                    "height": 0.0,
+                    "object_type": "line",
+                }
+            )
+    return added
+
+
+def _covered(horizontals: list[tuple[float, float, float]], y: float, x0: float, x1: float) -> bool:
+    """Horizontal segments within 2 pt of ``y`` cover x0…x1 (gaps under 2 pt ignored)."""
+    reach = x0 + 2
+    for _, start, end in sorted((h for h in horizontals if abs(h[0] - y) <= 2), key=lambda h: h[1]):
+        if start > reach:
+            return False
+        reach = max(reach, end + 2)
+    return reach >= x1 - 2
 
 
 def _has_doubled_glyphs(chars: list[dict]) -> bool:
