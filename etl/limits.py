@@ -36,6 +36,10 @@ class Limits:
     sheet_max_cells: int
     worker_memory_mb: int
     worker_timeout_s: float
+    html_max_cells: int
+    html_max_sheets: int
+    pdf_max_pages: int
+    pdf_max_page_chars: int
 
     def max_file_bytes(self, suffix: str) -> int:
         """Largest accepted file for a suffix such as ".docx"."""
@@ -76,6 +80,10 @@ def parse_limits(data: dict) -> Limits:
         sheet_max_cells=_number(data, "sheet", "max_cells", int),
         worker_memory_mb=_number(data, "worker", "memory_mb", int),
         worker_timeout_s=_number(data, "worker", "timeout_s", float),
+        html_max_cells=_number(data, "html", "max_cells", int),
+        html_max_sheets=_number(data, "html", "max_sheets", int),
+        pdf_max_pages=_number(data, "pdf", "max_pages", int),
+        pdf_max_page_chars=_number(data, "pdf", "max_page_chars", int),
     )
 
 

@@ -269,7 +269,7 @@ def test_loop_and_unreadable_folder_reported_per_path(tmp_path: Path) -> None:
 
 def test_every_file_not_loaded_is_listed_with_escaped_name(tmp_path: Path) -> None:
     folder = good_folder(tmp_path / "in", count=1)
-    (folder / "附件.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "附件.ofd").write_bytes(b"PK\x03\x04ofd")
     (folder / "~$lock.docx").write_bytes(b"x")
     (folder / "draft.txt~").write_text("x", encoding="utf-8")
     (folder / "\x1b[31mred.png").write_bytes(b"x")
@@ -284,7 +284,7 @@ def test_every_file_not_loaded_is_listed_with_escaped_name(tmp_path: Path) -> No
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in out and "\\x1b[31mred.png：不支持的文件类型 .png" in out
-    assert "附件.pdf：不支持的文件类型 .pdf" in out
+    assert "附件.ofd：不支持的文件类型 .ofd" in out
     assert "~$lock.docx：Office 临时锁文件" in out
     assert "draft.txt~：临时文件" in out
     assert "未载入的文件 4 个" in out
@@ -292,8 +292,8 @@ def test_every_file_not_loaded_is_listed_with_escaped_name(tmp_path: Path) -> No
 
 
 def test_single_unsupported_file_is_exit_1_not_an_empty_warehouse(tmp_path: Path) -> None:
-    pdf = tmp_path / "公开.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n")
+    pdf = tmp_path / "公开.ofd"
+    pdf.write_bytes(b"PK\x03\x04ofd")
     result = subprocess.run(
         [PY, "-m", "etl", "load", str(pdf), "--db", str(tmp_path / "w.duckdb")],
         capture_output=True,
@@ -302,7 +302,7 @@ def test_single_unsupported_file_is_exit_1_not_an_empty_warehouse(tmp_path: Path
         cwd=ROOT,
     )
     assert result.returncode == 1
-    assert "公开.pdf：不支持的文件类型 .pdf" in result.stdout
+    assert "公开.ofd：不支持的文件类型 .ofd" in result.stdout
     assert "Traceback" not in result.stderr
 
 

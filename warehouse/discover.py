@@ -79,6 +79,18 @@ def classify_name(path: Path) -> tuple[str, str | None]:
     return "skip", f"不支持的文件类型 {label}（支持 {supported}）"
 
 
+def web_page_companion(folder: Path) -> bool:
+    """`book.files/` or `book_files/` beside `book.htm(l)`: the sheets and images of a saved web
+    page (Excel's "save as web page" puts sheet001.htm there). The page reads them itself, so
+    loading them again would double every document."""
+    for marker in (".files", "_files"):
+        if folder.name.endswith(marker):
+            stem = folder.name[: -len(marker)]
+            if any((folder.parent / f"{stem}{suffix}").is_file() for suffix in (".htm", ".html")):
+                return True
+    return False
+
+
 def is_candidate(path: Path) -> bool:
     """Kept for callers that only need the yes/no by name."""
     return classify_name(path)[0] == "candidate"
@@ -143,6 +155,9 @@ class _Walker:
         if stat.S_ISDIR(info.st_mode):
             if entry.name.startswith("."):
                 self.skip(path, "隐藏文件夹，未载入其中的文件")
+                return
+            if web_page_companion(Path(path)):
+                self.skip(path, "网页的附属文件夹（其中的工作表随网页本身读取），未单独载入")
                 return
             self.folder(path, root)
             return

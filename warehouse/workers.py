@@ -46,16 +46,32 @@ STARTUP_S = 120.0  # a worker that is not ready after this long counts as hung
 
 def _send(stream: BinaryIO, obj: object) -> None:
     blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(blob)) + blob)
+    data = memoryview(_HEADER.pack(len(blob)) + blob)
+    while data:  # a raw (unbuffered) pipe may take fewer bytes than offered
+        written = stream.write(data)
+        data = data[written if written is not None else len(data) :]
     stream.flush()
 
 
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    """Exactly ``size`` bytes (a raw pipe returns short reads), or fewer at end of file."""
+    parts: list[bytes] = []
+    missing = size
+    while missing > 0:
+        chunk = stream.read(missing)
+        if not chunk:
+            break
+        parts.append(chunk)
+        missing -= len(chunk)
+    return b"".join(parts)
+
+
 def _recv(stream: BinaryIO) -> object:
-    head = stream.read(_HEADER.size)
+    head = _read_exact(stream, _HEADER.size)
     if len(head) < _HEADER.size:
         raise EOFError
     (size,) = _HEADER.unpack(head)
-    blob = stream.read(size)
+    blob = _read_exact(stream, size)
     if len(blob) < size:
         raise EOFError
     return pickle.loads(blob)
@@ -130,6 +146,9 @@ class _Worker:
             stdout=subprocess.PIPE,
             env=env,
             close_fds=True,
+            # unbuffered: the parent waits on the pipe with select(), so no message may sit
+            # unseen in a Python buffer (a worker's "ready" and a fast outcome arrive together)
+            bufsize=0,
         )
         self.index: int | None = None  # task being parsed
         self.task: Task | None = None

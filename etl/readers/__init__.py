@@ -17,7 +17,7 @@ from etl.errors import DocumentError
 from etl.readers import legacy
 from etl.readers._bounds import check_file_size, check_package
 
-SUPPORTED_SUFFIXES = {".txt", ".docx", ".xlsx", ".csv"}
+SUPPORTED_SUFFIXES = {".txt", ".docx", ".xlsx", ".csv", ".html", ".htm", ".pdf"}
 LEGACY_SUFFIXES = {".doc", ".xls", ".wps", ".et"}
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -44,6 +44,14 @@ def read_blocks(path: str | Path, data: bytes | None = None) -> BlockStream:
         return _read_zip(path, data, suffix)
     if data.startswith(_OLE_MAGIC):
         raise _ole_error(path, data, suffix)
+    if suffix == ".pdf" or data[:1024].lstrip().startswith(b"%PDF-"):
+        from etl.readers.pdf import read_pdf
+
+        return read_pdf(path, data)
+    from etl.readers.html import looks_like_html, read_html
+
+    if suffix in (".html", ".htm") or looks_like_html(data):
+        return read_html(path, data)
     _refuse_foreign_text(path, data, suffix)
     if suffix == ".csv":
         from etl.readers.spreadsheet import read_csv
