@@ -24,8 +24,9 @@ def _frame(source: FrameSource) -> pd.DataFrame:
 
 def download_buttons(frame: FrameSource, basename: str, *, key: str | None = None) -> None:
     """CSV and Excel buttons for one table; files are built only when clicked."""
-    name = _SAFE_NAME.sub("_", basename).strip("_") or "数据"
+    name = _SAFE_NAME.sub("_", basename).strip("_.")[:80] or "数据"
     key = key or name
+    described = filters.current_filters().describe()
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         "下载 CSV",
@@ -38,7 +39,7 @@ def download_buttons(frame: FrameSource, basename: str, *, key: str | None = Non
     )
     row.download_button(
         "下载 Excel",
-        data=lambda: exports.to_xlsx_bytes(_frame(frame)),
+        data=lambda: exports.to_xlsx_bytes(_frame(frame), title=basename, filters=described),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{key}",
