@@ -14,12 +14,58 @@ from dashboard.formatting import DASH
 from dashboard.palette import TownshipPalette, township_palette
 
 FrameSource = pd.DataFrame | Callable[[], pd.DataFrame]
+FLAG = "⚠"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'^])")
 NO_MATCH = "当前筛选条件下没有数据，请调整左侧的筛选条件。"
 _SAFE_NAME = re.compile(r"[\\/:*?\"<>|\s]+")
 
 
+def safe_md(value: object) -> str:
+    """Document or URL text made inert inside Streamlit markdown: every ASCII punctuation
+    mark is backslash-escaped (CommonMark allows it), so links, images, HTML, emphasis,
+    ``:color[...]`` directives and LaTeX all show as the literal characters."""
+    text = "" if value is None else str(value)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def caption(template: str, *values: object) -> None:
+    """``st.caption(template.format(*escaped values))``: captions that quote data."""
+    st.caption(template.format(*(safe_md(v) for v in values)))
+
+
+def info(template: str, *values: object, icon: str | None = None) -> None:
+    """``st.info`` with escaped values (see ``caption``)."""
+    st.info(template.format(*(safe_md(v) for v in values)), icon=icon)
+
+
+def flag_column(frame: pd.DataFrame, flags: pd.DataFrame, key: str = "project_key") -> pd.DataFrame:
+    """Add ``flag`` ("⚠ warning text" or "") from v_project_flag rows keyed by project."""
+    texts = dict(zip(flags["project_key"].astype(str), flags["flag_text"], strict=False))
+    out = frame.copy()
+    out["flag"] = [
+        f"{FLAG} {texts[str(k)]}" if str(k) in texts else "" for k in out[key].astype(str)
+    ]
+    return out
+
+
+CARD_COLUMN = "项目卡片"
+
+
+def card_links(keys: pd.Series) -> list[str]:
+    """Links that open the project card (项目明细 ?pid=…); shown as "打开" in tables."""
+    return [f"/projects?pid={k}" for k in keys.astype(str)]
+
+
+def page_exists(file: str) -> bool:
+    """Optional pages (review, SQL) are only linked when their file is there."""
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parent / "app_pages" / file).exists()
+
+
 def _frame(source: FrameSource) -> pd.DataFrame:
-    return source() if callable(source) else source
+    frame = source() if callable(source) else source
+    return frame.drop(columns=[CARD_COLUMN], errors="ignore")  # links are for the screen
 
 
 def download_buttons(frame: FrameSource, basename: str, *, key: str | None = None) -> None:
@@ -56,6 +102,10 @@ def _column_config(frame: pd.DataFrame) -> dict:
             config[column] = st.column_config.NumberColumn(format="%,.2f")
         elif str(column).endswith("（%）"):
             config[column] = st.column_config.NumberColumn(format="%.1f")
+        elif column == CARD_COLUMN:
+            config[column] = st.column_config.LinkColumn(display_text="打开", width="small")
+        elif column == "数据提示":
+            config[column] = st.column_config.TextColumn(width="small")
     return config
 
 
@@ -124,5 +174,26 @@ def palette() -> TownshipPalette:
 
 
 def filter_caption() -> None:
-    """A grey line under the page title naming the active filter."""
-    st.caption(f"当前范围：{filters.current_filters().describe()}")
+    """A grey line under the page title naming the active filter (escaped: township
+    names come from documents)."""
+    caption("当前范围：{}", filters.current_filters().describe())
+
+
+def year_scope(f: filters.Filters | None = None) -> str:
+    """How many years a view covers, for titles: "2025年", "2020–2025年（多年合计）"."""
+    f = f or filters.current_filters()
+    years = list(f.years) or filters.all_years()
+    known = sorted(int(y) for y in years if str(y).isdigit())
+    extra = "、未注明年度" if "未注明" in years or not f.years else ""
+    if len(known) == 1 and not extra:
+        return f"{known[0]}年"
+    if not known:
+        return "未注明年度"
+    span = f"{known[0]}–{known[-1]}年" if len(known) > 1 else f"{known[0]}年"
+    return f"{span}{extra}（多个年度，按年度区分）"
+
+
+def spans_years(f: filters.Filters | None = None) -> bool:
+    """True when the selection covers more than one fiscal year (or all of them)."""
+    f = f or filters.current_filters()
+    return len(f.years) != 1
