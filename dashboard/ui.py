@@ -15,6 +15,8 @@ from dashboard.palette import TownshipPalette, township_palette
 
 FrameSource = pd.DataFrame | Callable[[], pd.DataFrame]
 FLAG = "⚠"
+ZWSP = "\u200b"
+_AUTOLINK = re.compile(r":(?=//)|w(?=ww\.)|@", re.IGNORECASE)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'^])")
 NO_MATCH = "当前筛选条件下没有数据，请调整左侧的筛选条件。"
 _SAFE_NAME = re.compile(r"[\\/:*?\"<>|\s]+")
@@ -25,6 +27,9 @@ def safe_md(value: object) -> str:
     mark is backslash-escaped (CommonMark allows it), so links, images, HTML, emphasis,
     ``:color[...]`` directives and LaTeX all show as the literal characters."""
     text = "" if value is None else str(value)
+    # GFM turns bare URLs, www. names and e-mail addresses into links even when their
+    # punctuation is escaped: a zero-width space keeps them plain text.
+    text = _AUTOLINK.sub(lambda m: m.group(0)[0] + ZWSP + m.group(0)[1:], text)
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
