@@ -122,6 +122,65 @@ def budget_by_township_chart(
     return (bars + text).properties(height=alt.Step(BAR_STEP))
 
 
+def budget_by_township_years_chart(
+    frame: pd.DataFrame, totals: pd.DataFrame, flags: pd.DataFrame | None, scope: str
+) -> alt.LayerChart:
+    """Budget per township stacked by fiscal year (a view that spans years shows them)."""
+    data = frame.assign(
+        budget_wan=_wan(frame["budget_yuan"]),
+        year=[str(int(y)) if pd.notna(y) else "未注明" for y in frame["fiscal_year"]],
+    )
+    flag_text = {}
+    if flags is not None and not flags.empty:
+        flag_text = dict(zip(flags["township"], flags["flag_text"], strict=False))
+    shown = {t: (f"{FLAG} {t}" if flag_text.get(t) else t) for t in totals["township"]}
+    data["shown"] = data["township"].map(shown)
+    data["flag_text"] = data["township"].map(lambda t: flag_text.get(t, ""))
+    total = totals.assign(
+        shown=totals["township"].map(shown),
+        text_x=_wan(totals["budget_yuan"]).fillna(0.0),
+        label=[fmt_wan(v) if pd.notna(v) else "未注明预算" for v in totals["budget_yuan"]],
+    )
+    order = list(total.sort_values("text_x", ascending=False)["shown"])
+    years = sorted(set(data["year"]))
+    y = alt.Y("shown:N", title=None, sort=order, axis=alt.Axis(labelLimit=200))
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X(
+                "sum(budget_wan):Q",
+                title="预算总额（万元）",
+                axis=alt.Axis(format=",.0f", tickCount=4),
+            ),
+            color=alt.Color(
+                "year:N",
+                title="预算年度",
+                scale=alt.Scale(domain=years, scheme="tableau10"),
+                legend=alt.Legend(orient="bottom", direction="horizontal"),
+            ),
+            order=alt.Order("year:N"),
+            tooltip=[
+                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip("year:N", title="年度"),
+                alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
+                alt.Tooltip("projects:Q", title="项目数"),
+                alt.Tooltip("flag_text:N", title="⚠ 数据提示"),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(total)
+        .mark_text(align="left", dx=4, color="#333")
+        .encode(y=y, x="text_x:Q", text="label:N")
+    )
+    return (bars + text).properties(
+        height=alt.Step(BAR_STEP),
+        title=alt.Title("各乡镇预算总额", subtitle=f"{scope}，按年度分色；单位：万元"),
+    )
+
+
 def budget_by_year_chart(frame: pd.DataFrame) -> alt.LayerChart:
     """Total budget per fiscal year (every year in the township/category filter)."""
     data = frame[frame["fiscal_year"].notna() & frame["budget_yuan"].notna()].copy()
@@ -140,9 +199,7 @@ def budget_by_year_chart(frame: pd.DataFrame) -> alt.LayerChart:
     ]
     bars = base.mark_bar(color="#4C78A8", size=36).encode(
         x=x,
-        y=alt.Y(
-            "budget_wan:Q", title="预算总额（万元）", axis=alt.Axis(format=",.0f", tickCount=5)
-        ),
+        y=alt.Y("budget_wan:Q", title=None, axis=alt.Axis(format=",.0f", tickCount=5)),
         tooltip=tooltip,
     )
     text = base.mark_text(dy=-6, color="#333").encode(x=x, y="budget_wan:Q", text="label:N")

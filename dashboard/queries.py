@@ -801,3 +801,17 @@ def project_source_text(run: Runner, project_key: str) -> pd.DataFrame:
         "WHERE CAST(project_key AS VARCHAR) = ? LIMIT 1",
         [str(project_key)],
     )
+
+
+def budget_by_township_year(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, fiscal_year (NULL kept), budget_yuan: for charts that span years."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT {TOWNSHIP} AS township, fiscal_year, sum(budget_total_yuan) AS budget_yuan,
+               count(*) AS projects
+        FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        GROUP BY ALL ORDER BY township, fiscal_year
+        """,
+        params,
+    )

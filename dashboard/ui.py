@@ -185,17 +185,22 @@ def filter_caption() -> None:
 
 
 def year_scope(f: filters.Filters | None = None) -> str:
-    """How many years a view covers, for titles: "2025年", "2020–2025年（多年合计）"."""
+    """The years a view covers, for titles: "2025年", "2020–2021年（多个年度）",
+    "全部年度（2019–2025年）"."""
     f = f or filters.current_filters()
-    years = list(f.years) or filters.all_years()
-    known = sorted(int(y) for y in years if str(y).isdigit())
-    extra = "、未注明年度" if "未注明" in years or not f.years else ""
-    if len(known) == 1 and not extra:
+    if not f.years:
+        known = sorted(int(y) for y in filters.all_years())
+        if len(known) > 1:
+            return f"全部年度（{known[0]}–{known[-1]}年）"
+        return f"全部年度（{known[0]}年）" if known else "全部年度"
+    known = sorted(int(y) for y in f.years if str(y).isdigit())
+    unknown = len(known) < len(f.years)
+    if len(known) == 1 and not unknown:
         return f"{known[0]}年"
     if not known:
         return "未注明年度"
-    span = f"{known[0]}–{known[-1]}年" if len(known) > 1 else f"{known[0]}年"
-    return f"{span}{extra}（多个年度，按年度区分）"
+    names = "、".join(str(y) for y in known) if len(known) <= 3 else f"{known[0]}–{known[-1]}"
+    return f"{names}年{'及未注明年度' if unknown else ''}（多个年度）"
 
 
 def spans_years(f: filters.Filters | None = None) -> bool:

@@ -72,10 +72,11 @@ def test_default_is_the_latest_year_and_tiles_name_it(monkeypatch, seed_warehous
 def test_several_years_say_so(monkeypatch, seed_warehouse):
     at = _app(monkeypatch, seed_warehouse, year="").run()
     _clean(at)
-    assert any("多个年度" in s.value for s in at.subheader)
-    assert "预算总额（2020–2025年、未注明年度）" in [m.label for m in at.metric] or any(
-        "2020–2025年" in m.label for m in at.metric
-    )
+    assert any("全部年度（2020–2025年）" in s.value for s in at.subheader)
+    assert "预算总额（全部年度）" in [m.label for m in at.metric]
+    at = _app(monkeypatch, seed_warehouse, year=["2020", "2021"]).run()
+    _clean(at)
+    assert any("2020、2021年（多个年度）" in s.value for s in at.subheader)
 
 
 def test_unknown_link_values_are_reported_and_ignored(monkeypatch, seed_warehouse):

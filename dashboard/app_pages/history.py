@@ -93,9 +93,10 @@ else:
     )
 
 # --- targets
-left, right = st.columns([1, 2], gap="large")
+left, right = st.container(), st.container()
 with left:
-    st.subheader(f"目标值变化（{scope}）", anchor=False)
+    st.subheader("目标值变化", anchor=False)
+    st.caption(f"{scope}，与各项目的上一年度相比")
     counts = history_queries.change_counts(run, f)
     if counts.empty:
         ui.no_data("所选年度中没有能与上一年度比较的指标。")
@@ -105,7 +106,7 @@ with left:
             "“提高/降低”按指标方向判断：正向指标数值变大、反向指标（≤）数值变小、时限提前为提高。"
         )
 with right:
-    st.subheader("预算增加但目标降低的指标", anchor=False)
+    st.subheader("预算增加但目标降低", anchor=False)
     lowered = history_queries.lowered_targets_budget_rose(run, f)
     if lowered.empty:
         st.success("所选范围内没有预算增加而目标降低的指标。", icon=":material/check_circle:")

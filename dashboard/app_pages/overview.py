@@ -96,7 +96,11 @@ with left:
     if budgets.empty:
         ui.no_data()
     else:
-        ui.chart(charts.budget_by_township_chart(budgets, palette, flags=flags, scope=scope))
+        if ui.spans_years(f):
+            by_year_township = queries.budget_by_township_year(run, f)
+            ui.chart(charts.budget_by_township_years_chart(by_year_township, budgets, flags, scope))
+        else:
+            ui.chart(charts.budget_by_township_chart(budgets, palette, flags=flags, scope=scope))
         with st.expander("查看数据"):
             marked = budgets.merge(flags, on="township", how="left")
             marked["flag"] = [

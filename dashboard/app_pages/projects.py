@@ -234,8 +234,11 @@ with st.container(border=True):
         else:
             first = int(source["first_line"].iloc[0])
             lines = str(source["text"].iloc[0]).split("\n")
-            numbered = "\n".join(f"{first + i:>5}  {line}" for i, line in enumerate(lines))
-            st.code(numbered, language=None, wrap_lines=True)
+            numbered = "\n".join(
+                f"{first + i:>5}  {line}" for i, line in enumerate(lines) if line.strip()
+            )
+            st.caption("文件中的原文（导入时保存；空行已省略，左侧为行号）")
+            st.code(numbered, language=None, wrap_lines=True, height=420)
     ui.caption(
         "来源：{} 第 {} 行",
         fmt_text(p["source_file"]).replace("\\", "/").rsplit("/", 1)[-1],
