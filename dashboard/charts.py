@@ -47,7 +47,9 @@ def _township_colour(
     legend_def = None
     if legend:
         shown = [t for t in palette.domain if t in set(present)] or list(palette.domain)
-        legend_def = alt.Legend(orient="bottom", columns=6, title="乡镇", values=shown)
+        legend_def = alt.Legend(
+            orient="bottom", columns=5, labelLimit=150, title="乡镇", values=shown
+        )
     return alt.Color("township:N", title="乡镇", scale=palette.scale(), legend=legend_def)
 
 
@@ -61,6 +63,12 @@ def _ordered(values: Sequence[str], preferred: Sequence[str]) -> list[str]:
 
 
 FLAG = "⚠"
+
+
+def _room_for_labels(values: pd.Series) -> alt.Scale:
+    """An x scale that leaves ~40% room right of the longest bar for its value label."""
+    top = float(pd.to_numeric(values, errors="coerce").fillna(0).max() or 0)
+    return alt.Scale(domain=[0, top * 1.45 if top > 0 else 1], nice=False)
 
 
 def _flag_labels(names: pd.Series, flag_texts: pd.Series) -> pd.Series:
@@ -94,10 +102,10 @@ def budget_by_township_chart(
     data["shown"] = _flag_labels(data["township"], data["flag_text"])
     data["text_x"] = data["budget_wan"].fillna(0.0)
     order = list(data.sort_values("text_x", ascending=False)["shown"])
-    title = "各乡镇项目预算总额" + (f"（{scope}）" if scope else "")
-    subtitle = "单位：万元" + (
-        "；⚠ 表示有数据提示，悬停查看" if data["flag_text"].ne("").any() else ""
-    )
+    title = "各乡镇预算总额"
+    subtitle = (f"{scope}；" if scope else "") + "单位：万元"
+    if data["flag_text"].ne("").any():
+        subtitle += "；⚠ 表示有数据提示，悬停查看"
     base = alt.Chart(data, title=alt.Title(title, subtitle=subtitle))
     y = alt.Y("shown:N", title=None, sort=order, axis=alt.Axis(labelLimit=200))
     tooltip = [
@@ -111,7 +119,10 @@ def budget_by_township_chart(
     bars = base.mark_bar().encode(
         y=y,
         x=alt.X(
-            "budget_wan:Q", title="预算总额（万元）", axis=alt.Axis(format=",.0f", tickCount=5)
+            "budget_wan:Q",
+            title="预算总额（万元）",
+            axis=alt.Axis(format=",.0f", tickCount=4),
+            scale=_room_for_labels(data["text_x"]),
         ),
         color=colour,
         tooltip=tooltip,
@@ -153,6 +164,7 @@ def budget_by_township_years_chart(
                 "sum(budget_wan):Q",
                 title="预算总额（万元）",
                 axis=alt.Axis(format=",.0f", tickCount=4),
+                scale=_room_for_labels(total["text_x"]),
             ),
             color=alt.Color(
                 "year:N",
@@ -249,7 +261,7 @@ def budget_by_category_chart(
                 "category:N",
                 title="项目类别",
                 scale=alt.Scale(domain=domain, scheme=CATEGORY_SCHEME),
-                legend=alt.Legend(orient="bottom", columns=6),
+                legend=alt.Legend(orient="bottom", columns=4, labelLimit=150),
             ),
             order=alt.Order("category:N"),
             tooltip=[
@@ -641,11 +653,11 @@ def budget_trend_chart(
             "grp:N",
             title=by,
             scale=palette.scale(),
-            legend=alt.Legend(orient="bottom", columns=6, labelLimit=160),
+            legend=alt.Legend(orient="bottom", columns=4, labelLimit=160),
         )
     else:
         colour = alt.Color(
-            "grp:N", title=by, legend=alt.Legend(orient="bottom", columns=6, labelLimit=160)
+            "grp:N", title=by, legend=alt.Legend(orient="bottom", columns=4, labelLimit=160)
         )
     return (
         alt.Chart(
