@@ -86,7 +86,7 @@ if not results.empty:
         selection_mode="single-row",
         key="project_table",
         column_config={
-            "项目名称": st.column_config.TextColumn(width="medium", pinned=True),
+            "项目名称": st.column_config.TextColumn(width="medium"),
             "数据提示": st.column_config.TextColumn(width="small"),
             "预算总额（万元）": st.column_config.NumberColumn(format="%,.2f"),
         },
@@ -200,8 +200,8 @@ with st.container(border=True):
             column_config={
                 "一级指标": st.column_config.TextColumn(width="small"),
                 "二级指标": st.column_config.TextColumn(width="small"),
-                "三级指标": st.column_config.TextColumn(width="medium", pinned=True),
-                "指标值": st.column_config.TextColumn(width="small", pinned=True),
+                "三级指标": st.column_config.TextColumn(width="medium"),
+                "指标值": st.column_config.TextColumn(width="medium"),
                 "指标描述": st.column_config.TextColumn(width="medium"),
             },
         )
