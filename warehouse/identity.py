@@ -190,49 +190,81 @@ def _link_group(group: str, rows: list[_Row], links: Links) -> list[tuple]:
     return out
 
 
-def compute(con: duckdb.DuckDBPyConnection, links: Links | None = None) -> pa.Table:
-    """Identity rows for every project in the warehouse (reads mart_project_budget)."""
-    links = links if links is not None else read_links()
-    frame = con.execute(
-        """
-        SELECT project_key, fiscal_year, project_code, project_name, township, unit_name,
-               CASE WHEN township IS NOT NULL
-                    THEN concat_ws('|', 'geo', province, city, county, township)
-                    ELSE 'unit|' || CAST(unit_key AS VARCHAR) END AS grp
-        FROM mart_project_budget ORDER BY grp, fiscal_year, seq
-        """
+GROUP_SQL = """CASE WHEN township IS NOT NULL
+    THEN concat_ws('|', 'geo', province, city, county, township)
+    ELSE 'unit|' || CAST(unit_key AS VARCHAR) END"""
+
+
+def groups_of(con: duckdb.DuckDBPyConnection, documents: Iterable[int]) -> list[str]:
+    """The unit groups (see ``compute``) of the projects in ``documents``."""
+    rows = con.execute(
+        f"SELECT DISTINCT {GROUP_SQL} FROM mart_project_budget "
+        "WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
+        [sorted(set(documents))],
     ).fetchall()
-    groups: dict[str, list[_Row]] = {}
+    return [r[0] for r in rows]
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection, links: Links | None = None, groups: list[str] | None = None
+) -> pa.Table:
+    """Identity rows for every project in the warehouse, or of the unit ``groups`` given
+    (reads mart_project_budget; a group is a township's geography, else the unit key)."""
+    links = links if links is not None else read_links()
+    where, params = ("TRUE", [])
+    if groups is not None:
+        where, params = f"{GROUP_SQL} IN (SELECT unnest(?::VARCHAR[]))", [groups]
+    frame = con.execute(
+        f"""
+        SELECT project_key, fiscal_year, project_code, project_name, township, unit_name,
+               {GROUP_SQL} AS grp
+        FROM mart_project_budget WHERE {where} ORDER BY grp, fiscal_year, seq
+        """,
+        params,
+    ).fetchall()
+    grouped: dict[str, list[_Row]] = {}
     for key, year, code, name, township, unit_name, grp in frame:
         labels = frozenset(clean_name(v) for v in (township, unit_name) if v)
         code = "".join(unicodedata.normalize("NFKC", code or "").split())
-        groups.setdefault(grp, []).append(_Row(key, year, code, clean_name(name), labels))
+        grouped.setdefault(grp, []).append(_Row(key, year, code, clean_name(name), labels))
     out: list[tuple] = []
-    for grp, rows in groups.items():
+    for grp, rows in grouped.items():
         out.extend(_link_group(grp, rows, links))
-    keys, identities, methods, scores = (
-        (list(c) for c in zip(*out, strict=True)) if out else ([], [], [], [])
-    )
+    columns = list(zip(*out, strict=True)) if out else [(), (), (), ()]
     return pa.table(
         {
-            "project_key": pa.array(keys, pa.int64()),
-            "identity_key": pa.array(identities, pa.int64()),
-            "link_method": pa.array(methods, pa.string()),
-            "link_score": pa.array(scores, pa.float64()),
+            "project_key": pa.array(columns[0], pa.int64()),
+            "identity_key": pa.array(columns[1], pa.int64()),
+            "link_method": pa.array(columns[2], pa.string()),
+            "link_score": pa.array(columns[3], pa.float64()),
         }
     )
 
 
-def refresh(con: duckdb.DuckDBPyConnection, links: Links | None = None) -> int:
-    """Recompute every project's identity (a new year can link older rows); returns rows."""
-    table = compute(con, links)
+def refresh(
+    con: duckdb.DuckDBPyConnection, links: Links | None = None, groups: list[str] | None = None
+) -> set[int]:
+    """Recompute identities (all, or those of ``groups``: a new year can re-link a unit's
+    older rows); drops rows of projects that no longer exist. Returns every identity key
+    that was removed or written, for the incremental refresh of the cross-year marts."""
+    table = compute(con, links, groups)
     con.register("_identity_batch", table)
     try:
-        con.execute(f"DELETE FROM {TABLE}")
+        if groups is None:
+            touched = {r[0] for r in con.execute(f"SELECT identity_key FROM {TABLE}").fetchall()}
+            con.execute(f"DELETE FROM {TABLE}")
+        else:
+            stale = """project_key NOT IN (SELECT project_key FROM mart_project_budget)
+                OR project_key IN (SELECT project_key FROM _identity_batch)"""
+            touched = {
+                r[0]
+                for r in con.execute(f"SELECT identity_key FROM {TABLE} WHERE {stale}").fetchall()
+            }
+            con.execute(f"DELETE FROM {TABLE} WHERE {stale}")
         con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM _identity_batch")
     finally:
         con.unregister("_identity_batch")
-    return table.num_rows
+    return touched | set(table.column("identity_key").to_pylist())
 
 
 def iter_pairs(rows: Iterable[tuple[int, int]]) -> set[frozenset[int]]:

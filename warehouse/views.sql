@@ -91,7 +91,7 @@ JOIN source_document AS d ON d.document_id = w.document_id
 LEFT JOIN dim_unit AS u ON u.unit_key = d.unit_key;
 
 -- ===== Cross-year views (docs/project_identity.md) =====================================
-CREATE OR REPLACE VIEW v_project_history AS
+CREATE OR REPLACE VIEW v_project_history_live AS
 WITH rows AS (
     SELECT coalesce(i.identity_key, p.project_key) AS identity_key, p.*,
            coalesce(i.link_method, 'single') AS link_method, coalesce(i.link_score, 1.0) AS link_score
@@ -124,7 +124,7 @@ SELECT
 FROM yearly
 WINDOW w AS (PARTITION BY identity_key ORDER BY fiscal_year);
 
-CREATE OR REPLACE VIEW v_target_change AS
+CREATE OR REPLACE VIEW v_target_change_live AS
 WITH ind AS (
     SELECT coalesce(pi.identity_key, t.project_key) AS identity_key, t.fiscal_year,
            t.indicator_name, t.level1, t.level2, t.target_raw, t.target_kind, t.target_unit,
@@ -147,7 +147,7 @@ WITH ind AS (
 pairs AS (  -- project years that have an earlier year on record
     SELECT identity_key, fiscal_year, prev_fiscal_year, township, unit_name, project_name,
            project_category, budget_total_yuan, prev_budget_yuan, project_key
-    FROM v_project_history WHERE prev_fiscal_year IS NOT NULL
+    FROM v_project_history_live WHERE prev_fiscal_year IS NOT NULL
 ), names AS (
     SELECT p.identity_key, p.fiscal_year, c.indicator_norm
     FROM pairs AS p JOIN cur AS c USING (identity_key, fiscal_year)
@@ -191,6 +191,14 @@ LEFT JOIN cur AS c
 LEFT JOIN cur AS o
   ON o.identity_key = n.identity_key AND o.fiscal_year = p.prev_fiscal_year
  AND o.indicator_norm = n.indicator_norm;
+
+-- The two views above are computed; the analyst views read their results, materialized at
+-- every load by warehouse/derived.py (window functions over every year do not push filters
+-- down, and the dashboard needs them fast at 40,000 documents).
+CREATE TABLE IF NOT EXISTS mart_project_history AS SELECT * FROM v_project_history_live LIMIT 0;
+CREATE TABLE IF NOT EXISTS mart_target_change AS SELECT * FROM v_target_change_live LIMIT 0;
+CREATE OR REPLACE VIEW v_project_history AS SELECT * FROM mart_project_history;
+CREATE OR REPLACE VIEW v_target_change AS SELECT * FROM mart_target_change;
 
 CREATE OR REPLACE VIEW v_project_flag AS
 SELECT project_key, string_agg(DISTINCT message, '；' ORDER BY message) AS flag_text,
