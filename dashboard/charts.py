@@ -686,7 +686,14 @@ def budget_change_chart(frame: pd.DataFrame) -> alt.Chart:
     data = frame.assign(
         change_wan=_wan(frame["change_yuan"]),
         label=[
-            f"{n}（{t}）" for n, t in zip(frame["project_name"], frame["township"], strict=True)
+            f"{n}（{t}，{int(a)}→{int(b)}）"
+            for n, t, a, b in zip(
+                frame["project_name"],
+                frame["township"],
+                frame["prev_fiscal_year"],
+                frame["fiscal_year"],
+                strict=True,
+            )
         ],
         direction=["增加" if v > 0 else "减少" for v in frame["change_yuan"]],
     )
