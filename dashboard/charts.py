@@ -467,7 +467,7 @@ def mix_chart(
                 f"{field}:N",
                 title=legend_title,
                 scale=alt.Scale(domain=domain, scheme="tableau10"),
-                legend=alt.Legend(orient="bottom", columns=legend_columns),
+                legend=alt.Legend(orient="bottom", columns=legend_columns, labelLimit=180),
             ),
             order=alt.Order("sort_index:Q"),
             tooltip=[
@@ -487,7 +487,7 @@ def level_mix_chart(frame: pd.DataFrame, level: str) -> alt.Chart:
     if level == "level1":
         return mix_chart(frame, "level", "一级指标", "各乡镇一级指标构成", LEVEL1_ORDER)
     return mix_chart(
-        frame, "level", "二级指标", "各乡镇二级指标构成", LEVEL2_ORDER, legend_columns=3
+        frame, "level", "二级指标", "各乡镇二级指标构成", LEVEL2_ORDER, legend_columns=2
     )
 
 
