@@ -33,15 +33,16 @@ def refresh(con: duckdb.DuckDBPyConnection, documents: Iterable[int]) -> None:
     touched = identity.refresh(con, groups=None if full else identity.groups_of(con, documents))
     source_text.store(con, documents)
     for table, view in MATERIALIZED.items():
-        if full:
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {view}")
+        if full:  # delete + insert keeps the table's comments (views.sql creates it)
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
             continue
         keys = sorted(touched)
         con.execute(
             f"DELETE FROM {table} WHERE identity_key IN (SELECT unnest(?::BIGINT[]))", [keys]
         )
         con.execute(
-            f"INSERT INTO {table} SELECT * FROM {view} "
+            f"INSERT INTO {table} BY NAME SELECT * FROM {view} "
             "WHERE identity_key IN (SELECT unnest(?::BIGINT[]))",
             [keys],
         )
