@@ -594,7 +594,7 @@ def common_targets_chart(frame: pd.DataFrame) -> alt.Chart:
                 "kind:N",
                 title="类型",
                 scale=alt.Scale(domain=KIND_ORDER, scheme="tableau10"),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", columns=3),
             ),
             tooltip=[
                 alt.Tooltip("target:N", title="目标值"),

@@ -15,7 +15,7 @@ palette = ui.palette()
 scope = ui.year_scope(f)
 
 # --- budget by township and category
-st.subheader(f"各乡镇预算构成（{scope}）", anchor=False)
+st.subheader(f"各乡镇预算构成 · {scope}", anchor=False)
 by_category = queries.budget_by_category(run, f)
 townships = queries.budget_by_township(run, f)
 if by_category.empty:
@@ -56,7 +56,7 @@ else:
         )
 
 # --- largest projects
-st.subheader(f"预算最大的项目（{scope}）", anchor=False)
+st.subheader(f"预算最大的项目 · {scope}", anchor=False)
 limit = st.slider("显示项目数", min_value=5, max_value=30, value=10, step=5, key="top_n")
 top = ui.flag_column(queries.top_projects(run, f, limit=limit), queries.project_flags(run))
 if top.empty:
@@ -88,7 +88,7 @@ else:
 # --- distribution and spending plans side by side
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader(f"项目预算分布（{scope}）", anchor=False)
+    st.subheader(f"项目预算分布 · {scope}", anchor=False)
     budgets = queries.project_budgets(run, f)
     if budgets.empty:
         ui.no_data("当前筛选范围内没有注明预算的项目。")
@@ -113,7 +113,7 @@ with left:
                 "项目预算分布",
             )
 with right:
-    st.subheader(f"资金支出计划（{scope}）", anchor=False)
+    st.subheader(f"资金支出计划 · {scope}", anchor=False)
     plan = queries.spending_plan(run, f)
     if plan.empty:
         ui.no_data("当前筛选范围内的项目没有填写资金支出计划。")

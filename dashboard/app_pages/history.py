@@ -63,7 +63,8 @@ else:
 
 # --- largest changes
 scope = ui.year_scope(f)
-st.subheader(f"预算变化最大的项目（{scope}，与上一年度相比）", anchor=False)
+st.subheader(f"预算变化最大的项目 · {scope}", anchor=False)
+st.caption("与各项目的上一年度相比")
 changes = history_queries.largest_changes(run, f, limit=15)
 if changes.empty:
     ui.no_data("所选年度中没有能与上一年度比较的项目。")

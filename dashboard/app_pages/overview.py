@@ -143,7 +143,7 @@ with right:
                 "各年度预算",
             )
 
-st.subheader(f"预算最大的项目（{scope}）", anchor=False)
+st.subheader(f"预算最大的项目 · {scope}", anchor=False)
 top = ui.flag_column(queries.top_projects(run, f, limit=5), queries.project_flags(run))
 if top.empty:
     ui.no_data("当前筛选范围内没有注明预算的项目。")

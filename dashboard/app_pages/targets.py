@@ -106,7 +106,7 @@ else:
 
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader(f"目标值类型构成（{ui.year_scope(f)}）", anchor=False)
+    st.subheader(f"目标值类型构成 · {ui.year_scope(f)}", anchor=False)
     kinds = queries.kind_mix(run, f)
     ui.chart(charts.kind_mix_chart(kinds))
     with st.expander("查看数据"):
