@@ -6,7 +6,8 @@ years. Within one unit (a township's government, identified by its geography; wi
 township by the unit key) rows are linked, strongest evidence first:
 
 1. the same 项目编码 (codes persist in some systems),
-2. the same cleaned name (NFKC, no spaces, numbering, punctuation or "2021年"),
+2. the same cleaned name (NFKC, no spaces, numbering, punctuation, "2021年", a trailing
+   项目/资金),
 3. a fuzzy match of cleaned names (rapidfuzz ratio ≥ ``FUZZY_MIN``) whose numbers agree
    (a 文号 such as 财预【2021】45号 is part of a name, not noise),
 4. links an analyst confirmed in ``data/project_links.toml``;
@@ -41,6 +42,7 @@ _NUMBERING = re.compile(
 )
 _PUNCT = re.compile(r"[\s（）()【】\[\]《》〈〉“”\"'‘’、，,。.·・\-—_:：;；/／|]+")
 _DIGITS = re.compile(r"\d+")
+GENERIC_TAILS = ("项目", "资金")
 
 
 def clean_name(name: object) -> str:
@@ -48,8 +50,10 @@ def clean_name(name: object) -> str:
     text = unicodedata.normalize("NFKC", str(name or "")).strip()
     text = "".join(text.split())
     text = _NUMBERING.sub("", text)
-    text = _YEAR.sub("", text)
-    return _PUNCT.sub("", text).lower()
+    text = _PUNCT.sub("", _YEAR.sub("", text)).lower()
+    while text.endswith(GENERIC_TAILS) and len(text) > 4:  # 资金/项目 come and go
+        text = text[:-2]
+    return text
 
 
 def name_score(a: str, b: str) -> float:
