@@ -61,6 +61,19 @@ def card_links(keys: pd.Series) -> list[str]:
     return [f"/projects?pid={k}" for k in keys.astype(str)]
 
 
+def filter_params(f: filters.Filters | None = None, **extra: str) -> dict:
+    """The current selection as query parameters, for ``st.page_link`` (which would
+    otherwise clear them): ``year=`` stands for all years."""
+    f = f or filters.current_filters()
+    params: dict = {"year": list(f.years) if f.years else ""}
+    if f.townships:
+        params["township"] = list(f.townships)
+    if f.categories:
+        params["category"] = list(f.categories)
+    params.update(extra)
+    return params
+
+
 def page_exists(file: str) -> bool:
     """Optional pages (review, SQL) are only linked when their file is there."""
     from pathlib import Path

@@ -177,3 +177,12 @@ def test_history_page_on_a_three_year_corpus(monkeypatch, tmp_path_factory):
     assert any(n.startswith("预算趋势") for n in names)
     assert any(n.startswith("预算变化最大的项目") for n in names)
     assert any("项目名称" in df.value.columns for df in at.dataframe)
+
+
+def test_attention_links_keep_the_filters(monkeypatch, seed_warehouse):
+    at = _app(monkeypatch, seed_warehouse, year="2021", township="老庄子镇").run()
+    _clean(at)
+    links = {link.label: link for link in at.get("page_link")}
+    assert "查看有数据提示的项目" in links
+    flagged = links["查看有数据提示的项目"].proto
+    assert "flagged=true" in flagged.query_string and "year=2021" in flagged.query_string

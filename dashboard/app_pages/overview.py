@@ -76,16 +76,22 @@ attention[3].metric(
 links = st.columns(4)
 if ui.page_exists("goal_review.py"):
     links[0].page_link(
-        "app_pages/goal_review.py", label="查看审核问题", icon=":material/fact_check:"
+        "app_pages/goal_review.py",
+        label="查看审核问题",
+        icon=":material/fact_check:",
+        query_params=ui.filter_params(f),
     )
 links[2].page_link(
     "app_pages/projects.py",
     label="查看有数据提示的项目",
     icon=":material/warning:",
-    query_params={"flagged": "true"},
+    query_params=ui.filter_params(f, flagged="true"),
 )
 links[3].page_link(
-    "app_pages/budgets.py", label="查看各乡镇预算构成", icon=":material/account_balance_wallet:"
+    "app_pages/budgets.py",
+    label="查看各乡镇预算构成",
+    icon=":material/account_balance_wallet:",
+    query_params=ui.filter_params(f),
 )
 
 palette = ui.palette()
