@@ -221,3 +221,49 @@ def test_linking_survives_drifting_names(corpus_db, tmp_path: Path) -> None:
     quality = evaluate(db, drifted)
     assert quality.precision >= 0.98, quality
     assert quality.recall >= 0.98, quality
+
+
+def test_analyst_link_file_change_is_applied_by_the_next_load(tmp_path: Path, monkeypatch) -> None:
+    """A project renamed beyond recognition is two identities until an analyst confirms the
+    link in the links file; the next load (no document changed) applies it."""
+    source = _form_document(tmp_path / "gen")
+    text = source.read_text(encoding="utf-8")
+    manifest = next(t for t in read_manifest(tmp_path / "gen") if t["file"] == source.name)
+    year, old = int(manifest["year"]), manifest["projects"][0]["name"]
+    new = "完全改名的示范工程"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(text, encoding="utf-8")
+    later = text.replace(f"{year}年", f"{year + 1}年").replace(old, new)
+    code = manifest["projects"][0]["code"]
+    if code:  # a new code too, or the code would link the two years
+        later = later.replace(code, code[:-4] + "ZZZZ")
+    (docs / "b.txt").write_text(later, encoding="utf-8")
+    links = tmp_path / "project_links.toml"
+    monkeypatch.setattr(identity, "LINKS_FILE", links)
+    db = tmp_path / "w.duckdb"
+    load_paths([docs], db, progress=False, workers=1)
+
+    def identities() -> set[int]:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return {
+                r[0]
+                for r in con.execute(
+                    "SELECT identity_key FROM v_project_history WHERE project_name IN (?, ?)",
+                    [old, new],
+                ).fetchall()
+            }
+        finally:
+            con.close()
+
+    assert len(identities()) == 2
+    links.write_text(
+        f'[[confirm]]\nunit = "{manifest["township"]}"\nnames = ["{old}", "{new}"]\n',
+        encoding="utf-8",
+    )
+    summary = load_paths([docs], db, progress=False, workers=1)
+    assert summary.written and summary.loaded == 0
+    assert len(identities()) == 1
+    again = load_paths([docs], db, progress=False, workers=1)
+    assert not again.written  # nothing changed any more: no new version

@@ -73,10 +73,11 @@ class Links:
     split: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
-def read_links(path: Path = LINKS_FILE) -> Links:
+def read_links(path: Path | None = None) -> Links:
     """``[[confirm]]``/``[[split]]`` tables with ``unit`` (township or unit name) and
     ``names``; a missing file means no decisions. A malformed file raises ValueError with
     one Chinese line naming the file."""
+    path = path or LINKS_FILE
     if not path.exists():
         return Links()
     try:

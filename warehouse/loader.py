@@ -186,9 +186,11 @@ def _read_state(db_path: Path, classifier: Classifier) -> tuple[dict[str, tuple[
                 "SELECT path, sha256, parser_version FROM source_document"
             ).fetchall()
         }
-        up_to_date = schema.get_meta(
-            con, "rules_digest"
-        ) == classifier.digest and schema.views_current(con)
+        up_to_date = (
+            schema.get_meta(con, "rules_digest") == classifier.digest
+            and schema.views_current(con)
+            and derived.links_current(con)  # data/project_links.toml unchanged
+        )
         return known, up_to_date
     finally:
         con.close()
