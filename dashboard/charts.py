@@ -47,7 +47,9 @@ def _township_colour(
     legend_def = None
     if legend:
         shown = [t for t in palette.domain if t in set(present)] or list(palette.domain)
-        legend_def = alt.Legend(orient="bottom", columns=6, title="乡镇", values=shown)
+        legend_def = alt.Legend(
+            orient="bottom", columns=5, labelLimit=150, title="乡镇", values=shown
+        )
     return alt.Color("township:N", title="乡镇", scale=palette.scale(), legend=legend_def)
 
 
@@ -60,32 +62,160 @@ def _ordered(values: Sequence[str], preferred: Sequence[str]) -> list[str]:
 # ---------------------------------------------------------------- 总览 / 预算
 
 
-def budget_by_township_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.LayerChart:
-    """Horizontal bars of total budget per township, value printed at the bar end."""
+FLAG = "⚠"
+
+
+def _room_for_labels(values: pd.Series) -> alt.Scale:
+    """An x scale that leaves ~40% room right of the longest bar for its value label."""
+    top = float(pd.to_numeric(values, errors="coerce").fillna(0).max() or 0)
+    return alt.Scale(domain=[0, top * 1.45 if top > 0 else 1], nice=False)
+
+
+def _flag_labels(names: pd.Series, flag_texts: pd.Series) -> pd.Series:
+    """Axis labels with a ⚠ in front of the ones whose figures carry a data warning."""
+    return pd.Series(
+        [
+            f"{FLAG} {n}" if isinstance(t, str) and t else str(n)
+            for n, t in zip(names, flag_texts, strict=True)
+        ],
+        index=names.index,
+    )
+
+
+def budget_by_township_chart(
+    frame: pd.DataFrame,
+    palette: TownshipPalette,
+    flags: pd.DataFrame | None = None,
+    scope: str = "",
+) -> alt.LayerChart:
+    """Horizontal bars of total budget per township, value printed at the bar end; a ⚠ on
+    the townships whose figures carry a data warning (the text is in the tooltip)."""
     data = frame.assign(
         budget_wan=_wan(frame["budget_yuan"]),
         label=[fmt_wan(v) if pd.notna(v) else "未注明预算" for v in frame["budget_yuan"]],
     )
+    if flags is not None and not flags.empty:
+        data = data.merge(flags[["township", "flag_text"]], on="township", how="left")
+    else:
+        data["flag_text"] = None
+    data["flag_text"] = [t if isinstance(t, str) else "" for t in data["flag_text"]]
+    data["shown"] = _flag_labels(data["township"], data["flag_text"])
     data["text_x"] = data["budget_wan"].fillna(0.0)
-    order = list(data.sort_values("text_x", ascending=False)["township"])
-    base = alt.Chart(data, title=alt.Title("各乡镇项目预算总额", subtitle="单位：万元"))
-    y = alt.Y("township:N", title=None, sort=order)
+    order = list(data.sort_values("text_x", ascending=False)["shown"])
+    title = "各乡镇预算总额"
+    subtitle = (f"{scope}；" if scope else "") + "单位：万元"
+    if data["flag_text"].ne("").any():
+        subtitle += "；⚠ 表示有数据提示，悬停查看"
+    base = alt.Chart(data, title=alt.Title(title, subtitle=subtitle))
+    y = alt.Y("shown:N", title=None, sort=order, axis=alt.Axis(labelLimit=200))
     tooltip = [
         alt.Tooltip("township:N", title="乡镇"),
         alt.Tooltip("label:N", title="预算总额"),
         alt.Tooltip("projects:Q", title="项目数"),
         alt.Tooltip("projects_with_budget:Q", title="填报预算的项目数"),
+        alt.Tooltip("flag_text:N", title="⚠ 数据提示"),
     ]
+    colour = _township_colour(palette, legend=False)
     bars = base.mark_bar().encode(
         y=y,
-        x=alt.X("budget_wan:Q", title="预算总额（万元）", axis=alt.Axis(format=",.0f")),
-        color=_township_colour(palette, legend=False),
+        x=alt.X(
+            "budget_wan:Q",
+            title="预算总额（万元）",
+            axis=alt.Axis(format=",.0f", tickCount=4),
+            scale=_room_for_labels(data["text_x"]),
+        ),
+        color=colour,
         tooltip=tooltip,
     )
     text = base.mark_text(align="left", dx=4, color="#333").encode(
         y=y, x="text_x:Q", text="label:N", tooltip=tooltip
     )
     return (bars + text).properties(height=alt.Step(BAR_STEP))
+
+
+def budget_by_township_years_chart(
+    frame: pd.DataFrame, totals: pd.DataFrame, flags: pd.DataFrame | None, scope: str
+) -> alt.LayerChart:
+    """Budget per township stacked by fiscal year (a view that spans years shows them)."""
+    data = frame.assign(
+        budget_wan=_wan(frame["budget_yuan"]),
+        year=[str(int(y)) if pd.notna(y) else "未注明" for y in frame["fiscal_year"]],
+    )
+    flag_text = {}
+    if flags is not None and not flags.empty:
+        flag_text = dict(zip(flags["township"], flags["flag_text"], strict=False))
+    shown = {t: (f"{FLAG} {t}" if flag_text.get(t) else t) for t in totals["township"]}
+    data["shown"] = data["township"].map(shown)
+    data["flag_text"] = data["township"].map(lambda t: flag_text.get(t, ""))
+    total = totals.assign(
+        shown=totals["township"].map(shown),
+        text_x=_wan(totals["budget_yuan"]).fillna(0.0),
+        label=[fmt_wan(v) if pd.notna(v) else "未注明预算" for v in totals["budget_yuan"]],
+    )
+    order = list(total.sort_values("text_x", ascending=False)["shown"])
+    years = sorted(set(data["year"]))
+    y = alt.Y("shown:N", title=None, sort=order, axis=alt.Axis(labelLimit=200))
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X(
+                "sum(budget_wan):Q",
+                title="预算总额（万元）",
+                axis=alt.Axis(format=",.0f", tickCount=4),
+                scale=_room_for_labels(total["text_x"]),
+            ),
+            color=alt.Color(
+                "year:N",
+                title="预算年度",
+                scale=alt.Scale(domain=years, scheme="tableau10"),
+                legend=alt.Legend(orient="bottom", direction="horizontal"),
+            ),
+            order=alt.Order("year:N"),
+            tooltip=[
+                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip("year:N", title="年度"),
+                alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
+                alt.Tooltip("projects:Q", title="项目数"),
+                alt.Tooltip("flag_text:N", title="⚠ 数据提示"),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(total)
+        .mark_text(align="left", dx=4, color="#333")
+        .encode(y=y, x="text_x:Q", text="label:N")
+    )
+    return (bars + text).properties(
+        height=alt.Step(BAR_STEP),
+        title=alt.Title("各乡镇预算总额", subtitle=f"{scope}，按年度分色；单位：万元"),
+    )
+
+
+def budget_by_year_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Total budget per fiscal year (every year in the township/category filter)."""
+    data = frame[frame["fiscal_year"].notna() & frame["budget_yuan"].notna()].copy()
+    data["year"] = [str(int(y)) for y in data["fiscal_year"]]
+    data["budget_wan"] = _wan(data["budget_yuan"])
+    data["label"] = [fmt_wan(v) for v in data["budget_yuan"]]
+    base = alt.Chart(
+        data, title=alt.Title("各年度预算总额", subtitle="单位：万元；不受年度筛选影响")
+    )
+    x = alt.X("year:O", title="预算年度", axis=alt.Axis(labelAngle=0))
+    tooltip = [
+        alt.Tooltip("year:O", title="年度"),
+        alt.Tooltip("label:N", title="预算总额"),
+        alt.Tooltip("projects:Q", title="项目数"),
+        alt.Tooltip("townships:Q", title="乡镇数"),
+    ]
+    bars = base.mark_bar(color="#4C78A8", size=36).encode(
+        x=x,
+        y=alt.Y("budget_wan:Q", title=None, axis=alt.Axis(format=",.0f", tickCount=5)),
+        tooltip=tooltip,
+    )
+    text = base.mark_text(dy=-6, color="#333").encode(x=x, y="budget_wan:Q", text="label:N")
+    return (bars + text).properties(height=280)
 
 
 def indicators_by_level1_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.Chart:
@@ -131,7 +261,7 @@ def budget_by_category_chart(
                 "category:N",
                 title="项目类别",
                 scale=alt.Scale(domain=domain, scheme=CATEGORY_SCHEME),
-                legend=alt.Legend(orient="bottom", columns=6),
+                legend=alt.Legend(orient="bottom", columns=4, labelLimit=150),
             ),
             order=alt.Order("category:N"),
             tooltip=[
@@ -149,8 +279,13 @@ def budget_by_category_chart(
 def top_projects_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.Chart:
     """The largest projects as horizontal bars coloured by township."""
     data = frame.assign(budget_wan=_wan(frame["budget_total_yuan"]))
+    data["flag"] = data["flag"] if "flag" in data.columns else ""
+    data["label"] = [
+        f"{FLAG} {lab}" if fl else lab for lab, fl in zip(data["label"], data["flag"], strict=True)
+    ]
+    subtitle = "单位：万元" + ("；⚠ 表示有数据提示，悬停查看" if data["flag"].ne("").any() else "")
     return (
-        alt.Chart(data, title=alt.Title("预算最大的项目", subtitle="单位：万元"))
+        alt.Chart(data, title=alt.Title("预算最大的项目", subtitle=subtitle))
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
@@ -161,6 +296,7 @@ def top_projects_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.Cha
                 alt.Tooltip("township:N", title="乡镇"),
                 alt.Tooltip("category:N", title="项目类别"),
                 alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
+                alt.Tooltip("flag:N", title="⚠ 数据提示"),
             ],
         )
         .properties(height=alt.Step(26))
@@ -331,7 +467,7 @@ def mix_chart(
                 f"{field}:N",
                 title=legend_title,
                 scale=alt.Scale(domain=domain, scheme="tableau10"),
-                legend=alt.Legend(orient="bottom", columns=legend_columns),
+                legend=alt.Legend(orient="bottom", columns=legend_columns, labelLimit=180),
             ),
             order=alt.Order("sort_index:Q"),
             tooltip=[
@@ -351,7 +487,7 @@ def level_mix_chart(frame: pd.DataFrame, level: str) -> alt.Chart:
     if level == "level1":
         return mix_chart(frame, "level", "一级指标", "各乡镇一级指标构成", LEVEL1_ORDER)
     return mix_chart(
-        frame, "level", "二级指标", "各乡镇二级指标构成", LEVEL2_ORDER, legend_columns=3
+        frame, "level", "二级指标", "各乡镇二级指标构成", LEVEL2_ORDER, legend_columns=2
     )
 
 
@@ -458,7 +594,7 @@ def common_targets_chart(frame: pd.DataFrame) -> alt.Chart:
                 "kind:N",
                 title="类型",
                 scale=alt.Scale(domain=KIND_ORDER, scheme="tableau10"),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", columns=3),
             ),
             tooltip=[
                 alt.Tooltip("target:N", title="目标值"),
@@ -500,3 +636,128 @@ def project_plan_chart(plan: Sequence[float | None]) -> alt.LayerChart:
     )
     title = alt.Title("资金支出计划", subtitle="实线为本项目累计进度，虚线为序时进度")
     return alt.layer(reference, line, labels, title=title).properties(height=240)
+
+
+# ---------------------------------------------------------------- 历年对比
+
+
+def budget_trend_chart(
+    frame: pd.DataFrame, by: str, palette: TownshipPalette | None = None
+) -> alt.Chart:
+    """Budget per fiscal year, one line per township (township colours) or category."""
+    data = frame.assign(
+        year=[str(int(y)) for y in frame["fiscal_year"]], budget_wan=_wan(frame["budget_yuan"])
+    )
+    if palette is not None:
+        colour = alt.Color(
+            "grp:N",
+            title=by,
+            scale=palette.scale(),
+            legend=alt.Legend(orient="bottom", columns=4, labelLimit=160),
+        )
+    else:
+        colour = alt.Color(
+            "grp:N", title=by, legend=alt.Legend(orient="bottom", columns=4, labelLimit=160)
+        )
+    return (
+        alt.Chart(
+            data, title=alt.Title(f"各{by}历年预算总额", subtitle="单位：万元；每条线一个" + by)
+        )
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="预算年度", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "budget_wan:Q", title="预算总额（万元）", axis=alt.Axis(format=",.0f", tickCount=5)
+            ),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("grp:N", title=by),
+                alt.Tooltip("year:O", title="年度"),
+                alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
+                alt.Tooltip("projects:Q", title="项目数"),
+            ],
+        )
+        .properties(height=340)
+    )
+
+
+def budget_change_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Budget change against the previous year per project (diverging bars)."""
+    data = frame.assign(
+        change_wan=_wan(frame["change_yuan"]),
+        label=[
+            f"{n}（{t}，{int(a)}→{int(b)}）"
+            for n, t, a, b in zip(
+                frame["project_name"],
+                frame["township"],
+                frame["prev_fiscal_year"],
+                frame["fiscal_year"],
+                strict=True,
+            )
+        ],
+        direction=["增加" if v > 0 else "减少" for v in frame["change_yuan"]],
+    )
+    return (
+        alt.Chart(
+            data, title=alt.Title("预算变化最大的项目", subtitle="与上一年度相比，单位：万元")
+        )
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "label:N",
+                title=None,
+                sort=alt.EncodingSortField("change_wan", op="sum", order="descending"),
+                axis=alt.Axis(labelLimit=320),
+            ),
+            x=alt.X(
+                "change_wan:Q", title="预算变化（万元）", axis=alt.Axis(format=",.0f", tickCount=5)
+            ),
+            color=alt.Color(
+                "direction:N",
+                title=None,
+                scale=alt.Scale(domain=["增加", "减少"], range=["#4C78A8", "#E45756"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("project_name:N", title="项目"),
+                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip("prev_fiscal_year:O", title="上一年度"),
+                alt.Tooltip("fiscal_year:O", title="年度"),
+                alt.Tooltip("change_wan:Q", title="变化（万元）", format=",.2f"),
+            ],
+        )
+        .properties(height=alt.Step(24))
+    )
+
+
+CHANGE_COLOURS = {
+    "提高": "#4C78A8",
+    "不变": "#9D9D9D",
+    "降低": "#E45756",
+    "新增": "#54A24B",
+    "取消": "#B279A2",
+    "表述变化": "#F58518",
+}
+
+
+def target_change_chart(frame: pd.DataFrame) -> alt.Chart:
+    """How many targets of recurring projects were raised, lowered, kept, added, dropped."""
+    order = [k for k in CHANGE_COLOURS if k in set(frame["label"])]
+    return (
+        alt.Chart(frame, title=alt.Title("指标目标值与上一年度相比", subtitle="单位：条"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=order),
+            x=alt.X("targets:Q", title="指标数（条）", axis=alt.Axis(tickCount=4)),
+            color=alt.Color(
+                "label:N",
+                legend=None,
+                scale=alt.Scale(domain=list(CHANGE_COLOURS), range=list(CHANGE_COLOURS.values())),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="变化"),
+                alt.Tooltip("targets:Q", title="指标数"),
+            ],
+        )
+        .properties(height=alt.Step(28))
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from pathlib import PurePath
 
 import pandas as pd
 
@@ -98,6 +99,11 @@ def for_display(
     for column in money:
         if column in out.columns:
             out[column] = (pd.to_numeric(out[column], errors="coerce") / YUAN_PER_WAN).round(2)
+    if "source_file" in out.columns:  # file names only, never server paths
+        out["source_file"] = [
+            v if _missing(v) else PurePath(str(v).replace("\\", "/")).name
+            for v in out["source_file"]
+        ]
     for column in years:
         if column in out.columns:
             out[column] = [fmt_year(v) for v in out[column]]

@@ -8,6 +8,7 @@ years and categories are labelled so that groups never silently disappear.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import duckdb
@@ -571,79 +572,105 @@ def _has_marts(run: Runner) -> bool:
     return int(frame["n"].iloc[0]) == 2
 
 
+def search_words(text: str) -> list[str]:
+    """The words of a search (spaces, full-width spaces and commas separate them)."""
+    return [w for w in re.split(r"[\s,，、;；]+", (text or "").strip()) if w][:MAX_WORDS]
+
+
+SEARCH_FIELDS = (
+    ("project_name", "项目名称"),
+    ("project_code", "项目编码"),
+    ("goals", "绩效目标"),
+    ("purpose", "资金用途"),
+    ("unit_name", "单位名称"),
+)
+MAX_WORDS = 8
+
+
 def search_projects(run: Runner, f: Filters, text: str = "", limit: int = 500) -> pd.DataFrame:
-    """Projects whose name, code, unit, purpose, goals or indicators contain ``text``."""
-    text = (text or "").strip()
-    if _has_marts(run):
-        return _search_mart(run, f, text, limit)
+    """Projects containing every word of ``text`` (AND) in their name, code, unit, purpose,
+    goals or indicators; ``matched_in`` names the fields, ``snippet`` marks the words."""
+    words = search_words(text)
+    frame = (
+        _search_mart(run, f, words, limit)
+        if _has_marts(run)
+        else _search_views(run, f, words, limit)
+    )
+    matched, snippets = [], []
+    for row in frame.itertuples(index=False):
+        places, snippet = [], ""
+        for column, label in SEARCH_FIELDS:
+            value = getattr(row, column)
+            if isinstance(value, str) and any(w.lower() in value.lower() for w in words):
+                places.append(label)
+                if not snippet:
+                    snippet = mark_words(value, words)
+        if (
+            words
+            and len(places) < len(SEARCH_FIELDS)
+            and not all(
+                any(w.lower() in str(getattr(row, c) or "").lower() for c, _ in SEARCH_FIELDS)
+                for w in words
+            )
+        ):
+            places.append("绩效指标")
+        matched.append("、".join(places) if words else None)
+        snippets.append(snippet or None)
+    out = frame.drop(columns=["goals", "purpose"])
+    out["matched_in"] = matched
+    out["snippet"] = snippets
+    return out
+
+
+def mark_words(text: str, words: list[str], width: int = 60) -> str:
+    """The part of ``text`` around the first match, each word wrapped in 【】 (plain text:
+    tables show it literally, so no markup from the document can take effect)."""
+    flat = " ".join(str(text).split())
+    lower = flat.lower()
+    hits = [lower.find(w.lower()) for w in words if w.lower() in lower]
+    start = max(0, min(hits) - width // 3) if hits else 0
+    piece = flat[start : start + width]
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+    marked = pattern.sub(lambda m: f"【{m.group(0)}】", piece)
+    return ("…" if start else "") + marked + ("…" if start + width < len(flat) else "")
+
+
+_SEARCH_COLUMNS = f"""CAST(p.project_key AS VARCHAR) AS project_key,
+    COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, p.fiscal_year, p.project_name, p.project_code,
+    COALESCE(p.project_category, '{UNKNOWN_CATEGORY}') AS category, p.budget_total_yuan, p.unit_name,
+    p.source_file, p.source_line, p.goals, p.purpose"""
+
+
+def _search_views(run: Runner, f: Filters, words: list[str], limit: int) -> pd.DataFrame:
+    """Over the views (fixtures, warehouses without marts): every word somewhere."""
     where, params = f.where(alias="p")
-    pattern = _like(text)
-
-    def like(column: str) -> str:
-        return f"{column} ILIKE ? ESCAPE '\\'"
-
-    indicator_hit = f"""EXISTS (SELECT 1 FROM v_indicator_target i
-        WHERE CAST(i.project_key AS VARCHAR) = CAST(p.project_key AS VARCHAR)
-          AND ({like("i.indicator_name")} OR {like("i.description")} OR {like("i.target_raw")}))"""
-    return run(
-        f"""
-        SELECT * FROM (
-          SELECT CAST(p.project_key AS VARCHAR) AS project_key,
-                 COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, p.fiscal_year,
-                 p.project_name, p.project_code,
-                 COALESCE(p.project_category, '{UNKNOWN_CATEGORY}') AS category,
-                 p.budget_total_yuan, p.unit_name, p.source_file, p.source_line,
-                 CASE WHEN ? = '' THEN NULL
-                      WHEN {like("p.project_name")} THEN '项目名称'
-                      WHEN {like("p.project_code")} THEN '项目编码'
-                      WHEN {like("p.goals")} THEN '绩效目标'
-                      WHEN {like("p.purpose")} THEN '资金用途'
-                      WHEN {like("p.unit_name")} THEN '单位名称'
-                      WHEN {indicator_hit} THEN '绩效指标'
-                 END AS matched_in
-          FROM v_project_budget p WHERE {where}
+    conditions, word_params = [], []
+    for word in words:
+        pattern = _like(word)
+        fields = " OR ".join(f"p.{c} ILIKE ? ESCAPE '\\'" for c, _ in SEARCH_FIELDS)
+        conditions.append(
+            f"""({fields} OR EXISTS (SELECT 1 FROM v_indicator_target i
+                WHERE CAST(i.project_key AS VARCHAR) = CAST(p.project_key AS VARCHAR)
+                  AND (i.indicator_name ILIKE ? ESCAPE '\\' OR i.description ILIKE ? ESCAPE '\\'
+                       OR i.target_raw ILIKE ? ESCAPE '\\')))"""
         )
-        WHERE ? = '' OR matched_in IS NOT NULL
-        ORDER BY township, source_file, source_line LIMIT ?
-        """,
-        [text] + [pattern] * 5 + [pattern] * 3 + params + [text, int(limit)],
+        word_params += [pattern] * (len(SEARCH_FIELDS) + 3)
+    match = " AND ".join(conditions) or "TRUE"
+    return run(
+        f"""SELECT {_SEARCH_COLUMNS} FROM v_project_budget p WHERE {where} AND {match}
+            ORDER BY township, source_file, source_line LIMIT ?""",
+        params + word_params + [int(limit)],
     )
 
 
-def _search_mart(run: Runner, f: Filters, text: str, limit: int) -> pd.DataFrame:
-    """The same result from one scan of the precomputed lower-cased search text: the match
-    is found first, then ``matched_in`` is worked out for the returned rows only (fields are
-    separated by U+001F, so a hit in none of the project fields is an indicator hit)."""
+def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.DataFrame:
+    """One scan of the precomputed lower-cased search text, one ``contains`` per word."""
     where, params = f.where(alias="p")
-    needle = text.lower()
-
-    def hit(column: str) -> str:
-        return f"contains(lower({column}), ?)"
-
+    match = " AND ".join("contains(p.search_text, ?)" for _ in words) or "TRUE"
     return run(
-        f"""
-        SELECT CAST(project_key AS VARCHAR) AS project_key, township, fiscal_year,
-               project_name, project_code, category, budget_total_yuan, unit_name,
-               source_file, source_line,
-               CASE WHEN ? = '' THEN NULL
-                    WHEN {hit("project_name")} THEN '项目名称'
-                    WHEN {hit("project_code")} THEN '项目编码'
-                    WHEN {hit("goals")} THEN '绩效目标'
-                    WHEN {hit("purpose")} THEN '资金用途'
-                    WHEN {hit("unit_name")} THEN '单位名称'
-                    ELSE '绩效指标'
-               END AS matched_in
-        FROM (
-          SELECT p.* EXCLUDE (search_text, level2_set)
-                     REPLACE (COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township),
-                 COALESCE(p.project_category, '{UNKNOWN_CATEGORY}') AS category
-          FROM mart_project_budget p
-          WHERE {where} AND (? = '' OR contains(p.search_text, ?))
-          ORDER BY township, source_file, source_line LIMIT ?
-        )
-        ORDER BY township, source_file, source_line
-        """,
-        [text] + [needle] * 5 + params + [text, needle, int(limit)],
+        f"""SELECT {_SEARCH_COLUMNS} FROM mart_project_budget p WHERE {where} AND {match}
+            ORDER BY township, source_file, source_line LIMIT ?""",
+        params + [w.lower() for w in words] + [int(limit)],
     )
 
 
@@ -666,4 +693,125 @@ def project_indicators(run: Runner, project_key: str) -> pd.DataFrame:
         ORDER BY source_line
         """,
         [str(project_key)],
+    )
+
+
+# ---------------------------------------------------------------- quality marks, review, years
+
+
+def has_view(run: Runner, name: str, column: str = "project_key") -> bool:
+    """Whether a view or table with ``column`` exists (fixtures and older warehouses lack
+    the newer ones)."""
+    frame = run(
+        "SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+        [name, column],
+    )
+    return int(frame["n"].iloc[0]) > 0
+
+
+def project_flags(run: Runner) -> pd.DataFrame:
+    """project_key (text), flag_text: load warnings and money findings per project."""
+    if not has_view(run, "v_project_flag"):
+        return pd.DataFrame(
+            {"project_key": pd.Series(dtype=str), "flag_text": pd.Series(dtype=str)}
+        )
+    return run(
+        "SELECT CAST(project_key AS VARCHAR) AS project_key, flag_text FROM v_project_flag", None
+    )
+
+
+def township_flags(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, flagged (projects carrying a ⚠), flag_text (first few warnings)."""
+    if not has_view(run, "v_project_flag"):
+        return pd.DataFrame(columns=["township", "flagged", "flag_text"])
+    where, params = f.where(alias="p")
+    return run(
+        f"""
+        SELECT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, count(*) AS flagged,
+               string_agg(p.project_name || '：' || g.flag_text, '；' ORDER BY p.project_name)
+                 AS flag_text
+        FROM v_project_budget p JOIN v_project_flag g ON g.project_key = p.project_key
+        WHERE {where} GROUP BY ALL
+        """,
+        params,
+    )
+
+
+def budget_by_year(run: Runner, f: Filters) -> pd.DataFrame:
+    """fiscal_year (NULL = 未注明), projects, projects_with_budget, budget_yuan — every
+    year, within the township and category filters."""
+    where, params = Filters((), f.townships, f.categories).where()
+    return run(
+        f"""
+        SELECT fiscal_year, count(*) AS projects, count(budget_total_yuan) AS projects_with_budget,
+               sum(budget_total_yuan) AS budget_yuan, count(DISTINCT {TOWNSHIP}) AS townships
+        FROM v_project_budget WHERE {where}
+        GROUP BY ALL ORDER BY fiscal_year DESC NULLS LAST
+        """,
+        params,
+    )
+
+
+def review_outcome(run: Runner, f: Filters) -> pd.DataFrame:
+    """grade, projects: the goal review's verdict on the projects in scope."""
+    if not has_view(run, "v_goal_review"):
+        return pd.DataFrame(columns=["grade", "projects"])
+    where, params = f.where(alias="p")
+    return run(
+        f"""
+        SELECT r.grade, count(DISTINCT r.project_key) AS projects
+        FROM v_goal_review r JOIN v_project_budget p ON p.project_key = r.project_key
+        WHERE {where} GROUP BY ALL ORDER BY r.grade
+        """,
+        params,
+    )
+
+
+def flagged_count(run: Runner, f: Filters) -> int:
+    """Projects in scope whose figures carry a load warning or a money finding."""
+    if not has_view(run, "v_project_flag"):
+        return 0
+    where, params = f.where(alias="p")
+    frame = run(
+        f"""SELECT count(*) AS n FROM v_project_budget p
+            WHERE {where} AND p.project_key IN (SELECT project_key FROM v_project_flag)""",
+        params,
+    )
+    return int(frame["n"].iloc[0])
+
+
+def project_review(run: Runner, project_key: str) -> pd.DataFrame:
+    """grade, rule_id, severity, message, hint of one project (one row, rule_id NULL, when
+    the review found nothing; empty when the warehouse has no review)."""
+    if not has_view(run, "v_goal_review"):
+        return pd.DataFrame(columns=["grade", "rule_id", "severity", "message", "hint"])
+    return run(
+        """SELECT grade, rule_id, severity, message, hint, source_line FROM v_goal_review
+           WHERE CAST(project_key AS VARCHAR) = ? ORDER BY rule_id NULLS FIRST, source_line""",
+        [str(project_key)],
+    )
+
+
+def project_source_text(run: Runner, project_key: str) -> pd.DataFrame:
+    """first_line, last_line, text stored at load time (empty when none was stored)."""
+    if not has_view(run, "project_source_text"):
+        return pd.DataFrame(columns=["first_line", "last_line", "text"])
+    return run(
+        "SELECT first_line, last_line, text FROM project_source_text "
+        "WHERE CAST(project_key AS VARCHAR) = ? LIMIT 1",
+        [str(project_key)],
+    )
+
+
+def budget_by_township_year(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, fiscal_year (NULL kept), budget_yuan: for charts that span years."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT {TOWNSHIP} AS township, fiscal_year, sum(budget_total_yuan) AS budget_yuan,
+               count(*) AS projects
+        FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        GROUP BY ALL ORDER BY township, fiscal_year
+        """,
+        params,
     )

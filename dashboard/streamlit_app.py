@@ -26,7 +26,10 @@ PAGES = [
     ("indicators.py", "指标结构", ":material/stacked_bar_chart:", "indicators"),
     ("targets.py", "目标值对比", ":material/target:", "targets"),
     ("projects.py", "项目明细", ":material/description:", "projects"),
+    ("history.py", "历年对比", ":material/timeline:", "history"),
 ]
+# pages the sidebar filters do not apply to (they run their own queries)
+NO_FILTER_PAGES = {"sql"}
 OPTIONAL_PAGES = [
     ("goal_review.py", "目标审核", ":material/fact_check:", "review"),
     ("sql_query.py", "SQL 查询", ":material/terminal:", "sql"),
@@ -46,10 +49,10 @@ def build_pages() -> list:
 
 
 st.set_page_config(
-    page_title="预算绩效目标看板", page_icon=":material/account_balance:", layout="wide"
+    page_title="预算绩效目标看板", page_icon=str(HERE / "static" / "favicon.png"), layout="wide"
 )
 navigation = st.navigation(build_pages())
 with st.sidebar:
     st.caption("乡镇预算绩效目标数据仓库")
-filters.render_filters()
+filters.render_filters(show=navigation.url_path not in NO_FILTER_PAGES)
 navigation.run()

@@ -14,18 +14,83 @@ from dashboard.formatting import DASH
 from dashboard.palette import TownshipPalette, township_palette
 
 FrameSource = pd.DataFrame | Callable[[], pd.DataFrame]
+FLAG = "⚠"
+ZWSP = "\u200b"
+_AUTOLINK = re.compile(r":(?=//)|w(?=ww\.)|@", re.IGNORECASE)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'^])")
 NO_MATCH = "当前筛选条件下没有数据，请调整左侧的筛选条件。"
 _SAFE_NAME = re.compile(r"[\\/:*?\"<>|\s]+")
 
 
+def safe_md(value: object) -> str:
+    """Document or URL text made inert inside Streamlit markdown: every ASCII punctuation
+    mark is backslash-escaped (CommonMark allows it), so links, images, HTML, emphasis,
+    ``:color[...]`` directives and LaTeX all show as the literal characters."""
+    text = "" if value is None else str(value)
+    # GFM turns bare URLs, www. names and e-mail addresses into links even when their
+    # punctuation is escaped: a zero-width space keeps them plain text.
+    text = _AUTOLINK.sub(lambda m: m.group(0)[0] + ZWSP + m.group(0)[1:], text)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def caption(template: str, *values: object) -> None:
+    """``st.caption(template.format(*escaped values))``: captions that quote data."""
+    st.caption(template.format(*(safe_md(v) for v in values)))
+
+
+def info(template: str, *values: object, icon: str | None = None) -> None:
+    """``st.info`` with escaped values (see ``caption``)."""
+    st.info(template.format(*(safe_md(v) for v in values)), icon=icon)
+
+
+def flag_column(frame: pd.DataFrame, flags: pd.DataFrame, key: str = "project_key") -> pd.DataFrame:
+    """Add ``flag`` ("⚠ warning text" or "") from v_project_flag rows keyed by project."""
+    texts = dict(zip(flags["project_key"].astype(str), flags["flag_text"], strict=False))
+    out = frame.copy()
+    out["flag"] = [
+        f"{FLAG} {texts[str(k)]}" if str(k) in texts else "" for k in out[key].astype(str)
+    ]
+    return out
+
+
+CARD_COLUMN = "项目卡片"
+
+
+def card_links(keys: pd.Series) -> list[str]:
+    """Links that open the project card (项目明细 ?pid=…); shown as "打开" in tables."""
+    return [f"/projects?pid={k}" for k in keys.astype(str)]
+
+
+def filter_params(f: filters.Filters | None = None, **extra: str) -> dict:
+    """The current selection as query parameters, for ``st.page_link`` (which would
+    otherwise clear them): ``year=`` stands for all years."""
+    f = f or filters.current_filters()
+    params: dict = {"year": list(f.years) if f.years else ""}
+    if f.townships:
+        params["township"] = list(f.townships)
+    if f.categories:
+        params["category"] = list(f.categories)
+    params.update(extra)
+    return params
+
+
+def page_exists(file: str) -> bool:
+    """Optional pages (review, SQL) are only linked when their file is there."""
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parent / "app_pages" / file).exists()
+
+
 def _frame(source: FrameSource) -> pd.DataFrame:
-    return source() if callable(source) else source
+    frame = source() if callable(source) else source
+    return frame.drop(columns=[CARD_COLUMN], errors="ignore")  # links are for the screen
 
 
 def download_buttons(frame: FrameSource, basename: str, *, key: str | None = None) -> None:
     """CSV and Excel buttons for one table; files are built only when clicked."""
-    name = _SAFE_NAME.sub("_", basename).strip("_") or "数据"
+    name = _SAFE_NAME.sub("_", basename).strip("_.")[:80] or "数据"
     key = key or name
+    described = filters.current_filters().describe()
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         "下载 CSV",
@@ -38,7 +103,7 @@ def download_buttons(frame: FrameSource, basename: str, *, key: str | None = Non
     )
     row.download_button(
         "下载 Excel",
-        data=lambda: exports.to_xlsx_bytes(_frame(frame)),
+        data=lambda: exports.to_xlsx_bytes(_frame(frame), title=basename, filters=described),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{key}",
@@ -55,6 +120,10 @@ def _column_config(frame: pd.DataFrame) -> dict:
             config[column] = st.column_config.NumberColumn(format="%,.2f")
         elif str(column).endswith("（%）"):
             config[column] = st.column_config.NumberColumn(format="%.1f")
+        elif column == CARD_COLUMN:
+            config[column] = st.column_config.LinkColumn(display_text="打开", width="small")
+        elif column == "数据提示":
+            config[column] = st.column_config.TextColumn(width="small")
     return config
 
 
@@ -123,5 +192,31 @@ def palette() -> TownshipPalette:
 
 
 def filter_caption() -> None:
-    """A grey line under the page title naming the active filter."""
-    st.caption(f"当前范围：{filters.current_filters().describe()}")
+    """A grey line under the page title naming the active filter (escaped: township
+    names come from documents)."""
+    caption("当前范围：{}", filters.current_filters().describe())
+
+
+def year_scope(f: filters.Filters | None = None) -> str:
+    """The years a view covers, for titles: "2025年", "2020–2021年（多个年度）",
+    "全部年度（2019–2025年）"."""
+    f = f or filters.current_filters()
+    if not f.years:
+        known = sorted(int(y) for y in filters.all_years())
+        if len(known) > 1:
+            return f"全部年度（{known[0]}–{known[-1]}年）"
+        return f"全部年度（{known[0]}年）" if known else "全部年度"
+    known = sorted(int(y) for y in f.years if str(y).isdigit())
+    unknown = len(known) < len(f.years)
+    if len(known) == 1 and not unknown:
+        return f"{known[0]}年"
+    if not known:
+        return "未注明年度"
+    names = "、".join(str(y) for y in known) if len(known) <= 3 else f"{known[0]}–{known[-1]}"
+    return f"{names}年{'及未注明年度' if unknown else ''}（多个年度）"
+
+
+def spans_years(f: filters.Filters | None = None) -> bool:
+    """True when the selection covers more than one fiscal year (or all of them)."""
+    f = f or filters.current_filters()
+    return len(f.years) != 1

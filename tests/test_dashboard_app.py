@@ -24,13 +24,24 @@ empty_db = dashboard_db.empty_db
 fixture_db = dashboard_db.fixture_db
 
 
-def _app(monkeypatch: pytest.MonkeyPatch, db: Path) -> AppTest:
+def _app(monkeypatch: pytest.MonkeyPatch, db: Path, *, all_years: bool = True) -> AppTest:
+    """The app on ``db``; ``all_years`` opens it with ``?year=`` (every year) instead of
+    the default latest year, as the fixture numbers below are totals over all years."""
     monkeypatch.setenv("WAREHOUSE_DB", str(db))
-    return AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=60)
+    if all_years:
+        at.query_params["year"] = ""
+    return at
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """Metric values by label; labels that name their years ("预算总额（2021年）") are
+    also available under the bare label."""
+    out = {}
+    for m in at.metric:
+        out[m.label] = m.value
+        out.setdefault(m.label.split("（")[0], m.value)
+    return out
 
 
 def _assert_clean(at: AppTest, where: str) -> None:

@@ -14,6 +14,7 @@ PAGES = [
     "app_pages/indicators.py",
     "app_pages/targets.py",
     "app_pages/projects.py",
+    "app_pages/history.py",
     "app_pages/goal_review.py",
     "app_pages/sql_query.py",
 ]
@@ -21,12 +22,22 @@ PAGES = [
 
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch, seed_warehouse: Path) -> AppTest:
+    """The app on the seed warehouse with every year selected (``?year=``): the totals
+    below are over all years (the default is the latest year)."""
     monkeypatch.setenv("WAREHOUSE_DB", str(seed_warehouse))
-    return AppTest.from_file(APP, default_timeout=90)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["year"] = ""
+    return at
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """Values by label; labels naming their years ("预算总额（全部年度）") also by the bare
+    label."""
+    out = {}
+    for m in at.metric:
+        out[m.label] = m.value
+        out.setdefault(m.label.split("（")[0], m.value)
+    return out
 
 
 def test_every_page_renders_on_seed_warehouse(app: AppTest) -> None:

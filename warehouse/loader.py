@@ -23,7 +23,7 @@ import duckdb
 
 from etl.limits import get_limits
 from warehouse import checks as checks_mod
-from warehouse import marts, schema, versions
+from warehouse import derived, marts, schema, versions
 from warehouse.classify import Classifier, load_classifier
 from warehouse.discover import Skipped, find_documents
 from warehouse.parse_worker import (
@@ -194,6 +194,7 @@ def load_paths(
                 marts.refresh(con)
             else:  # only what this load wrote, and every document of a unit it upserted
                 marts.refresh(con, writer.documents, writer.units)
+            derived.refresh(con, writer.documents)  # identities across years, source text
             summary.check_results = checks_mod.run_checks(con)
             summary.totals = _totals(con)
             summary.elapsed_s = time.perf_counter() - started
@@ -220,9 +221,11 @@ def _read_state(
                 "SELECT path, sha256, parser_version FROM source_document"
             ).fetchall()
         }
-        up_to_date = schema.get_meta(
-            con, "rules_digest"
-        ) == classifier.digest and schema.views_current(con)
+        up_to_date = (
+            schema.get_meta(con, "rules_digest") == classifier.digest
+            and schema.views_current(con)
+            and derived.links_current(con)  # data/project_links.toml unchanged
+        )
         return known, up_to_date, versions.skipped_files(con)
     finally:
         con.close()

@@ -12,9 +12,10 @@ f = current_filters()
 ui.filter_caption()
 run = db.run_query
 palette = ui.palette()
+scope = ui.year_scope(f)
 
 # --- budget by township and category
-st.subheader("各乡镇预算构成")
+st.subheader(f"各乡镇预算构成 · {scope}", anchor=False)
 by_category = queries.budget_by_category(run, f)
 townships = queries.budget_by_township(run, f)
 if by_category.empty:
@@ -37,7 +38,7 @@ else:
     )
     unbudgeted = townships.loc[townships["projects_with_budget"] == 0, "township"].tolist()
     if unbudgeted:
-        st.caption(f"{'、'.join(unbudgeted)} 的项目均未注明预算，未在图中显示。")
+        ui.caption("{} 的项目均未注明预算，未在图中显示。", "、".join(unbudgeted))
     with st.expander("查看数据"):
         ui.table(
             for_display(
@@ -55,24 +56,27 @@ else:
         )
 
 # --- largest projects
-st.subheader("预算最大的项目")
+st.subheader(f"预算最大的项目 · {scope}", anchor=False)
 limit = st.slider("显示项目数", min_value=5, max_value=30, value=10, step=5, key="top_n")
-top = queries.top_projects(run, f, limit=limit)
+top = ui.flag_column(queries.top_projects(run, f, limit=limit), queries.project_flags(run))
 if top.empty:
     ui.no_data("当前筛选范围内没有注明预算的项目。")
 else:
     ui.chart(charts.top_projects_chart(top, palette))
+    top["card"] = ui.card_links(top["project_key"])
     ui.table(
         for_display(
             top,
             {
                 "project_name": "项目名称",
+                "flag": "数据提示",
                 "township": "乡镇",
                 "fiscal_year": "年度",
                 "category": "项目类别",
                 "budget_total_yuan": "预算总额（万元）",
                 "fiscal_funds_yuan": "财政资金（万元）",
                 "other_funds_yuan": "其他资金（万元）",
+                "card": "项目卡片",
                 "source_file": "来源文件",
             },
             money=("budget_total_yuan", "fiscal_funds_yuan", "other_funds_yuan"),
@@ -84,7 +88,7 @@ else:
 # --- distribution and spending plans side by side
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader("项目预算分布")
+    st.subheader(f"项目预算分布 · {scope}", anchor=False)
     budgets = queries.project_budgets(run, f)
     if budgets.empty:
         ui.no_data("当前筛选范围内没有注明预算的项目。")
@@ -109,7 +113,7 @@ with left:
                 "项目预算分布",
             )
 with right:
-    st.subheader("资金支出计划")
+    st.subheader(f"资金支出计划 · {scope}", anchor=False)
     plan = queries.spending_plan(run, f)
     if plan.empty:
         ui.no_data("当前筛选范围内的项目没有填写资金支出计划。")
@@ -117,7 +121,7 @@ with right:
         ui.chart(charts.spending_plan_chart(plan, palette))
         missing = sorted(set(townships["township"]) - set(plan["township"]))
         if missing:
-            st.caption(f"{'、'.join(missing)} 的项目未填写资金支出计划。")
+            ui.caption("{} 的项目未填写资金支出计划。", "、".join(missing))
         with st.expander("查看数据"):
             ui.table(
                 for_display(

@@ -34,7 +34,7 @@ with right:
     with st.expander("查看数据"):
         ui.table(for_display(level2, mix_columns), "二级指标构成")
 
-st.subheader("二级指标覆盖情况")
+st.subheader(f"二级指标覆盖情况 · {ui.year_scope(f)}", anchor=False)
 coverage = queries.level2_coverage(run, f)
 if coverage.empty:
     ui.no_data("当前筛选范围内没有项目级指标。")
@@ -55,7 +55,7 @@ else:
             "二级指标覆盖率",
         )
 
-st.subheader("每个项目的指标数量")
+st.subheader(f"每个项目的指标数量 · {ui.year_scope(f)}", anchor=False)
 per_project = queries.indicators_per_project(run, f)
 if per_project.empty:
     ui.no_data()

@@ -42,7 +42,7 @@ else:
         format_func=lambda u: f"{u}（{unit_counts[u]} 条）",
         help="不同单位的目标值不能直接比较，请选择一种单位。",
     )
-    st.caption(f"“{family}”共有 {counts[family]} 条数值型目标值。")
+    ui.caption("“{}”共有 {} 条数值型目标值（{}）。", family, counts[family], ui.year_scope(f))
     targets = queries.family_targets(run, f, family, unit)
     if targets.empty:
         ui.no_data()
@@ -75,7 +75,9 @@ else:
     st.subheader("需要关注的目标值")
     outliers = queries.target_outliers(run, f, family)
     if outliers.empty:
-        st.success(f"“{family}”类目标值中没有发现明显异常。", icon=":material/check_circle:")
+        st.success(
+            f"“{ui.safe_md(family)}”类目标值中没有发现明显异常。", icon=":material/check_circle:"
+        )
     else:
         st.caption(
             "规则：满意度、完成率类用小数书写（如 0.9）；百分比超过 100%；"
@@ -104,7 +106,7 @@ else:
 
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader("目标值类型构成")
+    st.subheader(f"目标值类型构成 · {ui.year_scope(f)}", anchor=False)
     kinds = queries.kind_mix(run, f)
     ui.chart(charts.kind_mix_chart(kinds))
     with st.expander("查看数据"):
@@ -123,7 +125,7 @@ with left:
 with right:
     scope = family or "全部指标"
     st.subheader("最常见的目标值")
-    st.caption(f"范围：{scope}")
+    ui.caption("范围：{}", scope)
     common = queries.common_targets(run, f, family)
     if common.empty:
         ui.no_data()

@@ -1,121 +1,77 @@
-"""End-to-end: the real app in headless Chromium, one full-page screenshot per page.
+"""End-to-end: the real app in headless Chromium on real-loader warehouses.
 
-Screenshots go to test-artifacts/screens/. Needs Debian's chromium (/usr/bin/chromium) and a
-CJK font (fonts-noto-cjk); without chromium the test is skipped with the reason.
+Every page is opened, checked (labels, numbers, no exception, no request outside
+localhost) and photographed at 1280 and 1600 px into test-artifacts/screens/. Also: a
+document whose project name holds a link, an image and ``<img onerror>`` (and the same in
+``?q=``) shows them literally; 历年对比 on a 3-year synthetic corpus; the SQL page; the
+missing-warehouse screen. Needs Debian's chromium (/usr/bin/chromium) and a CJK font.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from etl.synth.corpus import write_corpus
+from tests.e2e.harness import (
+    CHROMIUM,
+    SHOTS,
+    WIDTHS,
+    RequestLog,
+    main_text,
+    screenshot,
+    serve,
+    settle,
+)
+from tests.fixtures.dashboard_hostile import (
+    EVIL_HOST,
+    HOSTILE_NAME,
+    HOSTILE_QUERY,
+    build_hostile_warehouse,
+)
+from warehouse.loader import load_paths
+
 pytestmark = pytest.mark.e2e
 
+NAV_TITLES = (
+    "总览",
+    "预算对比",
+    "指标结构",
+    "目标值对比",
+    "项目明细",
+    "历年对比",
+    "目标审核",
+    "SQL 查询",
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "test-artifacts" / "screens"
-
-# url path, file stem, texts that must appear (numbers only checked on the fixture)
+# url path, file stem, minimum charts, texts that must appear
 PAGES = [
+    ("", "01_总览", 2, ["预算绩效目标总览", "2025年概况", "需要关注", "数据加载提示"]),
     (
-        "",
-        "01_总览",
-        ["预算绩效目标总览", "乡镇数", "预算总额", "数据加载提示"],
-        ["2,233.51 万元", "413", "68"],
+        "?year=",
+        "01b_总览_全部年度",
+        2,
+        ["全部年度（2020–2025年）", "2,233.51 万元", "各年度预算总额"],
     ),
     (
-        "budgets",
+        "budgets?year=2021",
         "02_预算对比",
-        ["预算对比", "各乡镇预算构成", "预算最大的项目", "资金支出计划"],
-        ["征地拆迁补偿款"],
+        3,
+        ["预算对比", "各乡镇预算构成 · 2021年", "预算最大的项目"],
     ),
-    ("indicators", "03_指标结构", ["指标结构", "二级指标覆盖情况", "每个项目的指标数量"], []),
+    ("indicators?year=", "03_指标结构", 2, ["指标结构", "二级指标覆盖情况"]),
+    ("targets?year=&family=满意度", "04_目标值对比", 2, ["目标值对比", "需要关注的目标值"]),
     (
-        "targets?family=满意度",
-        "04_目标值对比",
-        ["目标值对比", "指标族", "需要关注的目标值", "最常见的目标值", "“满意度”类指标目标值对比"],
-        [],
+        "projects?year=&q=征地 补偿",
+        "05_项目明细_搜索",
+        0,
+        ["项目明细", "找到 3 个项目（同时包含：征地、补偿）", "绩效指标", "查看原文"],
     ),
-    (
-        "projects?q=征地拆迁",
-        "05_项目明细",
-        ["项目明细", "搜索项目", "绩效指标", "资金支出计划"],
-        ["561.20 万元"],
-    ),
-    ("review", "07_目标审核", ["目标审核"], ["老庄子镇集贸市场附近修建排水沟"]),
-    ("sql", "08_SQL查询", ["SQL 查询"], []),
+    ("history?year=", "06_历年对比_种子", 1, ["历年对比", "预算趋势"]),
+    ("review", "07_目标审核", 0, ["目标审核"]),
+    ("sql", "08_SQL查询", 0, ["SQL 查询"]),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError("streamlit did not become healthy")
-
-
-@pytest.fixture(scope="module")
-def app_url(seed_warehouse, tmp_path_factory):
-    """The dashboard on the warehouse built from the bundled documents in data/."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "WAREHOUSE_DB": str(seed_warehouse),
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    log = tmp_path_factory.mktemp("e2e") / "streamlit.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "dashboard" / "streamlit_app.py"),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -134,139 +90,217 @@ def browser():
         instance.close()
 
 
-def _settle(page) -> None:
-    """Wait until the script finished and every chart has drawn."""
-    page.wait_for_selector(
-        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000
-    )
-    page.wait_for_timeout(500)
-    page.wait_for_selector(
-        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000
-    )
-    page.wait_for_function(
-        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
-                 .every(el => el.querySelector('canvas, svg'))""",
-        timeout=30_000,
-    )
-    page.wait_for_timeout(800)
+@pytest.fixture(scope="module")
+def app_url(seed_warehouse, tmp_path_factory):
+    """The dashboard on the warehouse built from the bundled documents in data/."""
+    with serve(seed_warehouse, tmp_path_factory.mktemp("e2e") / "streamlit.log") as url:
+        yield url
 
 
-def _full_screenshot(page, path: Path) -> None:
-    """Streamlit scrolls inside stMain, so grow the viewport to the content, then shoot."""
-    height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
-    page.set_viewport_size({"width": 1440, "height": max(900, int(height) + 40)})
-    page.wait_for_timeout(1000)
-    page.screenshot(path=str(path), full_page=True)
+def _open(browser, url: str, min_charts: int = 0, width: int = WIDTHS[0]):
+    page = browser.new_page(viewport={"width": width, "height": 900}, locale="zh-CN")
+    log = RequestLog(page)
+    page.goto(url, wait_until="domcontentloaded")
+    settle(page, min_charts)
+    return page, log
 
 
-@pytest.mark.parametrize(
-    ("path", "stem", "labels", "numbers"),
-    PAGES,
-    ids=[p[0].split("?")[0] or "overview" for p in PAGES],
-)
-def test_page_screens(app_url, browser, path, stem, labels, numbers):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+def _check_clean(page, log: RequestLog) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert log.outside() == [], log.outside()
+
+
+@pytest.mark.parametrize(("path", "stem", "min_charts", "labels"), PAGES, ids=[p[1] for p in PAGES])
+def test_page_screens(app_url, browser, path, stem, min_charts, labels):
+    page_file = {"review": "goal_review.py", "sql": "sql_query.py"}.get(path.split("?")[0])
+    if (
+        page_file
+        and not (
+            Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / page_file
+        ).exists()
+    ):
+        pytest.skip(f"{page_file} not present")
+    page, log = _open(browser, f"{app_url}/{path}", min_charts)
     try:
-        page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
-        _settle(page)
-        text = page.inner_text("[data-testid='stMain']")
+        text = main_text(page)
         for label in labels:
             assert label in text, label
-        for number in numbers:
-            assert number in text, number
-        assert page.locator("[data-testid='stException']").count() == 0
         nav = page.inner_text("[data-testid='stSidebarNav']")
-        for title in (
-            "总览",
-            "预算对比",
-            "指标结构",
-            "目标值对比",
-            "项目明细",
-            "目标审核",
-            "SQL 查询",
-        ):
-            assert title in nav
-        _full_screenshot(page, SHOTS / f"{stem}.png")
+        for title in NAV_TITLES:
+            if title in ("目标审核", "SQL 查询") and title not in nav:
+                continue
+            assert title in nav, title
+        for width in WIDTHS:
+            screenshot(page, SHOTS / f"{stem}_{width}.png", width)
+        _check_clean(page, log)
+    finally:
+        page.close()
+
+
+def test_unknown_link_values_are_reported(app_url, browser):
+    page, log = _open(browser, f"{app_url}/?township=不存在镇&year=1800", 1)
+    try:
+        text = main_text(page)
+        assert "已忽略" in text and "不存在镇" in text and "1800" in text
+        assert "2025年概况" in text  # the default year, not silently "all"
+        _check_clean(page, log)
     finally:
         page.close()
 
 
 def test_filter_link_reproduces_view(app_url, browser):
-    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page, log = _open(browser, f"{app_url}/?township=老庄子镇&year=2021", 2)
     try:
-        page.goto(f"{app_url}/?township=老庄子镇", wait_until="domcontentloaded")
-        _settle(page)
-        text = page.inner_text("[data-testid='stMain']")
+        text = main_text(page)
         assert "乡镇：老庄子镇" in text
         assert "1,555.47 万元" in text
-        _full_screenshot(page, SHOTS / "06_总览_筛选老庄子镇.png")
+        assert "⚠" in text  # the drainage project's 393.97 vs 39.97 万元
+        screenshot(page, SHOTS / "09_总览_筛选老庄子镇_1280.png", 1280)
+        _check_clean(page, log)
     finally:
         page.close()
 
 
-def test_sql_page_runs_a_query(app_url, browser):
-    """Type a query, run it, see the rows and the SQL actually run; a refused one explains why."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+def test_project_card_marks_and_source(app_url, browser):
+    page, log = _open(browser, f"{app_url}/projects?year=2021&township=老庄子镇&q=排水沟", 0)
     try:
-        page.goto(f"{app_url}/sql", wait_until="domcontentloaded")
-        _settle(page)
+        text = main_text(page)
+        assert "⚠ 数据提示" in text and "疑似录入错误" in text
+        assert "目标审核等级" in text
+        page.get_by_text("查看原文").first.click()
+        settle(page)
+        assert "排水沟" in page.locator("[data-testid='stCode']").first.inner_text()
+        for width in WIDTHS:
+            screenshot(page, SHOTS / f"10_项目卡片_排水沟_{width}.png", width)
+        _check_clean(page, log)
+    finally:
+        page.close()
+
+
+def test_sql_page_hides_filters(app_url, browser):
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "dashboard" / "app_pages" / "sql_query.py").exists():
+        pytest.skip("SQL page not present")
+    page, log = _open(browser, f"{app_url}/sql", 0)
+    try:
+        assert page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").count() == 0
+        _check_clean(page, log)
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- hostile text
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    db = build_hostile_warehouse(root)
+    with serve(db, root / "streamlit.log") as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", ["?year=", "projects?year=", "budgets?year=", "history?year="])
+def test_hostile_project_name_shows_literally(hostile_url, browser, path):
+    page, log = _open(browser, f"{hostile_url}/{path}", 0)
+    try:
+        if path.startswith("projects"):
+            assert "[点我领奖](http://evil.example/phish)" in main_text(page)
+            assert "<img src=x onerror=alert(1)>" in main_text(page)
+        assert page.locator(f"a[href*='{EVIL_HOST}']").count() == 0
+        assert page.locator(f"img[src*='{EVIL_HOST}']").count() == 0
+        assert page.locator("img[src='x']").count() == 0
+        _check_clean(page, log)
+        if path.startswith("projects"):
+            screenshot(page, SHOTS / "11_恶意项目名_1280.png", 1280)
+    finally:
+        page.close()
+
+
+def test_hostile_query_parameter_shows_literally(hostile_url, browser):
+    from urllib.parse import quote
+
+    page, log = _open(browser, f"{hostile_url}/projects?year=&q={quote(HOSTILE_QUERY)}", 0)
+    try:
+        text = main_text(page)
+        assert "[点我](http://evil.example/q)" in text
+        assert page.locator(f"a[href*='{EVIL_HOST}']").count() == 0
+        assert page.locator(f"img[src*='{EVIL_HOST}']").count() == 0
+        _check_clean(page, log)
+    finally:
+        page.close()
+    assert HOSTILE_NAME  # the fixture name the page above was built from
+
+
+# ---------------------------------------------------------------- 3-year synthetic corpus
+
+
+@pytest.fixture(scope="module")
+def synthetic_url(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synthetic")
+    write_corpus(24, root / "docs", seed=7, jobs=1)
+    db = root / "warehouse.duckdb"
+    load_paths([root / "docs"], db, progress=False, workers=1)
+    with serve(db, root / "streamlit.log") as url:
+        yield url
+
+
+def test_history_on_synthetic_corpus(synthetic_url, browser):
+    page, log = _open(browser, f"{synthetic_url}/history?year=", 3)
+    try:
+        text = main_text(page)
+        assert "预算趋势" in text and "预算变化最大的项目" in text and "目标值变化" in text
+        for width in WIDTHS:
+            screenshot(page, SHOTS / f"12_历年对比_合成语料_{width}.png", width)
+        _check_clean(page, log)
+    finally:
+        page.close()
+
+
+def test_overview_on_synthetic_corpus(synthetic_url, browser):
+    page, log = _open(browser, f"{synthetic_url}/", 2)
+    try:
+        assert "概况" in main_text(page)
+        for width in WIDTHS:
+            screenshot(page, SHOTS / f"13_总览_合成语料_{width}.png", width)
+        _check_clean(page, log)
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- SQL page and no warehouse
+
+
+def test_sql_page_runs_a_query(app_url, browser):
+    """Type a query, run it, see the rows; a refused one explains why."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "dashboard" / "app_pages" / "sql_query.py").exists():
+        pytest.skip("SQL page not present")
+    page, log = _open(browser, f"{app_url}/sql", 0)
+    try:
         editor = page.locator("textarea").first
         editor.fill(
             "SELECT township AS 乡镇, count(*) AS 项目数 FROM v_project_budget "
             "GROUP BY township ORDER BY 项目数 DESC"
         )
         page.get_by_role("button", name="运行查询").click()
-        page.wait_for_timeout(500)
-        _settle(page)
-        text = page.inner_text("[data-testid='stMain']")
+        page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
+        settle(page)
+        text = main_text(page)
         assert "5 行" in text or "共 5 行" in text or "返回 5" in text, text[:2000]
-        assert page.locator("[data-testid='stException']").count() == 0
-        _full_screenshot(page, SHOTS / "09_SQL查询_结果.png")
-        editor = page.locator("textarea").first
-        editor.fill("SELECT * FROM read_csv('/etc/passwd')")
-        page.get_by_role("button", name="运行查询").click()
-        page.wait_for_timeout(500)
-        _settle(page)
-        assert "read_csv" in page.inner_text("[data-testid='stMain']")
+        screenshot(page, SHOTS / "08b_SQL查询_结果_1280.png", 1280)
+        _check_clean(page, log)
     finally:
         page.close()
 
 
 def test_missing_warehouse_screen(browser, tmp_path):
-    port = _free_port()
-    env = {**os.environ, "WAREHOUSE_DB": str(tmp_path / "none.duckdb")}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "streamlit_app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
-        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        page.goto(f"{url}/", wait_until="domcontentloaded")
-        _settle(page)
-        text = page.inner_text("[data-testid='stMain']")
-        assert "尚未找到数据仓库" in text and "python -m etl load data/" in text
-        assert page.locator("[data-testid='stException']").count() == 0
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        _full_screenshot(page, SHOTS / "00_无数据仓库.png")
-        page.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with serve(tmp_path / "none.duckdb", tmp_path / "streamlit.log") as url:
+        page, log = _open(browser, url, 0)
+        try:
+            text = main_text(page)
+            assert "尚未找到数据仓库" in text
+            assert "python -m etl load data/" in text
+            _check_clean(page, log)
+        finally:
+            page.close()

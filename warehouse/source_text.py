@@ -1,0 +1,100 @@
+"""The document lines each project came from, stored at load time for the card's "查看原文".
+
+The dashboard must never open server paths, so the loader keeps, per project, the lines
+from the project's first line up to the next project's (at most ``MAX_LINES``), read with
+the same reader the parser used (table rows are joined with tabs, as in a text export).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+TABLE = "project_source_text"
+MAX_LINES = 200
+MAX_CHARS = 40_000
+
+
+def _lines(path: str) -> dict[int, str]:
+    """line number → text of one document (empty when it cannot be read any more)."""
+    from etl.blocks import Paragraph
+    from etl.errors import DocumentError
+    from etl.readers import read_blocks
+
+    try:
+        stream = read_blocks(Path(path))
+    except (DocumentError, OSError, ValueError):
+        return {}
+    lines: dict[int, str] = {}
+    for block in stream.blocks:
+        text = block.text if isinstance(block, Paragraph) else "\t".join(block.cells)
+        lines[block.line] = f"{lines[block.line]}\t{text}" if block.line in lines else text
+    return lines
+
+
+def _spans(starts: list[tuple[int, int]], last_line: int) -> list[tuple[int, int, int]]:
+    """(project_key, first, last) for projects sorted by their first line."""
+    out = []
+    for i, (key, first) in enumerate(starts):
+        end = starts[i + 1][1] - 1 if i + 1 < len(starts) else last_line
+        end = max(first, min(end, first + MAX_LINES - 1))
+        out.append((key, first, end))
+    return out
+
+
+def store(con: duckdb.DuckDBPyConnection, documents: Iterable[int]) -> int:
+    """Replace the stored lines of ``documents`` (and drop those of removed documents)."""
+    documents = sorted(set(documents))
+    con.execute(
+        f"DELETE FROM {TABLE} WHERE document_id IN (SELECT unnest(?::BIGINT[])) "
+        "OR document_id NOT IN (SELECT document_id FROM source_document)",
+        [documents],
+    )
+    if not documents:
+        return 0
+    rows = con.execute(
+        """
+        SELECT d.document_id, d.path, f.project_key, f.source_line
+        FROM source_document d JOIN fact_project_budget f USING (document_id)
+        WHERE d.document_id IN (SELECT unnest(?::BIGINT[])) AND f.source_line IS NOT NULL
+        ORDER BY d.document_id, f.source_line, f.seq
+        """,
+        [documents],
+    ).fetchall()
+    by_doc: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for document_id, path, key, line in rows:
+        by_doc.setdefault((document_id, path), []).append((key, line))
+    out: dict[str, list] = {
+        k: [] for k in ("document_id", "project_key", "first_line", "last_line", "text")
+    }
+    for (document_id, path), starts in by_doc.items():
+        lines = _lines(path)
+        if not lines:
+            continue
+        for key, first, last in _spans(starts, max(lines)):
+            text = "\n".join(lines.get(n, "") for n in range(first, last + 1)).rstrip()
+            out["document_id"].append(document_id)
+            out["project_key"].append(key)
+            out["first_line"].append(first)
+            out["last_line"].append(last)
+            out["text"].append(text[:MAX_CHARS])
+    if not out["text"]:
+        return 0
+    table = pa.table(
+        {
+            "document_id": pa.array(out["document_id"], pa.int64()),
+            "project_key": pa.array(out["project_key"], pa.int64()),
+            "first_line": pa.array(out["first_line"], pa.int32()),
+            "last_line": pa.array(out["last_line"], pa.int32()),
+            "text": pa.array(out["text"], pa.string()),
+        }
+    )
+    con.register("_source_text_batch", table)
+    try:
+        con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM _source_text_batch")
+    finally:
+        con.unregister("_source_text_batch")
+    return table.num_rows
