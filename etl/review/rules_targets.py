@@ -27,6 +27,14 @@ def _name(indicator: dict) -> str:
     return quote(indicator.get("name"), 30)
 
 
+def deadline_hint(year: int | None) -> str:
+    """R07's hint names the document's own fiscal year (a 2025 table is not told 2021)."""
+    example = f"{year}年12月底前" if year else "某年12月底前"
+    return f"时效指标写明完成时限（如“{example}”）或期限（如“≤30天”），" + (
+        "且在预算年度内。" if not year else f"且在{year}年度内。"
+    )
+
+
 def r07_deadline(project: dict, ctx: Context) -> list[dict]:
     """A 时效指标 needs a date or a period, inside the fiscal year."""
     cfg = ctx.rule("R07")
@@ -58,6 +66,7 @@ def r07_deadline(project: dict, ctx: Context) -> list[dict]:
                         index=index,
                         indicator=indicator,
                         variant="outside_year",
+                        hint=deadline_hint(year),
                     )
                 )
             continue
@@ -74,6 +83,7 @@ def r07_deadline(project: dict, ctx: Context) -> list[dict]:
                 index=index,
                 indicator=indicator,
                 variant="no_period",
+                hint=deadline_hint(year),
             )
         )
     return out
@@ -101,7 +111,10 @@ def vague_terms_in(raw: str, cfg: dict) -> list[str]:
 
 def r08_vague(project: dict, ctx: Context) -> list[dict]:
     """提高 / 明显改善 / 按计划完成 cannot be checked at year end."""
-    cfg = ctx.rule("R08")
+    cfg = dict(ctx.rule("R08"))
+    cfg["vague_terms"] = list(cfg.get("vague_terms", [])) + list(
+        ctx.config.get("vocabulary", {}).get("vague_terms", [])
+    )
     out = []
     for index, indicator in ctx.substantive(project):
         if target_kind(indicator) != "qualitative":
@@ -155,6 +168,8 @@ def r09_qualitative_numeric(project: dict, ctx: Context) -> list[dict]:
             continue
         if is_cost(indicator) or level2(indicator) == "时效指标":
             continue  # R03 and R07 speak for these rows
+        if ctx.zero_target(indicator):
+            continue  # 无 on 无出辖区信访案件 means zero events: a valid count target
         suffix = asks_for_number(indicator.get("name"), cfg)
         if suffix:
             why = f"指标名称以“{suffix}”结尾，要求给出数值"
@@ -186,6 +201,12 @@ def r10_copied(project: dict, ctx: Context) -> list[dict]:
         remainder = words_only(target_raw(indicator))
         if len(remainder) < min_chars:
             continue
+        if (
+            len(remainder) <= cfg.get("label_max_chars", 6)
+            and number(target(indicator).get("value")) is not None
+            and remainder in words_only(indicator.get("name"))
+        ):
+            continue  # `≥0.9群众满意`: a number plus the name as its label (R12 speaks)
         for label, field in (("名称", "name"), ("描述", "description")):
             text = words_only(indicator.get(field))
             if not text:
