@@ -4,6 +4,7 @@ impossible numbers (R12)."""
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
 from etl.review.model import (
@@ -20,6 +21,7 @@ from etl.review.model import (
 )
 from etl.review.text import bare, fmt_number, has_digit, key, quote, words_only
 
+_FIRST_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _QUESTION_PREFIXES = ("是否", "能否", "有无", "有没有", "可否")
 
 
@@ -301,6 +303,20 @@ def r12_impossible(project: dict, ctx: Context) -> list[dict]:
 
         if kind == "percent" and max(values) > 100 and not any(w in name for w in over_words):
             add(f"指标{_name(indicator)}的指标值{raw}超过100%，该比率不可能超过100%", "over_100")
+            continue
+        printed = _FIRST_NUMBER.search(target_raw(indicator))
+        if (
+            kind == "percent"
+            and printed
+            and 0 < float(printed.group()) <= 1
+            and abs(values[0] - float(printed.group()) * 100) < 1e-6
+            and "%" not in target_raw(indicator)
+        ):
+            add(
+                f"指标{_name(indicator)}的指标值{raw}把{fmt_number(values[0])}%写成了小数"
+                f"{printed.group()}，应写作“{fmt_number(values[0])}%”（记法问题，不影响理解）",
+                "fraction",
+            )
             continue
         looks_percent = is_satisfaction(indicator) or any(w in name for w in percent_words)
         unitless = not key(tgt.get("unit")) or kind == "percent"

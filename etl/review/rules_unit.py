@@ -104,8 +104,8 @@ def r21_copied_across(projects: list[dict], ctx: Context) -> dict[int, list[dict
         project = projects[position]
         keys_here: set[tuple[str, str]] = set()
         for index, indicator in ctx.substantive(project):
-            if is_satisfaction(indicator):
-                continue
+            if is_satisfaction(indicator) or target(indicator).get("kind") == "deadline":
+                continue  # R15 judges satisfaction; a year-end deadline may well be shared
             pair = (bare(indicator.get("name")), _signature(indicator))
             if not pair[0] or pair in keys_here:
                 continue
