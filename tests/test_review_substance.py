@@ -26,9 +26,13 @@ def varied(seq: int) -> dict:
     rows = good_indicators()
     rows[0] = indicator("数量指标", "维修村内道路长度", f"≥{seq + 2}公里")
     rows[1] = indicator("质量指标", "工程验收合格率", f"≥{94 + seq}%")
+    rows[3] = indicator("成本指标", "道路维修总成本", f"≤{40 + seq}万元")
     rows[4] = indicator("社会效益指标", "受益村民人数", f"≥{1000 + seq * 100}人")
     rows[5] = indicator("服务对象满意度指标", "村民满意度", f"≥{84 + seq * 2}%")
-    return project(seq=seq, name=f"第{seq}片区村内道路维修", indicators=rows)
+    budget = (40 + seq) * 10000
+    return project(
+        seq=seq, name=f"第{seq}片区村内道路维修", indicators=rows, total=budget, fiscal=budget
+    )
 
 
 @pytest.mark.parametrize("rule_id", [f"R{i}" for i in range(21, 29)] + ["R15"])
