@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import checks as checks_mod
-from warehouse import marts, schema
+from warehouse import marts, review_sql, schema
 from warehouse.classify import Classifier, load_classifier
 from warehouse.discover import find_documents
 from warehouse.parse_worker import (
@@ -162,6 +162,7 @@ def load_paths(
                 marts.refresh(con)
             else:  # only what this load wrote, and every document of a unit it upserted
                 marts.refresh(con, writer.documents, writer.units)
+            review_sql.run(con, writer.documents)  # cross-unit review of the touched years
             summary.check_results = checks_mod.run_checks(con)
             summary.totals = _totals(con)
             summary.elapsed_s = time.perf_counter() - started
