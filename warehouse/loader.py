@@ -158,11 +158,11 @@ def load_paths(
             _reject_copies_of_rejects(summary)
             if replacing:
                 _clean_dimensions(con)
+            review_sql.after_load(con, writer.documents, classifier)  # goals, cross-unit review
             if marts.needs_full_refresh(con, len(writer.documents)):
                 marts.refresh(con)
             else:  # only what this load wrote, and every document of a unit it upserted
                 marts.refresh(con, writer.documents, writer.units)
-            review_sql.run(con, writer.documents)  # cross-unit review of the touched years
             summary.check_results = checks_mod.run_checks(con)
             summary.totals = _totals(con)
             summary.elapsed_s = time.perf_counter() - started

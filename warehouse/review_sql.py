@@ -1,7 +1,7 @@
 """Post-load goal review in the warehouse: checks that need more than one document.
 
-Run by the loader after every load for the fiscal years the load touched (see
-warehouse/review.sql for what it finds and why it does not change grades).
+Run by the loader (``after_load``) after every load for the documents and fiscal years the
+load touched (see warehouse/review.sql for what it finds and why it does not change grades).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import duckdb
 
 from etl.review.catalog import RULES
 from etl.review.config import default_config
+from warehouse.classify import Classifier
+from warehouse.reclassify import categorise_documents
 
 REVIEW_SQL = Path(__file__).resolve().parent / "review.sql"
 CROSS_OFFSET = 10000  # ordinals of warehouse findings start here (per-document ones below)
@@ -20,6 +22,13 @@ CROSS_OFFSET = 10000  # ordinals of warehouse findings start here (per-document 
 
 def _literal(text: str) -> str:
     return text.replace("'", "''")
+
+
+def after_load(con: duckdb.DuckDBPyConnection, documents: set[int], classifier: Classifier) -> None:
+    """The loader's one hook, before the marts refresh: categories that need the goals
+    (reclassify.categorise_documents) and the cross-unit review of the touched years."""
+    categorise_documents(con, classifier, documents)
+    run(con, documents)
 
 
 def touched_years(con: duckdb.DuckDBPyConnection, documents: Iterable[int] | None) -> list[int]:
