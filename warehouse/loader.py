@@ -158,7 +158,7 @@ def load_paths(
             _reject_copies_of_rejects(summary)
             if replacing:
                 _clean_dimensions(con)
-            review_sql.after_load(con, writer.documents, classifier)  # goals, cross-unit review
+            review_sql.after_load(con, writer.documents, classifier, review=review)
             if marts.needs_full_refresh(con, len(writer.documents)):
                 marts.refresh(con)
             else:  # only what this load wrote, and every document of a unit it upserted

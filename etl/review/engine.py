@@ -101,6 +101,20 @@ def _enabled(config: dict, rule_id: str) -> bool:
     return config.get("rules", {}).get(rule_id, {}).get("enabled", True)
 
 
+def _enabled_rules(config: dict) -> list[tuple[str, ProjectRule]]:
+    """The enabled project rules, worked out once per configuration object."""
+    cached = _ENABLED.get(id(config))
+    if cached is None or cached[0] is not config:
+        rules = [(r, fn) for r, fn in PROJECT_RULES.items() if _enabled(config, r)]
+        if len(_ENABLED) > 16:
+            _ENABLED.clear()
+        cached = _ENABLED[id(config)] = (config, rules)
+    return cached[1]
+
+
+_ENABLED: dict[int, tuple[dict, list[tuple[str, ProjectRule]]]] = {}
+
+
 def _dedupe_target_family(findings: list[dict]) -> list[dict]:
     best: dict[int, int] = {}
     for item in findings:
@@ -135,8 +149,8 @@ def review_project(project: dict, ctx: Context, errors: list) -> list[dict]:
     """All project-scope findings of one project, deduplicated (R15 is added by the caller)."""
     empty = not ctx.substantive(project)
     findings: list[dict] = []
-    for rule_id, rule in PROJECT_RULES.items():
-        if not _enabled(ctx.config, rule_id) or (empty and rule_id not in EMPTY_PROJECT_RULES):
+    for rule_id, rule in _enabled_rules(ctx.config):
+        if empty and rule_id not in EMPTY_PROJECT_RULES:
             continue
         findings.extend(_run(rule_id, rule, project, ctx, errors))
     return findings

@@ -3,7 +3,7 @@ for relevance, unit classes for name/unit checks. Built once per configuration o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from etl.review.text import bare, bigrams
 
@@ -15,15 +15,33 @@ class Vocabulary:
     universal: tuple[str, ...]
     rate_words: tuple[str, ...]
     unit_classes: tuple[tuple[str, str, tuple[str, ...], frozenset[str]], ...]
+    # Memos: documents repeat the same names and goals thousands of times per load.
+    _concepts: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    _content: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
+        default_factory=dict, compare=False
+    )
+    _name_class: dict[str, tuple[str, str] | None] = field(default_factory=dict, compare=False)
 
-    def concepts_in(self, text: str | None) -> set[str]:
+    def concepts_in(self, text: str | None) -> frozenset[str]:
         """Concepts whose words occur in ``text``."""
         value = bare(text)
-        return {name for name, words in self.concepts if any(w in value for w in words)}
+        hit = self._concepts.get(value)
+        if hit is None:
+            hit = frozenset(name for name, words in self.concepts if any(w in value for w in words))
+            self._concepts[value] = hit
+        return hit
 
-    def content(self, text: str | None) -> tuple[set[str], set[str]]:
+    def content(self, text: str | None) -> tuple[frozenset[str], frozenset[str]]:
         """(concepts, content bigrams): what a text is about once generic words are gone."""
         value = bare(text)
+        hit = self._content.get(value)
+        if hit is None:
+            found, grams = self._content_of(value)
+            hit = (frozenset(found), frozenset(grams))
+            self._content[value] = hit
+        return hit
+
+    def _content_of(self, value: str) -> tuple[set[str], set[str]]:
         found = set()
         for name, words in self.concepts:
             for word in words:
@@ -36,10 +54,15 @@ class Vocabulary:
 
     def unit_class_of_name(self, name: str | None) -> tuple[str, str] | None:
         value = bare(name)
+        if value in self._name_class:
+            return self._name_class[value]
+        hit = None
         for cls, label, names, _ in self.unit_classes:
-            if any(value.endswith(n) for n in names):
-                return cls, label
-        return None
+            if value.endswith(names):
+                hit = (cls, label)
+                break
+        self._name_class[value] = hit
+        return hit
 
     def unit_class_of_unit(self, unit: str | None) -> str | None:
         value = bare(unit)
