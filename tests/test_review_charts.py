@@ -36,7 +36,7 @@ def test_grade_by_township_covers_every_project(run):
     assert frame["projects"].sum() == total == 68
     assert set(frame["grade"]) <= set(review_charts.GRADES)
     laozhuang = frame[frame["township"] == "老庄子镇"].set_index("grade")["projects"]
-    assert laozhuang["中"] == 1  # the 排水沟 project with fund parts 393.97 vs 39.97 万元
+    assert laozhuang["中"] == 12  # every 效益 row is 是/开展: sent back, none refused
 
 
 def test_filters_apply(run):

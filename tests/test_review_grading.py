@@ -7,7 +7,7 @@ import pytest
 from etl.review import ConfigError, load_config, review_record, roll_up
 from etl.review.config import DEFAULT_PATH
 from etl.review.fixtures import good_indicators, indicator, project, record
-from etl.review.grading import grade_project
+from etl.review.grading import grade_detail, grade_project
 
 
 def _f(rule_id: str, severity: str, variant: str | None = None) -> dict:
@@ -19,7 +19,8 @@ GRADING = load_config()["grading"]
 
 def test_default_file_is_the_data_toml():
     assert DEFAULT_PATH.name == "review_rules.toml" and DEFAULT_PATH.parent.name == "data"
-    assert set(load_config()["rules"]) == {f"R{i:02d}" for i in range(1, 21)}
+    assert set(load_config()["rules"]) == {f"R{i:02d}" for i in range(1, 29)}
+    assert load_config()["vocabulary"]["vague_terms"]  # data/review_vocabulary.toml
 
 
 @pytest.mark.parametrize(
@@ -27,25 +28,51 @@ def test_default_file_is_the_data_toml():
     [
         ([], "优"),
         ([_f("R18", "提示"), _f("R15", "提示")], "优"),
-        ([_f("R07", "一般"), _f("R08", "一般"), _f("R03", "一般")], "良"),
-        (
-            [_f("R07", "一般")] * 2
-            + [_f("R08", "一般")] * 2
-            + [_f("R03", "一般"), _f("R20", "一般")],
-            "中",
-        ),
+        # one defect in each of two dimensions: fixed by consultation
+        ([_f("R07", "一般"), _f("R16", "一般")], "良"),
+        # two defects in one dimension (可行性 60 < 65): sent back
+        ([_f("R07", "一般"), _f("R08", "一般")], "中"),
         ([_f("R05", "严重")], "中"),  # severity cap: one serious finding means sent back
         ([_f("R01", "严重", "no_indicators")], "差"),  # rule cap
+        ([_f("R01", "严重", "missing_效益")], "差"),  # no 效益 at all: refused
+        ([_f("R17", "严重", "uniform")], "中"),  # every target the same: never 良
+        ([_f("R23", "一般")], "中"),  # 效益 row 是/开展: never 良
+        ([_f("R20", "一般")], "中"),  # mostly unmeasurable rows: never 良
+        # one dimension wiped out (适当性 0 < 20) even though the mean is 75
+        ([_f("R25", "一般")] * 2 + [_f("R13", "一般")] * 2 + [_f("R12", "一般")] * 2, "差"),
     ],
 )
 def test_grade_project(findings, grade):
     assert grade_project(findings, GRADING)[1] == grade
 
 
+def test_dimension_scores_and_mean():
+    score, grade, dims = grade_detail([_f("R07", "一般"), _f("R16", "一般")], GRADING)
+    assert dims == {"完整性": 100.0, "相关性": 80.0, "适当性": 100.0, "可行性": 80.0}
+    assert score == 90.0 and grade == "良"  # the mean reaches 优; a dimension under 85 does not
+
+
 def test_penalty_of_one_rule_is_capped():
     many = [_f("R11", "一般")] * 10
-    score, _ = grade_project(many, GRADING)
-    assert score == 100 - GRADING["max_penalty_per_rule"]
+    _, _, dims = grade_detail(many, GRADING)
+    assert dims["完整性"] == 100 - GRADING["max_penalty_per_rule"]
+
+
+def test_rules_file_can_move_a_rule_to_another_dimension():
+    grading = {**GRADING, "rule_dimensions": {"R18": "可行性"}}
+    _, _, dims = grade_detail([_f("R18", "提示")], grading)
+    assert dims["可行性"] == 95.0 and dims["完整性"] == 100.0
+
+
+def test_identical_tables_get_identical_grades():
+    twin = project(seq=1, name="村内道路维修")
+    rows = good_indicators()
+    rows[4] = indicator("社会效益指标", "村民出行条件", "开展")
+    odd = project(seq=2, name="村内道路维修", indicators=rows)
+    result = review_record(record(twin, odd, project(seq=3, name="村内道路维修")))
+    first, second, third = result["projects"]
+    assert (first["grade"], first["score"]) == (third["grade"], third["score"])
+    assert second["grade"] == "中"
 
 
 def test_roll_up_takes_grade_reached_by_half_the_projects():
@@ -77,7 +104,8 @@ def test_disabled_rule_is_skipped(tmp_path):
     path = tmp_path / "rules.toml"
     path.write_text("[rules.R05]\nenabled = false\n", encoding="utf-8")
     rec = record(project(total=3939700, fiscal=399700))
-    assert review_record(rec, load_config(path))["projects"][0]["grade"] == "优"
+    found = review_record(rec, load_config(path))["projects"][0]["findings"]
+    assert found and "R05" not in {f["rule_id"] for f in found}
 
 
 @pytest.mark.parametrize(

@@ -188,8 +188,13 @@ def test_r07_quiet_on_period_or_rate(row):
     "raw", ["提高", "明显改善", "进一步提升", "良好", "群众生活质量得到明显改善"]
 )
 def test_r08_fires_on_vague_target(raw):
-    hits = findings(replace(4, indicator("社会效益指标", "村民生活条件", raw)), "R08")
-    assert hits and hits[0]["indicator_index"] == 4
+    hits = findings(replace(1, indicator("质量指标", "村民生活条件", raw)), "R08")
+    assert hits and hits[0]["indicator_index"] == 1
+
+
+@pytest.mark.parametrize("raw", ["减少", "开展", "确保", "顺利推进"])
+def test_r08_vocabulary_words_are_vague(raw):
+    assert findings(replace(1, indicator("质量指标", "道路通行状况", raw)), "R08")
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ def test_indicator_families() -> None:
         c.indicator_family("制度及实施方案健全程度", "可持续影响指标", "qualitative", None)
         == "制度建设"
     )
-    assert c.indicator_family("补助村街个数", "数量指标", "number", "个") == "覆盖/数量"
+    assert c.indicator_family("补助村街个数", "数量指标", "number", "个") == "覆盖/数量·村街"
     assert c.indicator_family("某某", "社会效益指标", "qualitative", None) == "社会效益（定性）"
     assert c.indicator_family("某某", "", None, None) == "其他"
 
@@ -38,3 +38,59 @@ def test_digest_changes_with_rules(tmp_path) -> None:
     rules = tmp_path / "c.toml"
     rules.write_text('[[category]]\nname = "甲"\nkeywords = ["a"]\n', encoding="utf-8")
     assert load_classifier(category_file=rules).digest != load_classifier().digest
+
+
+def test_project_category_goals_override_a_weak_name() -> None:
+    c = load_classifier()
+    goals = ["此项目给退役军人送去节日问候。", "确保取得实实在在的效果。"]
+    assert c.project_category("经开区春节送温暖活动慰问金", None, goals) == "退役军人服务"
+    assert c.project_category("经开区春节送温暖活动慰问金", None, None) == "社会保障与民生"
+    # a strong name keeps its category whatever the goals mention
+    assert c.project_category("党组织活动经费", None, ["组织退役军人党员学习"]) == (
+        "党建与村级组织运转"
+    )
+
+
+def test_law_enforcement_is_not_social_order() -> None:
+    c = load_classifier()
+    assert c.project_category("综合执法人员统一制式服装费", None) == "城管与综合执法"
+    assert c.project_category("社会治安综合治理经费", None) == "信访维稳与综治"
+    assert c.project_category("综治中心运行经费", None) == "信访维稳与综治"
+
+
+# Order of evidence: level 2, kind, unit, name (docs/classification.md) ------------------
+def test_level2_beats_a_keyword_in_a_pasted_sentence() -> None:
+    c = load_classifier()
+    pasted = "严格按照上级要求和金额发放，确保村民满意"
+    assert c.indicator_family(pasted, "数量指标", "percent", "%") == "发放/到位率"
+    assert c.indicator_family("经费支持完成率", "成本指标", "percent", "%") == "成本控制"
+    assert c.indicator_family("项目成本控制", "成本指标", "qualitative", None) == "成本控制"
+
+
+def test_timeliness_of_payment_is_a_deadline_family() -> None:
+    c = load_classifier()
+    assert c.indicator_family("及时支付", "时效指标", "percent", "%") == "完成时限"
+    assert c.indicator_family("补助金发放时间", "时效指标", "qualitative", None) == "完成时限"
+
+
+def test_counts_are_counts_not_environment_quality() -> None:
+    c = load_classifier()
+    assert c.indicator_family("大气监测点数量", "数量指标", "number", "个") == "覆盖/数量·站点"
+    assert c.indicator_family("环境治理工作次数", "数量指标", "number", "次") == "覆盖/数量·次数"
+    assert c.indicator_family("空气质量优良天数比例", "生态效益指标", "percent", "%") == "环境质量"
+
+
+def test_villages_and_monitoring_stations_never_share_a_family() -> None:
+    c = load_classifier()
+    villages = c.indicator_family("此项目涉及村街数", "数量指标", "number", "个")
+    stations = c.indicator_family("空气监测站个数", "数量指标", "number", "个")
+    assert villages == "覆盖/数量·村街" and stations == "覆盖/数量·站点"
+
+
+def test_employment_environment_is_not_the_environment() -> None:
+    c = load_classifier()
+    assert (
+        c.indicator_family("持续保障残疾人就业环境", "可持续影响指标", "percent", "%")
+        == "收入/经济效益"
+    )
+    assert c.indicator_family("人居环境整治率", "社会效益指标", "percent", "%") != "收入/经济效益"

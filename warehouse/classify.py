@@ -28,6 +28,7 @@ class CategoryRule:
     name: str
     keywords: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    overrides: tuple[str, ...] = ()  # categories this rule beats when purpose/goals match
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_kw", _alternation(self.keywords))
@@ -79,20 +80,30 @@ class Classifier:
     families: list[FamilyRule]
     family_default: str
     digest: str
-    _cat_cache: dict[tuple[str, str], str] = field(default_factory=dict)
+    _cat_cache: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _fam_cache: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
 
-    def project_category(self, name: str | None, purpose: str | None) -> str:
-        """First rule matching the name, else first rule matching the purpose, else default."""
-        key = (norm_text(name), norm_text(purpose))
+    def project_category(
+        self, name: str | None, purpose: str | None, goals: list[str] | str | None = None
+    ) -> str:
+        """First rule matching the name, else first rule matching the purpose, else default;
+        then an ``overrides`` rule matching the purpose or goals may replace a weak name match
+        (who the money is for beats how the name is worded)."""
+        goal_text = "".join(goals) if isinstance(goals, list | tuple) else (goals or "")
+        key = (norm_text(name), norm_text(purpose), norm_text(goal_text))
         hit = self._cat_cache.get(key)
         if hit is None:
             hit = self.category_default
-            for text in key:
+            for text in key[:2]:
                 if not text:
                     continue
                 rule = next((r for r in self.categories if r.matches(text)), None)
                 if rule is not None:
+                    hit = rule.name
+                    break
+            context = key[1] + key[2]
+            for rule in self.categories:
+                if rule.overrides and hit in rule.overrides and context and rule.matches(context):
                     hit = rule.name
                     break
             self._cat_cache[key] = hit
@@ -101,7 +112,9 @@ class Classifier:
     def indicator_family(
         self, name: str | None, level2: str | None, kind: str | None, unit: str | None
     ) -> str:
-        """First family rule whose conditions all hold for this indicator definition."""
+        """First family rule whose conditions all hold for this indicator definition. The
+        rule file orders the evidence: level 2, then kind, then unit, then the name (see
+        docs/classification.md); the description is not part of the definition."""
         key = (norm_text(name), norm_text(level2), kind or "", unit or "")
         hit = self._fam_cache.get(key)
         if hit is None:
@@ -131,7 +144,12 @@ def _build(raw_cat: bytes, raw_fam: bytes, cat_name: str, fam_name: str) -> Clas
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{fam_name}: 指标族规则文件格式错误 ({exc})") from exc
     categories = [
-        CategoryRule(r["name"], _norm_all(r.get("keywords", [])), _norm_all(r.get("exclude", [])))
+        CategoryRule(
+            r["name"],
+            _norm_all(r.get("keywords", [])),
+            _norm_all(r.get("exclude", [])),
+            tuple(r.get("overrides", [])),
+        )
         for r in cat.get("category", [])
     ]
     families = [

@@ -23,7 +23,7 @@ import duckdb
 
 from etl.limits import get_limits
 from warehouse import checks as checks_mod
-from warehouse import derived, marts, schema, versions
+from warehouse import derived, marts, review_sql, schema, versions
 from warehouse.classify import Classifier, load_classifier
 from warehouse.discover import Skipped, find_documents
 from warehouse.parse_worker import (
@@ -190,6 +190,7 @@ def load_paths(
             _reject_copies_of_rejects(summary)
             if replacing or writer.deleted:
                 _clean_dimensions(con)
+            review_sql.after_load(con, writer.documents, classifier, review=review)
             if marts.needs_full_refresh(con, len(writer.documents)):
                 marts.refresh(con)
             else:  # only what this load wrote, and every document of a unit it upserted

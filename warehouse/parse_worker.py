@@ -23,7 +23,7 @@ ParseFn = Callable[[Path], dict]
 _ROOT = Path(__file__).resolve().parent.parent
 _ETL_ROOT = _ROOT / "etl"
 # Data files that change what the parser or the review produce for the same bytes.
-_PARSE_INPUTS = ("data/review_rules.toml", "data/reference")
+_PARSE_INPUTS = ("data/review_rules.toml", "data/review_vocabulary.toml", "data/reference")
 
 
 @dataclass

@@ -19,11 +19,11 @@ from warehouse.classify import Classifier, load_classifier
 def apply_rules(con: duckdb.DuckDBPyConnection, classifier: Classifier) -> tuple[int, int]:
     """Recompute every project category and indicator family; returns rows changed."""
     projects = con.execute(
-        "SELECT p.project_key, p.project_name, f.purpose, p.project_category FROM dim_project p "
-        "LEFT JOIN fact_project_budget f USING (project_key)"
+        "SELECT p.project_key, p.project_name, f.purpose, f.goals, p.project_category "
+        "FROM dim_project p LEFT JOIN fact_project_budget f USING (project_key)"
     ).fetchall()
-    cat_rows = [(k, classifier.project_category(n, pu)) for k, n, pu, old in projects]
-    cat_changed = sum(1 for (_, new), old in zip(cat_rows, projects, strict=True) if new != old[3])
+    cat_rows = [(k, classifier.project_category(n, pu, g)) for k, n, pu, g, _ in projects]
+    cat_changed = sum(1 for (_, new), old in zip(cat_rows, projects, strict=True) if new != old[4])
     indicators = con.execute(
         "SELECT indicator_key, indicator_name, level2, target_kind, target_unit, indicator_family "
         "FROM dim_indicator"
@@ -39,6 +39,28 @@ def apply_rules(con: duckdb.DuckDBPyConnection, classifier: Classifier) -> tuple
     marts.mark_stale(con)  # categories and families are copied into the marts
     con.execute("COMMIT")
     return cat_changed, fam_changed
+
+
+def categorise_documents(
+    con: duckdb.DuckDBPyConnection, classifier: Classifier, documents: set[int]
+) -> int:
+    """Categories of the projects of freshly loaded documents, now with their goals (the
+    load's transform sees name and purpose only); returns how many changed."""
+    if not documents:
+        return 0
+    rows = con.execute(
+        "SELECT p.project_key, p.project_name, f.purpose, f.goals, p.project_category "
+        "FROM dim_project p JOIN fact_project_budget f USING (project_key) "
+        "WHERE p.document_id IN (SELECT unnest(?::BIGINT[]))",
+        [sorted(documents)],
+    ).fetchall()
+    changed = [
+        (k, new)
+        for k, n, pu, g, old in rows
+        if (new := classifier.project_category(n, pu, g)) != old
+    ]
+    _update(con, "dim_project", "project_key", "project_category", changed)
+    return len(changed)
 
 
 def _update(

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "review_rules.toml"
+# Word lists (vague words, synonyms, unit classes) live apart from thresholds; they become
+# the [vocabulary] section, which a user rules file may override like any other section.
+VOCABULARY_PATH = DEFAULT_PATH.with_name("review_vocabulary.toml")
 SEVERITIES = ("严重", "一般", "提示")
 GRADES = ("优", "良", "中", "差")
 
@@ -81,6 +84,7 @@ def validate(config: dict) -> dict:
 def load_config(path: str | Path | None = None) -> dict:
     """The bundled defaults, overlaid with ``path`` when given (partial files are fine)."""
     config = _read(DEFAULT_PATH)
+    config["vocabulary"] = _read(VOCABULARY_PATH)
     if path is not None and Path(path).resolve() != DEFAULT_PATH:
         _merge(config, _read(Path(path)))
     return validate(config)
@@ -93,7 +97,7 @@ def default_config() -> dict:
     """The bundled configuration, validated once per file version and shared (read-only):
     the loader reviews tens of thousands of documents and a deep copy each time costs more
     than some rules."""
-    mtime = DEFAULT_PATH.stat().st_mtime
+    mtime = DEFAULT_PATH.stat().st_mtime + VOCABULARY_PATH.stat().st_mtime
     if mtime not in _default:
         _default.clear()
         _default[mtime] = load_config()

@@ -24,6 +24,15 @@ from etl.review.rules_structure import (
     r17_repeated,
     r20_low_quantitative,
 )
+from etl.review.rules_substance import (
+    r22_cost_budget,
+    r23_benefit_done,
+    r24_misplaced,
+    r25_unit_name,
+    r26_blank_plan,
+    r27_irrelevant,
+    r28_scheme,
+)
 from etl.review.rules_targets import (
     r07_deadline,
     r08_vague,
@@ -32,7 +41,7 @@ from etl.review.rules_targets import (
     r11_placeholder,
     r12_impossible,
 )
-from etl.review.rules_unit import r15_satisfaction
+from etl.review.rules_unit import r15_satisfaction, r21_copied_across
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +67,52 @@ PROJECT_RULES: dict[str, ProjectRule] = {
     "R18": r18_basis,
     "R19": r19_goal_unmeasured,
     "R20": r20_low_quantitative,
+    "R22": r22_cost_budget,
+    "R23": r23_benefit_done,
+    "R24": r24_misplaced,
+    "R25": r25_unit_name,
+    "R26": r26_blank_plan,
+    "R27": r27_irrelevant,
+    "R28": r28_scheme,
 }
 # Rules that still make sense for a project without a single real indicator.
-EMPTY_PROJECT_RULES = frozenset({"R01", "R05", "R06"})
+EMPTY_PROJECT_RULES = frozenset({"R01", "R05", "R06", "R26"})
 # Rules that judge one indicator row and so also apply to the unit-level indicator table.
-INDICATOR_RULES = ("R07", "R08", "R09", "R10", "R11", "R12", "R13", "R16", "R17")
+INDICATOR_RULES = (
+    "R07",
+    "R08",
+    "R09",
+    "R10",
+    "R11",
+    "R12",
+    "R13",
+    "R16",
+    "R17",
+    "R23",
+    "R24",
+    "R25",
+)
 # One row gets at most one of these target-wording findings: the most specific one wins
 # (a placeholder is not also "vague", a copied description is not also "qualitative").
-TARGET_FAMILY = ("R11", "R10", "R07", "R03", "R09", "R08")
+TARGET_FAMILY = ("R11", "R10", "R07", "R03", "R25", "R23", "R09", "R08")
 
 
 def _enabled(config: dict, rule_id: str) -> bool:
     return config.get("rules", {}).get(rule_id, {}).get("enabled", True)
+
+
+def _enabled_rules(config: dict) -> list[tuple[str, ProjectRule]]:
+    """The enabled project rules, worked out once per configuration object."""
+    cached = _ENABLED.get(id(config))
+    if cached is None or cached[0] is not config:
+        rules = [(r, fn) for r, fn in PROJECT_RULES.items() if _enabled(config, r)]
+        if len(_ENABLED) > 16:
+            _ENABLED.clear()
+        cached = _ENABLED[id(config)] = (config, rules)
+    return cached[1]
+
+
+_ENABLED: dict[int, tuple[dict, list[tuple[str, ProjectRule]]]] = {}
 
 
 def _dedupe_target_family(findings: list[dict]) -> list[dict]:
@@ -106,8 +149,8 @@ def review_project(project: dict, ctx: Context, errors: list) -> list[dict]:
     """All project-scope findings of one project, deduplicated (R15 is added by the caller)."""
     empty = not ctx.substantive(project)
     findings: list[dict] = []
-    for rule_id, rule in PROJECT_RULES.items():
-        if not _enabled(ctx.config, rule_id) or (empty and rule_id not in EMPTY_PROJECT_RULES):
+    for rule_id, rule in _enabled_rules(ctx.config):
+        if empty and rule_id not in EMPTY_PROJECT_RULES:
             continue
         findings.extend(_run(rule_id, rule, project, ctx, errors))
     return findings
@@ -143,12 +186,14 @@ def review_record(record: dict, config: dict | None = None) -> dict:
     projects = record.get("projects") or []
     errors: list[dict] = []
     per_project = [review_project(project, ctx, errors) for project in projects]
-    if _enabled(config, "R15"):
+    for rule_id, unit_rule in (("R15", r15_satisfaction), ("R21", r21_copied_across)):
+        if not _enabled(config, rule_id):
+            continue
         try:
-            for position, extra in r15_satisfaction(projects, ctx).items():
+            for position, extra in unit_rule(projects, ctx).items():
                 per_project[position].extend(extra)
-        except Exception as exc:  # noqa: BLE001
-            errors.append({"rule_id": "R15", "project": None, "error": repr(exc)})
+        except Exception as exc:  # noqa: BLE001 - recorded and reported, never silent
+            errors.append({"rule_id": rule_id, "project": None, "error": repr(exc)})
     grading = config.get("grading", {})
     results = []
     for project, findings in zip(projects, per_project, strict=True):

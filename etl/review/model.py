@@ -107,6 +107,15 @@ class Context:
             return False
         return raw in self._placeholders
 
+    def zero_target(self, indicator: dict) -> bool:
+        """`无` (or 0) on a name that counts bad events (无出辖区信访案件, 安全事故): zero."""
+        raw = key(target_raw(indicator))
+        name = key(indicator.get("name"))
+        zero = raw in ("无", "0", "零", "=0") or (
+            target(indicator).get("op") == "=" and number(target(indicator).get("value")) == 0
+        )
+        return zero and any(w and w in name for w in self._zero_words)
+
     def substantive(self, project: dict) -> list[tuple[int, dict]]:
         """Rows that really set a goal: a name and a non-placeholder target (computed once
         per project: most rules ask)."""

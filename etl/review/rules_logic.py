@@ -27,6 +27,7 @@ from etl.review.text import (
     stop_bigrams,
     strip_goal_numbering,
 )
+from etl.review.vocabulary import vocabulary
 
 _UP, _DOWN = (">=", ">"), ("<=", "<")
 _POSITIVE_MARKERS = (
@@ -250,9 +251,11 @@ def r19_goal_unmeasured(project: dict, ctx: Context) -> list[dict]:
     stop = stop_bigrams(cfg.get("stop_bigrams", []))
     min_shared = cfg.get("min_shared_bigrams", 2)
     ratio = cfg.get("min_overlap_ratio", 0.1)
+    vocab = vocabulary(ctx.config)
     indicators = [
-        (ind, bigrams(f"{ind.get('name') or ''}，{ind.get('description') or ''}", stop))
+        (ind, bigrams(text, stop), vocab.concepts_in(text))
         for _, ind in ctx.substantive(project)
+        for text in [f"{ind.get('name') or ''}，{ind.get('description') or ''}"]
     ]
     if not indicators:
         return []
@@ -263,9 +266,15 @@ def r19_goal_unmeasured(project: dict, ctx: Context) -> list[dict]:
             continue
         need = max(min_shared, math.floor(ratio * len(grams)))
         best_indicator, best = max(
-            ((ind, len(grams & g)) for ind, g in indicators), key=lambda pair: pair[1]
+            ((ind, len(grams & g)) for ind, g, _ in indicators), key=lambda pair: pair[1]
         )
         if best >= need:
+            continue
+        # synonyms: 确保资金及时发放 is measured by 资金到位率 (资金 + 发放/到位)
+        concepts = vocab.concepts_in(goal)
+        if concepts and any(
+            len(concepts & found) >= min(2, len(concepts)) for _, _, found in indicators
+        ):
             continue
         closest = f"，最接近的指标{_name(best_indicator)}也只有{best}处用词相同" if best else ""
         out.append(

@@ -4,6 +4,7 @@ impossible numbers (R12)."""
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
 from etl.review.model import (
@@ -20,11 +21,20 @@ from etl.review.model import (
 )
 from etl.review.text import bare, fmt_number, has_digit, key, quote, words_only
 
+_FIRST_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _QUESTION_PREFIXES = ("是否", "能否", "有无", "有没有", "可否")
 
 
 def _name(indicator: dict) -> str:
     return quote(indicator.get("name"), 30)
+
+
+def deadline_hint(year: int | None) -> str:
+    """R07's hint names the document's own fiscal year (a 2025 table is not told 2021)."""
+    example = f"{year}年12月底前" if year else "某年12月底前"
+    return f"时效指标写明完成时限（如“{example}”）或期限（如“≤30天”），" + (
+        "且在预算年度内。" if not year else f"且在{year}年度内。"
+    )
 
 
 def r07_deadline(project: dict, ctx: Context) -> list[dict]:
@@ -58,6 +68,7 @@ def r07_deadline(project: dict, ctx: Context) -> list[dict]:
                         index=index,
                         indicator=indicator,
                         variant="outside_year",
+                        hint=deadline_hint(year),
                     )
                 )
             continue
@@ -74,6 +85,7 @@ def r07_deadline(project: dict, ctx: Context) -> list[dict]:
                 index=index,
                 indicator=indicator,
                 variant="no_period",
+                hint=deadline_hint(year),
             )
         )
     return out
@@ -101,7 +113,10 @@ def vague_terms_in(raw: str, cfg: dict) -> list[str]:
 
 def r08_vague(project: dict, ctx: Context) -> list[dict]:
     """提高 / 明显改善 / 按计划完成 cannot be checked at year end."""
-    cfg = ctx.rule("R08")
+    cfg = dict(ctx.rule("R08"))
+    cfg["vague_terms"] = list(cfg.get("vague_terms", [])) + list(
+        ctx.config.get("vocabulary", {}).get("vague_terms", [])
+    )
     out = []
     for index, indicator in ctx.substantive(project):
         if target_kind(indicator) != "qualitative":
@@ -155,6 +170,8 @@ def r09_qualitative_numeric(project: dict, ctx: Context) -> list[dict]:
             continue
         if is_cost(indicator) or level2(indicator) == "时效指标":
             continue  # R03 and R07 speak for these rows
+        if ctx.zero_target(indicator):
+            continue  # 无 on 无出辖区信访案件 means zero events: a valid count target
         suffix = asks_for_number(indicator.get("name"), cfg)
         if suffix:
             why = f"指标名称以“{suffix}”结尾，要求给出数值"
@@ -186,6 +203,12 @@ def r10_copied(project: dict, ctx: Context) -> list[dict]:
         remainder = words_only(target_raw(indicator))
         if len(remainder) < min_chars:
             continue
+        if (
+            len(remainder) <= cfg.get("label_max_chars", 6)
+            and number(target(indicator).get("value")) is not None
+            and remainder in words_only(indicator.get("name"))
+        ):
+            continue  # `≥0.9群众满意`: a number plus the name as its label (R12 speaks)
         for label, field in (("名称", "name"), ("描述", "description")):
             text = words_only(indicator.get(field))
             if not text:
@@ -280,6 +303,20 @@ def r12_impossible(project: dict, ctx: Context) -> list[dict]:
 
         if kind == "percent" and max(values) > 100 and not any(w in name for w in over_words):
             add(f"指标{_name(indicator)}的指标值{raw}超过100%，该比率不可能超过100%", "over_100")
+            continue
+        printed = _FIRST_NUMBER.search(target_raw(indicator))
+        if (
+            kind == "percent"
+            and printed
+            and 0 < float(printed.group()) <= 1
+            and abs(values[0] - float(printed.group()) * 100) < 1e-6
+            and "%" not in target_raw(indicator)
+        ):
+            add(
+                f"指标{_name(indicator)}的指标值{raw}把{fmt_number(values[0])}%写成了小数"
+                f"{printed.group()}，应写作“{fmt_number(values[0])}%”（记法问题，不影响理解）",
+                "fraction",
+            )
             continue
         looks_percent = is_satisfaction(indicator) or any(w in name for w in percent_words)
         unitless = not key(tgt.get("unit")) or kind == "percent"

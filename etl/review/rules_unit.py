@@ -3,6 +3,7 @@ unit's projects, and the 100% satisfaction target (R15)."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from etl.review.model import Context, finding, is_satisfaction, number, target, target_raw
@@ -58,14 +59,17 @@ def r15_satisfaction(projects: list[dict], ctx: Context) -> dict[int, list[dict]
             firsts[position] = rows[0]
     graded = [p for p, project in enumerate(projects) if ctx.substantive(project)]
     minimum = cfg.get("min_projects", 3)
-    if len(graded) < minimum or not firsts:
+    if len(graded) < minimum or len(firsts) < minimum:
         return out
     counts = Counter(_signature(ind) for _, ind in firsts.values())
-    signature, count = counts.most_common(1)[0]
-    if count < minimum or count / len(graded) < cfg.get("share", 0.8):
+    top = counts.most_common(cfg.get("max_values", 2))
+    covered = sum(count for _, count in top)
+    if covered / len(graded) < cfg.get("share", 0.8):
         return out
+    values = "、".join(quote(signature) for signature, _ in top)
     for position, (index, indicator) in firsts.items():
-        if _signature(indicator) != signature:
+        signature = _signature(indicator)
+        if signature not in dict(top):
             continue
         raw = target_raw(indicator)
         shown = quote(signature) + (
@@ -75,12 +79,55 @@ def r15_satisfaction(projects: list[dict], ctx: Context) -> dict[int, list[dict]
             finding(
                 "R15",
                 cfg.get("severity", "提示"),
-                f"满意度指标{quote(indicator.get('name'))}的目标{shown}与本单位{len(graded)}个项目中"
-                f"{count}个项目的满意度目标相同，疑似套用模板",
+                f"满意度指标{quote(indicator.get('name'))}的目标{shown}：本单位{len(graded)}个项目的"
+                f"满意度目标只有{values}{len(top)}种取值，没有按项目的服务对象分别设定，疑似套用模板",
                 project=projects[position],
                 index=index,
                 indicator=indicator,
                 variant="boilerplate",
             )
         )
+    return out
+
+
+def r21_copied_across(projects: list[dict], ctx: Context) -> dict[int, list[dict]]:
+    """The same indicator with the same target in many projects of one unit (seed 003:
+    制度及实施方案健全程度 = 健全 in 31 projects): a template, not project-specific goals.
+    Satisfaction rows are R15's; copies across units are found in the warehouse."""
+    cfg = ctx.rule("R21")
+    graded = [p for p, project in enumerate(projects) if ctx.substantive(project)]
+    minimum = cfg.get("min_projects", 3)
+    if len(graded) < minimum:
+        return {}
+    seen: dict[tuple[str, str], list[tuple[int, int, dict]]] = {}
+    for position in graded:
+        project = projects[position]
+        keys_here: set[tuple[str, str]] = set()
+        for index, indicator in ctx.substantive(project):
+            if is_satisfaction(indicator) or target(indicator).get("kind") == "deadline":
+                continue  # R15 judges satisfaction; a year-end deadline may well be shared
+            pair = (bare(indicator.get("name")), _signature(indicator))
+            if not pair[0] or pair in keys_here:
+                continue
+            keys_here.add(pair)
+            seen.setdefault(pair, []).append((position, index, indicator))
+    needed = max(minimum, math.ceil(cfg.get("min_share", 0.25) * len(graded)))
+    out: dict[int, list[dict]] = {}
+    for places in seen.values():
+        if len(places) < needed:
+            continue
+        for position, index, indicator in places:
+            out.setdefault(position, []).append(
+                finding(
+                    "R21",
+                    cfg.get("severity", "一般"),
+                    f"指标{quote(indicator.get('name'), 30)}＝{quote(target_raw(indicator), 20)}"
+                    f"在本单位{len(graded)}个项目中的{len(places)}个项目里完全相同，"
+                    "没有体现本项目的具体目标",
+                    project=projects[position],
+                    index=index,
+                    indicator=indicator,
+                    variant="within_unit",
+                )
+            )
     return out

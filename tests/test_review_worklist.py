@@ -1,0 +1,160 @@
+"""The reviewer's worklist (dashboard/review_queries.py) and its Excel workbook
+(dashboard/review_workbook.py) on a warehouse loaded from the seed documents."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+from dashboard import review_queries, review_workbook
+from dashboard.filter_model import Filters
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL = Filters()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    from warehouse.loader import load_paths
+
+    db_path = tmp_path_factory.mktemp("worklist") / "wh.duckdb"
+    load_paths(sorted((ROOT / "data").glob("*.txt")), db_path, progress=False)
+    connection = duckdb.connect(str(db_path), read_only=True)
+
+    def runner(sql: str, params: list | None = None) -> pd.DataFrame:
+        return connection.execute(sql, params or []).df()
+
+    yield runner
+    connection.close()
+
+
+def test_worklist_sends_refusals_first(run):
+    frame = review_queries.worklist(run, ALL)
+    assert len(frame) == 68 and frame["project_key"].is_unique
+    assert list(frame["rank"]) == list(range(1, 69))
+    ranks = frame["grade"].map(review_queries.GRADE_RANK)
+    assert ranks.is_monotonic_increasing  # 差 before 中 before 良 before 优
+    refused = frame[frame["grade"] == "差"]
+    assert (refused["serious"].diff().dropna() <= 0).all()  # serious findings first
+
+
+def test_card_link_opens_the_project_on_its_page(run):
+    frame = review_queries.worklist(run, Filters(townships=("老庄子镇",)))
+    drain = frame[frame["project_name"].str.contains("排水沟")].iloc[0]
+    url = urlsplit(drain["card"])
+    assert url.path == "projects" and not url.netloc
+    query = parse_qs(url.query)
+    assert query["q"] == [drain["project_name"]]
+    assert query["project"] == [f"{drain['project_name']} · 老庄子镇 · 2021"]
+
+
+def test_findings_carry_their_source_text(run):
+    frame = review_queries.worklist(run, Filters(townships=("老庄子镇",)))
+    drain = frame[frame["project_name"].str.contains("排水沟")].iloc[0]
+    detail = review_queries.findings(run, [drain["project_key"]])
+    cost = detail[detail["rule_id"] == "R22"].iloc[0]
+    assert "保证按照预算指标进行：5万" in cost["source_text"]  # the amount cell
+    assert "预算数 393.97万元" in cost["source_text"]
+    funds = detail[detail["rule_id"] == "R05"].iloc[0]
+    assert "财政资金 39.97万元" in funds["source_text"]
+    assert detail["severity"].map(review_queries.SEVERITY_RANK).is_monotonic_increasing
+
+
+def test_workbook_has_one_sheet_per_unit_and_reviewer_columns(run):
+    projects = review_queries.worklist(run, ALL)
+    detail = review_queries.findings(run, projects["project_key"].tolist())
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook.build(projects, detail, "全部")))
+    units = set(projects["unit_name"])
+    assert book.sheetnames[0] == "汇总" and len(book.sheetnames) == 1 + len(units)
+    sheet = book[book.sheetnames[1]]
+    header = [c.value for c in sheet[1]]
+    assert header[-2:] == ["审核意见", "处理结果"] and "原文" in header
+    texts = [str(c.value) for row in book.worksheets[1:] for r in row.iter_rows() for c in r]
+    assert not any("/work" in t or "/tmp" in t for t in texts)  # file names only
+    assert sheet.data_validations.dataValidation  # 处理结果 drop-down
+
+
+def test_workbook_never_writes_formulas():
+    projects = pd.DataFrame(
+        {
+            "project_key": [1],
+            "rank": [1],
+            "unit_name": ["甲/镇[1]"],
+            "project_name": ['=HYPERLINK("http://x")'],
+            "project_code": ["+1"],
+            "grade": ["差"],
+            "score": [40.0],
+            "source_file": ["/srv/data/甲镇.txt"],
+        }
+    )
+    detail = pd.DataFrame(
+        {
+            "project_key": [1],
+            "rule_title": ["R08 指标值表述模糊"],
+            "severity": ["一般"],
+            "message": ["=1+1"],
+            "source_text": ["@SUM(A1)"],
+            "hint": ["-2"],
+            "source_line": [7],
+        }
+    )
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook.build(projects, detail)))
+    sheet = book[book.sheetnames[1]]
+    assert book.sheetnames[1] == "甲_镇_1_"
+    values = [c.value for c in sheet[2]]
+    assert "=1+1" in values and '=HYPERLINK("http://x")' in values
+    assert all(c.data_type != "f" for c in sheet[2])
+    assert "甲镇.txt" in values and not any("/srv" in str(v) for v in values)
+
+
+def test_sheet_names_are_unique_and_short():
+    names = review_workbook.sheet_names(["甲" * 40, "甲" * 39 + "乙", "乙:镇"])
+    assert len(set(names.values())) == 3 and all(len(n) <= 31 for n in names.values())
+    assert names["乙:镇"] == "乙_镇"
+
+
+APP = str(ROOT / "dashboard" / "streamlit_app.py")
+
+
+def _page(monkeypatch, db: Path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("WAREHOUSE_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    return at.switch_page("app_pages/goal_review.py").run()
+
+
+def test_review_page_lists_projects_with_links_and_workbook(monkeypatch, tmp_path):
+    from warehouse.loader import load_paths
+
+    db = tmp_path / "wh.duckdb"
+    load_paths(sorted((ROOT / "data").glob("*.txt")), db, progress=False)
+    at = _page(monkeypatch, db)
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [e.label for e in at.expander]
+    assert any("老庄子镇集贸市场附近修建排水沟" in label for label in labels)
+    assert labels[0].startswith("1\\. 【差】")  # refusals first
+    assert {m.label for m in at.metric} >= {"项目数", "评为“差”"}
+
+
+def test_data_text_is_never_markdown(monkeypatch, tmp_path):
+    from warehouse.loader import load_paths
+    from warehouse.testing import TEST_PARSER_VERSION, json_parse, project, record, write_record
+
+    evil = project(1, "[点我](http://example.invalid) **村内道路**", 100000.0, code="P1")
+    write_record(tmp_path / "docs" / "0.txt", record("甲镇", projects=[evil]))
+    db = tmp_path / "wh.duckdb"
+    load_paths(
+        [tmp_path / "docs"], db, progress=False, parse=json_parse, version=TEST_PARSER_VERSION
+    )
+    at = _page(monkeypatch, db)
+    assert not at.exception
+    (label,) = [e.label for e in at.expander if "点我" in e.label]
+    assert "\\[点我\\]\\(http\\://example\\.invalid\\)" in label and "\\*\\*" in label
+    assert not [m for m in at.markdown if "example.invalid" in m.value]

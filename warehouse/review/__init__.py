@@ -1,0 +1,302 @@
+"""Goal review (绩效目标审核) in the warehouse, set-based.
+
+``review_documents`` runs every rule of data/review_rules.toml as SQL over the facts of the
+given documents (warehouse/review/rules.py), keeps one target finding per row, grades each
+project per dimension (完整性, 相关性, 适当性, 可行性) and writes goal_review_project /
+goal_review_finding. The loader calls ``after_load`` for the documents it wrote; the CLI
+(`python -m etl review FILE`) loads the file into an in-memory warehouse and calls
+``collect``. docs/goal_review.md explains the rules and the grading.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+from etl.review.catalog import RULES as CATALOG
+from etl.review.config import default_config
+from warehouse.review.prepare import prepare_sql
+from warehouse.review.rules import INDICATOR_RULES, RULES
+from warehouse.review.sqltext import lit, lst, num, rule_cfg
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+MACROS_SQL = HERE / "macros.sql"
+CROSS_UNIT_SQL = HERE / "cross_unit.sql"
+CROSS_OFFSET = 10000  # ordinals of cross-unit findings start here
+GRADES = ("优", "良", "中", "差")
+# One row gets at most one of these target-wording findings: the most specific one wins.
+TARGET_FAMILY = ("R11", "R10", "R07", "R03", "R25", "R23", "R09", "R08")
+_R06_ORDER = ("range", "not_cumulative", "decreasing", "not_100", "missing")
+
+
+class ReviewError(RuntimeError):
+    """A rule's SQL failed; the message names the rule."""
+
+
+def _enabled(config: dict, rule_id: str) -> bool:
+    return rule_cfg(config, rule_id).get("enabled", True)
+
+
+def _macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(MACROS_SQL.read_text(encoding="utf-8"))
+
+
+def _rule_table(con: duckdb.DuckDBPyConnection, config: dict) -> None:
+    dims = config.get("grading", {}).get("rule_dimensions", {})
+    rows = [
+        (r.rule_id, dims.get(r.rule_id) or r.dimension, r.hint, r.title) for r in CATALOG.values()
+    ]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rv_rule (rule_id VARCHAR, dimension VARCHAR, "
+        "hint VARCHAR, title VARCHAR)"
+    )
+    con.executemany("INSERT INTO rv_rule VALUES (?, ?, ?, ?)", rows)
+
+
+def run_rules(con: duckdb.DuckDBPyConnection, documents: list[int], config: dict) -> None:
+    """Fill rv_find (and the rv_* working tables) for ``documents``."""
+    _macros(con)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rv_doc AS SELECT document_id, fiscal_year "
+        "FROM source_document WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
+        [documents],
+    )
+    con.execute(prepare_sql(config))
+    _rule_table(con, config)
+    for rule_id, build in RULES.items():
+        if not _enabled(config, rule_id):
+            continue
+        sql = build(config)
+        if not sql:
+            continue
+        try:
+            con.execute(sql)
+        except duckdb.Error as exc:
+            raise ReviewError(f"审核规则 {rule_id} 执行失败：{exc}") from exc
+    if INDICATOR_RULES:  # rules that do not judge the 部门整体 table leave it alone
+        con.execute(
+            f"DELETE FROM rv_find WHERE holder < 0 AND rule_id NOT IN {tuple(INDICATOR_RULES)}"
+        )
+    _dedupe_and_order(con, config)
+
+
+def _dedupe_and_order(con: duckdb.DuckDBPyConnection, config: dict) -> None:
+    family = "CASE rule_id " + " ".join(f"WHEN '{r}' THEN {i}" for i, r in enumerate(TARGET_FAMILY))
+    family += " END"
+    required = rule_cfg(config, "R01").get("required", ["产出指标", "效益指标", "满意度指标"])
+    short = {"产出指标": "产出", "效益指标": "效益", "满意度指标": "满意度"}
+    r01 = " ".join(f"WHEN 'missing_{short.get(r, r)}' THEN {i + 1}" for i, r in enumerate(required))
+    r06 = " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(_R06_ORDER))
+    con.execute(
+        f"""
+        DELETE FROM rv_find AS f
+        WHERE f.idx IS NOT NULL AND ({family.replace("rule_id", "f.rule_id")}) IS NOT NULL
+          AND EXISTS (SELECT 1 FROM rv_find AS g
+                      WHERE g.holder = f.holder AND g.idx = f.idx
+                        AND ({family.replace("rule_id", "g.rule_id")})
+                            < ({family.replace("rule_id", "f.rule_id")}));
+        UPDATE rv_find SET k = CASE rule_id
+            WHEN 'R01' THEN CASE variant {r01 or "WHEN '' THEN 0"} ELSE 0 END
+            WHEN 'R06' THEN CASE variant {r06} ELSE 0 END ELSE k END
+        WHERE rule_id IN ('R01', 'R06');
+        UPDATE rv_find AS f SET hint = r.hint FROM rv_rule AS r
+        WHERE r.rule_id = f.rule_id AND f.hint IS NULL;
+        CREATE OR REPLACE TEMP TABLE rv_out AS
+        SELECT f.*, r.title, r.dimension,
+               row_number() OVER (PARTITION BY f.holder
+                                  ORDER BY coalesce(f.line, 0), f.rule_id,
+                                           coalesce(f.idx, -1), f.k, f.message) AS ordinal
+        FROM rv_find AS f JOIN rv_rule AS r USING (rule_id);
+        """
+    )
+
+
+def grade(con: duckdb.DuckDBPyConnection, config: dict) -> None:
+    """rv_grade(holder, score, grade, dims): dimension scores, their weighted mean, bands,
+    then the caps of [grading] (dimension floors, severities, rules and rule variants)."""
+    g = config.get("grading", {})
+    penalty = g.get("penalty", {})
+    pen = "CASE f.severity " + " ".join(f"WHEN {lit(s)} THEN {num(v)}" for s, v in penalty.items())
+    pen += " ELSE 0 END" if penalty else "0"
+    if not penalty:
+        pen = "0"
+    cap = g.get("max_penalty_per_rule")
+    lost = f"least(sum({pen}), {num(cap)})" if cap else f"sum({pen})"
+    weights = g.get("dimension_weights", {d: 1 for d in ("完整性", "相关性", "适当性", "可行性")})
+    dims = " UNION ALL ".join(
+        f"SELECT {lit(d)} AS dimension, {num(w)} AS weight" for d, w in weights.items()
+    )
+    bands = g.get("bands", {"优": 90, "良": 75, "中": 60})
+    band = "CASE " + " ".join(
+        f"WHEN d.score >= {num(bands[x])} THEN {GRADES.index(x)}" for x in GRADES[:-1] if x in bands
+    )
+    band += " ELSE 3 END"
+    caps = []
+    for cap_grade, floor in g.get("dimension_caps", {}).items():
+        caps.append(f"CASE WHEN d.min_dim < {num(floor)} THEN {GRADES.index(cap_grade)} ELSE 0 END")
+    severity_caps = g.get("severity_caps", {})
+    rule_caps = g.get("rule_caps", {})
+    cap_rows = [(f"s:{s}", GRADES.index(c)) for s, c in severity_caps.items()]
+    cap_rows += [(f"r:{r}", GRADES.index(c)) for r, c in rule_caps.items()]
+    finding_caps = (
+        "SELECT holder, max(c.rank) AS rank FROM rv_find AS f JOIN rv_caps AS c "
+        "ON c.k IN ('s:' || f.severity, 'r:' || f.rule_id, 'r:' || f.rule_id || '.' || coalesce(f.variant, '')) "
+        "WHERE f.holder > 0 GROUP BY holder"
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE rv_caps (k VARCHAR, rank INTEGER)")
+    if cap_rows:
+        con.executemany("INSERT INTO rv_caps VALUES (?, ?)", cap_rows)
+    start = num(g.get("start_score", 100))
+    greatest_caps = ", ".join([band, *caps, "coalesce(fc.rank, 0)"])
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE rv_dim AS
+        WITH lost AS (
+            SELECT f.holder, r.dimension, f.rule_id, {lost} AS lost
+            FROM rv_find AS f JOIN rv_rule AS r USING (rule_id)
+            WHERE f.holder > 0 GROUP BY ALL
+        ), dims AS ({dims})
+        SELECT p.holder, d.dimension, d.weight,
+               greatest(0, {start} - coalesce(sum(l.lost), 0)) AS score
+        FROM rv_p AS p CROSS JOIN dims AS d
+        LEFT JOIN lost AS l ON l.holder = p.holder AND l.dimension = d.dimension
+        WHERE p.scope = 'project'
+        GROUP BY ALL;
+        CREATE OR REPLACE TEMP TABLE rv_grade AS
+        WITH d AS (
+            SELECT holder, round_even(sum(score * weight) / nullif(sum(weight), 0), 1) AS score,
+                   min(score) AS min_dim,
+                   map_from_entries(list((dimension, score))) AS dims
+            FROM rv_dim GROUP BY holder
+        ), fc AS ({finding_caps})
+        SELECT d.holder, d.score, d.dims,
+               ({lst(GRADES)})[greatest({greatest_caps}) + 1] AS grade
+        FROM d LEFT JOIN fc USING (holder);
+        """
+    )
+
+
+def review_documents(
+    con: duckdb.DuckDBPyConnection, documents: Iterable[int], config: dict | None = None
+) -> int:
+    """Review ``documents`` and replace their rows in goal_review_project /
+    goal_review_finding (the per-document part; cross-unit findings are ``cross_unit``'s).
+    Returns the number of findings written."""
+    config = config or default_config()
+    ids = sorted({int(d) for d in documents})
+    if not ids:
+        return 0
+    run_rules(con, ids, config)
+    grade(con, config)
+    con.execute(
+        f"""
+        DELETE FROM goal_review_finding
+        WHERE document_id IN (SELECT document_id FROM rv_doc) AND ordinal < {CROSS_OFFSET};
+        DELETE FROM goal_review_project WHERE document_id IN (SELECT document_id FROM rv_doc);
+        INSERT INTO goal_review_project BY NAME
+        SELECT p.project_key, p.document_id, g.grade, g.score
+        FROM rv_p AS p JOIN rv_grade AS g USING (holder) WHERE p.scope = 'project';
+        INSERT INTO goal_review_finding BY NAME
+        SELECT (('0x' || left(md5(concat_ws('|', 'finding', o.document_id, p.seq, o.ordinal)), 16))
+                    ::UBIGINT >> 1)::BIGINT AS finding_key,
+               p.project_key, o.document_id, o.ordinal::INTEGER AS ordinal, o.rule_id,
+               o.severity, o.message, o.hint, o.idx AS indicator_index, o.indicator_name,
+               o.line AS source_line
+        FROM rv_out AS o JOIN rv_p AS p USING (holder) WHERE p.scope = 'project';
+        """
+    )
+    return con.execute("SELECT count(*) FROM rv_out WHERE holder > 0").fetchone()[0]
+
+
+def collect(con: duckdb.DuckDBPyConnection, document_id: int, config: dict) -> dict:
+    """The review of one document as etl.review.review_record returns it (after
+    ``run_rules`` and ``grade``)."""
+    from etl.review.grading import roll_up
+
+    projects = con.execute(
+        "SELECT p.holder, p.seq, p.code, p.name, p.line, g.grade, g.score "
+        "FROM rv_p AS p JOIN rv_grade AS g USING (holder) "
+        "WHERE p.scope = 'project' AND p.document_id = ? ORDER BY p.seq",
+        [document_id],
+    ).fetchall()
+    rows = con.execute(
+        "SELECT holder, rule_id, severity, message, hint, idx, indicator_name, line, title, "
+        "variant FROM rv_out WHERE document_id = ? ORDER BY holder, ordinal",
+        [document_id],
+    ).fetchall()
+    by_holder: dict[int, list[dict]] = {}
+    for holder, rule_id, sev, message, hint, idx, name, line, title, variant in rows:
+        by_holder.setdefault(holder, []).append(
+            {
+                "rule_id": rule_id,
+                "severity": sev,
+                "message": message,
+                "hint": hint,
+                "indicator_index": idx,
+                "indicator_name": name,
+                "source_line": line,
+                "title": title,
+                "slug": CATALOG[rule_id].slug if rule_id in CATALOG else None,
+                "variant": variant,
+            }
+        )
+    results = [
+        {
+            "seq": seq,
+            "code": code,
+            "name": name or "",
+            "source_line": line,
+            "grade": grade_,
+            "score": float(score),
+            "findings": by_holder.get(holder, []),
+        }
+        for holder, seq, code, name, line, grade_, score in projects
+    ]
+    grading = config.get("grading", {})
+    unit = roll_up([p["grade"] for p in results], [p["score"] for p in results], grading)
+    counts: dict[str, int] = {}
+    for p in results:
+        for f in p["findings"]:
+            counts[f["rule_id"]] = counts.get(f["rule_id"], 0) + 1
+    unit["findings_by_rule"] = dict(sorted(counts.items()))
+    unit["findings"] = by_holder.get(-document_id, [])
+    return {"projects": results, "unit": unit, "errors": []}
+
+
+def cross_unit(
+    con: duckdb.DuckDBPyConnection, documents: Iterable[int] | None, config: dict | None = None
+) -> int:
+    """Recompute the cross-unit copies (cross_unit.sql) of the touched fiscal years."""
+    config = config or default_config()
+    rule = rule_cfg(config, "R21")
+    if documents is None:
+        years = con.execute("SELECT DISTINCT fiscal_year FROM fact_project_budget").fetchall()
+    else:
+        ids = list(documents)
+        if not ids:
+            return 0
+        years = con.execute(
+            "SELECT DISTINCT fiscal_year FROM source_document "
+            "WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
+            [ids],
+        ).fetchall()
+    years_list = sorted(int(y) for (y,) in years if y is not None)
+    if not years_list:
+        return 0
+    sql = CROSS_UNIT_SQL.read_text(encoding="utf-8").format(
+        years=", ".join(str(y) for y in years_list),
+        min_units=int(rule.get("across_units_min", 3)),
+        severity=str(rule.get("across_units_severity", "提示")).replace("'", "''"),
+        hint=CATALOG["R21"].hint.replace("'", "''"),
+        offset=CROSS_OFFSET,
+    )
+    if not rule.get("enabled", True) or int(rule.get("across_units_min", 3)) <= 0:
+        sql = sql.split("INSERT INTO", 1)[0]  # only remove what an earlier run added
+    con.execute(sql)
+    return con.execute(
+        "SELECT count(*) FROM goal_review_finding WHERE ordinal >= ?", [CROSS_OFFSET]
+    ).fetchone()[0]
