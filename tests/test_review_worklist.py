@@ -127,7 +127,9 @@ def _page(monkeypatch, db: Path):
 
     monkeypatch.setenv("WAREHOUSE_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=120).run()
-    return at.switch_page("app_pages/goal_review.py").run()
+    at = at.switch_page("app_pages/goal_review.py").run()
+    # the dashboard opens on the latest year; the worklist checks below span every seed year
+    return at.multiselect(key="year").set_value([]).run()
 
 
 def test_review_page_lists_projects_with_links_and_workbook(monkeypatch, tmp_path):
