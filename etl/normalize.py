@@ -113,7 +113,11 @@ def label_key(text: str | None) -> str:
     folded = _HINT.sub("", folded)
     folded = _LEAD_ORDINAL.sub("", folded, count=1)
     folded = _LEAD_QIZHONG.sub("", folded, count=1)
-    return _TRAIL.sub("", folded)
+    folded = _TRAIL.sub("", folded)
+    # removing a marker can join a letter and a combining mark (`O*¯`): compose them again
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = "".join(unicodedata.normalize("NFKC", folded).split())
+    return folded
 
 
 _FUSED_CODE = re.compile(
