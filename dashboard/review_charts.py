@@ -113,7 +113,12 @@ def grade_distribution_chart(frame: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("township:N", title="乡镇", sort="-x"),
-            x=alt.X("projects:Q", title="项目数", stack="zero"),
+            x=alt.X(
+                "projects:Q",
+                title="项目数",
+                stack="zero",
+                axis=alt.Axis(format="d", tickMinStep=1),  # counts: no 0.2 ticks
+            ),
             color=alt.Color(
                 "grade:N",
                 title="审核等级",
@@ -137,7 +142,7 @@ def frequent_findings_chart(frame: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("title:N", title="审核规则", sort="-x"),
-            x=alt.X("findings:Q", title="问题条数"),
+            x=alt.X("findings:Q", title="问题条数", axis=alt.Axis(format="d", tickMinStep=1)),
             color=alt.Color(
                 "severity:N",
                 title="严重程度",
