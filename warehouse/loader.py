@@ -37,7 +37,12 @@ from warehouse.parse_worker import (
 )
 from warehouse.reclassify import apply_rules
 from warehouse.storage import KEEP_PREVIOUS, current_file, new_version, writer_lock
-from warehouse.transform import DocumentRows, project_keys, resolve_duplicates
+from warehouse.transform import (
+    DocumentRows,
+    foreign_project_keys,
+    project_keys,
+    resolve_duplicates,
+)
 
 PARALLEL_THRESHOLD = 32  # below this many files, a process pool costs more than it saves
 CHUNK_SIZE = 16  # files per pool task
@@ -386,12 +391,9 @@ class _BatchWriter:
             if wanted
             else {}
         )
+        foreign = foreign_project_keys(((d.document_id, project_keys(d)) for d in docs), owners)
         for doc in docs:
-            keys_ = project_keys(doc)
-            foreign = {k for k in keys_ if owners.get(k, doc.document_id) != doc.document_id}
-            for k in keys_:
-                owners.setdefault(k, doc.document_id)
-            resolve_duplicates(doc, foreign)
+            resolve_duplicates(doc, foreign.get(doc.document_id, set()))
         return docs
 
 

@@ -25,7 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m etl load",
         description="解析绩效目标文件（文件或文件夹，递归）并载入 DuckDB 仓库。",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="文件或文件夹")
+    parser.add_argument(
+        "--from-parquet", metavar="DIR", help="从 spark-parse 输出的 Parquet 文件夹建仓（不解析）"
+    )
     parser.add_argument("--db", help="仓库路径（默认 $WAREHOUSE_DB，否则 var/warehouse.duckdb）")
     parser.add_argument("--workers", type=int, default=None, help="并行解析进程数（默认 CPU 核数）")
     parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
@@ -42,7 +45,12 @@ def main(argv: list[str]) -> int:
     except _UsageError as exc:
         print(f"用法错误：{exc}（python -m etl load PATH... [--db DB]）", file=sys.stderr)
         return 2
+    if bool(args.paths) == bool(args.from_parquet):
+        print("用法错误：请给出 PATH... 或 --from-parquet DIR（二选一）", file=sys.stderr)
+        return 2
     db_path = resolve_db_path(args.db)
+    if args.from_parquet:
+        return _from_parquet(Path(args.from_parquet), db_path)
     try:
         summary = load_paths(
             [Path(p) for p in args.paths],
@@ -58,6 +66,25 @@ def main(argv: list[str]) -> int:
         return 130
     except Exception as exc:  # e.g. schema mismatch, broken rule file: one line, no traceback
         print(f"载入失败，仓库保持原状：{exc}", file=sys.stderr)
+        return 1
+    print(format_summary(summary))
+    return summary.exit_code
+
+
+def _from_parquet(folder: Path, db_path: Path) -> int:
+    """``--from-parquet``: warehouse/parquet_load.py, same exit codes and summary."""
+    from warehouse.parquet_load import load_parquet
+
+    try:
+        summary = load_parquet(folder, db_path)
+    except FileNotFoundError as exc:
+        print(f"路径不存在：{exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\n已中断：本次载入未提交，仓库保持原状。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # bad Parquet, schema mismatch: one line, no traceback
+        print(f"从 Parquet 载入失败，仓库保持原状：{folder}：{exc}", file=sys.stderr)
         return 1
     print(format_summary(summary))
     return summary.exit_code
