@@ -34,6 +34,7 @@ LOCAL_CONF = {
     "spark.driver.memory": "1g",
     "spark.sql.shuffle.partitions": "4",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.sources.partitionOverwriteMode": "static",
 }
 DOCS_PER_TASK = 64  # files per Spark task: enough to amortise the Python worker start
@@ -67,17 +68,22 @@ def _local(uri: str) -> str:
     return uri[len("file://") :] if uri.startswith("file://") else uri
 
 
-def build_session(master: str | None = None, app: str = "goal-warehouse-parse"):  # noqa: ANN201
+def build_session(
+    master: str | None = None, app: str = "goal-warehouse-parse", conf: dict | None = None
+):  # noqa: ANN201
     """A SparkSession; local masters get the small defaults and this interpreter for the
-    Python workers (so they see the same packages)."""
+    Python workers (so they see the same packages). ``conf`` adds or overrides settings."""
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName(app)
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
     if master:
         builder = builder.master(master)
     if master is None or master.startswith("local"):
         for key, value in LOCAL_CONF.items():
-            builder = builder.config(key, value)
+            if key not in (conf or {}):
+                builder = builder.config(key, value)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
