@@ -367,3 +367,7 @@ def main(argv: list[str]) -> int:
 def _submitted() -> bool:
     """True under spark-submit, which sets the master itself."""
     return "SPARK_SUBMIT_OPTS" in os.environ or "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+if __name__ == "__main__":  # spark-submit etl/spark_parse.py INPUT OUT
+    raise SystemExit(main(sys.argv[1:]))

@@ -41,7 +41,7 @@ def _double_columns() -> frozenset[str]:
 
 def _string_agg(engine: str) -> Callable[[exp.Expr], exp.Expr]:
     """string_agg(x, sep) → concat_ws(sep, collect_list(x)) on Spark, array_join(array_agg(x),
-    sep) on Trino (whose LISTAGG needs WITHIN GROUP; Spark < 4 has no LISTAGG)."""
+    sep) on Trino (whose LISTAGG needs WITHIN GROUP; older Spark releases have no LISTAGG)."""
 
     def rewrite(node: exp.Expr) -> exp.Expr:
         if not isinstance(node, exp.GroupConcat):
