@@ -122,16 +122,70 @@ def _parse_partition(
 
 
 def _resolved_tables(
-    item: tuple[int, ParseOutcome], kept: set[int], foreign: dict[int, set[int]]
+    item: tuple[int, ParseOutcome], kept: dict[int, int], foreign: dict[int, set[int]]
 ) -> Iterator[tuple[int, dict[str, list[dict]]]]:
-    """The rows of a kept document with the loader's duplicate-project rule applied."""
+    """(load position, rows) of a kept document, with the loader's duplicate-project rule."""
     from warehouse.transform import resolve_duplicates
 
     index, outcome = item
-    if index not in kept or outcome.rows is None:
+    position = kept.get(index)
+    if position is None or outcome.rows is None:
         return
     resolve_duplicates(outcome.rows, foreign.get(outcome.rows.document_id, set()))
-    yield index, outcome.rows.tables
+    yield position, outcome.rows.tables
+
+
+def dimension_rank(table: str, position: int, ordinal: int) -> int:
+    """Which row of a shared dimension the loader keeps, as a number (the smallest wins).
+    Units: the last row of the last document (upsert, latest wins). Indicators and years:
+    the loader inserts only new keys per batch of BATCH_DOCUMENTS, keeping the batch's last
+    row: the first batch wins, and inside it the last row."""
+    from warehouse.loader import BATCH_DOCUMENTS
+
+    order = (position << 20) + ordinal
+    if table == "dim_unit":
+        return -order
+    return ((position // BATCH_DOCUMENTS) << 40) - order
+
+
+def _arrow_partition(docs: Iterable[tuple[int, dict[str, list[dict]]]]) -> Iterator[tuple]:
+    """One Arrow IPC stream per table for a whole partition: the rows cross from Python to
+    the JVM once, typed by ``schema.arrow_schema`` exactly as the DuckDB loader's inserts."""
+    import pyarrow as pa
+
+    from warehouse import schema
+
+    buckets: dict[str, list[dict]] = {}
+    for position, tables in docs:
+        for table, rows in tables.items():
+            if table in layout.SHARED_DIMENSIONS:
+                rows = [
+                    dict(row, _rank=dimension_rank(table, position, n))
+                    for n, row in enumerate(rows)
+                ]
+            buckets.setdefault(table, []).extend(rows)
+    for table, rows in buckets.items():
+        arrow_schema = _with_rank(schema.arrow_schema(table), table)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, arrow_schema) as writer:
+            writer.write_table(pa.Table.from_pylist(rows, schema=arrow_schema))
+        yield table, len(rows), sink.getvalue().to_pybytes()
+
+
+def _with_rank(arrow_schema, table: str):  # noqa: ANN001, ANN202
+    import pyarrow as pa
+
+    if table in layout.SHARED_DIMENSIONS:
+        return arrow_schema.append(pa.field("_rank", pa.int64()))
+    return arrow_schema
+
+
+def _decode(batches: Iterable) -> Iterator:  # noqa: ANN001
+    import pyarrow as pa
+
+    for batch in batches:
+        for data in batch.column("data").to_pylist():
+            yield from pa.ipc.open_stream(data)
 
 
 # ------------------------------------------------------------------ driver side
@@ -174,33 +228,25 @@ def _spark_schema(table: str):  # noqa: ANN202
     return from_arrow_schema(schema.arrow_schema(table))
 
 
-def _table_frame(spark, docs, table: str):  # noqa: ANN001, ANN202
-    """One table as a DataFrame in the DuckDB column order and types. Shared dimensions are
-    deduplicated like the loader's upsert: units keep the last document's attributes,
-    indicators and years the first (the key determines them)."""
-    spark_schema = _spark_schema(table)
-    names = spark_schema.names
+def _table_frame(spark, blobs, table: str):  # noqa: ANN001, ANN202
+    """One table as a DataFrame in the DuckDB column order and types; shared dimensions
+    keep the row ``dimension_rank`` chooses, as the loader's upserts do."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.pandas.types import from_arrow_schema
 
-    def as_tuple(row: dict) -> tuple:
-        return tuple(row.get(name) for name in names)
+    from warehouse import schema
 
+    spark_schema = from_arrow_schema(_with_rank(schema.arrow_schema(table), table))
+    frame = blobs.filter(F.col("table") == table).select("data").mapInArrow(_decode, spark_schema)
     key = layout.SHARED_DIMENSIONS.get(table)
     if key is None:
-        rows = docs.flatMap(lambda doc: doc[1].get(table, ())).map(as_tuple)
-    else:
-        latest = table == "dim_unit"
-        rows = (
-            docs.flatMap(lambda doc: ((r[key], (doc[0], r)) for r in doc[1].get(table, ())))
-            .reduceByKey(
-                lambda a, b: (b if b[0] > a[0] else a) if latest else min(a, b, key=_first)
-            )
-            .map(lambda pair: as_tuple(pair[1][1]))
-        )
-    return spark.createDataFrame(rows, spark_schema)
-
-
-def _first(entry: tuple[int, dict]) -> int:
-    return entry[0]
+        return frame
+    names = [n for n in spark_schema.names if n != "_rank"]
+    return (
+        frame.groupBy(key)
+        .agg(F.min_by(F.struct(*names), F.col("_rank")).alias("row"))
+        .select(*(F.col("row." + n).alias(n) for n in names))
+    )
 
 
 def _write(frame, out: str, table: str, units) -> None:  # noqa: ANN001
@@ -265,7 +311,7 @@ def spark_parse(
     # The loader's rules, in its file order: first copy of a content wins; first owner of a key.
     summary = LoadSummary(files_seen=len(meta))
     by_sha: dict[str, str] = {}
-    kept: set[int] = set()
+    kept: dict[int, int] = {}  # task index -> position among loaded documents
     order: list[tuple[int, list[int]]] = []
     for index, path, sha, error, document_id, keys_ in sorted(meta, key=lambda m: m[0]):
         if sha and sha in by_sha:
@@ -276,28 +322,35 @@ def spark_parse(
         if error is not None or document_id is None:
             summary.rejected.append(Rejected(path, error or "未知错误", sha or None))
             continue
-        kept.add(index)
+        kept[index] = len(order)
         order.append((document_id, keys_))
     _reject_copies_of_rejects(summary)
     foreign = foreign_project_keys(order, {})
     kept_bc, foreign_bc = sc.broadcast(kept), sc.broadcast(foreign)
 
-    docs = outcomes.flatMap(
-        lambda item: _resolved_tables(item, kept_bc.value, foreign_bc.value)
+    blobs = spark.createDataFrame(
+        outcomes.flatMap(
+            lambda item: _resolved_tables(item, kept_bc.value, foreign_bc.value)
+        ).mapPartitions(_arrow_partition),
+        "table string, rows long, data binary",
     ).persist(StorageLevel.MEMORY_AND_DISK)
+    frames: dict = {}
     try:
-        frames = {t: _table_frame(spark, docs, t) for t in layout.PARSE_TABLES if t != "reject"}
+        frames = {t: _table_frame(spark, blobs, t) for t in layout.PARSE_TABLES if t != "reject"}
         frames["reject"] = spark.createDataFrame(
             [(r.path, r.sha256, r.reason, now, 0) for r in summary.rejected],
             _spark_schema("reject"),
         )
+        frames["dim_unit"] = frames["dim_unit"].persist()
         units = frames["dim_unit"].select("unit_key", "province")
         for table in layout.PARSE_TABLES:
             _write(frames[table], out_uri, table, units)
-        counts = docs.flatMap(lambda doc: ((t, len(r)) for t, r in doc[1].items()))
-        result.rows = dict(sorted(counts.reduceByKey(lambda a, b: a + b).collect()))
+        counts = blobs.groupBy("table").sum("rows").collect()
+        result.rows = dict(sorted((r[0], int(r[1])) for r in counts))
     finally:
-        docs.unpersist()
+        if "dim_unit" in frames:
+            frames["dim_unit"].unpersist()
+        blobs.unpersist()
         outcomes.unpersist()
     result.files_seen = summary.files_seen
     result.documents = len(kept)
