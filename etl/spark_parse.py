@@ -69,7 +69,10 @@ def _local(uri: str) -> str:
 
 
 def build_session(
-    master: str | None = None, app: str = "goal-warehouse-parse", conf: dict | None = None
+    master: str | None = None,
+    app: str = "goal-warehouse-parse",
+    conf: dict | None = None,
+    log_level: str = "ERROR",
 ):  # noqa: ANN201
     """A SparkSession; local masters get the small defaults and this interpreter for the
     Python workers (so they see the same packages). ``conf`` adds or overrides settings."""
@@ -86,7 +89,7 @@ def build_session(
                 builder = builder.config(key, value)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setLogLevel(log_level)
     return session
 
 
@@ -267,6 +270,7 @@ def spark_parse(
     master: str | None = DEFAULT_MASTER,
     spark=None,  # noqa: ANN001
     review: bool = True,
+    log_level: str = "ERROR",
 ) -> SparkParseResult:
     """Parse every candidate file under ``input_uri`` on Spark and write OUT as Parquet.
     Raises FileNotFoundError when a local input folder does not exist."""
@@ -280,7 +284,7 @@ def spark_parse(
     started = time.perf_counter()
     if not is_remote(input_uri) and not Path(_local(input_uri)).exists():
         raise FileNotFoundError(input_uri)
-    spark = spark or build_session(master)
+    spark = spark or build_session(master, log_level=log_level)
     sc = spark.sparkContext
     classifier = load_classifier()
     now = dt.datetime.now().replace(microsecond=0)
@@ -394,13 +398,15 @@ def main(argv: list[str]) -> int:
         return 2
     master = args.master or (None if _submitted() else DEFAULT_MASTER)
     try:
-        result = spark_parse(args.input, args.out, master=master, review=not args.no_review)
+        # FATAL: a failing task is reported once below, not as JVM stack traces.
+        result = spark_parse(
+            args.input, args.out, master=master, review=not args.no_review, log_level="FATAL"
+        )
     except FileNotFoundError as exc:
         print(f"路径不存在：{exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # Java missing, master unreachable, output not writable …
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        print(f"Spark 解析失败：{type(exc).__name__}: {first}", file=sys.stderr)
+        print(f"Spark 解析失败：{_one_line(exc)}", file=sys.stderr)
         return 2
     print(
         f"Spark 解析完成（{result.master}，用时 {result.elapsed_s:.1f} 秒）：候选文件 "
@@ -415,6 +421,14 @@ def main(argv: list[str]) -> int:
     for path, reason, _sha in sorted(result.rejected):
         print(f"  拒绝 {path}：{reason}")
     return 1 if result.rejected else 0
+
+
+def _one_line(exc: Exception) -> str:
+    """The informative line of a Spark error: a Python worker's own ``XxxError: …`` line
+    (its traceback's last line) or the first line of a JVM message."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    errors = [ln for ln in lines if ln.split(":", 1)[0].endswith(("Error", "Exception"))]
+    return f"{type(exc).__name__}: {(errors or lines or [''])[-1 if errors else 0]}"
 
 
 def _submitted() -> bool:
