@@ -188,3 +188,21 @@ def test_cli_reports_a_missing_folder_in_one_line(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "路径不存在" in done.stderr
+
+
+def test_spark_ddl_over_a_duckdb_export(corpus: Path, duck, spark) -> None:  # noqa: ANN001
+    """The Spark DDL also registers a `warehouse export` folder (one file per table, facts
+    partitioned by fiscal_year only). Runs last: it re-registers the same table names."""
+    from warehouse.export import export_parquet
+
+    out = corpus.parent / "duckdb_export"
+    export_parquet(corpus.parent / "duck" / "warehouse.duckdb", out)
+    for statement in engines.ddl_statements(out, "spark"):
+        spark.sql(statement)
+    sql = (
+        "SELECT fiscal_year, count(*), round(sum(budget_total_yuan), 2) FROM v_project_budget "
+        "GROUP BY fiscal_year"
+    )
+    expected = sorted(duck.execute(sql).fetchall(), key=repr)
+    assert expected
+    assert sorted((tuple(r) for r in spark.sql(sql).collect()), key=repr) == expected
