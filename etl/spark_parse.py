@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -36,6 +37,8 @@ LOCAL_CONF = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.sources.partitionOverwriteMode": "static",
+    # Not ./spark-warehouse in whatever folder the command runs from.
+    "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "goal-warehouse-spark-sql"),
 }
 DOCS_PER_TASK = 64  # files per Spark task: enough to amortise the Python worker start
 _SMALL_TABLES = ("dim_unit", "dim_indicator", "dim_fiscal_year", "reject")
@@ -396,6 +399,8 @@ def main(argv: list[str]) -> int:
     except ImportError:
         print("未安装 pyspark：pip install 'pyspark>=4.0'（需要 Java 17）", file=sys.stderr)
         return 2
+    # pyspark 4.3 warns about pandas 3 on every Arrow call; this command uses no pandas.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     master = args.master or (None if _submitted() else DEFAULT_MASTER)
     try:
         # FATAL: a failing task is reported once below, not as JVM stack traces.
