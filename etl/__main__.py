@@ -42,6 +42,7 @@ COMMANDS = {
     "load": "warehouse.loader_cli",
     "review": "etl.review.cli",
     "synth": "etl.synth.cli",
+    "spark-parse": "etl.spark_parse",
 }
 
 
@@ -49,11 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
         print(
-            "用法: python -m etl {parse,load,review,synth} ...\n"
+            "用法: python -m etl {parse,load,review,synth,spark-parse} ...\n"
             "  parse FILE            打印文档的标准化记录 (JSON)\n"
             "  load PATH... [--db]   解析并入库 (DuckDB)\n"
             "  review FILE [--json]  绩效目标审核报告\n"
-            "  synth --docs N --out DIR [--seed S]  生成合成文档"
+            "  synth --docs N --out DIR [--seed S]  生成合成文档\n"
+            "  spark-parse INPUT_DIR OUT_DIR [--master URL]  在 Spark 上解析，写出 Parquet"
         )
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         return _parse_command(rest)
     if command in COMMANDS:
         return _delegate(COMMANDS[command], rest)
-    print(f"未知命令：{command}（可用：parse, load, review, synth）", file=sys.stderr)
+    print(f"未知命令：{command}（可用：parse, load, review, synth, spark-parse）", file=sys.stderr)
     return 2
 
 

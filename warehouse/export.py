@@ -84,25 +84,55 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("dir", help="输出文件夹")
     parser.add_argument("--db", help="仓库路径（默认 $WAREHOUSE_DB，否则 var/warehouse.duckdb）")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark", "trino"),
+        help="另写出该引擎注册表与分析视图的 DDL（ddl_<engine>.sql，由 DuckDB 定义转译）",
+    )
+    parser.add_argument(
+        "--ddl-only",
+        action="store_true",
+        help="只为 DIR 中已有的 Parquet（如 spark-parse 输出）写 DDL",
+    )
+    parser.add_argument("--location", help="DDL 中替换 DIR 的路径前缀（如 s3a://bucket/goals）")
     try:
         args = parser.parse_args(argv)
     except _UsageError as exc:
-        print(f"用法错误：{exc}（python -m warehouse export DIR [--db DB]）", file=sys.stderr)
+        print(
+            f"用法错误：{exc}（python -m warehouse export DIR [--db DB] [--engine E]）",
+            file=sys.stderr,
+        )
+        return 2
+    if args.ddl_only and not args.engine:
+        print("用法错误：--ddl-only 需要 --engine", file=sys.stderr)
         return 2
     out_dir = Path(args.dir).expanduser()
-    problem = output_problem(out_dir) if args.dir.strip() else "输出文件夹不能为空"
-    if problem:
-        print(f"导出失败：{problem}", file=sys.stderr)
-        return 2
-    try:
-        written = export_parquet(resolve_db_path(args.db), out_dir)
-    except WarehouseMissingError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except (OSError, duckdb.Error) as exc:  # disk full, permission, odd path: one line
-        print(f"导出失败：{describe_os_error(exc)}", file=sys.stderr)
-        return 1
-    for table, rows in written.items():
-        print(f"{table}: {rows} 行")
-    print(f"已导出到 {args.dir}")
+    if not args.ddl_only:
+        problem = output_problem(out_dir) if args.dir.strip() else "输出文件夹不能为空"
+        if problem:
+            print(f"导出失败：{problem}", file=sys.stderr)
+            return 2
+        try:
+            written = export_parquet(resolve_db_path(args.db), out_dir)
+        except WarehouseMissingError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        except (OSError, duckdb.Error) as exc:  # disk full, permission, odd path: one line
+            print(f"导出失败：{describe_os_error(exc)}", file=sys.stderr)
+            return 1
+        for table, rows in written.items():
+            print(f"{table}: {rows} 行")
+        print(f"已导出到 {args.dir}")
+    if args.engine:
+        from warehouse.engines import write_ddl
+
+        if not out_dir.is_dir():
+            print(f"文件夹不存在：{args.dir}", file=sys.stderr)
+            return 2
+        try:
+            ddl = write_ddl(out_dir, args.engine, args.location)
+        except OSError as exc:
+            print(f"写出 DDL 失败：{describe_os_error(exc)}", file=sys.stderr)
+            return 1
+        print(f"已写出 {args.engine} DDL：{ddl}")
     return 0

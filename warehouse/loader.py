@@ -42,7 +42,12 @@ from warehouse.storage import (
     new_version,
     writer_lock,
 )
-from warehouse.transform import DocumentRows, project_keys, resolve_duplicates
+from warehouse.transform import (
+    DocumentRows,
+    foreign_project_keys,
+    project_keys,
+    resolve_duplicates,
+)
 from warehouse.workers import parse_isolated
 
 PARALLEL_THRESHOLD = 32  # custom (test) parsers: below this many files, parse in-process
@@ -472,12 +477,9 @@ class _BatchWriter:
             if wanted
             else {}
         )
+        foreign = foreign_project_keys(((d.document_id, project_keys(d)) for d in docs), owners)
         for doc in docs:
-            keys_ = project_keys(doc)
-            foreign = {k for k in keys_ if owners.get(k, doc.document_id) != doc.document_id}
-            for k in keys_:
-                owners.setdefault(k, doc.document_id)
-            resolve_duplicates(doc, foreign)
+            resolve_duplicates(doc, foreign.get(doc.document_id, set()))
         return docs
 
 

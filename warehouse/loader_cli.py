@@ -27,7 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m etl load",
         description="解析绩效目标文件（文件或文件夹，递归）并载入 DuckDB 仓库。",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="文件或文件夹")
+    parser.add_argument(
+        "--from-parquet", metavar="DIR", help="从 spark-parse 输出的 Parquet 文件夹建仓（不解析）"
+    )
     parser.add_argument("--db", help="仓库路径（默认 $WAREHOUSE_DB，否则 var/warehouse.duckdb）")
     parser.add_argument(
         "--workers", type=_workers, default=None, help="并行解析进程数 1–64（默认 CPU 核数）"
@@ -90,11 +93,16 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    if bool(args.paths) == bool(args.from_parquet):
+        print("用法错误：请给出 PATH... 或 --from-parquet DIR（二选一）", file=sys.stderr)
+        return 2
     db_path = resolve_db_path(args.db)
     problem = _db_problem(db_path)
     if problem:
         print(safe_text(problem), file=sys.stderr)
         return 2
+    if args.from_parquet:
+        return _from_parquet(Path(args.from_parquet), db_path)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         summary = load_paths(
@@ -120,6 +128,25 @@ def main(argv: list[str]) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     print(format_summary(summary, verbose=args.verbose))
+    return summary.exit_code
+
+
+def _from_parquet(folder: Path, db_path: Path) -> int:
+    """``--from-parquet``: warehouse/parquet_load.py, same exit codes and summary."""
+    from warehouse.parquet_load import load_parquet
+
+    try:
+        summary = load_parquet(folder, db_path)
+    except FileNotFoundError as exc:
+        print(f"路径不存在：{exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\n已中断：本次载入未提交，仓库保持原状。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # bad Parquet, schema mismatch: one line, no traceback
+        print(f"从 Parquet 载入失败，仓库保持原状：{folder}：{exc}", file=sys.stderr)
+        return 1
+    print(format_summary(summary))
     return summary.exit_code
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from warehouse import keys
@@ -231,6 +232,23 @@ _PROJECT_KEYED = (
 def project_keys(doc: DocumentRows) -> list[int]:
     """The project keys a document's rows use."""
     return [row["project_key"] for row in doc.tables.get("dim_project", [])]
+
+
+def foreign_project_keys(
+    docs: Iterable[tuple[int, list[int]]], owners: dict[int, int]
+) -> dict[int, set[int]]:
+    """Per document id, the project keys another document owns. ``docs`` are (document id,
+    project keys) in load order; ``owners`` (project key -> document id) holds the keys
+    already stored and is updated: the first document to use a key owns it. Shared by the
+    DuckDB loader (per batch) and the Spark parse (once, over all documents)."""
+    foreign: dict[int, set[int]] = {}
+    for document_id, keys_ in docs:
+        theirs = {k for k in keys_ if owners.get(k, document_id) != document_id}
+        for k in keys_:
+            owners.setdefault(k, document_id)
+        if theirs:
+            foreign[document_id] = theirs
+    return foreign
 
 
 def resolve_duplicates(doc: DocumentRows, foreign: set[int]) -> int:
