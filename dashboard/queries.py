@@ -16,6 +16,7 @@ import pandas as pd
 
 from dashboard.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
 from dashboard.formatting import KIND_LABELS, QUANTITATIVE_KINDS
+from etl.vocabulary import sql_list
 from warehouse.marts import TARGET_LABEL_SQL
 
 Runner = Callable[[str, list | None], pd.DataFrame]
@@ -41,7 +42,7 @@ FAMILY = "COALESCE(indicator_family, '其他')"
 UNIT_SCOPE_PROJECT = "（部门/单位整体）"
 NO_UNIT = "（无单位）"
 PERCENT_FAMILIES = ("满意度", "完成率/合格率")
-_QUANT = ", ".join(f"'{k}'" for k in QUANTITATIVE_KINDS)
+_QUANT = sql_list(QUANTITATIVE_KINDS)  # one definition: data/vocabulary/kinds.toml
 
 
 def _sort_years(values: list[str]) -> list[str]:

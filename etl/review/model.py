@@ -9,9 +9,12 @@ from typing import Any
 
 from etl.review.catalog import RULES
 from etl.review.text import key
+from etl.vocabulary import target_kinds
 
 OUTPUT, BENEFIT, SATISFACTION, COST = "产出指标", "效益指标", "满意度指标", "成本指标"
-QUANTITATIVE_KINDS = frozenset({"number", "percent", "money", "deadline"})
+# One definition (data/vocabulary/kinds.toml): every kind but 'qualitative' is 定量.
+QUANTITATIVE_KINDS = target_kinds().quantitative
+TIME_KINDS = target_kinds().time
 
 _LEVEL2_PARENT = {
     "数量指标": OUTPUT,
