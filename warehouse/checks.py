@@ -12,7 +12,10 @@ from etl.vocabulary import sql_list, target_kinds
 
 CHECKS_SQL = Path(__file__).resolve().parent / "checks.sql"
 # Placeholders of checks.sql filled from the one vocabulary (data/vocabulary/*.toml).
-_PLACEHOLDERS = {"@TARGET_KINDS@": lambda: sql_list(target_kinds().order)}
+_PLACEHOLDERS = {
+    "@TARGET_KINDS@": lambda: sql_list(target_kinds().order),
+    "@HORIZONS@": lambda: sql_list(target_kinds().horizons),
+}
 _HEADER = re.compile(r"^--\s*check:\s*(?P<name>[\w.-]+)\s*\|\s*(?P<desc>.+)$")
 
 

@@ -85,6 +85,14 @@ SELECT target_key FROM fact_indicator_target
 WHERE target_kind IS NOT NULL
   AND target_kind NOT IN (@TARGET_KINDS@);
 
+-- check: target_fields | 指标新字段取值合法：期限为年度/长期；完成时限仅用于 deadline 类型；期间起止仅用于 period 类型且起不晚于止
+SELECT target_key FROM fact_indicator_target
+WHERE horizon IS NULL OR horizon NOT IN (@HORIZONS@)
+   OR (deadline IS NOT NULL AND target_kind IS DISTINCT FROM 'deadline')
+   OR ((period_start IS NOT NULL OR period_end IS NOT NULL)
+       AND target_kind IS DISTINCT FROM 'period')
+   OR period_start > period_end;
+
 -- check: mart_rows | 汇总表（mart_*）的每文件行数与事实表一致（载入时已刷新）
 SELECT 'mart_project_budget' AS mart, coalesce(f.document_id, m.document_id) AS document_id,
        f.n AS facts, m.n AS mart_rows

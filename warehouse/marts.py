@@ -65,6 +65,9 @@ TARGET_LABEL_SQL = """
         THEN regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '') || '–'
              || regexp_replace(CAST(target_value_max AS VARCHAR), '\\.0$', '')
              || COALESCE(target_unit, '')
+      WHEN target_kind = 'tolerance' AND target_value IS NOT NULL
+        THEN '±' || regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '')
+             || COALESCE(target_unit, '')
       WHEN target_value IS NOT NULL
         THEN CASE target_op WHEN '>=' THEN '≥' WHEN '<=' THEN '≤' WHEN '>' THEN '>'
                             WHEN '<' THEN '<' ELSE '' END

@@ -119,7 +119,11 @@ CREATE OR REPLACE VIEW v_target_change_live AS
 WITH ind AS (
     SELECT coalesce(pi.identity_key, t.project_key) AS identity_key, t.fiscal_year,
            t.indicator_name, t.level1, t.level2, t.target_raw, t.target_kind, t.target_unit,
-           lower(regexp_replace(t.indicator_name, '\s+', '', 'g')) AS indicator_norm,
+           t.place,
+           -- one comparable row per indicator AND place: a per-place target is compared with
+           -- the same place's target of the previous year, never with another place's
+           lower(regexp_replace(t.indicator_name, '\s+', '', 'g'))
+               || coalesce(chr(31) || t.place, '') AS indicator_norm,
            CASE WHEN t.target_kind = 'money' THEN t.target_value_yuan
                 WHEN t.target_op = 'between' THEN (t.target_value + t.target_value_max) / 2
                 ELSE t.target_value END AS value_cmp,
@@ -129,11 +133,12 @@ WITH ind AS (
            coalesce(t.direction = 'negative', t.target_op IN ('<=', '<'), false) AS lower_is_better,
            row_number() OVER (
                PARTITION BY coalesce(pi.identity_key, t.project_key), t.fiscal_year,
-                            lower(regexp_replace(t.indicator_name, '\s+', '', 'g'))
+                            lower(regexp_replace(t.indicator_name, '\s+', '', 'g')), t.place
                ORDER BY t.source_line, t.ordinal) AS dup
     FROM mart_indicator_target AS t
     LEFT JOIN project_identity AS pi ON pi.project_key = t.project_key
     WHERE t.scope = 'project' AND t.fiscal_year IS NOT NULL AND t.indicator_name IS NOT NULL
+      AND t.horizon = 'annual'  -- comparisons use annual targets (docs/classification.md)
 ), cur AS (SELECT * EXCLUDE (dup) FROM ind WHERE dup = 1),
 pairs AS (  -- project years that have an earlier year on record
     SELECT identity_key, fiscal_year, prev_fiscal_year, township, unit_name, project_name,
@@ -173,7 +178,8 @@ SELECT
     END AS change,
     p.prev_budget_yuan, p.budget_total_yuan,
     p.budget_total_yuan - p.prev_budget_yuan AS budget_change_yuan,
-    p.project_key, p.project_category
+    p.project_key, p.project_category,
+    coalesce(c.place, o.place) AS place
 FROM names AS n
 JOIN pairs AS p USING (identity_key, fiscal_year)
 LEFT JOIN cur AS c
@@ -235,7 +241,7 @@ COMMENT ON COLUMN v_load_warning.project_key IS '项目代理键 / Project key';
 
 COMMENT ON VIEW v_project_history IS '分析视图：项目历年预算（每个跨年度项目×年度一行，含上一年度预算和变化）/ One row per project identity and fiscal year';
 
-COMMENT ON VIEW v_target_change IS '分析视图：同一项目同一指标与上一年度相比（raised 提高 / lowered 降低 / unchanged 不变 / new 新增 / dropped 取消 / changed 表述变化）/ Target change vs the previous year';
+COMMENT ON VIEW v_target_change IS '分析视图：同一项目同一指标（同一地点）的年度目标与上一年度相比（raised 提高 / lowered 降低 / unchanged 不变 / new 新增 / dropped 取消 / changed 表述变化）/ Target change vs the previous year';
 
 COMMENT ON VIEW v_project_flag IS '分析视图：项目的数据质量提示（载入警告与资金类审核问题）/ Data-quality marks per project';
 
@@ -281,6 +287,7 @@ COMMENT ON COLUMN v_target_change_live.budget_total_yuan IS '本年度预算数�
 COMMENT ON COLUMN v_target_change_live.budget_change_yuan IS '项目预算变化（元）/ Budget change, yuan';
 COMMENT ON COLUMN v_target_change_live.project_key IS '该年度项目 → dim_project / Project in that year';
 COMMENT ON COLUMN v_target_change_live.project_category IS '项目功能分类 / Project category';
+COMMENT ON COLUMN v_target_change_live.place IS '分地区目标的地点（与上一年度同一地点比较），项目整体目标为空 / Place of a per-place target';
 COMMENT ON TABLE mart_project_history IS '物化表：v_project_history 的数据，载入时刷新 / Materialized project history';
 COMMENT ON COLUMN mart_project_history.identity_key IS '跨年度项目身份键 / Project identity';
 COMMENT ON COLUMN mart_project_history.fiscal_year IS '预算年度 / Fiscal year';
@@ -322,6 +329,7 @@ COMMENT ON COLUMN mart_target_change.budget_total_yuan IS '本年度预算数（
 COMMENT ON COLUMN mart_target_change.budget_change_yuan IS '项目预算变化（元）/ Budget change, yuan';
 COMMENT ON COLUMN mart_target_change.project_key IS '该年度项目 → dim_project / Project in that year';
 COMMENT ON COLUMN mart_target_change.project_category IS '项目功能分类 / Project category';
+COMMENT ON COLUMN mart_target_change.place IS '分地区目标的地点（与上一年度同一地点比较），项目整体目标为空 / Place of a per-place target';
 COMMENT ON COLUMN v_project_history.identity_key IS '跨年度项目身份键 / Project identity';
 COMMENT ON COLUMN v_project_history.fiscal_year IS '预算年度 / Fiscal year';
 COMMENT ON COLUMN v_project_history.province IS '省 / Province';
@@ -361,6 +369,7 @@ COMMENT ON COLUMN v_target_change.budget_total_yuan IS '本年度预算数（元
 COMMENT ON COLUMN v_target_change.budget_change_yuan IS '项目预算变化（元）/ Budget change, yuan';
 COMMENT ON COLUMN v_target_change.project_key IS '该年度项目 → dim_project / Project in that year';
 COMMENT ON COLUMN v_target_change.project_category IS '项目功能分类 / Project category';
+COMMENT ON COLUMN v_target_change.place IS '分地区目标的地点（与上一年度同一地点比较），项目整体目标为空 / Place of a per-place target';
 COMMENT ON COLUMN v_project_flag.project_key IS '该年度项目 → dim_project / Project in that year';
 COMMENT ON COLUMN v_project_flag.flag_text IS '提示内容 / Warning text';
 COMMENT ON COLUMN v_project_flag.flags IS '提示条数 / Number of distinct warnings';
