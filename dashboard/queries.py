@@ -698,9 +698,9 @@ def project_indicators(run: Runner, project_key: str) -> pd.DataFrame:
         """
         SELECT level1, level2, indicator_name, description, target_raw, target_kind,
                target_op, target_value, target_unit, deadline, basis, weight, direction,
-               indicator_family, source_line
+               indicator_family, source_line, horizon, place
         FROM v_indicator_target WHERE CAST(project_key AS VARCHAR) = ?
-        ORDER BY source_line
+        ORDER BY source_line, ordinal
         """,
         [str(project_key)],
     )

@@ -285,3 +285,41 @@ def test_parse_refuses_a_file_over_the_size_limit_in_one_line(tmp_path: Path) ->
     assert done.returncode != 0 and done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "big.txt" in lines[0] and "文件过大" in lines[0]
+
+
+# ---- the dashboard compares annual level targets and shows the place -----------------------
+
+
+def test_dashboard_comparisons_use_annual_level_targets(families) -> None:
+    from dashboard import queries
+    from dashboard.filter_model import Filters
+
+    db, records, _ = families
+    con = open_readonly(db)
+    try:
+        run = queries.connection_runner(con)
+        points = []
+        for family in run("SELECT DISTINCT indicator_family FROM v_indicator_target")[
+            "indicator_family"
+        ]:
+            frame = queries.family_targets(run, Filters(), family or "其他")
+            points += list(zip(frame["indicator_name"], frame["target_kind"], strict=True))
+        f07 = next(p for p in records if p.endswith("f07_side_by_side.txt"))
+        card = queries.project_indicators(
+            run,
+            str(
+                con.execute(
+                    "SELECT project_key FROM v_project_budget WHERE source_file = ?", [f07]
+                ).fetchone()[0]
+            ),
+        )
+    finally:
+        con.close()
+    names = [name for name, _ in points]
+    assert "三年累计开设社区课堂" not in names  # long-term: not compared
+    assert "年度开设社区课堂" in names
+    assert "预算执行偏差率" not in names  # ±3% is a tolerance, not a level of 3%
+    assert {kind for _, kind in points} <= target_kinds().numeric
+    # a per-place target is its own point, its place shown with the name
+    assert "新增受益人口(人)（湖头镇美溪村）" in names
+    assert set(card["horizon"]) == {"annual", "long_term"}
