@@ -9,32 +9,19 @@ from pathlib import PurePath
 import pandas as pd
 
 from dashboard.filter_model import UNKNOWN_YEAR
+from etl.vocabulary import level1_names, level2_names, target_kinds
 
 DASH = "—"
 YUAN_PER_WAN = 10_000
 
-KIND_LABELS: dict[str, str] = {
-    "number": "数值",
-    "percent": "百分比",
-    "money": "金额",
-    "deadline": "时限",
-    "qualitative": "定性",
-}
+# Kinds, levels and their order: one vocabulary (data/vocabulary/*.toml, etl/vocabulary.py).
+KIND_LABELS: dict[str, str] = dict(target_kinds().labels)
 KIND_ORDER = list(KIND_LABELS.values())
-QUANTITATIVE_KINDS = ("number", "percent", "money")
+QUANTITATIVE_KINDS = tuple(k for k in target_kinds().order if k in target_kinds().quantitative)
+HORIZON_LABELS: dict[str, str] = dict(target_kinds().horizons)
 
-LEVEL1_ORDER = ["产出指标", "效益指标", "满意度指标", "成本指标"]
-LEVEL2_ORDER = [
-    "数量指标",
-    "质量指标",
-    "时效指标",
-    "成本指标",
-    "经济效益指标",
-    "社会效益指标",
-    "生态效益指标",
-    "可持续影响指标",
-    "服务对象满意度指标",
-]
+LEVEL1_ORDER = list(level1_names())
+LEVEL2_ORDER = list(level2_names())
 CHECKPOINTS = ["3月", "6月", "10月", "12月"]
 OP_SYMBOLS = {">=": "≥", "<=": "≤", "=": "", ">": ">", "<": "<"}
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from dashboard.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
 from dashboard.formatting import KIND_LABELS, QUANTITATIVE_KINDS
+from etl.vocabulary import sql_list, target_kinds
 from warehouse.marts import TARGET_LABEL_SQL
 
 Runner = Callable[[str, list | None], pd.DataFrame]
@@ -41,7 +42,15 @@ FAMILY = "COALESCE(indicator_family, '其他')"
 UNIT_SCOPE_PROJECT = "（部门/单位整体）"
 NO_UNIT = "（无单位）"
 PERCENT_FAMILIES = ("满意度", "完成率/合格率")
-_QUANT = ", ".join(f"'{k}'" for k in QUANTITATIVE_KINDS)
+_QUANT = sql_list(QUANTITATIVE_KINDS)  # one definition: data/vocabulary/kinds.toml
+# Targets compared across projects, townships and years (目标值对比): annual targets whose value
+# is a level on the indicator's own scale (not a tolerance, date or long-term goal). A
+# per-place target is one point of its own, its place shown with the name (docs/dashboard.md).
+COMPARABLE = (
+    f"coalesce(horizon, 'annual') = 'annual' AND target_value IS NOT NULL "
+    f"AND target_kind IN ({sql_list(target_kinds().numeric)})"
+)
+_NAME_WITH_PLACE = "indicator_name || coalesce('（' || place || '）', '')"
 
 
 def _sort_years(values: list[str]) -> list[str]:
@@ -397,7 +406,8 @@ def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
     where, params = f.where()
     return run(
         f"""
-        SELECT {FAMILY} AS family, count(*) AS indicators, count(target_value) AS numeric
+        SELECT {FAMILY} AS family, count(*) AS indicators,
+               count(*) FILTER (WHERE {COMPARABLE}) AS numeric
         FROM v_indicator_target WHERE {where}
         GROUP BY ALL ORDER BY numeric DESC, indicators DESC, family
         """,
@@ -412,7 +422,7 @@ def family_units(run: Runner, f: Filters, family: str) -> pd.DataFrame:
         f"""
         SELECT COALESCE(target_unit, '{NO_UNIT}') AS unit, count(*) AS targets
         FROM v_indicator_target
-        WHERE {where} AND {FAMILY} = ? AND target_value IS NOT NULL
+        WHERE {where} AND {FAMILY} = ? AND {COMPARABLE}
         GROUP BY ALL ORDER BY targets DESC, unit
         """,
         params + [family],
@@ -428,12 +438,12 @@ def _family_target_base(f: Filters, family: str, unit: str | None) -> tuple[str,
         f"""
         SELECT {TOWNSHIP} AS township, fiscal_year,
                COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name, unit_name,
-               scope, indicator_name, target_raw, target_op, target_value, target_value_max,
-               COALESCE(target_unit, '{NO_UNIT}') AS target_unit, target_kind,
+               scope, {_NAME_WITH_PLACE} AS indicator_name, target_raw, target_op, target_value,
+               target_value_max, COALESCE(target_unit, '{NO_UNIT}') AS target_unit, target_kind,
                source_file, source_line,
-               hash(source_file, source_line, indicator_name, target_raw) AS _key
+               hash(source_file, source_line, indicator_name, place, target_raw) AS _key
         FROM v_indicator_target
-        WHERE {where} AND {FAMILY} = ? AND target_value IS NOT NULL {unit_sql}
+        WHERE {where} AND {FAMILY} = ? AND {COMPARABLE} {unit_sql}
         """,
         params + [family] + unit_params,
     )
@@ -497,7 +507,7 @@ def common_targets(
         FROM (
           SELECT {label} AS target, COALESCE(target_kind, 'qualitative') AS target_kind,
                  {TOWNSHIP} AS township
-          FROM {source} WHERE {where} {family_sql}
+          FROM {source} WHERE {where} {family_sql} AND coalesce(horizon, 'annual') = 'annual'
         )
         WHERE target IS NOT NULL AND target <> ''
         GROUP BY target, target_kind
@@ -523,10 +533,10 @@ def target_outliers(run: Runner, f: Filters, family: str) -> pd.DataFrame:
         WITH t AS (
           SELECT {TOWNSHIP} AS township, fiscal_year,
                  COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name,
-                 indicator_name, target_raw, target_value,
+                 {_NAME_WITH_PLACE} AS indicator_name, target_raw, target_value,
                  COALESCE(target_unit, '{NO_UNIT}') AS target_unit, source_file, source_line
           FROM v_indicator_target
-          WHERE {where} AND {FAMILY} = ? AND target_value IS NOT NULL
+          WHERE {where} AND {FAMILY} = ? AND {COMPARABLE}
         ), s AS (
           SELECT target_unit, count(*) AS n, median(target_value) AS med,
                  quantile_cont(target_value, 0.25) AS q1, quantile_cont(target_value, 0.75) AS q3
@@ -688,9 +698,9 @@ def project_indicators(run: Runner, project_key: str) -> pd.DataFrame:
         """
         SELECT level1, level2, indicator_name, description, target_raw, target_kind,
                target_op, target_value, target_unit, deadline, basis, weight, direction,
-               indicator_family, source_line
+               indicator_family, source_line, horizon, place
         FROM v_indicator_target WHERE CAST(project_key AS VARCHAR) = ?
-        ORDER BY source_line
+        ORDER BY source_line, ordinal
         """,
         [str(project_key)],
     )

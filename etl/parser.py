@@ -19,6 +19,7 @@ from etl.layouts.prose import read_prose
 from etl.layouts.reader import Reader
 from etl.manifest import entry_for, find_manifest, load_manifest
 from etl.normalize import to_simplified
+from etl.readers._bounds import check_file_size
 
 PARSER_VERSION = "1.0.0"
 
@@ -41,6 +42,9 @@ def parse_file(path: str | Path, *, manifest: list[dict] | None = None) -> dict:
     a goal document. ``manifest`` entries default to the nearest manifest.toml."""
     file = Path(path)
     try:
+        # The size from the directory entry first: a huge file is refused in one line
+        # before a byte of it is read (the readers check it again on their own paths).
+        check_file_size(file, file.stat().st_size)
         data = file.read_bytes()
     except OSError as error:
         raise DocumentError(file, f"无法读取文件：{error.strerror or error}") from None

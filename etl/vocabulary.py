@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -213,3 +214,71 @@ def place_like(text: str | None) -> bool:
     if not (2 <= len(folded) <= 16) or not _HAN.fullmatch(folded):
         return False
     return folded.endswith(vocabulary().place_suffixes)
+
+
+# ----- Target kinds, levels and grades: one definition for etl, warehouse and dashboard -----
+
+
+@dataclass(frozen=True, slots=True)
+class TargetKinds:
+    """The target kinds of data/vocabulary/kinds.toml, in display order."""
+
+    order: tuple[str, ...]
+    labels: dict[str, str]
+    quantitative: frozenset[str]
+    time: frozenset[str]
+    numeric: frozenset[str]
+    horizons: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def target_kinds() -> TargetKinds:
+    """Which kinds exist, their Chinese labels and which are quantitative (定量)."""
+    data = _load("kinds")
+    kinds: dict[str, dict] = data["kinds"]
+    order = tuple(data["order"])
+    if set(order) != set(kinds):
+        raise ValueError("data/vocabulary/kinds.toml: order and [kinds.*] list different kinds")
+
+    def flagged(flag: str) -> frozenset[str]:
+        return frozenset(k for k in order if kinds[k].get(flag))
+
+    return TargetKinds(
+        order=order,
+        labels={k: kinds[k]["label"] for k in order},
+        quantitative=flagged("quantitative"),
+        time=flagged("time"),
+        numeric=flagged("numeric"),
+        horizons=dict(data["horizons"]),
+    )
+
+
+def sql_list(values: Iterable[str]) -> str:
+    """A SQL IN-list of string literals, in a stable order: ``'a', 'b'``."""
+    items = sorted(str(v) for v in values)
+    return ", ".join("'" + item.replace("'", "''") + "'" for item in items)
+
+
+def level1_names() -> tuple[str, ...]:
+    """Canonical level-1 names in their usual order (产出, 效益, 满意度, 成本)."""
+    return tuple(dict.fromkeys(_load_levels()["level1"].values()))
+
+
+def level2_names() -> tuple[str, ...]:
+    """Canonical level-2 names in their usual order (数量 … 服务对象满意度)."""
+    return tuple(dict.fromkeys(_load_levels()["level2"].values()))
+
+
+def level2_parents() -> dict[str, str]:
+    """Canonical level 2 → canonical level 1."""
+    return dict(vocabulary().level2_parent)
+
+
+def grades() -> tuple[str, ...]:
+    """The grades 优/良/中/差, best first (graded standards and the review grade)."""
+    return vocabulary().grades
+
+
+@lru_cache(maxsize=1)
+def _load_levels() -> dict:
+    return _load("levels")

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import duckdb
 
+from etl.vocabulary import sql_list, target_kinds
+
 CHECKS_SQL = Path(__file__).resolve().parent / "checks.sql"
+# Placeholders of checks.sql filled from the one vocabulary (data/vocabulary/*.toml).
+_PLACEHOLDERS = {
+    "@TARGET_KINDS@": lambda: sql_list(target_kinds().order),
+    "@HORIZONS@": lambda: sql_list(target_kinds().horizons),
+}
 _HEADER = re.compile(r"^--\s*check:\s*(?P<name>[\w.-]+)\s*\|\s*(?P<desc>.+)$")
 
 
@@ -39,6 +46,8 @@ def load_checks(path: Path = CHECKS_SQL) -> list[Check]:
     def flush() -> None:
         if name:
             sql = "\n".join(body).strip().rstrip(";").strip()
+            for token, fill in _PLACEHOLDERS.items():
+                sql = sql.replace(token, fill())
             checks.append(Check(name, desc or name, sql))
 
     for line in path.read_text(encoding="utf-8").splitlines():

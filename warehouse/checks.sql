@@ -80,9 +80,18 @@ SELECT d.document_id FROM source_document AS d
 WHERE d.project_count <> (SELECT count(*) FROM fact_project_budget AS f WHERE f.document_id = d.document_id)
    OR d.indicator_count <> (SELECT count(*) FROM fact_indicator_target AS t WHERE t.document_id = d.document_id);
 -- check: target_kind | 指标值类型取值合法
+-- @TARGET_KINDS@ is filled from data/vocabulary/kinds.toml (warehouse/checks.py).
 SELECT target_key FROM fact_indicator_target
 WHERE target_kind IS NOT NULL
-  AND target_kind NOT IN ('number', 'percent', 'money', 'deadline', 'qualitative');
+  AND target_kind NOT IN (@TARGET_KINDS@);
+
+-- check: target_fields | 指标新字段取值合法：期限为年度/长期；完成时限仅用于 deadline 类型；期间起止仅用于 period 类型且起不晚于止
+SELECT target_key FROM fact_indicator_target
+WHERE horizon IS NULL OR horizon NOT IN (@HORIZONS@)
+   OR (deadline IS NOT NULL AND target_kind IS DISTINCT FROM 'deadline')
+   OR ((period_start IS NOT NULL OR period_end IS NOT NULL)
+       AND target_kind IS DISTINCT FROM 'period')
+   OR period_start > period_end;
 
 -- check: mart_rows | 汇总表（mart_*）的每文件行数与事实表一致（载入时已刷新）
 SELECT 'mart_project_budget' AS mart, coalesce(f.document_id, m.document_id) AS document_id,

@@ -45,7 +45,7 @@ SELECT
     f.fiscal_funds_yuan, f.other_funds_yuan, d.path AS source_file, f.project_key,
     f.document_id, f.purpose, nullif(array_to_string(f.goals, chr(10)), '') AS goals,
     f.plan_q1_pct, f.plan_q2_pct, f.plan_q3_pct, f.plan_q4_pct, f.source_line,
-    f.indicator_count, f.unit_key, f.seq,
+    f.indicator_count, f.unit_key, f.seq, u.unit_kind,
     coalesce(ind.level2_set, []::VARCHAR[]) AS level2_set,
     lower(concat_ws(chr(31), p.project_name, p.project_code,
                     nullif(array_to_string(f.goals, chr(10)), ''), f.purpose, u.unit_name,
@@ -64,6 +64,9 @@ TARGET_LABEL_SQL = """
       WHEN target_op = 'between' AND target_value IS NOT NULL AND target_value_max IS NOT NULL
         THEN regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '') || '–'
              || regexp_replace(CAST(target_value_max AS VARCHAR), '\\.0$', '')
+             || COALESCE(target_unit, '')
+      WHEN target_kind = 'tolerance' AND target_value IS NOT NULL
+        THEN '±' || regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '')
              || COALESCE(target_unit, '')
       WHEN target_value IS NOT NULL
         THEN CASE target_op WHEN '>=' THEN '≥' WHEN '<=' THEN '≤' WHEN '>' THEN '>'
@@ -88,7 +91,12 @@ SELECT
     t.target_value_yuan, t.target_kind, t.deadline, t.basis, t.weight, t.direction,
     d.path AS source_file, t.source_line, t.project_key, p.project_category,
     i.indicator_family, u.unit_code, t.document_id, t.target_key, t.indicator_key, t.ordinal,
-    t.level1_raw, t.level2_raw, t.unit_key
+    t.level1_raw, t.level2_raw, t.unit_key, u.unit_kind,
+    -- every other fact column flows through (horizon, place, graded, direction_source, …)
+    t.* EXCLUDE (scope, fiscal_year, description, target_raw, target_op, target_value,
+                 target_value_max, target_unit, target_value_yuan, target_kind, deadline, basis,
+                 weight, direction, source_line, project_key, document_id, target_key,
+                 indicator_key, ordinal, level1_raw, level2_raw, unit_key)
 FROM (SELECT * FROM fact_indicator_target WHERE {scope_t}) AS t
 JOIN dim_indicator AS i ON i.indicator_key = t.indicator_key
 JOIN dim_unit AS u ON u.unit_key = t.unit_key
@@ -129,9 +137,42 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP VIEW IF EXISTS {view}")
     for table in MART_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
+    # Derived from their SELECT: the column list is declared once (the facts and the joins).
+    con.execute("CREATE TABLE mart_project_budget AS " + _PROJECT_SELECT.format(scope_f="FALSE"))
+    con.execute(
+        "CREATE TABLE mart_indicator_target AS " + _INDICATOR_SELECT.format(scope_t="FALSE")
+    )
     con.execute(MARTS_SQL.read_text(encoding="utf-8"))
+    inherit_comments(con, "mart_project_budget", _PROJECT_SOURCES)
+    inherit_comments(con, "mart_indicator_target", _INDICATOR_SOURCES)
     schema.set_meta(con, "marts_digest", marts_digest())
     schema.set_meta(con, _STATE_KEY, "")
+
+
+# Where a mart column without its own comment takes one from (first table that has it).
+_PROJECT_SOURCES = ("fact_project_budget", "dim_project", "dim_unit", "source_document")
+_INDICATOR_SOURCES = ("fact_indicator_target", "dim_indicator", "dim_unit", "dim_project")
+
+
+def inherit_comments(con: duckdb.DuckDBPyConnection, target: str, sources: tuple[str, ...]) -> None:
+    """Give every uncommented column of ``target`` (a mart or a view) the comment of the same
+    column in the first of ``sources`` that has one: a label is written once, where the
+    column is born (issue 16: one description per column)."""
+    rows = con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE table_name IN (SELECT unnest(?::VARCHAR[]))",
+        [[target, *sources]],
+    ).fetchall()
+    found: dict[str, dict[str, str | None]] = {}
+    for table, column, comment in rows:
+        found.setdefault(table, {})[column] = comment
+    for column, comment in found.get(target, {}).items():
+        if comment:
+            continue
+        inherited = next((found[s][column] for s in sources if found.get(s, {}).get(column)), None)
+        if inherited:
+            text = inherited.replace("'", "''")
+            con.execute(f"COMMENT ON COLUMN {target}.\"{column}\" IS '{text}'")
 
 
 def mark_stale(con: duckdb.DuckDBPyConnection) -> None:

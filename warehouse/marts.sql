@@ -3,37 +3,10 @@
 -- documents). Derived data only: marts.py rebuilds them from the fact and dimension tables
 -- (fully, or for the documents and units a load touched). Recreated (and fully refreshed)
 -- whenever this file changes; no schema_version bump needed.
+-- The tables are created from their SELECT (warehouse/marts.py), so a new fact column flows
+-- through; a column without a comment here takes the comment of the fact or dimension
+-- column it comes from. Comment here only what the marts add or say differently.
 
-CREATE TABLE mart_project_budget (
-    fiscal_year       INTEGER,
-    province          VARCHAR,
-    city              VARCHAR,
-    county            VARCHAR,
-    township          VARCHAR,
-    unit_code         VARCHAR,
-    unit_name         VARCHAR,
-    project_code      VARCHAR,
-    project_name      VARCHAR,
-    project_category  VARCHAR,
-    budget_total_yuan DOUBLE,
-    fiscal_funds_yuan DOUBLE,
-    other_funds_yuan  DOUBLE,
-    source_file       VARCHAR,
-    project_key       BIGINT NOT NULL,
-    document_id       BIGINT NOT NULL,
-    purpose           VARCHAR,
-    goals             VARCHAR,
-    plan_q1_pct       DOUBLE,
-    plan_q2_pct       DOUBLE,
-    plan_q3_pct       DOUBLE,
-    plan_q4_pct       DOUBLE,
-    source_line       INTEGER,
-    indicator_count   INTEGER,
-    unit_key          BIGINT NOT NULL,
-    seq               INTEGER,
-    level2_set        VARCHAR[],
-    search_text       VARCHAR
-);
 COMMENT ON TABLE mart_project_budget IS '汇总表：项目预算（v_project_budget 的物化，载入时刷新）/ Mart: v_project_budget materialized at load time, plus search helpers';
 COMMENT ON COLUMN mart_project_budget.fiscal_year IS '预算年度 / Fiscal year';
 COMMENT ON COLUMN mart_project_budget.province IS '省 / Province';
@@ -64,46 +37,6 @@ COMMENT ON COLUMN mart_project_budget.seq IS '文件内项目序号 / Order in t
 COMMENT ON COLUMN mart_project_budget.level2_set IS '本项目指标覆盖的二级指标（去重、排序）/ Distinct level-2 types of the project''s indicators';
 COMMENT ON COLUMN mart_project_budget.search_text IS '检索文本（小写；名称、编码、目标、用途、单位、指标名称/描述/指标值，以 \x1f 分隔）/ Lower-cased search text, fields separated by U+001F';
 
-CREATE TABLE mart_indicator_target (
-    scope             VARCHAR,
-    fiscal_year       INTEGER,
-    province          VARCHAR,
-    city              VARCHAR,
-    county            VARCHAR,
-    township          VARCHAR,
-    unit_name         VARCHAR,
-    project_code      VARCHAR,
-    project_name      VARCHAR,
-    level1            VARCHAR,
-    level2            VARCHAR,
-    indicator_name    VARCHAR,
-    description       VARCHAR,
-    target_raw        VARCHAR,
-    target_op         VARCHAR,
-    target_value      DOUBLE,
-    target_value_max  DOUBLE,
-    target_unit       VARCHAR,
-    target_value_yuan DOUBLE,
-    target_kind       VARCHAR,
-    deadline          DATE,
-    basis             VARCHAR,
-    weight            DOUBLE,
-    direction         VARCHAR,
-    source_file       VARCHAR,
-    source_line       INTEGER,
-    project_key       BIGINT,
-    project_category  VARCHAR,
-    indicator_family  VARCHAR,
-    unit_code         VARCHAR,
-    document_id       BIGINT NOT NULL,
-    target_key        BIGINT NOT NULL,
-    indicator_key     BIGINT NOT NULL,
-    ordinal           INTEGER,
-    level1_raw        VARCHAR,
-    level2_raw        VARCHAR,
-    unit_key          BIGINT NOT NULL,
-    target_label      VARCHAR
-);
 COMMENT ON TABLE mart_indicator_target IS '汇总表：绩效指标目标值（v_indicator_target 的物化，载入时刷新）/ Mart: v_indicator_target materialized at load time';
 COMMENT ON COLUMN mart_indicator_target.scope IS '范围：project / unit / Scope';
 COMMENT ON COLUMN mart_indicator_target.fiscal_year IS '预算年度 / Fiscal year';

@@ -89,6 +89,10 @@ def create_views(con: duckdb.DuckDBPyConnection, *, force: bool = True) -> None:
     digest = _views_digest()
     if force or get_meta(con, "views_digest") != digest:
         con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+        from warehouse import marts
+
+        marts.inherit_comments(con, "v_project_budget", ("mart_project_budget",))
+        marts.inherit_comments(con, "v_indicator_target", ("mart_indicator_target",))
         set_meta(con, "views_digest", digest)
 
 

@@ -1,6 +1,6 @@
 -- Warehouse schema, declared once. Applied by warehouse/schema.py to every new warehouse;
 -- docs/data_dictionary.md is generated from the comments below (python -m warehouse dictionary).
--- schema_version: 1
+-- schema_version: 2
 -- Keys are md5-based BIGINTs (warehouse/keys.py). Uniqueness and referential integrity are
 -- enforced by warehouse/checks.sql after every load, not by index constraints (fast bulk
 -- deletes and inserts).
@@ -20,7 +20,8 @@ CREATE TABLE dim_unit (
     province  VARCHAR,
     city      VARCHAR,
     county    VARCHAR,
-    township  VARCHAR
+    township  VARCHAR,
+    unit_kind VARCHAR
 );
 COMMENT ON TABLE dim_unit IS '预算单位维度（省→市→县→乡镇层级）/ Budget unit dimension with its province-city-county-township hierarchy';
 COMMENT ON COLUMN dim_unit.unit_key IS '单位代理键：md5(省|市|县|单位编码，无编码时用单位名称) / Surrogate key: md5 of geography plus unit code (or name)';
@@ -30,6 +31,7 @@ COMMENT ON COLUMN dim_unit.province IS '省 / Province';
 COMMENT ON COLUMN dim_unit.city IS '市 / City (prefecture)';
 COMMENT ON COLUMN dim_unit.county IS '县（区、市）/ County or district';
 COMMENT ON COLUMN dim_unit.township IS '乡镇（街道、开发区）/ Township, street office or development zone';
+COMMENT ON COLUMN dim_unit.unit_kind IS '单位类型：township 乡镇 / street 街道 / development_zone 开发区 / county_department 县级部门 / city_unit 市级单位 / other 其他 / Kind of unit (record unit.kind)';
 
 CREATE TABLE dim_fiscal_year (
     fiscal_year INTEGER NOT NULL,
@@ -172,7 +174,15 @@ CREATE TABLE fact_indicator_target (
     basis             VARCHAR,
     weight            DOUBLE,
     direction         VARCHAR,
-    source_line       INTEGER
+    source_line       INTEGER,
+    horizon           VARCHAR,
+    place             VARCHAR,
+    graded            VARCHAR,
+    target_per        VARCHAR,
+    target_meaning    VARCHAR,
+    direction_source  VARCHAR,
+    period_start      DATE,
+    period_end        DATE
 );
 COMMENT ON TABLE fact_indicator_target IS '绩效指标目标值事实（粒度：一行指标）/ Indicator target fact, grain one indicator row';
 COMMENT ON COLUMN fact_indicator_target.target_key IS '代理键：md5(文件|范围|项目序号|行序号) / Surrogate key';
@@ -193,11 +203,19 @@ COMMENT ON COLUMN fact_indicator_target.target_value_max IS '区间上限（betw
 COMMENT ON COLUMN fact_indicator_target.target_unit IS '计量单位（%、人、万元…）/ Unit of the target';
 COMMENT ON COLUMN fact_indicator_target.target_value_yuan IS '金额目标折合元 / Money target converted to yuan';
 COMMENT ON COLUMN fact_indicator_target.target_kind IS '目标类型：number/percent/money/deadline/qualitative / Target kind';
-COMMENT ON COLUMN fact_indicator_target.deadline IS '完成时限日期 / Deadline date for deadline targets';
+COMMENT ON COLUMN fact_indicator_target.deadline IS '完成时限日期（仅 deadline 类型；期间见 period_start/period_end）/ Deadline date, deadline targets only';
 COMMENT ON COLUMN fact_indicator_target.basis IS '指标值确定依据 / Basis of the target value';
 COMMENT ON COLUMN fact_indicator_target.weight IS '权重 / Weight, where the layout has it';
 COMMENT ON COLUMN fact_indicator_target.direction IS '指标方向：positive 正向 / negative 反向 / Direction';
 COMMENT ON COLUMN fact_indicator_target.source_line IS '来源文件行号 / Line in the source document';
+COMMENT ON COLUMN fact_indicator_target.horizon IS '目标期限：annual 年度 / long_term 长期（跨年度比较只用年度）/ Horizon; comparisons use annual';
+COMMENT ON COLUMN fact_indicator_target.place IS '分地区目标的地点（乡镇、村），项目整体目标为空 / Place of a per-place target, else NULL';
+COMMENT ON COLUMN fact_indicator_target.graded IS '分档标准 优/良/中/差（JSON，各档为一个目标值对象），无则为空 / Graded standards as JSON, else NULL';
+COMMENT ON COLUMN fact_indicator_target.target_per IS '计数周期（如“每月至少20次”的“月”）/ Counting period of the target (per month, per year…)';
+COMMENT ON COLUMN fact_indicator_target.target_meaning IS '定性目标的含义：yes 是 / no 否 / within_budget 不超预算 … / Recognised meaning of a qualitative target';
+COMMENT ON COLUMN fact_indicator_target.direction_source IS '指标方向来源：given 表中写明 / implied 由比较符推断 / Where the direction came from';
+COMMENT ON COLUMN fact_indicator_target.period_start IS '期间目标的起始日（仅 period 类型）/ Start date of a period target';
+COMMENT ON COLUMN fact_indicator_target.period_end IS '期间目标的终止日（仅 period 类型）/ End date of a period target';
 
 CREATE TABLE load_warning (
     warning_key  BIGINT NOT NULL,

@@ -6,6 +6,7 @@ Pure functions: no database access, so they run the same in tests and in the loa
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -124,6 +125,7 @@ def record_to_rows(
             "city": _str(unit.get("city")),
             "county": _str(unit.get("county")),
             "township": _str(unit.get("township")),
+            "unit_kind": _str(unit.get("kind")),
         },
     )
     if year is not None:
@@ -392,6 +394,7 @@ def _add_indicator(
         },
     )
     value = target.get("value")
+    graded = ind.get("graded")
     rows.add(
         "fact_indicator_target",
         {
@@ -413,11 +416,19 @@ def _add_indicator(
             "target_unit": unit,
             "target_value_yuan": _num(target.get("value_yuan")),
             "target_kind": kind,
-            "deadline": _date(value),
+            "deadline": _date(value) if kind == "deadline" else None,
             "basis": _str(ind.get("basis")),
             "weight": _num(ind.get("weight")),
             "direction": _str(ind.get("direction")),
             "source_line": _int(ind.get("source_line")),
+            "horizon": _str(ind.get("horizon")) or "annual",
+            "place": _str(ind.get("place")),
+            "graded": json.dumps(graded, ensure_ascii=False, sort_keys=True) if graded else None,
+            "target_per": _str(target.get("per")),
+            "target_meaning": _str(target.get("meaning")),
+            "direction_source": _str(ind.get("direction_source")),
+            "period_start": _date(value) if kind == "period" else None,
+            "period_end": _date(target.get("value_max")) if kind == "period" else None,
         },
     )
 

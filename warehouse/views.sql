@@ -33,23 +33,14 @@ COMMENT ON COLUMN project_source_text.last_line IS '结束行号 / Last line';
 COMMENT ON COLUMN project_source_text.text IS '原文（表格单元以制表符分隔）/ Text, table cells tab-separated';
 -- ========================================================================================
 
+-- Contract columns first (the mart's SELECT keeps them in contract order), then every extra
+-- column of the mart: a new fact column reaches the view with no edit here. Column comments
+-- are inherited from the mart (warehouse/schema.py create_views).
 CREATE OR REPLACE VIEW v_project_budget AS
-SELECT
-    fiscal_year, province, city, county, township, unit_code, unit_name, project_code,
-    project_name, project_category, budget_total_yuan, fiscal_funds_yuan, other_funds_yuan,
-    source_file, project_key, document_id, purpose, goals, plan_q1_pct, plan_q2_pct,
-    plan_q3_pct, plan_q4_pct, source_line, indicator_count, unit_key, seq
-FROM mart_project_budget;
+SELECT * EXCLUDE (level2_set, search_text) FROM mart_project_budget;
 
 CREATE OR REPLACE VIEW v_indicator_target AS
-SELECT
-    scope, fiscal_year, province, city, county, township, unit_name, project_code,
-    project_name, level1, level2, indicator_name, description, target_raw, target_op,
-    target_value, target_value_max, target_unit, target_value_yuan, target_kind, deadline,
-    basis, weight, direction, source_file, source_line, project_key, project_category,
-    indicator_family, unit_code, document_id, target_key, indicator_key, ordinal, level1_raw,
-    level2_raw
-FROM mart_indicator_target;
+SELECT * FROM mart_indicator_target;
 
 CREATE OR REPLACE VIEW v_goal_review AS
 SELECT
@@ -128,7 +119,11 @@ CREATE OR REPLACE VIEW v_target_change_live AS
 WITH ind AS (
     SELECT coalesce(pi.identity_key, t.project_key) AS identity_key, t.fiscal_year,
            t.indicator_name, t.level1, t.level2, t.target_raw, t.target_kind, t.target_unit,
-           lower(regexp_replace(t.indicator_name, '\s+', '', 'g')) AS indicator_norm,
+           t.place,
+           -- one comparable row per indicator AND place: a per-place target is compared with
+           -- the same place's target of the previous year, never with another place's
+           lower(regexp_replace(t.indicator_name, '\s+', '', 'g'))
+               || coalesce(chr(31) || t.place, '') AS indicator_norm,
            CASE WHEN t.target_kind = 'money' THEN t.target_value_yuan
                 WHEN t.target_op = 'between' THEN (t.target_value + t.target_value_max) / 2
                 ELSE t.target_value END AS value_cmp,
@@ -138,11 +133,12 @@ WITH ind AS (
            coalesce(t.direction = 'negative', t.target_op IN ('<=', '<'), false) AS lower_is_better,
            row_number() OVER (
                PARTITION BY coalesce(pi.identity_key, t.project_key), t.fiscal_year,
-                            lower(regexp_replace(t.indicator_name, '\s+', '', 'g'))
+                            lower(regexp_replace(t.indicator_name, '\s+', '', 'g')), t.place
                ORDER BY t.source_line, t.ordinal) AS dup
     FROM mart_indicator_target AS t
     LEFT JOIN project_identity AS pi ON pi.project_key = t.project_key
     WHERE t.scope = 'project' AND t.fiscal_year IS NOT NULL AND t.indicator_name IS NOT NULL
+      AND t.horizon = 'annual'  -- comparisons use annual targets (docs/classification.md)
 ), cur AS (SELECT * EXCLUDE (dup) FROM ind WHERE dup = 1),
 pairs AS (  -- project years that have an earlier year on record
     SELECT identity_key, fiscal_year, prev_fiscal_year, township, unit_name, project_name,
@@ -182,7 +178,8 @@ SELECT
     END AS change,
     p.prev_budget_yuan, p.budget_total_yuan,
     p.budget_total_yuan - p.prev_budget_yuan AS budget_change_yuan,
-    p.project_key, p.project_category
+    p.project_key, p.project_category,
+    coalesce(c.place, o.place) AS place
 FROM names AS n
 JOIN pairs AS p USING (identity_key, fiscal_year)
 LEFT JOIN cur AS c
@@ -211,70 +208,8 @@ FROM (
 GROUP BY project_key;
 
 COMMENT ON VIEW v_project_budget IS '分析视图：项目预算（每项目×年度一行）/ Analyst view: one row per project and fiscal year';
-COMMENT ON COLUMN v_project_budget.fiscal_year IS '预算年度 / Fiscal year';
-COMMENT ON COLUMN v_project_budget.province IS '省 / Province';
-COMMENT ON COLUMN v_project_budget.city IS '市 / City';
-COMMENT ON COLUMN v_project_budget.county IS '县（区）/ County';
-COMMENT ON COLUMN v_project_budget.township IS '乡镇 / Township';
-COMMENT ON COLUMN v_project_budget.unit_code IS '单位编码 / Unit code';
-COMMENT ON COLUMN v_project_budget.unit_name IS '单位名称 / Unit name';
-COMMENT ON COLUMN v_project_budget.project_code IS '项目编码 / Project code';
-COMMENT ON COLUMN v_project_budget.project_name IS '项目名称 / Project name';
-COMMENT ON COLUMN v_project_budget.project_category IS '项目功能分类 / Project category';
-COMMENT ON COLUMN v_project_budget.budget_total_yuan IS '预算数（元）/ Total budget, yuan';
-COMMENT ON COLUMN v_project_budget.fiscal_funds_yuan IS '财政资金（元）/ Fiscal funds, yuan';
-COMMENT ON COLUMN v_project_budget.other_funds_yuan IS '其他资金（元）/ Other funds, yuan';
-COMMENT ON COLUMN v_project_budget.source_file IS '来源文件路径 / Source file path';
-COMMENT ON COLUMN v_project_budget.project_key IS '项目代理键 / Project key';
-COMMENT ON COLUMN v_project_budget.document_id IS '来源文件键 / Document key';
-COMMENT ON COLUMN v_project_budget.purpose IS '资金用途 / Purpose of the funds';
-COMMENT ON COLUMN v_project_budget.goals IS '绩效目标（换行分隔）/ Goals, newline-separated';
-COMMENT ON COLUMN v_project_budget.plan_q1_pct IS '用款计划 3月累计（%）/ Spending plan checkpoint 1';
-COMMENT ON COLUMN v_project_budget.plan_q2_pct IS '用款计划 6月累计（%）/ Spending plan checkpoint 2';
-COMMENT ON COLUMN v_project_budget.plan_q3_pct IS '用款计划 10月累计（%）/ Spending plan checkpoint 3';
-COMMENT ON COLUMN v_project_budget.plan_q4_pct IS '用款计划 12月累计（%）/ Spending plan checkpoint 4';
-COMMENT ON COLUMN v_project_budget.source_line IS '来源文件行号 / Source line';
-COMMENT ON COLUMN v_project_budget.indicator_count IS '指标行数 / Indicator rows';
-COMMENT ON COLUMN v_project_budget.unit_key IS '单位代理键 / Unit key';
-COMMENT ON COLUMN v_project_budget.seq IS '文件内项目序号 / Order in the document';
 
 COMMENT ON VIEW v_indicator_target IS '分析视图：绩效指标目标值（每行一个指标）/ Analyst view: one row per indicator';
-COMMENT ON COLUMN v_indicator_target.scope IS '范围：project / unit / Scope';
-COMMENT ON COLUMN v_indicator_target.fiscal_year IS '预算年度 / Fiscal year';
-COMMENT ON COLUMN v_indicator_target.province IS '省 / Province';
-COMMENT ON COLUMN v_indicator_target.city IS '市 / City';
-COMMENT ON COLUMN v_indicator_target.county IS '县（区）/ County';
-COMMENT ON COLUMN v_indicator_target.township IS '乡镇 / Township';
-COMMENT ON COLUMN v_indicator_target.unit_name IS '单位名称 / Unit name';
-COMMENT ON COLUMN v_indicator_target.project_code IS '项目编码 / Project code';
-COMMENT ON COLUMN v_indicator_target.project_name IS '项目名称 / Project name';
-COMMENT ON COLUMN v_indicator_target.level1 IS '一级指标 / Level 1';
-COMMENT ON COLUMN v_indicator_target.level2 IS '二级指标 / Level 2';
-COMMENT ON COLUMN v_indicator_target.indicator_name IS '三级指标 / Indicator name';
-COMMENT ON COLUMN v_indicator_target.description IS '指标描述 / Description';
-COMMENT ON COLUMN v_indicator_target.target_raw IS '指标值原文 / Target as printed';
-COMMENT ON COLUMN v_indicator_target.target_op IS '比较符 / Operator';
-COMMENT ON COLUMN v_indicator_target.target_value IS '目标数值 / Target value';
-COMMENT ON COLUMN v_indicator_target.target_value_max IS '区间上限 / Upper bound';
-COMMENT ON COLUMN v_indicator_target.target_unit IS '计量单位 / Unit';
-COMMENT ON COLUMN v_indicator_target.target_value_yuan IS '金额目标（元）/ Money target in yuan';
-COMMENT ON COLUMN v_indicator_target.target_kind IS '目标类型 / Target kind';
-COMMENT ON COLUMN v_indicator_target.deadline IS '完成时限 / Deadline';
-COMMENT ON COLUMN v_indicator_target.basis IS '指标值确定依据 / Basis';
-COMMENT ON COLUMN v_indicator_target.weight IS '权重 / Weight';
-COMMENT ON COLUMN v_indicator_target.direction IS '指标方向 / Direction';
-COMMENT ON COLUMN v_indicator_target.source_file IS '来源文件路径 / Source file path';
-COMMENT ON COLUMN v_indicator_target.source_line IS '来源文件行号 / Source line';
-COMMENT ON COLUMN v_indicator_target.project_key IS '项目代理键 / Project key';
-COMMENT ON COLUMN v_indicator_target.project_category IS '项目功能分类 / Project category';
-COMMENT ON COLUMN v_indicator_target.indicator_family IS '指标族 / Indicator family';
-COMMENT ON COLUMN v_indicator_target.unit_code IS '单位编码 / Unit code';
-COMMENT ON COLUMN v_indicator_target.document_id IS '来源文件键 / Document key';
-COMMENT ON COLUMN v_indicator_target.target_key IS '指标行代理键 / Row key';
-COMMENT ON COLUMN v_indicator_target.indicator_key IS '指标定义键 / Indicator definition key';
-COMMENT ON COLUMN v_indicator_target.ordinal IS '表内行序号 / Row order';
-COMMENT ON COLUMN v_indicator_target.level1_raw IS '一级指标原文 / Level 1 as printed';
-COMMENT ON COLUMN v_indicator_target.level2_raw IS '二级指标原文 / Level 2 as printed';
 
 COMMENT ON VIEW v_goal_review IS '分析视图：绩效目标审核（每条问题一行；无问题的项目一行且 rule_id 为空）/ Goal review, one row per finding';
 COMMENT ON COLUMN v_goal_review.fiscal_year IS '预算年度 / Fiscal year';
@@ -306,7 +241,7 @@ COMMENT ON COLUMN v_load_warning.project_key IS '项目代理键 / Project key';
 
 COMMENT ON VIEW v_project_history IS '分析视图：项目历年预算（每个跨年度项目×年度一行，含上一年度预算和变化）/ One row per project identity and fiscal year';
 
-COMMENT ON VIEW v_target_change IS '分析视图：同一项目同一指标与上一年度相比（raised 提高 / lowered 降低 / unchanged 不变 / new 新增 / dropped 取消 / changed 表述变化）/ Target change vs the previous year';
+COMMENT ON VIEW v_target_change IS '分析视图：同一项目同一指标（同一地点）的年度目标与上一年度相比（raised 提高 / lowered 降低 / unchanged 不变 / new 新增 / dropped 取消 / changed 表述变化）/ Target change vs the previous year';
 
 COMMENT ON VIEW v_project_flag IS '分析视图：项目的数据质量提示（载入警告与资金类审核问题）/ Data-quality marks per project';
 
@@ -352,6 +287,7 @@ COMMENT ON COLUMN v_target_change_live.budget_total_yuan IS '本年度预算数�
 COMMENT ON COLUMN v_target_change_live.budget_change_yuan IS '项目预算变化（元）/ Budget change, yuan';
 COMMENT ON COLUMN v_target_change_live.project_key IS '该年度项目 → dim_project / Project in that year';
 COMMENT ON COLUMN v_target_change_live.project_category IS '项目功能分类 / Project category';
+COMMENT ON COLUMN v_target_change_live.place IS '分地区目标的地点（与上一年度同一地点比较），项目整体目标为空 / Place of a per-place target';
 COMMENT ON TABLE mart_project_history IS '物化表：v_project_history 的数据，载入时刷新 / Materialized project history';
 COMMENT ON COLUMN mart_project_history.identity_key IS '跨年度项目身份键 / Project identity';
 COMMENT ON COLUMN mart_project_history.fiscal_year IS '预算年度 / Fiscal year';
@@ -393,6 +329,7 @@ COMMENT ON COLUMN mart_target_change.budget_total_yuan IS '本年度预算数（
 COMMENT ON COLUMN mart_target_change.budget_change_yuan IS '项目预算变化（元）/ Budget change, yuan';
 COMMENT ON COLUMN mart_target_change.project_key IS '该年度项目 → dim_project / Project in that year';
 COMMENT ON COLUMN mart_target_change.project_category IS '项目功能分类 / Project category';
+COMMENT ON COLUMN mart_target_change.place IS '分地区目标的地点（与上一年度同一地点比较），项目整体目标为空 / Place of a per-place target';
 COMMENT ON COLUMN v_project_history.identity_key IS '跨年度项目身份键 / Project identity';
 COMMENT ON COLUMN v_project_history.fiscal_year IS '预算年度 / Fiscal year';
 COMMENT ON COLUMN v_project_history.province IS '省 / Province';
@@ -432,6 +369,7 @@ COMMENT ON COLUMN v_target_change.budget_total_yuan IS '本年度预算数（元
 COMMENT ON COLUMN v_target_change.budget_change_yuan IS '项目预算变化（元）/ Budget change, yuan';
 COMMENT ON COLUMN v_target_change.project_key IS '该年度项目 → dim_project / Project in that year';
 COMMENT ON COLUMN v_target_change.project_category IS '项目功能分类 / Project category';
+COMMENT ON COLUMN v_target_change.place IS '分地区目标的地点（与上一年度同一地点比较），项目整体目标为空 / Place of a per-place target';
 COMMENT ON COLUMN v_project_flag.project_key IS '该年度项目 → dim_project / Project in that year';
 COMMENT ON COLUMN v_project_flag.flag_text IS '提示内容 / Warning text';
 COMMENT ON COLUMN v_project_flag.flags IS '提示条数 / Number of distinct warnings';

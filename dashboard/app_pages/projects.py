@@ -8,7 +8,14 @@ import streamlit as st
 
 from dashboard import db, history_queries, queries, ui
 from dashboard.filters import current_filters
-from dashboard.formatting import KIND_LABELS, fmt_text, fmt_wan, fmt_year, for_display
+from dashboard.formatting import (
+    HORIZON_LABELS,
+    KIND_LABELS,
+    fmt_text,
+    fmt_wan,
+    fmt_year,
+    for_display,
+)
 from dashboard.history_queries import has_history
 
 st.title("项目明细")
@@ -179,10 +186,13 @@ with st.container(border=True):
         st.text("该项目没有绩效指标。")
     else:
         indicators["kind"] = [KIND_LABELS.get(k, k) for k in indicators["target_kind"]]
+        indicators["horizon_label"] = [HORIZON_LABELS.get(h, h) for h in indicators["horizon"]]
         columns = {
             "level1": "一级指标",
             "level2": "二级指标",
             "indicator_name": "三级指标",
+            "place": "地点",
+            "horizon_label": "期限",
             "target_raw": "指标值",
             "kind": "类型",
             "description": "指标描述",
@@ -192,6 +202,10 @@ with st.container(border=True):
         }
         if indicators["weight"].isna().all():  # most layouts print no weights
             columns.pop("weight")
+        if indicators["place"].isna().all():  # per-place targets only (F4, F5)
+            columns.pop("place")
+        if (indicators["horizon"] == "annual").all():  # long-term rows only in F7-like tables
+            columns.pop("horizon_label")
         table = for_display(indicators, columns)
         st.dataframe(
             table,

@@ -9,20 +9,15 @@ from typing import Any
 
 from etl.review.catalog import RULES
 from etl.review.text import key
+from etl.vocabulary import level2_parents, target_kinds
 
 OUTPUT, BENEFIT, SATISFACTION, COST = "产出指标", "效益指标", "满意度指标", "成本指标"
-QUANTITATIVE_KINDS = frozenset({"number", "percent", "money", "deadline"})
+# One definition (data/vocabulary/kinds.toml): every kind but 'qualitative' is 定量.
+QUANTITATIVE_KINDS = target_kinds().quantitative
+TIME_KINDS = target_kinds().time
 
 _LEVEL2_PARENT = {
-    "数量指标": OUTPUT,
-    "质量指标": OUTPUT,
-    "时效指标": OUTPUT,
-    "成本指标": OUTPUT,
-    "经济效益指标": BENEFIT,
-    "社会效益指标": BENEFIT,
-    "生态效益指标": BENEFIT,
-    "可持续影响指标": BENEFIT,
-    "服务对象满意度指标": SATISFACTION,
+    **level2_parents(),  # data/vocabulary/levels.toml; the cost sub-levels below are review's
     "经济成本指标": COST,
     "社会成本指标": COST,
     "生态环境成本指标": COST,

@@ -8,6 +8,7 @@ import re
 from difflib import SequenceMatcher
 
 from etl.review.model import (
+    TIME_KINDS,
     Context,
     enumerate_indicators,
     finding,
@@ -71,6 +72,8 @@ def r07_deadline(project: dict, ctx: Context) -> list[dict]:
                         hint=deadline_hint(year),
                     )
                 )
+            continue
+        if kind in TIME_KINDS:  # a period (2023.07-2024.01) is a completion time too
             continue
         if kind in ("number", "percent") and key(tgt.get("unit")) in period_units:
             continue
