@@ -204,7 +204,7 @@ def _tasks(spark, input_uri: str):  # noqa: ANN001, ANN202
 
     base = parser_version()
     if not is_remote(input_uri):
-        candidates, _ = find_documents([Path(_local(input_uri))])
+        candidates = find_documents([Path(_local(input_uri))]).candidates
         manifests = ManifestVersions()
         tasks = [(i, str(p), None, base + manifests.suffix(p)) for i, p in enumerate(candidates)]
         slices = max(spark.sparkContext.defaultParallelism, math.ceil(len(tasks) / DOCS_PER_TASK))

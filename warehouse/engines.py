@@ -112,8 +112,20 @@ def view_definitions() -> list[tuple[str, str]]:
         ("mart_indicator_target", marts._INDICATOR_SELECT.format(scope_t="TRUE")),
     ]
     for statement in sqlglot.parse(schema.VIEWS_SQL.read_text(encoding="utf-8"), read="duckdb"):
-        if isinstance(statement, exp.Create) and statement.args.get("kind") == "VIEW":
-            out.append((statement.this.name, statement.expression.sql(dialect="duckdb")))
+        if not isinstance(statement, exp.Create):
+            continue
+        select = statement.expression
+        if statement.args.get("kind") == "VIEW":
+            out.append((statement.this.name, select.sql(dialect="duckdb")))
+        elif isinstance(select, exp.Select):
+            # a table DuckDB precomputes at load (`CREATE TABLE mart_x AS SELECT * FROM
+            # v_x_live LIMIT 0`, filled by warehouse/derived.py) is a plain view elsewhere
+            table = statement.this if isinstance(statement.this, exp.Table) else None
+            if table is None:  # CREATE TABLE name (columns…): data, not a derived table
+                continue
+            unlimited = select.copy()
+            unlimited.set("limit", None)
+            out.append((table.name, unlimited.sql(dialect="duckdb")))
     return out
 
 

@@ -28,6 +28,7 @@ TABLES = (
     "load_run",
     "reject",
     "document_version",
+    "project_identity",
     "warehouse_meta",
 )
 # Tables whose rows belong to exactly one source document (deleted and re-inserted on reload).

@@ -370,3 +370,31 @@ COMMENT ON COLUMN document_version.status IS '状态：current 当前 / supersed
 COMMENT ON COLUMN document_version.replaced_by_path IS '取代它（或与它内容相同而保留）的文件 / File that superseded it (or the kept file of the same content)';
 COMMENT ON COLUMN document_version.replaced_at IS '被取代时间 / When it was superseded';
 COMMENT ON COLUMN document_version.replaced_run_id IS '被取代的载入批次 / Load run that superseded it';
+
+-- Derived tables behind the cross-year views and the project card: filled at every load by
+-- warehouse/derived.py (identity.py, source_text.py); not facts, rebuilt from them.
+CREATE TABLE IF NOT EXISTS project_identity (
+    project_key  BIGINT NOT NULL,
+    identity_key BIGINT NOT NULL,
+    link_method  VARCHAR,
+    link_score   DOUBLE
+);
+COMMENT ON TABLE project_identity IS '项目跨年度身份（同一项目各年度共用 identity_key）/ Project identity across fiscal years';
+COMMENT ON COLUMN project_identity.project_key IS '项目（某年度）→ dim_project / Project in one fiscal year';
+COMMENT ON COLUMN project_identity.identity_key IS '跨年度项目身份键 / Identity shared by the years of one project';
+COMMENT ON COLUMN project_identity.link_method IS '关联方式 code/name/fuzzy/confirmed/single / How the row was linked';
+COMMENT ON COLUMN project_identity.link_score IS '关联得分 0–1 / Link score';
+
+CREATE TABLE IF NOT EXISTS project_source_text (
+    document_id BIGINT NOT NULL,
+    project_key BIGINT NOT NULL,
+    first_line  INTEGER,
+    last_line   INTEGER,
+    text        VARCHAR
+);
+COMMENT ON TABLE project_source_text IS '项目原文（载入时保存的文件行）/ Document lines of each project, stored at load';
+COMMENT ON COLUMN project_source_text.document_id IS '来源文件 → source_document / Source document';
+COMMENT ON COLUMN project_source_text.project_key IS '项目 → dim_project / Project';
+COMMENT ON COLUMN project_source_text.first_line IS '起始行号 / First line';
+COMMENT ON COLUMN project_source_text.last_line IS '结束行号 / Last line';
+COMMENT ON COLUMN project_source_text.text IS '原文（表格单元以制表符分隔）/ Text, table cells tab-separated';
