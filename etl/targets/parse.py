@@ -118,8 +118,10 @@ def reading(
     return (target, code, prose, per, meaning)
 
 
+@lru_cache(maxsize=1 << 15)
 def normalize(text: str) -> str:
-    """NFKC without spaces: the form every pattern matches."""
+    """NFKC without spaces: the form every pattern matches. Cached: sign and unit columns,
+    names and common values repeat on every row."""
     s = "".join(unicodedata.normalize("NFKC", text).split())  # split(): every Unicode space
     # Zero-width characters are no spaces to split() but are not printable either.
     return s if s.isprintable() else _SPACES.sub("", s)
