@@ -16,6 +16,7 @@ import etl.targets as targets
 from etl.blocks import Row
 from etl.normalize import clean_cell, clean_long, clean_name, key, label_key
 from etl.record import implied_direction, indicator
+from etl.targets.parse import year_matters
 from etl.taxonomy import resolve_levels
 from etl.vocabulary import column_role, level1_of, level2_of, place_like, vocabulary
 
@@ -284,7 +285,8 @@ def read_target(
     does the reading). ``split``: the 符号/值/单位 sub-columns of seed 003, read as one
     printed target (raw = the three joined). Fresh objects on every call: the reading is
     memoised, the caller may change what it gets."""
-    target, warnings = _read_target(value, sign, unit, name, fiscal_year, split)
+    year = fiscal_year if fiscal_year is not None and year_matters(value + sign + unit) else None
+    target, warnings = _read_target(value, sign, unit, name, year, split)
     return dict(target), list(warnings)
 
 
