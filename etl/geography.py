@@ -41,7 +41,8 @@ _GENERIC_RE = re.compile(
     r"|村级|区划|街道|中心|孵化|创业|服务|城区|农场|林场|盐场|牛场|苗圃|良种场|示范|城南)+"
 )
 # Real county names that running prose uses as common nouns ("主城区", "打造新城区").
-_TEXT_GENERIC = frozenset(["城区", "郊区", "矿区", "东区", "西区", "新区", "新城区"])
+# Names that are common nouns in prose (小城镇建设, 新区); a unit name still matches them.
+_TEXT_GENERIC = frozenset(["城区", "郊区", "矿区", "东区", "西区", "新区", "新城区", "小城镇"])
 
 # A development zone named in the unit itself is the unit's township-level area.
 _ZONE_RE = re.compile(
@@ -140,6 +141,10 @@ def _allowed_in_text(name: str, rows: tuple[Division, ...]) -> bool:
     return len(name) >= 3 or any(r.level == "county" for r in rows)
 
 
+def _cjk_before(text: str, start: int) -> bool:
+    return start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff"
+
+
 def _scan(text: str, idx: _Index, *, prose: bool) -> Counter[str]:
     """Count full admin names in ``text``: longest name ending at each position, and names
     lying inside a longer match (永清 in 河北永清经济开发区) are dropped."""
@@ -161,6 +166,8 @@ def _scan(text: str, idx: _Index, *, prose: bool) -> Counter[str]:
                 continue
             if end < len(text) and _WORD_CONTINUATION.get(name[-1]) == text[end]:
                 break
+            if prose and n == 2 and text[end : end + 1] == "级" and _cjk_before(text, start):
+                break  # 经费县级: the tail of a word, then 县级 (county-level), not 费县
             spans.append((start, end, name))
             break
     found: Counter[str] = Counter()
@@ -353,11 +360,17 @@ def _consistent_with_unit(
 
 
 def _text_names_one_township(text_hits: Counter[str], idx: _Index) -> bool:
-    """The text names a township consistently: one name mentioned more than any other, and
-    at least twice unless it is the only one."""
+    """The text names a township consistently: one township better supported than any
+    other, and by at least two mentions unless it is the only one. Support counts the
+    township's own mentions and those of its county, city and province in the text, so
+    `黄峤镇 … 平川区` is not tied by a stray 小城镇 or a name inside a project title."""
     counts = sorted(
         (
-            n
+            max(
+                n + sum(text_hits[a] for a in row.ancestors())
+                for row in idx.by_name.get(name, ())
+                if row.level == "township"
+            )
             for name, n in text_hits.items()
             if any(r.level == "township" for r in idx.by_name.get(name, ()))
         ),

@@ -51,12 +51,16 @@ def clean_long(text: str | None) -> str:
     """Display form of prose cells (descriptions, goals): trimmed lines kept apart."""
     if not text:
         return ""
+    if "\n" not in text:  # most cells: one line, same result as the general path
+        return text.strip(" \t\u3000\xa0")
     lines = [part.strip(" \t\u3000\xa0") for part in text.split("\n")]
     return "\n".join(part for part in lines if part)
 
 
 def strip_field_codes(text: str) -> str:
     """Remove Word bookmarks and TC field codes, braced (`{ TC … }`) or bare (` TC … \\l 1`)."""
+    if "TC" not in text and "[bookmark:" not in text:  # cheap guard: most text has neither
+        return text
     text = _BOOKMARK.sub("", text)
     text = _FIELD_BRACED.sub("", text)
     return _FIELD_BARE.sub("", text)

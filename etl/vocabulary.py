@@ -126,10 +126,17 @@ def horizon_of(text: str | None) -> str | None:
     return _horizon_of(label_key(text))
 
 
-@lru_cache(maxsize=8192)
 def label_role(text: str | None) -> tuple[str | None, Decimal | None]:
     """(role, money scale from a `(万元)` suffix) of a key-value label cell, or (None, None).
-    Only whole labels match: a long cell of prose is never a label."""
+    Only whole labels match: a long cell of prose is never a label. Every label has a
+    Chinese word, so an ASCII cell (an amount, a code) is answered without a lookup."""
+    if not text or text.isascii():
+        return None, None
+    return _label_role(text)
+
+
+@lru_cache(maxsize=8192)
+def _label_role(text: str) -> tuple[str | None, Decimal | None]:
     folded = label_key(text)
     if not folded or len(folded) > 40:
         return None, None
@@ -152,10 +159,17 @@ _INLINE = re.compile(
 )
 
 
-@lru_cache(maxsize=8192)
 def inline_label(text: str | None) -> tuple[str | None, str]:
     """A label fused with its value in one cell: `总额10606.7522万元`, `资金总额:30` →
-    ("budget_total", "10606.7522万元"); (None, "") otherwise."""
+    ("budget_total", "10606.7522万元"); (None, "") otherwise (always for an ASCII cell:
+    labels are Chinese)."""
+    if not text or text.isascii():
+        return None, ""
+    return _inline_label(text)
+
+
+@lru_cache(maxsize=8192)
+def _inline_label(text: str) -> tuple[str | None, str]:
     folded = label_key(text)
     match = _INLINE.match(folded)
     if not match:

@@ -157,3 +157,19 @@ def test_never_raises(unit: str | None, text: str) -> None:
     assert all(code == CODE and message for code, message in warnings)
     if found["township"] is None:
         assert warnings == []
+
+
+def test_no_unit_line_township_beats_a_common_noun_and_a_word_tail() -> None:
+    """Invented text shaped like synthetic file 000294: the township once in a sentence
+    naming its county, 小城镇 in a project title, 费县 inside 经费县级 (three times)."""
+    text = (
+        "2023年，黄峤镇将继续在平川区委、平川区政府的正确领导下，稳中求进。"
+        "黄峤镇现有行政村12个。\n锅炉维修费县级\n农业技术推广经费县级\n"
+        "换届选举工作经费县级\n小城镇基础设施建设\n小城镇道路维护"
+    )
+    assert resolve_unit(None, text) == _place("甘肃省", "白银市", "平川区", "黄峤镇")
+
+
+def test_a_county_named_in_prose_still_counts_before_jiji() -> None:
+    """Only the tail of a word is skipped: 费县 after punctuation is the county."""
+    assert resolve_unit(None, "根据“费县级”文件，费县财政局安排资金。")["county"] == "费县"

@@ -16,6 +16,7 @@ import etl.targets as targets
 from etl.blocks import Row
 from etl.normalize import clean_cell, clean_long, clean_name, key, label_key
 from etl.record import implied_direction, indicator
+from etl.targets.parse import year_matters
 from etl.taxonomy import resolve_levels
 from etl.vocabulary import column_role, level1_of, level2_of, place_like, vocabulary
 
@@ -271,9 +272,6 @@ def _direction(text: str) -> str | None:
     return None
 
 
-_TARGET_CELLS = getattr(targets, "parse_target_cells", None)
-
-
 def read_target(
     value: str,
     sign: str,
@@ -284,30 +282,33 @@ def read_target(
     split: bool = False,
 ) -> tuple[dict, list[tuple[str, str]]]:
     """The target of one value cell with its sign and unit columns and the name (etl.targets
-    does the reading; this only adapts to the API it offers). ``split``: the 符号/值/单位
-    sub-columns of seed 003, read as one printed target (raw = the three joined)."""
-    cells = _TARGET_CELLS
-    if split and hasattr(targets, "parse_sign_value_unit"):
+    does the reading). ``split``: the 符号/值/单位 sub-columns of seed 003, read as one
+    printed target (raw = the three joined). Fresh objects on every call: the reading is
+    memoised, the caller may change what it gets."""
+    year = fiscal_year if fiscal_year is not None and year_matters(value + sign + unit) else None
+    target, warnings = _read_target(value, sign, unit, name, year, split)
+    return dict(target), list(warnings)
+
+
+@lru_cache(maxsize=1 << 14)
+def _read_target(
+    value: str, sign: str, unit: str, name: str, fiscal_year: int | None, split: bool
+) -> tuple[dict, tuple[tuple[str, str], ...]]:
+    """Memoised: the same (value, name) pairs recur within and across documents (≥95%
+    under 群众满意度), and reading a target is the costliest step of an indicator row."""
+    if split:
         target, warning = targets.parse_sign_value_unit(
             sign, value, unit, indicator_name=name, fiscal_year=fiscal_year
         )
-        return target, [("target_unparsed", warning)] if warning else []
-    if cells is not None:
-        target, warnings = cells(
-            value,
-            sign=sign or None,
-            unit=unit or None,
-            indicator_name=name,
-            fiscal_year=fiscal_year,
-        )
-        return target, list(warnings)
-    if sign or unit:
-        target, warning = targets.parse_sign_value_unit(
-            sign, value, unit, indicator_name=name, fiscal_year=fiscal_year
-        )
-    else:
-        target, warning = targets.parse_target(value, indicator_name=name, fiscal_year=fiscal_year)
-    return target, [("target_unparsed", warning)] if warning else []
+        return target, (("target_unparsed", warning),) if warning else ()
+    target, warnings = targets.parse_target_cells(
+        value,
+        sign=sign or None,
+        unit=unit or None,
+        indicator_name=name,
+        fiscal_year=fiscal_year,
+    )
+    return target, tuple(warnings)
 
 
 @dataclass(slots=True)

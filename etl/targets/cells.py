@@ -16,6 +16,7 @@ from etl.targets.parse import (
     MISSING,
     UNPARSED,
     Reading,
+    name_facts,
     norm_unit,
     normalize,
     read_cell,
@@ -96,10 +97,17 @@ def parse_target_cells(
         fiscal_year = None
     value_s = _clean(value)
     sign_raw, unit_raw = _clean(sign), _clean(unit)
-    sign_k, unit_k = normalize(sign_raw), normalize(unit_raw)
     warnings: list[tuple[str, str]] = []
+    if not sign_raw and not unit_raw:  # most cells: no sign or unit column to combine
+        if not value_s:
+            return result(""), warnings
+        yes_no = name_facts(name)[5].startswith(_YES_NO_NAME)
+        return _finish(
+            read_cell(value_s, name, fiscal_year, yes_no=yes_no), warnings, name
+        ), warnings
+    sign_k, unit_k = normalize(sign_raw), normalize(unit_raw)
 
-    yes_no = sign_k in vocab.YES_NO_SIGNS or normalize(name).startswith(_YES_NO_NAME)
+    yes_no = sign_k in vocab.YES_NO_SIGNS or name_facts(name)[5].startswith(_YES_NO_NAME)
     text_sign = sign_k in vocab.TEXT_SIGNS
     if text_sign or sign_k in vocab.YES_NO_SIGNS:
         sign_raw = sign_k = ""
