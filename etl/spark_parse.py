@@ -278,6 +278,7 @@ def spark_parse(
     """Parse every candidate file under ``input_uri`` on Spark and write OUT as Parquet.
     Raises FileNotFoundError when a local input folder does not exist."""
     from pyspark import StorageLevel
+    from pyspark.sql import functions as F
 
     from warehouse.classify import load_classifier
     from warehouse.loader import LoadSummary, Rejected, _reject_copies_of_rejects
@@ -349,7 +350,9 @@ def spark_parse(
             _spark_schema("reject"),
         )
         frames["dim_unit"] = frames["dim_unit"].persist()
-        units = frames["dim_unit"].select("unit_key", "province")
+        units = frames["dim_unit"].select(
+            "unit_key", F.col("province").alias(layout.PARTITION_COLUMNS[1])
+        )
         for table in layout.PARSE_TABLES:
             _write(frames[table], out_uri, table, units)
         counts = blobs.groupBy("table").sum("rows").collect()

@@ -77,9 +77,17 @@ def parquet(corpus: Path, spark) -> Path:  # noqa: ANN001
     return out
 
 
+# Rows a load adds in the warehouse after parsing (warehouse/review_sql.after_load): the
+# cross-unit review findings. A parse, on Spark or in the loader's workers, has not got them.
+WAREHOUSE_STEP_ROWS = {"goal_review_finding": "ordinal < 10000"}
+
+
 def _rows(con: duckdb.DuckDBPyConnection, table: str, source: str) -> list[tuple]:
     columns = [f.name for f in schema.arrow_schema(table) if f.name not in VOLATILE]
-    return con.execute(f"SELECT {', '.join(columns)} FROM {source} ORDER BY ALL").fetchall()
+    where = WAREHOUSE_STEP_ROWS.get(table, "TRUE")
+    return con.execute(
+        f"SELECT {', '.join(columns)} FROM {source} WHERE {where} ORDER BY ALL"
+    ).fetchall()
 
 
 def test_every_table_has_the_duckdb_rows_and_types(parquet: Path, duck) -> None:  # noqa: ANN001
@@ -106,7 +114,7 @@ def test_every_table_has_the_duckdb_rows_and_types(parquet: Path, duck) -> None:
                 [table, field.name],
             ).fetchone()[0]
             assert found[field.name] == declared, (table, field.name)
-    assert any((parquet / "fact_project_budget").glob("fiscal_year=*/province=*/*.parquet"))
+    assert any((parquet / "fact_project_budget").glob("fiscal_year=*/unit_province=*/*.parquet"))
 
 
 def test_spark_sums_equal_duckdb(parquet: Path, duck, spark) -> None:  # noqa: ANN001

@@ -14,9 +14,10 @@ from pathlib import Path
 from warehouse import schema
 
 # Facts are Hive-partitioned; Spark adds the unit's province as a second level (a column
-# that exists only in the folder names: the fact tables themselves have no province).
+# that exists only in the folder names: the fact tables themselves have no province). It is
+# not called `province`: the marts pass every fact column through beside dim_unit.province.
 PARTITIONED = ("fact_project_budget", "fact_indicator_target")
-PARTITION_COLUMNS = ("fiscal_year", "province")
+PARTITION_COLUMNS = ("fiscal_year", "unit_province")
 SHARED_DIMENSIONS = {
     "dim_unit": "unit_key",
     "dim_indicator": "indicator_key",

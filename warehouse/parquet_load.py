@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import checks as checks_mod
-from warehouse import marts, schema
+from warehouse import derived, marts, review_sql, schema
 from warehouse import parquet_layout as layout
 from warehouse.classify import Classifier, load_classifier
 from warehouse.loader import (
@@ -110,7 +110,15 @@ def load_parquet(
             "rules_digest"
         ) not in (None, classifier.digest):
             apply_rules(con, classifier)  # rows were classified by the parse's rule files
+        # the warehouse-side steps of a load, over every document (as etl load does for
+        # the documents it wrote): categories from purpose/goals, cross-unit review, then the
+        # marts, project identities across years and the stored source text
+        document_ids = {
+            r[0] for r in con.execute("SELECT document_id FROM source_document").fetchall()
+        }
+        review_sql.after_load(con, document_ids, classifier)
         marts.refresh(con)
+        derived.refresh(con, document_ids)
         summary.check_results = checks_mod.run_checks(con)
         summary.totals = _totals(con)
         for table, attr in (
