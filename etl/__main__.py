@@ -1,4 +1,4 @@
-"""`python -m etl parse|load|review|synth` — see CONTRACT.md section 1."""
+"""`python -m etl parse|load|review|synth` — see docs/contract.md section 1."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every layout family of /work/shared/LAYOUTS.md (F1–F12 and the adjacent 自评表) parses to
+"""Every layout family of the shared catalogue LAYOUTS.md (F1–F12 and the adjacent 自评表) parses to
 its hand-checked record, in every format.
 
 Each folder under tests/fixtures/families/ holds one invented document (`doc.txt`, a text

@@ -1,4 +1,4 @@
--- Analyst views. The first columns are exactly those of ../shared/CONTRACT.md section 3,
+-- Analyst views. The first columns are exactly those of docs/contract.md section 3,
 -- in that order; extras follow (the dashboard relies on their names too).
 -- v_project_budget and v_indicator_target read the mart tables (marts.sql), which each load
 -- refreshes from the fact and dimension tables (warehouse/marts.py holds the joins).
