@@ -21,6 +21,7 @@ from etl.review.config import default_config
 from warehouse.review.prepare import prepare_sql
 from warehouse.review.rules import INDICATOR_RULES, RULES
 from warehouse.review.sqltext import lit, lst, num, rule_cfg
+from warehouse.review.textmatch import text_features
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -66,6 +67,7 @@ def run_rules(con: duckdb.DuckDBPyConnection, documents: list[int], config: dict
         [documents],
     )
     con.execute(prepare_sql(config))
+    text_features(con, config)
     _rule_table(con, config)
     for rule_id, build in RULES.items():
         if not _enabled(config, rule_id):
