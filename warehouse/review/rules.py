@@ -813,8 +813,11 @@ def r27(config: dict) -> str:
     universal = _any_in(
         "r.nb", [bare(w) for w in config.get(VOCAB, {}).get("universal_indicators", [])]
     )
-    context = PROJECT_TEXT.replace("coalesce(name", "coalesce(p.name").replace(
-        "coalesce(purpose", "coalesce(p.purpose").replace("(goals", "(p.goals")
+    context = (
+        PROJECT_TEXT.replace("coalesce(name", "coalesce(p.name")
+        .replace("coalesce(purpose", "coalesce(p.purpose")
+        .replace("(goals", "(p.goals")
+    )
     return f"""CREATE OR REPLACE TEMP TABLE rv_ctx AS
 SELECT p.holder, t.concepts, t.grams
 FROM rv_p AS p JOIN rv_tx_content AS t ON t.text = {context}

@@ -22,8 +22,7 @@ from warehouse.review.sqltext import rule_cfg
 INDICATOR_TEXT = "coalesce(name, '') || '，' || coalesce(description, '')"
 # The context of a project for R27: name, purpose and goals (rules_substance.project_context).
 PROJECT_TEXT = (
-    "concat_ws('，', coalesce(name, ''), coalesce(purpose, ''), "
-    "array_to_string(goals, '，'))"
+    "concat_ws('，', coalesce(name, ''), coalesce(purpose, ''), array_to_string(goals, '，'))"
 )
 _LIST = pa.list_(pa.string())
 
@@ -51,7 +50,10 @@ def _vague(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     )
     rows = [(t, found) for t in texts if (found := vague_terms_in(t, cfg))]
     table = pa.table(
-        {"raw": pa.array([r[0] for r in rows], pa.string()), "found": pa.array([r[1] for r in rows], _LIST)}
+        {
+            "raw": pa.array([r[0] for r in rows], pa.string()),
+            "found": pa.array([r[1] for r in rows], _LIST),
+        }
     )
     _register(con, "rv_tx_vague", table)
 
