@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from warehouse.review.prepare import QUANTITATIVE_KINDS
+from warehouse.review.sqltext import any_word as _any_in
 from warehouse.review.sqltext import bare, key, lit, lst, num, rule_cfg
+from warehouse.review.sqltext import ends_word as _ends_in
+from warehouse.review.sqltext import re_escape as _re_escape
 from warehouse.review.textmatch import INDICATOR_TEXT, PROJECT_TEXT
 
 INSERT = (
@@ -30,13 +33,6 @@ VOCAB = "vocabulary"
 
 def _sev(cfg: dict, name: str = "severity", default: str = "一般") -> str:
     return lit(cfg.get(name, default))
-
-
-def _any_in(column: str, words: list[str]) -> str:
-    """SQL: some non-empty word of ``words`` occurs in ``column``."""
-    return (
-        f"list_bool_or(list_transform({lst(words)}, lambda w: w <> '' AND contains({column}, w)))"
-    )
 
 
 def _first_in(column: str, words: list[str], shown: list[str] | None = None) -> str:
@@ -284,11 +280,6 @@ WHERE r.sub AND r.kind = 'qualitative' AND NOT rv_has_digit(r.raw) AND NOT r.is_
   AND (s.suffix IS NOT NULL OR list_contains({numeric_level2}, r.level2));"""
 
 
-def _re_escape(text: str) -> str:
-    special = set(r"\.^$|?*+()[]{}")
-    return "".join("\\" + ch if ch in special else ch for ch in text).replace("'", "''")
-
-
 def r10(config: dict) -> str:
     cfg = rule_cfg(config, "R10")
     min_chars = int(cfg.get("min_chars", 4))
@@ -315,8 +306,11 @@ def r10(config: dict) -> str:
             ELSE '{l2}（除数字外与{l2}' || {how2} END
     || '），不是可考核的目标值',
     NULL, {ROW_TAIL}
-FROM (SELECT holder, idx, rv_words_only(raw) AS rem, rv_words_only(name) AS name_w,
-             rv_words_only(description) AS desc_w, value FROM rv_row WHERE sub) AS w
+FROM (SELECT holder, idx, rem, rv_words_only(name) AS name_w,
+             rv_words_only(description) AS desc_w, value
+      FROM (SELECT holder, idx, rv_words_only(raw) AS rem, name, description, value
+            FROM rv_row WHERE sub AND length(rk) >= {min_chars})
+      WHERE length(rem) >= {min_chars}) AS w
 JOIN rv_row AS r USING (holder, idx) JOIN rv_p AS p ON p.holder = r.holder
 WHERE length(w.rem) >= {min_chars}
   AND NOT (length(w.rem) <= {label_max} AND w.value IS NOT NULL AND contains(w.name_w, w.rem))
@@ -340,7 +334,7 @@ def r12(config: dict) -> str:
     over = _any_in("r.nb", [bare(w) for w in cfg.get("over_100_words", [])])
     count_units = lst(cfg.get("count_units", []), norm=key)
     suffixes = [bare(s) for s in cfg.get("count_name_suffixes", [])]
-    ends = f"list_bool_or(list_transform({lst(suffixes)}, lambda s: ends_with(r.nb, s)))"
+    ends = _ends_in("r.nb", suffixes)
     percent_words = _any_in(
         "r.nb", [bare(w) for w in cfg.get("percent_name_words", ["满意度", "率"])]
     )
@@ -567,17 +561,18 @@ def r18(config: dict) -> str:
     generic = sorted({bare(g) for g in cfg.get("generic", [])})
     long_generic = [g for g in generic if len(g) >= 4]
     is_generic = (
-        f"(list_contains({lst(generic)}, rv_bare(r.basis)) OR (length(rv_bare(r.basis)) <= 10 AND "
-        f"coalesce({_any_in('rv_bare(r.basis)', long_generic)}, false)))"
+        f"(list_contains({lst(generic)}, r.bb) OR (length(r.bb) <= 10 AND "
+        f"coalesce({_any_in('r.bb', long_generic)}, false)))"
     )
     sev = _sev(cfg, "severity", "提示")
     return f"""CREATE OR REPLACE TEMP TABLE rv_basis AS
 SELECT r.holder, r.idx, r.qname, r.basis, r.line,
-       rv_key(r.basis) = '' AS empty, rv_key(r.basis) <> '' AND {is_generic} AS vague
-FROM rv_row AS r JOIN rv_p AS p USING (holder)
-WHERE {PROJECT_ONLY} AND r.sub;
+       r.bk = '' AS empty, r.bk <> '' AND {is_generic} AS vague
+FROM (SELECT r.*, regexp_replace(r.bk, '[^\\p{{L}}\\p{{N}}]+', '', 'g') AS bb
+      FROM rv_row AS r JOIN rv_p AS p USING (holder)
+      WHERE {PROJECT_ONLY} AND r.sub) AS r;
 CREATE OR REPLACE TEMP TABLE rv_has_basis AS
-SELECT DISTINCT document_id FROM rv_row WHERE rv_key(basis) <> '';
+SELECT DISTINCT document_id FROM rv_row WHERE bk <> '';
 {INSERT}SELECT p.holder, p.document_id, b.idx, 'R18', {sev},
     p.n_sub || '个指标中有' || b.cnt || '个未填写指标值确定依据（如' || b.names || '）',
     'empty', coalesce(b.line, p.line), nullif(r.name, ''), NULL
@@ -761,16 +756,14 @@ def r25(config: dict) -> str:
     rate_words = [bare(w) or w for w in vocab.get("rate_words", [])]
     classes = list((vocab.get("unit_classes") or {}).items())
     name_case = " ".join(
-        f"WHEN list_bool_or(list_transform({lst([bare(n) for n in spec.get('names', [])])}, "
-        f"lambda n: n <> '' AND ends_with(r.nb, n))) THEN {lit(cls)}"
+        f"WHEN {_ends_in('r.nb', [bare(n) for n in spec.get('names', [])])} THEN {lit(cls)}"
         for cls, spec in classes
     )
     label_case = " ".join(
         f"WHEN {lit(cls)} THEN {lit(spec.get('label') or cls)}" for cls, spec in classes
     )
     unit_case = " ".join(
-        f"WHEN list_contains({lst([bare(u) for u in spec.get('units', [])])}, rv_bare(r.unit)) "
-        f"THEN {lit(cls)}"
+        f"WHEN list_contains({lst([bare(u) for u in spec.get('units', [])])}, r.ub) THEN {lit(cls)}"
         for cls, spec in classes
     )
     expected = f"CASE {name_case} END" if classes else "NULL"
