@@ -11,6 +11,7 @@ goal_review_finding. The loader calls ``after_load`` for the documents it wrote;
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -58,8 +59,15 @@ def _rule_table(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     con.executemany("INSERT INTO rv_rule VALUES (?, ?, ?, ?)", rows)
 
 
-def run_rules(con: duckdb.DuckDBPyConnection, documents: list[int], config: dict) -> None:
-    """Fill rv_find (and the rv_* working tables) for ``documents``."""
+def run_rules(
+    con: duckdb.DuckDBPyConnection,
+    documents: list[int],
+    config: dict,
+    timings: dict[str, float] | None = None,
+) -> None:
+    """Fill rv_find (and the rv_* working tables) for ``documents``. ``timings`` (when
+    given) receives the seconds of each step: prepare, textmatch, each rule, dedupe."""
+    clock = _Clock(timings)
     _macros(con)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rv_doc AS SELECT document_id, fiscal_year "
@@ -67,7 +75,9 @@ def run_rules(con: duckdb.DuckDBPyConnection, documents: list[int], config: dict
         [documents],
     )
     con.execute(prepare_sql(config))
+    clock.lap("prepare")
     text_features(con, config)
+    clock.lap("textmatch")
     _rule_table(con, config)
     for rule_id, build in RULES.items():
         if not _enabled(config, rule_id):
@@ -79,11 +89,27 @@ def run_rules(con: duckdb.DuckDBPyConnection, documents: list[int], config: dict
             con.execute(sql)
         except duckdb.Error as exc:
             raise ReviewError(f"审核规则 {rule_id} 执行失败：{exc}") from exc
+        clock.lap(rule_id)
     if INDICATOR_RULES:  # rules that do not judge the 部门整体 table leave it alone
         con.execute(
             f"DELETE FROM rv_find WHERE holder < 0 AND rule_id NOT IN {tuple(INDICATOR_RULES)}"
         )
     _dedupe_and_order(con, config)
+    clock.lap("dedupe")
+
+
+class _Clock:
+    """Seconds per step into a dict (benchmarks/review_bench.py); a no-op without one."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+        self.last = now
 
 
 def _dedupe_and_order(con: duckdb.DuckDBPyConnection, config: dict) -> None:
@@ -183,7 +209,10 @@ def grade(con: duckdb.DuckDBPyConnection, config: dict) -> None:
 
 
 def review_documents(
-    con: duckdb.DuckDBPyConnection, documents: Iterable[int], config: dict | None = None
+    con: duckdb.DuckDBPyConnection,
+    documents: Iterable[int],
+    config: dict | None = None,
+    timings: dict[str, float] | None = None,
 ) -> int:
     """Review ``documents`` and replace their rows in goal_review_project /
     goal_review_finding (the per-document part; cross-unit findings are ``cross_unit``'s).
@@ -192,8 +221,10 @@ def review_documents(
     ids = sorted({int(d) for d in documents})
     if not ids:
         return 0
-    run_rules(con, ids, config)
+    run_rules(con, ids, config, timings)
+    clock = _Clock(timings)
     grade(con, config)
+    clock.lap("grade")
     con.execute(
         f"""
         DELETE FROM goal_review_finding
@@ -211,6 +242,7 @@ def review_documents(
         FROM rv_out AS o JOIN rv_p AS p USING (holder) WHERE p.scope = 'project';
         """
     )
+    clock.lap("write")
     return con.execute("SELECT count(*) FROM rv_out WHERE holder > 0").fetchone()[0]
 
 
