@@ -300,17 +300,21 @@ def r10(config: dict) -> str:
         )
         checks.append((label, hit, how))
     (l1, hit1, how1), (l2, hit2, how2) = checks
-    return f"""{INSERT}SELECT {ROW_COLS}, 'R10', {_sev(cfg)},
+    return f"""CREATE OR REPLACE TEMP TABLE rv_words AS  -- each distinct text once
+SELECT t, rv_words_only(t) AS w
+FROM (SELECT DISTINCT unnest([raw, name, coalesce(description, '')]) AS t FROM rv_row WHERE sub);
+{INSERT}SELECT {ROW_COLS}, 'R10', {_sev(cfg)},
     '指标' || r.qname || '的指标值' || rv_quote(r.raw, 40) || '照抄了指标'
     || CASE WHEN {hit1} THEN '{l1}（除数字外与{l1}' || {how1}
             ELSE '{l2}（除数字外与{l2}' || {how2} END
     || '），不是可考核的目标值',
     NULL, {ROW_TAIL}
-FROM (SELECT holder, idx, rem, rv_words_only(name) AS name_w,
-             rv_words_only(description) AS desc_w, value
-      FROM (SELECT holder, idx, rv_words_only(raw) AS rem, name, description, value
-            FROM rv_row WHERE sub AND length(rk) >= {min_chars})
-      WHERE length(rem) >= {min_chars}) AS w
+FROM (SELECT r.holder, r.idx, a.w AS rem, b.w AS name_w, c.w AS desc_w, r.value
+      FROM rv_row AS r
+      JOIN rv_words AS a ON a.t = r.raw
+      JOIN rv_words AS b ON b.t = r.name
+      JOIN rv_words AS c ON c.t = coalesce(r.description, '')
+      WHERE r.sub AND length(a.w) >= {min_chars}) AS w
 JOIN rv_row AS r USING (holder, idx) JOIN rv_p AS p ON p.holder = r.holder
 WHERE length(w.rem) >= {min_chars}
   AND NOT (length(w.rem) <= {label_max} AND w.value IS NOT NULL AND contains(w.name_w, w.rem))
