@@ -1,10 +1,9 @@
 """The set-based review the loader runs (warehouse.review.review_documents over a whole load)
-gives every project of a 200-document synthetic corpus the same grade, score and findings as
-the per-document Python review (etl.review, kept as the oracle)."""
+gives every project of a 200-document synthetic corpus the same grade, score and findings (in
+the same order) as the per-document Python review (etl.review, kept as the oracle)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -54,16 +53,17 @@ def _warehouse_review(db: Path) -> dict[tuple[str, int], tuple]:
         ).fetchall()
         rows = con.execute(
             "SELECT project_key, rule_id, indicator_index, severity, message, hint, "
-            "source_line, indicator_name FROM goal_review_finding WHERE ordinal < ?",
+            "source_line, indicator_name FROM goal_review_finding WHERE ordinal < ? "
+            "ORDER BY project_key, ordinal",
             [CROSS_OFFSET],
         ).fetchall()
     finally:
         con.close()
-    findings: dict[int, Counter] = {}
-    for pkey, *finding in rows:
-        findings.setdefault(pkey, Counter())[tuple(finding)] += 1
+    findings: dict[int, list] = {}
+    for pkey, *finding in rows:  # in ordinal order: the order a reviewer reads them
+        findings.setdefault(pkey, []).append(tuple(finding))
     return {
-        (Path(path).name, seq): (grade, float(score), findings.get(pkey, Counter()))
+        (Path(path).name, seq): (grade, float(score), findings.get(pkey, []))
         for path, seq, grade, score, pkey in projects
     }
 
@@ -79,7 +79,7 @@ def _python_review(corpus: Path) -> dict[tuple[str, int], tuple]:
             out[(path.name, project["seq"])] = (
                 project["grade"],
                 float(project["score"]),
-                Counter(_finding(f) for f in project["findings"]),
+                [_finding(f) for f in project["findings"]],
             )
     return out
 
@@ -92,5 +92,5 @@ def test_sql_review_equals_python_review_on_synthetic_corpus(loaded):
     differing = [k for k in python if sql[k] != python[k]]
     details = [(k, sql[k], python[k]) for k in differing[:3]]
     assert not differing, f"{len(differing)} projects differ, e.g. {details}"
-    findings = sum(sum(v[2].values()) for v in python.values())
+    findings = sum(len(v[2]) for v in python.values())
     assert findings > 1000 and len({v[0] for v in python.values()}) >= 3
