@@ -179,7 +179,7 @@ def load_paths(
             # The review runs set-based after the load (review_sql.after_load), not per
             # document in the workers.
             config = WorkerConfig(
-                classifier, run_id, dt.datetime.now().replace(microsecond=0), parse, False
+                classifier, run_id, dt.datetime.now().replace(microsecond=0), parse
             )
             outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
             with _progress_bar(len(tasks), progress) as bar:
