@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 MACROS_SQL = HERE / "macros.sql"
 CROSS_UNIT_SQL = HERE / "cross_unit.sql"
 CROSS_OFFSET = 10000  # ordinals of cross-unit findings start here
+BATCH_DOCUMENTS = 5000  # documents reviewed together (~300k indicator rows of working tables)
 GRADES = ("优", "良", "中", "差")
 # One row gets at most one of these target-wording findings: the most specific one wins.
 TARGET_FAMILY = ("R11", "R10", "R07", "R03", "R25", "R23", "R09", "R08")
@@ -219,8 +220,16 @@ def review_documents(
     Returns the number of findings written."""
     config = config or default_config()
     ids = sorted({int(d) for d in documents})
-    if not ids:
-        return 0
+    written = 0
+    # Every rule looks within one document, so batches bound the working tables' memory.
+    for start in range(0, len(ids), BATCH_DOCUMENTS):
+        written += _review_batch(con, ids[start : start + BATCH_DOCUMENTS], config, timings)
+    return written
+
+
+def _review_batch(
+    con: duckdb.DuckDBPyConnection, ids: list[int], config: dict, timings: dict | None
+) -> int:
     run_rules(con, ids, config, timings)
     clock = _Clock(timings)
     grade(con, config)
