@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 MACROS_SQL = HERE / "macros.sql"
 CROSS_UNIT_SQL = HERE / "cross_unit.sql"
 CROSS_OFFSET = 10000  # ordinals of cross-unit findings start here
-BATCH_DOCUMENTS = 5000  # documents reviewed together (~300k indicator rows of working tables)
+BATCH_DOCUMENTS = 2500  # documents reviewed together: ~760 MB peak at 10,000 documents
 GRADES = ("优", "良", "中", "差")
 # One row gets at most one of these target-wording findings: the most specific one wins.
 TARGET_FAMILY = ("R11", "R10", "R07", "R03", "R25", "R23", "R09", "R08")
