@@ -224,7 +224,17 @@ def review_documents(
     # Every rule looks within one document, so batches bound the working tables' memory.
     for start in range(0, len(ids), BATCH_DOCUMENTS):
         written += _review_batch(con, ids[start : start + BATCH_DOCUMENTS], config, timings)
+    drop_working_tables(con)  # the loader's marts refresh comes next: give the memory back
     return written
+
+
+def drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the review's temporary rv_* tables."""
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'rv_')"
+    ).fetchall()
+    for (name,) in names:
+        con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
 
 
 def _review_batch(
