@@ -1,13 +1,14 @@
 """``python -m etl spark-parse INPUT_DIR OUT_DIR [--master URL]``: parse on Apache Spark.
 
 The cluster runs exactly what the DuckDB loader's workers run (warehouse/parse_worker.py
-``parse_one``: etl.parser → review → warehouse/transform.py ``record_to_rows``), one
+``parse_one``: etl.parser → warehouse/transform.py ``record_to_rows``), one
 partition of files per task. The driver then applies the loader's two cross-document rules
 with the loader's own functions — a byte-identical copy of an earlier file is skipped (a copy
 of a rejected file is rejected), and a project key another document already owns is
 re-keyed (``foreign_project_keys`` + ``resolve_duplicates``) — and Spark writes every table
 as Parquet with the DuckDB schema's types (warehouse/parquet_layout.py says where).
-See docs/scale_out.md.
+The goal review is not part of a parse: it runs set-based in DuckDB when the Parquet output
+is loaded (``python -m etl load --from-parquet``). See docs/scale_out.md.
 """
 
 from __future__ import annotations
@@ -272,7 +273,6 @@ def spark_parse(
     *,
     master: str | None = DEFAULT_MASTER,
     spark=None,  # noqa: ANN001
-    review: bool = True,
     log_level: str = "ERROR",
 ) -> SparkParseResult:
     """Parse every candidate file under ``input_uri`` on Spark and write OUT as Parquet.
@@ -292,7 +292,7 @@ def spark_parse(
     sc = spark.sparkContext
     classifier = load_classifier()
     now = dt.datetime.now().replace(microsecond=0)
-    config = WorkerConfig(classifier, 0, now, None, review)
+    config = WorkerConfig(classifier, 0, now, None)
     result = SparkParseResult(
         input_uri, out_uri, sc.master, parser_version(), classifier.digest, parsed_at=str(now)
     )
@@ -395,7 +395,6 @@ def main(argv: list[str]) -> int:
         default=None,
         help=f"Spark master（默认 {DEFAULT_MASTER}；spark-submit 时沿用其设置）",
     )
-    parser.add_argument("--no-review", action="store_true", help="不做绩效目标审核")
     args = parser.parse_args(argv)
     try:
         import pyspark  # noqa: F401
@@ -407,9 +406,7 @@ def main(argv: list[str]) -> int:
     master = args.master or (None if _submitted() else DEFAULT_MASTER)
     try:
         # FATAL: a failing task is reported once below, not as JVM stack traces.
-        result = spark_parse(
-            args.input, args.out, master=master, review=not args.no_review, log_level="FATAL"
-        )
+        result = spark_parse(args.input, args.out, master=master, log_level="FATAL")
     except FileNotFoundError as exc:
         print(f"路径不存在：{exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2

@@ -181,8 +181,10 @@ def load_paths(
             summary.run_id = run_id
             keeper = versions.VersionKeeper(con, run_id, dt.datetime.now(), keep_both)
             writer = _BatchWriter(con, summary, replacing, keeper)
+            # The review runs set-based after the load (review_sql.after_load), not per
+            # document in the workers.
             config = WorkerConfig(
-                classifier, run_id, dt.datetime.now().replace(microsecond=0), parse, review
+                classifier, run_id, dt.datetime.now().replace(microsecond=0), parse
             )
             outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
             with _progress_bar(len(tasks), progress) as bar:

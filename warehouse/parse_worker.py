@@ -1,4 +1,5 @@
-"""Parse (and review) documents; runs in the loader process or in pool workers.
+"""Parse documents; runs in the loader process or in pool workers (the goal review runs
+later, set-based in the warehouse: warehouse/review_sql.after_load).
 
 Everything here must be picklable and import lazily: workers are started with "spawn".
 """
@@ -22,8 +23,14 @@ ParseFn = Callable[[Path], dict]
 
 _ROOT = Path(__file__).resolve().parent.parent
 _ETL_ROOT = _ROOT / "etl"
-# Data files that change what the parser or the review produce for the same bytes.
-_PARSE_INPUTS = ("data/review_rules.toml", "data/review_vocabulary.toml", "data/reference")
+# Files that change what the parser or the review produce for the same bytes (the review's
+# SQL included: a rule change makes the next load re-read and re-review every document).
+_PARSE_INPUTS = (
+    "data/review_rules.toml",
+    "data/review_vocabulary.toml",
+    "data/reference",
+    "warehouse/review",
+)
 
 
 @dataclass
@@ -34,7 +41,6 @@ class WorkerConfig:
     run_id: int
     loaded_at: dt.datetime
     parse: ParseFn | None = None
-    review: bool = True
 
 
 @dataclass
@@ -77,7 +83,8 @@ def parser_version() -> str:
     ]
     for name in _PARSE_INPUTS:
         target = _ROOT / name
-        files += [p for p in target.rglob("*") if p.is_file()] if target.is_dir() else [target]
+        found = [p for p in target.rglob("*") if p.suffix != ".pyc"] if target.is_dir() else []
+        files += found if target.is_dir() else [target]
     for source in sorted(p for p in files if p.is_file()):
         digest.update(str(source.relative_to(_ROOT)).encode())
         digest.update(source.read_bytes())
@@ -109,16 +116,6 @@ class ManifestVersions:
         return cached
 
 
-@cache
-def _review_fn() -> Callable[[dict], dict] | None:
-    try:
-        if importlib.util.find_spec("etl.review") is None:
-            return None
-    except (ImportError, ValueError):
-        return None
-    return importlib.import_module("etl.review").review_record
-
-
 def _reason(exc: Exception) -> str:
     reason = getattr(exc, "reason", None)
     if isinstance(reason, str) and reason:
@@ -130,7 +127,7 @@ def _reason(exc: Exception) -> str:
 
 
 def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOutcome:
-    """Parse, review and transform one file; never raises for a bad document (the reason
+    """Parse and transform one file; never raises for a bad document (the reason
     goes in ``error``)."""
     path, sha, size, version = task
     outcome = ParseOutcome(path, sha, size, version)
@@ -147,19 +144,9 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
     from warehouse.versions import content_digest, document_kind
 
     outcome.kind, outcome.digest = document_kind(record), content_digest(record)
-    review, review_error = None, None
-    if config.review:
-        try:
-            review_fn = _review_fn()
-            if review_fn is not None:
-                review = review_fn(record)
-        except Exception as exc:  # a review bug must not lose the document
-            review_error = f"{type(exc).__name__}: {exc}"
     source = SourceInfo(path, sha, size, version, config.run_id, config.loaded_at)
     try:
-        outcome.rows = record_to_rows(
-            record, source, config.classifier, review=review, review_error=review_error
-        )
+        outcome.rows = record_to_rows(record, source, config.classifier)
     except Exception as exc:  # a record the warehouse cannot store is rejected, not fatal
         outcome.error = f"记录无法入库 ({type(exc).__name__}: {exc})"
     return outcome

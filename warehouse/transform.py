@@ -21,7 +21,6 @@ NO_INDICATOR_WARNING = "project_without_indicators"
 FUND_CODES = frozenset({FUND_WARNING, "fund_mismatch"})
 NO_INDICATOR_CODES = frozenset({NO_INDICATOR_WARNING})
 DUPLICATE_PROJECT_WARNING = "duplicate_project"
-REVIEW_FAILED_WARNING = "review_failed"
 
 
 @dataclass
@@ -102,9 +101,6 @@ def record_to_rows(
     record: dict,
     source: SourceInfo,
     classifier: Classifier,
-    *,
-    review: dict | None = None,
-    review_error: str | None = None,
 ) -> DocumentRows:
     """All rows of one document (runs in parse workers: no database access). Projects whose
     key another document already owns are re-keyed afterwards by ``resolve_duplicates``."""
@@ -179,19 +175,6 @@ def record_to_rows(
         )
         for w in parser_warnings
     ]
-    if review_error:
-        warnings.append(
-            _warning(
-                REVIEW_FAILED_WARNING,
-                f"绩效目标审核失败：{review_error}",
-                None,
-                None,
-                None,
-                origin="review",
-            )
-        )
-    if review:
-        _add_review(rows, review, project_keys_by_seq, doc_id)
     for ordinal, w in enumerate(parsed + warnings, start=1):
         w.update(
             document_id=doc_id,
@@ -460,37 +443,3 @@ def _project_checks(
     if not project.get("indicators") and keys.norm_text(name) not in empty_flagged:
         out.append(_warning(NO_INDICATOR_WARNING, "项目没有绩效指标", line, name, pkey))
     return out
-
-
-def _add_review(rows: DocumentRows, review: dict, by_seq: dict[int, int], doc_id: int) -> None:
-    for entry in review.get("projects") or []:
-        seq = _int(entry.get("seq"))
-        pkey = by_seq.get(seq) if seq is not None else None
-        if pkey is None:
-            continue
-        rows.add(
-            "goal_review_project",
-            {
-                "project_key": pkey,
-                "document_id": doc_id,
-                "grade": _str(entry.get("grade")),
-                "score": _num(entry.get("score")),
-            },
-        )
-        for ordinal, f in enumerate(entry.get("findings") or [], start=1):
-            rows.add(
-                "goal_review_finding",
-                {
-                    "finding_key": keys.row_key("finding", doc_id, seq, ordinal),
-                    "project_key": pkey,
-                    "document_id": doc_id,
-                    "ordinal": ordinal,
-                    "rule_id": _str(f.get("rule_id")),
-                    "severity": _str(f.get("severity")),
-                    "message": _str(f.get("message")),
-                    "hint": _str(f.get("hint")),
-                    "indicator_index": _int(f.get("indicator_index")),
-                    "indicator_name": _str(f.get("indicator_name")),
-                    "source_line": _int(f.get("source_line")),
-                },
-            )

@@ -127,7 +127,7 @@ def _warm_imports() -> None:
     first document is not charged for them."""
     import importlib
 
-    for name in ("etl.parser", "etl.readers", "etl.review", "openpyxl", "lxml.etree"):
+    for name in ("etl.parser", "etl.readers", "openpyxl", "lxml.etree"):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
 

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from etl.review.config import ConfigError, load_config
-from etl.review.engine import review_record
 from etl.review.report import render
 
 
@@ -40,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"错误：{args.file}: 无法读取文件（{error.strerror or error}）", file=sys.stderr)
         return 2
-    review = review_record(record, config)
+    # The set-based review of the warehouse, over an in-memory warehouse holding this file.
+    from warehouse.review.memory import review_record_sql
+
+    review = review_record_sql(record, config)
     if args.json:
         payload = {
             "source": record.get("source"),

@@ -11,6 +11,7 @@ goal_review_finding. The loader calls ``after_load`` for the documents it wrote;
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,12 +22,14 @@ from etl.review.config import default_config
 from warehouse.review.prepare import prepare_sql
 from warehouse.review.rules import INDICATOR_RULES, RULES
 from warehouse.review.sqltext import lit, lst, num, rule_cfg
+from warehouse.review.textmatch import text_features
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 MACROS_SQL = HERE / "macros.sql"
 CROSS_UNIT_SQL = HERE / "cross_unit.sql"
 CROSS_OFFSET = 10000  # ordinals of cross-unit findings start here
+BATCH_DOCUMENTS = 2500  # documents reviewed together: ~760 MB peak at 10,000 documents
 GRADES = ("优", "良", "中", "差")
 # One row gets at most one of these target-wording findings: the most specific one wins.
 TARGET_FAMILY = ("R11", "R10", "R07", "R03", "R25", "R23", "R09", "R08")
@@ -57,8 +60,15 @@ def _rule_table(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     con.executemany("INSERT INTO rv_rule VALUES (?, ?, ?, ?)", rows)
 
 
-def run_rules(con: duckdb.DuckDBPyConnection, documents: list[int], config: dict) -> None:
-    """Fill rv_find (and the rv_* working tables) for ``documents``."""
+def run_rules(
+    con: duckdb.DuckDBPyConnection,
+    documents: list[int],
+    config: dict,
+    timings: dict[str, float] | None = None,
+) -> None:
+    """Fill rv_find (and the rv_* working tables) for ``documents``. ``timings`` (when
+    given) receives the seconds of each step: prepare, textmatch, each rule, dedupe."""
+    clock = _Clock(timings)
     _macros(con)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rv_doc AS SELECT document_id, fiscal_year "
@@ -66,6 +76,9 @@ def run_rules(con: duckdb.DuckDBPyConnection, documents: list[int], config: dict
         [documents],
     )
     con.execute(prepare_sql(config))
+    clock.lap("prepare")
+    text_features(con, config)
+    clock.lap("textmatch")
     _rule_table(con, config)
     for rule_id, build in RULES.items():
         if not _enabled(config, rule_id):
@@ -77,11 +90,27 @@ def run_rules(con: duckdb.DuckDBPyConnection, documents: list[int], config: dict
             con.execute(sql)
         except duckdb.Error as exc:
             raise ReviewError(f"审核规则 {rule_id} 执行失败：{exc}") from exc
+        clock.lap(rule_id)
     if INDICATOR_RULES:  # rules that do not judge the 部门整体 table leave it alone
         con.execute(
             f"DELETE FROM rv_find WHERE holder < 0 AND rule_id NOT IN {tuple(INDICATOR_RULES)}"
         )
     _dedupe_and_order(con, config)
+    clock.lap("dedupe")
+
+
+class _Clock:
+    """Seconds per step into a dict (benchmarks/review_bench.py); a no-op without one."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+        self.last = now
 
 
 def _dedupe_and_order(con: duckdb.DuckDBPyConnection, config: dict) -> None:
@@ -181,17 +210,40 @@ def grade(con: duckdb.DuckDBPyConnection, config: dict) -> None:
 
 
 def review_documents(
-    con: duckdb.DuckDBPyConnection, documents: Iterable[int], config: dict | None = None
+    con: duckdb.DuckDBPyConnection,
+    documents: Iterable[int],
+    config: dict | None = None,
+    timings: dict[str, float] | None = None,
 ) -> int:
     """Review ``documents`` and replace their rows in goal_review_project /
     goal_review_finding (the per-document part; cross-unit findings are ``cross_unit``'s).
     Returns the number of findings written."""
     config = config or default_config()
     ids = sorted({int(d) for d in documents})
-    if not ids:
-        return 0
-    run_rules(con, ids, config)
+    written = 0
+    # Every rule looks within one document, so batches bound the working tables' memory.
+    for start in range(0, len(ids), BATCH_DOCUMENTS):
+        written += _review_batch(con, ids[start : start + BATCH_DOCUMENTS], config, timings)
+    drop_working_tables(con)  # the loader's marts refresh comes next: give the memory back
+    return written
+
+
+def drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the review's temporary rv_* tables."""
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'rv_')"
+    ).fetchall()
+    for (name,) in names:
+        con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
+
+
+def _review_batch(
+    con: duckdb.DuckDBPyConnection, ids: list[int], config: dict, timings: dict | None
+) -> int:
+    run_rules(con, ids, config, timings)
+    clock = _Clock(timings)
     grade(con, config)
+    clock.lap("grade")
     con.execute(
         f"""
         DELETE FROM goal_review_finding
@@ -209,6 +261,7 @@ def review_documents(
         FROM rv_out AS o JOIN rv_p AS p USING (holder) WHERE p.scope = 'project';
         """
     )
+    clock.lap("write")
     return con.execute("SELECT count(*) FROM rv_out WHERE holder > 0").fetchone()[0]
 
 

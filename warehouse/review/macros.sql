@@ -40,15 +40,6 @@ CREATE OR REPLACE TEMP MACRO rv_yuan(v) AS
          WHEN abs(v) >= 10000 THEN rv_num(round(v / 10000, 4)) || '万元'
          ELSE rv_num(round(v, 2)) || '元' END;
 
--- character bigrams of the prose (digits and punctuation split it), minus stop bigrams
-CREATE OR REPLACE TEMP MACRO rv_bigrams(x, stop) AS
-    list_distinct(list_filter(
-        flatten(list_transform(
-            regexp_split_to_array(regexp_replace(rv_key(x), '\d+(?:\.\d+)?', ' ', 'g'),
-                                  '[^\p{L}\p{N}]+'),
-            lambda c: list_transform(range(1, length(c)), lambda i: substr(c, i, 2)))),
-        lambda g: NOT list_contains(stop, g)));
-
 -- significant digits of an amount (3939700 -> 39397) and "one digit left out or doubled"
 CREATE OR REPLACE TEMP MACRO rv_digits(v) AS
     coalesce(nullif(rtrim(ltrim(replace(printf('%.2f', round(v, 2)), '.', ''), '0'), '0'), ''),

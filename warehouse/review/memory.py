@@ -1,5 +1,5 @@
 """Review one record without a warehouse on disk: load it into an in-memory DuckDB with
-the warehouse schema and run the set-based review (the CLI and etl.review.review_record)."""
+the warehouse schema and run the set-based review (`python -m etl review FILE`)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ text and the flags most rules ask for) and an empty rv_find for the findings."""
 
 from __future__ import annotations
 
-from warehouse.review.sqltext import key, lst, rule_cfg
+from warehouse.review.sqltext import any_word, key, lst, rule_cfg
 
 LEVEL2_PARENT = {
     "数量指标": "产出指标",
@@ -34,7 +34,7 @@ def prepare_sql(config: dict) -> str:
     placeholders = lst(
         r11.get("placeholders", ["", "无", "不涉及", "/", "—"]), norm=lambda v: key(v).lower()
     )
-    zero_words = lst(r11.get("none_means_zero_words", []), norm=key)
+    any_zero = any_word("nk", [key(w) for w in r11.get("none_means_zero_words", [])])
     money_units = lst(rule_cfg(config, "R03").get("money_units", ["元", "万元"]), norm=key)
     return f"""
 CREATE OR REPLACE TEMP TABLE rv_project AS
@@ -64,20 +64,27 @@ WITH base AS (
     JOIN dim_indicator AS i USING (indicator_key)
     JOIN rv_doc AS d USING (document_id)
 ),
+texts AS (  -- names, targets, units and bases repeat: each distinct text is keyed once
+    SELECT t, k, regexp_replace(k, '[^\\p{{L}}\\p{{N}}]+', '', 'g') AS b
+    FROM (SELECT t, rv_key(t) AS k
+          FROM (SELECT DISTINCT unnest([name, raw, coalesce(unit, ''), coalesce(basis, '')]) AS t
+                FROM base))
+),
 keyed AS (
-    SELECT *, rv_key(name) AS nk, rv_bare(name) AS nb, rv_key(raw) AS rk, rv_bare(raw) AS rb,
-           rv_key(unit) AS uk,
-           coalesce(value, value_max) AS v0,
-           rv_quote(name, 30) AS qname
+    SELECT base.*, n.k AS nk, n.b AS nb, r.k AS rk, r.b AS rb, u.k AS uk, u.b AS ub,
+           s.k AS bk, coalesce(value, value_max) AS v0, rv_quote(name, 30) AS qname
     FROM base
+    JOIN texts AS n ON n.t = base.name
+    JOIN texts AS r ON r.t = base.raw
+    JOIN texts AS u ON u.t = coalesce(base.unit, '')
+    JOIN texts AS s ON s.t = coalesce(base.basis, '')
 )
 SELECT *,
        coalesce(list_contains({placeholders}, lower(rk))
-           AND NOT (rk = '无' AND list_bool_or(list_transform({zero_words},
-                                                lambda w: w <> '' AND contains(nk, w)))),
+           AND NOT (rk = '无' AND {any_zero}),
            false) AS ph,
        coalesce((rk IN ('无', '0', '零', '=0') OR (op = '=' AND value = 0))
-           AND list_bool_or(list_transform({zero_words}, lambda w: w <> '' AND contains(nk, w))),
+           AND {any_zero},
            false) AS zero_target,
        coalesce(level2 IN {tuple(COST_LEVEL2)} OR level1 = '成本指标', false) AS is_cost,
        coalesce(level1 = '满意度指标' OR level2 = '服务对象满意度指标', false) AS is_sat,

@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from warehouse.review.prepare import QUANTITATIVE_KINDS
+from warehouse.review.sqltext import any_word as _any_in
 from warehouse.review.sqltext import bare, key, lit, lst, num, rule_cfg
+from warehouse.review.sqltext import ends_word as _ends_in
+from warehouse.review.sqltext import re_escape as _re_escape
+from warehouse.review.textmatch import INDICATOR_TEXT, PROJECT_TEXT
 
 INSERT = (
     "INSERT INTO rv_find (holder, document_id, idx, rule_id, severity, message, variant, "
@@ -29,13 +33,6 @@ VOCAB = "vocabulary"
 
 def _sev(cfg: dict, name: str = "severity", default: str = "一般") -> str:
     return lit(cfg.get(name, default))
-
-
-def _any_in(column: str, words: list[str]) -> str:
-    """SQL: some non-empty word of ``words`` occurs in ``column``."""
-    return (
-        f"list_bool_or(list_transform({lst(words)}, lambda w: w <> '' AND contains({column}, w)))"
-    )
 
 
 def _first_in(column: str, words: list[str], shown: list[str] | None = None) -> str:
@@ -232,47 +229,17 @@ def r07(config: dict) -> str:
            AND list_bool_or(list_transform({rates}, lambda w: contains(r.nk, w))));"""
 
 
-def _vague_terms(config: dict) -> tuple[list[str], list[str]]:
-    cfg = rule_cfg(config, "R08")
-    terms = list(cfg.get("vague_terms", [])) + list(config.get(VOCAB, {}).get("vague_terms", []))
-    ordered = sorted({bare(t) for t in terms if bare(t)}, key=len, reverse=True)
-    exclusions = [bare(e) for e in cfg.get("exclusions", []) if bare(e)]
-    return ordered, exclusions
-
-
 def r08(config: dict) -> str:
+    """Vague targets: the terms are found once per distinct target (textmatch.rv_tx_vague)."""
     cfg = rule_cfg(config, "R08")
-    terms, exclusions = _vague_terms(config)
-    residual_max = int(cfg.get("max_residual_chars", 6))
-    # text with exclusions masked, then the terms removed longest first; found terms keep the
-    # order in which they occur in the text
-    masked = "r.rb"
-    for word in exclusions:
-        masked = f"replace({masked}, {lit(word)}, '#')"
-    fold = (
-        f"list_reduce({lst(terms)}, lambda acc, t: CASE WHEN contains(split_part(acc, chr(30), 1), t) "
-        f"THEN replace(split_part(acc, chr(30), 1), t, '') || chr(30) || split_part(acc, chr(30), 2) "
-        f"|| chr(31) || t ELSE acc END, v.masked || chr(30))"
-    )
     return f"""{INSERT}SELECT {ROW_COLS}, 'R08', {_sev(cfg)},
     '指标' || r.qname || '的指标值' || rv_quote(r.raw, 40) || '只有'
     || array_to_string(list_transform(v.found, lambda t: '“' || t || '”'), '、')
     || '等模糊表述，年底无法判断是否完成',
     NULL, {ROW_TAIL}
 FROM rv_row AS r JOIN rv_p AS p USING (holder)
-JOIN (
-    SELECT holder, idx,
-           list_transform(list_sort(list_transform(
-               list_filter(string_split(split_part(folded, chr(30), 2), chr(31)),
-                           lambda t: t <> ''),
-               lambda t: lpad(instr(masked, t)::VARCHAR, 6, '0') || t)),
-               lambda t: substr(t, 7)) AS found,
-           length(replace(split_part(folded, chr(30), 1), '#', '')) AS residual
-    FROM (SELECT holder, idx, masked, {fold} AS folded
-          FROM (SELECT holder, idx, {masked} AS masked FROM rv_row
-                WHERE sub AND kind = 'qualitative' AND rb <> '' AND NOT rv_has_digit(rb)) AS v)
-) AS v USING (holder, idx)
-WHERE len(v.found) > 0 AND v.residual <= {residual_max};"""
+JOIN rv_tx_vague AS v ON v.raw = r.raw
+WHERE r.sub AND r.kind = 'qualitative';"""
 
 
 def r09(config: dict) -> str:
@@ -313,11 +280,6 @@ WHERE r.sub AND r.kind = 'qualitative' AND NOT rv_has_digit(r.raw) AND NOT r.is_
   AND (s.suffix IS NOT NULL OR list_contains({numeric_level2}, r.level2));"""
 
 
-def _re_escape(text: str) -> str:
-    special = set(r"\.^$|?*+()[]{}")
-    return "".join("\\" + ch if ch in special else ch for ch in text).replace("'", "''")
-
-
 def r10(config: dict) -> str:
     cfg = rule_cfg(config, "R10")
     min_chars = int(cfg.get("min_chars", 4))
@@ -338,14 +300,21 @@ def r10(config: dict) -> str:
         )
         checks.append((label, hit, how))
     (l1, hit1, how1), (l2, hit2, how2) = checks
-    return f"""{INSERT}SELECT {ROW_COLS}, 'R10', {_sev(cfg)},
+    return f"""CREATE OR REPLACE TEMP TABLE rv_words AS  -- each distinct text once
+SELECT t, rv_words_only(t) AS w
+FROM (SELECT DISTINCT unnest([raw, name, coalesce(description, '')]) AS t FROM rv_row WHERE sub);
+{INSERT}SELECT {ROW_COLS}, 'R10', {_sev(cfg)},
     '指标' || r.qname || '的指标值' || rv_quote(r.raw, 40) || '照抄了指标'
     || CASE WHEN {hit1} THEN '{l1}（除数字外与{l1}' || {how1}
             ELSE '{l2}（除数字外与{l2}' || {how2} END
     || '），不是可考核的目标值',
     NULL, {ROW_TAIL}
-FROM (SELECT holder, idx, rv_words_only(raw) AS rem, rv_words_only(name) AS name_w,
-             rv_words_only(description) AS desc_w, value FROM rv_row WHERE sub) AS w
+FROM (SELECT r.holder, r.idx, a.w AS rem, b.w AS name_w, c.w AS desc_w, r.value
+      FROM rv_row AS r
+      JOIN rv_words AS a ON a.t = r.raw
+      JOIN rv_words AS b ON b.t = r.name
+      JOIN rv_words AS c ON c.t = coalesce(r.description, '')
+      WHERE r.sub AND length(a.w) >= {min_chars}) AS w
 JOIN rv_row AS r USING (holder, idx) JOIN rv_p AS p ON p.holder = r.holder
 WHERE length(w.rem) >= {min_chars}
   AND NOT (length(w.rem) <= {label_max} AND w.value IS NOT NULL AND contains(w.name_w, w.rem))
@@ -369,7 +338,7 @@ def r12(config: dict) -> str:
     over = _any_in("r.nb", [bare(w) for w in cfg.get("over_100_words", [])])
     count_units = lst(cfg.get("count_units", []), norm=key)
     suffixes = [bare(s) for s in cfg.get("count_name_suffixes", [])]
-    ends = f"list_bool_or(list_transform({lst(suffixes)}, lambda s: ends_with(r.nb, s)))"
+    ends = _ends_in("r.nb", suffixes)
     percent_words = _any_in(
         "r.nb", [bare(w) for w in cfg.get("percent_name_words", ["满意度", "率"])]
     )
@@ -596,17 +565,18 @@ def r18(config: dict) -> str:
     generic = sorted({bare(g) for g in cfg.get("generic", [])})
     long_generic = [g for g in generic if len(g) >= 4]
     is_generic = (
-        f"(list_contains({lst(generic)}, rv_bare(r.basis)) OR (length(rv_bare(r.basis)) <= 10 AND "
-        f"coalesce({_any_in('rv_bare(r.basis)', long_generic)}, false)))"
+        f"(list_contains({lst(generic)}, r.bb) OR (length(r.bb) <= 10 AND "
+        f"coalesce({_any_in('r.bb', long_generic)}, false)))"
     )
     sev = _sev(cfg, "severity", "提示")
     return f"""CREATE OR REPLACE TEMP TABLE rv_basis AS
 SELECT r.holder, r.idx, r.qname, r.basis, r.line,
-       rv_key(r.basis) = '' AS empty, rv_key(r.basis) <> '' AND {is_generic} AS vague
-FROM rv_row AS r JOIN rv_p AS p USING (holder)
-WHERE {PROJECT_ONLY} AND r.sub;
+       r.bk = '' AS empty, r.bk <> '' AND {is_generic} AS vague
+FROM (SELECT r.*, regexp_replace(r.bk, '[^\\p{{L}}\\p{{N}}]+', '', 'g') AS bb
+      FROM rv_row AS r JOIN rv_p AS p USING (holder)
+      WHERE {PROJECT_ONLY} AND r.sub) AS r;
 CREATE OR REPLACE TEMP TABLE rv_has_basis AS
-SELECT DISTINCT document_id FROM rv_row WHERE rv_key(basis) <> '';
+SELECT DISTINCT document_id FROM rv_row WHERE bk <> '';
 {INSERT}SELECT p.holder, p.document_id, b.idx, 'R18', {sev},
     p.n_sub || '个指标中有' || b.cnt || '个未填写指标值确定依据（如' || b.names || '）',
     'empty', coalesce(b.line, p.line), nullif(r.name, ''), NULL
@@ -627,46 +597,20 @@ FROM (SELECT holder, count(*) AS cnt, arg_min(idx, idx) AS idx, arg_min(line, id
 JOIN rv_p AS p USING (holder) JOIN rv_row AS r ON r.holder = b.holder AND r.idx = b.idx;"""
 
 
-def _concept_pairs(config: dict) -> list[tuple[str, str]]:
-    """(concept, word) pairs in the order the vocabulary gives them, words longest first."""
-    pairs = []
-    for group in config.get(VOCAB, {}).get("synonyms", []):
-        if not group:
-            continue
-        concept = bare(group[0])
-        for word in sorted({bare(w) for w in group if bare(w)}, key=len, reverse=True):
-            pairs.append((concept, word))
-    return pairs
-
-
-def concepts_sql(column: str, config: dict) -> str:
-    """SQL: the distinct concepts whose words occur in the bare text ``column``."""
-    pairs = _concept_pairs(config)
-    concepts = lst([c for c, _ in pairs])
-    words = lst([w for _, w in pairs])
-    return f"list_distinct(list_filter({concepts}, lambda c, i: contains({column}, ({words})[i])))"
-
-
 def r19(config: dict) -> str:
+    """Goals without an indicator; bigrams and concepts come from textmatch (rv_tx_ind,
+    rv_tx_goal), computed once per distinct text."""
     cfg = rule_cfg(config, "R19")
-    stop = _stop_bigrams(cfg.get("stop_bigrams", []))
     min_shared = int(cfg.get("min_shared_bigrams", 2))
     ratio = num(cfg.get("min_overlap_ratio", 0.1))
-    goal_strip = (
-        "regexp_replace(rv_key(g.goal), "
-        "'^(?:目标|绩效目标)?\\s*[(（]?[0-9一二三四五六七八九十]{1,3}[)）]?\\s*[、.．:：]\\s*', '')"
-    )
     return f"""CREATE OR REPLACE TEMP TABLE rv_ind_words AS
-SELECT holder, idx, qname,
-       rv_bigrams(coalesce(name, '') || '，' || coalesce(description, ''), {stop}) AS grams,
-       {concepts_sql("rv_bare(coalesce(name, '') || '，' || coalesce(description, ''))", config)}
-           AS concepts
-FROM rv_row WHERE sub AND scope = 'project';
+SELECT r.holder, r.idx, r.qname, t.grams, t.concepts
+FROM rv_row AS r JOIN rv_tx_ind AS t ON t.text = {INDICATOR_TEXT.replace("name", "r.name").replace("description", "r.description")}
+WHERE r.sub AND r.scope = 'project';
 CREATE OR REPLACE TEMP TABLE rv_goal AS
-SELECT p.holder, p.document_id, p.line, g.gi, {goal_strip} AS stripped,
-       rv_bigrams({goal_strip}, {stop}) AS grams,
-       {concepts_sql("rv_bare(g.goal)", config)} AS concepts
+SELECT p.holder, p.document_id, p.line, g.gi, t.stripped, t.grams, t.concepts
 FROM rv_p AS p, unnest(p.goals) WITH ORDINALITY AS g(goal, gi)
+JOIN rv_tx_goal AS t ON t.goal = g.goal
 WHERE {PROJECT_ONLY};
 INSERT INTO rv_find (holder, document_id, idx, rule_id, severity, message, variant, line,
                      indicator_name, hint, k)
@@ -684,12 +628,6 @@ FROM (SELECT g.holder, g.document_id, g.line, g.gi, g.stripped, g.grams, g.conce
       WHERE len(g.grams) >= 2
       GROUP BY ALL) AS b
 WHERE b.best < greatest({min_shared}, floor({ratio} * len(b.grams))) AND NOT b.by_concept;"""
-
-
-def _stop_bigrams(words: list[str]) -> str:
-    from etl.review.text import stop_bigrams
-
-    return lst(sorted(stop_bigrams(list(words))))
 
 
 def r20(config: dict) -> str:
@@ -822,16 +760,14 @@ def r25(config: dict) -> str:
     rate_words = [bare(w) or w for w in vocab.get("rate_words", [])]
     classes = list((vocab.get("unit_classes") or {}).items())
     name_case = " ".join(
-        f"WHEN list_bool_or(list_transform({lst([bare(n) for n in spec.get('names', [])])}, "
-        f"lambda n: n <> '' AND ends_with(r.nb, n))) THEN {lit(cls)}"
+        f"WHEN {_ends_in('r.nb', [bare(n) for n in spec.get('names', [])])} THEN {lit(cls)}"
         for cls, spec in classes
     )
     label_case = " ".join(
         f"WHEN {lit(cls)} THEN {lit(spec.get('label') or cls)}" for cls, spec in classes
     )
     unit_case = " ".join(
-        f"WHEN list_contains({lst([bare(u) for u in spec.get('units', [])])}, rv_bare(r.unit)) "
-        f"THEN {lit(cls)}"
+        f"WHEN list_contains({lst([bare(u) for u in spec.get('units', [])])}, r.ub) THEN {lit(cls)}"
         for cls, spec in classes
     )
     expected = f"CASE {name_case} END" if classes else "NULL"
@@ -867,50 +803,25 @@ WHERE p.scope = 'project' AND coalesce(p.q1, p.q2, p.q3, p.q4) IS NULL AND coale
               AND x.holder <> p.holder AND x.scope = 'project' AND {has_plan});"""
 
 
-def content_sql(column: str, config: dict) -> tuple[str, str]:
-    """SQL for (concepts, content bigrams) of the bare text ``column``: concept words are
-    cut out in vocabulary order (and noted), generic words are cut out, the rest is split
-    into bigrams (etl.review.vocabulary.Vocabulary.content)."""
-    pairs = _concept_pairs(config)
-    generic = sorted(
-        {bare(w) for w in config.get(VOCAB, {}).get("generic_words", []) if bare(w)},
-        key=len,
-        reverse=True,
-    )
-    tagged = lst([f"{c}\x1f{w}" for c, w in pairs])
-    folded = (
-        f"list_reduce({tagged}, lambda acc, cw: CASE WHEN contains(split_part(acc, chr(30), 1), "
-        f"split_part(cw, chr(31), 2)) THEN replace(split_part(acc, chr(30), 1), "
-        f"split_part(cw, chr(31), 2), '|') || chr(30) || split_part(acc, chr(30), 2) || chr(31) "
-        f"|| split_part(cw, chr(31), 1) ELSE acc END, {column} || chr(30))"
-    )
-    residual = f"split_part({folded}, chr(30), 1)"
-    for word in generic:
-        residual = f"replace({residual}, {lit(word)}, '|')"
-    concepts = (
-        f"list_distinct(list_filter(string_split(split_part({folded}, chr(30), 2), chr(31)), "
-        f"lambda c: c <> ''))"
-    )
-    return concepts, f"rv_bigrams({residual}, []::VARCHAR[])"
-
-
 def r27(config: dict) -> str:
+    """Irrelevant indicators; concepts and content bigrams come from textmatch
+    (rv_tx_content), computed once per distinct name and project context."""
     cfg = rule_cfg(config, "R27")
     universal = _any_in(
         "r.nb", [bare(w) for w in config.get(VOCAB, {}).get("universal_indicators", [])]
     )
-    ctx_concepts, ctx_grams = content_sql("p.ctx", config)
-    row_concepts, row_grams = content_sql("r.nb", config)
     context = (
-        "rv_bare(coalesce(p.name, '') || '，' || coalesce(p.purpose, '') || '，' "
-        "|| array_to_string(p.goals, '，'))"
+        PROJECT_TEXT.replace("coalesce(name", "coalesce(p.name")
+        .replace("coalesce(purpose", "coalesce(p.purpose")
+        .replace("(goals", "(p.goals")
     )
     return f"""CREATE OR REPLACE TEMP TABLE rv_ctx AS
-SELECT holder, {ctx_concepts} AS concepts, {ctx_grams} AS grams
-FROM (SELECT p.holder, {context} AS ctx FROM rv_p AS p WHERE {PROJECT_ONLY}) AS p;
+SELECT p.holder, t.concepts, t.grams
+FROM rv_p AS p JOIN rv_tx_content AS t ON t.text = {context}
+WHERE {PROJECT_ONLY};
 CREATE OR REPLACE TEMP TABLE rv_rel AS
-SELECT r.holder, r.idx, {row_concepts} AS concepts, {row_grams} AS grams
-FROM rv_row AS r
+SELECT r.holder, r.idx, t.concepts, t.grams
+FROM rv_row AS r JOIN rv_tx_content AS t ON t.text = r.name
 WHERE r.scope = 'project' AND r.sub AND r.level1 IN ('产出指标', '效益指标') AND NOT r.is_cost
   AND NOT coalesce({universal}, false);
 {INSERT}SELECT {ROW_COLS}, 'R27', {_sev(cfg)},

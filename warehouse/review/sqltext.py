@@ -9,7 +9,18 @@ from collections.abc import Callable, Iterable
 from etl.normalize import key
 from etl.review.text import bare
 
-__all__ = ["bare", "key", "lit", "lst", "num", "rule_cfg"]
+__all__ = [
+    "alternation",
+    "any_word",
+    "bare",
+    "ends_word",
+    "key",
+    "lit",
+    "lst",
+    "num",
+    "re_escape",
+    "rule_cfg",
+]
 
 
 def lit(value: object) -> str:
@@ -32,3 +43,31 @@ def lst(items: Iterable[object], norm: Callable[[str], str] | None = None) -> st
 
 def rule_cfg(config: dict, rule_id: str) -> dict:
     return config.get("rules", {}).get(rule_id, {})
+
+
+def any_word(column: str, words: list[str]) -> str:
+    """SQL: some non-empty word of ``words`` occurs in ``column`` (NULL when ``column`` is
+    NULL or no word is given). One RE2 alternation per row instead of a lambda per word:
+    "any alternative matches somewhere" is exactly "some word is contained"."""
+    words = [w for w in dict.fromkeys(words) if w]
+    if not words:
+        return "NULL::BOOLEAN"
+    return f"regexp_matches({column}, '{alternation(words)}')"
+
+
+def ends_word(column: str, words: list[str]) -> str:
+    """SQL: ``column`` ends with some non-empty word of ``words`` (see any_word)."""
+    words = [w for w in dict.fromkeys(words) if w]
+    if not words:
+        return "NULL::BOOLEAN"
+    return f"regexp_matches({column}, '(?:{alternation(words)})$')"
+
+
+def alternation(words: list[str]) -> str:
+    return "|".join(re_escape(w) for w in words)
+
+
+def re_escape(text: str) -> str:
+    """``text`` as a literal inside an RE2 pattern inside a SQL string literal."""
+    special = set(r"\.^$|?*+()[]{}")
+    return "".join("\\" + ch if ch in special else ch for ch in text).replace("'", "''")
