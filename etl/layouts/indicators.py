@@ -657,83 +657,8 @@ class TransposedTable:
     def expected_cells(self) -> int:
         return len(self.names)
 
-    def _take_plain(
-        self, row: Row, cells: tuple[str, ...], width: int, fiscal_year: int | None, out: Produced
-    ) -> bool:
-        """The common row of a plain table (named levels, one value column, no sign or
-        unit column): same result as the general path, fewer steps. False → general path."""
-        at = self.plain_at
-        level1_cell = clean_cell(cells[at[0]]) if at[0] < width else ""
-        level2_cell = clean_cell(cells[at[1]]) if at[1] < width else ""
-        name = clean_name(cells[at[2]]) if at[2] < width else ""
-        raw = cells[at[3]].strip(" \t\n") if at[3] < width else ""
-        if not name or not raw.strip():
-            return False
-        if level1_cell:
-            self.level1_raw = level1_cell
-            self.level2_raw = ""
-        if level2_cell:
-            self.level2_raw = level2_cell
-        description = clean_long(cells[at[4]]) if at[4] is not None and at[4] < width else ""
-        basis = clean_long(cells[at[5]]) if at[5] is not None and at[5] < width else ""
-        weight = _number(cells[at[6]]) if at[6] is not None and at[6] < width else None
-        given = _direction(cells[at[7]]) if at[7] is not None and at[7] < width else None
-        target, warnings = read_target(raw, "", "", name, fiscal_year)
-        out.warnings.extend(warnings)
-        out.had_value = True
-        self.rows_with_value += 1
-        self.rows_produced += 1
-        level1, level2 = resolve_levels(self.level1_raw, self.level2_raw)
-        direction, source = implied_direction(target, given)
-        out.indicators.append(
-            {
-                "level1": level1,
-                "level2": level2,
-                "level1_raw": self.level1_raw,
-                "level2_raw": self.level2_raw,
-                "name": name,
-                "description": description or None,
-                "target": target,
-                "basis": basis or None,
-                "weight": weight,
-                "direction": direction,
-                "direction_source": source,
-                "horizon": self.horizon,
-                "place": None,
-                "graded": None,
-                "source_line": row.line,
-            }
-        )
-        return True
-
-    def refresh(self) -> None:
-        """Recompute the plain-row shortcut after the columns changed (a sub-header)."""
-        c = self.columns
-        roles = c.roles
-        self.simple = (
-            not (c.halves or c.places or c.grades or c.split_target)
-            and {"level1", "level2", "name", "value"} <= roles.keys()
-            and not roles.keys() & {"sign", "sign_or_direction", "unit", "content", "banner"}
-        )
-        self.plain_at = (
-            roles.get("level1", 0),
-            roles.get("level2", 0),
-            roles.get("name", 0),
-            roles.get("value", 0),
-            roles.get("description"),
-            roles.get("basis"),
-            roles.get("weight"),
-            roles.get("direction"),
-        )
-        if "name" in roles:
-            self.mode = "normal"
-            self.shifted = False
-        self.fast = self.simple and self.mode == "normal" and self.shifted is False
-        probe = {roles.get(role) for role in ("level1", "name", "content", "value", "level2")}
-        target = c.target_column()
-        probe.add(target)
-        self.target_at = 10**6 if target is None else target
-        self.header_probe = tuple(sorted(i for i in probe if i is not None))
+    # the sub-header fix-up (etl/layouts/reader.py) may refresh any open table
+    refresh = IndicatorTable.refresh
 
     def take(self, row: Row, fiscal_year: int | None) -> Produced:
         out = Produced()
