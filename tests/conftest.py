@@ -18,3 +18,15 @@ def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = load_paths([REPO / "data"], db, progress=False)
     assert summary.exit_code == 0, summary.rejected
     return db
+
+
+@pytest.fixture(scope="module")
+def seed_runner(seed_warehouse: Path):
+    """A dashboard query runner over the seed warehouse, opened read-only."""
+    import duckdb
+
+    from dashboard.queries import connection_runner
+
+    con = duckdb.connect(str(seed_warehouse), read_only=True)
+    yield connection_runner(con)
+    con.close()

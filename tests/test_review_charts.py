@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-import pandas as pd
 import pytest
 
 from dashboard import review_charts
@@ -16,18 +14,9 @@ ALL = Filters()
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    from warehouse.loader import load_paths
-
-    db_path = tmp_path_factory.mktemp("review") / "wh.duckdb"
-    load_paths(sorted((ROOT / "data").glob("*.txt")), db_path, progress=False)
-    connection = duckdb.connect(str(db_path), read_only=True)
-
-    def runner(sql: str, params: list | None = None) -> pd.DataFrame:
-        return connection.execute(sql, params or []).df()
-
-    yield runner
-    connection.close()
+def run(seed_runner):
+    """The seed warehouse, loaded once for the session (tests/conftest.py)."""
+    return seed_runner
 
 
 def test_grade_by_township_covers_every_project(run):

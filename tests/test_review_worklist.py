@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import duckdb
 import openpyxl
 import pandas as pd
 import pytest
@@ -20,18 +19,9 @@ ALL = Filters()
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    from warehouse.loader import load_paths
-
-    db_path = tmp_path_factory.mktemp("worklist") / "wh.duckdb"
-    load_paths(sorted((ROOT / "data").glob("*.txt")), db_path, progress=False)
-    connection = duckdb.connect(str(db_path), read_only=True)
-
-    def runner(sql: str, params: list | None = None) -> pd.DataFrame:
-        return connection.execute(sql, params or []).df()
-
-    yield runner
-    connection.close()
+def run(seed_runner):
+    """The seed warehouse, loaded once for the session (tests/conftest.py)."""
+    return seed_runner
 
 
 def test_worklist_sends_refusals_first(run):
