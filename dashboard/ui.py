@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import db, exports, filters
-from dashboard.formatting import DASH
+from dashboard.formatting import DASH, for_display
 from dashboard.palette import TownshipPalette, township_palette
 
 FrameSource = pd.DataFrame | Callable[[], pd.DataFrame]
@@ -220,3 +220,31 @@ def spans_years(f: filters.Filters | None = None) -> bool:
     """True when the selection covers more than one fiscal year (or all of them)."""
     f = f or filters.current_filters()
     return len(f.years) != 1
+
+
+_TOP_COLUMNS = {
+    "project_name": "项目名称",
+    "flag": "数据提示",
+    "township": "乡镇",
+    "fiscal_year": "年度",
+    "category": "项目类别",
+    "budget_total_yuan": "预算总额（万元）",
+}
+_TOP_DETAIL = {
+    "fiscal_funds_yuan": "财政资金（万元）",
+    "other_funds_yuan": "其他资金（万元）",
+}
+
+
+def top_projects_table(top: pd.DataFrame, *, detail: bool = False) -> None:
+    """The 预算最大的项目 table of 总览 and 预算对比 (``detail`` adds fund parts and the file),
+    each row linked to its project card."""
+    top["card"] = card_links(top["project_key"])
+    columns = dict(_TOP_COLUMNS)
+    if detail:
+        columns |= _TOP_DETAIL
+    columns["card"] = "项目卡片"
+    if detail:
+        columns["source_file"] = "来源文件"
+    money = ("budget_total_yuan", *(_TOP_DETAIL if detail else ()))
+    table(for_display(top, columns, money=money, years=("fiscal_year",)), "预算最大的项目")

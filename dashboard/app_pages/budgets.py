@@ -63,27 +63,7 @@ if top.empty:
     ui.no_data("当前筛选范围内没有注明预算的项目。")
 else:
     ui.chart(charts.top_projects_chart(top, palette))
-    top["card"] = ui.card_links(top["project_key"])
-    ui.table(
-        for_display(
-            top,
-            {
-                "project_name": "项目名称",
-                "flag": "数据提示",
-                "township": "乡镇",
-                "fiscal_year": "年度",
-                "category": "项目类别",
-                "budget_total_yuan": "预算总额（万元）",
-                "fiscal_funds_yuan": "财政资金（万元）",
-                "other_funds_yuan": "其他资金（万元）",
-                "card": "项目卡片",
-                "source_file": "来源文件",
-            },
-            money=("budget_total_yuan", "fiscal_funds_yuan", "other_funds_yuan"),
-            years=("fiscal_year",),
-        ),
-        "预算最大的项目",
-    )
+    ui.top_projects_table(top, detail=True)
 
 # --- distribution and spending plans side by side
 left, right = st.columns(2, gap="large")

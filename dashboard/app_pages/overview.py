@@ -154,24 +154,7 @@ top = ui.flag_column(queries.top_projects(run, f, limit=5), queries.project_flag
 if top.empty:
     ui.no_data("当前筛选范围内没有注明预算的项目。")
 else:
-    top["card"] = ui.card_links(top["project_key"])
-    ui.table(
-        for_display(
-            top,
-            {
-                "project_name": "项目名称",
-                "flag": "数据提示",
-                "township": "乡镇",
-                "fiscal_year": "年度",
-                "category": "项目类别",
-                "budget_total_yuan": "预算总额（万元）",
-                "card": "项目卡片",
-            },
-            money=("budget_total_yuan",),
-            years=("fiscal_year",),
-        ),
-        "预算最大的项目",
-    )
+    ui.top_projects_table(top)
 
 st.subheader("数据加载提示", anchor=False)
 warnings = queries.load_warnings(run, f)
