@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from etl.synth.corpus import MANIFEST, read_manifest, write_corpus
+from synth.corpus import MANIFEST, read_manifest, write_corpus
 
 STAMP = "benchmark-stamp.json"
 

@@ -25,8 +25,8 @@ def _median_ms(fn, runs: int = 200) -> float:
 def main() -> None:
     from etl.geography import resolve_unit
     from etl.targets import parse_target
-    from warehouse.sql_examples import EXAMPLES
-    from warehouse.sql_guard import check_query
+    from warehouse.serve.sql_examples import EXAMPLES
+    from warehouse.serve.sql_guard import check_query
 
     cells = [
         "≥95%",

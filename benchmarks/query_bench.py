@@ -56,15 +56,15 @@ def _time(fn: Callable[[], object], runs: int) -> tuple[dict, float]:
 
 
 def _runner(con: duckdb.DuckDBPyConnection):
-    from dashboard.queries import connection_runner
+    from dashboard.data.queries import connection_runner
 
     return connection_runner(con)
 
 
 def dashboard_latency(db: Path, runs: int) -> dict:
     """{filter label: {page/query: stats}} for no filter and for the latest year."""
-    from dashboard.filter_model import Filters
-    from dashboard.perf import page_queries
+    from dashboard.data.filter_model import Filters
+    from dashboard.data.perf import page_queries
 
     con = duckdb.connect(str(db.resolve()), read_only=True)
     run = _runner(con)
@@ -91,7 +91,7 @@ def dashboard_latency(db: Path, runs: int) -> dict:
 
 
 def example_latency(db: Path, runs: int) -> dict:
-    from warehouse.sql_examples import EXAMPLES
+    from warehouse.serve.sql_examples import EXAMPLES
 
     con = duckdb.connect(str(db.resolve()), read_only=True)
     try:

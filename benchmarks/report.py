@@ -77,7 +77,7 @@ def _size_section(r: dict) -> list[str]:
         ]
         lines.append("")
     lines += [
-        "Ad-hoc example queries (`warehouse/sql_examples.py`, ms):",
+        "Ad-hoc example queries (`warehouse/serve/sql_examples.py`, ms):",
         "",
         "| example | median | p95 |",
         "|---|---:|---:|",

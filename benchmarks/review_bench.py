@@ -17,13 +17,13 @@ from pathlib import Path
 import duckdb
 
 from etl.review.config import default_config
-from warehouse.loader import load_paths
+from warehouse.load.loader import load_paths
+from warehouse.load.storage import current_file
 from warehouse.review import review_documents
-from warehouse.storage import current_file
 
 
 def _corpus(root: Path, n: int) -> Path:
-    from etl.synth.cli import main as synth_main
+    from synth.cli import main as synth_main
 
     folder = root / f"corpus_{n}"
     if not folder.exists():

@@ -15,9 +15,9 @@ if str(HERE.parent) not in sys.path:  # `streamlit run` only puts dashboard/ on 
 
 import streamlit as st  # noqa: E402
 
-from dashboard import filters  # noqa: E402
+from dashboard.view import filters  # noqa: E402
 
-PAGES_DIR = HERE / "app_pages"
+PAGES_DIR = HERE / "view" / "pages"
 
 # (file, title, icon, url path); optional pages are skipped when their file is absent
 PAGES = [

@@ -39,9 +39,9 @@ def _delegate(module: str, argv: list[str]) -> int:
 
 
 COMMANDS = {
-    "load": "warehouse.loader_cli",
+    "load": "warehouse.load.loader_cli",
     "review": "etl.review.cli",
-    "synth": "etl.synth.cli",
+    "synth": "synth.cli",
     "spark-parse": "etl.spark_parse",
 }
 

@@ -1,12 +1,12 @@
 """``python -m etl spark-parse INPUT_DIR OUT_DIR [--master URL]``: parse on Apache Spark.
 
-The cluster runs exactly what the DuckDB loader's workers run (warehouse/parse_worker.py
-``parse_one``: etl.parser → warehouse/transform.py ``record_to_rows``), one
+The cluster runs exactly what the DuckDB loader's workers run (warehouse/load/parse_worker.py
+``parse_one``: etl.parser → warehouse/load/transform.py ``record_to_rows``), one
 partition of files per task. The driver then applies the loader's two cross-document rules
 with the loader's own functions — a byte-identical copy of an earlier file is skipped (a copy
 of a rejected file is rejected), and a project key another document already owns is
 re-keyed (``foreign_project_keys`` + ``resolve_duplicates``) — and Spark writes every table
-as Parquet with the DuckDB schema's types (warehouse/parquet_layout.py says where).
+as Parquet with the DuckDB schema's types (warehouse/export/parquet_layout.py says where).
 The goal review is not part of a parse: it runs set-based in DuckDB when the Parquet output
 is loaded (``python -m etl load --from-parquet``). See docs/scale_out.md.
 """
@@ -27,8 +27,8 @@ import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from warehouse import parquet_layout as layout
-from warehouse.parse_worker import ParseOutcome, WorkerConfig
+from warehouse.export import parquet_layout as layout
+from warehouse.load.parse_worker import ParseOutcome, WorkerConfig
 
 DEFAULT_MASTER = "local[2]"
 # Small footprint by default: the machine (or laptop) is shared; a cluster overrides these.
@@ -103,7 +103,7 @@ def build_session(
 def _parse_item(path: str, data: bytes | None, version: str, config: WorkerConfig) -> ParseOutcome:
     """One file → ParseOutcome, through the loader's ``parse_one``. Remote files arrive as
     bytes and are parsed from a temporary copy with the same name (readers go by suffix)."""
-    from warehouse.parse_worker import parse_one
+    from warehouse.load.parse_worker import parse_one
 
     if data is None:
         try:
@@ -132,7 +132,7 @@ def _resolved_tables(
     item: tuple[int, ParseOutcome], kept: dict[int, int], foreign: dict[int, set[int]]
 ) -> Iterator[tuple[int, dict[str, list[dict]]]]:
     """(load position, rows) of a kept document, with the loader's duplicate-project rule."""
-    from warehouse.transform import resolve_duplicates
+    from warehouse.load.transform import resolve_duplicates
 
     index, outcome = item
     position = kept.get(index)
@@ -147,7 +147,7 @@ def dimension_rank(table: str, position: int, ordinal: int) -> int:
     Units: the last row of the last document (upsert, latest wins). Indicators and years:
     the loader inserts only new keys per batch of BATCH_DOCUMENTS, keeping the batch's last
     row: the first batch wins, and inside it the last row."""
-    from warehouse.loader import BATCH_DOCUMENTS
+    from warehouse.load.loader import BATCH_DOCUMENTS
 
     order = (position << 20) + ordinal
     if table == "dim_unit":
@@ -160,7 +160,7 @@ def _arrow_partition(docs: Iterable[tuple[int, dict[str, list[dict]]]]) -> Itera
     the JVM once, typed by ``schema.arrow_schema`` exactly as the DuckDB loader's inserts."""
     import pyarrow as pa
 
-    from warehouse import schema
+    from warehouse.schema import ddl as schema
 
     buckets: dict[str, list[dict]] = {}
     for position, tables in docs:
@@ -200,8 +200,8 @@ def _decode(batches: Iterable) -> Iterator:  # noqa: ANN001
 
 def _tasks(spark, input_uri: str):  # noqa: ANN001, ANN202
     """RDD of (index, path, bytes|None, parser version) in the loader's file order."""
-    from warehouse.discover import find_documents, is_candidate
-    from warehouse.parse_worker import ManifestVersions, parser_version
+    from warehouse.load.discover import find_documents, is_candidate
+    from warehouse.load.parse_worker import ManifestVersions, parser_version
 
     base = parser_version()
     if not is_remote(input_uri):
@@ -230,7 +230,7 @@ def _tasks(spark, input_uri: str):  # noqa: ANN001, ANN202
 def _spark_schema(table: str):  # noqa: ANN202
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    from warehouse import schema
+    from warehouse.schema import ddl as schema
 
     return from_arrow_schema(schema.arrow_schema(table))
 
@@ -241,7 +241,7 @@ def _table_frame(spark, blobs, table: str):  # noqa: ANN001, ANN202
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    from warehouse import schema
+    from warehouse.schema import ddl as schema
 
     spark_schema = from_arrow_schema(_with_rank(schema.arrow_schema(table), table))
     frame = blobs.filter(F.col("table") == table).select("data").mapInArrow(_decode, spark_schema)
@@ -280,10 +280,10 @@ def spark_parse(
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    from warehouse.classify import load_classifier
-    from warehouse.loader import LoadSummary, Rejected, _reject_copies_of_rejects
-    from warehouse.parse_worker import parser_version
-    from warehouse.transform import foreign_project_keys
+    from warehouse.load.classify import load_classifier
+    from warehouse.load.loader import LoadSummary, Rejected, _reject_copies_of_rejects
+    from warehouse.load.parse_worker import parser_version
+    from warehouse.load.transform import foreign_project_keys
 
     started = time.perf_counter()
     if not is_remote(input_uri) and not Path(_local(input_uri)).exists():

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`python -m etl load data/` into a fresh warehouse (the pointer path is returned)."""
-    from warehouse.loader import load_paths
+    from warehouse.load.loader import load_paths
 
     db = tmp_path_factory.mktemp("seed_warehouse") / "warehouse.duckdb"
     summary = load_paths([REPO / "data"], db, progress=False)
@@ -25,7 +25,7 @@ def seed_runner(seed_warehouse: Path):
     """A dashboard query runner over the seed warehouse, opened read-only."""
     import duckdb
 
-    from dashboard.queries import connection_runner
+    from dashboard.data.queries import connection_runner
 
     con = duckdb.connect(str(seed_warehouse), read_only=True)
     yield connection_runner(con)

@@ -13,10 +13,10 @@ from tests.fixtures.dashboard_db import fixture_only
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 PAGES = [
-    "app_pages/budgets.py",
-    "app_pages/indicators.py",
-    "app_pages/targets.py",
-    "app_pages/projects.py",
+    "view/pages/budgets.py",
+    "view/pages/indicators.py",
+    "view/pages/targets.py",
+    "view/pages/projects.py",
 ]
 
 # shared pytest fixtures (re-exported so pytest finds them in this module)
@@ -142,7 +142,7 @@ def test_filters_matching_nothing_show_a_message(monkeypatch, fixture_db):
 def test_filters_persist_across_pages(monkeypatch, fixture_db):
     at = _app(monkeypatch, fixture_db).run()
     at.sidebar.multiselect(key="township").set_value(["开平镇"]).run()
-    at.switch_page("app_pages/projects.py").run()
+    at.switch_page("view/pages/projects.py").run()
     assert at.caption[0].value.endswith("乡镇：开平镇")
     assert _metrics(at)["预算总额"] == "16.30 万元"  # first project of 开平镇
 
@@ -159,10 +159,10 @@ def test_query_params_reproduce_the_view(monkeypatch, fixture_db):
 @fixture_only
 def test_budget_toggle_and_project_search(monkeypatch, fixture_db):
     at = _app(monkeypatch, fixture_db).run()
-    at.switch_page("app_pages/budgets.py").run()
+    at.switch_page("view/pages/budgets.py").run()
     at.segmented_control(key="budget_mode").set_value("占比").run()
     _assert_clean(at, "share")
-    at.switch_page("app_pages/projects.py").run()
+    at.switch_page("view/pages/projects.py").run()
     at.text_input(key="q").input("征地拆迁").run()
     _assert_clean(at, "search")
     assert _metrics(at)["预算总额"] == "561.20 万元"
@@ -172,7 +172,7 @@ def test_budget_toggle_and_project_search(monkeypatch, fixture_db):
 @fixture_only
 def test_target_family_choice(monkeypatch, fixture_db):
     at = _app(monkeypatch, fixture_db).run()
-    at.switch_page("app_pages/targets.py").run()
+    at.switch_page("view/pages/targets.py").run()
     at.selectbox(key="family").set_value("满意度").run()
     _assert_clean(at, "family")
     assert at.selectbox(key="unit").value == "%"

@@ -8,10 +8,11 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import charts, queries
-from dashboard.chart_theme import CJK_FONT
-from dashboard.filter_model import Filters
-from dashboard.palette import township_palette
+from dashboard.data import queries
+from dashboard.data.filter_model import Filters
+from dashboard.view import charts
+from dashboard.view.chart_theme import CJK_FONT
+from dashboard.view.palette import township_palette
 from tests.fixtures import dashboard_db
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

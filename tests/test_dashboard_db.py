@@ -7,7 +7,7 @@ import os
 import duckdb
 import pytest
 
-from dashboard import db
+from dashboard.data import db
 from tests.fixtures.dashboard_fixture import build_fixture_db
 
 COUNT = "SELECT count(*) AS n FROM v_project_budget"

@@ -10,9 +10,9 @@ import duckdb
 import openpyxl
 import pandas as pd
 
-from dashboard import exports, queries
-from dashboard.filter_model import Filters
-from dashboard.formatting import for_display
+from dashboard.data import exports, queries
+from dashboard.data.filter_model import Filters
+from dashboard.view.formatting import for_display
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/x","点我")',

@@ -10,13 +10,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import history_queries
-from dashboard.filter_model import Filters
-from dashboard.queries import connection_runner
-from etl.synth.corpus import read_manifest, write_corpus
-from warehouse import identity
-from warehouse.identity_eval import evaluate
-from warehouse.loader import load_paths
+from benchmarks.identity_eval import evaluate
+from dashboard.data import history as history_queries
+from dashboard.data.filter_model import Filters
+from dashboard.data.queries import connection_runner
+from synth.corpus import read_manifest, write_corpus
+from warehouse.load import identity
+from warehouse.load.loader import load_paths
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +211,7 @@ def test_incremental_refresh_equals_full_rebuild(corpus_db, tmp_path: Path) -> N
 def test_linking_survives_drifting_names(corpus_db, tmp_path: Path) -> None:
     """Half of the project names renamed the way real budgets drift (2021年…, …资金,
     …项目, a stray full-width space): precision and recall stay ≥ 0.98."""
-    from warehouse.identity_eval import perturb_corpus
+    from benchmarks.identity_eval import perturb_corpus
 
     corpus, _ = corpus_db
     drifted = tmp_path / "drifted"

@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import charts, queries
-from dashboard.filter_model import Filters
-from dashboard.palette import township_palette
-from dashboard.queries import connection_runner
-from warehouse.connect import open_readonly
+from dashboard.data import queries
+from dashboard.data.filter_model import Filters
+from dashboard.data.queries import connection_runner
+from dashboard.view import charts
+from dashboard.view.palette import township_palette
+from warehouse.serve.connect import open_readonly
 
 
 @pytest.fixture(scope="module")

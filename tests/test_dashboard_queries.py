@@ -7,10 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import queries
-from dashboard.filter_model import Filters
-from dashboard.formatting import fmt_pct, fmt_target, fmt_wan, fmt_year, for_display
-from dashboard.palette import UNKNOWN_COLOUR, township_palette
+from dashboard.data import queries
+from dashboard.data.filter_model import Filters
+from dashboard.view.formatting import fmt_pct, fmt_target, fmt_wan, fmt_year, for_display
+from dashboard.view.palette import UNKNOWN_COLOUR, township_palette
 from tests.fixtures import dashboard_db
 from tests.fixtures.dashboard_db import fixture_only
 from tests.fixtures.dashboard_fixture import PROJECTS, expected_budget_yuan

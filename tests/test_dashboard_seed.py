@@ -10,13 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 PAGES = [
-    "app_pages/budgets.py",
-    "app_pages/indicators.py",
-    "app_pages/targets.py",
-    "app_pages/projects.py",
-    "app_pages/history.py",
-    "app_pages/goal_review.py",
-    "app_pages/sql_query.py",
+    "view/pages/budgets.py",
+    "view/pages/indicators.py",
+    "view/pages/targets.py",
+    "view/pages/projects.py",
+    "view/pages/history.py",
+    "view/pages/goal_review.py",
+    "view/pages/sql_query.py",
 ]
 
 

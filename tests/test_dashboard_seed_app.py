@@ -10,9 +10,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.synth.corpus import write_corpus
+from synth.corpus import write_corpus
 from tests.fixtures.dashboard_hostile import EVIL_HOST, HOSTILE_QUERY, build_hostile_warehouse
-from warehouse.loader import load_paths
+from warehouse.load.loader import load_paths
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 DRAIN = "老庄子镇集贸市场附近修建排水沟"
@@ -89,11 +89,11 @@ def test_unknown_link_values_are_reported_and_ignored(monkeypatch, seed_warehous
 
 
 def test_sql_page_hides_the_filters(monkeypatch, seed_warehouse):
-    if not (Path(APP).parent / "app_pages" / "sql_query.py").exists():
+    if not (Path(APP).parent / "view" / "pages" / "sql_query.py").exists():
         pytest.skip("SQL page not present")
     at = _app(monkeypatch, seed_warehouse).run()
     assert len(at.sidebar.multiselect) == 3
-    at.switch_page("app_pages/sql_query.py").run()
+    at.switch_page("view/pages/sql_query.py").run()
     _clean(at)
     assert len(at.sidebar.multiselect) == 0
 
@@ -101,7 +101,7 @@ def test_sql_page_hides_the_filters(monkeypatch, seed_warehouse):
 def test_card_shows_warning_grade_findings_and_source(monkeypatch, seed_warehouse):
     key = _key(seed_warehouse, DRAIN)
     at = _app(monkeypatch, seed_warehouse, pid=key)
-    at.switch_page("app_pages/projects.py").run()
+    at.switch_page("view/pages/projects.py").run()
     _clean(at)
     assert any("疑似录入错误" in w.value and "⚠" in w.value for w in at.warning)
     assert any(m.value.startswith("⚠") and "393.97" in m.value for m in at.metric)
@@ -116,7 +116,7 @@ def test_card_shows_warning_grade_findings_and_source(monkeypatch, seed_warehous
 
 def test_search_several_words(monkeypatch, seed_warehouse):
     at = _app(monkeypatch, seed_warehouse, year="", q="征地 补偿")
-    at.switch_page("app_pages/projects.py").run()
+    at.switch_page("view/pages/projects.py").run()
     _clean(at)
     table = next(df.value for df in at.dataframe if "项目名称" in df.value.columns)
     assert "征地拆迁补偿款" in set(table["项目名称"])
@@ -137,7 +137,7 @@ def hostile_db(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize(
-    "page", ["", "app_pages/budgets.py", "app_pages/projects.py", "app_pages/history.py"]
+    "page", ["", "view/pages/budgets.py", "view/pages/projects.py", "view/pages/history.py"]
 )
 def test_document_and_url_text_is_never_live_markdown(monkeypatch, hostile_db, page):
     at = _app(monkeypatch, hostile_db, year="", q=HOSTILE_QUERY if page else "")
@@ -151,13 +151,13 @@ def test_document_and_url_text_is_never_live_markdown(monkeypatch, hostile_db, p
             seen += 1
             assert "](" not in text and "![" not in text, text
             assert not re.search(r"(?<!\\)[<\[]", text.split("：", 1)[-1]), text
-    if page == "app_pages/projects.py":
+    if page == "view/pages/projects.py":
         assert seen >= 1  # the "nothing found" line quotes the ?q= value
 
 
 def test_card_title_with_hostile_name_is_text(monkeypatch, hostile_db):
     at = _app(monkeypatch, hostile_db, year="")
-    at.switch_page("app_pages/projects.py").run()
+    at.switch_page("view/pages/projects.py").run()
     _clean(at)
     title = at.subheader[0].value
     assert EVIL_HOST in title.replace("\\", "") and "](" not in title and "![" not in title
@@ -170,7 +170,7 @@ def test_history_page_on_a_three_year_corpus(monkeypatch, tmp_path_factory):
     db = root / "w.duckdb"
     load_paths([root / "docs"], db, progress=False, workers=1)
     at = _app(monkeypatch, db, year="")
-    at.switch_page("app_pages/history.py").run()
+    at.switch_page("view/pages/history.py").run()
     _clean(at)
     assert at.title[0].value == "历年对比"
     names = [s.value for s in at.subheader]

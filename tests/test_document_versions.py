@@ -11,8 +11,8 @@ from pathlib import Path
 
 from etl.readers.text import read_text
 from tests.fixtures.build_office import docx_from_blocks
-from warehouse.connect import open_readonly
-from warehouse.loader import load_paths
+from warehouse.load.loader import load_paths
+from warehouse.serve.connect import open_readonly
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "000_c5dc2f2abd3f2e97.txt"

@@ -1,4 +1,4 @@
-"""Engine DDL transpiled from the DuckDB views (warehouse/engines.py), without Spark: the
+"""Engine DDL transpiled from the DuckDB views (warehouse/export/engines.py), without Spark: the
 rewrite table, the generated scripts, and the DuckDB script answering like the warehouse."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import duckdb
 import pytest
 import sqlglot
 
-from warehouse import engines
+from warehouse.export import engines
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from warehouse.connect import open_readonly
-from warehouse.loader import load_paths
-from warehouse.testing import (
+from tests.support.records import (
     TEST_PARSER_VERSION,
     indicator,
     json_parse,
@@ -15,6 +13,8 @@ from warehouse.testing import (
     record,
     write_record,
 )
+from warehouse.load.loader import load_paths
+from warehouse.serve.connect import open_readonly
 
 
 def clean_project() -> dict:

@@ -18,8 +18,8 @@ from etl.errors import DocumentError
 from etl.limits import LimitExceeded
 from etl.readers import read_blocks
 from tests import crafted
-from warehouse.connect import open_readonly
-from warehouse.loader import load_paths
+from warehouse.load.loader import load_paths
+from warehouse.serve.connect import open_readonly
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data").glob("[0-9][0-9][0-9]_*.txt"))
@@ -354,7 +354,7 @@ def test_manifest_values_are_type_checked(tmp_path: Path) -> None:
 
 
 def test_export_to_odd_paths_is_one_line(tmp_path: Path) -> None:
-    from warehouse.testing import build_sample_warehouse
+    from tests.support.records import build_sample_warehouse
 
     db = tmp_path / "w.duckdb"
     build_sample_warehouse(db, tmp_path / "docs")

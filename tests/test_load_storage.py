@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.loader import load_paths
-from warehouse.storage import DanglingVersionError, current_file, list_versions
-from warehouse.testing import TEST_PARSER_VERSION, json_parse, record, write_record
+from tests.support.records import TEST_PARSER_VERSION, json_parse, record, write_record
+from warehouse.load.loader import load_paths
+from warehouse.load.storage import DanglingVersionError, current_file, list_versions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,7 +83,7 @@ WRITE_LIMITED = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
 resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
-from warehouse.loader_cli import main
+from warehouse.load.loader_cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

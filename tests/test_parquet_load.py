@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import parquet_layout as layout
-from warehouse import schema
-from warehouse.export import export_parquet
-from warehouse.storage import current_file
+from warehouse.export import parquet_layout as layout
+from warehouse.export.parquet import export_parquet
+from warehouse.load.storage import current_file
+from warehouse.schema import ddl as schema
 
 REPO = Path(__file__).resolve().parents[1]
 VOLATILE = {"run_id", "loaded_at", "rejected_at"}

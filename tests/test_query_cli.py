@@ -1,4 +1,4 @@
-"""`python -m warehouse query` (warehouse.query_cli.main) against a fixture warehouse."""
+"""`python -m warehouse query` (warehouse.serve.query_cli.main) against a fixture warehouse."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.query_cli import main
+from warehouse.serve.query_cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_DDL = ROOT / "tests" / "fixtures" / "sql" / "warehouse_fixture.sql"
@@ -137,7 +137,7 @@ def test_module_entry_point_in_subprocess(db: Path) -> None:
         [
             sys.executable,
             "-m",
-            "warehouse.query_cli",
+            "warehouse.serve.query_cli",
             "SELECT count(*) AS n FROM v_goal_review",
             "--db",
             str(db),
@@ -154,7 +154,7 @@ def test_module_entry_point_in_subprocess(db: Path) -> None:
         [
             sys.executable,
             "-m",
-            "warehouse.query_cli",
+            "warehouse.serve.query_cli",
             "SELECT 1; DROP TABLE dim_unit",
             "--db",
             str(db),

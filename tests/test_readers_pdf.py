@@ -295,7 +295,7 @@ def test_folder_with_every_format_loads_in_one_run(tmp_path, seed_pdfs):
         timeout=600,
     )
     assert result.returncode in (0, 1), result.stderr
-    from warehouse.connect import open_readonly
+    from warehouse.serve.connect import open_readonly
 
     con = open_readonly(db)
     try:

@@ -1,4 +1,4 @@
-"""dashboard/review_charts.py on a warehouse loaded from the seed documents."""
+"""dashboard/view/review_charts.py on a warehouse loaded from the seed documents."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import review_charts
-from dashboard.filter_model import Filters
+from dashboard.data.filter_model import Filters
+from dashboard.view import review_charts
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = Filters()

@@ -471,7 +471,7 @@ def test_r20_quiet_on_quantitative_project():
 def test_r13_ignores_deadlines_marked_positive():
     """A flat 申报表 often marks 时效 rows 正向 with a date bound: not a direction mismatch."""
     from etl.review import review_record
-    from warehouse.testing import indicator, project, record
+    from tests.support.records import indicator, project, record
 
     deadline = indicator(
         "完成时间",

@@ -8,7 +8,7 @@ import shutil
 import duckdb
 
 import warehouse.review as review
-from warehouse.storage import current_file
+from warehouse.load.storage import current_file
 
 REVIEW_ROWS = (
     "SELECT f.document_id, f.ordinal, f.rule_id, f.severity, f.message, f.hint, "

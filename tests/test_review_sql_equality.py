@@ -12,10 +12,10 @@ import pytest
 from etl.errors import DocumentError
 from etl.parser import parse_file
 from etl.review import review_record
-from etl.synth.cli import main as synth_main
-from warehouse.loader import load_paths
+from synth.cli import main as synth_main
+from warehouse.load.loader import load_paths
+from warehouse.load.storage import current_file
 from warehouse.review import CROSS_OFFSET
-from warehouse.storage import current_file
 
 pytestmark = pytest.mark.slow
 DOCS = 200

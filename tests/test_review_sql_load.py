@@ -9,9 +9,9 @@ import logging
 import duckdb
 
 import warehouse.review as review
-from warehouse.loader import load_paths
-from warehouse.storage import current_file
-from warehouse.testing import TEST_PARSER_VERSION, json_parse, record, write_record
+from tests.support.records import TEST_PARSER_VERSION, json_parse, record, write_record
+from warehouse.load.loader import load_paths
+from warehouse.load.storage import current_file
 
 
 def _load(folder, db):
@@ -39,7 +39,7 @@ def test_load_reviews_in_the_warehouse(tmp_path):
 
 def test_failing_rule_keeps_the_load(tmp_path, monkeypatch, caplog):
     monkeypatch.setitem(review.RULES, "R02", lambda config: "SELECT * FROM no_such_table")
-    with caplog.at_level(logging.ERROR, logger="warehouse.review_sql"):
+    with caplog.at_level(logging.ERROR, logger="warehouse.load.review_sql"):
         summary = _load(tmp_path / "docs", tmp_path / "w.duckdb")
     assert summary.written and summary.totals
     messages = [r.getMessage() for r in caplog.records]

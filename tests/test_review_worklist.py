@@ -1,5 +1,5 @@
-"""The reviewer's worklist (dashboard/review_queries.py) and its Excel workbook
-(dashboard/review_workbook.py) on a warehouse loaded from the seed documents."""
+"""The reviewer's worklist (dashboard/data/goal_review.py) and its Excel workbook
+(dashboard/data/review_workbook.py) on a warehouse loaded from the seed documents."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import review_queries, review_workbook
-from dashboard.filter_model import Filters
+from dashboard.data import goal_review as review_queries
+from dashboard.data import review_workbook
+from dashboard.data.filter_model import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = Filters()
@@ -117,13 +118,13 @@ def _page(monkeypatch, db: Path):
 
     monkeypatch.setenv("WAREHOUSE_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at = at.switch_page("app_pages/goal_review.py").run()
+    at = at.switch_page("view/pages/goal_review.py").run()
     # the dashboard opens on the latest year; the worklist checks below span every seed year
     return at.multiselect(key="year").set_value([]).run()
 
 
 def test_review_page_lists_projects_with_links_and_workbook(monkeypatch, tmp_path):
-    from warehouse.loader import load_paths
+    from warehouse.load.loader import load_paths
 
     db = tmp_path / "wh.duckdb"
     load_paths(sorted((ROOT / "data").glob("*.txt")), db, progress=False)
@@ -136,8 +137,8 @@ def test_review_page_lists_projects_with_links_and_workbook(monkeypatch, tmp_pat
 
 
 def test_data_text_is_never_markdown(monkeypatch, tmp_path):
-    from warehouse.loader import load_paths
-    from warehouse.testing import TEST_PARSER_VERSION, json_parse, project, record, write_record
+    from tests.support.records import TEST_PARSER_VERSION, json_parse, project, record, write_record
+    from warehouse.load.loader import load_paths
 
     evil = project(1, "[点我](http://example.invalid) **村内道路**", 100000.0, code="P1")
     write_record(tmp_path / "docs" / "0.txt", record("甲镇", projects=[evil]))

@@ -19,12 +19,13 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None:  # pragma: no cover
     pytest.skip("PySpark needs Java 17", allow_module_level=True)
 
-from dashboard import queries  # noqa: E402
-from dashboard.filter_model import Filters  # noqa: E402
+from dashboard.data import queries  # noqa: E402
+from dashboard.data.filter_model import Filters  # noqa: E402
 from etl.spark_parse import build_session, spark_parse  # noqa: E402
-from warehouse import engines, schema  # noqa: E402
-from warehouse import parquet_layout as layout  # noqa: E402
-from warehouse.loader import load_paths  # noqa: E402
+from warehouse.export import engines  # noqa: E402
+from warehouse.export import parquet_layout as layout  # noqa: E402
+from warehouse.load.loader import load_paths  # noqa: E402
+from warehouse.schema import ddl as schema
 
 # > 60 s on a shared two-core machine (JVM start + 200 parses); pyspark 4.3 warns on pandas 3.
 pytestmark = [
@@ -198,7 +199,7 @@ def test_cli_reports_a_missing_folder_in_one_line(tmp_path: Path) -> None:
 def test_spark_ddl_over_a_duckdb_export(corpus: Path, duck, spark) -> None:  # noqa: ANN001
     """The Spark DDL also registers a `warehouse export` folder (one file per table, facts
     partitioned by fiscal_year only). Runs last: it re-registers the same table names."""
-    from warehouse.export import export_parquet
+    from warehouse.export.parquet import export_parquet
 
     out = corpus.parent / "duckdb_export"
     export_parquet(corpus.parent / "duck" / "warehouse.duckdb", out)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from etl.spark_parse import dimension_rank, is_remote
-from warehouse.loader import BATCH_DOCUMENTS
-from warehouse.transform import foreign_project_keys
+from warehouse.load.loader import BATCH_DOCUMENTS
+from warehouse.load.transform import foreign_project_keys
 
 
 def _kept(table: str, rows: list[tuple[int, int]]) -> tuple[int, int]:

@@ -11,13 +11,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import sql_guard
-from warehouse.sandbox import open_sandbox, run_guarded, truncation_notice
-from warehouse.sql_examples import EXAMPLES
-from warehouse.sql_guard import catalog_names, check_query
+from warehouse.serve import sql_guard
+from warehouse.serve.sandbox import open_sandbox, run_guarded, truncation_notice
+from warehouse.serve.sql_examples import EXAMPLES
+from warehouse.serve.sql_guard import catalog_names, check_query
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sql"
-PAGE = Path(__file__).resolve().parents[1] / "dashboard" / "app_pages" / "sql_query.py"
+PAGE = Path(__file__).resolve().parents[1] / "dashboard" / "view" / "pages" / "sql_query.py"
 
 
 @dataclass(frozen=True)
@@ -268,7 +268,7 @@ def test_missing_warehouse_is_reported(tmp_path: Path) -> None:
 
 
 def test_refused_suite_leaves_warehouse_byte_identical(fixture_db: Path) -> None:
-    from warehouse.query_cli import main
+    from warehouse.serve.query_cli import main
 
     before = sha256(fixture_db)
     for case in REFUSED:
@@ -334,11 +334,11 @@ def test_page_without_warehouse_explains_load_command(
 def test_no_streamlit_import_in_logic_modules() -> None:
     root = PAGE.parents[2]
     for rel in (
-        "dashboard/sql_page_logic.py",
-        "warehouse/sql_guard.py",
-        "warehouse/sandbox.py",
-        "warehouse/query_cli.py",
-        "warehouse/sql_examples.py",
+        "dashboard/data/sql_query.py",
+        "warehouse/serve/sql_guard.py",
+        "warehouse/serve/sandbox.py",
+        "warehouse/serve/query_cli.py",
+        "warehouse/serve/sql_examples.py",
     ):
         assert "import streamlit" not in (root / rel).read_text(encoding="utf-8"), rel
 
@@ -437,7 +437,7 @@ def test_page_shows_syntax_error_without_refusal_word(
 
 
 def test_escape_markdown_makes_links_images_and_colours_literal() -> None:
-    from dashboard.sql_page_logic import escape_markdown
+    from dashboard.data.sql_query import escape_markdown
 
     text = "x [a](http://e.test/p) ![i](http://e.test/i.png) :red[b] $x$ <img src=x onerror=1>"
     escaped = escape_markdown(text)
@@ -449,7 +449,7 @@ def test_escape_markdown_makes_links_images_and_colours_literal() -> None:
 def test_result_grid_shows_null_dash_and_thousands() -> None:
     import pandas as pd
 
-    from dashboard.sql_page_logic import display_table
+    from dashboard.data.sql_query import display_table
 
     frame = pd.DataFrame(
         {

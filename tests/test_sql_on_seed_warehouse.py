@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.test_sql_guard import REFUSED
-from warehouse.query_cli import main as query_main
-from warehouse.sandbox import run_guarded
-from warehouse.sql_examples import EXAMPLES
+from warehouse.serve.query_cli import main as query_main
+from warehouse.serve.sandbox import run_guarded
+from warehouse.serve.sql_examples import EXAMPLES
 
 
 def digest(path: Path) -> str:

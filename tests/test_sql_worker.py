@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.test_sql_guard import build_fixture_db, sha256
-from warehouse import sql_worker
-from warehouse.sandbox import run_guarded, truncation_notice
-from warehouse.sql_worker import WorkerGone, WorkerPool
+from warehouse.serve import sql_worker
+from warehouse.serve.sandbox import run_guarded, truncation_notice
+from warehouse.serve.sql_worker import WorkerGone, WorkerPool
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"rss_bytes": 600 * 1024**2, "address_bytes": 3 * 1024**3}
@@ -179,8 +179,8 @@ def test_worker_dies_with_its_parent(fixture_db: Path, how: signal.Signals) -> N
     script = textwrap.dedent(
         f"""
         import sys
-        from warehouse.sandbox import run_guarded
-        from warehouse.sql_worker import default_pool
+        from warehouse.serve.sandbox import run_guarded
+        from warehouse.serve.sql_worker import default_pool
         assert run_guarded({str(fixture_db)!r}, "SELECT 1 AS x").error is None
         print(default_pool().pids()[0], flush=True)
         sys.stdin.read()  # wait to be killed
@@ -271,7 +271,7 @@ def test_dashboard_page_still_answers_after_a_killing_query(
     small = WorkerPool(size=1, **SMALL)
     monkeypatch.setattr(sql_worker, "_default_pool", small)
     monkeypatch.setenv("WAREHOUSE_DB", str(fixture_db))
-    page = ROOT / "dashboard" / "app_pages" / "sql_query.py"
+    page = ROOT / "dashboard" / "view" / "pages" / "sql_query.py"
     try:
         at = AppTest.from_file(str(page), default_timeout=120).run()
         at.text_area(key="sql_text").input("SELECT len(range(0, 300000000)) AS n").run()

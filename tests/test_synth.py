@@ -1,7 +1,7 @@
 """Synthetic corpus: determinism, and the parser round trip against the generator's truth.
 
 If a round-trip assertion fails, the message lists file, project and field; the generator
-is the reference for what each file contains (see etl/synth/verify.py for the rules).
+is the reference for what each file contains (see synth/verify.py for the rules).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from etl.synth.cli import main as synth_main
-from etl.synth.corpus import MANIFEST, build, iter_documents, make_plan, read_manifest, write_corpus
-from etl.synth.families import FAMILY_LAYOUTS
-from etl.synth.model import Portfolio
+from synth.cli import main as synth_main
+from synth.corpus import MANIFEST, build, iter_documents, make_plan, read_manifest, write_corpus
+from synth.families import FAMILY_LAYOUTS
+from synth.model import Portfolio
 
 SEED = 20240
 N_DOCS = 200
@@ -108,7 +108,7 @@ def test_round_trip_recovers_generated_content(corpus) -> None:
     pytest.importorskip("etl.parser")
     from etl.errors import DocumentError
     from etl.parser import parse_file
-    from etl.synth.verify import compare
+    from synth.verify import compare
 
     folder, docs = corpus
     problems: list[str] = []
@@ -176,7 +176,7 @@ def _truncated(cut: str):
 def test_truncated_file_keeps_its_complete_projects(tmp_path: Path, cut: str) -> None:
     pytest.importorskip("etl.parser")
     from etl.parser import parse_file
-    from etl.synth.verify import compare
+    from synth.verify import compare
 
     cases = _truncated(cut)
     assert len(cases) >= 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warehouse.classify import load_classifier
+from warehouse.load.classify import load_classifier
 
 
 def test_project_category_name_then_purpose() -> None:

@@ -7,13 +7,13 @@ import sys
 import textwrap
 from pathlib import Path
 
-from warehouse.connect import open_readonly
-from warehouse.loader import load_paths
-from warehouse.testing import TEST_PARSER_VERSION, json_parse, record, write_record
+from tests.support.records import TEST_PARSER_VERSION, json_parse, record, write_record
+from warehouse.load.loader import load_paths
+from warehouse.serve.connect import open_readonly
 
 READER = textwrap.dedent("""
     import sys, time
-    from warehouse.connect import open_readonly, resolve_current
+    from warehouse.serve.connect import open_readonly, resolve_current
     db = sys.argv[1]
     held = open_readonly(db)            # a long-lived connection, as a dashboard might keep
     seen, deadline = set(), time.time() + 60
@@ -81,8 +81,8 @@ def test_reader_in_same_process_during_load(tmp_path: Path) -> None:
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from warehouse.loader import load_paths
-    from warehouse.testing import TEST_PARSER_VERSION, json_parse
+    from warehouse.load.loader import load_paths
+    from tests.support.records import TEST_PARSER_VERSION, json_parse
     s = load_paths([Path(sys.argv[2])], Path(sys.argv[1]), progress=False, parse=json_parse,
                    version=TEST_PARSER_VERSION, review=False)
     print(s.loaded, s.exit_code)

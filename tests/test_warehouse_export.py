@@ -8,11 +8,11 @@ from pathlib import Path
 
 import duckdb
 
+from tests.support.records import build_sample_warehouse, record, write_record
 from warehouse.__main__ import main as warehouse_main
-from warehouse.classify import load_classifier
-from warehouse.connect import open_readonly
-from warehouse.export import export_parquet
-from warehouse.testing import build_sample_warehouse, record, write_record
+from warehouse.export.parquet import export_parquet
+from warehouse.load.classify import load_classifier
+from warehouse.serve.connect import open_readonly
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -21,8 +21,8 @@ def test_export_partitioned_parquet(tmp_path: Path) -> None:
     db = tmp_path / "warehouse.duckdb"
     build_sample_warehouse(db, tmp_path / "docs")
     write_record(tmp_path / "docs" / "2022.txt", record("甲镇", 2022))
-    from warehouse.loader import load_paths
-    from warehouse.testing import TEST_PARSER_VERSION, json_parse
+    from tests.support.records import TEST_PARSER_VERSION, json_parse
+    from warehouse.load.loader import load_paths
 
     load_paths(
         [tmp_path / "docs"],
@@ -91,7 +91,7 @@ def test_reclassify_applies_edited_rules(tmp_path: Path, monkeypatch) -> None:
     rules.write_text(
         'default = "其他"\n[[category]]\nname = "测试类"\nkeywords = ["环境"]\n', encoding="utf-8"
     )
-    import warehouse.reclassify as reclassify
+    import warehouse.load.reclassify as reclassify
 
     monkeypatch.setattr(reclassify, "load_classifier", lambda: load_classifier(category_file=rules))
     assert reclassify.main(["--db", str(db)]) == 0

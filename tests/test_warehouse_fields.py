@@ -22,9 +22,9 @@ from etl.review import review_record
 from etl.review.fixtures import good_indicators, indicator, project, record, target
 from etl.review.model import QUANTITATIVE_KINDS
 from etl.vocabulary import target_kinds
-from warehouse.checks import load_checks
-from warehouse.connect import open_readonly
-from warehouse.loader import load_paths
+from warehouse.load.checks import load_checks
+from warehouse.load.loader import load_paths
+from warehouse.serve.connect import open_readonly
 
 REPO = Path(__file__).resolve().parents[1]
 FAMILIES = REPO / "tests" / "fixtures" / "families"
@@ -242,8 +242,8 @@ def test_target_change_compares_annual_with_annual(two_years: Path) -> None:
 
 
 def test_one_definition_of_quantitative() -> None:
-    from dashboard.formatting import KIND_LABELS
-    from dashboard.formatting import QUANTITATIVE_KINDS as DASHBOARD_QUANT
+    from dashboard.view.formatting import KIND_LABELS
+    from dashboard.view.formatting import QUANTITATIVE_KINDS as DASHBOARD_QUANT
 
     kinds = target_kinds()
     assert QUANTITATIVE_KINDS == kinds.quantitative == frozenset(DASHBOARD_QUANT)
@@ -291,8 +291,8 @@ def test_parse_refuses_a_file_over_the_size_limit_in_one_line(tmp_path: Path) ->
 
 
 def test_dashboard_comparisons_use_annual_level_targets(families) -> None:
-    from dashboard import queries
-    from dashboard.filter_model import Filters
+    from dashboard.data import queries
+    from dashboard.data.filter_model import Filters
 
     db, records, _ = families
     con = open_readonly(db)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import loader, schema
-from warehouse.checks import run_checks
-from warehouse.connect import open_readonly
-from warehouse.loader import load_paths
-from warehouse.storage import current_file, list_versions
-from warehouse.testing import TEST_PARSER_VERSION, json_parse, project, record, write_record
+from tests.support.records import TEST_PARSER_VERSION, json_parse, project, record, write_record
+from warehouse.load import loader
+from warehouse.load.checks import run_checks
+from warehouse.load.loader import load_paths
+from warehouse.load.storage import current_file, list_versions
+from warehouse.schema import ddl as schema
+from warehouse.serve.connect import open_readonly
 
 
 def load(paths: list[Path], db: Path, **kwargs: object) -> loader.LoadSummary:
@@ -267,7 +268,7 @@ def test_a_document_that_cannot_be_stored_is_rejected_alone(tmp_path: Path) -> N
 
 def test_every_bad_copy_is_rejected(tmp_path: Path) -> None:
     """Two empty files share a hash; both must be listed as rejects, not one as a copy."""
-    from warehouse.loader import load_paths
+    from warehouse.load.loader import load_paths
 
     folder = tmp_path / "docs"
     folder.mkdir()

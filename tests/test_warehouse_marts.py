@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import marts
-from warehouse.checks import run_checks
-from warehouse.connect import open_readonly
-from warehouse.loader import load_paths
-from warehouse.testing import TEST_PARSER_VERSION, json_parse, project, record, write_record
+from tests.support.records import TEST_PARSER_VERSION, json_parse, project, record, write_record
+from warehouse.load.checks import run_checks
+from warehouse.load.loader import load_paths
+from warehouse.schema import marts
+from warehouse.serve.connect import open_readonly
 
 
 def _load(paths: list[Path], db: Path) -> object:
@@ -110,8 +110,8 @@ def test_old_warehouse_without_marts_is_upgraded_on_next_load(docs: Path, tmp_pa
     even when no document changed."""
     import duckdb
 
-    from warehouse import schema
-    from warehouse.storage import current_file
+    from warehouse.load.storage import current_file
+    from warehouse.schema import ddl as schema
 
     db = tmp_path / "warehouse.duckdb"
     _load([docs], db)

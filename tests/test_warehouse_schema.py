@@ -7,10 +7,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import keys, schema
-from warehouse.checks import load_checks, run_checks
-from warehouse.dictionary import DICTIONARY_MD, render
+from warehouse.load.checks import load_checks, run_checks
 from warehouse.paths import DEFAULT_DB, resolve_db_path
+from warehouse.schema import ddl as schema
+from warehouse.schema import keys
+from warehouse.schema.dictionary import DICTIONARY_MD, render
 
 CONTRACT_COLUMNS = {
     "v_project_budget": [

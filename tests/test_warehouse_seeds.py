@@ -12,9 +12,9 @@ import pytest
 
 pytest.importorskip("etl.parser")
 
-from warehouse.checks import run_checks  # noqa: E402
-from warehouse.connect import open_readonly  # noqa: E402
-from warehouse.loader import load_paths  # noqa: E402
+from warehouse.load.checks import run_checks  # noqa: E402
+from warehouse.load.loader import load_paths  # noqa: E402
+from warehouse.serve.connect import open_readonly  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"

@@ -6,11 +6,11 @@ import importlib
 import sys
 
 COMMANDS = {
-    "export": ("warehouse.export", "导出 Parquet（事实表按年度分区）"),
-    "dictionary": ("warehouse.dictionary", "重新生成 docs/data_dictionary.md"),
-    "reclassify": ("warehouse.reclassify", "按 data/ 规则文件重新分类项目与指标"),
-    "query": ("warehouse.query_cli", "只读 SQL 查询（与仪表盘同一安全检查）"),
-    "load": ("warehouse.loader_cli", "载入文件（同 python -m etl load）"),
+    "export": ("warehouse.export.parquet", "导出 Parquet（事实表按年度分区）"),
+    "dictionary": ("warehouse.schema.dictionary", "重新生成 docs/data_dictionary.md"),
+    "reclassify": ("warehouse.load.reclassify", "按 data/ 规则文件重新分类项目与指标"),
+    "query": ("warehouse.serve.query_cli", "只读 SQL 查询（与仪表盘同一安全检查）"),
+    "load": ("warehouse.load.loader_cli", "载入文件（同 python -m etl load）"),
 }
 
 

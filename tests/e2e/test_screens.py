@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.synth.corpus import write_corpus
+from synth.corpus import write_corpus
 from tests.e2e.harness import (
     CHROMIUM,
     SHOTS,
@@ -30,7 +30,7 @@ from tests.fixtures.dashboard_hostile import (
     HOSTILE_QUERY,
     build_hostile_warehouse,
 )
-from warehouse.loader import load_paths
+from warehouse.load.loader import load_paths
 
 pytestmark = pytest.mark.e2e
 
@@ -116,7 +116,7 @@ def test_page_screens(app_url, browser, path, stem, min_charts, labels):
     if (
         page_file
         and not (
-            Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / page_file
+            Path(__file__).resolve().parents[2] / "dashboard" / "view" / "pages" / page_file
         ).exists()
     ):
         pytest.skip(f"{page_file} not present")
@@ -179,7 +179,7 @@ def test_project_card_marks_and_source(app_url, browser):
 
 def test_sql_page_hides_filters(app_url, browser):
     root = Path(__file__).resolve().parents[2]
-    if not (root / "dashboard" / "app_pages" / "sql_query.py").exists():
+    if not (root / "dashboard" / "view" / "pages" / "sql_query.py").exists():
         pytest.skip("SQL page not present")
     page, log = _open(browser, f"{app_url}/sql", 0)
     try:
@@ -274,7 +274,7 @@ def test_overview_on_synthetic_corpus(synthetic_url, browser):
 def test_sql_page_runs_a_query(app_url, browser):
     """Type a query, run it, see the rows; a refused one explains why."""
     root = Path(__file__).resolve().parents[2]
-    if not (root / "dashboard" / "app_pages" / "sql_query.py").exists():
+    if not (root / "dashboard" / "view" / "pages" / "sql_query.py").exists():
         pytest.skip("SQL page not present")
     page, log = _open(browser, f"{app_url}/sql", 0)
     try:

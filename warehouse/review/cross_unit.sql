@@ -1,4 +1,4 @@
--- Goal review, set-based part (warehouse/review_sql.py runs it after each load).
+-- Goal review, set-based part (warehouse/load/review_sql.py runs it after each load).
 -- The per-project rules run on each document's record (etl/review); what only the warehouse
 -- can see — the same indicator with the same target in several units of one fiscal year —
 -- is found here, over the facts. Findings are added to goal_review_finding with

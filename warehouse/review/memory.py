@@ -8,11 +8,11 @@ import datetime as dt
 import duckdb
 
 from etl.review.config import default_config
-from warehouse import schema
-from warehouse.classify import load_classifier
-from warehouse.keys import document_key
+from warehouse.load.classify import load_classifier
+from warehouse.load.transform import SourceInfo, record_to_rows
 from warehouse.review import collect, grade, run_rules
-from warehouse.transform import SourceInfo, record_to_rows
+from warehouse.schema import ddl as schema
+from warehouse.schema.keys import document_key
 
 _TABLES_ONLY: dict[str, str] = {}
 _SHARED_DIMS = {

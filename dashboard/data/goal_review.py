@@ -1,0 +1,143 @@
+"""The reviewer's worklist behind the 目标审核 page: which projects to send back first, each
+finding with the source text it is about, and a link to the project card. Free of
+streamlit so it can be tested; every query goes through a runner ``run(sql, params)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+import pandas as pd
+
+from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
+from dashboard.view.formatting import fmt_year
+from etl.review.catalog import RULES
+
+Runner = Callable[[str, list | None], pd.DataFrame]
+PROJECT_PAGE = "projects"  # url_path of 项目明细 (dashboard/streamlit_app.py)
+GRADE_RANK = {"差": 0, "中": 1, "良": 2, "优": 3}
+SEVERITY_RANK = {"严重": 0, "一般": 1, "提示": 2}
+# Rules about money point at amounts; the source text shows the budget figures as well.
+MONEY_RULES = frozenset({"R04", "R05", "R06", "R22", "R26"})
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
+
+
+def md_escape(text: object) -> str:
+    """Data text made inert for the few widget labels that interpret markdown (expanders):
+    every markdown, link, colour and icon character gets a backslash."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
+def card_link(project_name: str, township: str | None, fiscal_year: object) -> str:
+    """Relative URL of the project's card on 项目明细 (its search box and project choice are
+    bound to the query string; the label format is the page's own)."""
+    label = f"{project_name} · {township or UNKNOWN_TOWNSHIP} · {fmt_year(fiscal_year)}"
+    return f"{PROJECT_PAGE}?q={quote(project_name)}&project={quote(label)}"
+
+
+def worklist(run: Runner, f: Filters) -> pd.DataFrame:
+    """One row per project, in the order a reviewer sends tables back: refused (差) before
+    sent back (中); then serious findings, then the lowest score, then the most money."""
+    where, params = f.where(alias="v", category=False)
+    frame = run(
+        f"""
+        WITH v AS (SELECT * FROM v_goal_review AS v WHERE {where})
+        SELECT v.fiscal_year, COALESCE(v.township, '{UNKNOWN_TOWNSHIP}') AS township,
+               v.unit_name, v.project_code, v.project_name, v.grade,
+               any_value(g.score) AS score,
+               COUNT(v.rule_id) AS findings,
+               COUNT(*) FILTER (WHERE v.severity = '严重') AS serious,
+               COUNT(*) FILTER (WHERE v.severity = '一般') AS normal,
+               COUNT(*) FILTER (WHERE v.severity = '提示') AS remarks,
+               any_value(b.budget_total_yuan) AS budget_total_yuan,
+               any_value(v.source_file) AS source_file, v.project_key
+        FROM v
+        LEFT JOIN goal_review_project AS g ON g.project_key = v.project_key
+        LEFT JOIN fact_project_budget AS b ON b.project_key = v.project_key
+        GROUP BY ALL
+        """,
+        params,
+    )
+    if frame.empty:
+        return frame
+    frame["_grade"] = frame["grade"].map(GRADE_RANK).fillna(9)
+    frame["_budget"] = frame["budget_total_yuan"].fillna(0)
+    frame = frame.sort_values(
+        ["_grade", "serious", "score", "normal", "_budget", "township", "project_name"],
+        ascending=[True, False, True, False, False, True, True],
+        kind="stable",
+    ).drop(columns=["_grade", "_budget"])
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    frame["card"] = [
+        card_link(n, t, y)
+        for n, t, y in zip(
+            frame["project_name"], frame["township"], frame["fiscal_year"], strict=True
+        )
+    ]
+    return frame.reset_index(drop=True)
+
+
+def findings(run: Runner, project_keys: list[int]) -> pd.DataFrame:
+    """The findings of these projects with the row they are about: the indicator (level 2,
+    name, printed target) for row findings, the budget figures for money findings."""
+    if not project_keys:
+        return pd.DataFrame(
+            columns=["project_key", "rule_id", "severity", "message", "hint", "source_text"]
+        )
+    frame = run(
+        """
+        SELECT r.project_key, r.ordinal, r.rule_id, r.severity, r.message, r.hint,
+               r.indicator_name, r.source_line,
+               i.level2, t.target_raw, t.description,
+               b.budget_total_yuan, b.fiscal_funds_yuan, b.other_funds_yuan,
+               b.plan_q1_pct, b.plan_q2_pct, b.plan_q3_pct, b.plan_q4_pct
+        FROM goal_review_finding AS r
+        LEFT JOIN fact_indicator_target AS t
+               ON t.project_key = r.project_key AND t.scope = 'project'
+              AND t.ordinal = r.indicator_index + 1
+        LEFT JOIN dim_indicator AS i ON i.indicator_key = t.indicator_key
+        LEFT JOIN fact_project_budget AS b ON b.project_key = r.project_key
+        WHERE r.project_key IN (SELECT unnest(?::BIGINT[]))
+        """,
+        [[int(k) for k in project_keys]],
+    )
+    if frame.empty:
+        return frame
+    frame["rule_title"] = [_title(r) for r in frame["rule_id"]]
+    frame["source_text"] = [_source_text(row) for row in frame.itertuples()]
+    frame["_sev"] = frame["severity"].map(SEVERITY_RANK).fillna(9)
+    frame = frame.sort_values(["project_key", "_sev", "source_line", "ordinal"], kind="stable")
+    return frame.drop(columns=["_sev"]).reset_index(drop=True)
+
+
+def _title(rule_id: str | None) -> str:
+    rule = RULES.get(rule_id or "")
+    return f"{rule_id} {rule.title}" if rule else (rule_id or "")
+
+
+def _wan(value: object) -> str:
+    if value is None or value != value:  # NaN
+        return "空"
+    return f"{float(value) / 10000:,.2f}万元"
+
+
+def _source_text(row) -> str:
+    """What the finding is about, as printed: the goal cell or the amount cell."""
+    parts = []
+    if isinstance(row.indicator_name, str) and row.indicator_name:
+        head = f"［{row.level2}］" if isinstance(row.level2, str) and row.level2 else ""
+        target = row.target_raw if isinstance(row.target_raw, str) else ""
+        parts.append(f"{head}{row.indicator_name}：{target or '（空）'}")
+    if row.rule_id in MONEY_RULES:
+        money = (
+            f"预算数 {_wan(row.budget_total_yuan)}；财政资金 {_wan(row.fiscal_funds_yuan)}；"
+            f"其他资金 {_wan(row.other_funds_yuan)}"
+        )
+        if row.rule_id in ("R06", "R26"):
+            plan = [row.plan_q1_pct, row.plan_q2_pct, row.plan_q3_pct, row.plan_q4_pct]
+            shown = "、".join("空" if v is None or v != v else f"{v:g}%" for v in plan)
+            money = f"资金支出计划：{shown}"
+        parts.append(money)
+    return "　".join(parts)

@@ -1,0 +1,102 @@
+"""How numbers, years and labels read to a Chinese finance user (money in 万元)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import PurePath
+
+import pandas as pd
+
+from dashboard.data.filter_model import UNKNOWN_YEAR
+from etl.vocabulary import level1_names, level2_names, target_kinds
+
+DASH = "—"
+YUAN_PER_WAN = 10_000
+
+# Kinds, levels and their order: one vocabulary (data/vocabulary/*.toml, etl/vocabulary.py).
+KIND_LABELS: dict[str, str] = dict(target_kinds().labels)
+KIND_ORDER = list(KIND_LABELS.values())
+QUANTITATIVE_KINDS = tuple(k for k in target_kinds().order if k in target_kinds().quantitative)
+HORIZON_LABELS: dict[str, str] = dict(target_kinds().horizons)
+
+LEVEL1_ORDER = list(level1_names())
+LEVEL2_ORDER = list(level2_names())
+CHECKPOINTS = ["3月", "6月", "10月", "12月"]
+OP_SYMBOLS = {">=": "≥", "<=": "≤", "=": "", ">": ">", "<": "<"}
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def yuan_to_wan(value: float | None) -> float | None:
+    """Yuan → 万元 (None stays None)."""
+    return None if _missing(value) else float(value) / YUAN_PER_WAN
+
+
+def fmt_wan(yuan: float | None, *, unit: bool = True) -> str:
+    """163000 → "16.30 万元"; missing → "—"."""
+    if _missing(yuan):
+        return DASH
+    text = f"{float(yuan) / YUAN_PER_WAN:,.2f}"
+    return f"{text} 万元" if unit else text
+
+
+def fmt_int(value: float | None) -> str:
+    """1234 → "1,234"; missing → "—"."""
+    return DASH if _missing(value) else f"{int(value):,}"
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    """Percent points → "95.0%"; missing → "—"."""
+    return DASH if _missing(value) else f"{float(value):.{digits}f}%"
+
+
+def fmt_year(value: object) -> str:
+    """2021 → "2021"; NULL → "未注明"."""
+    return UNKNOWN_YEAR if _missing(value) else str(int(value))
+
+
+def fmt_text(value: object) -> str:
+    """Missing text → "—"."""
+    return DASH if _missing(value) or value == "" else str(value)
+
+
+def fmt_target(op: str | None, value: float | None, unit: str | None) -> str:
+    """A normalized target for display: (">=", 95, "%") → "≥95%"."""
+    if _missing(value):
+        return DASH
+    number = f"{float(value):g}"
+    return f"{OP_SYMBOLS.get(op or '', op or '')}{number}{'' if _missing(unit) else unit}"
+
+
+def for_display(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    money: tuple[str, ...] = (),
+    years: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """The frame a user sees and downloads: chosen columns, Chinese headers, money in 万元
+    (rounded numbers, so Excel can still add them up), missing years as "未注明", missing
+    text as "—"."""
+    out = frame.loc[:, [c for c in columns if c in frame.columns]].copy()
+    for column in money:
+        if column in out.columns:
+            out[column] = (pd.to_numeric(out[column], errors="coerce") / YUAN_PER_WAN).round(2)
+    if "source_file" in out.columns:  # file names only, never server paths
+        out["source_file"] = [
+            v if _missing(v) else PurePath(str(v).replace("\\", "/")).name
+            for v in out["source_file"]
+        ]
+    for column in years:
+        if column in out.columns:
+            out[column] = [fmt_year(v) for v in out[column]]
+    for column in out.columns:
+        if column not in money and (
+            pd.api.types.is_string_dtype(out[column]) or out[column].dtype == object
+        ):
+            out[column] = [DASH if _missing(v) else v for v in out[column]]
+    return out.rename(columns=dict(columns))

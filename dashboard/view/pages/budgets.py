@@ -1,0 +1,118 @@
+"""预算对比: category split per township, largest projects, distribution, spending plans."""
+
+import streamlit as st
+
+from dashboard.data import db, queries
+from dashboard.view import charts, ui
+from dashboard.view.filters import current_filters, filter_options
+from dashboard.view.formatting import for_display
+
+st.title("预算对比")
+ui.require_warehouse()
+f = current_filters()
+ui.filter_caption()
+run = db.run_query
+palette = ui.palette()
+scope = ui.year_scope(f)
+
+# --- budget by township and category
+st.subheader(f"各乡镇预算构成 · {scope}", anchor=False)
+by_category = queries.budget_by_category(run, f)
+townships = queries.budget_by_township(run, f)
+if by_category.empty:
+    ui.no_data("当前筛选范围内没有注明预算的项目。" if not townships.empty else None)
+else:
+    mode = st.segmented_control(
+        "显示方式",
+        ["金额", "占比"],
+        default="金额",
+        required=True,
+        key="budget_mode",
+        bind="query-params",
+    )
+    ui.chart(
+        charts.budget_by_category_chart(
+            by_category,
+            "share" if mode == "占比" else "amount",
+            categories=filter_options()["categories"],
+        )
+    )
+    unbudgeted = townships.loc[townships["projects_with_budget"] == 0, "township"].tolist()
+    if unbudgeted:
+        ui.caption("{} 的项目均未注明预算，未在图中显示。", "、".join(unbudgeted))
+    with st.expander("查看数据"):
+        ui.table(
+            for_display(
+                by_category,
+                {
+                    "township": "乡镇",
+                    "category": "项目类别",
+                    "projects": "项目数",
+                    "budget_yuan": "预算（万元）",
+                    "share_pct": "占比（%）",
+                },
+                money=("budget_yuan",),
+            ),
+            "各乡镇预算类别构成",
+        )
+
+# --- largest projects
+st.subheader(f"预算最大的项目 · {scope}", anchor=False)
+limit = st.slider("显示项目数", min_value=5, max_value=30, value=10, step=5, key="top_n")
+top = ui.flag_column(queries.top_projects(run, f, limit=limit), queries.project_flags(run))
+if top.empty:
+    ui.no_data("当前筛选范围内没有注明预算的项目。")
+else:
+    ui.chart(charts.top_projects_chart(top, palette))
+    ui.top_projects_table(top, detail=True)
+
+# --- distribution and spending plans side by side
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader(f"项目预算分布 · {scope}", anchor=False)
+    budgets = queries.project_budgets(run, f)
+    if budgets.empty:
+        ui.no_data("当前筛选范围内没有注明预算的项目。")
+    else:
+        ui.chart(
+            charts.budget_distribution_chart(budgets, palette, queries.project_budget_box(run, f))
+        )
+        with st.expander("查看数据"):
+            ui.table(
+                for_display(
+                    budgets,
+                    {
+                        "township": "乡镇",
+                        "project_name": "项目名称",
+                        "category": "项目类别",
+                        "fiscal_year": "年度",
+                        "budget_total_yuan": "预算（万元）",
+                    },
+                    money=("budget_total_yuan",),
+                    years=("fiscal_year",),
+                ),
+                "项目预算分布",
+            )
+with right:
+    st.subheader(f"资金支出计划 · {scope}", anchor=False)
+    plan = queries.spending_plan(run, f)
+    if plan.empty:
+        ui.no_data("当前筛选范围内的项目没有填写资金支出计划。")
+    else:
+        ui.chart(charts.spending_plan_chart(plan, palette))
+        missing = sorted(set(townships["township"]) - set(plan["township"]))
+        if missing:
+            ui.caption("{} 的项目未填写资金支出计划。", "、".join(missing))
+        with st.expander("查看数据"):
+            ui.table(
+                for_display(
+                    plan,
+                    {
+                        "township": "乡镇",
+                        "checkpoint": "时间节点",
+                        "avg_pct": "平均累计进度（%）",
+                        "projects": "项目数",
+                    },
+                ),
+                "资金支出计划",
+            )

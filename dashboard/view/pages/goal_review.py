@@ -1,0 +1,156 @@
+"""目标审核: the reviewer's worklist. Projects in the order to send them back, each finding
+with the source text it is about and a link to the project card, and the whole review as an
+Excel workbook (one sheet per unit) to annotate and return. Data text is shown only in
+dataframes, never as markdown."""
+
+import streamlit as st
+
+from dashboard.data import db, review_workbook
+from dashboard.data import goal_review as review_queries
+from dashboard.view import review_charts, ui
+from dashboard.view.filters import current_filters
+
+st.title("目标审核")
+ui.require_warehouse()
+f = current_filters()
+ui.filter_caption()
+run = db.run_query
+st.caption(
+    "按完整性、相关性、适当性、可行性四个维度逐项目审核绩效目标：优（直接纳入预算）、"
+    "良（沟通后修改）、中（退回修改）、差（不予通过）。规则与评级办法见 docs/goal_review.md，"
+    "阈值可在 data/review_rules.toml 中调整后重新导入。"
+)
+
+projects = review_queries.worklist(run, f)
+if projects.empty:
+    ui.no_data()
+    st.stop()
+
+# --- headline numbers
+counts = projects["grade"].value_counts()
+columns = st.columns(5)
+columns[0].metric("项目数", len(projects))
+for column, grade in zip(columns[1:], review_charts.GRADES, strict=True):
+    column.metric(f"评为“{grade}”", int(counts.get(grade, 0)))
+
+# --- the workbook for the whole selection
+st.download_button(
+    "下载审核工作簿（Excel，每个单位一张工作表，可填写审核意见后返回）",
+    data=lambda: review_workbook.build(
+        projects, review_queries.findings(run, projects["project_key"].tolist()), f.describe()
+    ),
+    file_name="绩效目标审核工作清单.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    on_click="ignore",
+    key="review_workbook",
+)
+
+# --- worklist
+st.subheader("退回优先顺序")
+chosen = st.multiselect(
+    "审核等级",
+    review_charts.GRADES,
+    default=["差", "中"],
+    key="review_grades",
+    placeholder="全部等级",
+)
+shown = projects if not chosen else projects[projects["grade"].isin(chosen)]
+table = shown.assign(budget_wan=shown["budget_total_yuan"] / 10000)[
+    [
+        "rank",
+        "grade",
+        "score",
+        "serious",
+        "normal",
+        "remarks",
+        "township",
+        "unit_name",
+        "project_name",
+        "budget_wan",
+        "card",
+    ]
+]
+st.dataframe(
+    table,
+    hide_index=True,
+    height=420,
+    column_config={
+        "rank": st.column_config.NumberColumn("序号", format="%d"),
+        "grade": "审核等级",
+        "score": st.column_config.NumberColumn("得分", format="%.1f"),
+        "serious": "严重",
+        "normal": "一般",
+        "remarks": "提示",
+        "township": "乡镇",
+        "unit_name": "单位",
+        "project_name": "项目名称",
+        "budget_wan": st.column_config.NumberColumn("预算（万元）", format="%,.2f"),
+        "card": st.column_config.LinkColumn("项目卡片", display_text="打开项目明细"),
+    },
+)
+ui.download_buttons(
+    review_charts.for_table(shown, review_charts.PROJECT_COLUMNS), "目标审核_退回顺序"
+)
+
+# --- one project's findings with their source text
+limit = 30
+top = shown.head(limit)
+st.subheader("逐项目问题与原文")
+st.caption(f"按退回顺序列出前 {min(limit, len(top))} 个项目；完整清单请下载审核工作簿。")
+details = review_queries.findings(run, top["project_key"].tolist())
+for row in top.itertuples():
+    label = review_queries.md_escape(
+        f"{row.rank}. 【{row.grade}】{row.project_name}（{row.township}，{row.findings} 个问题）"
+    )
+    with st.expander(label):
+        st.link_button("打开项目明细卡片", row.card, icon=":material/open_in_new:")
+        rows = details[details["project_key"] == row.project_key] if len(details) else details
+        if rows.empty:
+            st.text("未发现问题。")
+            continue
+        st.dataframe(
+            rows[["severity", "rule_title", "message", "source_text", "hint", "source_line"]],
+            hide_index=True,
+            column_config={
+                "severity": "严重程度",
+                "rule_title": "审核规则",
+                "message": st.column_config.TextColumn("问题说明", width="large"),
+                "source_text": st.column_config.TextColumn("原文", width="medium"),
+                "hint": st.column_config.TextColumn("修改建议", width="large"),
+                "source_line": st.column_config.NumberColumn("行号", format="%d"),
+            },
+        )
+
+# --- overview charts
+st.subheader("各乡镇审核等级分布")
+by_township = review_charts.grade_by_township(run, f)
+ui.chart(review_charts.grade_distribution_chart(by_township))
+
+st.subheader("最常见的问题")
+frequent = review_charts.frequent_findings(run, f)
+if frequent.empty:
+    st.success("当前范围内的项目没有发现问题。")
+else:
+    ui.chart(review_charts.frequent_findings_chart(frequent))
+    with st.expander("查看数据"):
+        ui.table(
+            review_charts.for_table(
+                frequent,
+                {
+                    "title": "审核规则",
+                    "severity": "严重程度",
+                    "findings": "问题条数",
+                    "projects": "涉及项目数",
+                },
+            ),
+            "最常见的问题",
+        )
+
+st.subheader("全部问题清单")
+findings = review_charts.finding_list(run, f, chosen or None)
+ui.table(
+    review_charts.for_table(findings, review_charts.FINDING_COLUMNS),
+    "目标审核问题清单",
+    key="review_findings",
+)

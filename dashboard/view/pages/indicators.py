@@ -1,0 +1,83 @@
+"""指标结构: level-1/level-2 mix per township, level-2 coverage heatmap, indicators per project."""
+
+import streamlit as st
+
+from dashboard.data import db, queries
+from dashboard.view import charts, ui
+from dashboard.view.filters import current_filters
+from dashboard.view.formatting import for_display
+
+st.title("指标结构")
+ui.require_warehouse()
+f = current_filters()
+ui.filter_caption()
+run = db.run_query
+
+level1 = queries.level_mix(run, f, "level1")
+if level1.empty:
+    ui.no_data()
+    st.stop()
+level2 = queries.level_mix(run, f, "level2")
+mix_columns = {
+    "township": "乡镇",
+    "level": "指标类别",
+    "indicators": "指标数",
+    "share_pct": "占比（%）",
+}
+
+left, right = st.columns(2, gap="large")
+with left:
+    ui.chart(charts.level_mix_chart(level1, "level1"))
+    with st.expander("查看数据"):
+        ui.table(for_display(level1, mix_columns), "一级指标构成")
+with right:
+    ui.chart(charts.level_mix_chart(level2, "level2"))
+    with st.expander("查看数据"):
+        ui.table(for_display(level2, mix_columns), "二级指标构成")
+
+st.subheader(f"二级指标覆盖情况 · {ui.year_scope(f)}", anchor=False)
+coverage = queries.level2_coverage(run, f)
+if coverage.empty:
+    ui.no_data("当前筛选范围内没有项目级指标。")
+else:
+    ui.chart(charts.coverage_heatmap(coverage))
+    with st.expander("查看数据"):
+        ui.table(
+            for_display(
+                coverage,
+                {
+                    "township": "乡镇",
+                    "level2": "二级指标",
+                    "projects_with": "设置该类指标的项目数",
+                    "projects": "项目总数",
+                    "share_pct": "覆盖率（%）",
+                },
+            ),
+            "二级指标覆盖率",
+        )
+
+st.subheader(f"每个项目的指标数量 · {ui.year_scope(f)}", anchor=False)
+per_project = queries.indicators_per_project(run, f)
+if per_project.empty:
+    ui.no_data()
+else:
+    per_project_box = queries.indicators_per_project_box(run, f)
+    ui.chart(charts.indicators_per_project_chart(per_project, ui.palette(), per_project_box))
+    no_indicator = int(per_project_box["zeros"].sum())
+    if no_indicator:
+        st.caption(f"{no_indicator} 个项目没有任何绩效指标。")
+    ui.table(
+        for_display(
+            per_project,
+            {
+                "township": "乡镇",
+                "fiscal_year": "年度",
+                "project_name": "项目名称",
+                "category": "项目类别",
+                "indicator_count": "指标数",
+            },
+            years=("fiscal_year",),
+        ),
+        "各项目指标数量",
+        height=320,
+    )

@@ -1,0 +1,73 @@
+"""Tables derived at the end of every load for the cross-year views and the project card.
+
+One call from the loader (``refresh``): project identities and the cross-year marts are
+recomputed for the whole warehouse (a new year can link older rows), source text only for
+the documents written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import duckdb
+
+from warehouse.load import identity, source_text
+from warehouse.schema import ddl as schema
+
+LINKS_META = "project_links_digest"  # warehouse_meta: digest of data/project_links.toml
+
+FULL_SHARE = 0.25  # a load touching more documents than this share rebuilds everything
+MATERIALIZED = {
+    "mart_project_history": "v_project_history_live",
+    "mart_target_change": "v_target_change_live",
+}
+
+
+def links_digest() -> str:
+    """Digest of the analyst's link decisions ("" when there is no file)."""
+    path = identity.LINKS_FILE
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
+
+
+def links_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the identities were computed with the current data/project_links.toml (a
+    changed file makes the next load recompute them, even with no document to load)."""
+    try:
+        return schema.get_meta(con, LINKS_META) == links_digest()
+    except duckdb.Error:
+        return False
+
+
+def refresh(con: duckdb.DuckDBPyConnection, documents: Iterable[int]) -> None:
+    """Refresh project_identity, project_source_text and the cross-year marts behind
+    v_project_history / v_target_change (tables and views created by views.sql).
+
+    A small load recomputes only the unit groups its documents belong to (and removes what
+    replaced documents left behind); a large one, or marts never filled, rebuilds all."""
+    documents = sorted(set(documents))
+    total = con.execute("SELECT count(*) FROM source_document").fetchone()[0]
+    empty = not con.execute("SELECT count(*) FROM project_identity").fetchone()[0]
+    digest = links_digest()
+    full = (
+        empty
+        or len(documents) > FULL_SHARE * max(total, 1)
+        or schema.get_meta(con, LINKS_META) != digest
+    )
+    touched = identity.refresh(con, groups=None if full else identity.groups_of(con, documents))
+    source_text.store(con, documents)
+    for table, view in MATERIALIZED.items():
+        if full:  # delete + insert keeps the table's comments (views.sql creates it)
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
+            continue
+        keys = sorted(touched)
+        con.execute(
+            f"DELETE FROM {table} WHERE identity_key IN (SELECT unnest(?::BIGINT[]))", [keys]
+        )
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT * FROM {view} "
+            "WHERE identity_key IN (SELECT unnest(?::BIGINT[]))",
+            [keys],
+        )
+    schema.set_meta(con, LINKS_META, digest)

@@ -1,0 +1,637 @@
+"""Load goal documents into the warehouse: hash, skip unchanged, parse, replace, check, publish.
+
+One load = one new version file (warehouse/load/storage.py). Inside it, documents are written in
+batches, each batch one transaction that first deletes the documents' previous rows. The
+pointer moves only after every batch, the orphan cleanup and the data checks are done, so
+readers see either the old warehouse or the new one, never a partial document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from etl.limits import get_limits
+from warehouse.load import checks as checks_mod
+from warehouse.load import derived, review_sql, versions
+from warehouse.load.classify import Classifier, load_classifier
+from warehouse.load.discover import Skipped, find_documents
+from warehouse.load.parse_worker import (
+    ManifestVersions,
+    ParseFn,
+    ParseOutcome,
+    WorkerConfig,
+    parse_one,
+    parser_version,
+)
+from warehouse.load.reclassify import apply_rules
+from warehouse.load.storage import (
+    KEEP_PREVIOUS,
+    check_pointer,
+    current_file,
+    new_version,
+    writer_lock,
+)
+from warehouse.load.transform import (
+    DocumentRows,
+    foreign_project_keys,
+    project_keys,
+    resolve_duplicates,
+)
+from warehouse.load.workers import parse_isolated
+from warehouse.schema import ddl as schema
+from warehouse.schema import marts
+
+PARALLEL_THRESHOLD = 32  # custom (test) parsers: below this many files, parse in-process
+BATCH_DOCUMENTS = 200  # documents per insert transaction
+_SHARED_DIMS = {
+    "dim_unit": "unit_key",
+    "dim_indicator": "indicator_key",
+    "dim_fiscal_year": "fiscal_year",
+}
+
+
+@dataclass
+class Rejected:
+    """A file that could not be loaded, with the one-line reason users see."""
+
+    path: str
+    reason: str
+    sha256: str | None = None
+
+
+@dataclass
+class LoadSummary:
+    """What a load did; ``exit_code`` follows the contract (0 all loaded, 1 rejects)."""
+
+    files_seen: int = 0
+    loaded: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    superseded: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
+    same_content: list[tuple[str, str]] = field(default_factory=list)  # (skipped, kept)
+    version_skipped: list[tuple[str, str]] = field(default_factory=list)  # (old, kept)
+    rejected: list[Rejected] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # not documents, listed with reasons
+    not_documents: int = 0  # manifest.toml, README, reference data: counted only
+    projects: int = 0
+    indicators: int = 0
+    warnings: int = 0
+    check_results: list[checks_mod.CheckResult] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    run_id: int = 0
+    db_path: str = ""
+    db_file: str = ""
+    written: bool = False  # False when nothing changed and no new version was made
+    elapsed_s: float = 0.0
+
+    @property
+    def check_failures(self) -> list[checks_mod.CheckResult]:
+        return [r for r in self.check_results if not r.ok]
+
+    @property
+    def nothing_found(self) -> bool:
+        """No candidate document at all: never an empty warehouse with exit 0."""
+        return self.files_seen == 0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected or self.check_failures or self.nothing_found else 0
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of the file bytes."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def load_paths(
+    paths: list[Path],
+    db_path: Path,
+    *,
+    progress: bool,
+    parse: ParseFn | None = None,
+    version: str | None = None,
+    review: bool = True,
+    workers: int | None = None,
+    parallel_threshold: int = PARALLEL_THRESHOLD,
+    keep_versions: int = KEEP_PREVIOUS,
+    classifier: Classifier | None = None,
+    follow_symlinks: bool = False,
+    isolate: bool | None = None,
+    keep_both: bool = False,
+) -> LoadSummary:
+    """Load files and folders into the warehouse at ``db_path`` (the pointer path).
+
+    ``parse``/``version`` replace the real parser (tests); ``parse`` must be a module-level
+    function when worker processes are used. ``isolate``: parse in capped worker processes
+    (default: always for the real parser, for a custom one from ``parallel_threshold``
+    files). ``keep_both``: two documents of the same unit, year and kind both stay
+    (default: the newer version supersedes the older, warehouse/load/versions.py). Raises
+    FileNotFoundError for a path that does not exist.
+    """
+    started = time.perf_counter()
+    started_at = dt.datetime.now()
+    found = find_documents([Path(p) for p in paths], follow_symlinks=follow_symlinks)
+    candidates = found.candidates
+    summary = LoadSummary(
+        files_seen=len(candidates),
+        skipped=[s for s in found.skipped if not s.reject],
+        not_documents=found.not_documents,
+        rejected=[Rejected(s.path, s.reason) for s in found.skipped if s.reject],
+        db_path=str(db_path),
+    )
+    manifests = ManifestVersions() if version is None else None
+    version = version or parser_version()
+    classifier = classifier or load_classifier()
+    db_path = Path(db_path).absolute()
+    with writer_lock(db_path):
+        check_pointer(db_path)  # a missing current version is an error, never an empty start
+        known, up_to_date, old_versions = _read_state(db_path, classifier)
+        if keep_both:
+            old_versions = {}
+        tasks, replacing = _plan(known, candidates, version, manifests, summary, old_versions)
+        if up_to_date and not tasks and not summary.rejected:
+            # Nothing to write: no new version, no run logged; readers are untouched.
+            summary.db_file = str(current_file(db_path))
+            summary.totals = _read_totals(db_path)
+            summary.elapsed_s = time.perf_counter() - started
+            return summary
+        with new_version(db_path, keep=keep_versions, lock=False) as (con, target):
+            summary.written = True
+            summary.db_file = str(target)
+            schema.ensure_schema(con)
+            if schema.get_meta(con, "rules_digest") != classifier.digest:
+                apply_rules(con, classifier)
+            run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_run").fetchone()[0]
+            summary.run_id = run_id
+            keeper = versions.VersionKeeper(con, run_id, dt.datetime.now(), keep_both)
+            writer = _BatchWriter(con, summary, replacing, keeper)
+            # The review runs set-based after the load (review_sql.after_load), not per
+            # document in the workers.
+            config = WorkerConfig(
+                classifier, run_id, dt.datetime.now().replace(microsecond=0), parse
+            )
+            outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
+            with _progress_bar(len(tasks), progress) as bar:
+                for outcome in outcomes:
+                    writer.add(outcome)
+                    bar.update(1)
+                writer.flush()
+            summary.superseded = keeper.superseded
+            summary.same_content = keeper.same_content
+            _reject_copies_of_rejects(summary)
+            if replacing or writer.deleted:
+                _clean_dimensions(con)
+            review_sql.after_load(con, writer.documents, classifier, review=review)
+            if marts.needs_full_refresh(con, len(writer.documents)):
+                marts.refresh(con)
+            else:  # only what this load wrote, and every document of a unit it upserted
+                marts.refresh(con, writer.documents, writer.units)
+            derived.refresh(con, writer.documents)  # identities across years, source text
+            summary.check_results = checks_mod.run_checks(con)
+            summary.totals = _totals(con)
+            summary.elapsed_s = time.perf_counter() - started
+            _log_run(con, summary, started_at, version, [str(p) for p in paths])
+    summary.elapsed_s = time.perf_counter() - started
+    return summary
+
+
+def _read_state(
+    db_path: Path, classifier: Classifier
+) -> tuple[dict[str, tuple[str, str]], bool, dict[tuple[str, str], str]]:
+    """Loaded documents (path -> (sha256, version)) of the current version, whether its
+    schema, views and classification rules are current (else a load must write anyway), and
+    the files an earlier load found superseded ((path, sha256) -> kept file)."""
+    current = current_file(db_path)
+    if current is None:
+        return {}, False, {}
+    con = duckdb.connect(str(current), read_only=True)
+    try:
+        schema.check_schema_version(con)
+        known = {
+            path: (sha, ver)
+            for path, sha, ver in con.execute(
+                "SELECT path, sha256, parser_version FROM source_document"
+            ).fetchall()
+        }
+        up_to_date = (
+            schema.get_meta(con, "rules_digest") == classifier.digest
+            and schema.views_current(con)
+            and derived.links_current(con)  # data/project_links.toml unchanged
+        )
+        return known, up_to_date, versions.skipped_files(con)
+    finally:
+        con.close()
+
+
+def _read_totals(db_path: Path) -> dict[str, int]:
+    current = current_file(db_path)
+    if current is None:
+        return {}
+    con = duckdb.connect(str(current), read_only=True)
+    try:
+        return _totals(con)
+    finally:
+        con.close()
+
+
+def _plan(
+    known: dict[str, tuple[str, str]],
+    candidates: list[Path],
+    version: str,
+    manifests: ManifestVersions | None,
+    summary: LoadSummary,
+    old_versions: dict[tuple[str, str], str] | None = None,
+) -> tuple[list[tuple[str, str, int, str]], set[str]]:
+    """Hash every candidate; keep those whose content, parser version or manifest changed.
+    A file an earlier load found superseded (same bytes) is skipped, never reloaded."""
+    old_versions = old_versions or {}
+    by_sha = {sha: path for path, (sha, _) in known.items()}
+    tasks: list[tuple[str, str, int, str]] = []
+    replacing: set[str] = set()
+    for candidate in candidates:
+        path = str(candidate)
+        try:
+            sha, size = sha256_file(candidate)
+        except OSError as exc:
+            summary.rejected.append(Rejected(path, f"无法读取文件 ({exc.strerror or exc})"))
+            continue
+        doc_version = version + (manifests.suffix(candidate) if manifests else "")
+        previous = known.get(path)
+        if previous is not None and previous == (sha, doc_version):
+            summary.unchanged += 1
+            continue
+        if (path, sha) in old_versions:
+            summary.version_skipped.append((path, old_versions[(path, sha)]))
+            continue
+        original = by_sha.get(sha)
+        if original is not None and original != path:
+            summary.duplicates.append((path, original))
+            continue
+        by_sha[sha] = path
+        if previous is not None:
+            replacing.add(path)
+        tasks.append((path, sha, size, doc_version))
+    return tasks, replacing
+
+
+def _reject_copies_of_rejects(summary: LoadSummary) -> None:
+    """A copy of a rejected file is rejected too, with the same reason: every bad file must
+    show up in the reject table (two empty files have the same hash)."""
+    reasons = {r.path: r for r in summary.rejected}
+    kept: list[tuple[str, str]] = []
+    for path, original in summary.duplicates:
+        first = reasons.get(original)
+        if first is None:
+            kept.append((path, original))
+        else:
+            summary.rejected.append(Rejected(path, first.reason, first.sha256))
+    summary.duplicates = kept
+
+
+def _parse_all(
+    tasks: list[tuple[str, str, int, str]],
+    config: WorkerConfig,
+    workers: int | None,
+    threshold: int,
+    isolate: bool | None,
+) -> Iterator[ParseOutcome]:
+    """Outcomes in task order. Untrusted files go through capped worker processes
+    (warehouse/load/workers.py): a bomb or a parser crash rejects one file, never the load."""
+    workers = workers or os.cpu_count() or 1
+    if isolate is None:
+        isolate = config.parse is None or (len(tasks) >= threshold and workers >= 2)
+    if not isolate or not tasks:
+        for task in tasks:
+            yield parse_one(task, config)
+        return
+    limits = get_limits()
+    yield from parse_isolated(
+        tasks,
+        config,
+        workers=workers,
+        memory_mb=limits.worker_memory_mb,
+        timeout_s=limits.worker_timeout_s,
+    )
+
+
+class _BatchWriter:
+    """Collects document rows and writes them in transactions of BATCH_DOCUMENTS."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        summary: LoadSummary,
+        replacing: set[str],
+        keeper: versions.VersionKeeper | None = None,
+    ) -> None:
+        self.con = con
+        self.summary = summary
+        self.replacing = replacing
+        self.keeper = keeper
+        self.deleting: list[int] = []  # superseded documents to delete with the next batch
+        self.deleted: set[int] = set()
+        self.written: dict[int, str] = {}  # document -> "loaded" / "replaced" in this run
+        self.pending: list[ParseOutcome] = []
+        self.documents: set[int] = set()  # written documents, for the incremental mart refresh
+        self.units: set[int] = set()  # upserted units (their attributes may have changed)
+
+    def add(self, outcome: ParseOutcome) -> None:
+        if outcome.rows is None:
+            self.summary.rejected.append(
+                Rejected(outcome.path, outcome.error or "未知错误", outcome.sha256)
+            )
+            return
+        if self.keeper is not None and not self._keep(outcome):
+            return
+        self.pending.append(outcome)
+        if len(self.pending) >= BATCH_DOCUMENTS:
+            self.flush()
+
+    def _keep(self, outcome: ParseOutcome) -> bool:
+        """Document versions: False when this file is not written (same content as a kept
+        file, or superseded by a later file of this load); schedules what it supersedes."""
+        rows = outcome.rows
+        pending = {o.rows.document_id for o in self.pending if o.rows is not None}
+        decision = self.keeper.decide(
+            rows.tables, outcome.kind or "project", outcome.digest, pending
+        )
+        if not decision.write:
+            return False
+        if decision.drop_pending:
+            self.pending = [
+                o
+                for o in self.pending
+                if o.rows is None or o.rows.document_id not in decision.drop_pending
+            ]
+        for old in decision.delete:
+            self.deleting.append(old)
+            status = self.written.pop(old, None)  # written earlier in this same load
+            if status == "loaded":
+                self.summary.loaded -= 1
+            elif status == "replaced":
+                self.summary.replaced -= 1
+        if decision.old_paths:
+            versions.superseded_warning(rows.tables, decision.old_paths)
+        return True
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            if self.deleting or (self.keeper is not None and self.keeper.ops):
+                self._write([])  # history rows of skipped files still go in
+            return
+        try:
+            self._write(batch)
+        except (duckdb.Error, ValueError, TypeError, KeyError, OverflowError) as exc:
+            if _fatal(exc):  # disk full, I/O error, invalidated database: not the document's fault
+                raise
+            if len(batch) == 1:
+                outcome = batch[0]
+                self.summary.rejected.append(
+                    Rejected(
+                        outcome.path, f"写入仓库失败 ({type(exc).__name__}: {exc})", outcome.sha256
+                    )
+                )
+                return
+            for outcome in batch:  # isolate the document that fails
+                self.pending = [outcome]
+                self.flush()
+
+    def _write(self, batch: list[ParseOutcome]) -> None:
+        con = self.con
+        docs = self._rows(batch)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _delete_documents(con, [d.document_id for d in docs] + self.deleting)
+            if self.keeper is not None:
+                self.keeper.apply()
+            tables: dict[str, list[dict]] = {}
+            for doc in docs:
+                for table, rows in doc.tables.items():
+                    tables.setdefault(table, []).extend(rows)
+            for table, rows in tables.items():
+                if table in _SHARED_DIMS:
+                    _upsert_dimension(con, table, _SHARED_DIMS[table], rows)
+                else:
+                    write_hook(table, rows)
+                    schema.insert_rows(con, table, rows)
+            con.execute(
+                "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
+                [[o.path for o in batch]],
+            )
+            con.execute("COMMIT")
+            if self.keeper is not None:
+                self.keeper.committed()
+        except BaseException:
+            # a failed ROLLBACK ("no transaction is active" after a disk-full error) must
+            # never hide the real cause
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+        self.documents.update(d.document_id for d in docs)
+        self.documents.update(self.deleting)  # their mart rows go too
+        self.deleted.update(self.deleting)
+        self.deleting = []
+        self.units.update(row["unit_key"] for row in tables.get("dim_unit", ()))
+        for outcome, doc in zip(batch, docs, strict=True):
+            if outcome.path in self.replacing:
+                self.summary.replaced += 1
+                self.written[doc.document_id] = "replaced"
+            else:
+                self.summary.loaded += 1
+                self.written[doc.document_id] = "loaded"
+            self.summary.projects += doc.count("fact_project_budget")
+            self.summary.indicators += doc.count("fact_indicator_target")
+            self.summary.warnings += doc.count("load_warning")
+
+    def _rows(self, batch: list[ParseOutcome]) -> list[DocumentRows]:
+        """Rows per document. A project key already owned by another document (in the
+        warehouse or earlier in this batch) is foreign: that project gets a qualified key."""
+        docs = [o.rows for o in batch if o.rows is not None]
+        wanted = [k for doc in docs for k in project_keys(doc)]
+        deleting = set(self.deleting)  # superseded: their rows go in this same transaction
+        owners = (
+            dict(
+                (key, owner)
+                for key, owner in self.con.execute(
+                    "SELECT project_key, document_id FROM dim_project "
+                    "WHERE project_key IN (SELECT unnest(?::BIGINT[]))",
+                    [wanted],
+                ).fetchall()
+                if owner not in deleting
+            )
+            if wanted
+            else {}
+        )
+        foreign = foreign_project_keys(((d.document_id, project_keys(d)) for d in docs), owners)
+        for doc in docs:
+            resolve_duplicates(doc, foreign.get(doc.document_id, set()))
+        return docs
+
+
+def _fatal(exc: BaseException) -> bool:
+    """Errors of the warehouse file itself: retrying document by document cannot help."""
+    if isinstance(exc, duckdb.IOException | duckdb.FatalException | duckdb.InternalException):
+        return True
+    text = str(exc).lower()
+    return "invalidated" in text or "no space left" in text or "file too large" in text
+
+
+def write_hook(table: str, rows: list[dict]) -> None:
+    """Called before each fact/lineage batch insert; tests replace it to fail mid-load."""
+
+
+def _delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -> None:
+    """Remove every row of these documents (the replace half of a reload)."""
+    for table in schema.DOCUMENT_TABLES:
+        con.execute(
+            f"DELETE FROM {table} WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
+            [document_ids],
+        )
+
+
+def _upsert_dimension(
+    con: duckdb.DuckDBPyConnection, table: str, key: str, rows: list[dict]
+) -> None:
+    """Shared dimension rows, deduplicated inside the batch. Units: latest attributes win
+    (a later document may name the unit better). Indicators and years: the key determines
+    the attributes, so only new keys are inserted."""
+    latest = list({row[key]: row for row in rows}.values())
+    if table == "dim_unit":
+        con.execute(
+            f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?))", [[row[key] for row in latest]]
+        )
+        schema.insert_rows(con, table, latest)
+    else:
+        schema.insert_rows(con, table, latest, where=f"{key} NOT IN (SELECT {key} FROM {table})")
+
+
+def _clean_dimensions(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop dimension rows no longer referenced after replacements (documented: no orphans)."""
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM dim_unit WHERE unit_key NOT IN (SELECT unit_key FROM source_document)")
+    con.execute(
+        "DELETE FROM dim_indicator WHERE indicator_key NOT IN "
+        "(SELECT DISTINCT indicator_key FROM fact_indicator_target)"
+    )
+    con.execute(
+        "DELETE FROM dim_fiscal_year WHERE fiscal_year NOT IN "
+        "(SELECT fiscal_year FROM source_document WHERE fiscal_year IS NOT NULL)"
+    )
+    con.execute("COMMIT")
+
+
+def _totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM source_document), (SELECT count(*) FROM fact_project_budget),"
+        " (SELECT count(*) FROM fact_indicator_target), (SELECT count(*) FROM load_warning),"
+        " (SELECT count(*) FROM reject)"
+    ).fetchone()
+    return dict(
+        zip(("documents", "projects", "indicators", "warnings", "rejects"), row, strict=True)
+    )
+
+
+def _log_run(
+    con: duckdb.DuckDBPyConnection,
+    summary: LoadSummary,
+    started_at: dt.datetime,
+    version: str,
+    paths: list[str],
+) -> None:
+    """Rejects (latest per path) and the load_run row, in one transaction."""
+    now = dt.datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    if summary.rejected:
+        rows = [
+            {
+                "path": r.path,
+                "sha256": r.sha256,
+                "reason": r.reason,
+                "rejected_at": now,
+                "run_id": summary.run_id,
+            }
+            for r in summary.rejected
+        ]
+        con.execute(
+            "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
+            [[r.path for r in summary.rejected]],
+        )
+        schema.insert_rows(con, "reject", rows)
+    status = (
+        "checks_failed" if summary.check_failures else ("rejects" if summary.rejected else "ok")
+    )
+    schema.insert_rows(
+        con,
+        "load_run",
+        [
+            {
+                "run_id": summary.run_id,
+                "started_at": started_at,
+                "finished_at": now,
+                "db_file": os.path.basename(summary.db_file),
+                "parser_version": version,
+                "paths": paths,
+                "files_seen": summary.files_seen,
+                "loaded": summary.loaded,
+                "replaced": summary.replaced,
+                "unchanged": summary.unchanged,
+                "duplicates": len(summary.duplicates),
+                "rejected": len(summary.rejected),
+                "projects": summary.projects,
+                "indicators": summary.indicators,
+                "warnings": summary.warnings,
+                "checks_failed": len(summary.check_failures),
+                "check_report": checks_mod.report(summary.check_results),
+                "status": status,
+                "elapsed_s": round(summary.elapsed_s, 3),
+            }
+        ],
+    )
+    con.execute("COMMIT")
+
+
+class _NoBar:
+    def update(self, n: int) -> None:  # noqa: D102
+        pass
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _progress_bar(total: int, enabled: bool) -> object:
+    """tqdm on a terminal only (stderr), so logs and pipes stay clean."""
+    if not (enabled and total and sys.stderr.isatty()):
+        return _NoBar()
+    from tqdm import tqdm
+
+    # get_terminal_size falls back to 80 columns when a pty reports 0 (tqdm would draw nothing)
+    return tqdm(
+        total=total,
+        unit="文件",
+        desc="解析入库",
+        file=sys.stderr,
+        leave=False,
+        ncols=shutil.get_terminal_size().columns,
+    )

@@ -1,0 +1,221 @@
+"""``python -m etl load PATH... [--db DB]``: load documents and print a Chinese summary."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+from warehouse.load.discover import safe_text
+from warehouse.paths import resolve_db_path
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so main() can return 2 with a Chinese line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m etl load",
+        description="解析绩效目标文件（文件或文件夹，递归）并载入 DuckDB 仓库。",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="文件或文件夹")
+    parser.add_argument(
+        "--from-parquet", metavar="DIR", help="从 spark-parse 输出的 Parquet 文件夹建仓（不解析）"
+    )
+    parser.add_argument("--db", help="仓库路径（默认 $WAREHOUSE_DB，否则 var/warehouse.duckdb）")
+    parser.add_argument(
+        "--workers", type=_workers, default=None, help="并行解析进程数 1–64（默认 CPU 核数）"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    parser.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="跟随指向载入文件夹之外的符号链接（默认不跟随）",
+    )
+    parser.add_argument(
+        "--keep-both",
+        action="store_true",
+        help="同一单位同一年度同类文档的多个文件都保留（默认新版本取代旧版本）",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="列出全部跳过的文件")
+    return parser
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--workers 应为 1–64 的整数，实际为 {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"--workers 应为 1–64 的整数，实际为 {value}")
+    return value
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the half-written version is removed, workers stop."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated()
+
+
+def _db_problem(db_path: Path) -> str | None:
+    """A --db value that cannot be a warehouse path, as one line (None when fine)."""
+    if db_path.is_dir() and not db_path.is_symlink():
+        return f"--db 指向的是文件夹，应为仓库文件路径：{db_path}"
+    for parent in db_path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"--db 路径无效：{parent} 是文件，不是文件夹"
+            break
+    return None
+
+
+def main(argv: list[str]) -> int:
+    """Exit 0 when every file loaded, 1 when some were rejected (or a data check failed),
+    2 for usage errors, 130 when interrupted (the warehouse is then left unchanged)."""
+    from warehouse.load.loader import load_paths
+
+    try:
+        args = build_parser().parse_args(argv)
+    except _UsageError as exc:
+        print(
+            f"用法错误：{safe_text(str(exc))}（python -m etl load PATH... [--db DB]）",
+            file=sys.stderr,
+        )
+        return 2
+    if bool(args.paths) == bool(args.from_parquet):
+        print("用法错误：请给出 PATH... 或 --from-parquet DIR（二选一）", file=sys.stderr)
+        return 2
+    db_path = resolve_db_path(args.db)
+    problem = _db_problem(db_path)
+    if problem:
+        print(safe_text(problem), file=sys.stderr)
+        return 2
+    if args.from_parquet:
+        return _from_parquet(Path(args.from_parquet), db_path)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        summary = load_paths(
+            [Path(p) for p in args.paths],
+            db_path,
+            progress=not args.no_progress,
+            workers=args.workers,
+            follow_symlinks=args.follow_symlinks,
+            keep_both=args.keep_both,
+        )
+    except FileNotFoundError as exc:
+        print(f"路径不存在：{safe_text(str(exc.args[0] if exc.args else exc))}", file=sys.stderr)
+        return 2
+    except _Terminated:
+        print("\n已终止（SIGTERM）：本次载入未提交，仓库保持原状。", file=sys.stderr)
+        return 143
+    except KeyboardInterrupt:
+        print("\n已中断：本次载入未提交，仓库保持原状。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # e.g. schema mismatch, disk full: one line, no traceback
+        print(f"载入失败，仓库保持原状：{safe_text(describe_error(exc))}", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print(format_summary(summary, verbose=args.verbose))
+    return summary.exit_code
+
+
+def _from_parquet(folder: Path, db_path: Path) -> int:
+    """``--from-parquet``: warehouse/load/parquet_load.py, same exit codes and summary."""
+    from warehouse.load.parquet_load import load_parquet
+
+    try:
+        summary = load_parquet(folder, db_path)
+    except FileNotFoundError as exc:
+        print(f"路径不存在：{exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\n已中断：本次载入未提交，仓库保持原状。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # bad Parquet, schema mismatch: one line, no traceback
+        print(f"从 Parquet 载入失败，仓库保持原状：{folder}：{exc}", file=sys.stderr)
+        return 1
+    print(format_summary(summary))
+    return summary.exit_code
+
+
+def describe_error(exc: BaseException) -> str:
+    """The real cause in one line (disk full, permission) rather than a follow-up error."""
+    from warehouse.load.storage import describe_os_error
+
+    return describe_os_error(exc)
+
+
+SKIPPED_SHOWN = 50  # skipped files listed one by one (all of them with --verbose)
+
+
+def format_summary(summary: object, *, verbose: bool = False) -> str:
+    """The end-of-load report in Chinese; every path and reason is escaped for the terminal."""
+    s = summary  # LoadSummary; typed loosely to keep the import lazy
+    head = (
+        f"载入完成（批次 {s.run_id}，用时 {s.elapsed_s:.2f} 秒）"
+        if s.written
+        else f"没有需要载入的变化，仓库未改动（用时 {s.elapsed_s:.2f} 秒）"
+    )
+    lines = [
+        head,
+        f"  候选文件 {s.files_seen} 个：新载入 {s.loaded}，更新替换 {s.replaced}，"
+        f"未变化跳过 {s.unchanged}，内容重复跳过 {len(s.duplicates) + len(s.same_content)}，拒绝 {len(s.rejected)}",
+        f"  本次写入：项目 {s.projects} 个，指标 {s.indicators} 条，警告 {s.warnings} 条",
+        f"  仓库合计：文件 {s.totals.get('documents', 0)} 个，项目 {s.totals.get('projects', 0)} 个，"
+        f"指标 {s.totals.get('indicators', 0)} 条，警告 {s.totals.get('warnings', 0)} 条",
+        f"  仓库：{s.db_path} → {Path(s.db_file).name}",
+    ]
+    from warehouse.load.checks import report
+
+    if s.written:
+        lines.append("  " + report(s.check_results).replace("\n", "\n  "))
+    if s.superseded:
+        lines.append("新版本取代了旧版本（同一单位、年度、文档类型；--keep-both 可都保留）：")
+        lines += [f"  {new} 取代 {old}" for old, new in s.superseded]
+    if s.same_content:
+        lines.append("同一文档的另一文件或格式（内容相同），未重复载入：")
+        lines += [f"  {path}（同 {kept}）" for path, kept in s.same_content]
+    if s.version_skipped:
+        lines.append(f"此前已被新版本取代的文件 {len(s.version_skipped)} 个，跳过：")
+        lines += [f"  {path}（已由 {kept} 取代）" for path, kept in s.version_skipped]
+    if s.duplicates:
+        lines.append("内容与已载入文件相同，已跳过：")
+        lines += [f"  {path}（同 {original}）" for path, original in s.duplicates]
+    if s.not_documents:
+        lines.append(f"  跳过：不是文档 {s.not_documents} 个（清单 .toml、说明、参考数据等）")
+    if s.skipped:
+        lines.append(f"未载入的文件 {len(s.skipped)} 个（原因如下）：")
+        shown = s.skipped if verbose else s.skipped[:SKIPPED_SHOWN]
+        lines += [f"  {k.path}：{k.reason}" for k in shown]
+        if len(shown) < len(s.skipped):
+            lines.append(f"  ……另有 {len(s.skipped) - len(shown)} 个，用 --verbose 查看全部")
+    if s.rejected:
+        lines.append("被拒绝的文件：")
+        lines += [f"  {r.path}：{r.reason}" for r in sorted(s.rejected, key=lambda r: r.path)]
+    if s.nothing_found:
+        from etl.readers import SUPPORTED_SUFFIXES
+
+        kinds = " ".join(sorted(SUPPORTED_SUFFIXES))
+        lines.append(f"没有找到可载入的文档（支持 {kinds}），仓库未增加任何文档。")
+    return safe_text_lines(lines)
+
+
+def safe_text_lines(lines: list[str]) -> str:
+    """Join report lines, escaping control characters inside each (names come from disk)."""
+    return "\n".join(safe_text(line) for line in lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,109 @@
+"""Re-apply data/project_categories.toml and data/indicator_families.toml without reparsing.
+
+``python -m warehouse reclassify [--db DB]`` writes a new warehouse version like a load.
+Loads call apply_rules too whenever the rule files changed since the last load, so unchanged
+documents never keep categories from old rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.load.classify import Classifier, load_classifier
+from warehouse.schema import ddl as schema
+from warehouse.schema import marts
+
+
+def apply_rules(con: duckdb.DuckDBPyConnection, classifier: Classifier) -> tuple[int, int]:
+    """Recompute every project category and indicator family; returns rows changed."""
+    projects = con.execute(
+        "SELECT p.project_key, p.project_name, f.purpose, f.goals, p.project_category "
+        "FROM dim_project p LEFT JOIN fact_project_budget f USING (project_key)"
+    ).fetchall()
+    cat_rows = [(k, classifier.project_category(n, pu, g)) for k, n, pu, g, _ in projects]
+    cat_changed = sum(1 for (_, new), old in zip(cat_rows, projects, strict=True) if new != old[4])
+    indicators = con.execute(
+        "SELECT indicator_key, indicator_name, level2, target_kind, target_unit, indicator_family "
+        "FROM dim_indicator"
+    ).fetchall()
+    fam_rows = [(k, classifier.indicator_family(n, l2, kd, u)) for k, n, l2, kd, u, _ in indicators]
+    fam_changed = sum(
+        1 for (_, new), old in zip(fam_rows, indicators, strict=True) if new != old[5]
+    )
+    con.execute("BEGIN TRANSACTION")
+    _update(con, "dim_project", "project_key", "project_category", cat_rows)
+    _update(con, "dim_indicator", "indicator_key", "indicator_family", fam_rows)
+    schema.set_meta(con, "rules_digest", classifier.digest)
+    marts.mark_stale(con)  # categories and families are copied into the marts
+    con.execute("COMMIT")
+    return cat_changed, fam_changed
+
+
+def categorise_documents(
+    con: duckdb.DuckDBPyConnection, classifier: Classifier, documents: set[int]
+) -> int:
+    """Categories of the projects of freshly loaded documents, now with their goals (the
+    load's transform sees name and purpose only); returns how many changed."""
+    if not documents:
+        return 0
+    rows = con.execute(
+        "SELECT p.project_key, p.project_name, f.purpose, f.goals, p.project_category "
+        "FROM dim_project p JOIN fact_project_budget f USING (project_key) "
+        "WHERE p.document_id IN (SELECT unnest(?::BIGINT[]))",
+        [sorted(documents)],
+    ).fetchall()
+    changed = [
+        (k, new)
+        for k, n, pu, g, old in rows
+        if (new := classifier.project_category(n, pu, g)) != old
+    ]
+    _update(con, "dim_project", "project_key", "project_category", changed)
+    return len(changed)
+
+
+def _update(
+    con: duckdb.DuckDBPyConnection, table: str, key: str, column: str, rows: list[tuple[int, str]]
+) -> None:
+    if not rows:
+        return
+    mapping = pa.table(
+        {
+            "k": pa.array([r[0] for r in rows], pa.int64()),
+            "v": pa.array([r[1] for r in rows], pa.string()),
+        }
+    )
+    con.register("_mapping", mapping)
+    try:
+        con.execute(f"UPDATE {table} SET {column} = m.v FROM _mapping m WHERE {table}.{key} = m.k")
+    finally:
+        con.unregister("_mapping")
+
+
+def main(argv: list[str]) -> int:
+    """``python -m warehouse reclassify [--db DB]``."""
+    from warehouse.load.storage import current_file, new_version
+    from warehouse.paths import resolve_db_path
+
+    parser = argparse.ArgumentParser(
+        prog="python -m warehouse reclassify",
+        description="按 data/ 下的规则文件重新分类项目与指标（无需重新解析）",
+    )
+    parser.add_argument("--db", help="仓库路径（默认 $WAREHOUSE_DB 或 var/warehouse.duckdb）")
+    args = parser.parse_args(argv)
+    db_path = resolve_db_path(args.db)
+    if current_file(db_path) is None:
+        print(f"仓库不存在：{db_path}。请先运行 python -m etl load data/")
+        return 2
+    classifier = load_classifier()
+    with new_version(db_path) as (con, _):
+        schema.ensure_schema(con)
+        cats, fams = apply_rules(con, classifier)
+        marts.refresh(con)
+    print(f"已重新分类：项目分类变化 {cats} 个，指标族变化 {fams} 个。")
+    return 0
+
+
+__all__ = ["apply_rules", "main"]

@@ -1,0 +1,36 @@
+"""The loader's one post-load hook for the goal review and the goal-aware categories.
+
+Runs before the marts refresh of a load: re-applies project categories with the goals for
+the documents written (reclassify.categorise_documents), reviews those documents set-based
+(warehouse/review: every rule as SQL over the facts, grades, goal_review_project /
+goal_review_finding) and recomputes the cross-unit copies (warehouse/review/cross_unit.sql)
+of the fiscal years they touch (docs/goal_review.md, "Where the review runs").
+"""
+
+from __future__ import annotations
+
+import logging
+
+import duckdb
+
+from warehouse.load.classify import Classifier
+from warehouse.load.reclassify import categorise_documents
+from warehouse.review import ReviewError, cross_unit, review_documents
+
+log = logging.getLogger(__name__)
+
+
+def after_load(
+    con: duckdb.DuckDBPyConnection,
+    documents: set[int],
+    classifier: Classifier,
+    *,
+    review: bool = True,
+) -> None:
+    categorise_documents(con, classifier, documents)
+    if review and documents:
+        try:
+            review_documents(con, documents)
+        except ReviewError as exc:  # a rule bug must not lose the load: the data stays
+            log.error("绩效目标审核未完成（%d 个文件）：%s", len(documents), exc)
+        cross_unit(con, documents)

@@ -1,0 +1,294 @@
+"""Document versions: a document is its unit + fiscal year + kind, not its file.
+
+A newer version of the same document (a later load, or a later file in the same load, with
+different content) supersedes the older one: the older file's rows are replaced in the same
+transaction, its history stays in ``document_version``, the summary says so and the new
+document carries a ``document_superseded`` warning (shown on the overview). The same
+content under another file name or format (.txt and .docx of one document) loads once.
+``keep_both`` keeps every file, for the rare two genuine documents of one unit and year.
+A file once superseded (same path and bytes) is skipped on later loads, so loading a folder
+that still holds the old file never flips the versions back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+
+import duckdb
+
+from warehouse.schema import ddl as schema
+from warehouse.schema import keys
+
+SUPERSEDED_WARNING = "document_superseded"
+CURRENT, SUPERSEDED, SAME_CONTENT, KEPT_BOTH, REPLACED = (
+    "current",
+    "superseded",
+    "same_content",
+    "kept_both",
+    "replaced",
+)
+SKIPPED_STATUSES = (SUPERSEDED, SAME_CONTENT)
+_POSITION_KEYS = frozenset({"source", "source_line", "line", "warnings"})
+
+
+# --------------------------------------------------------------------------- record side
+
+
+def _content(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _content(v) for k, v in value.items() if k not in _POSITION_KEYS}
+    if isinstance(value, list):
+        return [_content(v) for v in value]
+    return value
+
+
+def content_digest(record: dict) -> str:
+    """Digest of what a record says, without where it says it (path, format, line numbers,
+    warnings): the .txt and .docx of one document have the same digest."""
+    text = json.dumps(_content(record), ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def document_kind(record: dict) -> str:
+    """project: a document of project goal tables; unit: only the unit-level goals."""
+    return "project" if record.get("projects") else "unit"
+
+
+# --------------------------------------------------------------------------- warehouse side
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create document_version in a warehouse built before it (DDL from schema.sql)."""
+    text = schema.SCHEMA_SQL.read_text(encoding="utf-8")
+    start = text.index("CREATE TABLE IF NOT EXISTS document_version")
+    statements = [
+        line for line in text[start:].split(";\n") if line.strip() and "document_version" in line
+    ]
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'document_version'"
+    ).fetchone()[0]
+    if not exists:
+        for statement in statements:
+            con.execute(statement)
+
+
+def skipped_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    """(path, sha256) of files superseded or loaded under another name -> the kept file."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'document_version'"
+    ).fetchone()[0]
+    if not exists:
+        return {}
+    rows = con.execute(
+        "SELECT path, sha256, replaced_by_path FROM document_version "
+        "WHERE status IN (SELECT unnest(?::VARCHAR[])) AND path NOT IN "
+        "(SELECT path FROM source_document)",
+        [list(SKIPPED_STATUSES)],
+    ).fetchall()
+    return {(path, sha): kept or "" for path, sha, kept in rows}
+
+
+@dataclass
+class _Entry:
+    document_id: int
+    path: str
+    digest: str | None
+    run_id: int
+    mtime: int
+
+
+@dataclass
+class Decision:
+    """What to do with one parsed document."""
+
+    write: bool = True
+    delete: list[int] = field(default_factory=list)  # superseded documents already written
+    drop_pending: list[int] = field(default_factory=list)  # superseded, not yet written
+    old_paths: list[str] = field(default_factory=list)  # the files it supersedes
+
+
+class VersionKeeper:
+    """Decides supersede / same content / keep for each document of a load."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, run_id: int, now: dt.datetime, keep_both: bool
+    ) -> None:
+        self.con = con
+        self.run_id = run_id
+        self.now = now
+        self.keep_both = keep_both
+        self.known: dict[int, list[_Entry]] = {}  # identity -> current documents
+        self.ops: list[tuple[str, list]] = []  # SQL to run in the next write transaction
+        self.superseded: list[tuple[str, str]] = []  # (old path, new path)
+        self.same_content: list[tuple[str, str]] = []  # (skipped path, kept path)
+        ensure_table(con)
+
+    # -- identity --------------------------------------------------------------
+    @staticmethod
+    def identity(source_row: dict, kind: str) -> int | None:
+        if source_row.get("fiscal_year") is None:
+            return None
+        return keys.md5_key(
+            "document-identity", source_row["unit_key"], source_row["fiscal_year"], kind
+        )
+
+    def _current(self, identity: int, source_row: dict, kind: str) -> list[_Entry]:
+        if identity not in self.known:
+            rows = self.con.execute(
+                "SELECT d.document_id, d.path, v.content_digest, d.run_id FROM source_document d "
+                "LEFT JOIN (SELECT document_id, sha256, any_value(content_digest) AS "
+                "content_digest FROM document_version GROUP BY ALL) v "
+                "ON v.document_id = d.document_id AND v.sha256 = d.sha256 "
+                "WHERE d.unit_key = ? AND d.fiscal_year = ? AND "
+                "(CASE WHEN d.project_count > 0 THEN 'project' ELSE 'unit' END) = ?",
+                [source_row["unit_key"], source_row["fiscal_year"], kind],
+            ).fetchall()
+            self.known[identity] = [
+                _Entry(doc, path, digest, run or 0, _mtime(path)) for doc, path, digest, run in rows
+            ]
+        return self.known[identity]
+
+    # -- decisions ---------------------------------------------------------------
+    def decide(
+        self, tables: dict[str, list[dict]], kind: str, digest: str | None, pending: set[int]
+    ) -> Decision:
+        """Call once per parsed document (its rows by table), in load order; records the
+        history rows."""
+        source_row = dict(tables["source_document"][0])
+        source_row["budget_total_yuan"] = sum(
+            row.get("budget_total_yuan") or 0 for row in tables.get("fact_project_budget", ())
+        )
+        identity = self.identity(source_row, kind)
+        doc_id, path = source_row["document_id"], source_row["path"]
+        if identity is None:
+            self._version_row(None, source_row, kind, digest, CURRENT)
+            return Decision()
+        entries = self._current(identity, source_row, kind)
+        others = [e for e in entries if e.document_id != doc_id]
+        mine = _Entry(doc_id, path, digest, self.run_id, _mtime(path))
+        decision = Decision()
+        if others and not self.keep_both:
+            same = next((e for e in others if digest and e.digest == digest), None)
+            if same is not None:
+                self.same_content.append((path, same.path))
+                self._version_row(identity, source_row, kind, digest, SAME_CONTENT, same.path)
+                return Decision(write=False)
+            newer = [
+                e
+                for e in others
+                if e.run_id == self.run_id and (e.mtime, e.path) > (mine.mtime, mine.path)
+            ]
+            if newer:  # a later file of this same load is the newer version
+                self.superseded.append((path, newer[0].path))
+                self._version_row(identity, source_row, kind, digest, SUPERSEDED, newer[0].path)
+                return Decision(write=False)
+            for old in others:
+                self.superseded.append((old.path, path))
+                decision.old_paths.append(old.path)
+                (decision.drop_pending if old.document_id in pending else decision.delete).append(
+                    old.document_id
+                )
+                self.ops.append(
+                    (
+                        "UPDATE document_version SET status = ?, replaced_by_path = ?, "
+                        "replaced_at = ?, replaced_run_id = ? "
+                        "WHERE document_id = ? AND status = ?",
+                        [SUPERSEDED, path, self.now, self.run_id, old.document_id, CURRENT],
+                    )
+                )
+            entries[:] = [e for e in entries if e.document_id == doc_id]
+        status = KEPT_BOTH if others and self.keep_both else CURRENT
+        self._version_row(identity, source_row, kind, digest, status)
+        entries[:] = [e for e in entries if e.document_id != doc_id] + [mine]
+        return decision
+
+    def _version_row(
+        self,
+        identity: int | None,
+        source_row: dict,
+        kind: str,
+        digest: str | None,
+        status: str,
+        replaced_by: str | None = None,
+    ) -> None:
+        doc_id = source_row["document_id"]
+        if status in (CURRENT, KEPT_BOTH):  # the file itself changed: its older rows
+            self.ops.append(
+                (
+                    "UPDATE document_version SET status = ?, replaced_at = ?, replaced_run_id = ? "
+                    "WHERE document_id = ? AND status IN (?, ?)",
+                    [REPLACED, self.now, self.run_id, doc_id, CURRENT, KEPT_BOTH],
+                )
+            )
+        self.ops.append(
+            (
+                "DELETE FROM document_version WHERE document_id = ? AND sha256 = ?",
+                [doc_id, source_row["sha256"]],
+            )
+        )
+        self.ops.append(
+            (
+                "INSERT INTO document_version VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    identity if identity is not None else keys.md5_key("document-identity", doc_id),
+                    doc_id,
+                    source_row["path"],
+                    source_row["sha256"],
+                    source_row.get("unit_key"),
+                    source_row.get("fiscal_year"),
+                    kind,
+                    digest,
+                    source_row.get("project_count"),
+                    source_row.get("budget_total_yuan"),
+                    source_row.get("loaded_at"),
+                    self.run_id,
+                    status,
+                    replaced_by,
+                    self.now if status in SKIPPED_STATUSES else None,
+                    self.run_id if status in SKIPPED_STATUSES else None,
+                ],
+            )
+        )
+
+    def apply(self) -> None:
+        """Run the recorded history statements (inside the caller's transaction; call
+        ``committed`` after COMMIT, so a rolled-back batch keeps them for the retry)."""
+        for sql, params in self.ops:
+            self.con.execute(sql, params)
+
+    def committed(self) -> None:
+        self.ops = []
+
+
+def superseded_warning(doc_tables: dict[str, list[dict]], old_paths: list[str]) -> None:
+    """Add the ``document_superseded`` warning to the new document's rows."""
+    source = doc_tables["source_document"][0]
+    warnings = doc_tables.setdefault("load_warning", [])
+    names = "、".join(os.path.basename(p) for p in old_paths)
+    ordinal = max((w["ordinal"] for w in warnings), default=0) + 1
+    warnings.append(
+        {
+            "warning_key": keys.row_key("warning", source["document_id"], ordinal),
+            "document_id": source["document_id"],
+            "ordinal": ordinal,
+            "origin": "warehouse",
+            "code": SUPERSEDED_WARNING,
+            "message": f"本文件是同一单位同一年度文档的新版本，已取代旧版本 {names}（旧版本的数据已替换）",
+            "line": None,
+            "project_name": None,
+            "project_key": None,
+        }
+    )
+    source["warning_count"] = len(warnings)
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0

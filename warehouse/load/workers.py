@@ -1,0 +1,301 @@
+"""Parse workers that one bad file cannot take down with it (docs/load_mechanism.md).
+
+Each worker is a plain child process (``python -m warehouse.load.workers``) that parses one
+document at a time under an address-space limit (RLIMIT_AS) and dies with its parent
+(PR_SET_PDEATHSIG, so kill -9 of the loader leaves nothing behind; no forkserver, no
+resource tracker). The parent gives each worker one task, watches a wall-clock deadline
+per document and:
+
+- a document that needs too much memory: MemoryError in the worker, rejected with a reason;
+- a worker that dies (segfault, abort, killed): that document rejected, worker replaced;
+- a document over the time limit: worker killed, document rejected, worker replaced.
+
+Outcomes come back in task order with a bounded look-ahead, so memory stays flat.
+Messages are length-prefixed pickles over the worker's stdin/stdout (stdout of the worker
+itself is redirected to stderr, so a stray print never corrupts the protocol).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pickle
+import selectors
+import signal
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from warehouse.load.parse_worker import ParseOutcome, WorkerConfig, parse_one
+
+Task = tuple[str, str, int, str]
+_HEADER = struct.Struct("!Q")
+_PARENT_ENV = "WAREHOUSE_PARENT_PID"
+_MEMORY_ENV = "WAREHOUSE_WORKER_MEMORY_MB"
+_PR_SET_PDEATHSIG = 1
+_READY = "ready"
+STARTUP_S = 120.0  # a worker that is not ready after this long counts as hung
+
+
+# --------------------------------------------------------------------------- protocol
+
+
+def _send(stream: BinaryIO, obj: object) -> None:
+    blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    data = memoryview(_HEADER.pack(len(blob)) + blob)
+    while data:  # a raw (unbuffered) pipe may take fewer bytes than offered
+        written = stream.write(data)
+        data = data[written if written is not None else len(data) :]
+    stream.flush()
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    """Exactly ``size`` bytes (a raw pipe returns short reads), or fewer at end of file."""
+    parts: list[bytes] = []
+    missing = size
+    while missing > 0:
+        chunk = stream.read(missing)
+        if not chunk:
+            break
+        parts.append(chunk)
+        missing -= len(chunk)
+    return b"".join(parts)
+
+
+def _recv(stream: BinaryIO) -> object:
+    head = _read_exact(stream, _HEADER.size)
+    if len(head) < _HEADER.size:
+        raise EOFError
+    (size,) = _HEADER.unpack(head)
+    blob = _read_exact(stream, size)
+    if len(blob) < size:
+        raise EOFError
+    return pickle.loads(blob)
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies; exit if it already did."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def cap_memory(megabytes: int) -> None:
+    """Address-space limit: an allocation past it fails (MemoryError), nothing else suffers."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def serve() -> None:
+    """Worker main loop: config first, then one task per message until EOF."""
+    die_with_parent(int(os.environ.get(_PARENT_ENV, "0") or 0))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    proto_in = os.fdopen(os.dup(0), "rb")
+    proto_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stray prints of the parser go to stderr, never into the protocol
+    sys.stdout = sys.stderr
+    try:
+        sys_path, config = _recv(proto_in)
+    except EOFError:
+        return
+    sys.path[:] = sys_path
+    _warm_imports()
+    cap_memory(int(os.environ.get(_MEMORY_ENV, "0") or 0) or 2048)
+    _send(proto_out, _READY)  # the loader starts the per-document clock from here
+    while True:
+        try:
+            task = _recv(proto_in)
+        except EOFError:
+            return
+        _send(proto_out, parse_one(task, config))
+
+
+def _warm_imports() -> None:
+    """Import what parsing needs before the memory cap and before the clock starts, so the
+    first document is not charged for them."""
+    import importlib
+
+    for name in ("etl.parser", "etl.readers", "openpyxl", "lxml.etree"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+class _Worker:
+    def __init__(self, config_blob: tuple, memory_mb: int) -> None:
+        env = dict(os.environ)
+        env[_PARENT_ENV] = str(os.getpid())
+        env[_MEMORY_ENV] = str(memory_mb)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "warehouse.load.workers"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            close_fds=True,
+            # unbuffered: the parent waits on the pipe with select(), so no message may sit
+            # unseen in a Python buffer (a worker's "ready" and a fast outcome arrive together)
+            bufsize=0,
+        )
+        self.index: int | None = None  # task being parsed
+        self.task: Task | None = None
+        self.ready = False
+        self.born = time.monotonic()
+        self.started = 0.0
+        _send(self.proc.stdin, config_blob)
+
+    def give(self, index: int, task: Task) -> None:
+        self.index, self.task, self.started = index, task, time.monotonic()
+        _send(self.proc.stdin, task)
+
+    def overdue(self, now: float, timeout_s: float) -> bool:
+        """Past the per-document limit, counted from when the worker was ready."""
+        if self.index is None:
+            return False
+        if not self.ready:
+            return now - self.born > STARTUP_S + timeout_s
+        return now - self.started > timeout_s
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            self.proc.wait(timeout=10)
+        for stream in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+
+    def death_reason(self) -> str:
+        code = self.proc.poll()
+        if code is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self.proc.wait(timeout=5)
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = str(-code)
+            return f"解析进程异常退出（信号 {name}），可能是文件损坏或超出内存上限，已拒绝"
+        return f"解析进程异常退出（退出码 {code}），可能是文件损坏或超出内存上限，已拒绝"
+
+
+def parse_isolated(
+    tasks: list[Task],
+    config: WorkerConfig,
+    *,
+    workers: int,
+    memory_mb: int,
+    timeout_s: float,
+) -> Iterator[ParseOutcome]:
+    """Outcomes of ``tasks`` in order, each parsed in a capped worker process."""
+    if not tasks:
+        return
+    blob = (list(sys.path), config)
+    count = max(1, min(workers, len(tasks)))
+    pool = [_Worker(blob, memory_mb) for _ in range(count)]
+    selector = selectors.DefaultSelector()
+    done: dict[int, ParseOutcome] = {}
+    next_task = 0
+    next_out = 0
+    window = count * 4
+    finished = False
+    try:
+        while next_out < len(tasks):
+            for worker in pool:  # keep every idle worker busy, within the look-ahead
+                if (
+                    worker.index is None
+                    and next_task < len(tasks)
+                    and next_task < next_out + window
+                ):
+                    try:
+                        worker.give(next_task, tasks[next_task])
+                    except (BrokenPipeError, OSError):
+                        _settle(done, next_task, tasks[next_task], worker.death_reason())
+                        pool[pool.index(worker)] = _replace(worker, blob, memory_mb)
+                    else:
+                        selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+                    next_task += 1
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+            if next_out >= len(tasks):
+                break
+            busy = [w for w in pool if w.index is not None]
+            if not busy:
+                continue
+            deadline = min(
+                (w.started + timeout_s) if w.ready else (w.born + STARTUP_S + timeout_s)
+                for w in busy
+            )
+            ready = selector.select(timeout=max(0.0, deadline - time.monotonic()))
+            for key, _ in ready:
+                worker = key.data
+                try:
+                    message = _recv(worker.proc.stdout)
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    message = None
+                if message == _READY:
+                    worker.ready, worker.started = True, time.monotonic()
+                    continue
+                selector.unregister(worker.proc.stdout)
+                index, task = worker.index, worker.task
+                worker.index = worker.task = None
+                if isinstance(message, ParseOutcome):
+                    done[index] = message
+                else:
+                    _settle(done, index, task, worker.death_reason())
+                    pool[pool.index(worker)] = _replace(worker, blob, memory_mb)
+            now = time.monotonic()
+            for worker in list(pool):
+                if worker.overdue(now, timeout_s):
+                    selector.unregister(worker.proc.stdout)
+                    _settle(
+                        done,
+                        worker.index,
+                        worker.task,
+                        f"解析超时（超过 {timeout_s:g} 秒），解析进程已终止，已拒绝",
+                    )
+                    pool[pool.index(worker)] = _replace(worker, blob, memory_mb)
+        finished = True
+    finally:
+        selector.close()
+        if not finished:  # interrupted or failed: stop the workers now
+            for worker in pool:
+                worker.kill()
+        for worker in pool:
+            with contextlib.suppress(OSError):
+                worker.proc.stdin.close()  # EOF: an idle worker exits on its own
+        for worker in pool:
+            try:
+                worker.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            with contextlib.suppress(OSError):
+                worker.proc.stdout.close()
+
+
+def _settle(done: dict[int, ParseOutcome], index: int, task: Task, reason: str) -> None:
+    path, sha, size, version = task
+    done[index] = ParseOutcome(path, sha, size, version, error=reason)
+
+
+def _replace(worker: _Worker, blob: tuple, memory_mb: int) -> _Worker:
+    worker.kill()
+    return _Worker(blob, memory_mb)
+
+
+if __name__ == "__main__":
+    serve()

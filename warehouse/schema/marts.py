@@ -1,0 +1,234 @@
+"""Mart tables: the analyst views materialized at load time (docs/query_performance.md).
+
+The views join five tables; at 40,000 documents (2.5M indicator rows) every dashboard query
+paid that join. The marts hold the joined rows once, plus per-project search text and
+level-2 sets, and the views select from them. A load refreshes only the rows of the
+documents it wrote and of the units it upserted (unit attributes are "latest wins", so other
+documents of a touched unit may change too); a rule change, a new marts.sql or a large load
+rebuilds them completely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from warehouse.schema import ddl as schema
+
+MARTS_SQL = Path(__file__).resolve().parent / "marts.sql"
+MART_TABLES = schema.MART_TABLES
+FULL_REFRESH_SHARE = 0.25  # touching more documents than this share: rebuild instead
+_STATE_KEY = "marts_refreshed"  # warehouse_meta: marts digest of the last full rebuild
+
+# Same joins as the former views; {scope_f}/{scope_t} restrict facts for incremental runs.
+_PROJECT_SELECT = """
+WITH f AS (SELECT * FROM fact_project_budget WHERE {scope_f}),
+ind AS (
+    SELECT t.project_key,
+           -- no ORDER BY: containment does not depend on order, and ordering cost ~25%
+           string_agg(concat_ws(chr(31), i.indicator_name, t.description, t.target_raw),
+                      chr(31)) AS txt,
+           list_sort(list_distinct(list(i.level2) FILTER (
+               WHERE t.scope = 'project' AND i.level2 IS NOT NULL))) AS level2_set
+    FROM fact_indicator_target AS t
+    JOIN dim_indicator AS i ON i.indicator_key = t.indicator_key
+    WHERE t.project_key IN (SELECT project_key FROM f)
+    GROUP BY t.project_key
+)
+SELECT
+    f.fiscal_year, u.province, u.city, u.county, u.township, u.unit_code, u.unit_name,
+    p.project_code, p.project_name, p.project_category, f.budget_total_yuan,
+    f.fiscal_funds_yuan, f.other_funds_yuan, d.path AS source_file, f.project_key,
+    f.document_id, f.purpose, nullif(array_to_string(f.goals, chr(10)), '') AS goals,
+    f.plan_q1_pct, f.plan_q2_pct, f.plan_q3_pct, f.plan_q4_pct, f.source_line,
+    f.indicator_count, f.unit_key, f.seq, u.unit_kind,
+    coalesce(ind.level2_set, []::VARCHAR[]) AS level2_set,
+    lower(concat_ws(chr(31), p.project_name, p.project_code,
+                    nullif(array_to_string(f.goals, chr(10)), ''), f.purpose, u.unit_name,
+                    ind.txt)) AS search_text
+FROM f
+JOIN dim_project AS p ON p.project_key = f.project_key
+JOIN dim_unit AS u ON u.unit_key = f.unit_key
+JOIN source_document AS d ON d.document_id = f.document_id
+LEFT JOIN ind ON ind.project_key = f.project_key
+"""
+
+# Normalized display label of a target ("≥90%", "10–20个", "12月31日前"); the dashboard's
+# common-targets query groups by it (dashboard/data/queries.py uses this same text).
+TARGET_LABEL_SQL = """
+    CASE
+      WHEN target_op = 'between' AND target_value IS NOT NULL AND target_value_max IS NOT NULL
+        THEN regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '') || '–'
+             || regexp_replace(CAST(target_value_max AS VARCHAR), '\\.0$', '')
+             || COALESCE(target_unit, '')
+      WHEN target_kind = 'tolerance' AND target_value IS NOT NULL
+        THEN '±' || regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '')
+             || COALESCE(target_unit, '')
+      WHEN target_value IS NOT NULL
+        THEN CASE target_op WHEN '>=' THEN '≥' WHEN '<=' THEN '≤' WHEN '>' THEN '>'
+                            WHEN '<' THEN '<' ELSE '' END
+             || regexp_replace(CAST(target_value AS VARCHAR), '\\.0$', '')
+             || COALESCE(target_unit, '')
+      WHEN deadline IS NOT NULL
+        THEN CAST(month(deadline) AS VARCHAR) || '月' || CAST(day(deadline) AS VARCHAR) || '日前'
+      ELSE trim(target_raw)
+    END
+"""
+
+_INDICATOR_SELECT = (
+    """
+SELECT *, """
+    + TARGET_LABEL_SQL
+    + """ AS target_label FROM (
+SELECT
+    t.scope, t.fiscal_year, u.province, u.city, u.county, u.township, u.unit_name,
+    p.project_code, p.project_name, i.level1, i.level2, i.indicator_name, t.description,
+    t.target_raw, t.target_op, t.target_value, t.target_value_max, t.target_unit,
+    t.target_value_yuan, t.target_kind, t.deadline, t.basis, t.weight, t.direction,
+    d.path AS source_file, t.source_line, t.project_key, p.project_category,
+    i.indicator_family, u.unit_code, t.document_id, t.target_key, t.indicator_key, t.ordinal,
+    t.level1_raw, t.level2_raw, t.unit_key, u.unit_kind,
+    -- every other fact column flows through (horizon, place, graded, direction_source, …)
+    t.* EXCLUDE (scope, fiscal_year, description, target_raw, target_op, target_value,
+                 target_value_max, target_unit, target_value_yuan, target_kind, deadline, basis,
+                 weight, direction, source_line, project_key, document_id, target_key,
+                 indicator_key, ordinal, level1_raw, level2_raw, unit_key)
+FROM (SELECT * FROM fact_indicator_target WHERE {scope_t}) AS t
+JOIN dim_indicator AS i ON i.indicator_key = t.indicator_key
+JOIN dim_unit AS u ON u.unit_key = t.unit_key
+JOIN source_document AS d ON d.document_id = t.document_id
+LEFT JOIN dim_project AS p ON p.project_key = t.project_key
+)
+"""
+)
+
+_SCOPE = (
+    "(document_id IN (SELECT unnest($docs::BIGINT[])) "
+    "OR unit_key IN (SELECT unnest($units::BIGINT[])))"
+)
+
+
+@cache
+def marts_digest() -> str:
+    """Digest of marts.sql and of the refresh SQL: a change recreates and rebuilds the marts."""
+    text = MARTS_SQL.read_text(encoding="utf-8") + _PROJECT_SELECT + _INDICATOR_SELECT
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _exists(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN (SELECT unnest(?::VARCHAR[]))",
+        [list(MART_TABLES)],
+    ).fetchone()[0]
+    return found == len(MART_TABLES)
+
+
+def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the mart tables, recreating them when marts.sql changed (they are then empty
+    and marked stale until ``refresh`` rebuilds them). Views depending on them are dropped
+    first; the caller recreates the views."""
+    if _exists(con) and schema.get_meta(con, "marts_digest") == marts_digest():
+        return
+    for view in schema.VIEWS:
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    for table in MART_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    # Derived from their SELECT: the column list is declared once (the facts and the joins).
+    con.execute("CREATE TABLE mart_project_budget AS " + _PROJECT_SELECT.format(scope_f="FALSE"))
+    con.execute(
+        "CREATE TABLE mart_indicator_target AS " + _INDICATOR_SELECT.format(scope_t="FALSE")
+    )
+    con.execute(MARTS_SQL.read_text(encoding="utf-8"))
+    inherit_comments(con, "mart_project_budget", _PROJECT_SOURCES)
+    inherit_comments(con, "mart_indicator_target", _INDICATOR_SOURCES)
+    schema.set_meta(con, "marts_digest", marts_digest())
+    schema.set_meta(con, _STATE_KEY, "")
+
+
+# Where a mart column without its own comment takes one from (first table that has it).
+_PROJECT_SOURCES = ("fact_project_budget", "dim_project", "dim_unit", "source_document")
+_INDICATOR_SOURCES = ("fact_indicator_target", "dim_indicator", "dim_unit", "dim_project")
+
+
+def inherit_comments(con: duckdb.DuckDBPyConnection, target: str, sources: tuple[str, ...]) -> None:
+    """Give every uncommented column of ``target`` (a mart or a view) the comment of the same
+    column in the first of ``sources`` that has one: a label is written once, where the
+    column is born (issue 16: one description per column)."""
+    rows = con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE table_name IN (SELECT unnest(?::VARCHAR[]))",
+        [[target, *sources]],
+    ).fetchall()
+    found: dict[str, dict[str, str | None]] = {}
+    for table, column, comment in rows:
+        found.setdefault(table, {})[column] = comment
+    for column, comment in found.get(target, {}).items():
+        if comment:
+            continue
+        inherited = next((found[s][column] for s in sources if found.get(s, {}).get(column)), None)
+        if inherited:
+            text = inherited.replace("'", "''")
+            con.execute(f"COMMENT ON COLUMN {target}.\"{column}\" IS '{text}'")
+
+
+def mark_stale(con: duckdb.DuckDBPyConnection) -> None:
+    """Force the next refresh to rebuild everything (e.g. after categories were rewritten)."""
+    schema.set_meta(con, _STATE_KEY, "")
+
+
+def marts_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the marts exist, match marts.sql and were fully built at least once."""
+    return (
+        _exists(con)
+        and schema.get_meta(con, "marts_digest") == marts_digest()
+        and schema.get_meta(con, _STATE_KEY) == marts_digest()
+    )
+
+
+def needs_full_refresh(con: duckdb.DuckDBPyConnection, touched_documents: int) -> bool:
+    """Full rebuild when the marts are stale or the load touched a large share of documents
+    (one set-based rebuild beats deleting and reinserting most rows)."""
+    if not marts_current(con):
+        return True
+    total = con.execute("SELECT count(*) FROM source_document").fetchone()[0]
+    return touched_documents > FULL_REFRESH_SHARE * max(total, 1)
+
+
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    documents: Iterable[int] | None = None,
+    units: Iterable[int] = (),
+) -> None:
+    """Rebuild the marts: everything (``documents=None``) or the rows of these documents and
+    of every document of these units, in one transaction."""
+    full = documents is None
+    docs, unit_keys = ([] if full else sorted(set(documents))), sorted(set(units))
+    if not full and not docs and not unit_keys:
+        return
+    params = {} if full else {"docs": docs, "units": unit_keys}
+    scope = "TRUE" if full else _SCOPE
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in MART_TABLES:
+            if full:
+                con.execute(f"DELETE FROM {table}")
+            else:
+                con.execute(f"DELETE FROM {table} WHERE {_SCOPE}", params)
+        con.execute(
+            "INSERT INTO mart_project_budget BY NAME " + _PROJECT_SELECT.format(scope_f=scope),
+            params,
+        )
+        con.execute(
+            "INSERT INTO mart_indicator_target BY NAME " + _INDICATOR_SELECT.format(scope_t=scope),
+            params,
+        )
+        if full:
+            schema.set_meta(con, _STATE_KEY, marts_digest())
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

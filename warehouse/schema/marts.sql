@@ -1,0 +1,78 @@
+-- Mart tables: the analyst views materialized once per load (warehouse/schema/marts.py), so that
+-- dashboard queries scan one table instead of joining five (2.5M indicator rows at 40,000
+-- documents). Derived data only: marts.py rebuilds them from the fact and dimension tables
+-- (fully, or for the documents and units a load touched). Recreated (and fully refreshed)
+-- whenever this file changes; no schema_version bump needed.
+-- The tables are created from their SELECT (warehouse/schema/marts.py), so a new fact column flows
+-- through; a column without a comment here takes the comment of the fact or dimension
+-- column it comes from. Comment here only what the marts add or say differently.
+
+COMMENT ON TABLE mart_project_budget IS '汇总表：项目预算（v_project_budget 的物化，载入时刷新）/ Mart: v_project_budget materialized at load time, plus search helpers';
+COMMENT ON COLUMN mart_project_budget.fiscal_year IS '预算年度 / Fiscal year';
+COMMENT ON COLUMN mart_project_budget.province IS '省 / Province';
+COMMENT ON COLUMN mart_project_budget.city IS '市 / City';
+COMMENT ON COLUMN mart_project_budget.county IS '县（区）/ County';
+COMMENT ON COLUMN mart_project_budget.township IS '乡镇 / Township';
+COMMENT ON COLUMN mart_project_budget.unit_code IS '单位编码 / Unit code';
+COMMENT ON COLUMN mart_project_budget.unit_name IS '单位名称 / Unit name';
+COMMENT ON COLUMN mart_project_budget.project_code IS '项目编码 / Project code';
+COMMENT ON COLUMN mart_project_budget.project_name IS '项目名称 / Project name';
+COMMENT ON COLUMN mart_project_budget.project_category IS '项目功能分类 / Project category';
+COMMENT ON COLUMN mart_project_budget.budget_total_yuan IS '预算数（元）/ Total budget, yuan';
+COMMENT ON COLUMN mart_project_budget.fiscal_funds_yuan IS '财政资金（元）/ Fiscal funds, yuan';
+COMMENT ON COLUMN mart_project_budget.other_funds_yuan IS '其他资金（元）/ Other funds, yuan';
+COMMENT ON COLUMN mart_project_budget.source_file IS '来源文件路径 / Source file path';
+COMMENT ON COLUMN mart_project_budget.project_key IS '项目代理键 / Project key';
+COMMENT ON COLUMN mart_project_budget.document_id IS '来源文件键 / Document key';
+COMMENT ON COLUMN mart_project_budget.purpose IS '资金用途 / Purpose of the funds';
+COMMENT ON COLUMN mart_project_budget.goals IS '绩效目标（换行分隔）/ Goals, newline-separated';
+COMMENT ON COLUMN mart_project_budget.plan_q1_pct IS '用款计划 3月累计（%）/ Spending plan checkpoint 1';
+COMMENT ON COLUMN mart_project_budget.plan_q2_pct IS '用款计划 6月累计（%）/ Spending plan checkpoint 2';
+COMMENT ON COLUMN mart_project_budget.plan_q3_pct IS '用款计划 10月累计（%）/ Spending plan checkpoint 3';
+COMMENT ON COLUMN mart_project_budget.plan_q4_pct IS '用款计划 12月累计（%）/ Spending plan checkpoint 4';
+COMMENT ON COLUMN mart_project_budget.source_line IS '来源文件行号 / Source line';
+COMMENT ON COLUMN mart_project_budget.indicator_count IS '指标行数 / Indicator rows';
+COMMENT ON COLUMN mart_project_budget.unit_key IS '单位代理键 / Unit key';
+COMMENT ON COLUMN mart_project_budget.seq IS '文件内项目序号 / Order in the document';
+COMMENT ON COLUMN mart_project_budget.level2_set IS '本项目指标覆盖的二级指标（去重、排序）/ Distinct level-2 types of the project''s indicators';
+COMMENT ON COLUMN mart_project_budget.search_text IS '检索文本（小写；名称、编码、目标、用途、单位、指标名称/描述/指标值，以 \x1f 分隔）/ Lower-cased search text, fields separated by U+001F';
+
+COMMENT ON TABLE mart_indicator_target IS '汇总表：绩效指标目标值（v_indicator_target 的物化，载入时刷新）/ Mart: v_indicator_target materialized at load time';
+COMMENT ON COLUMN mart_indicator_target.scope IS '范围：project / unit / Scope';
+COMMENT ON COLUMN mart_indicator_target.fiscal_year IS '预算年度 / Fiscal year';
+COMMENT ON COLUMN mart_indicator_target.province IS '省 / Province';
+COMMENT ON COLUMN mart_indicator_target.city IS '市 / City';
+COMMENT ON COLUMN mart_indicator_target.county IS '县（区）/ County';
+COMMENT ON COLUMN mart_indicator_target.township IS '乡镇 / Township';
+COMMENT ON COLUMN mart_indicator_target.unit_name IS '单位名称 / Unit name';
+COMMENT ON COLUMN mart_indicator_target.project_code IS '项目编码 / Project code';
+COMMENT ON COLUMN mart_indicator_target.project_name IS '项目名称 / Project name';
+COMMENT ON COLUMN mart_indicator_target.level1 IS '一级指标 / Level 1';
+COMMENT ON COLUMN mart_indicator_target.level2 IS '二级指标 / Level 2';
+COMMENT ON COLUMN mart_indicator_target.indicator_name IS '三级指标 / Indicator name';
+COMMENT ON COLUMN mart_indicator_target.description IS '指标描述 / Description';
+COMMENT ON COLUMN mart_indicator_target.target_raw IS '指标值原文 / Target as printed';
+COMMENT ON COLUMN mart_indicator_target.target_op IS '比较符 / Operator';
+COMMENT ON COLUMN mart_indicator_target.target_value IS '目标数值 / Target value';
+COMMENT ON COLUMN mart_indicator_target.target_value_max IS '区间上限 / Upper bound';
+COMMENT ON COLUMN mart_indicator_target.target_unit IS '计量单位 / Unit';
+COMMENT ON COLUMN mart_indicator_target.target_value_yuan IS '金额目标（元）/ Money target in yuan';
+COMMENT ON COLUMN mart_indicator_target.target_kind IS '目标类型 / Target kind';
+COMMENT ON COLUMN mart_indicator_target.deadline IS '完成时限 / Deadline';
+COMMENT ON COLUMN mart_indicator_target.basis IS '指标值确定依据 / Basis';
+COMMENT ON COLUMN mart_indicator_target.weight IS '权重 / Weight';
+COMMENT ON COLUMN mart_indicator_target.direction IS '指标方向 / Direction';
+COMMENT ON COLUMN mart_indicator_target.source_file IS '来源文件路径 / Source file path';
+COMMENT ON COLUMN mart_indicator_target.source_line IS '来源文件行号 / Source line';
+COMMENT ON COLUMN mart_indicator_target.project_key IS '项目代理键 / Project key';
+COMMENT ON COLUMN mart_indicator_target.project_category IS '项目功能分类 / Project category';
+COMMENT ON COLUMN mart_indicator_target.indicator_family IS '指标族 / Indicator family';
+COMMENT ON COLUMN mart_indicator_target.unit_code IS '单位编码 / Unit code';
+COMMENT ON COLUMN mart_indicator_target.document_id IS '来源文件键 / Document key';
+COMMENT ON COLUMN mart_indicator_target.target_key IS '指标行代理键 / Row key';
+COMMENT ON COLUMN mart_indicator_target.indicator_key IS '指标定义键 / Indicator definition key';
+COMMENT ON COLUMN mart_indicator_target.ordinal IS '表内行序号 / Row order';
+COMMENT ON COLUMN mart_indicator_target.level1_raw IS '一级指标原文 / Level 1 as printed';
+COMMENT ON COLUMN mart_indicator_target.level2_raw IS '二级指标原文 / Level 2 as printed';
+COMMENT ON COLUMN mart_indicator_target.unit_key IS '单位代理键（增量刷新用）/ Unit key, for incremental refresh';
+COMMENT ON COLUMN mart_indicator_target.target_label IS '规范化的目标值标签（如“≥90%”“12月31日前”），用于最常见目标值统计 / Normalized target label for the common-targets chart';
