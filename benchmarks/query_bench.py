@@ -56,7 +56,7 @@ def _time(fn: Callable[[], object], runs: int) -> tuple[dict, float]:
 
 
 def _runner(con: duckdb.DuckDBPyConnection):
-    from dashboard.data.queries import connection_runner
+    from dashboard.data.common import connection_runner
 
     return connection_runner(con)
 

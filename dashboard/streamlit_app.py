@@ -1,7 +1,7 @@
 """Entry point: ``streamlit run dashboard/streamlit_app.py``.
 
 Sets up the page, renders the shared sidebar filters once per run and hands over to the
-selected page. The SQL and review pages are added when their files exist.
+selected page. ``PAGES`` is the one page list: navigation, titles and URLs come from it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dashboard.view import filters  # noqa: E402
 
 PAGES_DIR = HERE / "view" / "pages"
 
-# (file, title, icon, url path); optional pages are skipped when their file is absent
+# (file in dashboard/view/pages, title, icon, url path), in navigation order
 PAGES = [
     ("overview.py", "总览", ":material/dashboard:", "overview"),
     ("budgets.py", "预算对比", ":material/account_balance_wallet:", "budgets"),
@@ -27,25 +27,19 @@ PAGES = [
     ("targets.py", "目标值对比", ":material/target:", "targets"),
     ("projects.py", "项目明细", ":material/description:", "projects"),
     ("history.py", "历年对比", ":material/timeline:", "history"),
-]
-# pages the sidebar filters do not apply to (they run their own queries)
-NO_FILTER_PAGES = {"sql"}
-OPTIONAL_PAGES = [
     ("goal_review.py", "目标审核", ":material/fact_check:", "review"),
     ("sql_query.py", "SQL 查询", ":material/terminal:", "sql"),
 ]
+# pages the sidebar filters do not apply to (they run their own queries)
+NO_FILTER_PAGES = {"sql"}
 
 
 def build_pages() -> list:
-    """The navigation list: the five analysis pages, then the optional tools."""
-    pages = []
-    for file, title, icon, url in PAGES + OPTIONAL_PAGES:
-        path = PAGES_DIR / file
-        if path.exists():
-            pages.append(
-                st.Page(path, title=title, icon=icon, url_path=url, default=(url == "overview"))
-            )
-    return pages
+    """The navigation list, in the order of ``PAGES``."""
+    return [
+        st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url, default=(url == "overview"))
+        for file, title, icon, url in PAGES
+    ]
 
 
 st.set_page_config(

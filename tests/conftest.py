@@ -25,7 +25,7 @@ def seed_runner(seed_warehouse: Path):
     """A dashboard query runner over the seed warehouse, opened read-only."""
     import duckdb
 
-    from dashboard.data.queries import connection_runner
+    from dashboard.data.common import connection_runner
 
     con = duckdb.connect(str(seed_warehouse), read_only=True)
     yield connection_runner(con)

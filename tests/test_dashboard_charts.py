@@ -8,7 +8,11 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard.data import queries
+from dashboard.data import budgets as budgets_queries
+from dashboard.data import common as common_queries
+from dashboard.data import indicators as indicators_queries
+from dashboard.data import overview as overview_queries
+from dashboard.data import targets as targets_queries
 from dashboard.data.filter_model import Filters
 from dashboard.view import charts
 from dashboard.view.chart_theme import CJK_FONT
@@ -47,7 +51,7 @@ def _texts(value) -> list[str]:
 
 @pytest.fixture(scope="module")
 def palette(runner):
-    return township_palette(queries.filter_options(runner)["townships"])
+    return township_palette(common_queries.filter_options(runner)["townships"])
 
 
 @pytest.fixture(scope="module")
@@ -55,33 +59,41 @@ def specs(runner, palette) -> dict[str, dict]:
     family = "满意度"
     built = {
         "budget_by_township": charts.budget_by_township_chart(
-            queries.budget_by_township(runner, ALL), palette
+            common_queries.budget_by_township(runner, ALL), palette
         ),
         "indicators_by_level1": charts.indicators_by_level1_chart(
-            queries.indicators_by_level1(runner, ALL), palette
+            overview_queries.indicators_by_level1(runner, ALL), palette
         ),
         "budget_by_category_amount": charts.budget_by_category_chart(
-            queries.budget_by_category(runner, ALL), "amount"
+            budgets_queries.budget_by_category(runner, ALL), "amount"
         ),
         "budget_by_category_share": charts.budget_by_category_chart(
-            queries.budget_by_category(runner, ALL), "share"
+            budgets_queries.budget_by_category(runner, ALL), "share"
         ),
-        "top_projects": charts.top_projects_chart(queries.top_projects(runner, ALL), palette),
+        "top_projects": charts.top_projects_chart(
+            common_queries.top_projects(runner, ALL), palette
+        ),
         "budget_distribution": charts.budget_distribution_chart(
-            queries.project_budgets(runner, ALL), palette
+            budgets_queries.project_budgets(runner, ALL), palette
         ),
-        "spending_plan": charts.spending_plan_chart(queries.spending_plan(runner, ALL), palette),
-        "level1_mix": charts.level_mix_chart(queries.level_mix(runner, ALL, "level1"), "level1"),
-        "level2_mix": charts.level_mix_chart(queries.level_mix(runner, ALL, "level2"), "level2"),
-        "coverage": charts.coverage_heatmap(queries.level2_coverage(runner, ALL)),
+        "spending_plan": charts.spending_plan_chart(
+            budgets_queries.spending_plan(runner, ALL), palette
+        ),
+        "level1_mix": charts.level_mix_chart(
+            indicators_queries.level_mix(runner, ALL, "level1"), "level1"
+        ),
+        "level2_mix": charts.level_mix_chart(
+            indicators_queries.level_mix(runner, ALL, "level2"), "level2"
+        ),
+        "coverage": charts.coverage_heatmap(indicators_queries.level2_coverage(runner, ALL)),
         "indicators_per_project": charts.indicators_per_project_chart(
-            queries.indicators_per_project(runner, ALL), palette
+            indicators_queries.indicators_per_project(runner, ALL), palette
         ),
         "targets": charts.target_strip_chart(
-            queries.family_targets(runner, ALL, family, "%"), palette, family, "%"
+            targets_queries.family_targets(runner, ALL, family, "%"), palette, family, "%"
         ),
-        "kind_mix": charts.kind_mix_chart(queries.kind_mix(runner, ALL)),
-        "common_targets": charts.common_targets_chart(queries.common_targets(runner, ALL)),
+        "kind_mix": charts.kind_mix_chart(targets_queries.kind_mix(runner, ALL)),
+        "common_targets": charts.common_targets_chart(targets_queries.common_targets(runner, ALL)),
         "project_plan": charts.project_plan_chart([25.0, 50.0, None, 100.0]),
     }
     return {name: chart.to_dict() for name, chart in built.items()}

@@ -10,7 +10,8 @@ import duckdb
 import openpyxl
 import pandas as pd
 
-from dashboard.data import exports, queries
+from dashboard.data import common as common_queries
+from dashboard.data import exports
 from dashboard.data.filter_model import Filters
 from dashboard.view.formatting import for_display
 
@@ -98,13 +99,13 @@ def test_seed_targets_starting_with_equals_stay_text(seed_warehouse) -> None:
     """The bundled documents print targets such as ``=24人``; they must not become formulas."""
     con = duckdb.connect(str(seed_warehouse), read_only=True)
     try:
-        run = queries.connection_runner(con)
+        run = common_queries.connection_runner(con)
         frame = run(
             "SELECT fiscal_year, project_name, target_raw, source_file FROM v_indicator_target "
             "WHERE target_raw LIKE '=%' ORDER BY source_file, source_line",
             None,
         )
-        budgets = queries.top_projects(run, Filters(), limit=5)
+        budgets = common_queries.top_projects(run, Filters(), limit=5)
     finally:
         con.close()
     assert len(frame) > 0

@@ -12,8 +12,8 @@ import pytest
 
 from benchmarks.identity_eval import evaluate
 from dashboard.data import history as history_queries
+from dashboard.data.common import connection_runner
 from dashboard.data.filter_model import Filters
-from dashboard.data.queries import connection_runner
 from synth.corpus import read_manifest, write_corpus
 from warehouse.load import identity
 from warehouse.load.loader import load_paths

@@ -8,9 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.data import queries
+from dashboard.data import budgets as budgets_queries
+from dashboard.data import common as common_queries
+from dashboard.data import indicators as indicators_queries
+from dashboard.data import projects as projects_queries
+from dashboard.data import targets as targets_queries
+from dashboard.data.common import connection_runner
 from dashboard.data.filter_model import Filters
-from dashboard.data.queries import connection_runner
 from dashboard.view import charts
 from dashboard.view.palette import township_palette
 from warehouse.serve.connect import open_readonly
@@ -24,7 +28,7 @@ def run(seed_warehouse: Path):  # noqa: ANN201
 
 
 def _filters(run) -> list[Filters]:  # noqa: ANN001
-    options = queries.filter_options(run)
+    options = common_queries.filter_options(run)
     return [
         Filters(),
         Filters(years=(options["years"][0],)),
@@ -34,7 +38,7 @@ def _filters(run) -> list[Filters]:  # noqa: ANN001
 
 
 def test_seed_warehouse_has_marts(run) -> None:  # noqa: ANN001
-    assert queries._has_marts(run)
+    assert common_queries.has_marts(run)
 
 
 @pytest.mark.parametrize(
@@ -46,10 +50,10 @@ def test_search_fast_path_matches_view_path(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for f in _filters(run):
-        fast = queries.search_projects(run, f, text)
+        fast = projects_queries.search_projects(run, f, text)
         with monkeypatch.context() as m:
-            m.setattr(queries, "_has_marts", lambda _run: False)
-            slow = queries.search_projects(run, f, text)
+            m.setattr(projects_queries, "has_marts", lambda _run: False)
+            slow = projects_queries.search_projects(run, f, text)
         pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
 
 
@@ -57,22 +61,23 @@ def test_coverage_and_common_targets_fast_paths_match(
     run,  # noqa: ANN001
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    families = [None, *queries.indicator_families(run, Filters())["family"]]
+    families = [None, *targets_queries.indicator_families(run, Filters())["family"]]
     for f in _filters(run):
-        fast = [queries.level2_coverage(run, f)]
-        fast += [queries.common_targets(run, f, family) for family in families]
+        fast = [indicators_queries.level2_coverage(run, f)]
+        fast += [targets_queries.common_targets(run, f, family) for family in families]
         with monkeypatch.context() as m:
-            m.setattr(queries, "_has_marts", lambda _run: False)
-            slow = [queries.level2_coverage(run, f)]
-            slow += [queries.common_targets(run, f, family) for family in families]
+            m.setattr(indicators_queries, "has_marts", lambda _run: False)
+            m.setattr(targets_queries, "has_marts", lambda _run: False)
+            slow = [indicators_queries.level2_coverage(run, f)]
+            slow += [targets_queries.common_targets(run, f, family) for family in families]
         for a, b in zip(fast, slow, strict=True):
             pd.testing.assert_frame_equal(a, b, check_dtype=False)
 
 
 def test_small_point_clouds_are_returned_whole_with_exact_boxes(run) -> None:  # noqa: ANN001
     f = Filters()
-    frame = queries.project_budgets(run, f)
-    box = queries.project_budget_box(run, f)
+    frame = budgets_queries.project_budgets(run, f)
+    box = budgets_queries.project_budget_box(run, f)
     assert int(box["n"].sum()) == len(frame)
     for township, group in frame.groupby("township"):
         row = box.loc[box["township"] == township].iloc[0]
@@ -81,25 +86,25 @@ def test_small_point_clouds_are_returned_whole_with_exact_boxes(run) -> None:  #
         assert row["q1"] == pytest.approx(values.quantile(0.25))
         assert row["q3"] == pytest.approx(values.quantile(0.75))
     assert charts.sampled_note(frame, box) == ""
-    per_project = queries.indicators_per_project(run, f)
-    zeros = queries.indicators_per_project_box(run, f)["zeros"].sum()
+    per_project = indicators_queries.indicators_per_project(run, f)
+    zeros = indicators_queries.indicators_per_project_box(run, f)["zeros"].sum()
     assert zeros == (per_project["indicator_count"] == 0).sum()
 
 
 def test_large_point_clouds_are_bounded_deterministic_samples(
     run, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # noqa: ANN001
-    families = queries.indicator_families(run, Filters())
+    families = targets_queries.indicator_families(run, Filters())
     family = str(families.loc[families["numeric"] > 0, "family"].iloc[0])
-    full = queries.family_targets(run, Filters(), family)
-    monkeypatch.setattr(queries, "MAX_POINTS", 20)
-    sample = queries.family_targets(run, Filters(), family)
+    full = targets_queries.family_targets(run, Filters(), family)
+    monkeypatch.setattr(common_queries, "MAX_POINTS", 20)
+    sample = targets_queries.family_targets(run, Filters(), family)
     townships = full["township"].nunique()
     assert len(sample) <= 20 + townships and len(sample) < len(full)
     assert set(sample["township"]) == set(full["township"])  # every township keeps points
-    pd.testing.assert_frame_equal(sample, queries.family_targets(run, Filters(), family))
+    pd.testing.assert_frame_equal(sample, targets_queries.family_targets(run, Filters(), family))
     assert list(sample.columns) == list(full.columns)
-    box = queries.family_target_box(run, Filters(), family)
+    box = targets_queries.family_target_box(run, Filters(), family)
     assert int(box["n"].sum()) == len(full)  # the box describes every row, not the sample
     note = charts.sampled_note(sample, box)
     assert "抽样" in note

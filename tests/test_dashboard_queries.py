@@ -7,7 +7,12 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.data import queries
+from dashboard.data import budgets as budgets_queries
+from dashboard.data import common as common_queries
+from dashboard.data import indicators as indicators_queries
+from dashboard.data import overview as overview_queries
+from dashboard.data import projects as projects_queries
+from dashboard.data import targets as targets_queries
 from dashboard.data.filter_model import Filters
 from dashboard.view.formatting import fmt_pct, fmt_target, fmt_wan, fmt_year, for_display
 from dashboard.view.palette import UNKNOWN_COLOUR, township_palette
@@ -88,7 +93,7 @@ def test_palette_is_deterministic_and_order_free():
 
 @fixture_only
 def test_filter_options(runner):
-    options = queries.filter_options(runner)
+    options = common_queries.filter_options(runner)
     assert options["years"] == ["2025", "2021", "未注明"]
     assert set(options["townships"]) == set(PROJECTS)
     assert "民生保障" in options["categories"]
@@ -96,7 +101,7 @@ def test_filter_options(runner):
 
 @fixture_only
 def test_overview_kpis_all(runner):
-    kpis = queries.overview_kpis(runner, ALL)
+    kpis = overview_queries.overview_kpis(runner, ALL)
     assert kpis["townships"] == 5
     assert kpis["projects"] == sum(len(v) for v in PROJECTS.values())
     assert kpis["budget_yuan"] == pytest.approx(expected_budget_yuan())
@@ -106,11 +111,13 @@ def test_overview_kpis_all(runner):
 
 @fixture_only
 def test_overview_kpis_follow_filters(runner):
-    unknown_year = queries.overview_kpis(runner, Filters(years=("未注明",)))
+    unknown_year = overview_queries.overview_kpis(runner, Filters(years=("未注明",)))
     assert unknown_year["projects"] == 14 and unknown_year["townships"] == 1
-    one = queries.overview_kpis(runner, Filters(townships=("老庄子镇",)))
+    one = overview_queries.overview_kpis(runner, Filters(townships=("老庄子镇",)))
     assert fmt_wan(one["budget_yuan"]) == "1,555.47 万元"
-    nothing = queries.overview_kpis(runner, Filters(years=("2025",), townships=("开平镇",)))
+    nothing = overview_queries.overview_kpis(
+        runner, Filters(years=("2025",), townships=("开平镇",))
+    )
     assert nothing["projects"] == 0 and nothing["budget_yuan"] is None
     assert nothing["quantitative_pct"] is None
 
@@ -119,17 +126,17 @@ def test_overview_kpis_follow_filters(runner):
 def test_category_filter_drops_unit_level_indicators(runner):
     unit_rows = runner("SELECT count(*) AS n FROM v_indicator_target WHERE scope = 'unit'")
     assert unit_rows["n"].iloc[0] > 0
-    total = queries.overview_kpis(runner, ALL)["indicators"]
+    total = overview_queries.overview_kpis(runner, ALL)["indicators"]
     by_category = sum(
-        queries.overview_kpis(runner, Filters(categories=(c,)))["indicators"]
-        for c in queries.filter_options(runner)["categories"]
+        overview_queries.overview_kpis(runner, Filters(categories=(c,)))["indicators"]
+        for c in common_queries.filter_options(runner)["categories"]
     )
     assert by_category == total - unit_rows["n"].iloc[0]
 
 
 @fixture_only
 def test_budget_by_township_keeps_unbudgeted(runner):
-    frame = queries.budget_by_township(runner, ALL).set_index("township")
+    frame = common_queries.budget_by_township(runner, ALL).set_index("township")
     assert frame.loc["老庄子镇", "budget_yuan"] == pytest.approx(15554700)
     assert pd.isna(frame.loc["永清经济开发区", "budget_yuan"])
     assert frame.loc["永清经济开发区", "projects"] == 34
@@ -139,7 +146,7 @@ def test_budget_by_township_keeps_unbudgeted(runner):
 
 @fixture_only
 def test_budget_by_category_shares(runner):
-    frame = queries.budget_by_category(runner, ALL)
+    frame = budgets_queries.budget_by_category(runner, ALL)
     sums = frame.groupby("township")["share_pct"].sum()
     assert all(s == pytest.approx(100) for s in sums)
     assert "永清经济开发区" not in set(frame["township"])
@@ -148,7 +155,7 @@ def test_budget_by_category_shares(runner):
 
 @fixture_only
 def test_top_projects(runner):
-    top = queries.top_projects(runner, ALL, limit=3)
+    top = common_queries.top_projects(runner, ALL, limit=3)
     assert list(top["project_name"]) == [
         "征地拆迁补偿款",
         "老庄子镇集贸市场附近修建排水沟",
@@ -159,7 +166,7 @@ def test_top_projects(runner):
 
 @fixture_only
 def test_spending_plan(runner):
-    plan = queries.spending_plan(runner, ALL)
+    plan = budgets_queries.spending_plan(runner, ALL)
     assert "开元镇" not in set(plan["township"])  # its plan cells are empty
     row = plan[(plan["township"] == "老庄子镇") & (plan["checkpoint"] == "3月")]
     assert row["avg_pct"].iloc[0] == pytest.approx(30)
@@ -169,19 +176,19 @@ def test_spending_plan(runner):
 @fixture_only
 @pytest.mark.parametrize("level", ["level1", "level2"])
 def test_level_mix_sums_to_100(runner, level):
-    frame = queries.level_mix(runner, ALL, level)
+    frame = indicators_queries.level_mix(runner, ALL, level)
     for total in frame.groupby("township")["share_pct"].sum():
         assert total == pytest.approx(100)
 
 
 def test_level_mix_rejects_unknown_column(runner):
     with pytest.raises(ValueError):
-        queries.level_mix(runner, ALL, "indicator_name; DROP TABLE x")
+        indicators_queries.level_mix(runner, ALL, "indicator_name; DROP TABLE x")
 
 
 @fixture_only
 def test_level2_coverage(runner):
-    frame = queries.level2_coverage(runner, ALL)
+    frame = indicators_queries.level2_coverage(runner, ALL)
     assert frame["share_pct"].between(0, 100).all()
     linxi = frame[(frame["township"] == "林西镇") & (frame["level2"] == "数量指标")]
     assert linxi["share_pct"].iloc[0] == pytest.approx(100)
@@ -190,33 +197,33 @@ def test_level2_coverage(runner):
 
 @fixture_only
 def test_indicators_per_project_matches_rows(runner):
-    frame = queries.indicators_per_project(runner, ALL)
+    frame = indicators_queries.indicators_per_project(runner, ALL)
     counted = runner("SELECT count(*) AS n FROM v_indicator_target WHERE scope = 'project'")
     assert frame["indicator_count"].sum() == counted["n"].iloc[0]
 
 
 @fixture_only
 def test_families_units_and_targets(runner):
-    families = queries.indicator_families(runner, ALL).set_index("family")
+    families = targets_queries.indicator_families(runner, ALL).set_index("family")
     assert families.loc["完成时限", "numeric"] == 0
-    units = queries.family_units(runner, ALL, "满意度")
+    units = targets_queries.family_units(runner, ALL, "满意度")
     assert units["unit"].iloc[0] == "%"
     assert "（无单位）" in set(units["unit"])
-    percent = queries.family_targets(runner, ALL, "满意度", "%")
+    percent = targets_queries.family_targets(runner, ALL, "满意度", "%")
     assert (percent["target_value"] > 1).all()
     assert set(percent["target_unit"]) == {"%"}
 
 
 @fixture_only
 def test_outliers_flag_fractions(runner):
-    outliers = queries.target_outliers(runner, ALL, "满意度")
+    outliers = targets_queries.target_outliers(runner, ALL, "满意度")
     fractions = outliers[outliers["reason"] == "疑似以小数表示百分比"]
     assert len(fractions) == 8 and set(fractions["township"]) == {"开元镇"}
 
 
 @fixture_only
 def test_common_targets_are_unique_labels(runner):
-    frame = queries.common_targets(runner, ALL, "满意度")
+    frame = targets_queries.common_targets(runner, ALL, "满意度")
     assert not frame.duplicated(["target", "target_kind"]).any()
     assert frame["target"].iloc[0] == "≥95%"
     assert set(frame["kind"]) <= {"数值", "百分比", "金额", "时限", "定性"}
@@ -224,31 +231,31 @@ def test_common_targets_are_unique_labels(runner):
 
 @fixture_only
 def test_kind_mix_labels(runner):
-    frame = queries.kind_mix(runner, ALL)
+    frame = targets_queries.kind_mix(runner, ALL)
     assert set(frame["kind"]) == {"数值", "百分比", "金额", "时限", "定性"}
 
 
 @fixture_only
 def test_search_projects(runner):
-    names = set(queries.search_projects(runner, ALL, "征地")["project_name"])
+    names = set(projects_queries.search_projects(runner, ALL, "征地")["project_name"])
     assert names == {"征地拆迁补偿款", "电厂生产征地生活补贴", "电厂宿舍楼征地粮食补贴"}
-    everything = queries.search_projects(runner, ALL, "")
+    everything = projects_queries.search_projects(runner, ALL, "")
     assert len(everything) == sum(len(v) for v in PROJECTS.values())
-    by_indicator = queries.search_projects(runner, ALL, "完成征收土地补偿亩数")
+    by_indicator = projects_queries.search_projects(runner, ALL, "完成征收土地补偿亩数")
     assert set(by_indicator["matched_in"]) == {"绩效指标"}
     # LIKE wildcards in user text are literal
-    assert queries.search_projects(runner, ALL, "_").empty
-    assert len(queries.search_projects(runner, Filters(townships=("开平镇",)), "")) == 3
+    assert projects_queries.search_projects(runner, ALL, "_").empty
+    assert len(projects_queries.search_projects(runner, Filters(townships=("开平镇",)), "")) == 3
 
 
 @fixture_only
 def test_project_card_and_indicators(runner):
-    key = queries.search_projects(runner, ALL, "征地拆迁补偿款")["project_key"].iloc[0]
-    card = queries.project_card(runner, key)
+    key = projects_queries.search_projects(runner, ALL, "征地拆迁补偿款")["project_key"].iloc[0]
+    card = projects_queries.project_card(runner, key)
     assert card["budget_total_yuan"].iloc[0] == pytest.approx(5612000)
-    indicators = queries.project_indicators(runner, key)
+    indicators = projects_queries.project_indicators(runner, key)
     assert len(indicators) == card["indicator_count"].iloc[0]
-    assert queries.project_card(runner, "no-such-key").empty
+    assert projects_queries.project_card(runner, "no-such-key").empty
 
 
 def test_queries_on_empty_warehouse(empty_db):
@@ -259,10 +266,10 @@ def test_queries_on_empty_warehouse(empty_db):
     def run(sql, params=None):
         return con.execute(sql, params or []).df()
 
-    assert queries.filter_options(run) == {"years": [], "townships": [], "categories": []}
-    kpis = queries.overview_kpis(run, ALL)
+    assert common_queries.filter_options(run) == {"years": [], "townships": [], "categories": []}
+    kpis = overview_queries.overview_kpis(run, ALL)
     assert kpis["projects"] == 0 and kpis["quantitative_pct"] is None
-    assert queries.level2_coverage(run, ALL).empty
-    assert queries.target_outliers(run, ALL, "满意度").empty
-    assert queries.kind_mix(run, ALL).empty
+    assert indicators_queries.level2_coverage(run, ALL).empty
+    assert targets_queries.target_outliers(run, ALL, "满意度").empty
+    assert targets_queries.kind_mix(run, ALL).empty
     con.close()

@@ -89,8 +89,6 @@ def test_unknown_link_values_are_reported_and_ignored(monkeypatch, seed_warehous
 
 
 def test_sql_page_hides_the_filters(monkeypatch, seed_warehouse):
-    if not (Path(APP).parent / "view" / "pages" / "sql_query.py").exists():
-        pytest.skip("SQL page not present")
     at = _app(monkeypatch, seed_warehouse).run()
     assert len(at.sidebar.multiselect) == 3
     at.switch_page("view/pages/sql_query.py").run()

@@ -19,7 +19,8 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None:  # pragma: no cover
     pytest.skip("PySpark needs Java 17", allow_module_level=True)
 
-from dashboard.data import queries  # noqa: E402
+from dashboard.data import common as common_queries
+from dashboard.data import overview as overview_queries
 from dashboard.data.filter_model import Filters  # noqa: E402
 from etl.spark_parse import build_session, spark_parse  # noqa: E402
 from warehouse.export import engines  # noqa: E402
@@ -149,16 +150,21 @@ def _spark_runner(spark):  # noqa: ANN001, ANN202
 
 
 @pytest.mark.parametrize(
-    "query", [queries.overview_kpis, queries.budget_by_township, queries.indicators_by_level1]
+    "query",
+    [
+        overview_queries.overview_kpis,
+        common_queries.budget_by_township,
+        overview_queries.indicators_by_level1,
+    ],
 )
 def test_dashboard_queries_on_spark_views(parquet: Path, duck, spark, query) -> None:  # noqa: ANN001
-    expected = query(queries.connection_runner(duck), Filters())
+    expected = query(common_queries.connection_runner(duck), Filters())
     got = query(_spark_runner(spark), Filters())
     if isinstance(expected, dict):
         assert got == pytest.approx(expected)
         return
     assert len(expected) > 1
-    key = list(expected.columns[:-1]) if query is queries.budget_by_township else None
+    key = list(expected.columns[:-1]) if query is common_queries.budget_by_township else None
     left = expected.sort_values(key or list(expected.columns)).reset_index(drop=True)
     right = got.sort_values(key or list(got.columns)).reset_index(drop=True)
     pd.testing.assert_frame_equal(left, right, check_dtype=False)

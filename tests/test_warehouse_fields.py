@@ -291,21 +291,23 @@ def test_parse_refuses_a_file_over_the_size_limit_in_one_line(tmp_path: Path) ->
 
 
 def test_dashboard_comparisons_use_annual_level_targets(families) -> None:
-    from dashboard.data import queries
+    from dashboard.data import common as common_queries
+    from dashboard.data import projects as projects_queries
+    from dashboard.data import targets as targets_queries
     from dashboard.data.filter_model import Filters
 
     db, records, _ = families
     con = open_readonly(db)
     try:
-        run = queries.connection_runner(con)
+        run = common_queries.connection_runner(con)
         points = []
         for family in run("SELECT DISTINCT indicator_family FROM v_indicator_target")[
             "indicator_family"
         ]:
-            frame = queries.family_targets(run, Filters(), family or "其他")
+            frame = targets_queries.family_targets(run, Filters(), family or "其他")
             points += list(zip(frame["indicator_name"], frame["target_kind"], strict=True))
         f07 = next(p for p in records if p.endswith("f07_side_by_side.txt"))
-        card = queries.project_indicators(
+        card = projects_queries.project_indicators(
             run,
             str(
                 con.execute(

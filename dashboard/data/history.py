@@ -1,6 +1,6 @@
 """SQL of the 历年对比 page: v_project_history and v_target_change (docs/project_identity.md).
 
-Same conventions as ``dashboard.data.queries``: a runner and the sidebar ``Filters``; money in
+Same conventions as ``dashboard.data.common``: a runner and the sidebar ``Filters``; money in
 yuan. Trends span every year (the year filter is ignored there, the page says so); change
 tables use the selected years as "this year" compared with each project's previous year.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.data.common import Runner
 from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, Filters
-from dashboard.data.queries import Runner
 
 HISTORY_VIEWS = ("v_project_history", "v_target_change")
 CHANGE_LABELS = {

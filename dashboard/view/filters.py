@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.data import db, queries
+from dashboard.data import common as common_queries
+from dashboard.data import db
 from dashboard.data.filter_model import Filters
 
 PARAM_KEYS = {"years": "year", "townships": "township", "categories": "category"}
@@ -25,7 +26,7 @@ def filter_options() -> dict[str, list[str]]:
     """All years/townships/categories in the warehouse; empty lists when there is none."""
     if not db.warehouse_available():
         return dict(_NO_OPTIONS)
-    return queries.filter_options(db.run_query)
+    return common_queries.filter_options(db.run_query)
 
 
 def default_years(options: dict[str, list[str]]) -> list[str]:

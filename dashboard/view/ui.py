@@ -75,13 +75,6 @@ def filter_params(f: filters.Filters | None = None, **extra: str) -> dict:
     return params
 
 
-def page_exists(file: str) -> bool:
-    """Optional pages (review, SQL) are only linked when their file is there."""
-    from pathlib import Path
-
-    return (Path(__file__).resolve().parent / "pages" / file).exists()
-
-
 def _frame(source: FrameSource) -> pd.DataFrame:
     frame = source() if callable(source) else source
     return frame.drop(columns=[CARD_COLUMN], errors="ignore")  # links are for the screen

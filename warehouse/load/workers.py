@@ -28,12 +28,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 from warehouse.load.parse_worker import ParseOutcome, WorkerConfig, parse_one
 
 Task = tuple[str, str, int, str]
 _HEADER = struct.Struct("!Q")
+_ROOT = Path(__file__).resolve().parents[2]
 _PARENT_ENV = "WAREHOUSE_PARENT_PID"
 _MEMORY_ENV = "WAREHOUSE_WORKER_MEMORY_MB"
 _PR_SET_PDEATHSIG = 1
@@ -140,6 +142,9 @@ class _Worker:
         env = dict(os.environ)
         env[_PARENT_ENV] = str(os.getpid())
         env[_MEMORY_ENV] = str(memory_mb)
+        # the worker imports what the parent imports (the project root first, as `python -m`
+        # from the root would; custom parse functions may live outside the installed packages)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "warehouse.load.workers"],
             stdin=subprocess.PIPE,

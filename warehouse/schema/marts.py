@@ -58,7 +58,7 @@ LEFT JOIN ind ON ind.project_key = f.project_key
 """
 
 # Normalized display label of a target ("≥90%", "10–20个", "12月31日前"); the dashboard's
-# common-targets query groups by it (dashboard/data/queries.py uses this same text).
+# common-targets query groups by it (dashboard/data/targets.py uses this same text).
 TARGET_LABEL_SQL = """
     CASE
       WHEN target_op = 'between' AND target_value IS NOT NULL AND target_value_max IS NOT NULL

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard.data import db, queries
+from dashboard.data import budgets as budgets_queries
+from dashboard.data import common as common_queries
+from dashboard.data import db
 from dashboard.view import charts, ui
 from dashboard.view.filters import current_filters, filter_options
 from dashboard.view.formatting import for_display
@@ -17,8 +19,8 @@ scope = ui.year_scope(f)
 
 # --- budget by township and category
 st.subheader(f"各乡镇预算构成 · {scope}", anchor=False)
-by_category = queries.budget_by_category(run, f)
-townships = queries.budget_by_township(run, f)
+by_category = budgets_queries.budget_by_category(run, f)
+townships = common_queries.budget_by_township(run, f)
 if by_category.empty:
     ui.no_data("当前筛选范围内没有注明预算的项目。" if not townships.empty else None)
 else:
@@ -59,7 +61,9 @@ else:
 # --- largest projects
 st.subheader(f"预算最大的项目 · {scope}", anchor=False)
 limit = st.slider("显示项目数", min_value=5, max_value=30, value=10, step=5, key="top_n")
-top = ui.flag_column(queries.top_projects(run, f, limit=limit), queries.project_flags(run))
+top = ui.flag_column(
+    common_queries.top_projects(run, f, limit=limit), common_queries.project_flags(run)
+)
 if top.empty:
     ui.no_data("当前筛选范围内没有注明预算的项目。")
 else:
@@ -70,12 +74,14 @@ else:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(f"项目预算分布 · {scope}", anchor=False)
-    budgets = queries.project_budgets(run, f)
+    budgets = budgets_queries.project_budgets(run, f)
     if budgets.empty:
         ui.no_data("当前筛选范围内没有注明预算的项目。")
     else:
         ui.chart(
-            charts.budget_distribution_chart(budgets, palette, queries.project_budget_box(run, f))
+            charts.budget_distribution_chart(
+                budgets, palette, budgets_queries.project_budget_box(run, f)
+            )
         )
         with st.expander("查看数据"):
             ui.table(
@@ -95,7 +101,7 @@ with left:
             )
 with right:
     st.subheader(f"资金支出计划 · {scope}", anchor=False)
-    plan = queries.spending_plan(run, f)
+    plan = budgets_queries.spending_plan(run, f)
     if plan.empty:
         ui.no_data("当前筛选范围内的项目没有填写资金支出计划。")
     else:

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard.data import db, queries
+from dashboard.data import db
+from dashboard.data import indicators as indicators_queries
 from dashboard.view import charts, ui
 from dashboard.view.filters import current_filters
 from dashboard.view.formatting import for_display
@@ -13,11 +14,11 @@ f = current_filters()
 ui.filter_caption()
 run = db.run_query
 
-level1 = queries.level_mix(run, f, "level1")
+level1 = indicators_queries.level_mix(run, f, "level1")
 if level1.empty:
     ui.no_data()
     st.stop()
-level2 = queries.level_mix(run, f, "level2")
+level2 = indicators_queries.level_mix(run, f, "level2")
 mix_columns = {
     "township": "乡镇",
     "level": "指标类别",
@@ -36,7 +37,7 @@ with right:
         ui.table(for_display(level2, mix_columns), "二级指标构成")
 
 st.subheader(f"二级指标覆盖情况 · {ui.year_scope(f)}", anchor=False)
-coverage = queries.level2_coverage(run, f)
+coverage = indicators_queries.level2_coverage(run, f)
 if coverage.empty:
     ui.no_data("当前筛选范围内没有项目级指标。")
 else:
@@ -57,11 +58,11 @@ else:
         )
 
 st.subheader(f"每个项目的指标数量 · {ui.year_scope(f)}", anchor=False)
-per_project = queries.indicators_per_project(run, f)
+per_project = indicators_queries.indicators_per_project(run, f)
 if per_project.empty:
     ui.no_data()
 else:
-    per_project_box = queries.indicators_per_project_box(run, f)
+    per_project_box = indicators_queries.indicators_per_project_box(run, f)
     ui.chart(charts.indicators_per_project_chart(per_project, ui.palette(), per_project_box))
     no_indicator = int(per_project_box["zeros"].sum())
     if no_indicator:

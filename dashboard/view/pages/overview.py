@@ -4,7 +4,9 @@ budget per township, the largest projects, and the load warnings."""
 
 import streamlit as st
 
-from dashboard.data import db, queries
+from dashboard.data import common as common_queries
+from dashboard.data import db
+from dashboard.data import overview as overview_queries
 from dashboard.view import charts, ui
 from dashboard.view.filters import current_filters
 from dashboard.view.formatting import fmt_int, fmt_pct, fmt_wan, for_display
@@ -16,7 +18,7 @@ ui.require_warehouse()
 ui.filter_caption()
 run = db.run_query
 
-kpis = queries.overview_kpis(run, f)
+kpis = overview_queries.overview_kpis(run, f)
 if kpis["projects"] == 0 and kpis["indicators"] == 0:
     ui.no_data()
     st.stop()
@@ -46,9 +48,9 @@ tiles[4].metric(
 
 # --- what needs a look: review outcome, suspect figures, missing budgets
 st.subheader("需要关注", anchor=False)
-outcome = queries.review_outcome(run, f)
+outcome = overview_queries.review_outcome(run, f)
 grades = dict(zip(outcome["grade"], outcome["projects"], strict=False))
-flagged = queries.flagged_count(run, f)
+flagged = overview_queries.flagged_count(run, f)
 attention = st.columns(4)
 attention[0].metric(
     "审核结果为“差”的项目",
@@ -75,13 +77,12 @@ attention[3].metric(
     help="文件中没有写明预算数的项目，未计入预算合计。",
 )
 links = st.columns(4)
-if ui.page_exists("goal_review.py"):
-    links[0].page_link(
-        "view/pages/goal_review.py",
-        label="查看审核问题",
-        icon=":material/fact_check:",
-        query_params=ui.filter_params(f),
-    )
+links[0].page_link(
+    "view/pages/goal_review.py",
+    label="查看审核问题",
+    icon=":material/fact_check:",
+    query_params=ui.filter_params(f),
+)
 links[2].page_link(
     "view/pages/projects.py",
     label="查看有数据提示的项目",
@@ -96,15 +97,15 @@ links[3].page_link(
 )
 
 palette = ui.palette()
-flags = queries.township_flags(run, f)
+flags = overview_queries.township_flags(run, f)
 left, right = st.columns(2, gap="large")
 with left:
-    budgets = queries.budget_by_township(run, f)
+    budgets = common_queries.budget_by_township(run, f)
     if budgets.empty:
         ui.no_data()
     else:
         if ui.spans_years(f):
-            by_year_township = queries.budget_by_township_year(run, f)
+            by_year_township = overview_queries.budget_by_township_year(run, f)
             ui.chart(charts.budget_by_township_years_chart(by_year_township, budgets, flags, scope))
         else:
             ui.chart(charts.budget_by_township_chart(budgets, palette, flags=flags, scope=scope))
@@ -128,7 +129,7 @@ with left:
                 "各乡镇预算总额",
             )
 with right:
-    by_year = queries.budget_by_year(run, f)
+    by_year = overview_queries.budget_by_year(run, f)
     if by_year.empty:
         ui.no_data()
     else:
@@ -151,14 +152,16 @@ with right:
             )
 
 st.subheader(f"预算最大的项目 · {scope}", anchor=False)
-top = ui.flag_column(queries.top_projects(run, f, limit=5), queries.project_flags(run))
+top = ui.flag_column(
+    common_queries.top_projects(run, f, limit=5), common_queries.project_flags(run)
+)
 if top.empty:
     ui.no_data("当前筛选范围内没有注明预算的项目。")
 else:
     ui.top_projects_table(top)
 
 st.subheader("数据加载提示", anchor=False)
-warnings = queries.load_warnings(run, f)
+warnings = overview_queries.load_warnings(run, f)
 if warnings.empty:
     st.success("当前范围内的文件导入时没有提示。", icon=":material/check_circle:")
 else:

@@ -6,8 +6,10 @@ never into markdown as it is. ``?pid=<project key>`` opens a card (links from ot
 
 import streamlit as st
 
-from dashboard.data import db, queries
+from dashboard.data import common as common_queries
+from dashboard.data import db
 from dashboard.data import history as history_queries
+from dashboard.data import projects as projects_queries
 from dashboard.data.history import has_history
 from dashboard.view import ui
 from dashboard.view.filters import current_filters
@@ -36,8 +38,8 @@ text = st.text_input(
 flagged_only = st.toggle(
     "只看有数据提示（⚠）的项目", key="flagged", bind="query-params", value=False
 )
-results = queries.search_projects(run, f, text or "")
-flags = queries.project_flags(run)
+results = projects_queries.search_projects(run, f, text or "")
+flags = common_queries.project_flags(run)
 results = ui.flag_column(results, flags)
 if flagged_only:
     results = results[results["flag"] != ""]
@@ -45,7 +47,7 @@ if flagged_only:
 pid = st.query_params.get("pid")
 card_key: str | None = None
 if pid:
-    if queries.project_card(run, pid).empty:
+    if projects_queries.project_card(run, pid).empty:
         st.warning("链接中的项目在数据仓库中不存在，已忽略。", icon=":material/link_off:")
     else:
         card_key = pid
@@ -57,7 +59,7 @@ if results.empty and card_key is None:
         ui.no_data()
     st.stop()
 
-words = queries.search_words(text or "")
+words = projects_queries.search_words(text or "")
 if words:
     ui.caption("找到 {} 个项目（同时包含：{}）", len(results), "、".join(words))
 else:
@@ -108,7 +110,7 @@ if not results.empty:
     elif card_key is None:
         card_key = str(results.iloc[0]["project_key"])
 
-card = queries.project_card(run, card_key) if card_key else None
+card = projects_queries.project_card(run, card_key) if card_key else None
 if card is None or card.empty:
     st.info("请选择一个项目。", icon=":material/info:")
     st.stop()
@@ -143,7 +145,7 @@ with st.container(border=True):
     money[1].metric("其中：财政资金", fmt_wan(p["fiscal_funds_yuan"]))
     money[2].metric("其他资金", fmt_wan(p["other_funds_yuan"]))
 
-    review = queries.project_review(run, key)
+    review = projects_queries.project_review(run, key)
     if not review.empty:
         grade = review["grade"].iloc[0]
         findings = review[review["rule_id"].notna()]
@@ -183,7 +185,7 @@ with st.container(border=True):
             ui.chart(charts.project_plan_chart(plan))
 
     st.markdown("**绩效指标**")
-    indicators = queries.project_indicators(run, key)
+    indicators = projects_queries.project_indicators(run, key)
     if indicators.empty:
         st.text("该项目没有绩效指标。")
     else:
@@ -243,7 +245,7 @@ with st.container(border=True):
                 )
             )
 
-    source = queries.project_source_text(run, key)
+    source = projects_queries.project_source_text(run, key)
     with st.expander("查看原文", icon=":material/article:"):
         if source.empty:
             st.text("导入时没有保存该项目的原文（请重新运行导入命令）。")

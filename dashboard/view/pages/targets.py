@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard.data import db, queries
+from dashboard.data import db
+from dashboard.data import targets as targets_queries
 from dashboard.view import charts, ui
 from dashboard.view.filters import current_filters
 from dashboard.view.formatting import for_display
@@ -13,7 +14,7 @@ f = current_filters()
 ui.filter_caption()
 run = db.run_query
 
-families = queries.indicator_families(run, f)
+families = targets_queries.indicator_families(run, f)
 numeric = families.loc[families["numeric"] > 0]
 if families.empty:
     ui.no_data()
@@ -34,7 +35,7 @@ if counts:
 if family is None:
     st.info("当前筛选范围内没有可比较的数值型目标值。", icon=":material/info:")
 else:
-    units = queries.family_units(run, f, family)
+    units = targets_queries.family_units(run, f, family)
     unit_counts = dict(zip(units["unit"], units["targets"], strict=True))
     unit = pick_unit.selectbox(
         "计量单位",
@@ -44,11 +45,11 @@ else:
         help="不同单位的目标值不能直接比较，请选择一种单位。",
     )
     ui.caption("“{}”共有 {} 条数值型目标值（{}）。", family, counts[family], ui.year_scope(f))
-    targets = queries.family_targets(run, f, family, unit)
+    targets = targets_queries.family_targets(run, f, family, unit)
     if targets.empty:
         ui.no_data()
     else:
-        box = queries.family_target_box(run, f, family, unit)
+        box = targets_queries.family_target_box(run, f, family, unit)
         ui.chart(charts.target_strip_chart(targets, ui.palette(), family, unit, box))
         sampled = charts.sampled_note(targets, box)
         with st.expander("查看抽样目标值" if sampled else "查看全部目标值"):
@@ -74,7 +75,7 @@ else:
             )
 
     st.subheader("需要关注的目标值")
-    outliers = queries.target_outliers(run, f, family)
+    outliers = targets_queries.target_outliers(run, f, family)
     if outliers.empty:
         st.success(
             f"“{ui.safe_md(family)}”类目标值中没有发现明显异常。", icon=":material/check_circle:"
@@ -108,7 +109,7 @@ else:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(f"目标值类型构成 · {ui.year_scope(f)}", anchor=False)
-    kinds = queries.kind_mix(run, f)
+    kinds = targets_queries.kind_mix(run, f)
     ui.chart(charts.kind_mix_chart(kinds))
     with st.expander("查看数据"):
         ui.table(
@@ -127,7 +128,7 @@ with right:
     scope = family or "全部指标"
     st.subheader("最常见的目标值")
     ui.caption("范围：{}", scope)
-    common = queries.common_targets(run, f, family)
+    common = targets_queries.common_targets(run, f, family)
     if common.empty:
         ui.no_data()
     else:

@@ -1,0 +1,81 @@
+"""Queries of the 预算对比 page.
+
+Every function takes a runner (``run(sql, params) -> DataFrame``) and, for filtered
+queries, the sidebar ``Filters``; money stays in yuan (pages convert to 万元).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.data.common import CATEGORY, TOWNSHIP, Runner, box_summary, sampled
+from dashboard.data.filter_model import Filters
+
+
+def budget_by_category(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, category, projects, budget_yuan, share_pct (of the township's budget)."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT *, 100.0 * budget_yuan / sum(budget_yuan) OVER (PARTITION BY township) AS share_pct
+        FROM (
+          SELECT {TOWNSHIP} AS township, {CATEGORY} AS category, count(*) AS projects,
+                 sum(budget_total_yuan) AS budget_yuan
+          FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+          GROUP BY ALL
+        )
+        ORDER BY township, budget_yuan DESC, category
+        """,
+        params,
+    )
+
+
+def _project_budget_base(f: Filters) -> tuple[str, list]:
+    where, params = f.where()
+    return (
+        f"""
+        SELECT {TOWNSHIP} AS township, project_name, {CATEGORY} AS category, fiscal_year,
+               budget_total_yuan, project_key AS _key
+        FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        """,
+        params,
+    )
+
+
+def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
+    """Projects with a budget for the per-township distribution: all of them up to
+    MAX_POINTS, else a stratified sample (``project_budget_box`` has the exact statistics)."""
+    base, params = _project_budget_base(f)
+    return run(
+        sampled(base, "budget_total_yuan", "_key", "township, budget_total_yuan DESC"), params
+    )
+
+
+def project_budget_box(run: Runner, f: Filters) -> pd.DataFrame:
+    """Exact box-plot statistics of project budgets (yuan) per township."""
+    base, params = _project_budget_base(f)
+    return run(box_summary(base, "budget_total_yuan"), params)
+
+
+def spending_plan(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, checkpoint (3月/6月/10月/12月), month, avg_pct (project mean), projects."""
+    where, params = f.where()
+    return run(
+        f"""
+        WITH p AS (
+          SELECT {TOWNSHIP} AS township, plan_q1_pct, plan_q2_pct, plan_q3_pct, plan_q4_pct
+          FROM v_project_budget
+          WHERE {where}
+            AND COALESCE(plan_q1_pct, plan_q2_pct, plan_q3_pct, plan_q4_pct) IS NOT NULL
+        ), long AS (
+          SELECT township, '3月' AS checkpoint, 3 AS month, plan_q1_pct AS pct FROM p
+          UNION ALL SELECT township, '6月', 6, plan_q2_pct FROM p
+          UNION ALL SELECT township, '10月', 10, plan_q3_pct FROM p
+          UNION ALL SELECT township, '12月', 12, plan_q4_pct FROM p
+        )
+        SELECT township, checkpoint, month, avg(pct) AS avg_pct, count(pct) AS projects
+        FROM long WHERE pct IS NOT NULL
+        GROUP BY ALL ORDER BY township, month
+        """,
+        params,
+    )

@@ -1,0 +1,224 @@
+"""Every SQL the dashboard pages run, against the analyst views only.
+
+Each function takes a *runner* (``run(sql, params) -> DataFrame``; the app passes
+``dashboard.data.db.run_query``, tests pass a plain DuckDB connection wrapper) and the sidebar
+``Filters``. Money stays in yuan here; pages convert to 万元 for display. NULL townships,
+years and categories are labelled so that groups never silently disappear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+import pandas as pd
+
+from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
+from dashboard.view.formatting import QUANTITATIVE_KINDS
+from etl.vocabulary import sql_list, target_kinds
+
+Runner = Callable[[str, list | None], pd.DataFrame]
+
+
+def connection_runner(con: duckdb.DuckDBPyConnection) -> Runner:
+    """A plain runner over one connection, one cursor per query (connections are not
+    thread-safe): for tests, benchmarks and scripts that run outside Streamlit."""
+
+    def run(sql: str, params: list | None = None) -> pd.DataFrame:
+        cursor = con.cursor()
+        try:
+            return cursor.execute(sql, params or []).df()
+        finally:
+            cursor.close()
+
+    return run
+
+
+TOWNSHIP = f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')"
+
+
+CATEGORY = f"COALESCE(project_category, '{UNKNOWN_CATEGORY}')"
+
+
+FAMILY = "COALESCE(indicator_family, '其他')"
+
+
+UNIT_SCOPE_PROJECT = "（部门/单位整体）"
+
+
+NO_UNIT = "（无单位）"
+
+
+PERCENT_FAMILIES = ("满意度", "完成率/合格率")
+
+
+QUANT_SQL = sql_list(QUANTITATIVE_KINDS)  # one definition: data/vocabulary/kinds.toml
+
+
+# Targets compared across projects, townships and years (目标值对比): annual targets whose value
+# is a level on the indicator's own scale (not a tolerance, date or long-term goal). A
+# per-place target is one point of its own, its place shown with the name (docs/dashboard.md).
+COMPARABLE = (
+    f"coalesce(horizon, 'annual') = 'annual' AND target_value IS NOT NULL "
+    f"AND target_kind IN ({sql_list(target_kinds().numeric)})"
+)
+
+
+NAME_WITH_PLACE = "indicator_name || coalesce('（' || place || '）', '')"
+
+
+def _sort_years(values: list[str]) -> list[str]:
+    known = sorted((v for v in values if v != UNKNOWN_YEAR), key=int, reverse=True)
+    return known + ([UNKNOWN_YEAR] if UNKNOWN_YEAR in values else [])
+
+
+def _sort_last(values: list[str], last: str) -> list[str]:
+    return sorted(v for v in values if v != last) + ([last] if last in values else [])
+
+
+def filter_options(run: Runner) -> dict[str, list[str]]:
+    """All years, townships and categories in the warehouse (independent of the filter)."""
+    frame = run(
+        f"""
+        SELECT 'year' AS kind, COALESCE(CAST(fiscal_year AS VARCHAR), '{UNKNOWN_YEAR}') AS value
+          FROM v_project_budget
+        UNION SELECT 'year', COALESCE(CAST(fiscal_year AS VARCHAR), '{UNKNOWN_YEAR}')
+          FROM v_indicator_target
+        UNION SELECT 'township', {TOWNSHIP} FROM v_project_budget
+        UNION SELECT 'township', {TOWNSHIP} FROM v_indicator_target
+        UNION SELECT 'category', {CATEGORY} FROM v_project_budget
+        """,
+        None,
+    )
+    by_kind = {
+        k: [str(v) for v in frame.loc[frame["kind"] == k, "value"]]
+        for k in ("year", "township", "category")
+    }
+    return {
+        "years": _sort_years(by_kind["year"]),
+        "townships": _sort_last(by_kind["township"], UNKNOWN_TOWNSHIP),
+        "categories": _sort_last(by_kind["category"], UNKNOWN_CATEGORY),
+    }
+
+
+def budget_by_township(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, projects, projects_with_budget, budget_yuan (NULL when none printed)."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT {TOWNSHIP} AS township, count(*) AS projects,
+               count(budget_total_yuan) AS projects_with_budget,
+               sum(budget_total_yuan) AS budget_yuan
+        FROM v_project_budget WHERE {where}
+        GROUP BY ALL ORDER BY budget_yuan DESC NULLS LAST, township
+        """,
+        params,
+    )
+
+
+MAX_POINTS = 5000  # points a strip chart draws; more is unreadable and slow to ship
+
+
+def sampled(base: str, value: str, key: str, order: str) -> str:
+    """Bounded, deterministic, township-stratified sample of ``base`` (needs a township
+    column): each township keeps a share of ``MAX_POINTS`` proportional to its rows (at
+    least one), its box-plot outliers first, then rows in ``key`` order (md5-based keys, so
+    effectively random but stable). Returns every row when there are at most MAX_POINTS."""
+    return f"""
+        WITH base AS NOT MATERIALIZED ({base}),
+        s AS (
+          SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
+                 quantile_cont({value}, 0.75) AS _q3
+          FROM base GROUP BY township
+        ), total AS (SELECT count(*) AS _all FROM base),
+        picked AS (
+          SELECT {key} FROM (
+            SELECT base.{key}, s._n, row_number() OVER (
+                     PARTITION BY base.township
+                     ORDER BY ({value} < _q1 - 1.5 * (_q3 - _q1)
+                               OR {value} > _q3 + 1.5 * (_q3 - _q1)) DESC, base.{key}) AS _rn
+            FROM base JOIN s USING (township)
+          ), total
+          WHERE _all <= {MAX_POINTS} OR _rn <= ceil({MAX_POINTS} * _n / _all)
+        )
+        SELECT * EXCLUDE ({key}) FROM base WHERE {key} IN (SELECT {key} FROM picked)
+        ORDER BY {order}
+    """
+
+
+def box_summary(base: str, value: str) -> str:
+    """Exact per-township box-plot statistics of ``base`` (Vega-Lite's 1.5 IQR whiskers):
+    township, n, q1, median, q3, lower, upper, zeros (rows whose value is 0)."""
+    return f"""
+        WITH base AS ({base}),
+        s AS (
+          SELECT township, count(*) AS n, quantile_cont({value}, 0.25) AS q1,
+                 quantile_cont({value}, 0.5) AS median, quantile_cont({value}, 0.75) AS q3,
+                 count(*) FILTER (WHERE {value} = 0) AS zeros
+          FROM base GROUP BY township
+        )
+        SELECT s.township, s.n, s.q1, s.median, s.q3,
+               min({value}) FILTER (WHERE {value} >= s.q1 - 1.5 * (s.q3 - s.q1)) AS lower,
+               max({value}) FILTER (WHERE {value} <= s.q3 + 1.5 * (s.q3 - s.q1)) AS upper,
+               s.zeros
+        FROM base JOIN s USING (township)
+        GROUP BY ALL ORDER BY s.township
+    """
+
+
+def top_projects(run: Runner, f: Filters, limit: int = 10) -> pd.DataFrame:
+    """The largest projects by total budget; ``label`` adds the township to duplicate names."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT * FROM (
+          SELECT CAST(project_key AS VARCHAR) AS project_key, project_name,
+                 CASE WHEN count(*) OVER (PARTITION BY project_name) > 1
+                      THEN project_name || '（' || {TOWNSHIP} || '）' ELSE project_name END AS label,
+                 {TOWNSHIP} AS township, fiscal_year, {CATEGORY} AS category,
+                 budget_total_yuan, fiscal_funds_yuan, other_funds_yuan, source_file
+          FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        )
+        ORDER BY budget_total_yuan DESC, project_name LIMIT ?
+        """,
+        params + [int(limit)],
+    )
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def has_view(run: Runner, name: str, column: str = "project_key") -> bool:
+    """Whether a view or table with ``column`` exists (fixtures and older warehouses lack
+    the newer ones)."""
+    frame = run(
+        "SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+        [name, column],
+    )
+    return int(frame["n"].iloc[0]) > 0
+
+
+def project_flags(run: Runner) -> pd.DataFrame:
+    """project_key (text), flag_text: load warnings and money findings per project."""
+    if not has_view(run, "v_project_flag"):
+        return pd.DataFrame(
+            {"project_key": pd.Series(dtype=str), "flag_text": pd.Series(dtype=str)}
+        )
+    return run(
+        "SELECT CAST(project_key AS VARCHAR) AS project_key, flag_text FROM v_project_flag", None
+    )
+
+
+def has_marts(run: Runner) -> bool:
+    """Whether the warehouse has the mart tables with their precomputed columns
+    (warehouse/schema/marts.py: search text, level-2 sets, target labels). Warehouse versions built
+    before them, and test fixtures, use the slower queries over the views."""
+    frame = run(
+        "SELECT count(*) AS n FROM duckdb_columns() WHERE "
+        "(table_name = 'mart_project_budget' AND column_name = 'search_text') OR "
+        "(table_name = 'mart_indicator_target' AND column_name = 'target_label')",
+        None,
+    )
+    return int(frame["n"].iloc[0]) == 2

@@ -1,0 +1,97 @@
+"""Queries of the 指标结构 page.
+
+Every function takes a runner (``run(sql, params) -> DataFrame``) and, for filtered
+queries, the sidebar ``Filters``; money stays in yuan (pages convert to 万元).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.data.common import CATEGORY, TOWNSHIP, Runner, box_summary, has_marts, sampled
+from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
+
+
+def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
+    """township, level, indicators, share_pct within the township (level1 or level2)."""
+    if level not in ("level1", "level2"):
+        raise ValueError(f"unknown level column: {level}")
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
+        FROM (
+          SELECT {TOWNSHIP} AS township, COALESCE({level}, '未注明') AS level,
+                 count(*) AS indicators
+          FROM v_indicator_target WHERE {where} GROUP BY ALL
+        )
+        ORDER BY township, level
+        """,
+        params,
+    )
+
+
+def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
+    """Share of each township's projects that have at least one indicator of each level 2."""
+    where, params = f.where(alias="p")
+    if has_marts(run):  # per-project level-2 sets precomputed at load time
+        hits = """
+          SELECT township, level2, count(*) AS projects_with
+          FROM (SELECT township, unnest(level2_set) AS level2 FROM p)
+          GROUP BY ALL"""
+        source = "mart_project_budget"
+        extra = ", p.level2_set"
+    else:
+        hits = """
+          SELECT p.township, i.level2, count(DISTINCT p.project_key) AS projects_with
+          FROM p JOIN v_indicator_target i ON i.project_key = p.project_key
+          WHERE i.scope = 'project' AND i.level2 IS NOT NULL
+          GROUP BY ALL"""
+        source = "v_project_budget"
+        extra = ""
+    return run(
+        f"""
+        WITH p AS (
+          SELECT p.project_key, COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township{extra}
+          FROM {source} p WHERE {where}
+        ), totals AS (
+          SELECT township, count(*) AS projects FROM p GROUP BY ALL
+        ), hits AS ({hits}
+        ), levels AS (SELECT DISTINCT level2 FROM hits)
+        SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with,
+               t.projects, 100.0 * COALESCE(h.projects_with, 0) / t.projects AS share_pct
+        FROM totals t CROSS JOIN levels l
+        LEFT JOIN hits h ON h.township = t.township AND h.level2 = l.level2
+        ORDER BY t.township, l.level2
+        """,
+        params,
+    )
+
+
+def _indicators_per_project_base(f: Filters) -> tuple[str, list]:
+    where, params = f.where()
+    return (
+        f"""
+        SELECT CAST(project_key AS VARCHAR) AS project_key, {TOWNSHIP} AS township,
+               fiscal_year, project_name, {CATEGORY} AS category,
+               COALESCE(indicator_count, 0) AS indicator_count, project_key AS _key
+        FROM v_project_budget WHERE {where}
+        """,
+        params,
+    )
+
+
+def indicators_per_project(run: Runner, f: Filters) -> pd.DataFrame:
+    """Projects with their indicator count: all up to MAX_POINTS, else a stratified sample
+    (``indicators_per_project_box`` has exact statistics and the count of zeros)."""
+    base, params = _indicators_per_project_base(f)
+    return run(
+        sampled(base, "indicator_count", "_key", "township, indicator_count DESC, project_name"),
+        params,
+    )
+
+
+def indicators_per_project_box(run: Runner, f: Filters) -> pd.DataFrame:
+    """Exact box-plot statistics of indicators per project, per township."""
+    base, params = _indicators_per_project_base(f)
+    return run(box_summary(base, "indicator_count"), params)

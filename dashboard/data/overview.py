@@ -1,0 +1,145 @@
+"""Queries of the 总览 page.
+
+Every function takes a runner (``run(sql, params) -> DataFrame``) and, for filtered
+queries, the sidebar ``Filters``; money stays in yuan (pages convert to 万元).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.data.common import QUANT_SQL, TOWNSHIP, Runner, has_view
+from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
+
+
+def overview_kpis(run: Runner, f: Filters) -> dict[str, float | int | None]:
+    """Tiles: townships, projects, total budget (yuan), indicators, quantitative share (%)."""
+    where, params = f.where()
+    frame = run(
+        f"""
+        WITH p AS (SELECT * FROM v_project_budget WHERE {where}),
+             i AS (SELECT * FROM v_indicator_target WHERE {where})
+        SELECT
+          (SELECT count(DISTINCT t) FROM (SELECT {TOWNSHIP} AS t FROM p
+                                          UNION ALL SELECT {TOWNSHIP} FROM i)) AS townships,
+          (SELECT count(*) FROM p) AS projects,
+          (SELECT sum(budget_total_yuan) FROM p) AS budget_yuan,
+          (SELECT count(*) FILTER (WHERE budget_total_yuan IS NULL) FROM p) AS projects_without_budget,
+          (SELECT count(*) FROM i) AS indicators,
+          (SELECT count(*) FILTER (WHERE target_kind IN ({QUANT_SQL})) FROM i) AS quantitative
+        """,
+        params + params,
+    )
+    row = frame.iloc[0]
+    indicators = int(row["indicators"])
+    budget = row["budget_yuan"]
+    return {
+        "townships": int(row["townships"]),
+        "projects": int(row["projects"]),
+        "budget_yuan": None if pd.isna(budget) else float(budget),
+        "projects_without_budget": int(row["projects_without_budget"]),
+        "indicators": indicators,
+        "quantitative_pct": (100.0 * int(row["quantitative"]) / indicators) if indicators else None,
+    }
+
+
+def indicators_by_level1(run: Runner, f: Filters) -> pd.DataFrame:
+    """level1, township, indicators."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT COALESCE(level1, '未注明') AS level1, {TOWNSHIP} AS township,
+               count(*) AS indicators
+        FROM v_indicator_target WHERE {where}
+        GROUP BY ALL ORDER BY level1, township
+        """,
+        params,
+    )
+
+
+def load_warnings(run: Runner, f: Filters) -> pd.DataFrame:
+    """Warnings raised while loading (year/township filter only: warnings carry no category)."""
+    where, params = f.where(category=False)
+    return run(
+        f"""
+        SELECT fiscal_year, {TOWNSHIP} AS township, unit_name, source_file, code, message,
+               line, project_name
+        FROM v_load_warning WHERE {where}
+        ORDER BY township, source_file, line NULLS FIRST
+        """,
+        params,
+    )
+
+
+def township_flags(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, flagged (projects carrying a ⚠), flag_text (first few warnings)."""
+    if not has_view(run, "v_project_flag"):
+        return pd.DataFrame(columns=["township", "flagged", "flag_text"])
+    where, params = f.where(alias="p")
+    return run(
+        f"""
+        SELECT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, count(*) AS flagged,
+               string_agg(p.project_name || '：' || g.flag_text, '；' ORDER BY p.project_name)
+                 AS flag_text
+        FROM v_project_budget p JOIN v_project_flag g ON g.project_key = p.project_key
+        WHERE {where} GROUP BY ALL
+        """,
+        params,
+    )
+
+
+def budget_by_year(run: Runner, f: Filters) -> pd.DataFrame:
+    """fiscal_year (NULL = 未注明), projects, projects_with_budget, budget_yuan — every
+    year, within the township and category filters."""
+    where, params = Filters((), f.townships, f.categories).where()
+    return run(
+        f"""
+        SELECT fiscal_year, count(*) AS projects, count(budget_total_yuan) AS projects_with_budget,
+               sum(budget_total_yuan) AS budget_yuan, count(DISTINCT {TOWNSHIP}) AS townships
+        FROM v_project_budget WHERE {where}
+        GROUP BY ALL ORDER BY fiscal_year DESC NULLS LAST
+        """,
+        params,
+    )
+
+
+def review_outcome(run: Runner, f: Filters) -> pd.DataFrame:
+    """grade, projects: the goal review's verdict on the projects in scope."""
+    if not has_view(run, "v_goal_review"):
+        return pd.DataFrame(columns=["grade", "projects"])
+    where, params = f.where(alias="p")
+    return run(
+        f"""
+        SELECT r.grade, count(DISTINCT r.project_key) AS projects
+        FROM v_goal_review r JOIN v_project_budget p ON p.project_key = r.project_key
+        WHERE {where} GROUP BY ALL ORDER BY r.grade
+        """,
+        params,
+    )
+
+
+def flagged_count(run: Runner, f: Filters) -> int:
+    """Projects in scope whose figures carry a load warning or a money finding."""
+    if not has_view(run, "v_project_flag"):
+        return 0
+    where, params = f.where(alias="p")
+    frame = run(
+        f"""SELECT count(*) AS n FROM v_project_budget p
+            WHERE {where} AND p.project_key IN (SELECT project_key FROM v_project_flag)""",
+        params,
+    )
+    return int(frame["n"].iloc[0])
+
+
+def budget_by_township_year(run: Runner, f: Filters) -> pd.DataFrame:
+    """township, fiscal_year (NULL kept), budget_yuan: for charts that span years."""
+    where, params = f.where()
+    return run(
+        f"""
+        SELECT {TOWNSHIP} AS township, fiscal_year, sum(budget_total_yuan) AS budget_yuan,
+               count(*) AS projects
+        FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        GROUP BY ALL ORDER BY township, fiscal_year
+        """,
+        params,
+    )

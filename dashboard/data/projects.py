@@ -1,0 +1,163 @@
+"""Queries of the 项目明细 page (search, project card).
+
+Every function takes a runner (``run(sql, params) -> DataFrame``) and, for filtered
+queries, the sidebar ``Filters``; money stays in yuan (pages convert to 万元).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from dashboard.data.common import Runner, has_marts, has_view, like_pattern
+from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, Filters
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search (spaces, full-width spaces and commas separate them)."""
+    return [w for w in re.split(r"[\s,，、;；]+", (text or "").strip()) if w][:MAX_WORDS]
+
+
+SEARCH_FIELDS = (
+    ("project_name", "项目名称"),
+    ("project_code", "项目编码"),
+    ("goals", "绩效目标"),
+    ("purpose", "资金用途"),
+    ("unit_name", "单位名称"),
+)
+
+
+MAX_WORDS = 8
+
+
+def search_projects(run: Runner, f: Filters, text: str = "", limit: int = 500) -> pd.DataFrame:
+    """Projects containing every word of ``text`` (AND) in their name, code, unit, purpose,
+    goals or indicators; ``matched_in`` names the fields, ``snippet`` marks the words."""
+    words = search_words(text)
+    frame = (
+        _search_mart(run, f, words, limit)
+        if has_marts(run)
+        else _search_views(run, f, words, limit)
+    )
+    matched, snippets = [], []
+    for row in frame.itertuples(index=False):
+        places, snippet = [], ""
+        for column, label in SEARCH_FIELDS:
+            value = getattr(row, column)
+            if isinstance(value, str) and any(w.lower() in value.lower() for w in words):
+                places.append(label)
+                if not snippet:
+                    snippet = mark_words(value, words)
+        if (
+            words
+            and len(places) < len(SEARCH_FIELDS)
+            and not all(
+                any(w.lower() in str(getattr(row, c) or "").lower() for c, _ in SEARCH_FIELDS)
+                for w in words
+            )
+        ):
+            places.append("绩效指标")
+        matched.append("、".join(places) if words else None)
+        snippets.append(snippet or None)
+    out = frame.drop(columns=["goals", "purpose"])
+    out["matched_in"] = matched
+    out["snippet"] = snippets
+    return out
+
+
+def mark_words(text: str, words: list[str], width: int = 60) -> str:
+    """The part of ``text`` around the first match, each word wrapped in 【】 (plain text:
+    tables show it literally, so no markup from the document can take effect)."""
+    flat = " ".join(str(text).split())
+    lower = flat.lower()
+    hits = [lower.find(w.lower()) for w in words if w.lower() in lower]
+    start = max(0, min(hits) - width // 3) if hits else 0
+    piece = flat[start : start + width]
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+    marked = pattern.sub(lambda m: f"【{m.group(0)}】", piece)
+    return ("…" if start else "") + marked + ("…" if start + width < len(flat) else "")
+
+
+_SEARCH_COLUMNS = f"""CAST(p.project_key AS VARCHAR) AS project_key,
+    COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, p.fiscal_year, p.project_name, p.project_code,
+    COALESCE(p.project_category, '{UNKNOWN_CATEGORY}') AS category, p.budget_total_yuan, p.unit_name,
+    p.source_file, p.source_line, p.goals, p.purpose"""
+
+
+def _search_views(run: Runner, f: Filters, words: list[str], limit: int) -> pd.DataFrame:
+    """Over the views (fixtures, warehouses without marts): every word somewhere."""
+    where, params = f.where(alias="p")
+    conditions, word_params = [], []
+    for word in words:
+        pattern = like_pattern(word)
+        fields = " OR ".join(f"p.{c} ILIKE ? ESCAPE '\\'" for c, _ in SEARCH_FIELDS)
+        conditions.append(
+            f"""({fields} OR EXISTS (SELECT 1 FROM v_indicator_target i
+                WHERE CAST(i.project_key AS VARCHAR) = CAST(p.project_key AS VARCHAR)
+                  AND (i.indicator_name ILIKE ? ESCAPE '\\' OR i.description ILIKE ? ESCAPE '\\'
+                       OR i.target_raw ILIKE ? ESCAPE '\\')))"""
+        )
+        word_params += [pattern] * (len(SEARCH_FIELDS) + 3)
+    match = " AND ".join(conditions) or "TRUE"
+    return run(
+        f"""SELECT {_SEARCH_COLUMNS} FROM v_project_budget p WHERE {where} AND {match}
+            ORDER BY township, source_file, source_line LIMIT ?""",
+        params + word_params + [int(limit)],
+    )
+
+
+def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.DataFrame:
+    """One scan of the precomputed lower-cased search text, one ``contains`` per word."""
+    where, params = f.where(alias="p")
+    match = " AND ".join("contains(p.search_text, ?)" for _ in words) or "TRUE"
+    return run(
+        f"""SELECT {_SEARCH_COLUMNS} FROM mart_project_budget p WHERE {where} AND {match}
+            ORDER BY township, source_file, source_line LIMIT ?""",
+        params + [w.lower() for w in words] + [int(limit)],
+    )
+
+
+def project_card(run: Runner, project_key: str) -> pd.DataFrame:
+    """One project's row from v_project_budget (empty when the key is unknown)."""
+    return run(
+        "SELECT * FROM v_project_budget WHERE CAST(project_key AS VARCHAR) = ? LIMIT 1",
+        [str(project_key)],
+    )
+
+
+def project_indicators(run: Runner, project_key: str) -> pd.DataFrame:
+    """The full indicator table of one project in document order."""
+    return run(
+        """
+        SELECT level1, level2, indicator_name, description, target_raw, target_kind,
+               target_op, target_value, target_unit, deadline, basis, weight, direction,
+               indicator_family, source_line, horizon, place
+        FROM v_indicator_target WHERE CAST(project_key AS VARCHAR) = ?
+        ORDER BY source_line, ordinal
+        """,
+        [str(project_key)],
+    )
+
+
+def project_review(run: Runner, project_key: str) -> pd.DataFrame:
+    """grade, rule_id, severity, message, hint of one project (one row, rule_id NULL, when
+    the review found nothing; empty when the warehouse has no review)."""
+    if not has_view(run, "v_goal_review"):
+        return pd.DataFrame(columns=["grade", "rule_id", "severity", "message", "hint"])
+    return run(
+        """SELECT grade, rule_id, severity, message, hint, source_line FROM v_goal_review
+           WHERE CAST(project_key AS VARCHAR) = ? ORDER BY rule_id NULLS FIRST, source_line""",
+        [str(project_key)],
+    )
+
+
+def project_source_text(run: Runner, project_key: str) -> pd.DataFrame:
+    """first_line, last_line, text stored at load time (empty when none was stored)."""
+    if not has_view(run, "project_source_text"):
+        return pd.DataFrame(columns=["first_line", "last_line", "text"])
+    return run(
+        "SELECT first_line, last_line, text FROM project_source_text "
+        "WHERE CAST(project_key AS VARCHAR) = ? LIMIT 1",
+        [str(project_key)],
+    )
