@@ -63,6 +63,7 @@ class PlanItem:
     town: Township
     year: int
     layout: str
+    first_year: int = FIRST_YEAR  # the corpus's first year (earlier than FIRST_YEAR when huge)
 
 
 def make_plan(
@@ -76,11 +77,18 @@ def make_plan(
     Layout is a county habit (one system per county), with some townships deviating and
     some moving to the flat 申报表 export from 2023. A ``family_share`` of the documents
     then takes one of the newer families instead, drawn from a generator of its own, so the
-    other documents do not depend on the share."""
+    other documents do not depend on the share.
+
+    A township has at most one document a year. A corpus larger than the townships times
+    the years FIRST_YEAR..LAST_YEAR reaches back further years (400,000 documents over the
+    28,705 townships of the reference table: 2012–2025); up to that size the plan is the
+    same as ever."""
     towns = townships if townships is not None else load_townships()
-    years = LAST_YEAR - FIRST_YEAR + 1
+    years = max(LAST_YEAR - FIRST_YEAR + 1, -(-n // max(1, len(towns))))
+    first_year = LAST_YEAR - years + 1
     if n > years * len(towns):
         raise ValueError(f"at most {years * len(towns)} documents with {len(towns)} townships")
+    used: dict[int, set[int]] = {}  # township -> years already planned
     rng = random.Random(f"{seed}/plan")
     spans, span_w = zip(*SPAN_WEIGHTS, strict=True)
     county_layout: dict[str, str] = {}
@@ -97,16 +105,20 @@ def make_plan(
             layout = rng.choices(LAYOUTS, LAYOUT_WEIGHTS)[0]
         switch = rng.random() < 0.15
         span = years if cursor > len(order) else rng.choices(spans, span_w)[0]
-        start = rng.randint(FIRST_YEAR, LAST_YEAR - span + 1)
+        start = rng.randint(first_year, LAST_YEAR - span + 1)
+        taken = used.setdefault(tidx, set())
         for year in range(start, start + span):
             if len(plan) == n:
                 break
+            if year in taken:  # a later pass over the townships fills only the missing years
+                continue
+            taken.add(year)
             this = "flat_table" if switch and year >= 2023 else layout
             if family_share > 0:
                 pick = random.Random(f"{seed}/family/{len(plan)}")
                 if pick.random() < family_share:
                     this = pick.choice(FAMILY_LAYOUTS)
-            plan.append(PlanItem(len(plan), tidx, town, year, this))
+            plan.append(PlanItem(len(plan), tidx, town, year, this, first_year))
     return plan
 
 
@@ -190,7 +202,7 @@ def build(
     pf = cache.get(item.tidx)
     if pf is None:
         cache.clear()  # plan items of a township are contiguous
-        pf = cache[item.tidx] = portfolio(seed, item.tidx, item.town)
+        pf = cache[item.tidx] = portfolio(seed, item.tidx, item.town, item.first_year)
     if item.layout in FAMILY_LAYOUTS:
         doc = build_family_document(seed, item.seq, item.town, item.year, item.layout, pf)
     else:

@@ -104,8 +104,9 @@ class Document:
     budget_note: dict = field(default_factory=dict)  # renderer hints (e.g. multi-year totals)
 
 
-def portfolio(seed: int, tidx: int, town: Township) -> Portfolio:
-    """The township's stable choices, from its own generator."""
+def portfolio(seed: int, tidx: int, town: Township, first_year: int = FIRST_YEAR) -> Portfolio:
+    """The township's stable choices, from its own generator; projects run within
+    ``first_year``..LAST_YEAR."""
     rng = random.Random(f"{seed}/t/{tidx}")
     prefix = rng.randint(100, 999)
     tag = "".join(rng.choice(string.ascii_uppercase) for _ in range(3))
@@ -116,7 +117,7 @@ def portfolio(seed: int, tidx: int, town: Township) -> Portfolio:
     for pick in picks:
         name, purpose, goals = vocab.PROJECTS[pick]
         name = name + rng.choice(vocab.SUFFIXES)
-        start = FIRST_YEAR if rng.random() < 0.6 else rng.randint(FIRST_YEAR, LAST_YEAR)
+        start = first_year if rng.random() < 0.6 else rng.randint(first_year, LAST_YEAR)
         end = LAST_YEAR if rng.random() < 0.7 else rng.randint(start, LAST_YEAR)
         if code_style == 0:
             code = f"{town.county_code}{start % 100:02d}" + "".join(rng.choices(_ALNUM, k=13))

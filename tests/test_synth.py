@@ -104,6 +104,20 @@ def test_plan_is_deterministic_and_uses_real_places() -> None:
     assert all(2019 <= i.year <= 2025 for i in plan)
 
 
+def test_a_corpus_beyond_seven_years_reaches_back_without_duplicate_years() -> None:
+    from synth.places import load_townships
+
+    towns = load_townships()[:50]  # 50 townships x 7 years = 350 documents at most before
+    plan = make_plan(600, 3, townships=towns)
+    assert len(plan) == 600
+    per_town_year = Counter((i.tidx, i.year) for i in plan)
+    assert max(per_town_year.values()) == 1  # one document per township and year
+    assert min(i.year for i in plan) == 2025 - 12 + 1  # ceil(600 / 50) = 12 years
+    # an early year has projects of its own, not a one-project stub
+    early = [build(3, i, {})[0] for i in plan if i.year < 2019]
+    assert sum(len(doc.projects) for doc in early) > 2 * len(early)
+
+
 def test_round_trip_recovers_generated_content(corpus) -> None:
     pytest.importorskip("etl.parser")
     from etl.errors import DocumentError
