@@ -77,7 +77,7 @@ def build_session(
     app: str = "goal-warehouse-parse",
     conf: dict | None = None,
     log_level: str = "ERROR",
-):  # noqa: ANN201
+):
     """A SparkSession; local masters get the small defaults and this interpreter for the
     Python workers (so they see the same packages). ``conf`` adds or overrides settings."""
     from pyspark.sql import SparkSession
@@ -179,7 +179,7 @@ def _arrow_partition(docs: Iterable[tuple[int, dict[str, list[dict]]]]) -> Itera
         yield table, len(rows), sink.getvalue().to_pybytes()
 
 
-def _with_rank(arrow_schema, table: str):  # noqa: ANN001, ANN202
+def _with_rank(arrow_schema, table: str):
     import pyarrow as pa
 
     if table in layout.SHARED_DIMENSIONS:
@@ -187,7 +187,7 @@ def _with_rank(arrow_schema, table: str):  # noqa: ANN001, ANN202
     return arrow_schema
 
 
-def _decode(batches: Iterable) -> Iterator:  # noqa: ANN001
+def _decode(batches: Iterable) -> Iterator:
     import pyarrow as pa
 
     for batch in batches:
@@ -198,7 +198,7 @@ def _decode(batches: Iterable) -> Iterator:  # noqa: ANN001
 # ------------------------------------------------------------------ driver side
 
 
-def _tasks(spark, input_uri: str):  # noqa: ANN001, ANN202
+def _tasks(spark, input_uri: str):
     """RDD of (index, path, bytes|None, parser version) in the loader's file order."""
     from warehouse.load.discover import find_documents, is_candidate
     from warehouse.load.parse_worker import ManifestVersions, parser_version
@@ -213,7 +213,8 @@ def _tasks(spark, input_uri: str):  # noqa: ANN001, ANN202
 
     def wanted(path: str) -> bool:
         parts = PurePosixPath(path.split("://", 1)[1]).parts[1:]
-        return is_candidate(PurePosixPath(path)) and not any(p.startswith(".") for p in parts)
+        name = PurePosixPath(path).name  # the name alone decides, never the local disk
+        return is_candidate(Path(name)) and not any(p.startswith(".") for p in parts)
 
     files = (
         spark.read.format("binaryFile")
@@ -227,7 +228,7 @@ def _tasks(spark, input_uri: str):  # noqa: ANN001, ANN202
     return files.map(lambda pair: (pair[1], pair[0].path, bytes(pair[0].content), base))
 
 
-def _spark_schema(table: str):  # noqa: ANN202
+def _spark_schema(table: str):
     from pyspark.sql.pandas.types import from_arrow_schema
 
     from warehouse.schema import ddl as schema
@@ -235,7 +236,7 @@ def _spark_schema(table: str):  # noqa: ANN202
     return from_arrow_schema(schema.arrow_schema(table))
 
 
-def _table_frame(spark, blobs, table: str):  # noqa: ANN001, ANN202
+def _table_frame(spark, blobs, table: str):
     """One table as a DataFrame in the DuckDB column order and types; shared dimensions
     keep the row ``dimension_rank`` chooses, as the loader's upserts do."""
     from pyspark.sql import functions as F
@@ -256,7 +257,7 @@ def _table_frame(spark, blobs, table: str):  # noqa: ANN001, ANN202
     )
 
 
-def _write(frame, out: str, table: str, units) -> None:  # noqa: ANN001
+def _write(frame, out: str, table: str, units) -> None:
     target = f"{out.rstrip('/')}/{table}"
     if table in layout.PARTITIONED:
         frame = frame.join(units, "unit_key", "left")
@@ -272,7 +273,7 @@ def spark_parse(
     out_uri: str,
     *,
     master: str | None = DEFAULT_MASTER,
-    spark=None,  # noqa: ANN001
+    spark=None,
     log_level: str = "ERROR",
 ) -> SparkParseResult:
     """Parse every candidate file under ``input_uri`` on Spark and write OUT as Parquet.
@@ -371,7 +372,7 @@ def spark_parse(
     return result
 
 
-def _write_run_file(spark, out_uri: str, result: SparkParseResult) -> None:  # noqa: ANN001
+def _write_run_file(spark, out_uri: str, result: SparkParseResult) -> None:
     text = json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=1)
     if is_remote(out_uri):
         target = f"{out_uri.rstrip('/')}/{layout.RUN_FILE}"

@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
-    except Exception as err:  # noqa: BLE001 - the promise is: never a traceback
+    except Exception as err:  # the promise is: never a traceback
         print(f"内部错误：{type(err).__name__}: {str(err).splitlines()[0][:200]}", file=sys.stderr)
         return 1
 
