@@ -332,7 +332,7 @@ def test_page_without_warehouse_explains_load_command(
 
 
 def test_no_streamlit_import_in_logic_modules() -> None:
-    root = PAGE.parents[2]
+    root = Path(__file__).resolve().parents[1]
     for rel in (
         "dashboard/data/sql_query.py",
         "warehouse/serve/sql_guard.py",

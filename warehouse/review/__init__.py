@@ -23,6 +23,7 @@ from warehouse.review.prepare import prepare_sql
 from warehouse.review.rules import INDICATOR_RULES, RULES
 from warehouse.review.sqltext import lit, lst, num, rule_cfg
 from warehouse.review.textmatch import text_features
+from warehouse.scalar import scalar
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -262,7 +263,7 @@ def _review_batch(
         """
     )
     clock.lap("write")
-    return con.execute("SELECT count(*) FROM rv_out WHERE holder > 0").fetchone()[0]
+    return int(scalar(con, "SELECT count(*) FROM rv_out WHERE holder > 0"))
 
 
 def collect(con: duckdb.DuckDBPyConnection, document_id: int, config: dict) -> dict:
@@ -350,6 +351,6 @@ def cross_unit(
     if not rule.get("enabled", True) or int(rule.get("across_units_min", 3)) <= 0:
         sql = sql.split("INSERT INTO", 1)[0]  # only remove what an earlier run added
     con.execute(sql)
-    return con.execute(
-        "SELECT count(*) FROM goal_review_finding WHERE ordinal >= ?", [CROSS_OFFSET]
-    ).fetchone()[0]
+    return int(
+        scalar(con, "SELECT count(*) FROM goal_review_finding WHERE ordinal >= ?", [CROSS_OFFSET])
+    )
