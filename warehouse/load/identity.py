@@ -183,7 +183,7 @@ def _link_group(group: str, rows: list[_Row], links: Links) -> list[tuple]:
     roots: dict[int, list[int]] = {}
     for i in range(len(rows)):
         roots.setdefault(clusters.find(i), []).append(i)
-    out = []
+    out: list[tuple] = []
     for members in roots.values():
         first = min(members, key=lambda k: (rows[k].year or 0, rows[k].name, rows[k].project_key))
         identity = md5_key("project_identity", group, rows[first].name, rows[first].code)
