@@ -420,8 +420,9 @@ def main(argv: list[str]) -> int:
         f"拒绝 {len(result.rejected)}"
     )
     print(
-        f"  项目 {result.rows.get('fact_project_budget', 0)} 个，指标 "
-        f"{result.rows.get('fact_indicator_target', 0)} 条，警告 {result.rows.get('load_warning', 0)} 条"
+        f"  项目 {result.rows.get('fact_project_budget', 0)} 个，"
+        f"指标 {result.rows.get('fact_indicator_target', 0)} 条，"
+        f"警告 {result.rows.get('load_warning', 0)} 条"
     )
     print(f"  已写出 Parquet：{args.out}（载入仓库：python -m etl load --from-parquet {args.out}）")
     for path, reason, _sha in sorted(result.rejected):

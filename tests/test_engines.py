@@ -56,7 +56,7 @@ def test_views_come_from_views_sql() -> None:
     assert names[:2] == ["mart_project_budget", "mart_indicator_target"]
     for view in ("v_project_budget", "v_indicator_target", "v_goal_review"):
         assert view in names
-    text = (REPO / "warehouse" / "views.sql").read_text(encoding="utf-8")
+    text = (REPO / "warehouse" / "schema" / "views.sql").read_text(encoding="utf-8")
     # views, and tables DuckDB precomputes from a view (CREATE TABLE mart_x AS SELECT …)
     assert all(
         f"VIEW {name}" in text or f"TABLE IF NOT EXISTS {name} AS" in text for name in names[2:]

@@ -74,7 +74,8 @@ def test_tab_separated_text_saved_as_xls_is_read_as_csv(tmp_path):
         (
             "旧文件.doc",
             OLE + b"\x00" * 512 + "WordDocument".encode("utf-16-le"),
-            "不支持旧版 .doc 格式，请先转换为 .docx：soffice --headless --convert-to docx 旧文件.doc",
+            "不支持旧版 .doc 格式，请先转换为 .docx："
+            "soffice --headless --convert-to docx 旧文件.doc",
         ),
         (
             "旧表.xls",

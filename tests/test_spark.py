@@ -128,7 +128,8 @@ def test_spark_sums_equal_duckdb(parquet: Path, duck, spark) -> None:
         ),
         "indicators by level": (
             "SELECT i.level1, i.level2, t.scope, count(*), round(sum(t.target_value), 4) "
-            "FROM fact_indicator_target t JOIN dim_indicator i ON i.indicator_key = t.indicator_key "
+            "FROM fact_indicator_target t "
+            "JOIN dim_indicator i ON i.indicator_key = t.indicator_key "
             "GROUP BY i.level1, i.level2, t.scope"
         ),
     }

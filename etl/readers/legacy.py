@@ -54,8 +54,8 @@ def html_error(path: str | Path, target: str) -> DocumentError:
     """Budget systems often save an HTML page under a .xls/.doc name."""
     return DocumentError(
         path,
-        f"文件实际是网页（HTML）格式，不是真正的 Office 文件，请用 Excel/WPS 打开后另存为 .{target}："
-        f"{convert_command(path, target)}",
+        "文件实际是网页（HTML）格式，不是真正的 Office 文件，"
+        f"请用 Excel/WPS 打开后另存为 .{target}：{convert_command(path, target)}",
     )
 
 

@@ -174,7 +174,8 @@ def grade(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     cap_rows += [(f"r:{r}", GRADES.index(c)) for r, c in rule_caps.items()]
     finding_caps = (
         "SELECT holder, max(c.rank) AS rank FROM rv_find AS f JOIN rv_caps AS c "
-        "ON c.k IN ('s:' || f.severity, 'r:' || f.rule_id, 'r:' || f.rule_id || '.' || coalesce(f.variant, '')) "
+        "ON c.k IN ('s:' || f.severity, 'r:' || f.rule_id, "
+        "'r:' || f.rule_id || '.' || coalesce(f.variant, '')) "
         "WHERE f.holder > 0 GROUP BY holder"
     )
     con.execute("CREATE OR REPLACE TEMP TABLE rv_caps (k VARCHAR, rank INTEGER)")

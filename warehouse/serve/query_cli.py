@@ -113,7 +113,8 @@ def _write(text: str, output: str | None) -> str | None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as err:
         target = "标准输出" if output is None else output
-        return f"无法写入{target}：{_ERRNO_TEXT.get(err.errno or 0, err.strerror or type(err).__name__)}"
+        reason = _ERRNO_TEXT.get(err.errno or 0, err.strerror or type(err).__name__)
+        return f"无法写入{target}：{reason}"
     return None
 
 
