@@ -66,12 +66,6 @@ def office_xml_error(path: str | Path, target: str) -> DocumentError:
     )
 
 
-def pdf_error(path: str | Path) -> DocumentError:
-    return DocumentError(
-        path, "不支持 PDF 文件，请使用原始的 Word/Excel 文件（.docx/.xlsx）或其文本导出"
-    )
-
-
 def lock_file_error(path: str | Path) -> DocumentError:
     return DocumentError(
         path, "这是 Office 打开文档时生成的临时锁文件（~$ 开头），不是文档，可忽略或删除"
