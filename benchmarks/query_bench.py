@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+
 def _stats(samples: list[float]) -> dict:
     ordered = sorted(samples)
     p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
