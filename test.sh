@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Quick start 2/2: set up (incl. test tools, Chromium and a CJK font) and run lint + all tests.
+# Quick start 2/2: set up (incl. test tools, Chromium and a CJK font), lint, type-check, all tests.
 #   ./test.sh            everything (what CI runs)
 #   ./test.sh --fast     the edit-test loop: no end-to-end, no slow tests (extra args go to pytest)
 set -euo pipefail
@@ -13,6 +13,8 @@ bash scripts/setup.sh --dev
 echo "== ruff"
 .venv/bin/ruff format --check .
 .venv/bin/ruff check .
+echo "== mypy (etl, warehouse)"
+.venv/bin/python -m mypy
 if [ "$fast" = 1 ]; then
   echo "== pytest (fast: not e2e, not slow)"
   exec .venv/bin/python -m pytest -q -n 2 -m "not e2e and not slow" "$@"

@@ -138,7 +138,8 @@ def check_counts(counts: dict, manifest: list[dict]) -> list[str]:
             )
         if got.get("unit", 0) != m["n_unit_indicators"]:
             problems.append(
-                f"{m['file']}: {got.get('unit', 0)} unit indicators, expected {m['n_unit_indicators']}"
+                f"{m['file']}: {got.get('unit', 0)} unit indicators, expected "
+                f"{m['n_unit_indicators']}"
             )
     return problems
 

@@ -49,7 +49,8 @@ def main() -> None:
     catalog = {"v_project_budget", "v_indicator_target", "v_goal_review", "v_load_warning"}
     for example in EXAMPLES[:3]:
         print(
-            f"SQL guard ({example.title}): {_median_ms(lambda e=example: check_query(e.sql, catalog)):.2f} ms"
+            f"SQL guard ({example.title}): "
+            f"{_median_ms(lambda e=example: check_query(e.sql, catalog)):.2f} ms"
         )
 
 

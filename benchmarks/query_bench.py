@@ -17,19 +17,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-# dashboard query -> pandas function computing the same aggregate (see _pandas_aggregates)
-COMPARED = (
-    "overview_kpis",
-    "budget_by_township",
-    "indicators_by_level1",
-    "top_projects",
-    "spending_plan",
-    "level_mix_level2",
-    "level2_coverage",
-    "indicators_per_project",
-    "kind_mix",
-)
-
 
 def _stats(samples: list[float]) -> dict:
     ordered = sorted(samples)

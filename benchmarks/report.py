@@ -25,7 +25,10 @@ def _reparsed(counts: dict | None) -> str:
     """Why a reload was slow: the loader re-parses every file when the parser changed."""
     if not counts:
         return ""
-    return f"; loader re-parsed {counts['loaded'] + counts['replaced']:,}, skipped {counts['unchanged']:,}"
+    return (
+        f"; loader re-parsed {counts['loaded'] + counts['replaced']:,}, skipped "
+        f"{counts['unchanged']:,}"
+    )
 
 
 def _size_section(r: dict) -> list[str]:
@@ -34,7 +37,8 @@ def _size_section(r: dict) -> list[str]:
     lines = [
         f"### {c['docs']:,} documents",
         "",
-        f"Load average (1/5/15 min) before: {r.get('loadavg_start', '?')}, after: {r.get('loadavg_end', '?')}.",
+        f"Load average (1/5/15 min) before: {r.get('loadavg_start', '?')}, after: "
+        f"{r.get('loadavg_end', '?')}.",
         "",
         f"Corpus: {_mb(c['bytes'])} MB, {c['projects']:,} projects, {c['indicators']:,} indicator "
         f"rows, {c['broken']} broken files; layouts: {layouts}. "
@@ -46,11 +50,12 @@ def _size_section(r: dict) -> list[str]:
         "",
         "| measure | value |",
         "|---|---|",
-        f"| read-and-split floor (1 core, {p['sample_docs']:,} docs) | {p['floor_mb_s']:,.1f} MB/s, "
-        f"{p['floor_docs_s']:,.0f} docs/s |",
-        f"| parser, 1 core ({p['sample_docs']:,} docs) | {p['one_mb_s']:,.2f} MB/s, {p['one_docs_s']:,.0f} docs/s |",
-        f"| parser, all {p['cores']} cores ({p['all_docs']:,} docs, process pool) | {p['all_mb_s']:,.2f} MB/s, "
-        f"{p['all_docs_s']:,.0f} docs/s ({p['all_s']:.1f} s) |",
+        f"| read-and-split floor (1 core, {p['sample_docs']:,} docs) | "
+        f"{p['floor_mb_s']:,.1f} MB/s, {p['floor_docs_s']:,.0f} docs/s |",
+        f"| parser, 1 core ({p['sample_docs']:,} docs) | {p['one_mb_s']:,.2f} MB/s, "
+        f"{p['one_docs_s']:,.0f} docs/s |",
+        f"| parser, all {p['cores']} cores ({p['all_docs']:,} docs, process pool) | "
+        f"{p['all_mb_s']:,.2f} MB/s, {p['all_docs_s']:,.0f} docs/s ({p['all_s']:.1f} s) |",
         f"| parser, 1 core, by CPU time (immune to other load) | {p['one_cpu_mb_s']:,.2f} MB/s, "
         f"{p['one_cpu_docs_s']:,.0f} docs/s |",
         f"| parser / floor (1 core): wall, CPU time | {p['ratio']:.1f}×, {p['ratio_cpu']:.1f}× |",
@@ -58,10 +63,14 @@ def _size_section(r: dict) -> list[str]:
         f"{ld['cpu_s']:.0f} CPU-s by wait4, pool workers possibly excluded) |",
         f"| `etl load` peak RSS, largest process | {ld['max_process_mb']:,.0f} MB |",
         f"| `etl load` peak RSS, whole process tree (sum) | {ld['tree_peak_mb']:,.0f} MB |",
-        f"| reload, nothing changed (`etl load DIR`) | {inc['unchanged_dir_s']:.2f} s{_reparsed(inc.get('unchanged_counts'))} |",
-        f"| reload one changed file (`etl load FILE`) | {inc['one_file_s']:.2f} s ({inc['one_file_cpu_s']:.2f} CPU-s) |",
-        f"| reload one changed file by rescanning the folder (`etl load DIR`) | {inc['rescan_dir_s']:.2f} s{_reparsed(inc.get('rescan_counts'))} |",
-        f"| loaded counts = manifest ground truth | {'yes' if not r['count_problems'] else 'NO: ' + '; '.join(r['count_problems'][:5])} |",
+        "| reload, nothing changed (`etl load DIR`) | "
+        f"{inc['unchanged_dir_s']:.2f} s{_reparsed(inc.get('unchanged_counts'))} |",
+        f"| reload one changed file (`etl load FILE`) | {inc['one_file_s']:.2f} s "
+        f"({inc['one_file_cpu_s']:.2f} CPU-s) |",
+        "| reload one changed file by rescanning the folder (`etl load DIR`) | "
+        f"{inc['rescan_dir_s']:.2f} s{_reparsed(inc.get('rescan_counts'))} |",
+        "| loaded counts = manifest ground truth | "
+        f"{'yes' if not r['count_problems'] else 'NO: ' + '; '.join(r['count_problems'][:5])} |",
         "",
     ]
     for label, timings in r["dashboard"].items():
@@ -124,11 +133,13 @@ def targets_section(results: list[dict]) -> list[str]:
     big = by_n.get(40_000)
     if big:
         lines.append(
-            f"| 40,000 docs parsed and loaded < 5 min | {_verdict(big['load']['wall_s'], TARGETS['load_s'], 's')} |"
+            "| 40,000 docs parsed and loaded < 5 min | "
+            f"{_verdict(big['load']['wall_s'], TARGETS['load_s'], 's')} |"
         )
         rss = max(big["load"]["max_process_mb"], big["load"]["tree_peak_mb"])
         lines.append(
-            f"| peak RSS < 2 GB (40,000 docs; the larger of the two measures) | {_verdict(rss, TARGETS['rss_mb'], 'MB')} |"
+            "| peak RSS < 2 GB (40,000 docs; the larger of the two measures) | "
+            f"{_verdict(rss, TARGETS['rss_mb'], 'MB')} |"
         )
         worst = max(
             (
@@ -139,7 +150,8 @@ def targets_section(results: list[dict]) -> list[str]:
             key=lambda x: x[1],
         )
         lines.append(
-            f"| every dashboard query < 300 ms p95 at 40,000 docs | {_verdict(worst[1], TARGETS['query_p95_ms'], 'ms')}; slowest: {worst[0]} |"
+            "| every dashboard query < 300 ms p95 at 40,000 docs | "
+            f"{_verdict(worst[1], TARGETS['query_p95_ms'], 'ms')}; slowest: {worst[0]} |"
         )
     else:
         lines.append("| 40,000-document targets | not run in this invocation |")
@@ -147,15 +159,18 @@ def targets_section(results: list[dict]) -> list[str]:
     if mid:
         one = mid["incremental"]["one_file_s"]
         lines.append(
-            f"| reload one changed doc in a 10,000-doc warehouse < 2 s (`etl load FILE`) | {_verdict(one, TARGETS['reload_s'], 's')} |"
+            "| reload one changed doc in a 10,000-doc warehouse < 2 s (`etl load FILE`) | "
+            f"{_verdict(one, TARGETS['reload_s'], 's')} |"
         )
         lines.append(
-            f"| same, by rescanning the folder (`etl load DIR`) | {_verdict(mid['incremental']['rescan_dir_s'], TARGETS['reload_s'], 's')} |"
+            "| same, by rescanning the folder (`etl load DIR`) | "
+            f"{_verdict(mid['incremental']['rescan_dir_s'], TARGETS['reload_s'], 's')} |"
         )
     largest = max(results, key=lambda r: r["parse"]["sample_docs"])
     ratio = largest["parse"]["ratio_cpu"]
     lines.append(
-        f"| parser within 10× of the read-and-split floor (CPU time, {largest['parse']['sample_docs']:,}-doc sample) "
+        "| parser within 10× of the read-and-split floor (CPU time, "
+        f"{largest['parse']['sample_docs']:,}-doc sample) "
         f"| {_verdict(ratio, TARGETS['parse_ratio'], '×')} |"
     )
     return lines + [""]

@@ -137,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
                 json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
             )
     notes = [
-        f"Single-core parse figures use the first {args.single_core_max:,} documents of larger corpora.",
+        f"Single-core parse figures use the first {args.single_core_max:,} documents "
+        "of larger corpora.",
         "Every timing reads files from the page cache (a warm-up pass reads the corpus first).",
         "`etl load` runs as a subprocess exactly as a user types it; its wall time includes "
         "interpreter start-up, parsing on all cores, DuckDB writes and the data checks.",

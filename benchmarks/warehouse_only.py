@@ -1,8 +1,9 @@
-"""Measure the warehouse side of a load without the real parser (``python -m benchmarks.warehouse_only``).
+"""Measure the warehouse side of a load without the real parser.
 
-Writes N JSON goal records (tests.support.records), loads them, then changes one document and
-times its incremental reload: the < 2 s target of issue 7 at 10,000 documents. Parsing is
-excluded on purpose; benchmarks/ measures the whole pipeline.
+``python -m benchmarks.warehouse_only`` writes N JSON goal records (tests.support.records),
+loads them, then changes one document and times its incremental reload: the < 2 s target of
+issue 7 at 10,000 documents. Parsing is excluded on purpose; benchmarks/ measures the whole
+pipeline.
 """
 
 from __future__ import annotations

@@ -55,11 +55,16 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
-def _number(data: dict, section: str, key: str, kind: type) -> float | int:
+def _number(data: dict, section: str, key: str) -> float:
     value = data.get(section, {}).get(key)
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise ValueError(f"限制配置错误：[{section}] {key} 应为正数，实际为 {value!r}")
-    return kind(value)
+    return float(value)
+
+
+def _count(data: dict, section: str, key: str) -> int:
+    """A positive number used as a count (a fractional value is cut, as before)."""
+    return int(_number(data, section, key))
 
 
 def parse_limits(data: dict) -> Limits:
@@ -71,19 +76,19 @@ def parse_limits(data: dict) -> Limits:
         raise ValueError("限制配置错误：[file] max_mb 应为“格式 = 正数(MB)”的表")
     return Limits(
         file_max_mb={str(k).lower(): float(v) for k, v in sizes.items()},
-        zip_max_uncompressed_mb=_number(data, "zip", "max_uncompressed_mb", float),
-        zip_max_member_mb=_number(data, "zip", "max_member_mb", float),
-        zip_max_ratio=_number(data, "zip", "max_ratio", float),
-        zip_max_members=_number(data, "zip", "max_members", int),
-        sheet_max_rows=_number(data, "sheet", "max_rows", int),
-        sheet_max_columns=_number(data, "sheet", "max_columns", int),
-        sheet_max_cells=_number(data, "sheet", "max_cells", int),
-        worker_memory_mb=_number(data, "worker", "memory_mb", int),
-        worker_timeout_s=_number(data, "worker", "timeout_s", float),
-        html_max_cells=_number(data, "html", "max_cells", int),
-        html_max_sheets=_number(data, "html", "max_sheets", int),
-        pdf_max_pages=_number(data, "pdf", "max_pages", int),
-        pdf_max_page_chars=_number(data, "pdf", "max_page_chars", int),
+        zip_max_uncompressed_mb=_number(data, "zip", "max_uncompressed_mb"),
+        zip_max_member_mb=_number(data, "zip", "max_member_mb"),
+        zip_max_ratio=_number(data, "zip", "max_ratio"),
+        zip_max_members=_count(data, "zip", "max_members"),
+        sheet_max_rows=_count(data, "sheet", "max_rows"),
+        sheet_max_columns=_count(data, "sheet", "max_columns"),
+        sheet_max_cells=_count(data, "sheet", "max_cells"),
+        worker_memory_mb=_count(data, "worker", "memory_mb"),
+        worker_timeout_s=_number(data, "worker", "timeout_s"),
+        html_max_cells=_count(data, "html", "max_cells"),
+        html_max_sheets=_count(data, "html", "max_sheets"),
+        pdf_max_pages=_count(data, "pdf", "max_pages"),
+        pdf_max_page_chars=_count(data, "pdf", "max_page_chars"),
     )
 
 

@@ -26,9 +26,18 @@ import time
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from warehouse.export import parquet_layout as layout
 from warehouse.load.parse_worker import ParseOutcome, WorkerConfig
+
+if TYPE_CHECKING:  # pyspark is a dev dependency, imported only where Spark runs
+    import pyarrow as pa
+    from pyspark import RDD
+    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import StructType
+
+Task = tuple[int, str, bytes | None, str]  # (index, path, bytes when remote, parser version)
 
 DEFAULT_MASTER = "local[2]"
 # Small footprint by default: the machine (or laptop) is shared; a cluster overrides these.
@@ -77,7 +86,7 @@ def build_session(
     app: str = "goal-warehouse-parse",
     conf: dict | None = None,
     log_level: str = "ERROR",
-):  # noqa: ANN201
+) -> SparkSession:
     """A SparkSession; local masters get the small defaults and this interpreter for the
     Python workers (so they see the same packages). ``conf`` adds or overrides settings."""
     from pyspark.sql import SparkSession
@@ -122,7 +131,7 @@ def _parse_item(path: str, data: bytes | None, version: str, config: WorkerConfi
 
 
 def _parse_partition(
-    items: Iterable[tuple[int, str, bytes | None, str]], config: WorkerConfig
+    items: Iterable[Task], config: WorkerConfig
 ) -> Iterator[tuple[int, ParseOutcome]]:
     for index, path, data, version in items:
         yield index, _parse_item(path, data, version, config)
@@ -179,7 +188,7 @@ def _arrow_partition(docs: Iterable[tuple[int, dict[str, list[dict]]]]) -> Itera
         yield table, len(rows), sink.getvalue().to_pybytes()
 
 
-def _with_rank(arrow_schema, table: str):  # noqa: ANN001, ANN202
+def _with_rank(arrow_schema: pa.Schema, table: str) -> pa.Schema:
     import pyarrow as pa
 
     if table in layout.SHARED_DIMENSIONS:
@@ -187,7 +196,7 @@ def _with_rank(arrow_schema, table: str):  # noqa: ANN001, ANN202
     return arrow_schema
 
 
-def _decode(batches: Iterable) -> Iterator:  # noqa: ANN001
+def _decode(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     import pyarrow as pa
 
     for batch in batches:
@@ -198,7 +207,7 @@ def _decode(batches: Iterable) -> Iterator:  # noqa: ANN001
 # ------------------------------------------------------------------ driver side
 
 
-def _tasks(spark, input_uri: str):  # noqa: ANN001, ANN202
+def _tasks(spark: SparkSession, input_uri: str) -> RDD[Task]:
     """RDD of (index, path, bytes|None, parser version) in the loader's file order."""
     from warehouse.load.discover import find_documents, is_candidate
     from warehouse.load.parse_worker import ManifestVersions, parser_version
@@ -213,7 +222,8 @@ def _tasks(spark, input_uri: str):  # noqa: ANN001, ANN202
 
     def wanted(path: str) -> bool:
         parts = PurePosixPath(path.split("://", 1)[1]).parts[1:]
-        return is_candidate(PurePosixPath(path)) and not any(p.startswith(".") for p in parts)
+        name = PurePosixPath(path).name  # the name alone decides, never the local disk
+        return is_candidate(Path(name)) and not any(p.startswith(".") for p in parts)
 
     files = (
         spark.read.format("binaryFile")
@@ -227,7 +237,7 @@ def _tasks(spark, input_uri: str):  # noqa: ANN001, ANN202
     return files.map(lambda pair: (pair[1], pair[0].path, bytes(pair[0].content), base))
 
 
-def _spark_schema(table: str):  # noqa: ANN202
+def _spark_schema(table: str) -> StructType:
     from pyspark.sql.pandas.types import from_arrow_schema
 
     from warehouse.schema import ddl as schema
@@ -235,7 +245,7 @@ def _spark_schema(table: str):  # noqa: ANN202
     return from_arrow_schema(schema.arrow_schema(table))
 
 
-def _table_frame(spark, blobs, table: str):  # noqa: ANN001, ANN202
+def _table_frame(spark: SparkSession, blobs: DataFrame, table: str) -> DataFrame:
     """One table as a DataFrame in the DuckDB column order and types; shared dimensions
     keep the row ``dimension_rank`` chooses, as the loader's upserts do."""
     from pyspark.sql import functions as F
@@ -256,7 +266,7 @@ def _table_frame(spark, blobs, table: str):  # noqa: ANN001, ANN202
     )
 
 
-def _write(frame, out: str, table: str, units) -> None:  # noqa: ANN001
+def _write(frame: DataFrame, out: str, table: str, units: DataFrame) -> None:
     target = f"{out.rstrip('/')}/{table}"
     if table in layout.PARTITIONED:
         frame = frame.join(units, "unit_key", "left")
@@ -272,7 +282,7 @@ def spark_parse(
     out_uri: str,
     *,
     master: str | None = DEFAULT_MASTER,
-    spark=None,  # noqa: ANN001
+    spark: SparkSession | None = None,
     log_level: str = "ERROR",
 ) -> SparkParseResult:
     """Parse every candidate file under ``input_uri`` on Spark and write OUT as Parquet.
@@ -294,7 +304,12 @@ def spark_parse(
     now = dt.datetime.now().replace(microsecond=0)
     config = WorkerConfig(classifier, 0, now, None)
     result = SparkParseResult(
-        input_uri, out_uri, sc.master, parser_version(), classifier.digest, parsed_at=str(now)
+        input_uri,
+        out_uri,
+        sc.master or "",  # typed Optional; a started context always has one
+        parser_version(),
+        classifier.digest,
+        parsed_at=str(now),
     )
 
     config_bc = sc.broadcast(config)
@@ -371,7 +386,7 @@ def spark_parse(
     return result
 
 
-def _write_run_file(spark, out_uri: str, result: SparkParseResult) -> None:  # noqa: ANN001
+def _write_run_file(spark: SparkSession, out_uri: str, result: SparkParseResult) -> None:
     text = json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=1)
     if is_remote(out_uri):
         target = f"{out_uri.rstrip('/')}/{layout.RUN_FILE}"
@@ -419,8 +434,9 @@ def main(argv: list[str]) -> int:
         f"拒绝 {len(result.rejected)}"
     )
     print(
-        f"  项目 {result.rows.get('fact_project_budget', 0)} 个，指标 "
-        f"{result.rows.get('fact_indicator_target', 0)} 条，警告 {result.rows.get('load_warning', 0)} 条"
+        f"  项目 {result.rows.get('fact_project_budget', 0)} 个，"
+        f"指标 {result.rows.get('fact_indicator_target', 0)} 条，"
+        f"警告 {result.rows.get('load_warning', 0)} 条"
     )
     print(f"  已写出 Parquet：{args.out}（载入仓库：python -m etl load --from-parquet {args.out}）")
     for path, reason, _sha in sorted(result.rejected):

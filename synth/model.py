@@ -52,7 +52,6 @@ class Portfolio:
     prefix: int  # 3-digit unit code prefix
     unit_style: int
     code_style: int
-    code_tag: str
     projects: list[ProjectTemplate]
 
 
@@ -136,7 +135,7 @@ def portfolio(seed: int, tidx: int, town: Township, first_year: int = FIRST_YEAR
                 end,
             )
         )
-    return Portfolio(prefix, rng.randrange(4), code_style, tag, projects)
+    return Portfolio(prefix, rng.randrange(4), code_style, projects)
 
 
 def _indicator_specs(rng: random.Random) -> list[IndicatorSpec]:

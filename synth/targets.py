@@ -71,82 +71,108 @@ def text_target(
     """A free-text 指标值 cell such as ``≥95%``, ``17　个`` or ``2021年12月底前``."""
     name = family[0]
     r = rng.random()
-    if name == "pct":
-        v = _pct_value(rng, family[1], family[2])
-        s = f"{v:g}"
-        if r < 0.30:
-            return f"≥{s}%", _truth("percent", ">=", v, "%")
-        if r < 0.45:
-            return f"≥{s}百分比", _truth("percent", ">=", v, "%")
-        if r < 0.55:
-            return f"{s}%以上", _truth("percent", ">=", v, "%")
-        if r < 0.62:
-            return f"不低于{s}%", _truth("percent", ">=", v, "%")
-        if r < 0.72:
-            return f"={s}%", _truth("percent", "=", v, "%")
-        if r < 0.80:
-            return f">={s}％", _truth("percent", ">=", v, "%")
-        if r < 0.86:
-            return f"≥{v:.2f}%", _truth("percent", ">=", v, "%")
-        return f"{s}%", _truth("percent", "=", v, "%", explicit=False)
-    if name == "pctlow":
-        v = rng.randint(family[1], family[2])
-        if r < 0.6:
-            return f"≤{v}%", _truth("percent", "<=", v, "%")
-        if r < 0.8:
-            return f"<={v}%", _truth("percent", "<=", v, "%")
-        return f"{v}%以下", _truth("percent", "<=", v, "%")
-    if name == "between":
-        lo = rng.randint(family[1], family[2] - 3)
-        hi = rng.randint(lo + 1, min(100, lo + 10))
-        if r < 0.5:
-            return f"{lo}%-{hi}%", _truth("percent", "between", lo, "%", value_max=hi)
-        v = _pct_value(rng, family[1], family[2])
-        return f"≥{v:g}%", _truth("percent", ">=", v, "%")
-    if name == "count":
-        unit, lo, hi = family[1], family[2], family[3]
-        v = rng.randint(lo, hi)
-        kind = _kind_for_unit(unit)
-        yuan = _yuan_of(v, unit)
-        if r < 0.2:
-            return f"={v}{unit}", _truth(kind, "=", v, unit, value_yuan=yuan)
-        if r < 0.35:
-            return f">={v}{unit}", _truth(kind, ">=", v, unit, value_yuan=yuan)
-        if r < 0.55:
-            return f"≥{v}{unit}", _truth(kind, ">=", v, unit, value_yuan=yuan)
-        if r < 0.65 and unit != "万元":
-            return f"{v}　{unit}", _truth(kind, "=", v, unit, explicit=False, value_yuan=yuan)
-        if r < 0.78:
-            return f"{v}{unit}以上", _truth(kind, ">=", v, unit, value_yuan=yuan)
-        if r < 0.85:
-            return f"不少于{v}{unit}", _truth(kind, ">=", v, unit, value_yuan=yuan)
-        return f"{v}{unit}", _truth(kind, "=", v, unit, explicit=False, value_yuan=yuan)
-    if name == "zero":
-        unit = family[1]
-        if r < 0.5:
-            return f"0{unit}", _truth("number", "=", 0, unit, explicit=False)
-        return f"≤0{unit}", _truth("number", "<=", 0, unit)
     if name == "money":
-        cap = _money_cap(rng, budget_yuan)
-        if yuan_doc and r < 0.5:
-            yuan = cap * 100
-            return f"≤{yuan}元", _truth("money", "<=", yuan, "元", value_yuan=yuan)
-        s = _num(cap)
-        value = cap / 100
-        if r < 0.4:
-            return f"≤{s}万元", _truth("money", "<=", value, "万元", value_yuan=cap * 100)
-        if r < 0.7:
-            return f"<={s}万元", _truth("money", "<=", value, "万元", value_yuan=cap * 100)
-        return f"{s}万元", _truth("money", "=", value, "万元", explicit=False, value_yuan=cap * 100)
+        return _text_money(rng, r, budget_yuan, yuan_doc)
     if name == "deadline":
         month = rng.choice(_DEADLINE_MONTHS)
         day = calendar.monthrange(year, month)[1]
         return f"{year}年{month}月底前", _truth(
             "deadline", "<=", f"{year}-{month:02d}-{day:02d}", None
         )
+    shape = _TEXT_SHAPES.get(name)
+    if shape is not None:
+        return shape(rng, r, family)
     word = rng.choice(family[1])
     raw = word + "　" if rng.random() < 0.05 else word
     return raw, _truth("qualitative", None, word, None, explicit=False)
+
+
+# (r below, printed form, op): the first row whose bound exceeds r wins.
+_PCT_FORMS = (
+    (0.30, "≥{s}%", ">="),
+    (0.45, "≥{s}百分比", ">="),
+    (0.55, "{s}%以上", ">="),
+    (0.62, "不低于{s}%", ">="),
+    (0.72, "={s}%", "="),
+    (0.80, ">={s}％", ">="),
+    (0.86, "≥{v:.2f}%", ">="),
+)
+
+
+def _text_pct(rng: random.Random, r: float, family: tuple) -> tuple[str, Target]:
+    v = _pct_value(rng, family[1], family[2])
+    s = f"{v:g}"
+    for bound, form, op in _PCT_FORMS:
+        if r < bound:
+            return form.format(s=s, v=v), _truth("percent", op, v, "%")
+    return f"{s}%", _truth("percent", "=", v, "%", explicit=False)
+
+
+def _text_pctlow(rng: random.Random, r: float, family: tuple) -> tuple[str, Target]:
+    v = rng.randint(family[1], family[2])
+    form = "≤{}%" if r < 0.6 else "<={}%" if r < 0.8 else "{}%以下"
+    return form.format(v), _truth("percent", "<=", v, "%")
+
+
+def _text_between(rng: random.Random, r: float, family: tuple) -> tuple[str, Target]:
+    lo = rng.randint(family[1], family[2] - 3)
+    hi = rng.randint(lo + 1, min(100, lo + 10))
+    if r < 0.5:
+        return f"{lo}%-{hi}%", _truth("percent", "between", lo, "%", value_max=hi)
+    v = _pct_value(rng, family[1], family[2])
+    return f"≥{v:g}%", _truth("percent", ">=", v, "%")
+
+
+def _text_count(rng: random.Random, r: float, family: tuple) -> tuple[str, Target]:
+    unit, lo, hi = family[1], family[2], family[3]
+    v = rng.randint(lo, hi)
+    kind = _kind_for_unit(unit)
+    yuan = _yuan_of(v, unit)
+    if r < 0.2:
+        return f"={v}{unit}", _truth(kind, "=", v, unit, value_yuan=yuan)
+    if r < 0.35:
+        return f">={v}{unit}", _truth(kind, ">=", v, unit, value_yuan=yuan)
+    if r < 0.55:
+        return f"≥{v}{unit}", _truth(kind, ">=", v, unit, value_yuan=yuan)
+    if r < 0.65 and unit != "万元":
+        return f"{v}　{unit}", _truth(kind, "=", v, unit, explicit=False, value_yuan=yuan)
+    if r < 0.78:
+        return f"{v}{unit}以上", _truth(kind, ">=", v, unit, value_yuan=yuan)
+    if r < 0.85:
+        return f"不少于{v}{unit}", _truth(kind, ">=", v, unit, value_yuan=yuan)
+    return f"{v}{unit}", _truth(kind, "=", v, unit, explicit=False, value_yuan=yuan)
+
+
+def _text_zero(rng: random.Random, r: float, family: tuple) -> tuple[str, Target]:
+    unit = family[1]
+    if r < 0.5:
+        return f"0{unit}", _truth("number", "=", 0, unit, explicit=False)
+    return f"≤0{unit}", _truth("number", "<=", 0, unit)
+
+
+def _text_money(
+    rng: random.Random, r: float, budget_yuan: int, yuan_doc: bool
+) -> tuple[str, Target]:
+    cap = _money_cap(rng, budget_yuan)
+    if yuan_doc and r < 0.5:
+        yuan = cap * 100
+        return f"≤{yuan}元", _truth("money", "<=", yuan, "元", value_yuan=yuan)
+    s = _num(cap)
+    value = cap / 100
+    if r < 0.4:
+        return f"≤{s}万元", _truth("money", "<=", value, "万元", value_yuan=cap * 100)
+    if r < 0.7:
+        return f"<={s}万元", _truth("money", "<=", value, "万元", value_yuan=cap * 100)
+    return f"{s}万元", _truth("money", "=", value, "万元", explicit=False, value_yuan=cap * 100)
+
+
+_TEXT_SHAPES = {
+    "pct": _text_pct,
+    "pctlow": _text_pctlow,
+    "between": _text_between,
+    "count": _text_count,
+    "zero": _text_zero,
+}
 
 
 def split_target(

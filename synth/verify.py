@@ -36,20 +36,7 @@ def _money_equal(got, want) -> bool:
 def compare(record: dict, truth: dict, doc: Document | None = None) -> list[str]:
     """Differences between a parsed record and a manifest line (plus, when given, the
     generator's full ``Document`` for indicator-level checks)."""
-    diffs: list[str] = []
-    unit = record.get("unit") or {}
-    if unit.get("township") != truth["township"]:
-        diffs.append(f"township {unit.get('township')!r} != {truth['township']!r}")
-    if truth["layout"] in FAMILY_LAYOUTS and unit.get("kind") != truth.get("unit_kind"):
-        diffs.append(f"unit kind {unit.get('kind')!r} != {truth.get('unit_kind')!r}")
-    newer_unit = truth["unit_name"] and truth["layout"] in FAMILY_LAYOUTS
-    if newer_unit and unit.get("name") != truth["unit_name"]:
-        diffs.append(f"unit name {unit.get('name')!r} != {truth['unit_name']!r}")
-    if truth["unit_name"] and truth["layout"] in ("form", "flat_table"):
-        if unit.get("name") != truth["unit_name"]:
-            diffs.append(f"unit name {unit.get('name')!r} != {truth['unit_name']!r}")
-        if unit.get("code") != truth["unit_code"]:
-            diffs.append(f"unit code {unit.get('code')!r} != {truth['unit_code']!r}")
+    diffs = _unit(record.get("unit") or {}, truth)
     if record.get("fiscal_year") != truth["year"]:
         diffs.append(f"year {record.get('fiscal_year')} != {truth['year']}")
     projects = record.get("projects") or []
@@ -63,20 +50,45 @@ def compare(record: dict, truth: dict, doc: Document | None = None) -> list[str]
     if n_unit != truth["n_unit_indicators"]:
         diffs.append(f"{n_unit} unit indicators, expected {truth['n_unit_indicators']}")
     if doc is not None:
-        for got, exp in zip(projects, doc.projects[: len(want)], strict=False):
-            got_rows, exp_rows = got.get("indicators") or [], exp.indicators
-            if doc.layout in FAMILY_LAYOUTS:
-                got_rows, exp_rows = canonical(got_rows), canonical(exp_rows)
-            for i, (gi, ei) in enumerate(zip(got_rows, exp_rows, strict=False)):
-                diffs.extend(
-                    f"project {exp.seq} indicator {i + 1} {ei.name}: {d}" for d in indicator(gi, ei)
-                )
-        for i, (gi, ei) in enumerate(
-            zip(record.get("unit_indicators") or [], doc.unit_indicators, strict=False)
-        ):
-            diffs.extend(f"unit indicator {i + 1} {ei.name}: {d}" for d in indicator(gi, ei))
+        diffs.extend(_indicators(record, doc, len(want)))
     if truth["partial_project"] and not record.get("warnings"):
         diffs.append("truncated document parsed without a warning")
+    return diffs
+
+
+def _unit(unit: dict, truth: dict) -> list[str]:
+    """The unit's place, kind, name and code, as far as the layout prints them."""
+    diffs: list[str] = []
+    if unit.get("township") != truth["township"]:
+        diffs.append(f"township {unit.get('township')!r} != {truth['township']!r}")
+    if truth["layout"] in FAMILY_LAYOUTS and unit.get("kind") != truth.get("unit_kind"):
+        diffs.append(f"unit kind {unit.get('kind')!r} != {truth.get('unit_kind')!r}")
+    newer_unit = truth["unit_name"] and truth["layout"] in FAMILY_LAYOUTS
+    if newer_unit and unit.get("name") != truth["unit_name"]:
+        diffs.append(f"unit name {unit.get('name')!r} != {truth['unit_name']!r}")
+    if truth["unit_name"] and truth["layout"] in ("form", "flat_table"):
+        if unit.get("name") != truth["unit_name"]:
+            diffs.append(f"unit name {unit.get('name')!r} != {truth['unit_name']!r}")
+        if unit.get("code") != truth["unit_code"]:
+            diffs.append(f"unit code {unit.get('code')!r} != {truth['unit_code']!r}")
+    return diffs
+
+
+def _indicators(record: dict, doc: Document, n_projects: int) -> list[str]:
+    """Indicator by indicator against the generator's ``Document``."""
+    diffs: list[str] = []
+    for got, exp in zip(record.get("projects") or [], doc.projects[:n_projects], strict=False):
+        got_rows, exp_rows = got.get("indicators") or [], exp.indicators
+        if doc.layout in FAMILY_LAYOUTS:
+            got_rows, exp_rows = canonical(got_rows), canonical(exp_rows)
+        for i, (gi, ei) in enumerate(zip(got_rows, exp_rows, strict=False)):
+            diffs.extend(
+                f"project {exp.seq} indicator {i + 1} {ei.name}: {d}" for d in indicator(gi, ei)
+            )
+    for i, (gi, ei) in enumerate(
+        zip(record.get("unit_indicators") or [], doc.unit_indicators, strict=False)
+    ):
+        diffs.extend(f"unit indicator {i + 1} {ei.name}: {d}" for d in indicator(gi, ei))
     return diffs
 
 

@@ -21,13 +21,13 @@ from warehouse.serve.connect import open_readonly
 
 
 @pytest.fixture(scope="module")
-def run(seed_warehouse: Path):  # noqa: ANN201
+def run(seed_warehouse: Path):
     con = open_readonly(seed_warehouse)
     yield connection_runner(con)
     con.close()
 
 
-def _filters(run) -> list[Filters]:  # noqa: ANN001
+def _filters(run) -> list[Filters]:
     options = common_queries.filter_options(run)
     return [
         Filters(),
@@ -37,7 +37,7 @@ def _filters(run) -> list[Filters]:  # noqa: ANN001
     ]
 
 
-def test_seed_warehouse_has_marts(run) -> None:  # noqa: ANN001
+def test_seed_warehouse_has_marts(run) -> None:
     assert common_queries.has_marts(run)
 
 
@@ -46,7 +46,7 @@ def test_seed_warehouse_has_marts(run) -> None:  # noqa: ANN001
 )
 def test_search_fast_path_matches_view_path(
     run,
-    text: str,  # noqa: ANN001
+    text: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for f in _filters(run):
@@ -58,7 +58,7 @@ def test_search_fast_path_matches_view_path(
 
 
 def test_coverage_and_common_targets_fast_paths_match(
-    run,  # noqa: ANN001
+    run,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     families = [None, *targets_queries.indicator_families(run, Filters())["family"]]
@@ -74,7 +74,7 @@ def test_coverage_and_common_targets_fast_paths_match(
             pd.testing.assert_frame_equal(a, b, check_dtype=False)
 
 
-def test_small_point_clouds_are_returned_whole_with_exact_boxes(run) -> None:  # noqa: ANN001
+def test_small_point_clouds_are_returned_whole_with_exact_boxes(run) -> None:
     f = Filters()
     frame = budgets_queries.project_budgets(run, f)
     box = budgets_queries.project_budget_box(run, f)
@@ -93,7 +93,7 @@ def test_small_point_clouds_are_returned_whole_with_exact_boxes(run) -> None:  #
 
 def test_large_point_clouds_are_bounded_deterministic_samples(
     run, monkeypatch: pytest.MonkeyPatch
-) -> None:  # noqa: ANN001
+) -> None:
     families = targets_queries.indicator_families(run, Filters())
     family = str(families.loc[families["numeric"] > 0, "family"].iloc[0])
     full = targets_queries.family_targets(run, Filters(), family)

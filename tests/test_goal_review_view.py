@@ -176,7 +176,8 @@ def test_same_indicator_and_target_in_three_units_is_flagged_without_changing_gr
         "AND message LIKE '%道路养护制度数%' GROUP BY 1 ORDER BY 1"
     ).fetchall()
     message = con.execute(
-        "SELECT any_value(message) FROM v_goal_review WHERE message LIKE '%道路养护制度数%个单位中%'"
+        "SELECT any_value(message) FROM v_goal_review "
+        "WHERE message LIKE '%道路养护制度数%个单位中%'"
     ).fetchone()[0]
     con.close()
     assert [c for _, c in counts] == [1, 1, 1, 1] and "4个单位" in message

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from etl.geography import unit_kind
 from etl.parser import parse_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -240,9 +241,5 @@ def test_every_seed_unit_has_a_kind(records):
     kinds = {"township", "street", "development_zone", "county_department", "city_unit", "other"}
     for record in records.values():
         assert record["unit"]["kind"] in kinds
-    try:
-        from etl.geography import unit_kind
-    except ImportError:
-        return
     for record in records.values():
         assert record["unit"]["kind"] == unit_kind(record["unit"]["name"])

@@ -74,7 +74,8 @@ def test_tab_separated_text_saved_as_xls_is_read_as_csv(tmp_path):
         (
             "旧文件.doc",
             OLE + b"\x00" * 512 + "WordDocument".encode("utf-16-le"),
-            "不支持旧版 .doc 格式，请先转换为 .docx：soffice --headless --convert-to docx 旧文件.doc",
+            "不支持旧版 .doc 格式，请先转换为 .docx："
+            "soffice --headless --convert-to docx 旧文件.doc",
         ),
         (
             "旧表.xls",
@@ -93,6 +94,7 @@ def test_tab_separated_text_saved_as_xls_is_read_as_csv(tmp_path):
         ("网页.doc", b"MIME-Version: 1.0\r\nContent-Type: multipart/related", "另存为 .docx"),
         ("富文本.rtf", b"{\\rtf1\\ansi hello}", "不支持 RTF 格式"),
         ("坏.pdf", b"%PDF-1.7\n...", "PDF 文件已损坏或不完整"),
+        ("带BOM.txt", b"\xef\xbb\xbf\r\n%PDF-1.7\n...", "PDF 文件已损坏或不完整"),
         ("xml.doc", b'<?xml version="1.0"?><w:wordDocument xmlns:w="x"/>', "Office 2003 XML"),
         ("坏.docx", b"hello", "不是有效的 .docx 文件"),
         ("坏.xlsx", b"hello", "不是有效的 .xlsx 文件"),

@@ -175,7 +175,10 @@ def test_nested_table_text_is_appended_to_its_cell(tmp_path):
 
 def test_one_cell_frame_around_tables_is_unwrapped(tmp_path):
     inner = tbl(tc("一级指标") + tc("指标值"), tc("产出指标") + tc("≥95%"))
-    frame = f"<w:tbl><w:tblPr/><w:tblGrid/><w:tr><w:tc><w:tcPr/>{para(run('标题'))}{inner}<w:p/></w:tc></w:tr></w:tbl>"
+    frame = (
+        "<w:tbl><w:tblPr/><w:tblGrid/><w:tr><w:tc><w:tcPr/>"
+        f"{para(run('标题'))}{inner}<w:p/></w:tc></w:tr></w:tbl>"
+    )
     assert blocks_of(tmp_path, frame) == [
         ("p", "标题"),
         ("row", ("一级指标", "指标值"), 0),

@@ -99,7 +99,8 @@ def test_browser_header_footer_and_page_numbers_are_dropped(seed, tmp_path):
 def test_merged_cells_follow_the_block_convention(tmp_path):
     body = """<p>项目支出绩效目标表</p><table>
       <tr><td rowspan="3">产出指标</td><td colspan="2">数量指标</td><td>10个</td></tr>
-      <tr><td>质量</td><td rowspan="2" colspan="2">验收合格率达到百分之九十五以上的项目数量</td></tr>
+      <tr><td>质量</td>
+        <td rowspan="2" colspan="2">验收合格率达到百分之九十五以上的项目数量</td></tr>
       <tr><td>时效</td></tr>
       <tr><td>效益指标</td><td>社会</td><td>群众</td><td>改善</td></tr>
     </table><p>填表人：某某</p>"""

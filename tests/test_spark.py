@@ -21,11 +21,11 @@ if shutil.which("java") is None:  # pragma: no cover
 
 from dashboard.data import common as common_queries
 from dashboard.data import overview as overview_queries
-from dashboard.data.filter_model import Filters  # noqa: E402
-from etl.spark_parse import build_session, spark_parse  # noqa: E402
-from warehouse.export import engines  # noqa: E402
-from warehouse.export import parquet_layout as layout  # noqa: E402
-from warehouse.load.loader import load_paths  # noqa: E402
+from dashboard.data.filter_model import Filters
+from etl.spark_parse import build_session, spark_parse
+from warehouse.export import engines
+from warehouse.export import parquet_layout as layout
+from warehouse.load.loader import load_paths
 from warehouse.schema import ddl as schema
 
 # > 60 s on a shared two-core machine (JVM start + 200 parses); pyspark 4.3 warns on pandas 3.
@@ -61,7 +61,7 @@ def duck(corpus: Path) -> duckdb.DuckDBPyConnection:
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def spark(tmp_path_factory: pytest.TempPathFactory):
     scratch = tmp_path_factory.mktemp("spark_scratch")
     conf = {"spark.sql.warehouse.dir": str(scratch / "warehouse"), "spark.local.dir": str(scratch)}
     session = build_session("local[2]", app="goal-warehouse-test", conf=conf)
@@ -70,7 +70,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 
 @pytest.fixture(scope="module")
-def parquet(corpus: Path, spark) -> Path:  # noqa: ANN001
+def parquet(corpus: Path, spark) -> Path:
     out = corpus.parent / "parquet"
     result = spark_parse(str(corpus), str(out), spark=spark)
     assert result.documents > 150 and result.files_seen == 200
@@ -93,7 +93,7 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, source: str) -> list[tuple
     ).fetchall()
 
 
-def test_every_table_has_the_duckdb_rows_and_types(parquet: Path, duck) -> None:  # noqa: ANN001
+def test_every_table_has_the_duckdb_rows_and_types(parquet: Path, duck) -> None:
     reader = duckdb.connect()
     for table in layout.PARSE_TABLES:
         glob = layout.table_glob(parquet, table)
@@ -120,7 +120,7 @@ def test_every_table_has_the_duckdb_rows_and_types(parquet: Path, duck) -> None:
     assert any((parquet / "fact_project_budget").glob("fiscal_year=*/unit_province=*/*.parquet"))
 
 
-def test_spark_sums_equal_duckdb(parquet: Path, duck, spark) -> None:  # noqa: ANN001
+def test_spark_sums_equal_duckdb(parquet: Path, duck, spark) -> None:
     checks = {
         "budget by township and year": (
             "SELECT u.township, f.fiscal_year, count(*), round(sum(f.budget_total_yuan), 2) "
@@ -129,7 +129,8 @@ def test_spark_sums_equal_duckdb(parquet: Path, duck, spark) -> None:  # noqa: A
         ),
         "indicators by level": (
             "SELECT i.level1, i.level2, t.scope, count(*), round(sum(t.target_value), 4) "
-            "FROM fact_indicator_target t JOIN dim_indicator i ON i.indicator_key = t.indicator_key "
+            "FROM fact_indicator_target t "
+            "JOIN dim_indicator i ON i.indicator_key = t.indicator_key "
             "GROUP BY i.level1, i.level2, t.scope"
         ),
     }
@@ -140,7 +141,7 @@ def test_spark_sums_equal_duckdb(parquet: Path, duck, spark) -> None:  # noqa: A
         assert got == expected, name
 
 
-def _spark_runner(spark):  # noqa: ANN001, ANN202
+def _spark_runner(spark):
     def run(sql: str, params: list | None = None) -> pd.DataFrame:
         assert not params  # unfiltered dashboard: no parameters
         frame = spark.sql(engines.transpile(sql, "spark"))
@@ -157,7 +158,7 @@ def _spark_runner(spark):  # noqa: ANN001, ANN202
         overview_queries.indicators_by_level1,
     ],
 )
-def test_dashboard_queries_on_spark_views(parquet: Path, duck, spark, query) -> None:  # noqa: ANN001
+def test_dashboard_queries_on_spark_views(parquet: Path, duck, spark, query) -> None:
     expected = query(common_queries.connection_runner(duck), Filters())
     got = query(_spark_runner(spark), Filters())
     if isinstance(expected, dict):
@@ -170,7 +171,7 @@ def test_dashboard_queries_on_spark_views(parquet: Path, duck, spark, query) -> 
     pd.testing.assert_frame_equal(left, right, check_dtype=False)
 
 
-def test_warehouse_from_parquet_equals_etl_load(parquet: Path, duck) -> None:  # noqa: ANN001
+def test_warehouse_from_parquet_equals_etl_load(parquet: Path, duck) -> None:
     db = parquet.parent / "from_parquet" / "warehouse.duckdb"
     done = subprocess.run(
         [sys.executable, "-m", "etl", "load", "--from-parquet", str(parquet), "--db", str(db)],
@@ -202,7 +203,7 @@ def test_cli_reports_a_missing_folder_in_one_line(tmp_path: Path) -> None:
     assert done.stderr.strip().count("\n") == 0 and "路径不存在" in done.stderr
 
 
-def test_spark_ddl_over_a_duckdb_export(corpus: Path, duck, spark) -> None:  # noqa: ANN001
+def test_spark_ddl_over_a_duckdb_export(corpus: Path, duck, spark) -> None:
     """The Spark DDL also registers a `warehouse export` folder (one file per table, facts
     partitioned by fiscal_year only). Runs last: it re-registers the same table names."""
     from warehouse.export.parquet import export_parquet

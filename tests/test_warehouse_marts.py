@@ -73,7 +73,7 @@ def test_incremental_refresh_replaces_only_the_changed_document(
     calls: list[object] = []
     original = marts.refresh
 
-    def spy(con, documents=None, units=()):  # noqa: ANN001, ANN202
+    def spy(con, documents=None, units=()):
         calls.append(documents)
         return original(con, documents, units)
 

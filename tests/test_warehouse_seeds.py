@@ -12,9 +12,9 @@ import pytest
 
 pytest.importorskip("etl.parser")
 
-from warehouse.load.checks import run_checks  # noqa: E402
-from warehouse.load.loader import load_paths  # noqa: E402
-from warehouse.serve.connect import open_readonly  # noqa: E402
+from warehouse.load.checks import run_checks
+from warehouse.load.loader import load_paths
+from warehouse.serve.connect import open_readonly
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"

@@ -32,11 +32,6 @@ def _missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def yuan_to_wan(value: float | None) -> float | None:
-    """Yuan → 万元 (None stays None)."""
-    return None if _missing(value) else float(value) / YUAN_PER_WAN
-
-
 def fmt_wan(yuan: float | None, *, unit: bool = True) -> str:
     """163000 → "16.30 万元"; missing → "—"."""
     if _missing(yuan):

@@ -9,6 +9,7 @@ we do not read get a message that says how to convert them.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -23,6 +24,7 @@ LEGACY_SUFFIXES = {".doc", ".xls", ".wps", ".et"}
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SPREADSHEET_SUFFIXES = {".xls", ".et", ".xlsx", ".csv", ".ods"}
+_TEXT_LEAD = re.compile(rb"^(?:\xef\xbb\xbf)?\s*")  # a UTF-8 BOM, then whitespace
 
 
 def _utf16(name: str) -> bytes:
@@ -44,7 +46,7 @@ def read_blocks(path: str | Path, data: bytes | None = None) -> BlockStream:
         return _read_zip(path, data, suffix)
     if data.startswith(_OLE_MAGIC):
         raise _ole_error(path, data, suffix)
-    if suffix == ".pdf" or data[:1024].lstrip().startswith(b"%PDF-"):
+    if suffix == ".pdf" or _TEXT_LEAD.sub(b"", data[:1024]).startswith(b"%PDF-"):
         from etl.readers.pdf import read_pdf
 
         return read_pdf(path, data)
@@ -127,16 +129,13 @@ def _ole_error(path: Path, data: bytes, suffix: str) -> DocumentError:
 
 
 def _refuse_foreign_text(path: Path, data: bytes, suffix: str) -> None:
-    """RTF, PDF, HTML pages and Office 2003 XML look like text but are not exports."""
+    """RTF, saved web archives (MHTML) and Office 2003 XML look like text but are not
+    exports. (PDF and HTML pages never get here: read_blocks sends them to their readers.)"""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     target = "xlsx" if suffix in _SPREADSHEET_SUFFIXES else "docx"
     if head.startswith(b"{\\rtf"):
         raise legacy.legacy_error(path, ".rtf")
-    if head.startswith(b"%pdf"):
-        raise legacy.pdf_error(path)
-    if head.startswith((b"<!doctype html", b"<html", b"mime-version:")) or (
-        suffix in LEGACY_SUFFIXES and head.startswith((b"<table", b"<meta", b"<head"))
-    ):
+    if head.startswith(b"mime-version:"):
         raise legacy.html_error(path, target)
     if head.startswith(b"<?xml"):
         if b"urn:schemas-microsoft-com:office:spreadsheet" in head:

@@ -54,9 +54,12 @@ class BlockCollector:
             self._in_table = False
         self.blocks.append(Paragraph(text, self._line(line)))
 
-    def row(self, cells: list[str] | tuple[str, ...], line: int | None = None) -> None:
+    def row(self, cells: list[str] | tuple[str, ...], line: int | None = None) -> Row:
+        """Add a row to the current table and return it (readers note which table it joined)."""
         self._in_table = True
-        self.blocks.append(Row(tuple(cells), self._line(line), self._table))
+        row = Row(tuple(cells), self._line(line), self._table)
+        self.blocks.append(row)
+        return row
 
     def new_table(self) -> None:
         """The next row starts a new table even without a paragraph in between."""

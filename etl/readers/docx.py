@@ -245,34 +245,42 @@ def paragraph_text(p) -> str:
             if not isinstance(tag, str) or tag in _NO_TEXT:
                 continue
             if tag == FLD_CHAR:
-                kind = child.get(FLD_CHAR_TYPE)
-                if kind == "begin":
-                    fields.append(True)
-                elif kind == "separate" and fields:
-                    fields[-1] = False
-                elif kind == "end" and fields:
-                    fields.pop()
-                continue
-            if tag not in _TEXT_LEAVES:
+                _track_field(fields, child.get(FLD_CHAR_TYPE))
+            elif tag not in _TEXT_LEAVES:
                 visit(child)  # runs, hyperlinks, insertions, smart tags, fldSimple …
-            elif True in fields:
-                continue  # the instruction part of a field
-            elif tag == T:
-                parts.append(child.text or "")
-            elif tag in (TAB, PTAB):
-                parts.append("\t")
-            elif tag == BR:
-                if child.get(TYPE) in (None, "textWrapping"):
-                    parts.append("\n")
-            elif tag == CR:
-                parts.append("\n")
-            elif tag == NO_BREAK_HYPHEN:
-                parts.append("-")
-            elif tag == SYM:
-                parts.append(_symbol(child))
+            elif True not in fields:  # not the instruction part of a field
+                parts.append(_leaf_text(child))
 
     visit(p)
     return "".join(parts)
+
+
+def _track_field(fields: list[bool], kind: str | None) -> None:
+    """A field character opens a field, moves it to its result part, or closes it."""
+    if kind == "begin":
+        fields.append(True)
+    elif kind == "separate" and fields:
+        fields[-1] = False
+    elif kind == "end" and fields:
+        fields.pop()
+
+
+def _leaf_text(leaf) -> str:
+    """What one text leaf (``w:t``, tab, break, symbol …) shows."""
+    tag = leaf.tag
+    if tag == T:
+        return leaf.text or ""
+    if tag in (TAB, PTAB):
+        return "\t"
+    if tag == BR:
+        return "\n" if leaf.get(TYPE) in (None, "textWrapping") else ""
+    if tag == CR:
+        return "\n"
+    if tag == NO_BREAK_HYPHEN:
+        return "-"
+    if tag == SYM:
+        return _symbol(leaf)
+    return ""
 
 
 def _symbol(sym) -> str:

@@ -54,8 +54,8 @@ def html_error(path: str | Path, target: str) -> DocumentError:
     """Budget systems often save an HTML page under a .xls/.doc name."""
     return DocumentError(
         path,
-        f"文件实际是网页（HTML）格式，不是真正的 Office 文件，请用 Excel/WPS 打开后另存为 .{target}："
-        f"{convert_command(path, target)}",
+        "文件实际是网页（HTML）格式，不是真正的 Office 文件，"
+        f"请用 Excel/WPS 打开后另存为 .{target}：{convert_command(path, target)}",
     )
 
 
@@ -63,12 +63,6 @@ def office_xml_error(path: str | Path, target: str) -> DocumentError:
     """Word/Excel 2003 XML ("Save as XML") files."""
     return DocumentError(
         path, f"不支持 Office 2003 XML 格式，请先转换为 .{target}：{convert_command(path, target)}"
-    )
-
-
-def pdf_error(path: str | Path) -> DocumentError:
-    return DocumentError(
-        path, "不支持 PDF 文件，请使用原始的 Word/Excel 文件（.docx/.xlsx）或其文本导出"
     )
 
 

@@ -120,10 +120,11 @@ def read_pdf(path: str | Path, data: bytes | None = None) -> BlockStream:
 
 
 def _is_password_error(error: BaseException) -> bool:
-    while error is not None:
-        if "Password" in type(error).__name__ or "password" in str(error).lower():
+    current: BaseException | None = error
+    while current is not None:
+        if "Password" in type(current).__name__ or "password" in str(current).lower():
             return True
-        error = error.__cause__ or error.__context__
+        current = current.__cause__ or current.__context__
     return False
 
 
@@ -324,14 +325,14 @@ def _table(table, chars: list[dict], verticals: list[tuple[float, float, float]]
         row: list[str] = []
         shape: list[tuple[list[_Line], float]] = []
         for column in columns[:-1]:
-            cell = starts.get((row_top, column))
-            if cell is not None:
-                found = lines.get(cell)
+            start = starts.get((row_top, column))
+            if start is not None:
+                found = lines.get(start)
                 if not found:
                     row.append("")
-                    shape.append(([], cell[2]))
+                    shape.append(([], start[2]))
                 else:
-                    right = inner[cell][1] - padding
+                    right = inner[start][1] - padding
                     row.append("\n".join(line.text for line in _join_wrapped(found, right)))
                     shape.append((found, right))
                 continue

@@ -201,8 +201,7 @@ def _emit(grid: _Grid, out: BlockCollector, table_sheets: dict[int, str]) -> Non
             for text in filled[0].split("\n"):
                 out.paragraph(text, line)
             continue
-        out.row(cells, line)
-        table_sheets.setdefault(out.blocks[-1].table, grid.name)
+        table_sheets.setdefault(out.row(cells, line).table, grid.name)
 
 
 # --------------------------------------------------------------------------- csv

@@ -102,8 +102,3 @@ def default_config() -> dict:
         _default.clear()
         _default[mtime] = load_config()
     return _default[mtime]
-
-
-def rule_config(config: dict, rule_id: str) -> dict:
-    """One rule's section ({} when absent, so rules fall back to their own defaults)."""
-    return config.get("rules", {}).get(rule_id, {})

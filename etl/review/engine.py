@@ -135,7 +135,7 @@ def _run(rule_id: str, rule: ProjectRule, project: dict, ctx: Context, errors: l
     """A rule that trips over odd data must not cost the whole document its review."""
     try:
         return rule(project, ctx)
-    except Exception as exc:  # noqa: BLE001 - recorded and reported, never silent
+    except Exception as exc:  # recorded and reported, never silent
         log.warning("review rule %s failed on project %s: %s", rule_id, project.get("name"), exc)
         errors.append({"rule_id": rule_id, "project": project.get("name"), "error": repr(exc)})
         return []
@@ -192,7 +192,7 @@ def review_record(record: dict, config: dict | None = None) -> dict:
         try:
             for position, extra in unit_rule(projects, ctx).items():
                 per_project[position].extend(extra)
-        except Exception as exc:  # noqa: BLE001 - recorded and reported, never silent
+        except Exception as exc:  # recorded and reported, never silent
             errors.append({"rule_id": rule_id, "project": None, "error": repr(exc)})
     grading = config.get("grading", {})
     results = []

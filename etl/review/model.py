@@ -160,7 +160,3 @@ def finding(
 def enumerate_indicators(project: dict) -> Iterator[tuple[int, dict]]:
     """(index, indicator) in document order; index is the position in project["indicators"]."""
     yield from enumerate(project.get("indicators") or [])
-
-
-def project_label(project: dict) -> str:
-    return project.get("name") or f"第{project.get('seq', '?')}个项目"

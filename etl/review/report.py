@@ -12,7 +12,8 @@ def _where(item: dict) -> str:
 
 def _finding_lines(item: dict) -> list[str]:
     return [
-        f"    [{item['severity']}] {item['rule_id']} {RULES[item['rule_id']].title}（{_where(item)}）",
+        f"    [{item['severity']}] {item['rule_id']} "
+        f"{RULES[item['rule_id']].title}（{_where(item)}）",
         f"        {item['message']}",
         f"        建议：{item['hint']}",
     ]

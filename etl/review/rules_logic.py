@@ -205,7 +205,7 @@ def r18_basis(project: dict, ctx: Context) -> list[dict]:
     carries_basis = _record_has_basis(ctx.record)
     empty, vague = [], []
     for index, indicator in ctx.substantive(project):
-        basis = indicator.get("basis")
+        basis = indicator.get("basis") or ""
         if not key(basis):
             if carries_basis:
                 empty.append((index, indicator))

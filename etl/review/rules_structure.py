@@ -149,7 +149,7 @@ def r17_repeated(project: dict, ctx: Context) -> list[dict]:
         common, count = counts.most_common(1)[0]
         if common and count / len(rows) >= cfg.get("uniform_share", 0.8):
             same = [(i, ind) for i, ind in rows if _target_key(ind) == common]
-            groups = defaultdict(int)
+            groups: defaultdict[str, int] = defaultdict(int)
             for _, ind in same:
                 groups[level2(ind) or level1(ind) or "未分类"] += 1
             spread = "、".join(groups)

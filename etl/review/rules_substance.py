@@ -75,6 +75,8 @@ def r22_cost_budget(project: dict, ctx: Context) -> list[dict]:
         if _per_unit(indicator):
             for qty in quantities:
                 count = number(target(qty).get("value"))
+                if count is None:  # _quantity_rows keeps numeric targets only
+                    continue
                 total = amount * count
                 if total > budget * (1 + cfg.get("unit_cost_tolerance", 0.1)) or (
                     total < budget * low

@@ -78,7 +78,8 @@ PAGES = [
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(
-            "需要 Debian chromium：/usr/bin/chromium 不存在（apt-get install chromium fonts-noto-cjk）"
+            "需要 Debian chromium：/usr/bin/chromium 不存在"
+            "（apt-get install chromium fonts-noto-cjk）"
         )
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:

@@ -16,6 +16,7 @@ import duckdb
 
 from warehouse.load.storage import describe_os_error
 from warehouse.paths import resolve_db_path
+from warehouse.scalar import scalar
 from warehouse.schema import ddl as schema
 from warehouse.serve.connect import WarehouseMissingError, open_readonly
 
@@ -33,7 +34,7 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
     written: dict[str, int] = {}
     try:
         for table in schema.TABLES:
-            rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            rows = scalar(con, f"SELECT count(*) FROM {table}")
             if table in PARTITIONED:
                 target = out_dir / table
                 shutil.rmtree(target, ignore_errors=True)

@@ -2,7 +2,8 @@
 
 One place says which tables are written, which are partitioned and by what, and where a
 table's files are, so the writer (etl/spark_parse.py), the DuckDB loader
-(warehouse/load/parquet_load.py) and the DDL export (warehouse/export/engines.py) cannot drift apart.
+(warehouse/load/parquet_load.py) and the DDL export (warehouse/export/engines.py) cannot
+drift apart.
 Both layouts are read: Spark's ``DIR/<table>/part-*.parquet`` folders and
 ``python -m warehouse export``'s ``DIR/<table>.parquet`` files.
 """

@@ -144,7 +144,10 @@ class _Clusters:
 
 
 def _link_group(group: str, rows: list[_Row], links: Links) -> list[tuple]:
-    """Identity rows (project_key, identity_key, method, score) for one unit's projects."""
+    """Identity rows (project_key, identity_key, method, score) for one unit's projects.
+
+    Links are tried strongest first (same code, same name, analyst-confirmed, then fuzzy
+    name pairs best first); the first link that joins a project names its method."""
     labels = set().union(*(r.labels for r in rows))
     split = [set(names) for unit, names in links.split if unit in labels]
     clusters = _Clusters(rows, split)
@@ -163,36 +166,40 @@ def _link_group(group: str, rows: list[_Row], links: Links) -> list[tuple]:
         if row.code:
             by_code.setdefault(row.code, []).append(i)
         by_name.setdefault(row.name, []).append(i)
-    for members in by_code.values():
-        for j in members[1:]:
-            attach(members[0], j, "code", 1.0)
-    for members in by_name.values():
-        for j in members[1:]:
-            attach(members[0], j, "name", 1.0)
-    for unit, names in links.confirm:
-        if unit in labels:
-            present = [by_name[n][0] for n in names if n in by_name]
-            for j in present[1:]:
-                attach(present[0], j, "confirmed", 1.0)
-    names = sorted(by_name)
+    confirmed = [
+        [by_name[n][0] for n in names if n in by_name]
+        for unit, names in links.confirm
+        if unit in labels
+    ]
+    for how, sets in (("code", by_code.values()), ("name", by_name.values())):
+        for members in sets:
+            for j in members[1:]:
+                attach(members[0], j, how, 1.0)
+    for present in confirmed:
+        for j in present[1:]:
+            attach(present[0], j, "confirmed", 1.0)
+    for s, a, b in _fuzzy_pairs(sorted(by_name)):
+        attach(by_name[a][0], by_name[b][0], "fuzzy", round(s, 4))
+    roots: dict[int, list[int]] = {}
+    for i in range(len(rows)):
+        roots.setdefault(clusters.find(i), []).append(i)
+    out: list[tuple] = []
+    for members in roots.values():
+        first = min(members, key=lambda k: (rows[k].year or 0, rows[k].name, rows[k].project_key))
+        identity = md5_key("project_identity", group, rows[first].name, rows[first].code)
+        out.extend((rows[k].project_key, identity, method[k], score[k]) for k in members)
+    return out
+
+
+def _fuzzy_pairs(names: list[str]) -> list[tuple[float, str, str]]:
+    """Name pairs similar enough to link, best first (ties in name order, so stable)."""
     pairs = []
     for a_i, a in enumerate(names):
         for b in names[a_i + 1 :]:
             s = name_score(a, b)
             if s >= FUZZY_MIN:
                 pairs.append((s, a, b))
-    for s, a, b in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
-        attach(by_name[a][0], by_name[b][0], "fuzzy", round(s, 4))
-    roots: dict[int, list[int]] = {}
-    for i in range(len(rows)):
-        roots.setdefault(clusters.find(i), []).append(i)
-    out = []
-    for members in roots.values():
-        first = min(members, key=lambda k: (rows[k].year or 0, rows[k].name, rows[k].project_key))
-        identity = md5_key("project_identity", group, rows[first].name, rows[first].code)
-        for k in members:
-            out.append((rows[k].project_key, identity, method[k], score[k]))
-    return out
+    return sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
 
 
 GROUP_SQL = """CASE WHEN township IS NOT NULL

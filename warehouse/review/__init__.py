@@ -23,6 +23,7 @@ from warehouse.review.prepare import prepare_sql
 from warehouse.review.rules import INDICATOR_RULES, RULES
 from warehouse.review.sqltext import lit, lst, num, rule_cfg
 from warehouse.review.textmatch import text_features
+from warehouse.scalar import scalar
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -173,7 +174,8 @@ def grade(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     cap_rows += [(f"r:{r}", GRADES.index(c)) for r, c in rule_caps.items()]
     finding_caps = (
         "SELECT holder, max(c.rank) AS rank FROM rv_find AS f JOIN rv_caps AS c "
-        "ON c.k IN ('s:' || f.severity, 'r:' || f.rule_id, 'r:' || f.rule_id || '.' || coalesce(f.variant, '')) "
+        "ON c.k IN ('s:' || f.severity, 'r:' || f.rule_id, "
+        "'r:' || f.rule_id || '.' || coalesce(f.variant, '')) "
         "WHERE f.holder > 0 GROUP BY holder"
     )
     con.execute("CREATE OR REPLACE TEMP TABLE rv_caps (k VARCHAR, rank INTEGER)")
@@ -262,7 +264,7 @@ def _review_batch(
         """
     )
     clock.lap("write")
-    return con.execute("SELECT count(*) FROM rv_out WHERE holder > 0").fetchone()[0]
+    return int(scalar(con, "SELECT count(*) FROM rv_out WHERE holder > 0"))
 
 
 def collect(con: duckdb.DuckDBPyConnection, document_id: int, config: dict) -> dict:
@@ -350,6 +352,6 @@ def cross_unit(
     if not rule.get("enabled", True) or int(rule.get("across_units_min", 3)) <= 0:
         sql = sql.split("INSERT INTO", 1)[0]  # only remove what an earlier run added
     con.execute(sql)
-    return con.execute(
-        "SELECT count(*) FROM goal_review_finding WHERE ordinal >= ?", [CROSS_OFFSET]
-    ).fetchone()[0]
+    return int(
+        scalar(con, "SELECT count(*) FROM goal_review_finding WHERE ordinal >= ?", [CROSS_OFFSET])
+    )

@@ -200,9 +200,10 @@ FROM rv_plan AS p WHERE NOT p.not_cumulative AND NOT p.ends_full;"""
 def deadline_hint_sql(year: str) -> str:
     """R07's hint with the document's fiscal year (etl.review.rules_targets.deadline_hint)."""
     return (
-        f"CASE WHEN {year} IS NULL THEN '时效指标写明完成时限（如“某年12月底前”）或期限（如“≤30天”），"
-        f"且在预算年度内。' ELSE '时效指标写明完成时限（如“' || {year} || '年12月底前”）或期限"
-        f"（如“≤30天”），且在' || {year} || '年度内。' END"
+        f"CASE WHEN {year} IS NULL "
+        "THEN '时效指标写明完成时限（如“某年12月底前”）或期限（如“≤30天”），且在预算年度内。' "
+        "ELSE '时效指标写明完成时限（如“' || "
+        f"{year} || '年12月底前”）或期限（如“≤30天”），且在' || {year} || '年度内。' END"
     )
 
 
@@ -409,13 +410,17 @@ def r13(config: dict) -> str:
     return f"""{INSERT}SELECT {ROW_COLS}, 'R13', {_sev(cfg)}, m.message, NULL, {ROW_TAIL}
 FROM (SELECT r.holder, r.idx, CASE
         WHEN r.stated_direction = 'positive' AND {down}
-            THEN '指标' || r.qname || '标为正向指标，指标值' || rv_quote(r.raw, 40) || '却使用了“≤/<”'
+            THEN '指标' || r.qname || '标为正向指标，指标值' || rv_quote(r.raw, 40)
+                 || '却使用了“≤/<”'
         WHEN r.stated_direction = 'negative' AND {up}
-            THEN '指标' || r.qname || '标为反向指标，指标值' || rv_quote(r.raw, 40) || '却使用了“≥/>”'
+            THEN '指标' || r.qname || '标为反向指标，指标值' || rv_quote(r.raw, 40)
+                 || '却使用了“≥/>”'
         WHEN r.is_cost AND r.stated_direction = 'positive'
-            THEN '成本指标' || r.qname || '被设为正向指标（' || rv_quote(r.raw, 40) || '），成本应越低越好'
+            THEN '成本指标' || r.qname || '被设为正向指标（' || rv_quote(r.raw, 40)
+                 || '），成本应越低越好'
         WHEN r.is_cost AND r.stated_direction IS NULL AND {up} AND {infer} AND r.is_money
-            THEN '成本指标' || r.qname || '的指标值' || rv_quote(r.raw, 40) || '使用了“≥”，成本指标应为反向（≤）'
+            THEN '成本指标' || r.qname || '的指标值' || rv_quote(r.raw, 40)
+                 || '使用了“≥”，成本指标应为反向（≤）'
         WHEN {up} AND coalesce(r.stated_direction, '') <> 'positive' AND {hit} IS NOT NULL
              AND NOT coalesce({markers}, false)
             THEN '指标' || r.qname || '含“' || {hit} || '”，属于越低越好的反向指标，指标值'
@@ -452,7 +457,10 @@ def _fmt(value: float) -> str:
     return text.replace(",", "")
 
 
-SIGNS = "CASE r.op WHEN '>=' THEN '≥' WHEN '<=' THEN '≤' WHEN '>' THEN '>' WHEN '<' THEN '<' ELSE '' END"
+SIGNS = (
+    "CASE r.op WHEN '>=' THEN '≥' WHEN '<=' THEN '≤' WHEN '>' THEN '>' WHEN '<' THEN '<' "
+    "ELSE '' END"
+)
 SIGNATURE = (
     f"CASE WHEN r.value IS NOT NULL THEN {SIGNS} || rv_num(r.value) || coalesce(r.unit, '') "
     "ELSE r.rb END"
@@ -515,7 +523,8 @@ def r16(config: dict) -> str:
     return f"""{INSERT}SELECT {ROW_COLS}, 'R16', {_sev(cfg)},
     CASE WHEN r.level1 = '效益指标'
          THEN '效益指标' || r.qname || '含“' || {out_hit} || '”，描述的是工作完成情况，属于产出指标'
-         ELSE '产出指标' || r.qname || '含“' || {come_hit} || '”，描述的是项目带来的变化，属于效益或满意度指标'
+         ELSE '产出指标' || r.qname || '含“' || {come_hit}
+              || '”，描述的是项目带来的变化，属于效益或满意度指标'
     END,
     NULL, {ROW_TAIL}
 {ROW_FROM}WHERE r.sub AND NOT ({out_hit} IS NOT NULL AND {come_hit} IS NOT NULL)
@@ -603,9 +612,10 @@ def r19(config: dict) -> str:
     cfg = rule_cfg(config, "R19")
     min_shared = int(cfg.get("min_shared_bigrams", 2))
     ratio = num(cfg.get("min_overlap_ratio", 0.1))
+    text = INDICATOR_TEXT.replace("name", "r.name").replace("description", "r.description")
     return f"""CREATE OR REPLACE TEMP TABLE rv_ind_words AS
 SELECT r.holder, r.idx, r.qname, t.grams, t.concepts
-FROM rv_row AS r JOIN rv_tx_ind AS t ON t.text = {INDICATOR_TEXT.replace("name", "r.name").replace("description", "r.description")}
+FROM rv_row AS r JOIN rv_tx_ind AS t ON t.text = {text}
 WHERE r.sub AND r.scope = 'project';
 CREATE OR REPLACE TEMP TABLE rv_goal AS
 SELECT p.holder, p.document_id, p.line, g.gi, t.stripped, t.grams, t.concepts
@@ -616,7 +626,8 @@ INSERT INTO rv_find (holder, document_id, idx, rule_id, severity, message, varia
                      indicator_name, hint, k)
 SELECT b.holder, b.document_id, NULL, 'R19', {_sev(cfg)},
     '绩效目标' || rv_quote(b.stripped, 40) || '没有对应的绩效指标'
-    || CASE WHEN b.best > 0 THEN '，最接近的指标' || b.best_name || '也只有' || b.best || '处用词相同'
+    || CASE WHEN b.best > 0
+            THEN '，最接近的指标' || b.best_name || '也只有' || b.best || '处用词相同'
             ELSE '' END,
     NULL, b.line, NULL, NULL, b.gi
 FROM (SELECT g.holder, g.document_id, g.line, g.gi, g.stripped, g.grams, g.concepts,
@@ -722,7 +733,8 @@ def r23(config: dict) -> str:
     cfg = rule_cfg(config, "R23")
     words = lst(config.get(VOCAB, {}).get("benefit_done_words", []), norm=bare)
     return f"""{INSERT}SELECT {ROW_COLS}, 'R23', {_sev(cfg)},
-    '效益指标' || r.qname || '的指标值只有' || rv_quote(r.raw, 40) || '，只说明做了，无法衡量项目带来的变化',
+    '效益指标' || r.qname || '的指标值只有' || rv_quote(r.raw, 40)
+    || '，只说明做了，无法衡量项目带来的变化',
     NULL, {ROW_TAIL}
 {ROW_FROM}WHERE r.sub AND r.level1 = '效益指标' AND r.kind = 'qualitative'
   AND list_contains({words}, r.rb);"""
@@ -742,7 +754,8 @@ def r24(config: dict) -> str:
         cases.append(
             f"SELECT r.holder, r.idx, {order} AS k, {hit} AS word, {lit(wrong)} AS wrong, "
             f"{lit(spec.get('expected'))} AS expected, {lit(bare(wrong))} AS variant "
-            f"FROM rv_row AS r WHERE r.sub AND (r.level1 = {lit(wrong)} OR r.level2 = {lit(wrong)}) "
+            "FROM rv_row AS r WHERE r.sub "
+            f"AND (r.level1 = {lit(wrong)} OR r.level2 = {lit(wrong)}) "
             f"AND {hit} IS NOT NULL AND NOT coalesce({unless}, false)"
         )
     union = "\nUNION ALL\n".join(cases)

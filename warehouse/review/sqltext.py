@@ -30,7 +30,7 @@ def lit(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def num(value: object) -> str:
+def num(value: float | str) -> str:
     """A SQL numeric literal."""
     return repr(float(value))
 

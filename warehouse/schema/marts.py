@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.scalar import scalar
 from warehouse.schema import ddl as schema
 
 MARTS_SQL = Path(__file__).resolve().parent / "marts.sql"
@@ -120,10 +121,11 @@ def marts_digest() -> str:
 
 
 def _exists(con: duckdb.DuckDBPyConnection) -> bool:
-    found = con.execute(
+    found = scalar(
+        con,
         "SELECT count(*) FROM duckdb_tables() WHERE table_name IN (SELECT unnest(?::VARCHAR[]))",
         [list(MART_TABLES)],
-    ).fetchone()[0]
+    )
     return found == len(MART_TABLES)
 
 
@@ -194,7 +196,7 @@ def needs_full_refresh(con: duckdb.DuckDBPyConnection, touched_documents: int) -
     (one set-based rebuild beats deleting and reinserting most rows)."""
     if not marts_current(con):
         return True
-    total = con.execute("SELECT count(*) FROM source_document").fetchone()[0]
+    total = scalar(con, "SELECT count(*) FROM source_document")
     return touched_documents > FULL_REFRESH_SHARE * max(total, 1)
 
 
@@ -206,7 +208,8 @@ def refresh(
     """Rebuild the marts: everything (``documents=None``) or the rows of these documents and
     of every document of these units, in one transaction."""
     full = documents is None
-    docs, unit_keys = ([] if full else sorted(set(documents))), sorted(set(units))
+    docs = [] if documents is None else sorted(set(documents))
+    unit_keys = sorted(set(units))
     if not full and not docs and not unit_keys:
         return
     params = {} if full else {"docs": docs, "units": unit_keys}

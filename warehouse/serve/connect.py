@@ -23,14 +23,15 @@ def resolve_current(db_path: str | Path) -> Path:
     return found.resolve()
 
 
-def open_readonly(db_path: str | Path, **config: object) -> duckdb.DuckDBPyConnection:
+def open_readonly(db_path: str | Path, **config: str | int | float) -> duckdb.DuckDBPyConnection:
     """Open the current version read-only. A published version is never written again, so
     this never meets a writer's lock; reopen (resolve again) to see a newer load."""
-    last_error: Exception | None = None
-    for _ in range(3):  # the version may be collected between resolve and open
+    attempts = 3  # the version may be collected between resolve and open
+    for attempt in range(attempts):
         path = resolve_current(db_path)
         try:
             return duckdb.connect(str(path), read_only=True, config=dict(config))
-        except duckdb.IOException as exc:
-            last_error = exc
-    raise last_error  # type: ignore[misc]
+        except duckdb.IOException:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

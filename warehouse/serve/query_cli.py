@@ -113,7 +113,8 @@ def _write(text: str, output: str | None) -> str | None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as err:
         target = "标准输出" if output is None else output
-        return f"无法写入{target}：{_ERRNO_TEXT.get(err.errno or 0, err.strerror or type(err).__name__)}"
+        reason = _ERRNO_TEXT.get(err.errno or 0, err.strerror or type(err).__name__)
+        return f"无法写入{target}：{reason}"
     return None
 
 
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
-    except Exception as err:  # noqa: BLE001 - the promise is: never a traceback
+    except Exception as err:  # the promise is: never a traceback
         print(f"内部错误：{type(err).__name__}: {str(err).splitlines()[0][:200]}", file=sys.stderr)
         return 1
 

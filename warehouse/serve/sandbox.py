@@ -30,6 +30,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from warehouse.paths import resolve_db_path
 from warehouse.serve.sql_guard import DEFAULT_CAP, catalog_names, check_query
 from warehouse.serve.sql_worker import (
     KILL_GRACE_S,
@@ -66,12 +67,7 @@ class QueryOutcome:
 
 def resolve_db(cli_value: str | os.PathLike[str] | None) -> Path:
     """--db, then WAREHOUSE_DB, then the default; symlinks resolved to the versioned file."""
-    try:
-        from warehouse.paths import resolve_db_path  # owned by the warehouse engineer
-    except ImportError:  # pragma: no cover - only until warehouse/paths.py lands
-        raw = cli_value or os.environ.get("WAREHOUSE_DB") or "var/warehouse.duckdb"
-        return Path(raw).resolve()
-    return Path(resolve_db_path(cli_value)).resolve()
+    return resolve_db_path(None if cli_value is None else os.fspath(cli_value)).resolve()
 
 
 def _sql_literal(text: str) -> str:
@@ -114,7 +110,7 @@ def open_sandbox(
     return con
 
 
-def _first_line(text: str) -> str:
+def _first_line(text: str | BaseException) -> str:
     return next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")[:300]
 
 
@@ -210,9 +206,9 @@ class WorkerState:
         verdict = check_query(
             request["sql"], self._catalog, dialect=request["dialect"], cap=request["cap"]
         )
-        if not verdict.ok:
-            return {"message": verdict.reason, "refused": True, "syntax": verdict.syntax_error}
         sql_run = verdict.sql_to_run
+        if not verdict.ok or sql_run is None:
+            return {"message": verdict.reason, "refused": True, "syntax": verdict.syntax_error}
         # Backstop for max_execution_time: interrupt from another thread a little later.
         watchdog = threading.Timer(timeout_s + 0.5, con.interrupt)
         watchdog.daemon = True
@@ -229,7 +225,7 @@ class WorkerState:
         except duckdb.Error as err:
             self.drop()
             return {"message": f"查询执行出错：{_first_line(err)}", "sql_run": sql_run}
-        except Exception as err:  # noqa: BLE001 - e.g. a value pandas cannot hold
+        except Exception as err:  # e.g. a value pandas cannot hold
             self.drop()
             detail = _first_line(err) or type(err).__name__
             return {"message": f"查询结果无法读取：{detail}", "sql_run": sql_run}

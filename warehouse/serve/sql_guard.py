@@ -26,6 +26,8 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
+from warehouse.scalar import scalar
+
 DEFAULT_CAP = 10_000
 # Size limits checked on the raw text *before* any parser sees it (issue 17): sqlglot
 # recurses once per nesting level (60 nested parentheses raised RecursionError) and
@@ -389,7 +391,7 @@ def _iter_dicts(node: Any) -> Iterator[dict[str, Any]]:
 def _duckdb_tree_gate(sql: str, catalog: set[str]) -> None:
     """Third gate: walk DuckDB's own parse tree of the exact text that will run."""
     with _parser_lock:
-        raw = _parser().execute("SELECT json_serialize_sql($1::VARCHAR)", [sql]).fetchone()[0]
+        raw = scalar(_parser(), "SELECT json_serialize_sql($1::VARCHAR)", [sql])
     tree = json.loads(raw)
     if tree.get("error"):
         message = _first_line(str(tree.get("error_message", "")))

@@ -179,7 +179,7 @@ class _Spawner:
                         close_fds=True,
                     )
                 )
-            except BaseException as err:  # noqa: BLE001 - handed to the caller
+            except BaseException as err:  # handed to the caller
                 answer.put(err)
 
 
@@ -419,7 +419,7 @@ def worker_main(argv: list[str]) -> int:
             reply = state.handle(request)
         except MemoryError:
             reply = {"error": "memory", "recycle": True}
-        except BaseException as err:  # noqa: BLE001 - never let a query kill the loop silently
+        except BaseException as err:  # never let a query kill the loop silently
             reply = {"error": "internal", "detail": type(err).__name__, "recycle": True}
         try:
             _write_message(out_fd, reply)
