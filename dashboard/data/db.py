@@ -10,7 +10,6 @@ a connection is still open, hence "close first, then open".
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+
+from warehouse.paths import resolve_db_path
 
 REQUIRED_VIEWS = ("v_project_budget", "v_indicator_target")
 QUERY_TTL_SECONDS = 60
@@ -38,11 +39,6 @@ class DbFile:
 
 def pointer_path() -> Path:
     """The configured path (``WAREHOUSE_DB`` or the default), before resolving symlinks."""
-    try:
-        from warehouse.paths import resolve_db_path
-    except ImportError:  # pragma: no cover - the warehouse package is always shipped
-        env = os.environ.get("WAREHOUSE_DB", "").strip()
-        return Path(env or "var/warehouse.duckdb").expanduser().absolute()
     return Path(resolve_db_path(None))
 
 
