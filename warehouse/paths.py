@@ -8,6 +8,7 @@ from pathlib import Path
 ENV_VAR = "WAREHOUSE_DB"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "var" / "warehouse.duckdb"
+DB_HELP = "仓库路径（默认 $WAREHOUSE_DB，否则 var/warehouse.duckdb）"  # every command's --db
 
 
 def resolve_db_path(cli_value: str | None) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.load.storage import describe_os_error
-from warehouse.paths import resolve_db_path
+from warehouse.paths import DB_HELP, resolve_db_path
 from warehouse.scalar import scalar
 from warehouse.schema import ddl as schema
 from warehouse.serve.connect import WarehouseMissingError, open_readonly
@@ -84,7 +84,7 @@ def main(argv: list[str]) -> int:
         description="把仓库各表导出为 Parquet（事实表按预算年度分区）",
     )
     parser.add_argument("dir", help="输出文件夹")
-    parser.add_argument("--db", help="仓库路径（默认 $WAREHOUSE_DB，否则 var/warehouse.duckdb）")
+    parser.add_argument("--db", help=DB_HELP)
     parser.add_argument(
         "--engine",
         choices=("duckdb", "spark", "trino"),

@@ -610,7 +610,7 @@ def _log_run(
 
 
 class _NoBar:
-    def update(self, n: int) -> None:  # noqa: D102
+    def update(self, n: int) -> None:
         pass
 
     def __enter__(self) -> _NoBar:

@@ -85,13 +85,13 @@ def _update(
 def main(argv: list[str]) -> int:
     """``python -m warehouse reclassify [--db DB]``."""
     from warehouse.load.storage import current_file, new_version
-    from warehouse.paths import resolve_db_path
+    from warehouse.paths import DB_HELP, resolve_db_path
 
     parser = argparse.ArgumentParser(
         prog="python -m warehouse reclassify",
         description="按 data/ 下的规则文件重新分类项目与指标（无需重新解析）",
     )
-    parser.add_argument("--db", help="仓库路径（默认 $WAREHOUSE_DB 或 var/warehouse.duckdb）")
+    parser.add_argument("--db", help=DB_HELP)
     args = parser.parse_args(argv)
     db_path = resolve_db_path(args.db)
     if current_file(db_path) is None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from warehouse.paths import DB_HELP
 from warehouse.serve.sandbox import DEFAULT_TIMEOUT_S, resolve_db, run_guarded, truncation_notice
 from warehouse.serve.sql_guard import DEFAULT_CAP, DIALECTS
 from warehouse.serve.sql_worker import RESULT_BYTE_BUDGET
@@ -71,9 +72,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="对仓库执行一条只读 SQL 查询（与仪表盘 SQL 页面使用同一个安全检查）。",
     )
     parser.add_argument("sql", help='一条查询语句，例如 "SELECT * FROM v_project_budget"')
-    parser.add_argument(
-        "--db", default=None, help="仓库文件（默认：WAREHOUSE_DB 或 var/warehouse.duckdb）"
-    )
+    parser.add_argument("--db", default=None, help=DB_HELP)
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.add_argument("--dialect", choices=tuple(DIALECTS), default="duckdb")
     parser.add_argument("--max-rows", default=str(DEFAULT_CAP), help="行数上限（1–1000000）")
