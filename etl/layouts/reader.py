@@ -725,14 +725,28 @@ class Reader:
 
     # -- indicator rows ------------------------------------------------------------------
     def _indicator_row(self, row: Row) -> None:
-        assert self.table is not None
+        table = self.table
+        assert table is not None
         self.header_fresh = False
-        columns = self.table.columns
+        columns = table.columns
         if self.flat and columns.row_columns:
             self._flat_project_cells(row, columns)
             if self.current is None:
                 return
-        produced = self.table.take(row, self.fiscal_year)
+        if table.fast:  # the common row: one indicator, no Produced
+            found_warnings: list[tuple[str, str]] = []
+            found = table.plain_indicator(row, self.fiscal_year, found_warnings)
+            if found is not None:
+                unit_scope = (self.in_unit_section or self.current is None) and not self.flat
+                for code, message in found_warnings:
+                    project = None if unit_scope else self.current.name  # type: ignore[union-attr]
+                    self._warn(code, message, row.line, project)
+                if unit_scope:
+                    self.unit_indicators.append(found)
+                else:
+                    self.current.indicators.append(found)  # type: ignore[union-attr]
+                return
+        produced = table.take(row, self.fiscal_year)
         unit_scope = (self.in_unit_section or self.current is None) and not self.flat
         project_name = None if unit_scope else self.current.name  # type: ignore[union-attr]
         for code, message in produced.warnings:
