@@ -32,7 +32,7 @@ def read_stream(path: Path, data: bytes) -> BlockStream:
     except ImportError:
         read_blocks = None
     if read_blocks is not None:
-        return read_blocks(path)
+        return read_blocks(path, data)  # the bytes already read: no second stat and read
     from etl.readers.text import read_text
 
     return read_text(path, data)
