@@ -43,6 +43,7 @@ from etl.vocabulary import (
     inline_label,
     is_stop_row,
     label_role,
+    label_roles,
     vocabulary,
 )
 
@@ -59,7 +60,6 @@ _NOTICE = re.compile(
 )
 # every column label that can sit where a name, level or value belongs has one of these
 _HEADERISH = re.compile(r"[指級级標标值符號号称稱内內容]")
-_NO_ROLE = (None, None)
 _GOAL_ROLES = frozenset({"annual_goal", "long_goal", "goal"})
 _MONEY_FIELDS = {
     "budget_total": "total_yuan",
@@ -154,6 +154,8 @@ def _has_colon(text: str) -> bool:
 
 def title_name(text: str) -> str | None:
     """Project name from a `1.XX绩效目标表{ TC … }` title, or None if not a table title."""
+    if "表" not in text:  # cheap guard: removing field codes never adds a 表
+        return None
     cleaned = strip_field_codes(text).strip()
     if not cleaned or len(cleaned) > 120 or not ("表" in cleaned[-4:] or "表" in cleaned):
         return None
@@ -444,7 +446,7 @@ class Reader:
     def _label_row(self, row: Row, cells: list[str], first: str) -> bool:
         """Rows of labels and values (several pairs per row, group labels on the left).
         Returns False when the row holds no label this reader knows."""
-        roles = [label_role(cell) if cell and len(cell) < 40 else _NO_ROLE for cell in cells]
+        roles = label_roles(cells)
         role_names = [role for role, _ in roles]
         named = {role for role in role_names if role is not None}
         inline_money = False
