@@ -301,7 +301,7 @@ def read_target(
 # year: one dict lookup for a repeat, before the year test and the memo (bounded: cleared
 # when full)
 _READINGS: dict[tuple, tuple[dict, tuple[tuple[str, str], ...]]] = {}
-_READINGS_MAX = 1 << 16
+_READINGS_MAX = 1 << 15  # ~12 MB at most
 
 
 @lru_cache(maxsize=1 << 14)
