@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 import etl.targets as targets
 from etl.blocks import Row
@@ -432,17 +433,7 @@ class IndicatorTable:
         raw = cells[at[3]].strip(" \t\n") if at[3] < width else ""
         if not raw.strip():
             return None
-        fixed = (
-            cells[at[0]] if at[0] < width else "",
-            cells[at[1]] if at[1] < width else "",
-            cells[at[2]] if at[2] < width else "",
-            cells[at[4]] if at[4] is not None and at[4] < width else "",
-            cells[at[5]] if at[5] is not None and at[5] < width else "",
-            cells[at[6]] if at[6] is not None and at[6] < width else "",
-            cells[at[7]] if at[7] is not None and at[7] < width else "",
-            cells[at[8]] if at[8] is not None and at[8] < width else "",
-            cells[at[9]] if at[9] is not None and at[9] < width else "",
-        )
+        fixed = self.fixed_cells(cells + ("",))  # width == the header's: see refresh
         clean = _PLAIN_CELLS.get(fixed)
         if clean is None:
             clean = _clean_plain_cells(fixed)
@@ -518,6 +509,14 @@ class IndicatorTable:
         probe.add(target)
         self.target_at = 10**6 if target is None else target
         self.header_probe = tuple(sorted(i for i in probe if i is not None))
+        # all probed cells in one call (a row reaching the last probed column)
+        self.probe_cells = itemgetter(*self.header_probe) if len(self.header_probe) > 1 else None
+        # the fixed cells of a plain row, read from the row plus one "" (the index of a missing
+        # column, or of one beyond the header's width, points at that "")
+        at, width = self.plain_at, c.width
+        self.fixed_cells = itemgetter(
+            *(i if i is not None and i < width else width for i in at[:3] + at[4:])
+        )
 
     def take(self, row: Row, fiscal_year: int | None) -> Produced:
         out = Produced()

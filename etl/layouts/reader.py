@@ -326,10 +326,18 @@ class Reader:
         if first and len(first) < 30 and _first_cell_stops(first):
             return False
         # a header row (the next block's, or a 符号/值 sub-header) names roles, not values
-        for index in table.header_probe:
+        probe = table.header_probe
+        # one search over every probed cell first (when the row reaches the last of them)
+        if (
+            len(probe) > 1
+            and probe[-1] < width
+            and _HEADERISH.search("\x00".join(table.probe_cells(cells))) is None
+        ):
+            return True
+        for index in probe:
             if index < width:
-                probe = cells[index]
-                if len(probe) < 16 and _HEADERISH.search(probe) and column_role(probe)[0]:
+                cell = cells[index]
+                if len(cell) < 16 and _HEADERISH.search(cell) and column_role(cell)[0]:
                     return False
         return True
 
