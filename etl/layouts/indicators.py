@@ -422,9 +422,10 @@ class IndicatorTable:
     def plain_indicator(
         self, row: Row, fiscal_year: int | None, warnings: list[tuple[str, str]]
     ) -> dict | None:
-        """The common row of a plain table (named levels, one value column, no sign or
-        unit column) as an indicator, its warnings appended to ``warnings``: the general
-        path's result in fewer steps. None → the general path (`take`)."""
+        """The common row of a plain table (named levels, one value column; 指标性质 and
+        unit columns allowed, no sign column) as an indicator, its warnings appended to
+        ``warnings``: the general path's result in fewer steps, the fixed cells read once
+        per distinct tuple. None → the general path (`take`)."""
         cells = row.cells
         width = len(cells)
         if not self.fast or width != self.columns.width:
