@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from etl.blocks import BlockStream, Paragraph, Row
@@ -31,7 +32,7 @@ def read_stream(path: Path, data: bytes) -> BlockStream:
     except ImportError:
         read_blocks = None
     if read_blocks is not None:
-        return read_blocks(path)
+        return read_blocks(path, data)  # the bytes already read: no second stat and read
     from etl.readers.text import read_text
 
     return read_text(path, data)
@@ -136,12 +137,24 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
     return record
 
 
+@lru_cache(maxsize=4096)
 def _unit_kind(name: str | None) -> str:
+    """Memoised: a unit files many documents (one per year, one per revision)."""
     try:
         from etl.geography import unit_kind
     except ImportError:
         return "other"
     return unit_kind(name)
+
+
+@lru_cache(maxsize=4096)
+def _place_of_name(unit_name: str) -> tuple[tuple[str, str | None], ...] | None:
+    """The place the unit name alone settles down to county and township, else None.
+    Memoised per name: the text of the document is not needed for these."""
+    from etl.geography import resolve_unit
+
+    found = resolve_unit(unit_name)
+    return tuple(found.items()) if found["township"] and found["county"] else None
 
 
 def _project_record(draft) -> dict:
@@ -174,9 +187,9 @@ def _geography(unit_name: str | None, blocks: list) -> dict:
             for b in blocks
         ]
     if unit_name:
-        found = resolve_unit(unit_name)
-        if found["township"] and found["county"]:
-            return found
+        settled = _place_of_name(unit_name)
+        if settled is not None:
+            return dict(settled)
     return resolve_unit(unit_name, document_text(blocks))
 
 

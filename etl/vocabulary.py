@@ -135,6 +135,15 @@ def label_role(text: str | None) -> tuple[str | None, Decimal | None]:
     return _label_role(text)
 
 
+_NO_LABEL: tuple[None, None] = (None, None)
+
+
+def label_roles(cells: tuple[str, ...] | list[str]) -> list[tuple[str | None, Decimal | None]]:
+    """`label_role` of every cell of a row, a cell of 40 characters or more counting as no
+    label (one call per row instead of one per cell)."""
+    return [_label_role(c) if len(c) < 40 and not c.isascii() else _NO_LABEL for c in cells]
+
+
 @lru_cache(maxsize=8192)
 def _label_role(text: str) -> tuple[str | None, Decimal | None]:
     folded = label_key(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 import etl.targets as targets
 from etl.blocks import Row
@@ -285,9 +286,23 @@ def read_target(
     does the reading). ``split``: the 符号/值/单位 sub-columns of seed 003, read as one
     printed target (raw = the three joined). Fresh objects on every call: the reading is
     memoised, the caller may change what it gets."""
-    year = fiscal_year if fiscal_year is not None and year_matters(value + sign + unit) else None
-    target, warnings = _read_target(value, sign, unit, name, year, split)
-    return dict(target), list(warnings)
+    found = _READINGS.get((value, sign, unit, name, split))
+    if found is None:
+        if year_matters(value + sign + unit):  # a deadline: read with the year (memo below)
+            found = _read_target(value, sign, unit, name, fiscal_year, split)
+        else:
+            found = _read_target(value, sign, unit, name, None, split)
+            if len(_READINGS) >= _READINGS_MAX:
+                _READINGS.clear()
+            _READINGS[(value, sign, unit, name, split)] = found
+    return dict(found[0]), list(found[1])
+
+
+# (value, sign, unit, name, split) → the reading of a target that does not depend on the
+# year: one dict lookup for a repeat, before the year test and the memo (bounded: cleared
+# when full)
+_READINGS: dict[tuple, tuple[dict, tuple[tuple[str, str], ...]]] = {}
+_READINGS_MAX = 1 << 15  # ~12 MB at most
 
 
 @lru_cache(maxsize=1 << 14)
@@ -309,6 +324,43 @@ def _read_target(
         fiscal_year=fiscal_year,
     )
     return target, tuple(warnings)
+
+
+def _clean_plain_cells(fixed: tuple[str, ...]) -> tuple:
+    """What a plain row's level, name, description, basis, weight, direction, 指标性质 and
+    unit cells mean, as `take` reads them ("" for a missing column reads like an empty
+    cell): display forms, the given direction, the sign, the unit and whether sign, value
+    and unit are one printed target (the flat 申报表's 指标性质 | 指标值 | 度量单位).
+    Memoised: these cells repeat row after row and document after document; only the value
+    cell varies."""
+    level1, level2, name, description, basis, weight, direction, nature_cell, unit = fixed
+    nature = clean_cell(nature_cell)
+    sign = ""
+    split = False
+    if nature and _direction(nature):
+        direction = direction or nature
+    elif nature:
+        sign, split = nature, True
+    clean = (
+        clean_cell(level1),
+        clean_cell(level2),
+        clean_name(name),
+        clean_long(description) or None,
+        clean_long(basis) or None,
+        _number(weight) if weight else None,
+        _direction(direction) if direction else None,
+        sign,
+        clean_cell(unit),
+        split,
+    )
+    if len(_PLAIN_CELLS) >= _PLAIN_CELLS_MAX:
+        _PLAIN_CELLS.clear()
+    _PLAIN_CELLS[fixed] = clean
+    return clean
+
+
+_PLAIN_CELLS: dict[tuple, tuple] = {}
+_PLAIN_CELLS_MAX = 1 << 14
 
 
 @dataclass(slots=True)
@@ -367,54 +419,66 @@ class IndicatorTable:
             return "level2_is_name"
         return "content_is_name" if "content" in roles else "level2_is_name"
 
-    def _take_plain(
-        self, row: Row, cells: tuple[str, ...], width: int, fiscal_year: int | None, out: Produced
-    ) -> bool:
-        """The common row of a plain table (named levels, one value column, no sign or
-        unit column): same result as the general path, fewer steps. False → general path."""
+    def plain_indicator(
+        self, row: Row, fiscal_year: int | None, warnings: list[tuple[str, str]]
+    ) -> dict | None:
+        """The common row of a plain table (named levels, one value column; 指标性质 and
+        unit columns allowed, no sign column) as an indicator, its warnings appended to
+        ``warnings``: the general path's result in fewer steps, the fixed cells read once
+        per distinct tuple. None → the general path (`take`)."""
+        cells = row.cells
+        width = len(cells)
+        if not self.fast or width != self.columns.width:
+            return None
         at = self.plain_at
-        level1_cell = clean_cell(cells[at[0]]) if at[0] < width else ""
-        level2_cell = clean_cell(cells[at[1]]) if at[1] < width else ""
-        name = clean_name(cells[at[2]]) if at[2] < width else ""
         raw = cells[at[3]].strip(" \t\n") if at[3] < width else ""
-        if not name or not raw.strip():
-            return False
+        if not raw.strip():
+            return None
+        fixed = self.fixed_cells(cells + ("",))  # width == the header's: see refresh
+        clean = _PLAIN_CELLS.get(fixed)
+        if clean is None:
+            clean = _clean_plain_cells(fixed)
+        level1_cell, level2_cell, name, description, basis, weight, given, sign, unit, split = clean
+        if not name:
+            return None
         if level1_cell:
             self.level1_raw = level1_cell
             self.level2_raw = ""
         if level2_cell:
             self.level2_raw = level2_cell
-        description = clean_long(cells[at[4]]) if at[4] is not None and at[4] < width else ""
-        basis = clean_long(cells[at[5]]) if at[5] is not None and at[5] < width else ""
-        weight = _number(cells[at[6]]) if at[6] is not None and at[6] < width else None
-        given = _direction(cells[at[7]]) if at[7] is not None and at[7] < width else None
-        target, warnings = read_target(raw, "", "", name, fiscal_year)
-        out.warnings.extend(warnings)
-        out.had_value = True
+        target, found = read_target(raw, sign, unit, name, fiscal_year, split=split)
+        if found:
+            warnings.extend(found)
         self.rows_with_value += 1
         self.rows_produced += 1
         level1, level2 = resolve_levels(self.level1_raw, self.level2_raw)
-        direction, source = implied_direction(target, given)
-        out.indicators.append(
-            {
-                "level1": level1,
-                "level2": level2,
-                "level1_raw": self.level1_raw,
-                "level2_raw": self.level2_raw,
-                "name": name,
-                "description": description or None,
-                "target": target,
-                "basis": basis or None,
-                "weight": weight,
-                "direction": direction,
-                "direction_source": source,
-                "horizon": self.horizon,
-                "place": None,
-                "graded": None,
-                "source_line": row.line,
-            }
-        )
-        return True
+        if given:
+            direction, source = given, "given"
+        else:
+            op = target.get("op")
+            if op == ">=" or op == ">":
+                direction, source = "positive", "implied"
+            elif op == "<=" or op == "<":
+                direction, source = "negative", "implied"
+            else:
+                direction = source = None
+        return {
+            "level1": level1,
+            "level2": level2,
+            "level1_raw": self.level1_raw,
+            "level2_raw": self.level2_raw,
+            "name": name,
+            "description": description,
+            "target": target,
+            "basis": basis,
+            "weight": weight,
+            "direction": direction,
+            "direction_source": source,
+            "horizon": self.horizon,
+            "place": None,
+            "graded": None,
+            "source_line": row.line,
+        }
 
     def refresh(self) -> None:
         """Recompute the plain-row shortcut after the columns changed (a sub-header)."""
@@ -423,7 +487,7 @@ class IndicatorTable:
         self.simple = (
             not (c.halves or c.places or c.grades or c.split_target)
             and {"level1", "level2", "name", "value"} <= roles.keys()
-            and not roles.keys() & {"sign", "sign_or_direction", "unit", "content", "banner"}
+            and not roles.keys() & {"sign", "content", "banner"}
         )
         self.plain_at = (
             roles.get("level1", 0),
@@ -434,6 +498,8 @@ class IndicatorTable:
             roles.get("basis"),
             roles.get("weight"),
             roles.get("direction"),
+            roles.get("sign_or_direction"),
+            roles.get("unit"),
         )
         if "name" in roles:
             self.mode = "normal"
@@ -444,14 +510,24 @@ class IndicatorTable:
         probe.add(target)
         self.target_at = 10**6 if target is None else target
         self.header_probe = tuple(sorted(i for i in probe if i is not None))
+        # all probed cells in one call (a row reaching the last probed column)
+        self.probe_cells = itemgetter(*self.header_probe) if len(self.header_probe) > 1 else None
+        # the fixed cells of a plain row, read from the row plus one "" (the index of a missing
+        # column, or of one beyond the header's width, points at that "")
+        at, width = self.plain_at, c.width
+        self.fixed_cells = itemgetter(
+            *(i if i is not None and i < width else width for i in at[:3] + at[4:])
+        )
 
     def take(self, row: Row, fiscal_year: int | None) -> Produced:
         out = Produced()
+        found = self.plain_indicator(row, fiscal_year, out.warnings)
+        if found is not None:
+            out.indicators.append(found)
+            out.had_value = True
+            return out
         cells = row.cells
         width = len(cells)
-        fits = self.fast and width == self.columns.width
-        if fits and self._take_plain(row, cells, width, fiscal_year, out):
-            return out
         c = self.columns
         roles = c.roles
         offset = self._offset(row)
@@ -623,6 +699,8 @@ class TransposedTable:
     """A three-row header (level 1 / level 2 / names), then one row per place; every value
     cell is one indicator of that place. Level 1 cells span their level-2 columns (fewer
     cells), so levels come from the level-2 words."""
+
+    fast = False  # no plain-row shortcut (see IndicatorTable.plain_indicator)
 
     def __init__(self, header: Row, horizon: str | None = None) -> None:
         self.header = header

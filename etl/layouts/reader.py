@@ -43,6 +43,7 @@ from etl.vocabulary import (
     inline_label,
     is_stop_row,
     label_role,
+    label_roles,
     vocabulary,
 )
 
@@ -59,7 +60,6 @@ _NOTICE = re.compile(
 )
 # every column label that can sit where a name, level or value belongs has one of these
 _HEADERISH = re.compile(r"[指級级標标值符號号称稱内內容]")
-_NO_ROLE = (None, None)
 _GOAL_ROLES = frozenset({"annual_goal", "long_goal", "goal"})
 _MONEY_FIELDS = {
     "budget_total": "total_yuan",
@@ -154,6 +154,8 @@ def _has_colon(text: str) -> bool:
 
 def title_name(text: str) -> str | None:
     """Project name from a `1.XX绩效目标表{ TC … }` title, or None if not a table title."""
+    if "表" not in text:  # cheap guard: removing field codes never adds a 表
+        return None
     cleaned = strip_field_codes(text).strip()
     if not cleaned or len(cleaned) > 120 or not ("表" in cleaned[-4:] or "表" in cleaned):
         return None
@@ -324,10 +326,18 @@ class Reader:
         if first and len(first) < 30 and _first_cell_stops(first):
             return False
         # a header row (the next block's, or a 符号/值 sub-header) names roles, not values
-        for index in table.header_probe:
+        probe = table.header_probe
+        # one search over every probed cell first (when the row reaches the last of them)
+        if (
+            len(probe) > 1
+            and probe[-1] < width
+            and _HEADERISH.search("\x00".join(table.probe_cells(cells))) is None
+        ):
+            return True
+        for index in probe:
             if index < width:
-                probe = cells[index]
-                if len(probe) < 16 and _HEADERISH.search(probe) and column_role(probe)[0]:
+                cell = cells[index]
+                if len(cell) < 16 and _HEADERISH.search(cell) and column_role(cell)[0]:
                     return False
         return True
 
@@ -444,7 +454,7 @@ class Reader:
     def _label_row(self, row: Row, cells: list[str], first: str) -> bool:
         """Rows of labels and values (several pairs per row, group labels on the left).
         Returns False when the row holds no label this reader knows."""
-        roles = [label_role(cell) if cell and len(cell) < 40 else _NO_ROLE for cell in cells]
+        roles = label_roles(cells)
         role_names = [role for role, _ in roles]
         named = {role for role in role_names if role is not None}
         inline_money = False
@@ -725,14 +735,28 @@ class Reader:
 
     # -- indicator rows ------------------------------------------------------------------
     def _indicator_row(self, row: Row) -> None:
-        assert self.table is not None
+        table = self.table
+        assert table is not None
         self.header_fresh = False
-        columns = self.table.columns
+        columns = table.columns
         if self.flat and columns.row_columns:
             self._flat_project_cells(row, columns)
             if self.current is None:
                 return
-        produced = self.table.take(row, self.fiscal_year)
+        if table.fast:  # the common row: one indicator, no Produced
+            found_warnings: list[tuple[str, str]] = []
+            found = table.plain_indicator(row, self.fiscal_year, found_warnings)
+            if found is not None:
+                unit_scope = (self.in_unit_section or self.current is None) and not self.flat
+                for code, message in found_warnings:
+                    project = None if unit_scope else self.current.name  # type: ignore[union-attr]
+                    self._warn(code, message, row.line, project)
+                if unit_scope:
+                    self.unit_indicators.append(found)
+                else:
+                    self.current.indicators.append(found)  # type: ignore[union-attr]
+                return
+        produced = table.take(row, self.fiscal_year)
         unit_scope = (self.in_unit_section or self.current is None) and not self.flat
         project_name = None if unit_scope else self.current.name  # type: ignore[union-attr]
         for code, message in produced.warnings:

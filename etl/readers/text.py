@@ -8,6 +8,7 @@ continues that cell; any other non-tab line is a paragraph.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from etl.blocks import Block, BlockStream, Paragraph, Row
@@ -94,37 +95,70 @@ def normalize_line_ends(lines: list[str]) -> list[str]:
 
 def blocks_from_lines(lines: list[str]) -> list[Block]:
     """Turn exported lines into paragraphs and table rows (see module docstring)."""
+    return blocks_from_text("\n".join(lines))
+
+
+def blocks_from_text(text: str) -> list[Block]:
+    """`blocks_from_lines` of ``text.split("\n")``, a blank-line run at a time.
+
+    Blank lines only ever end a row, so the text falls into runs of non-blank lines. A run
+    is paragraphs up to its first cell line, then one row. The two common runs (all cells,
+    all paragraphs) are split with string methods instead of a Python step per line."""
     blocks: list[Block] = []
-    cells: list[str] = []
-    row_line = 0
+    append = blocks.append
     table = 0
     in_table = False
+    number = 1  # line number of the run's first line
+    for run in text.split("\n\n"):
+        start = number
+        number += run.count("\n") + 2  # the run's lines and the blank line after it
+        if not run:
+            continue
+        if run[0] == "\n":  # a second blank line before the run
+            run = run[1:]
+            start += 1
+            if not run:
+                continue
+        if run[-1] == "\n":  # the text ends with a line break
+            run = run[:-1]
+            if not run:
+                continue
+        if run[0] == "\t":
+            if run.count("\n") == run.count("\n\t"):  # every line a cell
+                append(Row(tuple(run[1:].split("\n\t")), start, table))
+                in_table = True
+                continue
+        elif "\n\t" not in run:  # every line a paragraph
+            for offset, line in enumerate(run.split("\n")):
+                if in_table and line.strip():
+                    table += 1
+                    in_table = False
+                append(Paragraph(line, start + offset))
+            continue
+        table, in_table = _mixed_run(run, start, table, in_table, append)
+    return blocks
 
-    def end_row() -> None:
-        nonlocal cells
-        if cells:
-            blocks.append(Row(tuple(cells), row_line, table))
-            cells = []
 
-    for number, line in enumerate(lines, start=1):
+def _mixed_run(run: str, start: int, table: int, in_table: bool, append) -> tuple[int, bool]:
+    """Paragraphs, then one row whose cells may continue on lines without a tab."""
+    cells: list[str] = []
+    row_line = start
+    for offset, line in enumerate(run.split("\n")):
         if line.startswith("\t"):
             if not cells:
-                row_line = number
-                if not in_table:
-                    in_table = True
+                row_line = start + offset
+                in_table = True
             cells.append(line[1:])
-        elif line == "":
-            end_row()
         elif cells:
-            # a continuation of the last cell in the current row
             cells[-1] = f"{cells[-1]}\n{line}"
         else:
             if in_table and line.strip():
                 table += 1
                 in_table = False
-            blocks.append(Paragraph(line, number))
-    end_row()
-    return blocks
+            append(Paragraph(line, start + offset))
+    if cells:
+        append(Row(tuple(cells), row_line, table))
+    return table, in_table
 
 
 def ends_mid_row(lines: list[str]) -> bool:
@@ -145,6 +179,47 @@ def read_text(path: str | Path, data: bytes | None = None) -> BlockStream:
     """Read a text export into a block stream."""
     raw = Path(path).read_bytes() if data is None else data
     text = decode_bytes(raw, path)
-    lines = normalize_line_ends(split_lines(text))
-    meta = {"ended_mid_row": "1"} if ends_mid_row(lines) else {}
-    return BlockStream(blocks_from_lines(lines), "txt", meta)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalize_text_ends(text)
+    meta = {"ended_mid_row": "1"} if _ends_mid_row_text(text) else {}
+    return BlockStream(blocks_from_text(text), "txt", meta)
+
+
+_PAD_AT_END = re.compile(f"[{PAD_CHARS}](?:\n|$)")
+_UNPADDED_END = re.compile(f"(?<![{PAD_CHARS}])\n")  # a line that is empty or ends in text
+# padding after text up to the line end (the pad class first: a lookbehind at every
+# position of the text would cost more than the rest of the reading)
+_PAD_AFTER_TEXT = re.compile(
+    f"[{PAD_CHARS}](?<=[^{PAD_CHARS}\n][{PAD_CHARS}])[{PAD_CHARS}]*$", re.MULTILINE
+)
+_EMPTY_AFTER_CELL = re.compile("\n\t[^\n]*\n(?=\n|\\Z)")
+_PAD_ONLY = re.compile(f"\n[{PAD_CHARS}]+(?=\n|\\Z)")
+
+
+def normalize_text_ends(text: str) -> str:
+    """`normalize_line_ends` of ``text.split("\n")``, joined again, with whole-text regular
+    expressions instead of a Python step per line."""
+    if not _PAD_AT_END.search(text):
+        return text  # no line ends with padding: nothing to remove
+    if not _UNPADDED_END.search(text) and (text.endswith("\n") or text[-1] in PAD_CHARS):
+        # every line may end with the same padding (a file padded line by line)
+        return "\n".join(normalize_line_ends(text.split("\n")))
+    text = "\n" + _PAD_AFTER_TEXT.sub("", text)  # "\n": the first line is a line like the others
+    if _EMPTY_AFTER_CELL.search(text):
+        return text[1:]
+    return _PAD_ONLY.sub("\n", text)[1:]
+
+
+def _ends_mid_row_text(text: str) -> bool:
+    """`ends_mid_row` of ``text.split("\n")``, read backwards without splitting the text."""
+    body = text[:-1] if text.endswith("\n") else text
+    end = len(body)
+    while True:
+        start = body.rfind("\n", 0, end) + 1
+        line = body[start:end]
+        if line.startswith("\t"):
+            return True
+        if not line or start == 0:
+            return False
+        end = start - 1
