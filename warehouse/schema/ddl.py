@@ -1,4 +1,5 @@
-"""Create the warehouse schema from schema.sql/views.sql and describe tables for batch inserts."""
+"""Create the warehouse schema from schema.sql/views.sql (column comments from the field
+registry, warehouse/schema/fields.py) and describe tables for batch inserts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+
+from warehouse.schema import fields
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_SQL = HERE / "schema.sql"
@@ -90,11 +93,10 @@ def create_views(con: duckdb.DuckDBPyConnection, *, force: bool = True) -> None:
     digest = _views_digest()
     if force or get_meta(con, "views_digest") != digest:
         con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
-        from warehouse.schema import marts
 
-        marts.inherit_comments(con, "v_project_budget", ("mart_project_budget",))
-        marts.inherit_comments(con, "v_indicator_target", ("mart_indicator_target",))
         set_meta(con, "views_digest", digest)
+        # Views (and marts recreated before them) come without comments: write them all.
+        fields.apply_comments(con)
 
 
 def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -141,6 +143,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     marts.ensure_marts(con)
     # Recreating the marts drops the views that read them.
     create_views(con, force=digest != get_meta(con, "marts_digest"))
+    fields.ensure_comments(con)
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -166,10 +169,10 @@ def _arrow_schemas() -> dict[str, pa.Schema]:
         ).fetchall()
     finally:
         con.close()
-    fields: dict[str, list[tuple[str, pa.DataType]]] = {}
+    by_table: dict[str, list[tuple[str, pa.DataType]]] = {}
     for table, name, dtype in rows:
-        fields.setdefault(table, []).append((name, _ARROW_TYPES[dtype]))
-    return {table: pa.schema(cols) for table, cols in fields.items()}
+        by_table.setdefault(table, []).append((name, _ARROW_TYPES[dtype]))
+    return {table: pa.schema(cols) for table, cols in by_table.items()}
 
 
 def arrow_schema(table: str) -> pa.Schema:
