@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from warehouse.schema import fields
+from warehouse.schema import fields, rule_catalog
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_SQL = HERE / "schema.sql"
@@ -34,6 +34,8 @@ TABLES = (
     "project_identity",
     "warehouse_meta",
 )
+# Reference tables written from code data at schema creation (not loaded, not exported).
+REFERENCE_TABLES = ("review_rule",)
 # Tables whose rows belong to exactly one source document (deleted and re-inserted on reload).
 DOCUMENT_TABLES = (
     "fact_indicator_target",
@@ -77,6 +79,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and view of an empty warehouse and stamp its schema version."""
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
     con.execute("INSERT INTO warehouse_meta VALUES ('schema_version', ?)", [schema_version()])
+    rule_catalog.write(con)
     from warehouse.schema import marts  # marts imports this module
 
     marts.ensure_marts(con)
@@ -142,8 +145,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     digest = get_meta(con, "marts_digest")
     marts.ensure_marts(con)
     # Recreating the marts drops the views that read them.
+    created = rule_catalog.ensure(con)  # an older warehouse gets the table on its next load
     create_views(con, force=digest != get_meta(con, "marts_digest"))
-    fields.ensure_comments(con)
+    if created:
+        fields.apply_comments(con)
+    else:
+        fields.ensure_comments(con)
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

@@ -40,7 +40,8 @@ def render() -> str:
         ).fetchall()
     finally:
         con.close()
-    order = {name: i for i, name in enumerate(schema.VIEWS + schema.TABLES + schema.MART_TABLES)}
+    objects_in_order = schema.VIEWS + schema.TABLES + schema.REFERENCE_TABLES + schema.MART_TABLES
+    order = {name: i for i, name in enumerate(objects_in_order)}
     objects.sort(key=lambda o: (order.get(o[0], 999), o[0]))
     out = [
         "# 数据字典 / Data dictionary",

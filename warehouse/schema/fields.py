@@ -138,11 +138,13 @@ def field(column: str, obj: str | None = None) -> Field:
 
 
 def label(column: str, obj: str | None = None, *, money_unit: str | None = None) -> str:
-    """The Chinese label of a column, with its unit: a dashboard-computed result column
-    (``[display]``) first, then a stored column. Unknown names raise RegistryError."""
+    """The Chinese label of a column, with its unit: the variant of ``obj`` if the column
+    means something else there, else a dashboard-computed result column (``[display]``),
+    else the stored column. Unknown names raise RegistryError."""
     reg = registry()
-    found = reg.display.get(column) if obj is None else None
-    return (found or reg.field(column, obj)).header(money_unit)
+    found = reg.variants.get((obj, column)) if obj else None
+    found = found or reg.display.get(column) or reg.field(column)
+    return found.header(money_unit)
 
 
 def _user_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:

@@ -237,3 +237,15 @@ CREATE TABLE IF NOT EXISTS project_source_text (
     text        VARCHAR
 );
 COMMENT ON TABLE project_source_text IS '项目原文（载入时保存的文件行）/ Document lines of each project, stored at load';
+
+-- Reference data: the goal-review rule catalogue (etl/review/catalog.py), written by
+-- warehouse/schema/rule_catalog.py when the schema is created and whenever the catalogue
+-- changes, so that readers (the dashboard, SQL users) get rule titles from the warehouse.
+CREATE TABLE IF NOT EXISTS review_rule (
+    rule_id   VARCHAR NOT NULL,
+    slug      VARCHAR,
+    title     VARCHAR,
+    dimension VARCHAR,
+    hint      VARCHAR
+);
+COMMENT ON TABLE review_rule IS '审核规则目录（规则编号、名称、审核维度、默认修改建议）/ Goal-review rule catalogue';
