@@ -83,7 +83,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--check", action="store_true", help="只检查文件是否最新，不写入")
     parser.add_argument("--out", default=str(DICTIONARY_MD), help="输出文件")
     args = parser.parse_args(argv)
-    text = render()
+    try:
+        text = render()
+    except fields.RegistryError as err:
+        print(err, file=sys.stderr)
+        return 1
     out = Path(args.out)
     if args.check:
         fresh = out.exists() and out.read_text(encoding="utf-8") == text
