@@ -160,3 +160,24 @@ def test_rule_titles_reach_the_dashboard_through_the_warehouse(warehouse) -> Non
     assert titles["R01"].startswith("R01 ")
     empty = duckdb.connect()
     assert rule_titles(lambda sql, p: empty.execute(sql, p or []).df()) == {}
+
+
+_LABEL_CALL = re.compile(r"\blabels?\(([^()]*)\)", re.S)
+
+
+def test_every_dashboard_label_lookup_resolves() -> None:
+    """A typo in ``label("…")`` would only fail when that page branch runs: resolve every
+    literal lookup of dashboard/ against the registry here."""
+    failures, checked = [], 0
+    for path in sorted((REPO_ROOT / "dashboard").rglob("*.py")):
+        for call in _LABEL_CALL.finditer(path.read_text(encoding="utf-8")):
+            obj = re.search(r'obj="([a-z_]+)"', call.group(1))
+            body = re.sub(r'obj="[a-z_]+"', "", call.group(1))
+            for column in re.findall(r'"([a-z][a-z_0-9]*)"', body):
+                checked += 1
+                try:
+                    fields.label(column, obj.group(1) if obj else None)
+                except RegistryError as err:
+                    failures.append(f"{path.name}: {err}")
+    assert failures == []
+    assert checked > 100  # the scan does see the pages' lookups

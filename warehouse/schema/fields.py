@@ -183,9 +183,9 @@ def ensure_comments(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _set_digest(con: duckdb.DuckDBPyConnection) -> None:
-    exists = con.execute(
+    row = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'warehouse_meta'"
-    ).fetchone()[0]
-    if exists:
+    ).fetchone()
+    if row and row[0]:
         con.execute("DELETE FROM warehouse_meta WHERE key = ?", [_DIGEST_KEY])
         con.execute("INSERT INTO warehouse_meta VALUES (?, ?)", [_DIGEST_KEY, digest()])
