@@ -181,3 +181,10 @@ def test_every_dashboard_label_lookup_resolves() -> None:
                     failures.append(f"{path.name}: {err}")
     assert failures == []
     assert checked > 100  # the scan does see the pages' lookups
+
+
+def test_catalogue_stamp_leaves_the_classification_stamp_alone(warehouse) -> None:
+    """`rules_digest` belongs to the classification rules (a foreign value there made every
+    load reclassify and rebuild the marts): the catalogue stamps its own key."""
+    keys = {k for (k,) in warehouse.execute("SELECT key FROM warehouse_meta").fetchall()}
+    assert "rule_catalog_digest" in keys and "rules_digest" not in keys

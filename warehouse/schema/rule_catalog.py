@@ -12,7 +12,7 @@ import duckdb
 from etl.review.catalog import RULES
 
 TABLE = "review_rule"
-_DIGEST_KEY = "rules_digest"  # warehouse_meta: catalogue digest of the rows written
+_DIGEST_KEY = "rule_catalog_digest"  # warehouse_meta: catalogue digest of the rows written
 
 
 def _rows() -> list[tuple[str, str, str, str, str]]:
