@@ -188,3 +188,40 @@ def test_catalogue_stamp_leaves_the_classification_stamp_alone(warehouse) -> Non
     load reclassify and rebuild the marts): the catalogue stamps its own key."""
     keys = {k for (k,) in warehouse.execute("SELECT key FROM warehouse_meta").fetchall()}
     assert "rule_catalog_digest" in keys and "rules_digest" not in keys
+
+
+def test_a_registry_change_alone_makes_the_next_load_refresh_comments(tmp_path: Path) -> None:
+    """Unchanged files, changed data/fields.toml (or rule catalogue): the next load still
+    writes a version, whose comments and catalogue are current."""
+    from tests.support.records import TEST_PARSER_VERSION, json_parse, record, write_record
+    from warehouse.load.loader import load_paths
+    from warehouse.load.storage import current_file
+
+    docs = tmp_path / "docs"
+    write_record(docs / "0.txt", record("甲镇", code="801000"))
+    db = tmp_path / "w.duckdb"
+
+    def load() -> object:
+        return load_paths(
+            [docs],
+            db,
+            progress=False,
+            parse=json_parse,
+            version=TEST_PARSER_VERSION,
+            review=False,
+        )
+
+    load()
+    assert not load().written  # nothing changed: no new version
+    con = duckdb.connect(str(current_file(db)))
+    con.execute("UPDATE warehouse_meta SET value = 'old' WHERE key = 'fields_digest'")
+    con.execute("DELETE FROM review_rule")
+    con.execute("UPDATE warehouse_meta SET value = 'old' WHERE key = 'rule_catalog_digest'")
+    con.close()
+    assert load().written
+    con = duckdb.connect(str(current_file(db)), read_only=True)
+    try:
+        assert fields.comments_current(con) and rule_catalog.current(con)
+        assert con.execute("SELECT count(*) FROM review_rule").fetchone()[0] > 20
+    finally:
+        con.close()

@@ -123,14 +123,17 @@ def check_schema_version(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def views_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the views were created from the current views.sql and the marts behind them
-    are current (else the next load must write a version that rebuilds them)."""
+    """Whether the views were created from the current views.sql, the marts behind them are
+    current, and the column comments and rule catalogue match data/fields.toml and the
+    catalogue (else the next load must write a version that refreshes them)."""
     from warehouse.schema import marts
 
     return (
         _has_schema(con)
         and get_meta(con, "views_digest") == _views_digest()
         and marts.marts_current(con)
+        and fields.comments_current(con)
+        and rule_catalog.current(con)
     )
 
 

@@ -175,10 +175,15 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
     _set_digest(con)
 
 
+def comments_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the comments were written from the current data/fields.toml."""
+    row = con.execute("SELECT value FROM warehouse_meta WHERE key = ?", [_DIGEST_KEY]).fetchone()
+    return row is not None and row[0] == digest()
+
+
 def ensure_comments(con: duckdb.DuckDBPyConnection) -> None:
     """Re-apply the comments when data/fields.toml changed since they were written."""
-    row = con.execute("SELECT value FROM warehouse_meta WHERE key = ?", [_DIGEST_KEY]).fetchone()
-    if not row or row[0] != digest():
+    if not comments_current(con):
         apply_comments(con)
 
 

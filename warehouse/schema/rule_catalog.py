@@ -42,10 +42,15 @@ def write(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO warehouse_meta VALUES (?, ?)", [_DIGEST_KEY, digest()])
 
 
+def current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the table holds the current catalogue."""
+    row = con.execute("SELECT value FROM warehouse_meta WHERE key = ?", [_DIGEST_KEY]).fetchone()
+    return row is not None and row[0] == digest()
+
+
 def ensure(con: duckdb.DuckDBPyConnection) -> bool:
     """Write the catalogue when it changed since the last write; True when it did."""
-    row = con.execute("SELECT value FROM warehouse_meta WHERE key = ?", [_DIGEST_KEY]).fetchone()
-    if row and row[0] == digest():
+    if current(con):
         return False
     write(con)
     return True
