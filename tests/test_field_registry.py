@@ -13,8 +13,8 @@ from warehouse.paths import REPO_ROOT
 from warehouse.schema import ddl, fields, rule_catalog
 from warehouse.schema.fields import RegistryError, _parse
 
-# `"column": "中文"`: a hand-written Chinese label dict entry.
-_LABEL_ENTRY = re.compile(r'"([a-z][a-z_0-9]*)"\s*:\s*"[^"\n]*[\u4e00-\u9fff][^"\n]*"')
+# `"column": "中文"` (a hand-written Chinese label dict entry) or `x["column"] = "中文"`.
+_LABEL_ENTRY = re.compile(r'"([a-z][a-z_0-9]*)"\s*(?::|\]\s*=)\s*"[^"\n]*[\u4e00-\u9fff][^"\n]*"')
 # Value-label dicts (not column headers) and files of dashboard/data/ that another area owns
 # and still has to move to the registry (see docs/field_registry.md, "Still to move").
 _ALLOWED = {
@@ -139,6 +139,7 @@ def test_dashboard_has_no_hand_written_label_dicts() -> None:
 
 def test_the_scan_catches_a_label_dict() -> None:
     assert _LABEL_ENTRY.search('columns = {"project_name": "项目名称"}')
+    assert _LABEL_ENTRY.search('columns["card"] = "项目卡片"')
     assert not _LABEL_ENTRY.search('labels("project_name", "township")')
 
 

@@ -245,8 +245,8 @@ def top_projects_table(top: pd.DataFrame, *, detail: bool = False) -> None:
     columns = dict(_TOP_COLUMNS)
     if detail:
         columns |= _TOP_DETAIL
-    columns["card"] = "项目卡片"
+    columns |= labels("card")
     if detail:
-        columns["source_file"] = "来源文件"
+        columns |= labels("source_file")
     money = ("budget_total_yuan", *(_TOP_DETAIL if detail else ()))
     table(for_display(top, columns, money=money, years=("fiscal_year",)), "预算最大的项目")
