@@ -226,3 +226,10 @@ def test_a_registry_change_alone_makes_the_next_load_refresh_comments(tmp_path: 
         assert con.execute("SELECT count(*) FROM review_rule").fetchone()[0] > 20
     finally:
         con.close()
+
+
+def test_schema_sql_holds_no_column_descriptions() -> None:
+    """Descriptions live in data/fields.toml only; a COMMENT ON COLUMN in the DDL would be
+    a second, silently overwritten copy."""
+    for path in (ddl.SCHEMA_SQL, ddl.VIEWS_SQL):
+        assert "COMMENT ON COLUMN" not in path.read_text(encoding="utf-8"), path.name
