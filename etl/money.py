@@ -7,15 +7,10 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-SCALES: dict[str, Decimal] = {
-    "元": Decimal(1),
-    "千元": Decimal(1000),
-    "万元": Decimal(10000),
-    "万": Decimal(10000),
-    "百万元": Decimal(1000000),
-    "亿元": Decimal(100000000),
-    "亿": Decimal(100000000),
-}
+from etl.vocabulary import money_scales
+
+# Unit → yuan, from the one vocabulary (data/vocabulary/markers.toml [money.scales]).
+SCALES: dict[str, Decimal] = money_scales()
 
 _AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _SCALE_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|百万元|万元|千元|元)")

@@ -303,5 +303,22 @@ def grades() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def severity_keys() -> dict[str, str]:
+    """Review severities, most serious first: ``{"serious": "严重", "normal": "一般",
+    "remarks": "提示"}`` (data/vocabulary/severities.toml; the key names count columns)."""
+    return {entry["key"]: entry["label"] for entry in _load("severities")["severities"]}
+
+
+def severities() -> tuple[str, ...]:
+    """The severities 严重/一般/提示, most serious first."""
+    return tuple(severity_keys().values())
+
+
+def money_scales() -> dict[str, Decimal]:
+    """Money unit → yuan per unit (元 1, 万元 10000, 亿元 100000000 …): markers.toml."""
+    return dict(vocabulary().scales)
+
+
+@lru_cache(maxsize=1)
 def _load_levels() -> dict:
     return _load("levels")

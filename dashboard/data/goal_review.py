@@ -112,6 +112,19 @@ def findings(run: Runner, project_keys: list[int]) -> pd.DataFrame:
     return frame.drop(columns=["_sev"]).reset_index(drop=True)
 
 
+def rule_titles(run: Runner) -> dict[str, str]:
+    """rule_id → "R01 一级指标缺失", read from the warehouse's rule catalogue (table
+    review_rule, written with the schema); empty for a warehouse loaded before that table
+    existed (titles then show as the bare rule id until the next load)."""
+    present = run(
+        "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'review_rule'", None
+    )
+    if present.empty or not int(present["n"].iloc[0]):
+        return {}
+    frame = run("SELECT rule_id, title FROM review_rule ORDER BY rule_id", None)
+    return {str(r): f"{r} {t}" for r, t in zip(frame["rule_id"], frame["title"], strict=True)}
+
+
 def _title(rule_id: str | None) -> str:
     rule = RULES.get(rule_id or "")
     return f"{rule_id} {rule.title}" if rule else (rule_id or "")

@@ -20,6 +20,7 @@ from dashboard.view.formatting import (
     YUAN_PER_WAN,
     fmt_wan,
 )
+from dashboard.view.labels import label
 from dashboard.view.palette import TownshipPalette
 
 chart_theme.ensure_theme()
@@ -50,7 +51,9 @@ def _township_colour(
         legend_def = alt.Legend(
             orient="bottom", columns=5, labelLimit=150, title="乡镇", values=shown
         )
-    return alt.Color("township:N", title="乡镇", scale=palette.scale(), legend=legend_def)
+    return alt.Color(
+        "township:N", title=label("township"), scale=palette.scale(), legend=legend_def
+    )
 
 
 def _ordered(values: Sequence[str], preferred: Sequence[str]) -> list[str]:
@@ -109,10 +112,10 @@ def budget_by_township_chart(
     base = alt.Chart(data, title=alt.Title(title, subtitle=subtitle))
     y = alt.Y("shown:N", title=None, sort=order, axis=alt.Axis(labelLimit=200))
     tooltip = [
-        alt.Tooltip("township:N", title="乡镇"),
+        alt.Tooltip("township:N", title=label("township")),
         alt.Tooltip("label:N", title="预算总额"),
-        alt.Tooltip("projects:Q", title="项目数"),
-        alt.Tooltip("projects_with_budget:Q", title="填报预算的项目数"),
+        alt.Tooltip("projects:Q", title=label("projects")),
+        alt.Tooltip("projects_with_budget:Q", title=label("projects_with_budget")),
         alt.Tooltip("flag_text:N", title="⚠ 数据提示"),
     ]
     colour = _township_colour(palette, legend=False)
@@ -120,7 +123,7 @@ def budget_by_township_chart(
         y=y,
         x=alt.X(
             "budget_wan:Q",
-            title="预算总额（万元）",
+            title=label("budget_wan"),
             axis=alt.Axis(format=",.0f", tickCount=4),
             scale=_room_for_labels(data["text_x"]),
         ),
@@ -174,10 +177,10 @@ def budget_by_township_years_chart(
             ),
             order=alt.Order("year:N"),
             tooltip=[
-                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip("township:N", title=label("township")),
                 alt.Tooltip("year:N", title="年度"),
-                alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
-                alt.Tooltip("projects:Q", title="项目数"),
+                alt.Tooltip("budget_wan:Q", title=label("budget_wan"), format=",.2f"),
+                alt.Tooltip("projects:Q", title=label("projects")),
                 alt.Tooltip("flag_text:N", title="⚠ 数据提示"),
             ],
         )
@@ -206,8 +209,8 @@ def budget_by_year_chart(frame: pd.DataFrame) -> alt.LayerChart:
     tooltip = [
         alt.Tooltip("year:O", title="年度"),
         alt.Tooltip("label:N", title="预算总额"),
-        alt.Tooltip("projects:Q", title="项目数"),
-        alt.Tooltip("townships:Q", title="乡镇数"),
+        alt.Tooltip("projects:Q", title=label("projects")),
+        alt.Tooltip("townships:Q", title=label("townships")),
     ]
     bars = base.mark_bar(color="#4C78A8", size=36).encode(
         x=x,
@@ -230,9 +233,9 @@ def indicators_by_level1_chart(frame: pd.DataFrame, palette: TownshipPalette) ->
             color=_township_colour(palette, frame["township"]),
             order=alt.Order("township:N"),
             tooltip=[
-                alt.Tooltip("level1:N", title="一级指标"),
-                alt.Tooltip("township:N", title="乡镇"),
-                alt.Tooltip("indicators:Q", title="指标数"),
+                alt.Tooltip("level1:N", title=label("level1")),
+                alt.Tooltip("township:N", title=label("township")),
+                alt.Tooltip("indicators:Q", title=label("indicators")),
             ],
         )
         .properties(height=alt.Step(BAR_STEP + 6))
@@ -249,7 +252,7 @@ def budget_by_category_chart(
         x = alt.X("share_pct:Q", title="占本乡镇预算比例（%）", scale=alt.Scale(domain=[0, 100]))
         title = alt.Title("各乡镇预算的项目类别构成", subtitle="占比（%）")
     else:
-        x = alt.X("budget_wan:Q", title="预算（万元）", axis=alt.Axis(format=",.0f"))
+        x = alt.X("budget_wan:Q", title=label("budget_wan"), axis=alt.Axis(format=",.0f"))
         title = alt.Title("各乡镇预算的项目类别构成", subtitle="金额（万元）")
     return (
         alt.Chart(data, title=title)
@@ -259,17 +262,17 @@ def budget_by_category_chart(
             x=x,
             color=alt.Color(
                 "category:N",
-                title="项目类别",
+                title=label("category"),
                 scale=alt.Scale(domain=domain, scheme=CATEGORY_SCHEME),
                 legend=alt.Legend(orient="bottom", columns=4, labelLimit=150),
             ),
             order=alt.Order("category:N"),
             tooltip=[
-                alt.Tooltip("township:N", title="乡镇"),
-                alt.Tooltip("category:N", title="项目类别"),
-                alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
-                alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f"),
-                alt.Tooltip("projects:Q", title="项目数"),
+                alt.Tooltip("township:N", title=label("township")),
+                alt.Tooltip("category:N", title=label("category")),
+                alt.Tooltip("budget_wan:Q", title=label("budget_wan"), format=",.2f"),
+                alt.Tooltip("share_pct:Q", title=label("share_pct"), format=".1f"),
+                alt.Tooltip("projects:Q", title=label("projects")),
             ],
         )
         .properties(height=alt.Step(BAR_STEP + 6))
@@ -289,13 +292,13 @@ def top_projects_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.Cha
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
-            x=alt.X("budget_wan:Q", title="预算（万元）", axis=alt.Axis(format=",.0f")),
+            x=alt.X("budget_wan:Q", title=label("budget_wan"), axis=alt.Axis(format=",.0f")),
             color=_township_colour(palette, data["township"]),
             tooltip=[
-                alt.Tooltip("project_name:N", title="项目"),
-                alt.Tooltip("township:N", title="乡镇"),
-                alt.Tooltip("category:N", title="项目类别"),
-                alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
+                alt.Tooltip("project_name:N", title=label("project_name")),
+                alt.Tooltip("township:N", title=label("township")),
+                alt.Tooltip("category:N", title=label("category")),
+                alt.Tooltip("budget_wan:Q", title=label("budget_wan"), format=",.2f"),
                 alt.Tooltip("flag:N", title="⚠ 数据提示"),
             ],
         )
@@ -387,10 +390,10 @@ def budget_distribution_chart(
         axis=alt.Axis(format=",.0f"),
     )
     tooltip = [
-        alt.Tooltip("project_name:N", title="项目"),
-        alt.Tooltip("township:N", title="乡镇"),
-        alt.Tooltip("category:N", title="项目类别"),
-        alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
+        alt.Tooltip("project_name:N", title=label("project_name")),
+        alt.Tooltip("township:N", title=label("township")),
+        alt.Tooltip("category:N", title=label("category")),
+        alt.Tooltip("budget_wan:Q", title=label("budget_wan"), format=",.2f"),
     ]
     title = alt.Title(
         "各乡镇项目预算分布",
@@ -404,7 +407,9 @@ def spending_plan_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.La
     pace = pd.DataFrame(
         {"checkpoint": CHECKPOINTS, "pct": [EVEN_PACE[c] for c in CHECKPOINTS], "label": "序时进度"}
     )
-    x = alt.X("checkpoint:O", title="时间节点", sort=CHECKPOINTS, axis=alt.Axis(labelAngle=0))
+    x = alt.X(
+        "checkpoint:O", title=label("checkpoint"), sort=CHECKPOINTS, axis=alt.Axis(labelAngle=0)
+    )
     y_scale = alt.Scale(domain=[0, 100])
     reference = (
         alt.Chart(pace)
@@ -431,10 +436,10 @@ def spending_plan_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.La
             y=alt.Y("avg_pct:Q", title="累计支出进度（%）", scale=y_scale),
             color=_township_colour(palette, frame["township"]),
             tooltip=[
-                alt.Tooltip("township:N", title="乡镇"),
-                alt.Tooltip("checkpoint:N", title="时间节点"),
-                alt.Tooltip("avg_pct:Q", title="平均累计进度（%）", format=".1f"),
-                alt.Tooltip("projects:Q", title="项目数"),
+                alt.Tooltip("township:N", title=label("township")),
+                alt.Tooltip("checkpoint:N", title=label("checkpoint")),
+                alt.Tooltip("avg_pct:Q", title=label("avg_pct"), format=".1f"),
+                alt.Tooltip("projects:Q", title=label("projects")),
             ],
         )
     )
@@ -462,7 +467,7 @@ def mix_chart(
         .mark_bar()
         .encode(
             y=alt.Y("township:N", title=None),
-            x=alt.X("share_pct:Q", title="占比（%）", scale=alt.Scale(domain=[0, 100])),
+            x=alt.X("share_pct:Q", title=label("share_pct"), scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(
                 f"{field}:N",
                 title=legend_title,
@@ -471,10 +476,10 @@ def mix_chart(
             ),
             order=alt.Order("sort_index:Q"),
             tooltip=[
-                alt.Tooltip("township:N", title="乡镇"),
+                alt.Tooltip("township:N", title=label("township")),
                 alt.Tooltip(f"{field}:N", title=legend_title),
-                alt.Tooltip("indicators:Q", title="指标数"),
-                alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f"),
+                alt.Tooltip("indicators:Q", title=label("indicators")),
+                alt.Tooltip("share_pct:Q", title=label("share_pct"), format=".1f"),
             ],
         )
         .transform_calculate(sort_index=f"indexof({domain!r}, datum['{field}'])")
@@ -504,9 +509,9 @@ def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("township:N", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("level2:N", title=None, sort=order),
         tooltip=[
-            alt.Tooltip("township:N", title="乡镇"),
-            alt.Tooltip("level2:N", title="二级指标"),
-            alt.Tooltip("projects_with:Q", title="设置该类指标的项目数"),
+            alt.Tooltip("township:N", title=label("township")),
+            alt.Tooltip("level2:N", title=label("level2")),
+            alt.Tooltip("projects_with:Q", title=label("projects_with")),
             alt.Tooltip("projects:Q", title="项目总数"),
             alt.Tooltip("share_pct:Q", title="覆盖率（%）", format=".1f"),
         ],
@@ -542,9 +547,9 @@ def indicators_per_project_chart(
         axis=alt.Axis(format="d", tickMinStep=1),
     )
     tooltip = [
-        alt.Tooltip("project_name:N", title="项目"),
-        alt.Tooltip("township:N", title="乡镇"),
-        alt.Tooltip("indicator_count:Q", title="指标数"),
+        alt.Tooltip("project_name:N", title=label("project_name")),
+        alt.Tooltip("township:N", title=label("township")),
+        alt.Tooltip("indicator_count:Q", title=label("indicator_count")),
     ]
     title = alt.Title("各项目绩效指标数量", subtitle="每个点是一个项目" + sampled_note(frame, box))
     return _strip_with_box(frame, x, palette, title, tooltip, box)
@@ -569,11 +574,11 @@ def target_strip_chart(
         axis=alt.Axis(format=",~f", tickCount=8, labelOverlap=True),
     )
     tooltip = [
-        alt.Tooltip("township:N", title="乡镇"),
-        alt.Tooltip("project_name:N", title="项目"),
-        alt.Tooltip("indicator_name:N", title="指标"),
-        alt.Tooltip("target_raw:N", title="原文指标值"),
-        alt.Tooltip("target_value:Q", title="目标值", format=",.2f"),
+        alt.Tooltip("township:N", title=label("township")),
+        alt.Tooltip("project_name:N", title=label("project_name")),
+        alt.Tooltip("indicator_name:N", title=label("indicator_name")),
+        alt.Tooltip("target_raw:N", title=label("target_raw")),
+        alt.Tooltip("target_value:Q", title=label("target_value"), format=",.2f"),
     ]
     title = alt.Title(
         f"“{family}”类指标目标值对比",
@@ -589,18 +594,18 @@ def common_targets_chart(frame: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("target:N", title=None, sort="-x", axis=alt.Axis(labelLimit=150)),
-            x=alt.X("indicators:Q", title="指标数（个）"),
+            x=alt.X("indicators:Q", title=label("indicators")),
             color=alt.Color(
                 "kind:N",
-                title="类型",
+                title=label("kind"),
                 scale=alt.Scale(domain=KIND_ORDER, scheme="tableau10"),
                 legend=alt.Legend(orient="bottom", columns=3),
             ),
             tooltip=[
-                alt.Tooltip("target:N", title="目标值"),
-                alt.Tooltip("kind:N", title="类型"),
-                alt.Tooltip("indicators:Q", title="指标数"),
-                alt.Tooltip("townships:Q", title="涉及乡镇数"),
+                alt.Tooltip("target:N", title=label("target")),
+                alt.Tooltip("kind:N", title=label("kind")),
+                alt.Tooltip("indicators:Q", title=label("indicators")),
+                alt.Tooltip("townships:Q", title=label("townships")),
             ],
         )
         .properties(height=alt.Step(24))
@@ -614,7 +619,9 @@ def project_plan_chart(plan: Sequence[float | None]) -> alt.LayerChart:
     """One project's cumulative spending plan against the even pace."""
     data = pd.DataFrame({"checkpoint": CHECKPOINTS, "pct": list(plan)}).dropna()
     pace = pd.DataFrame({"checkpoint": CHECKPOINTS, "pct": [EVEN_PACE[c] for c in CHECKPOINTS]})
-    x = alt.X("checkpoint:O", title="时间节点", sort=CHECKPOINTS, axis=alt.Axis(labelAngle=0))
+    x = alt.X(
+        "checkpoint:O", title=label("checkpoint"), sort=CHECKPOINTS, axis=alt.Axis(labelAngle=0)
+    )
     y = alt.Y("pct:Q", title="累计支出进度（%）", scale=alt.Scale(domain=[0, 100]))
     reference = alt.Chart(pace).mark_line(color="#999", strokeDash=[6, 4]).encode(x=x, y=y)
     line = (
@@ -624,7 +631,7 @@ def project_plan_chart(plan: Sequence[float | None]) -> alt.LayerChart:
             x=x,
             y=y,
             tooltip=[
-                alt.Tooltip("checkpoint:N", title="时间节点"),
+                alt.Tooltip("checkpoint:N", title=label("checkpoint")),
                 alt.Tooltip("pct:Q", title="累计进度（%）", format=".1f"),
             ],
         )
@@ -667,14 +674,14 @@ def budget_trend_chart(
         .encode(
             x=alt.X("year:O", title="预算年度", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
-                "budget_wan:Q", title="预算总额（万元）", axis=alt.Axis(format=",.0f", tickCount=5)
+                "budget_wan:Q", title=label("budget_wan"), axis=alt.Axis(format=",.0f", tickCount=5)
             ),
             color=colour,
             tooltip=[
                 alt.Tooltip("grp:N", title=by),
                 alt.Tooltip("year:O", title="年度"),
-                alt.Tooltip("budget_wan:Q", title="预算（万元）", format=",.2f"),
-                alt.Tooltip("projects:Q", title="项目数"),
+                alt.Tooltip("budget_wan:Q", title=label("budget_wan"), format=",.2f"),
+                alt.Tooltip("projects:Q", title=label("projects")),
             ],
         )
         .properties(height=340)
@@ -719,10 +726,10 @@ def budget_change_chart(frame: pd.DataFrame) -> alt.Chart:
                 legend=alt.Legend(orient="top"),
             ),
             tooltip=[
-                alt.Tooltip("project_name:N", title="项目"),
-                alt.Tooltip("township:N", title="乡镇"),
-                alt.Tooltip("prev_fiscal_year:O", title="上一年度"),
-                alt.Tooltip("fiscal_year:O", title="年度"),
+                alt.Tooltip("project_name:N", title=label("project_name")),
+                alt.Tooltip("township:N", title=label("township")),
+                alt.Tooltip("prev_fiscal_year:O", title=label("prev_fiscal_year")),
+                alt.Tooltip("fiscal_year:O", title=label("fiscal_year")),
                 alt.Tooltip("change_wan:Q", title="变化（万元）", format=",.2f"),
             ],
         )

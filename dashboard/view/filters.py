@@ -15,9 +15,15 @@ import streamlit as st
 from dashboard.data import common as common_queries
 from dashboard.data import db
 from dashboard.data.filter_model import Filters
+from dashboard.view.labels import label
 
 PARAM_KEYS = {"years": "year", "townships": "township", "categories": "category"}
-PARAM_LABELS = {"year": "预算年度", "township": "乡镇", "category": "项目类别"}
+# Query parameter → the filter's label (the label of the column it filters).
+PARAM_LABELS = {
+    "year": label("fiscal_year"),
+    "township": label("township"),
+    "category": label("category"),
+}
 _STATE_KEY = "_dashboard_filters"
 _NO_OPTIONS: dict[str, list[str]] = {"years": [], "townships": [], "categories": []}
 
@@ -78,7 +84,7 @@ def render_filters(*, show: bool = True) -> Filters:
     with st.sidebar:
         st.subheader("筛选条件")
         years = st.multiselect(
-            "预算年度",
+            PARAM_LABELS["year"],
             options["years"],
             default=default_years(options),
             key=PARAM_KEYS["years"],
@@ -89,7 +95,7 @@ def render_filters(*, show: bool = True) -> Filters:
             "“未注明”表示文件中没有写明预算年度。",
         )
         townships = st.multiselect(
-            "乡镇",
+            PARAM_LABELS["township"],
             options["townships"],
             key=PARAM_KEYS["townships"],
             bind="query-params",
@@ -97,7 +103,7 @@ def render_filters(*, show: bool = True) -> Filters:
             placeholder="全部乡镇",
         )
         categories = st.multiselect(
-            "项目类别",
+            PARAM_LABELS["category"],
             options["categories"],
             key=PARAM_KEYS["categories"],
             bind="query-params",

@@ -9,10 +9,10 @@ from pathlib import PurePath
 import pandas as pd
 
 from dashboard.data.filter_model import UNKNOWN_YEAR
-from etl.vocabulary import level1_names, level2_names, target_kinds
+from etl.vocabulary import level1_names, level2_names, money_scales, target_kinds
 
 DASH = "—"
-YUAN_PER_WAN = 10_000
+YUAN_PER_WAN = int(money_scales()["万元"])  # one vocabulary: data/vocabulary/markers.toml
 
 # Kinds, levels and their order: one vocabulary (data/vocabulary/*.toml, etl/vocabulary.py).
 KIND_LABELS: dict[str, str] = dict(target_kinds().labels)

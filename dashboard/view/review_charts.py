@@ -13,24 +13,40 @@ import altair as alt
 import pandas as pd
 
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
+from dashboard.data.goal_review import rule_titles
 from dashboard.view import chart_theme
-from etl.review.catalog import RULES
+from dashboard.view.labels import label, labels
+from etl.vocabulary import grades, severity_keys, sql_list
 
 chart_theme.ensure_theme()
 
 Runner = Callable[[str, list | None], pd.DataFrame]
-GRADES = ["优", "良", "中", "差"]
+# Grades and severities: one vocabulary (data/vocabulary/, etl/vocabulary.py), best/worst first.
+GRADES = list(grades())
 GRADE_COLOURS = ["#2e7d32", "#1e88e5", "#f9a825", "#c62828"]
-SEVERITIES = ["严重", "一般", "提示"]
+SEVERITY_HEADERS = dict(severity_keys())  # count column (serious, …) → 严重, …
+SEVERITIES = list(SEVERITY_HEADERS.values())
 SEVERITY_COLOURS = ["#c62828", "#f9a825", "#90a4ae"]
 TOWNSHIP = f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')"
-_GRADE_RANK = "CASE grade WHEN '优' THEN 1 WHEN '良' THEN 2 WHEN '中' THEN 3 ELSE 4 END"
-_SEVERITY_RANK = "CASE severity WHEN '严重' THEN 1 WHEN '一般' THEN 2 ELSE 3 END"
 
 
-def rule_title(rule_id: str | None) -> str:
-    rule = RULES.get(rule_id or "")
-    return f"{rule_id} {rule.title}" if rule else (rule_id or "")
+def _rank(column: str, values: list[str]) -> str:
+    """SQL rank of a vocabulary value in its order (unknown values last)."""
+    cases = " ".join(f"WHEN {sql_list([v])} THEN {i}" for i, v in enumerate(values, 1))
+    return f"CASE {column} {cases} ELSE {len(values) + 1} END"
+
+
+_GRADE_RANK = _rank("grade", GRADES)
+_SEVERITY_RANK = _rank("severity", SEVERITIES)
+_SEVERITY_COUNTS = ",\n".join(
+    f"COUNT(*) FILTER (WHERE severity = {sql_list([word])}) AS {key}"
+    for key, word in SEVERITY_HEADERS.items()
+)
+
+
+def rule_title(rule_id: str | None, titles: dict[str, str]) -> str:
+    """ "R01 一级指标缺失" from the warehouse's rule catalogue, else the bare rule id."""
+    return titles.get(rule_id or "", rule_id or "")
 
 
 def grade_by_township(run: Runner, f: Filters) -> pd.DataFrame:
@@ -57,7 +73,8 @@ def frequent_findings(run: Runner, f: Filters, limit: int = 20) -> pd.DataFrame:
         """,
         params,
     )
-    frame.insert(1, "title", [rule_title(r) for r in frame["rule_id"]])
+    titles = rule_titles(run)
+    frame.insert(1, "title", [rule_title(r, titles) for r in frame["rule_id"]])
     return frame
 
 
@@ -68,9 +85,7 @@ def project_grades(run: Runner, f: Filters) -> pd.DataFrame:
         f"""
         SELECT fiscal_year, {TOWNSHIP} AS township, unit_name, project_code, project_name, grade,
                COUNT(rule_id) AS findings,
-               COUNT(*) FILTER (WHERE severity = '严重') AS serious,
-               COUNT(*) FILTER (WHERE severity = '一般') AS normal,
-               COUNT(*) FILTER (WHERE severity = '提示') AS remarks,
+               {_SEVERITY_COUNTS},
                any_value(source_file) AS source_file, project_key
         FROM v_goal_review WHERE {where}
         GROUP BY fiscal_year, township, unit_name, project_code, project_name, grade, project_key
@@ -96,10 +111,11 @@ def finding_list(run: Runner, f: Filters, grades: list[str] | None = None) -> pd
         """,
         params,
     )
+    titles = rule_titles(run)
     frame.insert(
         frame.columns.get_loc("rule_id") + 1,
         "rule_title",
-        [rule_title(r) if r else "" for r in frame["rule_id"]],
+        [rule_title(r, titles) if r else "" for r in frame["rule_id"]],
     )
     return frame
 
@@ -112,24 +128,24 @@ def grade_distribution_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(data, title="各乡镇项目审核等级分布")
         .mark_bar()
         .encode(
-            y=alt.Y("township:N", title="乡镇", sort="-x"),
+            y=alt.Y("township:N", title=label("township"), sort="-x"),
             x=alt.X(
                 "projects:Q",
-                title="项目数",
+                title=label("projects"),
                 stack="zero",
                 axis=alt.Axis(format="d", tickMinStep=1),  # counts: no 0.2 ticks
             ),
             color=alt.Color(
                 "grade:N",
-                title="审核等级",
+                title=label("grade"),
                 scale=alt.Scale(domain=GRADES, range=GRADE_COLOURS),
                 sort=GRADES,
             ),
             order=alt.Order("order:Q"),
             tooltip=[
-                alt.Tooltip("township:N", title="乡镇"),
-                alt.Tooltip("grade:N", title="等级"),
-                alt.Tooltip("projects:Q", title="项目数"),
+                alt.Tooltip("township:N", title=label("township")),
+                alt.Tooltip("grade:N", title=label("grade")),
+                alt.Tooltip("projects:Q", title=label("projects")),
             ],
         )
     )
@@ -141,50 +157,52 @@ def frequent_findings_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame, title="最常见的问题")
         .mark_bar()
         .encode(
-            y=alt.Y("title:N", title="审核规则", sort="-x"),
-            x=alt.X("findings:Q", title="问题条数", axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y("title:N", title=label("title"), sort="-x"),
+            x=alt.X(
+                "findings:Q", title=label("findings"), axis=alt.Axis(format="d", tickMinStep=1)
+            ),
             color=alt.Color(
                 "severity:N",
-                title="严重程度",
+                title=label("severity"),
                 scale=alt.Scale(domain=SEVERITIES, range=SEVERITY_COLOURS),
             ),
             tooltip=[
-                alt.Tooltip("title:N", title="规则"),
-                alt.Tooltip("severity:N", title="严重程度"),
-                alt.Tooltip("findings:Q", title="问题条数"),
-                alt.Tooltip("projects:Q", title="涉及项目数"),
+                alt.Tooltip("title:N", title=label("title")),
+                alt.Tooltip("severity:N", title=label("severity")),
+                alt.Tooltip("findings:Q", title=label("findings")),
+                alt.Tooltip("projects:Q", title=label("projects")),
             ],
         )
     )
 
 
-PROJECT_COLUMNS = {
-    "fiscal_year": "年度",
-    "township": "乡镇",
-    "unit_name": "单位",
-    "project_code": "项目编码",
-    "project_name": "项目名称",
-    "grade": "审核等级",
-    "findings": "问题数",
-    "serious": "严重",
-    "normal": "一般",
-    "remarks": "提示",
-    "source_file": "来源文件",
-}
-FINDING_COLUMNS = {
-    "fiscal_year": "年度",
-    "township": "乡镇",
-    "unit_name": "单位",
-    "project_code": "项目编码",
-    "project_name": "项目名称",
-    "grade": "审核等级",
-    "rule_title": "审核规则",
-    "severity": "严重程度",
-    "message": "问题说明",
-    "hint": "修改建议",
-    "source_file": "来源文件",
-    "source_line": "行号",
-}
+PROJECT_COLUMNS = (
+    labels(
+        "fiscal_year",
+        "township",
+        "unit_name",
+        "project_code",
+        "project_name",
+        "grade",
+        "findings",
+    )
+    | SEVERITY_HEADERS
+    | labels("source_file")
+)
+FINDING_COLUMNS = labels(
+    "fiscal_year",
+    "township",
+    "unit_name",
+    "project_code",
+    "project_name",
+    "grade",
+    "rule_title",
+    "severity",
+    "message",
+    "hint",
+    "source_file",
+    "source_line",
+)
 
 
 def for_table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:

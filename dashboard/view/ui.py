@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.data import db, exports
 from dashboard.view import filters
 from dashboard.view.formatting import DASH, for_display
+from dashboard.view.labels import labels
 from dashboard.view.palette import TownshipPalette, township_palette
 
 FrameSource = pd.DataFrame | Callable[[], pd.DataFrame]
@@ -216,18 +217,18 @@ def spans_years(f: filters.Filters | None = None) -> bool:
     return len(f.years) != 1
 
 
-_TOP_COLUMNS = {
-    "project_name": "项目名称",
-    "flag": "数据提示",
-    "township": "乡镇",
-    "fiscal_year": "年度",
-    "category": "项目类别",
-    "budget_total_yuan": "预算总额（万元）",
-}
-_TOP_DETAIL = {
-    "fiscal_funds_yuan": "财政资金（万元）",
-    "other_funds_yuan": "其他资金（万元）",
-}
+_TOP_COLUMNS = labels(
+    "project_name",
+    "flag",
+    "township",
+    "fiscal_year",
+    "category",
+    "budget_total_yuan",
+)
+_TOP_DETAIL = labels(
+    "fiscal_funds_yuan",
+    "other_funds_yuan",
+)
 
 
 def top_projects_table(top: pd.DataFrame, *, detail: bool = False) -> None:
@@ -237,8 +238,8 @@ def top_projects_table(top: pd.DataFrame, *, detail: bool = False) -> None:
     columns = dict(_TOP_COLUMNS)
     if detail:
         columns |= _TOP_DETAIL
-    columns["card"] = "项目卡片"
+    columns |= labels("card")
     if detail:
-        columns["source_file"] = "来源文件"
+        columns |= labels("source_file")
     money = ("budget_total_yuan", *(_TOP_DETAIL if detail else ()))
     table(for_display(top, columns, money=money, years=("fiscal_year",)), "预算最大的项目")

@@ -8,12 +8,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from etl.vocabulary import grades, severities
+
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "review_rules.toml"
 # Word lists (vague words, synonyms, unit classes) live apart from thresholds; they become
 # the [vocabulary] section, which a user rules file may override like any other section.
 VOCABULARY_PATH = DEFAULT_PATH.with_name("review_vocabulary.toml")
-SEVERITIES = ("严重", "一般", "提示")
-GRADES = ("优", "良", "中", "差")
+SEVERITIES = severities()  # one vocabulary: data/vocabulary/severities.toml
+GRADES = grades()  # one vocabulary: data/vocabulary/roles.toml [graded]
 
 _cache: dict[tuple[str, float], dict] = {}
 

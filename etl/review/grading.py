@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from etl.review.catalog import RULES
+from etl.vocabulary import grades
 
-GRADE_ORDER = ("优", "良", "中", "差")  # best first
+GRADE_ORDER = grades()  # best first; one vocabulary (data/vocabulary/roles.toml)
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
 
 

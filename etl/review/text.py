@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from etl.normalize import key
+from etl.vocabulary import money_scales
 
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -85,8 +86,9 @@ def fmt_yuan(value: float | int | None) -> str:
     """Money as documents print it: 万元 from ten thousand up, else 元."""
     if value is None:
         return "空"
-    if abs(value) >= 10000:
-        return f"{fmt_number(round(value / 10000, 4))}万元"
+    wan = int(money_scales()["万元"])  # one vocabulary: data/vocabulary/markers.toml
+    if abs(value) >= wan:
+        return f"{fmt_number(round(value / wan, 4))}万元"
     return f"{fmt_number(round(value, 2))}元"
 
 

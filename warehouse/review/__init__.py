@@ -19,6 +19,7 @@ import duckdb
 
 from etl.review.catalog import RULES as CATALOG
 from etl.review.config import default_config
+from etl.vocabulary import grades
 from warehouse.review.prepare import prepare_sql
 from warehouse.review.rules import INDICATOR_RULES, RULES
 from warehouse.review.sqltext import lit, lst, num, rule_cfg
@@ -31,7 +32,7 @@ MACROS_SQL = HERE / "macros.sql"
 CROSS_UNIT_SQL = HERE / "cross_unit.sql"
 CROSS_OFFSET = 10000  # ordinals of cross-unit findings start here
 BATCH_DOCUMENTS = 2500  # documents reviewed together: ~760 MB peak at 10,000 documents
-GRADES = ("优", "良", "中", "差")
+GRADES = grades()  # one vocabulary (data/vocabulary/roles.toml [graded])
 # One row gets at most one of these target-wording findings: the most specific one wins.
 TARGET_FAMILY = ("R11", "R10", "R07", "R03", "R25", "R23", "R09", "R08")
 _R06_ORDER = ("range", "not_cumulative", "decreasing", "not_100", "missing")

@@ -1,4 +1,5 @@
-"""Create the warehouse schema from schema.sql/views.sql and describe tables for batch inserts."""
+"""Create the warehouse schema from schema.sql/views.sql (column comments from the field
+registry, warehouse/schema/fields.py) and describe tables for batch inserts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+
+from warehouse.schema import fields, rule_catalog
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_SQL = HERE / "schema.sql"
@@ -31,6 +34,8 @@ TABLES = (
     "project_identity",
     "warehouse_meta",
 )
+# Reference tables written from code data at schema creation (not loaded, not exported).
+REFERENCE_TABLES = ("review_rule",)
 # Tables whose rows belong to exactly one source document (deleted and re-inserted on reload).
 DOCUMENT_TABLES = (
     "fact_indicator_target",
@@ -74,6 +79,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and view of an empty warehouse and stamp its schema version."""
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
     con.execute("INSERT INTO warehouse_meta VALUES ('schema_version', ?)", [schema_version()])
+    rule_catalog.write(con)
     from warehouse.schema import marts  # marts imports this module
 
     marts.ensure_marts(con)
@@ -90,11 +96,10 @@ def create_views(con: duckdb.DuckDBPyConnection, *, force: bool = True) -> None:
     digest = _views_digest()
     if force or get_meta(con, "views_digest") != digest:
         con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
-        from warehouse.schema import marts
 
-        marts.inherit_comments(con, "v_project_budget", ("mart_project_budget",))
-        marts.inherit_comments(con, "v_indicator_target", ("mart_indicator_target",))
         set_meta(con, "views_digest", digest)
+        # Views (and marts recreated before them) come without comments: write them all.
+        fields.apply_comments(con)
 
 
 def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -118,14 +123,17 @@ def check_schema_version(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def views_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the views were created from the current views.sql and the marts behind them
-    are current (else the next load must write a version that rebuilds them)."""
+    """Whether the views were created from the current views.sql, the marts behind them are
+    current, and the column comments and rule catalogue match data/fields.toml and the
+    catalogue (else the next load must write a version that refreshes them)."""
     from warehouse.schema import marts
 
     return (
         _has_schema(con)
         and get_meta(con, "views_digest") == _views_digest()
         and marts.marts_current(con)
+        and fields.comments_current(con)
+        and rule_catalog.current(con)
     )
 
 
@@ -140,7 +148,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     digest = get_meta(con, "marts_digest")
     marts.ensure_marts(con)
     # Recreating the marts drops the views that read them.
+    created = rule_catalog.ensure(con)  # an older warehouse gets the table on its next load
     create_views(con, force=digest != get_meta(con, "marts_digest"))
+    if created:
+        fields.apply_comments(con)
+    else:
+        fields.ensure_comments(con)
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -166,10 +179,10 @@ def _arrow_schemas() -> dict[str, pa.Schema]:
         ).fetchall()
     finally:
         con.close()
-    fields: dict[str, list[tuple[str, pa.DataType]]] = {}
+    by_table: dict[str, list[tuple[str, pa.DataType]]] = {}
     for table, name, dtype in rows:
-        fields.setdefault(table, []).append((name, _ARROW_TYPES[dtype]))
-    return {table: pa.schema(cols) for table, cols in fields.items()}
+        by_table.setdefault(table, []).append((name, _ARROW_TYPES[dtype]))
+    return {table: pa.schema(cols) for table, cols in by_table.items()}
 
 
 def arrow_schema(table: str) -> pa.Schema:

@@ -3,10 +3,9 @@
 -- v_project_budget and v_indicator_target read the mart tables (marts.sql), which each load
 -- refreshes from the fact and dimension tables (warehouse/schema/marts.py holds the joins).
 
-
 -- Contract columns first (the mart's SELECT keeps them in contract order), then every extra
 -- column of the mart: a new fact column reaches the view with no edit here. Column comments
--- are inherited from the mart (warehouse/schema/ddl.py create_views).
+-- come from the field registry data/fields.toml (warehouse/schema/fields.py), for every view.
 CREATE OR REPLACE VIEW v_project_budget AS
 SELECT * EXCLUDE (level2_set, search_text) FROM mart_project_budget;
 
@@ -183,32 +182,8 @@ COMMENT ON VIEW v_project_budget IS '分析视图：项目预算（每项目×�
 COMMENT ON VIEW v_indicator_target IS '分析视图：绩效指标目标值（每行一个指标）/ Analyst view: one row per indicator';
 
 COMMENT ON VIEW v_goal_review IS '分析视图：绩效目标审核（每条问题一行；无问题的项目一行且 rule_id 为空）/ Goal review, one row per finding';
-COMMENT ON COLUMN v_goal_review.fiscal_year IS '预算年度 / Fiscal year';
-COMMENT ON COLUMN v_goal_review.township IS '乡镇 / Township';
-COMMENT ON COLUMN v_goal_review.unit_name IS '单位名称 / Unit name';
-COMMENT ON COLUMN v_goal_review.project_code IS '项目编码 / Project code';
-COMMENT ON COLUMN v_goal_review.project_name IS '项目名称 / Project name';
-COMMENT ON COLUMN v_goal_review.grade IS '审核等级 优/良/中/差 / Grade';
-COMMENT ON COLUMN v_goal_review.rule_id IS '规则编号（无问题为空）/ Rule id, NULL when no finding';
-COMMENT ON COLUMN v_goal_review.severity IS '严重程度 / Severity';
-COMMENT ON COLUMN v_goal_review.message IS '问题说明 / Finding';
-COMMENT ON COLUMN v_goal_review.hint IS '修改建议 / Fix hint';
-COMMENT ON COLUMN v_goal_review.source_file IS '来源文件路径 / Source file path';
-COMMENT ON COLUMN v_goal_review.source_line IS '来源文件行号 / Source line';
-COMMENT ON COLUMN v_goal_review.project_key IS '项目代理键 / Project key';
 
 COMMENT ON VIEW v_load_warning IS '分析视图：载入警告 / Load warnings with their document and unit';
-COMMENT ON COLUMN v_load_warning.fiscal_year IS '预算年度 / Fiscal year';
-COMMENT ON COLUMN v_load_warning.township IS '乡镇 / Township';
-COMMENT ON COLUMN v_load_warning.unit_name IS '单位名称 / Unit name';
-COMMENT ON COLUMN v_load_warning.source_file IS '来源文件路径 / Source file path';
-COMMENT ON COLUMN v_load_warning.code IS '警告代码 / Warning code';
-COMMENT ON COLUMN v_load_warning.message IS '警告说明 / Message';
-COMMENT ON COLUMN v_load_warning.line IS '来源文件行号 / Source line';
-COMMENT ON COLUMN v_load_warning.project_name IS '相关项目 / Project name';
-COMMENT ON COLUMN v_load_warning.origin IS '来源 parser/warehouse/review / Who raised it';
-COMMENT ON COLUMN v_load_warning.document_id IS '来源文件键 / Document key';
-COMMENT ON COLUMN v_load_warning.project_key IS '项目代理键 / Project key';
 
 COMMENT ON VIEW v_project_history IS '分析视图：项目历年预算（每个跨年度项目×年度一行，含上一年度预算和变化）/ One row per project identity and fiscal year';
 
@@ -216,131 +191,7 @@ COMMENT ON VIEW v_target_change IS '分析视图：同一项目同一指标（�
 
 COMMENT ON VIEW v_project_flag IS '分析视图：项目的数据质量提示（载入警告与资金类审核问题）/ Data-quality marks per project';
 
--- ===== Comments of the cross-year tables and views =====================================
 COMMENT ON VIEW v_project_history_live IS '计算视图：项目历年预算（物化到 mart_project_history）/ Computed project history';
-COMMENT ON COLUMN v_project_history_live.identity_key IS '跨年度项目身份键 / Project identity';
-COMMENT ON COLUMN v_project_history_live.fiscal_year IS '预算年度 / Fiscal year';
-COMMENT ON COLUMN v_project_history_live.province IS '省 / Province';
-COMMENT ON COLUMN v_project_history_live.city IS '市 / City';
-COMMENT ON COLUMN v_project_history_live.county IS '县（区）/ County';
-COMMENT ON COLUMN v_project_history_live.township IS '乡镇 / Township';
-COMMENT ON COLUMN v_project_history_live.unit_name IS '单位名称 / Unit name';
-COMMENT ON COLUMN v_project_history_live.project_code IS '项目编码 / Project code';
-COMMENT ON COLUMN v_project_history_live.project_name IS '项目名称（该年度）/ Project name that year';
-COMMENT ON COLUMN v_project_history_live.project_category IS '项目功能分类 / Project category';
-COMMENT ON COLUMN v_project_history_live.budget_total_yuan IS '本年度预算数（元）/ Budget this year, yuan';
-COMMENT ON COLUMN v_project_history_live.prev_fiscal_year IS '该项目上一个有记录的年度 / Previous year on record';
-COMMENT ON COLUMN v_project_history_live.prev_budget_yuan IS '上一年度预算数（元）/ Previous budget, yuan';
-COMMENT ON COLUMN v_project_history_live.change_yuan IS '预算变化（元）/ Change, yuan';
-COMMENT ON COLUMN v_project_history_live.change_pct IS '预算变化（%）/ Change, percent';
-COMMENT ON COLUMN v_project_history_live.years_on_record IS '有记录的年度数 / Years on record';
-COMMENT ON COLUMN v_project_history_live.project_key IS '该年度项目 → dim_project / Project in that year';
-COMMENT ON COLUMN v_project_history_live.link_method IS '关联方式 code/name/fuzzy/confirmed/single / How the years were linked';
-COMMENT ON COLUMN v_project_history_live.link_score IS '关联得分 0–1 / Link score';
 COMMENT ON VIEW v_target_change_live IS '计算视图：指标目标值年度变化（物化到 mart_target_change）/ Computed target change';
-COMMENT ON COLUMN v_target_change_live.identity_key IS '跨年度项目身份键 / Project identity';
-COMMENT ON COLUMN v_target_change_live.fiscal_year IS '预算年度 / Fiscal year';
-COMMENT ON COLUMN v_target_change_live.prev_fiscal_year IS '该项目上一个有记录的年度 / Previous year on record';
-COMMENT ON COLUMN v_target_change_live.township IS '乡镇 / Township';
-COMMENT ON COLUMN v_target_change_live.unit_name IS '单位名称 / Unit name';
-COMMENT ON COLUMN v_target_change_live.project_name IS '项目名称（该年度）/ Project name that year';
-COMMENT ON COLUMN v_target_change_live.indicator_name IS '三级指标 / Indicator name';
-COMMENT ON COLUMN v_target_change_live.level1 IS '一级指标 / Level 1';
-COMMENT ON COLUMN v_target_change_live.level2 IS '二级指标 / Level 2';
-COMMENT ON COLUMN v_target_change_live.prev_target_raw IS '上一年度指标值原文 / Previous target as printed';
-COMMENT ON COLUMN v_target_change_live.target_raw IS '本年度指标值原文 / Target as printed';
-COMMENT ON COLUMN v_target_change_live.prev_value IS '上一年度比较值（金额为元，区间取中值）/ Previous comparable value';
-COMMENT ON COLUMN v_target_change_live.value IS '本年度比较值（金额为元，区间取中值）/ Comparable value';
-COMMENT ON COLUMN v_target_change_live.target_unit IS '计量单位 / Unit';
-COMMENT ON COLUMN v_target_change_live.change IS '变化：raised/lowered（按指标方向）/unchanged/new/dropped/changed / Change';
-COMMENT ON COLUMN v_target_change_live.prev_budget_yuan IS '上一年度预算数（元）/ Previous budget, yuan';
-COMMENT ON COLUMN v_target_change_live.budget_total_yuan IS '本年度预算数（元）/ Budget this year, yuan';
-COMMENT ON COLUMN v_target_change_live.budget_change_yuan IS '项目预算变化（元）/ Budget change, yuan';
-COMMENT ON COLUMN v_target_change_live.project_key IS '该年度项目 → dim_project / Project in that year';
-COMMENT ON COLUMN v_target_change_live.project_category IS '项目功能分类 / Project category';
-COMMENT ON COLUMN v_target_change_live.place IS '分地区目标的地点（与上一年度同一地点比较），项目整体目标为空 / Place of a per-place target';
 COMMENT ON TABLE mart_project_history IS '物化表：v_project_history 的数据，载入时刷新 / Materialized project history';
-COMMENT ON COLUMN mart_project_history.identity_key IS '跨年度项目身份键 / Project identity';
-COMMENT ON COLUMN mart_project_history.fiscal_year IS '预算年度 / Fiscal year';
-COMMENT ON COLUMN mart_project_history.province IS '省 / Province';
-COMMENT ON COLUMN mart_project_history.city IS '市 / City';
-COMMENT ON COLUMN mart_project_history.county IS '县（区）/ County';
-COMMENT ON COLUMN mart_project_history.township IS '乡镇 / Township';
-COMMENT ON COLUMN mart_project_history.unit_name IS '单位名称 / Unit name';
-COMMENT ON COLUMN mart_project_history.project_code IS '项目编码 / Project code';
-COMMENT ON COLUMN mart_project_history.project_name IS '项目名称（该年度）/ Project name that year';
-COMMENT ON COLUMN mart_project_history.project_category IS '项目功能分类 / Project category';
-COMMENT ON COLUMN mart_project_history.budget_total_yuan IS '本年度预算数（元）/ Budget this year, yuan';
-COMMENT ON COLUMN mart_project_history.prev_fiscal_year IS '该项目上一个有记录的年度 / Previous year on record';
-COMMENT ON COLUMN mart_project_history.prev_budget_yuan IS '上一年度预算数（元）/ Previous budget, yuan';
-COMMENT ON COLUMN mart_project_history.change_yuan IS '预算变化（元）/ Change, yuan';
-COMMENT ON COLUMN mart_project_history.change_pct IS '预算变化（%）/ Change, percent';
-COMMENT ON COLUMN mart_project_history.years_on_record IS '有记录的年度数 / Years on record';
-COMMENT ON COLUMN mart_project_history.project_key IS '该年度项目 → dim_project / Project in that year';
-COMMENT ON COLUMN mart_project_history.link_method IS '关联方式 code/name/fuzzy/confirmed/single / How the years were linked';
-COMMENT ON COLUMN mart_project_history.link_score IS '关联得分 0–1 / Link score';
 COMMENT ON TABLE mart_target_change IS '物化表：v_target_change 的数据，载入时刷新 / Materialized target change';
-COMMENT ON COLUMN mart_target_change.identity_key IS '跨年度项目身份键 / Project identity';
-COMMENT ON COLUMN mart_target_change.fiscal_year IS '预算年度 / Fiscal year';
-COMMENT ON COLUMN mart_target_change.prev_fiscal_year IS '该项目上一个有记录的年度 / Previous year on record';
-COMMENT ON COLUMN mart_target_change.township IS '乡镇 / Township';
-COMMENT ON COLUMN mart_target_change.unit_name IS '单位名称 / Unit name';
-COMMENT ON COLUMN mart_target_change.project_name IS '项目名称（该年度）/ Project name that year';
-COMMENT ON COLUMN mart_target_change.indicator_name IS '三级指标 / Indicator name';
-COMMENT ON COLUMN mart_target_change.level1 IS '一级指标 / Level 1';
-COMMENT ON COLUMN mart_target_change.level2 IS '二级指标 / Level 2';
-COMMENT ON COLUMN mart_target_change.prev_target_raw IS '上一年度指标值原文 / Previous target as printed';
-COMMENT ON COLUMN mart_target_change.target_raw IS '本年度指标值原文 / Target as printed';
-COMMENT ON COLUMN mart_target_change.prev_value IS '上一年度比较值（金额为元，区间取中值）/ Previous comparable value';
-COMMENT ON COLUMN mart_target_change.value IS '本年度比较值（金额为元，区间取中值）/ Comparable value';
-COMMENT ON COLUMN mart_target_change.target_unit IS '计量单位 / Unit';
-COMMENT ON COLUMN mart_target_change.change IS '变化：raised/lowered（按指标方向）/unchanged/new/dropped/changed / Change';
-COMMENT ON COLUMN mart_target_change.prev_budget_yuan IS '上一年度预算数（元）/ Previous budget, yuan';
-COMMENT ON COLUMN mart_target_change.budget_total_yuan IS '本年度预算数（元）/ Budget this year, yuan';
-COMMENT ON COLUMN mart_target_change.budget_change_yuan IS '项目预算变化（元）/ Budget change, yuan';
-COMMENT ON COLUMN mart_target_change.project_key IS '该年度项目 → dim_project / Project in that year';
-COMMENT ON COLUMN mart_target_change.project_category IS '项目功能分类 / Project category';
-COMMENT ON COLUMN mart_target_change.place IS '分地区目标的地点（与上一年度同一地点比较），项目整体目标为空 / Place of a per-place target';
-COMMENT ON COLUMN v_project_history.identity_key IS '跨年度项目身份键 / Project identity';
-COMMENT ON COLUMN v_project_history.fiscal_year IS '预算年度 / Fiscal year';
-COMMENT ON COLUMN v_project_history.province IS '省 / Province';
-COMMENT ON COLUMN v_project_history.city IS '市 / City';
-COMMENT ON COLUMN v_project_history.county IS '县（区）/ County';
-COMMENT ON COLUMN v_project_history.township IS '乡镇 / Township';
-COMMENT ON COLUMN v_project_history.unit_name IS '单位名称 / Unit name';
-COMMENT ON COLUMN v_project_history.project_code IS '项目编码 / Project code';
-COMMENT ON COLUMN v_project_history.project_name IS '项目名称（该年度）/ Project name that year';
-COMMENT ON COLUMN v_project_history.project_category IS '项目功能分类 / Project category';
-COMMENT ON COLUMN v_project_history.budget_total_yuan IS '本年度预算数（元）/ Budget this year, yuan';
-COMMENT ON COLUMN v_project_history.prev_fiscal_year IS '该项目上一个有记录的年度 / Previous year on record';
-COMMENT ON COLUMN v_project_history.prev_budget_yuan IS '上一年度预算数（元）/ Previous budget, yuan';
-COMMENT ON COLUMN v_project_history.change_yuan IS '预算变化（元）/ Change, yuan';
-COMMENT ON COLUMN v_project_history.change_pct IS '预算变化（%）/ Change, percent';
-COMMENT ON COLUMN v_project_history.years_on_record IS '有记录的年度数 / Years on record';
-COMMENT ON COLUMN v_project_history.project_key IS '该年度项目 → dim_project / Project in that year';
-COMMENT ON COLUMN v_project_history.link_method IS '关联方式 code/name/fuzzy/confirmed/single / How the years were linked';
-COMMENT ON COLUMN v_project_history.link_score IS '关联得分 0–1 / Link score';
-COMMENT ON COLUMN v_target_change.identity_key IS '跨年度项目身份键 / Project identity';
-COMMENT ON COLUMN v_target_change.fiscal_year IS '预算年度 / Fiscal year';
-COMMENT ON COLUMN v_target_change.prev_fiscal_year IS '该项目上一个有记录的年度 / Previous year on record';
-COMMENT ON COLUMN v_target_change.township IS '乡镇 / Township';
-COMMENT ON COLUMN v_target_change.unit_name IS '单位名称 / Unit name';
-COMMENT ON COLUMN v_target_change.project_name IS '项目名称（该年度）/ Project name that year';
-COMMENT ON COLUMN v_target_change.indicator_name IS '三级指标 / Indicator name';
-COMMENT ON COLUMN v_target_change.level1 IS '一级指标 / Level 1';
-COMMENT ON COLUMN v_target_change.level2 IS '二级指标 / Level 2';
-COMMENT ON COLUMN v_target_change.prev_target_raw IS '上一年度指标值原文 / Previous target as printed';
-COMMENT ON COLUMN v_target_change.target_raw IS '本年度指标值原文 / Target as printed';
-COMMENT ON COLUMN v_target_change.prev_value IS '上一年度比较值（金额为元，区间取中值）/ Previous comparable value';
-COMMENT ON COLUMN v_target_change.value IS '本年度比较值（金额为元，区间取中值）/ Comparable value';
-COMMENT ON COLUMN v_target_change.target_unit IS '计量单位 / Unit';
-COMMENT ON COLUMN v_target_change.change IS '变化：raised/lowered（按指标方向）/unchanged/new/dropped/changed / Change';
-COMMENT ON COLUMN v_target_change.prev_budget_yuan IS '上一年度预算数（元）/ Previous budget, yuan';
-COMMENT ON COLUMN v_target_change.budget_total_yuan IS '本年度预算数（元）/ Budget this year, yuan';
-COMMENT ON COLUMN v_target_change.budget_change_yuan IS '项目预算变化（元）/ Budget change, yuan';
-COMMENT ON COLUMN v_target_change.project_key IS '该年度项目 → dim_project / Project in that year';
-COMMENT ON COLUMN v_target_change.project_category IS '项目功能分类 / Project category';
-COMMENT ON COLUMN v_target_change.place IS '分地区目标的地点（与上一年度同一地点比较），项目整体目标为空 / Place of a per-place target';
-COMMENT ON COLUMN v_project_flag.project_key IS '该年度项目 → dim_project / Project in that year';
-COMMENT ON COLUMN v_project_flag.flag_text IS '提示内容 / Warning text';
-COMMENT ON COLUMN v_project_flag.flags IS '提示条数 / Number of distinct warnings';

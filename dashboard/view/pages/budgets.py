@@ -8,6 +8,7 @@ from dashboard.data import db
 from dashboard.view import charts, ui
 from dashboard.view.filters import current_filters, filter_options
 from dashboard.view.formatting import for_display
+from dashboard.view.labels import labels
 
 st.title("预算对比")
 ui.require_warehouse()
@@ -46,13 +47,13 @@ else:
         ui.table(
             for_display(
                 by_category,
-                {
-                    "township": "乡镇",
-                    "category": "项目类别",
-                    "projects": "项目数",
-                    "budget_yuan": "预算（万元）",
-                    "share_pct": "占比（%）",
-                },
+                labels(
+                    "township",
+                    "category",
+                    "projects",
+                    "budget_yuan",
+                    "share_pct",
+                ),
                 money=("budget_yuan",),
             ),
             "各乡镇预算类别构成",
@@ -87,13 +88,13 @@ with left:
             ui.table(
                 for_display(
                     budgets,
-                    {
-                        "township": "乡镇",
-                        "project_name": "项目名称",
-                        "category": "项目类别",
-                        "fiscal_year": "年度",
-                        "budget_total_yuan": "预算（万元）",
-                    },
+                    labels(
+                        "township",
+                        "project_name",
+                        "category",
+                        "fiscal_year",
+                        "budget_total_yuan",
+                    ),
                     money=("budget_total_yuan",),
                     years=("fiscal_year",),
                 ),
@@ -113,12 +114,12 @@ with right:
             ui.table(
                 for_display(
                     plan,
-                    {
-                        "township": "乡镇",
-                        "checkpoint": "时间节点",
-                        "avg_pct": "平均累计进度（%）",
-                        "projects": "项目数",
-                    },
+                    labels(
+                        "township",
+                        "checkpoint",
+                        "avg_pct",
+                        "projects",
+                    ),
                 ),
                 "资金支出计划",
             )

@@ -9,6 +9,8 @@ from dashboard.data import db, review_workbook
 from dashboard.data import goal_review as review_queries
 from dashboard.view import review_charts, ui
 from dashboard.view.filters import current_filters
+from dashboard.view.formatting import YUAN_PER_WAN
+from dashboard.view.labels import label, labels
 
 st.title("目标审核")
 ui.require_warehouse()
@@ -56,7 +58,7 @@ chosen = st.multiselect(
     placeholder="全部等级",
 )
 shown = projects if not chosen else projects[projects["grade"].isin(chosen)]
-table = shown.assign(budget_wan=shown["budget_total_yuan"] / 10000)[
+table = shown.assign(budget_wan=shown["budget_total_yuan"] / YUAN_PER_WAN)[
     [
         "rank",
         "grade",
@@ -75,18 +77,13 @@ st.dataframe(
     table,
     hide_index=True,
     height=420,
-    column_config={
-        "rank": st.column_config.NumberColumn("序号", format="%d"),
-        "grade": "审核等级",
-        "score": st.column_config.NumberColumn("得分", format="%.1f"),
-        "serious": "严重",
-        "normal": "一般",
-        "remarks": "提示",
-        "township": "乡镇",
-        "unit_name": "单位",
-        "project_name": "项目名称",
-        "budget_wan": st.column_config.NumberColumn("预算（万元）", format="%,.2f"),
-        "card": st.column_config.LinkColumn("项目卡片", display_text="打开项目明细"),
+    column_config=labels("grade", "township", "unit_name", "project_name")
+    | review_charts.SEVERITY_HEADERS
+    | {
+        "rank": st.column_config.NumberColumn(label("rank"), format="%d"),
+        "score": st.column_config.NumberColumn(label("score"), format="%.1f"),
+        "budget_wan": st.column_config.NumberColumn(label("budget_wan"), format="%,.2f"),
+        "card": st.column_config.LinkColumn(label("card"), display_text="打开项目明细"),
     },
 )
 ui.download_buttons(
@@ -100,10 +97,10 @@ st.subheader("逐项目问题与原文")
 st.caption(f"按退回顺序列出前 {min(limit, len(top))} 个项目；完整清单请下载审核工作簿。")
 details = review_queries.findings(run, top["project_key"].tolist())
 for row in top.itertuples():
-    label = review_queries.md_escape(
+    heading = review_queries.md_escape(
         f"{row.rank}. 【{row.grade}】{row.project_name}（{row.township}，{row.findings} 个问题）"
     )
-    with st.expander(label):
+    with st.expander(heading):
         st.link_button("打开项目明细卡片", row.card, icon=":material/open_in_new:")
         rows = details[details["project_key"] == row.project_key] if len(details) else details
         if rows.empty:
@@ -112,13 +109,12 @@ for row in top.itertuples():
         st.dataframe(
             rows[["severity", "rule_title", "message", "source_text", "hint", "source_line"]],
             hide_index=True,
-            column_config={
-                "severity": "严重程度",
-                "rule_title": "审核规则",
-                "message": st.column_config.TextColumn("问题说明", width="large"),
-                "source_text": st.column_config.TextColumn("原文", width="medium"),
-                "hint": st.column_config.TextColumn("修改建议", width="large"),
-                "source_line": st.column_config.NumberColumn("行号", format="%d"),
+            column_config=labels("severity", "rule_title")
+            | {
+                "message": st.column_config.TextColumn(label("message"), width="large"),
+                "source_text": st.column_config.TextColumn(label("source_text"), width="medium"),
+                "hint": st.column_config.TextColumn(label("hint"), width="large"),
+                "source_line": st.column_config.NumberColumn(label("source_line"), format="%d"),
             },
         )
 
@@ -137,12 +133,12 @@ else:
         ui.table(
             review_charts.for_table(
                 frequent,
-                {
-                    "title": "审核规则",
-                    "severity": "严重程度",
-                    "findings": "问题条数",
-                    "projects": "涉及项目数",
-                },
+                labels(
+                    "title",
+                    "severity",
+                    "findings",
+                    "projects",
+                ),
             ),
             "最常见的问题",
         )

@@ -8,6 +8,7 @@ from dashboard.data import history as history_queries
 from dashboard.view import charts, ui
 from dashboard.view.filters import all_years, current_filters
 from dashboard.view.formatting import for_display
+from dashboard.view.labels import labels
 
 st.title("历年对比")
 ui.require_warehouse()
@@ -51,12 +52,8 @@ else:
         ui.table(
             for_display(
                 trend,
-                {
-                    "grp": by or "乡镇",
-                    "fiscal_year": "年度",
-                    "projects": "项目数",
-                    "budget_yuan": "预算总额（万元）",
-                },
+                {"grp": by or labels("township")["township"]}
+                | labels("fiscal_year", "projects", "budget_yuan"),
                 money=("budget_yuan",),
                 years=("fiscal_year",),
             ),
@@ -76,19 +73,20 @@ else:
     ui.table(
         for_display(
             changes,
-            {
-                "project_name": "项目名称",
-                "township": "乡镇",
-                "prev_fiscal_year": "上一年度",
-                "fiscal_year": "年度",
-                "prev_budget_yuan": "上一年度预算（万元）",
-                "budget_total_yuan": "本年度预算（万元）",
-                "change_yuan": "变化（万元）",
-                "change_pct": "变化（%）",
-                "category": "项目类别",
-                "link_method": "关联方式",
-                "card": "项目卡片",
-            },
+            labels(
+                "project_name",
+                "township",
+                "prev_fiscal_year",
+                "fiscal_year",
+                "prev_budget_yuan",
+                "budget_total_yuan",
+                "change_yuan",
+                "change_pct",
+                "category",
+                "link_method",
+                "card",
+                obj="v_project_history",
+            ),
             money=("prev_budget_yuan", "budget_total_yuan", "change_yuan"),
             years=("fiscal_year", "prev_fiscal_year"),
         ),
@@ -118,16 +116,17 @@ with right:
         ui.table(
             for_display(
                 lowered,
-                {
-                    "project_name": "项目名称",
-                    "indicator_name": "指标名称",
-                    "prev_target_raw": "上一年度指标值",
-                    "target_raw": "本年度指标值",
-                    "budget_change_yuan": "预算增加（万元）",
-                    "township": "乡镇",
-                    "fiscal_year": "年度",
-                    "card": "项目卡片",
-                },
+                labels(
+                    "project_name",
+                    "indicator_name",
+                    "prev_target_raw",
+                    "target_raw",
+                    "budget_change_yuan",
+                    "township",
+                    "fiscal_year",
+                    "card",
+                    obj="v_target_change",
+                ),
                 money=("budget_change_yuan",),
                 years=("fiscal_year",),
             ),

@@ -7,6 +7,7 @@ from dashboard.data import indicators as indicators_queries
 from dashboard.view import charts, ui
 from dashboard.view.filters import current_filters
 from dashboard.view.formatting import for_display
+from dashboard.view.labels import labels
 
 st.title("指标结构")
 ui.require_warehouse()
@@ -19,12 +20,12 @@ if level1.empty:
     ui.no_data()
     st.stop()
 level2 = indicators_queries.level_mix(run, f, "level2")
-mix_columns = {
-    "township": "乡镇",
-    "level": "指标类别",
-    "indicators": "指标数",
-    "share_pct": "占比（%）",
-}
+mix_columns = labels(
+    "township",
+    "level",
+    "indicators",
+    "share_pct",
+)
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -46,13 +47,13 @@ else:
         ui.table(
             for_display(
                 coverage,
-                {
-                    "township": "乡镇",
-                    "level2": "二级指标",
-                    "projects_with": "设置该类指标的项目数",
-                    "projects": "项目总数",
-                    "share_pct": "覆盖率（%）",
-                },
+                labels(
+                    "township",
+                    "level2",
+                    "projects_with",
+                    "projects",
+                    "share_pct",
+                ),
             ),
             "二级指标覆盖率",
         )
@@ -70,13 +71,13 @@ else:
     ui.table(
         for_display(
             per_project,
-            {
-                "township": "乡镇",
-                "fiscal_year": "年度",
-                "project_name": "项目名称",
-                "category": "项目类别",
-                "indicator_count": "指标数",
-            },
+            labels(
+                "township",
+                "fiscal_year",
+                "project_name",
+                "category",
+                "indicator_count",
+            ),
             years=("fiscal_year",),
         ),
         "各项目指标数量",

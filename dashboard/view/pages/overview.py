@@ -10,6 +10,7 @@ from dashboard.data import overview as overview_queries
 from dashboard.view import charts, ui
 from dashboard.view.filters import current_filters
 from dashboard.view.formatting import fmt_int, fmt_pct, fmt_wan, for_display
+from dashboard.view.labels import labels
 
 f = current_filters()
 scope = ui.year_scope(f)
@@ -117,13 +118,13 @@ with left:
             ui.table(
                 for_display(
                     marked,
-                    {
-                        "township": "乡镇",
-                        "flag": "数据提示",
-                        "projects": "项目数",
-                        "projects_with_budget": "注明预算的项目数",
-                        "budget_yuan": "预算总额（万元）",
-                    },
+                    labels(
+                        "township",
+                        "flag",
+                        "projects",
+                        "projects_with_budget",
+                        "budget_yuan",
+                    ),
                     money=("budget_yuan",),
                 ),
                 "各乡镇预算总额",
@@ -138,13 +139,13 @@ with right:
             ui.table(
                 for_display(
                     by_year,
-                    {
-                        "fiscal_year": "年度",
-                        "townships": "乡镇数",
-                        "projects": "项目数",
-                        "projects_with_budget": "注明预算的项目数",
-                        "budget_yuan": "预算总额（万元）",
-                    },
+                    labels(
+                        "fiscal_year",
+                        "townships",
+                        "projects",
+                        "projects_with_budget",
+                        "budget_yuan",
+                    ),
                     money=("budget_yuan",),
                     years=("fiscal_year",),
                 ),
@@ -171,15 +172,16 @@ else:
     )
     shown = for_display(
         warnings,
-        {
-            "township": "乡镇",
-            "fiscal_year": "年度",
-            "project_name": "项目",
-            "message": "提示",
-            "source_file": "来源文件",
-            "line": "行号",
-            "code": "代码",
-        },
+        labels(
+            "township",
+            "fiscal_year",
+            "project_name",
+            "message",
+            "source_file",
+            "line",
+            "code",
+            obj="v_load_warning",
+        ),
         years=("fiscal_year",),
     )
     ui.dataframe(shown.head(10))

@@ -21,6 +21,7 @@ from dashboard.view.formatting import (
     fmt_year,
     for_display,
 )
+from dashboard.view.labels import label, labels
 
 st.title("项目明细")
 ui.require_warehouse()
@@ -71,19 +72,19 @@ if not results.empty:
     )
     shown = for_display(
         results,
-        {
-            "project_name": "项目名称",
-            "flag": "数据提示",
-            "township": "乡镇",
-            "fiscal_year": "年度",
-            "budget_total_yuan": "预算总额（万元）",
-            "snippet": "匹配内容",
-            "matched_in": "匹配位置",
-            "category": "项目类别",
-            "project_code": "项目编码",
-            "source_file": "来源文件",
-            "source_line": "行号",
-        },
+        labels(
+            "project_name",
+            "flag",
+            "township",
+            "fiscal_year",
+            "budget_total_yuan",
+            "snippet",
+            "matched_in",
+            "category",
+            "project_code",
+            "source_file",
+            "source_line",
+        ),
         money=("budget_total_yuan",),
         years=("fiscal_year",),
     )
@@ -157,13 +158,13 @@ with st.container(border=True):
             ui.dataframe(
                 for_display(
                     findings,
-                    {
-                        "rule_id": "规则",
-                        "severity": "严重程度",
-                        "message": "问题",
-                        "hint": "修改建议",
-                        "source_line": "行号",
-                    },
+                    labels(
+                        "rule_id",
+                        "severity",
+                        "message",
+                        "hint",
+                        "source_line",
+                    ),
                 )
             )
 
@@ -191,19 +192,19 @@ with st.container(border=True):
     else:
         indicators["kind"] = [KIND_LABELS.get(k, k) for k in indicators["target_kind"]]
         indicators["horizon_label"] = [HORIZON_LABELS.get(h, h) for h in indicators["horizon"]]
-        columns = {
-            "level1": "一级指标",
-            "level2": "二级指标",
-            "indicator_name": "三级指标",
-            "place": "地点",
-            "horizon_label": "期限",
-            "target_raw": "指标值",
-            "kind": "类型",
-            "description": "指标描述",
-            "basis": "确定依据",
-            "weight": "权重",
-            "source_line": "行号",
-        }
+        columns = labels(
+            "level1",
+            "level2",
+            "indicator_name",
+            "place",
+            "horizon_label",
+            "target_raw",
+            "kind",
+            "description",
+            "basis",
+            "weight",
+            "source_line",
+        )
         if indicators["weight"].isna().all():  # most layouts print no weights
             columns.pop("weight")
         if indicators["place"].isna().all():  # per-place targets only (F4, F5)
@@ -216,11 +217,11 @@ with st.container(border=True):
             hide_index=True,
             placeholder="—",
             column_config={
-                "一级指标": st.column_config.TextColumn(width="small"),
-                "二级指标": st.column_config.TextColumn(width="small"),
-                "三级指标": st.column_config.TextColumn(width="medium"),
-                "指标值": st.column_config.TextColumn(width="medium"),
-                "指标描述": st.column_config.TextColumn(width="medium"),
+                label("level1"): st.column_config.TextColumn(width="small"),
+                label("level2"): st.column_config.TextColumn(width="small"),
+                label("indicator_name"): st.column_config.TextColumn(width="medium"),
+                label("target_raw"): st.column_config.TextColumn(width="medium"),
+                label("description"): st.column_config.TextColumn(width="medium"),
             },
         )
         ui.download_buttons(table, f"{p['project_name']}_绩效指标", key="project_indicators")
@@ -232,14 +233,15 @@ with st.container(border=True):
             ui.dataframe(
                 for_display(
                     years,
-                    {
-                        "fiscal_year": "年度",
-                        "project_name": "项目名称",
-                        "budget_total_yuan": "预算（万元）",
-                        "change_yuan": "比上年变化（万元）",
-                        "change_pct": "变化（%）",
-                        "link_method": "关联方式",
-                    },
+                    labels(
+                        "fiscal_year",
+                        "project_name",
+                        "budget_total_yuan",
+                        "change_yuan",
+                        "change_pct",
+                        "link_method",
+                        obj="v_project_history",
+                    ),
                     money=("budget_total_yuan", "change_yuan"),
                     years=("fiscal_year",),
                 )

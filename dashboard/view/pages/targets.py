@@ -7,6 +7,7 @@ from dashboard.data import targets as targets_queries
 from dashboard.view import charts, ui
 from dashboard.view.filters import current_filters
 from dashboard.view.formatting import for_display
+from dashboard.view.labels import labels
 
 st.title("目标值对比")
 ui.require_warehouse()
@@ -58,17 +59,17 @@ else:
             ui.table(
                 for_display(
                     targets,
-                    {
-                        "township": "乡镇",
-                        "fiscal_year": "年度",
-                        "project_name": "项目名称",
-                        "indicator_name": "指标名称",
-                        "target_raw": "原文指标值",
-                        "target_value": "目标值",
-                        "target_unit": "单位",
-                        "source_file": "来源文件",
-                        "source_line": "行号",
-                    },
+                    labels(
+                        "township",
+                        "fiscal_year",
+                        "project_name",
+                        "indicator_name",
+                        "target_raw",
+                        "target_value",
+                        "target_unit",
+                        "source_file",
+                        "source_line",
+                    ),
                     years=("fiscal_year",),
                 ),
                 f"{family}目标值",
@@ -88,19 +89,19 @@ else:
         ui.table(
             for_display(
                 outliers,
-                {
-                    "reason": "原因",
-                    "township": "乡镇",
-                    "fiscal_year": "年度",
-                    "project_name": "项目名称",
-                    "indicator_name": "指标名称",
-                    "target_raw": "原文指标值",
-                    "target_value": "目标值",
-                    "target_unit": "单位",
-                    "group_median": "同类中位数",
-                    "source_file": "来源文件",
-                    "source_line": "行号",
-                },
+                labels(
+                    "reason",
+                    "township",
+                    "fiscal_year",
+                    "project_name",
+                    "indicator_name",
+                    "target_raw",
+                    "target_value",
+                    "target_unit",
+                    "group_median",
+                    "source_file",
+                    "source_line",
+                ),
                 years=("fiscal_year",),
             ),
             f"{family}异常目标值",
@@ -115,12 +116,12 @@ with left:
         ui.table(
             for_display(
                 kinds,
-                {
-                    "township": "乡镇",
-                    "kind": "目标值类型",
-                    "indicators": "指标数",
-                    "share_pct": "占比（%）",
-                },
+                labels(
+                    "township",
+                    "kind",
+                    "indicators",
+                    "share_pct",
+                ),
             ),
             "目标值类型构成",
         )
@@ -137,12 +138,12 @@ with right:
             ui.table(
                 for_display(
                     common,
-                    {
-                        "target": "目标值",
-                        "kind": "类型",
-                        "indicators": "指标数",
-                        "townships": "涉及乡镇数",
-                    },
+                    labels(
+                        "target",
+                        "kind",
+                        "indicators",
+                        "townships",
+                    ),
                 ),
                 "最常见的目标值",
             )
