@@ -379,7 +379,7 @@ def budget_distribution_chart(
     frame: pd.DataFrame, palette: TownshipPalette, box: pd.DataFrame | None = None
 ) -> alt.LayerChart:
     """Distribution of project budgets per township (log scale: budgets span 2–600 万元);
-    ``box`` = queries.project_budget_box when the points are sampled."""
+    ``box`` = budgets_queries.project_budget_box when the points are sampled."""
     data = frame.assign(budget_wan=_wan(frame["budget_total_yuan"]))
     if box is not None:
         box = box.assign(**{c: _wan(box[c]) for c in ("q1", "median", "q3", "lower", "upper")})
@@ -566,7 +566,7 @@ def target_strip_chart(
     box: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
     """Numeric targets of one family and unit per township, hoverable to their project;
-    ``box`` = queries.family_target_box when the points are a sample."""
+    ``box`` = targets_queries.family_target_box when the points are a sample."""
     x = alt.X(
         "target_value:Q",
         title=f"目标值（{unit}）",
