@@ -65,3 +65,14 @@ def test_params_are_part_of_the_cache_key(monkeypatch, fixture_db):
     sql = "SELECT count(*) AS n FROM v_project_budget WHERE township = ?"
     assert db.run_query(sql, ["开平镇"])["n"].iloc[0] == 3
     assert db.run_query(sql, ["林西镇"])["n"].iloc[0] == 5
+
+
+def test_old_warehouse_without_marts_names_them(tmp_path, monkeypatch, fixture_db):
+    """A version built before the marts: the pages ask for a load instead of failing."""
+    old = _copy(fixture_db, tmp_path / "old.duckdb")
+    con = duckdb.connect(str(old))
+    con.execute("DROP TABLE mart_indicator_target")
+    con.close()
+    monkeypatch.setenv("WAREHOUSE_DB", str(old))
+    assert db.missing_views() == ["mart_indicator_target"]
+    assert not db.warehouse_available()
