@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_sql_guard import build_fixture_db, sha256
+from tests.test_sql_guard import sha256
 from warehouse.serve import sql_worker
 from warehouse.serve.sandbox import run_guarded, truncation_notice
 from warehouse.serve.sql_worker import WorkerGone, WorkerPool
@@ -74,8 +74,9 @@ ATTACKS = [
 
 
 @pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_fixture_db(tmp_path_factory.mktemp("worker") / "warehouse_v1.duckdb")
+def fixture_db(sql_db: Path) -> Path:
+    """The SQL tests' warehouse (conftest, built by the real loader; seven projects)."""
+    return sql_db
 
 
 @pytest.fixture(scope="module")
