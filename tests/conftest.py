@@ -19,7 +19,7 @@ def seed_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from warehouse.load.loader import load_paths
 
     db = tmp_path_factory.mktemp("seed_warehouse") / "warehouse.duckdb"
-    summary = load_paths([REPO / "data"], db, progress=False)
+    summary = load_paths([REPO / "data"], db, progress=False, workers=1)
     assert summary.exit_code == 0, summary.rejected
     return db
 

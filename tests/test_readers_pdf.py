@@ -62,6 +62,7 @@ def seed_pdfs(tmp_path_factory) -> dict[str, Path]:
 
 
 @needs_chromium
+@pytest.mark.slow  # whole seed documents printed and parsed page by page
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_seed_pdf_gives_the_golden_record(seed, seed_pdfs):
     parser = pytest.importorskip("etl.parser")
@@ -70,6 +71,7 @@ def test_seed_pdf_gives_the_golden_record(seed, seed_pdfs):
 
 
 @needs_chromium
+@pytest.mark.slow
 def test_seed_pdfs_really_span_pages_and_merge_cells(seed_pdfs):
     """Guard the fixtures: the equality above must exercise page breaks inside tables,
     wrapped cell text and vertically merged cells."""
@@ -85,6 +87,7 @@ def test_seed_pdfs_really_span_pages_and_merge_cells(seed_pdfs):
 
 
 @needs_chromium
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [SEEDS[1], SEEDS[2]], ids=lambda p: p.name[:3])
 def test_browser_header_footer_and_page_numbers_are_dropped(seed, tmp_path):
     """Chromium's own header (date, title) and footer (address, `2/9`) on every page."""

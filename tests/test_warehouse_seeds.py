@@ -112,6 +112,7 @@ def test_goal_review_stored(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+@pytest.mark.slow  # three `etl load` processes, each with its parse workers
 def test_cli_twice_and_with_bad_files(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("00[2-4]*"))
