@@ -23,6 +23,10 @@ from warehouse.serve import sql_worker
 from warehouse.serve.sandbox import run_guarded, truncation_notice
 from warehouse.serve.sql_worker import WorkerGone, WorkerPool
 
+# Real worker processes killed by memory, time and signal limits: slow, and timing-bound on a
+# busy machine (the SQL guard itself is covered by the fast tests/test_sql_guard.py).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"rss_bytes": 600 * 1024**2, "address_bytes": 3 * 1024**3}
 NORMAL = "SELECT count(*) AS n FROM v_project_budget"
