@@ -30,10 +30,16 @@ from tests.test_readers_html import SEEDS, assert_golden, seed_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-needs_chromium = pytest.mark.skipif(
+_chromium_missing = pytest.mark.skipif(
     chromium() is None,
     reason="chromium is not installed (scripts/install_browser.sh); it prints the PDF fixtures",
 )
+
+
+def needs_chromium(test):
+    """Chromium prints the PDF fixture: a browser process per test, so the test is slow (the
+    fast profile reads the drawn PDFs below)."""
+    return pytest.mark.slow(_chromium_missing(test))
 
 
 def print_pdf(blocks, folder: Path, stem: str, **options) -> Path:
@@ -62,7 +68,6 @@ def seed_pdfs(tmp_path_factory) -> dict[str, Path]:
 
 
 @needs_chromium
-@pytest.mark.slow  # whole seed documents printed and parsed page by page
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_seed_pdf_gives_the_golden_record(seed, seed_pdfs):
     parser = pytest.importorskip("etl.parser")
@@ -71,7 +76,6 @@ def test_seed_pdf_gives_the_golden_record(seed, seed_pdfs):
 
 
 @needs_chromium
-@pytest.mark.slow
 def test_seed_pdfs_really_span_pages_and_merge_cells(seed_pdfs):
     """Guard the fixtures: the equality above must exercise page breaks inside tables,
     wrapped cell text and vertically merged cells."""
@@ -87,7 +91,6 @@ def test_seed_pdfs_really_span_pages_and_merge_cells(seed_pdfs):
 
 
 @needs_chromium
-@pytest.mark.slow
 @pytest.mark.parametrize("seed", [SEEDS[1], SEEDS[2]], ids=lambda p: p.name[:3])
 def test_browser_header_footer_and_page_numbers_are_dropped(seed, tmp_path):
     """Chromium's own header (date, title) and footer (address, `2/9`) on every page."""
@@ -274,7 +277,6 @@ def test_radicals_from_pdf_fonts_become_ideographs():
 
 
 @needs_chromium
-@pytest.mark.slow
 def test_folder_with_every_format_loads_in_one_run(tmp_path, seed_pdfs):
     folder = tmp_path / "docs"
     folder.mkdir()
