@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.fixtures import dashboard_db
-from tests.fixtures.dashboard_db import fixture_only
+from tests.fixtures.seedlike import fixture_only
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 PAGES = [
@@ -18,10 +17,6 @@ PAGES = [
     "view/pages/targets.py",
     "view/pages/projects.py",
 ]
-
-# shared pytest fixtures (re-exported so pytest finds them in this module)
-empty_db = dashboard_db.empty_db
-fixture_db = dashboard_db.fixture_db
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, db: Path, *, all_years: bool = True) -> AppTest:
@@ -165,8 +160,10 @@ def test_budget_toggle_and_project_search(monkeypatch, fixture_db):
     at.switch_page("view/pages/projects.py").run()
     at.text_input(key="q").input("征地拆迁").run()
     _assert_clean(at, "search")
-    assert _metrics(at)["预算总额"] == "561.20 万元"
-    assert any(m.value == "561.20 万元" for m in at.metric)
+    metrics = _metrics(at)
+    assert metrics["预算总额"] == "⚠ 561.20 万元"  # flagged: its record warns 项目编码为空
+    assert metrics["其中：财政资金"] == "0.00 万元"
+    assert metrics["其他资金"] == "561.20 万元"
 
 
 @fixture_only

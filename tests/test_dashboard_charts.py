@@ -17,14 +17,9 @@ from dashboard.data.filter_model import Filters
 from dashboard.view import charts
 from dashboard.view.chart_theme import CJK_FONT
 from dashboard.view.palette import township_palette
-from tests.fixtures import dashboard_db
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ALL = Filters()
-
-# shared pytest fixtures (re-exported so pytest finds them in this module)
-fixture_db = dashboard_db.fixture_db
-runner = dashboard_db.runner
 
 
 def _walk(node, key):

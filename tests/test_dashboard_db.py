@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from dashboard.data import db
-from tests.fixtures.dashboard_fixture import build_fixture_db
+from tests.fixtures.seedlike import fixture_only
 
 COUNT = "SELECT count(*) AS n FROM v_project_budget"
 
@@ -21,9 +23,16 @@ def _swap(pointer, target) -> None:
     os.replace(tmp, pointer)
 
 
-def test_run_query_follows_the_pointer(tmp_path, monkeypatch):
-    v1 = build_fixture_db(tmp_path / "wh.duckdb.v000001")
-    v2 = build_fixture_db(tmp_path / "wh.duckdb.v000002", empty=True)
+def _copy(pointer: Path, target: Path) -> Path:
+    """A private copy of the file a (read-only, session-wide) warehouse pointer names."""
+    shutil.copyfile(pointer.resolve(), target)
+    return target
+
+
+@fixture_only
+def test_run_query_follows_the_pointer(tmp_path, monkeypatch, fixture_db, empty_db):
+    v1 = _copy(fixture_db, tmp_path / "wh.duckdb.v000001")
+    v2 = _copy(empty_db, tmp_path / "wh.duckdb.v000002")
     pointer = tmp_path / "wh.duckdb"
     _swap(pointer, v1)
     monkeypatch.setenv("WAREHOUSE_DB", str(pointer))
@@ -36,8 +45,8 @@ def test_run_query_follows_the_pointer(tmp_path, monkeypatch):
     assert [f.path for f in db._open] == [v2.resolve()]  # the old connection was closed
 
 
-def test_connection_is_read_only(tmp_path, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_DB", str(build_fixture_db(tmp_path / "ro.duckdb")))
+def test_connection_is_read_only(tmp_path, monkeypatch, fixture_db):
+    monkeypatch.setenv("WAREHOUSE_DB", str(_copy(fixture_db, tmp_path / "ro.duckdb")))
     with pytest.raises(duckdb.Error):
         db.run_query("DELETE FROM v_project_budget")
 
@@ -50,8 +59,20 @@ def test_missing_warehouse(tmp_path, monkeypatch):
         db.run_query(COUNT)
 
 
-def test_params_are_part_of_the_cache_key(tmp_path, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_DB", str(build_fixture_db(tmp_path / "p.duckdb")))
+@fixture_only
+def test_params_are_part_of_the_cache_key(monkeypatch, fixture_db):
+    monkeypatch.setenv("WAREHOUSE_DB", str(fixture_db))
     sql = "SELECT count(*) AS n FROM v_project_budget WHERE township = ?"
     assert db.run_query(sql, ["开平镇"])["n"].iloc[0] == 3
     assert db.run_query(sql, ["林西镇"])["n"].iloc[0] == 5
+
+
+def test_old_warehouse_without_marts_names_them(tmp_path, monkeypatch, fixture_db):
+    """A version built before the marts: the pages ask for a load instead of failing."""
+    old = _copy(fixture_db, tmp_path / "old.duckdb")
+    con = duckdb.connect(str(old))
+    con.execute("DROP TABLE mart_indicator_target")
+    con.close()
+    monkeypatch.setenv("WAREHOUSE_DB", str(old))
+    assert db.missing_views() == ["mart_indicator_target"]
+    assert not db.warehouse_available()

@@ -30,6 +30,7 @@ def corpus_db(tmp_path_factory) -> tuple[Path, Path]:
     return corpus, db
 
 
+@pytest.mark.slow  # the 120-document corpus
 def test_linking_precision_and_recall_on_synthetic_ground_truth(corpus_db) -> None:
     corpus, db = corpus_db
     quality = evaluate(db, corpus)
@@ -38,6 +39,7 @@ def test_linking_precision_and_recall_on_synthetic_ground_truth(corpus_db) -> No
     assert quality.recall >= 0.98, quality
 
 
+@pytest.mark.slow
 def test_history_has_one_row_per_identity_and_year(corpus_db) -> None:
     _, db = corpus_db
     con = duckdb.connect(str(db), read_only=True)
@@ -172,6 +174,7 @@ def test_group_linking_code_fuzzy_same_year_and_analyst_file(tmp_path: Path) -> 
         identity.read_links(bad)
 
 
+@pytest.mark.slow
 def test_incremental_refresh_equals_full_rebuild(corpus_db, tmp_path: Path) -> None:
     """Loading the last year on its own (an incremental refresh of the touched units) gives
     the same identities and cross-year rows as loading everything at once."""
@@ -208,6 +211,7 @@ def test_incremental_refresh_equals_full_rebuild(corpus_db, tmp_path: Path) -> N
     assert rows(db, change) == rows(full_db, change)
 
 
+@pytest.mark.slow
 def test_linking_survives_drifting_names(corpus_db, tmp_path: Path) -> None:
     """Half of the project names renamed the way real budgets drift (2021年…, …资金,
     …项目, a stray full-width space): precision and recall stay ≥ 0.98."""

@@ -1,5 +1,5 @@
-"""Fast paths on the real seed warehouse: the mart-based queries return what the view-based
-ones return, point clouds are bounded samples with exact box statistics."""
+"""Fast paths on the real seed warehouse: the marts are built, point clouds are bounded samples
+with exact box statistics."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import pytest
 from dashboard.data import budgets as budgets_queries
 from dashboard.data import common as common_queries
 from dashboard.data import indicators as indicators_queries
-from dashboard.data import projects as projects_queries
 from dashboard.data import targets as targets_queries
 from dashboard.data.common import connection_runner
 from dashboard.data.filter_model import Filters
 from dashboard.view import charts
 from dashboard.view.palette import township_palette
+from warehouse.schema import marts
 from warehouse.serve.connect import open_readonly
 
 
@@ -27,51 +27,12 @@ def run(seed_warehouse: Path):
     con.close()
 
 
-def _filters(run) -> list[Filters]:
-    options = common_queries.filter_options(run)
-    return [
-        Filters(),
-        Filters(years=(options["years"][0],)),
-        Filters(townships=(options["townships"][0],)),
-        Filters(categories=(options["categories"][0],)),
-    ]
-
-
-def test_seed_warehouse_has_marts(run) -> None:
-    assert common_queries.has_marts(run)
-
-
-@pytest.mark.parametrize(
-    "text", ["", "满意度", "老庄子", "100%", "_", "%", "完成", "ZX", "zx", "不存在的词"]
-)
-def test_search_fast_path_matches_view_path(
-    run,
-    text: str,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    for f in _filters(run):
-        fast = projects_queries.search_projects(run, f, text)
-        with monkeypatch.context() as m:
-            m.setattr(projects_queries, "has_marts", lambda _run: False)
-            slow = projects_queries.search_projects(run, f, text)
-        pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
-
-
-def test_coverage_and_common_targets_fast_paths_match(
-    run,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    families = [None, *targets_queries.indicator_families(run, Filters())["family"]]
-    for f in _filters(run):
-        fast = [indicators_queries.level2_coverage(run, f)]
-        fast += [targets_queries.common_targets(run, f, family) for family in families]
-        with monkeypatch.context() as m:
-            m.setattr(indicators_queries, "has_marts", lambda _run: False)
-            m.setattr(targets_queries, "has_marts", lambda _run: False)
-            slow = [indicators_queries.level2_coverage(run, f)]
-            slow += [targets_queries.common_targets(run, f, family) for family in families]
-        for a, b in zip(fast, slow, strict=True):
-            pd.testing.assert_frame_equal(a, b, check_dtype=False)
+def test_seed_warehouse_has_marts(seed_warehouse: Path) -> None:
+    con = open_readonly(seed_warehouse)
+    try:
+        assert marts.marts_current(con)
+    finally:
+        con.close()
 
 
 def test_small_point_clouds_are_returned_whole_with_exact_boxes(run) -> None:

@@ -162,6 +162,7 @@ def test_card_title_with_hostile_name_is_text(monkeypatch, hostile_db):
     assert "\\<img" in title
 
 
+@pytest.mark.slow  # generates and loads a 12-document corpus
 def test_history_page_on_a_three_year_corpus(monkeypatch, tmp_path_factory):
     root = tmp_path_factory.mktemp("three_years")
     write_corpus(12, root / "docs", seed=7, jobs=1)

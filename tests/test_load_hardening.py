@@ -143,6 +143,7 @@ def hostile_parse(path: Path) -> dict:
     return parse_file(path)
 
 
+@pytest.mark.slow  # real worker processes run into their memory and time limits
 def test_memory_crash_and_timeout_reject_one_file_each(tmp_path: Path, small_limits) -> None:
     # generous for a busy machine: the clock starts once the worker is ready (imports done)
     small_limits.write_text(SMALL_LIMITS.replace("timeout_s = 300", "timeout_s = 15"))
@@ -194,6 +195,7 @@ def _wait_for(predicate, limit_s: float = 60.0) -> bool:
     return False
 
 
+@pytest.mark.slow  # a real load process killed mid-way
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill9", "sigterm"])
 def test_killed_load_leaves_no_process_and_no_new_version(tmp_path: Path, sig) -> None:
     folder = _many_documents(tmp_path / "in", copies=30)

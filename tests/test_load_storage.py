@@ -88,6 +88,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow  # a real load process under a file-size limit
 def test_write_error_names_the_real_cause(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     for index in range(3):

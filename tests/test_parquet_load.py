@@ -30,6 +30,7 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
     return con.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL").fetchall()
 
 
+@pytest.mark.slow  # export and load processes over the whole seed warehouse
 def test_export_folder_rebuilds_the_same_warehouse(seed_warehouse: Path, tmp_path: Path) -> None:
     folder = tmp_path / "pq"
     export_parquet(seed_warehouse, folder)

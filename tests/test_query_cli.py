@@ -1,4 +1,5 @@
-"""`python -m warehouse query` (warehouse.serve.query_cli.main) against a fixture warehouse."""
+"""`python -m warehouse query` (warehouse.serve.query_cli.main) against the small warehouse of
+the SQL tests (conftest ``sql_db``, tests/fixtures/sql_warehouse.py)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from warehouse.serve.query_cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE_DDL = ROOT / "tests" / "fixtures" / "sql" / "warehouse_fixture.sql"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(FIXTURE_DDL.read_text(encoding="utf-8"))
-    con.close()
-    return path
+def db(sql_db: Path) -> Path:
+    return sql_db
 
 
 def test_table_format(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,7 +55,12 @@ def test_json_format_keeps_chinese(db: Path, capsys: pytest.CaptureFixture[str])
     )
     records = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert {r["等级"]: r["n"] for r in records} == {"中": 1, "优": 3, "差": 2, "良": 2}
+    assert {r["等级"]: r["n"] for r in records} == {
+        "中": 6,
+        "优": 1,
+        "差": 9,
+        "良": 2,
+    }  # finding rows
 
 
 def test_env_var_selects_database(
@@ -68,7 +68,10 @@ def test_env_var_selects_database(
 ) -> None:
     monkeypatch.setenv("WAREHOUSE_DB", str(db))
     assert main(["SELECT count(*) AS n FROM dim_unit", "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["n", "0"]
+    assert capsys.readouterr().out.splitlines() == [
+        "n",
+        "3",
+    ]  # 城关镇 (two years), 花明楼镇, 大瑶镇
 
 
 def test_refused_exits_2_with_one_line(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -149,7 +152,7 @@ def test_module_entry_point_in_subprocess(db: Path) -> None:
         cwd=ROOT,
         timeout=60,
     )
-    assert ok.returncode == 0 and ok.stdout.splitlines() == ["n", "8"]
+    assert ok.returncode == 0 and ok.stdout.splitlines() == ["n", "18"]
     refused = subprocess.run(
         [
             sys.executable,

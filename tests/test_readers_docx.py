@@ -22,6 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data").glob("0*.txt"))
 
 
+# Tests on the five seeds written as .docx are slow (whole documents); the Word features
+# below use small bodies and stay in the fast profile.
+seed_based = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def seed_docx(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("docx")
@@ -51,6 +56,7 @@ def test_seeds_were_found():
     assert len(SEEDS) == 5
 
 
+@seed_based
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_docx_blocks_match_the_text_export(seed, seed_docx):
     stream = read_blocks(seed_docx[seed.name])
@@ -58,6 +64,7 @@ def test_docx_blocks_match_the_text_export(seed, seed_docx):
     assert block_signature(stream.blocks) == expected_from_text(seed)
 
 
+@seed_based
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_docx_lines_are_block_ordinals(seed, seed_docx):
     stream = read_blocks(seed_docx[seed.name])
@@ -65,6 +72,7 @@ def test_docx_lines_are_block_ordinals(seed, seed_docx):
     assert stream.meta["line_kind"] == "block_ordinal"
 
 
+@seed_based
 def test_seed_fixtures_really_use_merges_and_fields(seed_docx):
     """Guard the fixture builder: the equality above must exercise vMerge, gridSpan,
     bookmarks and TC fields, not plain cells."""
@@ -90,6 +98,7 @@ def _without_lines(value):
     return value
 
 
+@seed_based
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_docx_gives_the_same_record_as_the_text_seed(seed, seed_docx):
     parser = pytest.importorskip("etl.parser")
@@ -333,6 +342,7 @@ def test_corrupt_docx_is_one_line_error(tmp_path, content, reason):
     assert reason in message and "\n" not in message and message.startswith(str(path))
 
 
+@seed_based
 def test_zip_with_broken_document_xml_is_one_line_error(tmp_path, seed_docx):
     import zipfile
 

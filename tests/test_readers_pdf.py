@@ -30,10 +30,16 @@ from tests.test_readers_html import SEEDS, assert_golden, seed_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-needs_chromium = pytest.mark.skipif(
+_chromium_missing = pytest.mark.skipif(
     chromium() is None,
     reason="chromium is not installed (scripts/install_browser.sh); it prints the PDF fixtures",
 )
+
+
+def needs_chromium(test):
+    """Chromium prints the PDF fixture: a browser process per test, so the test is slow (the
+    fast profile reads the drawn PDFs below)."""
+    return pytest.mark.slow(_chromium_missing(test))
 
 
 def print_pdf(blocks, folder: Path, stem: str, **options) -> Path:
@@ -272,7 +278,6 @@ def test_radicals_from_pdf_fonts_become_ideographs():
 
 
 @needs_chromium
-@pytest.mark.slow
 def test_folder_with_every_format_loads_in_one_run(tmp_path, seed_pdfs):
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -123,12 +123,8 @@ def _page(monkeypatch, db: Path):
     return at.multiselect(key="year").set_value([]).run()
 
 
-def test_review_page_lists_projects_with_links_and_workbook(monkeypatch, tmp_path):
-    from warehouse.load.loader import load_paths
-
-    db = tmp_path / "wh.duckdb"
-    load_paths(sorted((ROOT / "data").glob("*.txt")), db, progress=False)
-    at = _page(monkeypatch, db)
+def test_review_page_lists_projects_with_links_and_workbook(monkeypatch, seed_warehouse):
+    at = _page(monkeypatch, seed_warehouse)
     assert not at.exception, [e.value for e in at.exception]
     labels = [e.label for e in at.expander]
     assert any("老庄子镇集贸市场附近修建排水沟" in label for label in labels)

@@ -1,4 +1,5 @@
-"""The SQL guard, the sandbox and the SQL page, against a small fixture warehouse."""
+"""The SQL guard, the sandbox and the SQL page, against a small warehouse built by the real
+loader (conftest ``sql_db``, tests/fixtures/sql_warehouse.py)."""
 
 from __future__ import annotations
 
@@ -48,26 +49,13 @@ REFUSED = load_cases("refused.sql", "expect")
 ACCEPTED = load_cases("accepted.sql", "rows")
 
 
-def build_fixture_db(path: Path) -> Path:
-    con = duckdb.connect(str(path))
-    con.execute((FIXTURES / "warehouse_fixture.sql").read_text(encoding="utf-8"))
-    con.execute("CHECKPOINT")
-    con.close()
-    return path
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_fixture_db(tmp_path_factory.mktemp("wh") / "warehouse_v1.duckdb")
-
-
-@pytest.fixture(scope="module")
-def catalog(fixture_db: Path) -> set[str]:
-    con = open_sandbox(fixture_db)
+def catalog(sql_db: Path) -> set[str]:
+    con = open_sandbox(sql_db)
     try:
         return catalog_names(con)
     finally:
@@ -92,8 +80,8 @@ def test_refused(case: Case, catalog: set[str]) -> None:
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[f"{i:02d}" for i in range(len(ACCEPTED))])
-def test_accepted_rows(case: Case, fixture_db: Path) -> None:
-    outcome = run_guarded(fixture_db, case.sql, dialect=case.dialect)
+def test_accepted_rows(case: Case, sql_db: Path) -> None:
+    outcome = run_guarded(sql_db, case.sql, dialect=case.dialect)
     assert outcome.error is None, outcome.error
     assert len(outcome.frame) == int(case.expect)
     assert not outcome.truncated
@@ -155,17 +143,17 @@ def test_empty_and_oversized_queries(catalog: set[str]) -> None:
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.title for e in EXAMPLES])
-def test_examples_run(example, fixture_db: Path) -> None:
+def test_examples_run(example, sql_db: Path) -> None:
     expected = {
         "各乡镇预算合计": 5,
         "满意度目标分布": 3,
-        "各类别项目数与预算": 5,
-        "定性指标占比最高的项目": 4,
+        "各类别项目数与预算": 6,  # the loader's categories: 2 road projects share one
+        "定性指标占比最高的项目": 4,  # the projects with indicators
         "时限指标截止日期分布": 3,
-        "被退回（中/差）项目清单": 2,
+        "被退回（中/差）项目清单": 5,  # P004 中; P003 and the three without indicators 差
         "财政资金与其他资金": 2,
     }
-    outcome = run_guarded(fixture_db, example.sql)
+    outcome = run_guarded(sql_db, example.sql)
     assert outcome.error is None, outcome.error
     assert len(outcome.frame) == expected[example.title]
 
@@ -183,22 +171,22 @@ def test_required_examples_present() -> None:
     assert "v_goal_review" in next(e.sql for e in EXAMPLES if e.title.startswith("被退回"))
 
 
-def test_row_cap_truncates_with_notice(fixture_db: Path) -> None:
+def test_row_cap_truncates_with_notice(sql_db: Path) -> None:
     outcome = run_guarded(
-        fixture_db, "SELECT * FROM v_project_budget ORDER BY budget_total_yuan", cap=3
+        sql_db, "SELECT * FROM v_project_budget ORDER BY budget_total_yuan", cap=3
     )
     assert outcome.truncated and len(outcome.frame) == 3
     assert outcome.sql_run.rstrip().endswith("LIMIT 4")
     assert "3" in truncation_notice(outcome)
     assert outcome.frame["budget_total_yuan"].is_monotonic_increasing  # order kept by the wrap
-    exact = run_guarded(fixture_db, "SELECT * FROM v_project_budget", cap=7)
+    exact = run_guarded(sql_db, "SELECT * FROM v_project_budget", cap=7)
     assert not exact.truncated and len(exact.frame) == 7 and truncation_notice(exact) is None
 
 
-def test_runaway_query_is_stopped(fixture_db: Path) -> None:
+def test_runaway_query_is_stopped(sql_db: Path) -> None:
     started = time.perf_counter()
     outcome = run_guarded(
-        fixture_db,
+        sql_db,
         "SELECT count(*) FROM range(100000000) a, range(100000000) b",
         timeout_s=1.5,
     )
@@ -208,15 +196,15 @@ def test_runaway_query_is_stopped(fixture_db: Path) -> None:
     assert elapsed < 10  # stopped by the limit, not run to completion
 
 
-def test_runtime_error_is_one_chinese_line(fixture_db: Path) -> None:
-    outcome = run_guarded(fixture_db, "SELECT CAST(township AS INTEGER) FROM v_project_budget")
+def test_runtime_error_is_one_chinese_line(sql_db: Path) -> None:
+    outcome = run_guarded(sql_db, "SELECT CAST(township AS INTEGER) FROM v_project_budget")
     assert outcome.error.startswith("查询执行出错") and "\n" not in outcome.error
     assert not outcome.refused
 
 
-def test_sandbox_is_locked_down(fixture_db: Path) -> None:
+def test_sandbox_is_locked_down(sql_db: Path) -> None:
     """Defence in depth: even SQL that skipped the guard cannot write, read files or unlock."""
-    con = open_sandbox(fixture_db, timeout_s=5)
+    con = open_sandbox(sql_db, timeout_s=5)
     try:
         settings = dict(
             con.execute(
@@ -249,15 +237,15 @@ def test_sandbox_is_locked_down(fixture_db: Path) -> None:
 
 
 def test_sandbox_coexists_with_plain_connection_and_follows_symlink(
-    fixture_db: Path, tmp_path: Path
+    sql_db: Path, tmp_path: Path
 ) -> None:
     link = tmp_path / "current.duckdb"
-    link.symlink_to(fixture_db)
-    plain = duckdb.connect(str(fixture_db), read_only=True)  # like the dashboard's own reader
+    link.symlink_to(sql_db)
+    plain = duckdb.connect(str(sql_db), read_only=True)  # like the dashboard's own reader
     try:
         outcome = run_guarded(link, "SELECT count(*) AS n FROM v_project_budget")
         assert outcome.error is None and int(outcome.frame["n"][0]) == 7
-        assert plain.execute("SELECT count(*) FROM v_goal_review").fetchone()[0] == 8
+        assert plain.execute("SELECT count(*) FROM v_goal_review").fetchone()[0] == 18
     finally:
         plain.close()
 
@@ -267,15 +255,15 @@ def test_missing_warehouse_is_reported(tmp_path: Path) -> None:
     assert outcome.error and "不存在" in outcome.error
 
 
-def test_refused_suite_leaves_warehouse_byte_identical(fixture_db: Path) -> None:
+def test_refused_suite_leaves_warehouse_byte_identical(sql_db: Path) -> None:
     from warehouse.serve.query_cli import main
 
-    before = sha256(fixture_db)
+    before = sha256(sql_db)
     for case in REFUSED:
-        outcome = run_guarded(fixture_db, case.sql, dialect=case.dialect, timeout_s=5)
+        outcome = run_guarded(sql_db, case.sql, dialect=case.dialect, timeout_s=5)
         assert outcome.refused, case.sql
-        assert main([case.sql, "--db", str(fixture_db), "--dialect", case.dialect]) == 2
-    assert sha256(fixture_db) == before
+        assert main([case.sql, "--db", str(sql_db), "--dialect", case.dialect]) == 2
+    assert sha256(sql_db) == before
 
 
 # ------------------------------------------------------------------------------- page
@@ -289,9 +277,9 @@ def _page(db: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_page_renders_runs_example_and_refuses(
-    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+    sql_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _page(fixture_db, monkeypatch).run()
+    at = _page(sql_db, monkeypatch).run()
     assert not at.exception
     assert at.title[0].value == "SQL 查询"
     at.selectbox(key="sql_example").select("满意度目标分布").run()
@@ -310,8 +298,8 @@ def test_page_renders_runs_example_and_refuses(
     assert [h["status"] for h in history] == ["已拒绝", "成功"]
 
 
-def test_page_dialect_and_truncation(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = _page(fixture_db, monkeypatch).run()
+def test_page_dialect_and_truncation(sql_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page(sql_db, monkeypatch).run()
     at.selectbox(key="sql_dialect").select("tsql").run()
     at.number_input(key="sql_cap").set_value(2).run()
     at.text_area(key="sql_text").input("SELECT TOP 5 [township] FROM v_project_budget").run()
@@ -427,9 +415,9 @@ def test_syntax_error_is_reported_as_such(sql: str, dialect: str, catalog: set[s
 
 
 def test_page_shows_syntax_error_without_refusal_word(
-    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+    sql_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _page(fixture_db, monkeypatch).run()
+    at = _page(sql_db, monkeypatch).run()
     at.text_area(key="sql_text").input("SELEC township FROM v_project_budget").run()
     at.button(key="sql_run").click().run()
     assert not at.exception

@@ -18,10 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_sql_guard import build_fixture_db, sha256
+from tests.test_sql_guard import sha256
 from warehouse.serve import sql_worker
 from warehouse.serve.sandbox import run_guarded, truncation_notice
 from warehouse.serve.sql_worker import WorkerGone, WorkerPool
+
+# Real worker processes killed by memory, time and signal limits: slow, and timing-bound on a
+# busy machine (the SQL guard itself is covered by the fast tests/test_sql_guard.py).
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"rss_bytes": 600 * 1024**2, "address_bytes": 3 * 1024**3}
@@ -74,8 +78,9 @@ ATTACKS = [
 
 
 @pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_fixture_db(tmp_path_factory.mktemp("worker") / "warehouse_v1.duckdb")
+def fixture_db(sql_db: Path) -> Path:
+    """The SQL tests' warehouse (conftest, built by the real loader; seven projects)."""
+    return sql_db
 
 
 @pytest.fixture(scope="module")

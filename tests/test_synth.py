@@ -41,6 +41,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
     return folder, docs
 
 
+@pytest.mark.slow  # generator worker processes
 def test_same_seed_same_bytes_any_worker_count(tmp_path: Path) -> None:
     write_corpus(60, tmp_path / "a", seed=5, jobs=1)
     write_corpus(60, tmp_path / "b", seed=5, jobs=2)

@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tests.support.records import TEST_PARSER_VERSION, json_parse, record, write_record
 from warehouse.load.loader import load_paths
 from warehouse.serve.connect import open_readonly
@@ -89,6 +91,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # two real load processes
 def test_two_loads_at_once_are_serialised(tmp_path: Path) -> None:
     db = tmp_path / "warehouse.duckdb"
     for name in ("x", "y"):

@@ -13,27 +13,24 @@ import pytest
 pytest.importorskip("etl.parser")
 
 from warehouse.load.checks import run_checks
-from warehouse.load.loader import load_paths
 from warehouse.serve.connect import open_readonly
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 
 
-@pytest.fixture(scope="module")
-def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("seed") / "warehouse.duckdb"
-    summary = load_paths([DATA], db, progress=False)
-    assert summary.exit_code == 0, (summary.rejected, summary.check_failures)
-    assert summary.files_seen == 5  # *.toml, reference/*.csv.gz and README are not documents
-    return db
-
-
 @pytest.fixture
-def con(seed_db: Path) -> duckdb.DuckDBPyConnection:
-    connection = open_readonly(seed_db)
+def con(seed_warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """The session's seed warehouse (conftest: `etl load data/`, exit 0), read-only."""
+    connection = open_readonly(seed_warehouse)
     yield connection
     connection.close()
+
+
+def test_only_the_five_documents_load(con: duckdb.DuckDBPyConnection) -> None:
+    # *.toml, reference/*.csv.gz and README in data/ are not documents
+    assert con.execute("SELECT count(*) FROM source_document").fetchone() == (5,)
+    assert con.execute("SELECT count(*) FROM reject").fetchone() == (0,)
 
 
 def test_acceptance_numbers(con: duckdb.DuckDBPyConnection) -> None:
@@ -115,6 +112,7 @@ def test_goal_review_stored(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+@pytest.mark.slow  # three `etl load` processes, each with its parse workers
 def test_cli_twice_and_with_bad_files(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("00[2-4]*"))

@@ -185,40 +185,8 @@ def top_projects(run: Runner, f: Filters, limit: int = 10) -> pd.DataFrame:
     )
 
 
-def like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def has_view(run: Runner, name: str, column: str = "project_key") -> bool:
-    """Whether a view or table with ``column`` exists (fixtures and older warehouses lack
-    the newer ones)."""
-    frame = run(
-        "SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
-        [name, column],
-    )
-    return int(frame["n"].iloc[0]) > 0
-
-
 def project_flags(run: Runner) -> pd.DataFrame:
     """project_key (text), flag_text: load warnings and money findings per project."""
-    if not has_view(run, "v_project_flag"):
-        return pd.DataFrame(
-            {"project_key": pd.Series(dtype=str), "flag_text": pd.Series(dtype=str)}
-        )
     return run(
         "SELECT CAST(project_key AS VARCHAR) AS project_key, flag_text FROM v_project_flag", None
     )
-
-
-def has_marts(run: Runner) -> bool:
-    """Whether the warehouse has the mart tables with their precomputed columns
-    (warehouse/schema/marts.py: search text, level-2 sets, target labels). Warehouse versions built
-    before them, and test fixtures, use the slower queries over the views."""
-    frame = run(
-        "SELECT count(*) AS n FROM duckdb_columns() WHERE "
-        "(table_name = 'mart_project_budget' AND column_name = 'search_text') OR "
-        "(table_name = 'mart_indicator_target' AND column_name = 'target_label')",
-        None,
-    )
-    return int(frame["n"].iloc[0]) == 2

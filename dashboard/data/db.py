@@ -20,7 +20,16 @@ import streamlit as st
 
 from warehouse.paths import resolve_db_path
 
-REQUIRED_VIEWS = ("v_project_budget", "v_indicator_target")
+# What the pages read: a warehouse built before one of these exists is upgraded by a load.
+REQUIRED_VIEWS = (
+    "v_project_budget",
+    "v_indicator_target",
+    "v_goal_review",
+    "v_project_flag",
+    "project_source_text",
+    "mart_project_budget",
+    "mart_indicator_target",
+)
 QUERY_TTL_SECONDS = 60
 BUILD_COMMAND = "python -m etl load data/"
 
@@ -108,7 +117,8 @@ def missing_views() -> list[str]:
         names = _cached_query(
             str(db.path),
             db.stamp,
-            "SELECT table_name FROM information_schema.tables WHERE table_name IN (?, ?)",
+            "SELECT table_name FROM information_schema.tables WHERE table_name IN "
+            f"({', '.join('?' * len(REQUIRED_VIEWS))})",
             REQUIRED_VIEWS,
         )
     except (WarehouseUnavailable, duckdb.Error):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.common import CATEGORY, TOWNSHIP, Runner, box_summary, has_marts, sampled
+from dashboard.data.common import CATEGORY, TOWNSHIP, Runner, box_summary, sampled
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 
 
@@ -34,29 +34,19 @@ def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
 def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
     """Share of each township's projects that have at least one indicator of each level 2."""
     where, params = f.where(alias="p")
-    if has_marts(run):  # per-project level-2 sets precomputed at load time
-        hits = """
-          SELECT township, level2, count(*) AS projects_with
-          FROM (SELECT township, unnest(level2_set) AS level2 FROM p)
-          GROUP BY ALL"""
-        source = "mart_project_budget"
-        extra = ", p.level2_set"
-    else:
-        hits = """
-          SELECT p.township, i.level2, count(DISTINCT p.project_key) AS projects_with
-          FROM p JOIN v_indicator_target i ON i.project_key = p.project_key
-          WHERE i.scope = 'project' AND i.level2 IS NOT NULL
-          GROUP BY ALL"""
-        source = "v_project_budget"
-        extra = ""
+    # per-project level-2 sets are precomputed at load time (mart_project_budget.level2_set)
     return run(
         f"""
         WITH p AS (
-          SELECT p.project_key, COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township{extra}
-          FROM {source} p WHERE {where}
+          SELECT p.project_key, COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township,
+                 p.level2_set
+          FROM mart_project_budget p WHERE {where}
         ), totals AS (
           SELECT township, count(*) AS projects FROM p GROUP BY ALL
-        ), hits AS ({hits}
+        ), hits AS (
+          SELECT township, level2, count(*) AS projects_with
+          FROM (SELECT township, unnest(level2_set) AS level2 FROM p)
+          GROUP BY ALL
         ), levels AS (SELECT DISTINCT level2 FROM hits)
         SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with,
                t.projects, 100.0 * COALESCE(h.projects_with, 0) / t.projects AS share_pct

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.common import QUANT_SQL, TOWNSHIP, Runner, has_view
+from dashboard.data.common import QUANT_SQL, TOWNSHIP, Runner
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 
 
@@ -73,8 +73,6 @@ def load_warnings(run: Runner, f: Filters) -> pd.DataFrame:
 
 def township_flags(run: Runner, f: Filters) -> pd.DataFrame:
     """township, flagged (projects carrying a ⚠), flag_text (first few warnings)."""
-    if not has_view(run, "v_project_flag"):
-        return pd.DataFrame(columns=["township", "flagged", "flag_text"])
     where, params = f.where(alias="p")
     return run(
         f"""
@@ -105,8 +103,6 @@ def budget_by_year(run: Runner, f: Filters) -> pd.DataFrame:
 
 def review_outcome(run: Runner, f: Filters) -> pd.DataFrame:
     """grade, projects: the goal review's verdict on the projects in scope."""
-    if not has_view(run, "v_goal_review"):
-        return pd.DataFrame(columns=["grade", "projects"])
     where, params = f.where(alias="p")
     return run(
         f"""
@@ -120,8 +116,6 @@ def review_outcome(run: Runner, f: Filters) -> pd.DataFrame:
 
 def flagged_count(run: Runner, f: Filters) -> int:
     """Projects in scope whose figures carry a load warning or a money finding."""
-    if not has_view(run, "v_project_flag"):
-        return 0
     where, params = f.where(alias="p")
     frame = run(
         f"""SELECT count(*) AS n FROM v_project_budget p

@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from dashboard.data.common import Runner, has_marts, has_view, like_pattern
+from dashboard.data.common import Runner
 from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, Filters
 
 
@@ -35,11 +35,7 @@ def search_projects(run: Runner, f: Filters, text: str = "", limit: int = 500) -
     """Projects containing every word of ``text`` (AND) in their name, code, unit, purpose,
     goals or indicators; ``matched_in`` names the fields, ``snippet`` marks the words."""
     words = search_words(text)
-    frame = (
-        _search_mart(run, f, words, limit)
-        if has_marts(run)
-        else _search_views(run, f, words, limit)
-    )
+    frame = _search_mart(run, f, words, limit)
     matched, snippets = [], []
     for row in frame.itertuples(index=False):
         places, snippet = [], ""
@@ -85,28 +81,6 @@ _SEARCH_COLUMNS = f"""CAST(p.project_key AS VARCHAR) AS project_key,
     p.source_file, p.source_line, p.goals, p.purpose"""
 
 
-def _search_views(run: Runner, f: Filters, words: list[str], limit: int) -> pd.DataFrame:
-    """Over the views (fixtures, warehouses without marts): every word somewhere."""
-    where, params = f.where(alias="p")
-    conditions, word_params = [], []
-    for word in words:
-        pattern = like_pattern(word)
-        fields = " OR ".join(f"p.{c} ILIKE ? ESCAPE '\\'" for c, _ in SEARCH_FIELDS)
-        conditions.append(
-            f"""({fields} OR EXISTS (SELECT 1 FROM v_indicator_target i
-                WHERE CAST(i.project_key AS VARCHAR) = CAST(p.project_key AS VARCHAR)
-                  AND (i.indicator_name ILIKE ? ESCAPE '\\' OR i.description ILIKE ? ESCAPE '\\'
-                       OR i.target_raw ILIKE ? ESCAPE '\\')))"""
-        )
-        word_params += [pattern] * (len(SEARCH_FIELDS) + 3)
-    match = " AND ".join(conditions) or "TRUE"
-    return run(
-        f"""SELECT {_SEARCH_COLUMNS} FROM v_project_budget p WHERE {where} AND {match}
-            ORDER BY township, source_file, source_line LIMIT ?""",
-        params + word_params + [int(limit)],
-    )
-
-
 def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.DataFrame:
     """One scan of the precomputed lower-cased search text, one ``contains`` per word."""
     where, params = f.where(alias="p")
@@ -142,9 +116,7 @@ def project_indicators(run: Runner, project_key: str) -> pd.DataFrame:
 
 def project_review(run: Runner, project_key: str) -> pd.DataFrame:
     """grade, rule_id, severity, message, hint of one project (one row, rule_id NULL, when
-    the review found nothing; empty when the warehouse has no review)."""
-    if not has_view(run, "v_goal_review"):
-        return pd.DataFrame(columns=["grade", "rule_id", "severity", "message", "hint"])
+    the review found nothing; empty when the project was not reviewed)."""
     return run(
         """SELECT grade, rule_id, severity, message, hint, source_line FROM v_goal_review
            WHERE CAST(project_key AS VARCHAR) = ? ORDER BY rule_id NULLS FIRST, source_line""",
@@ -154,8 +126,6 @@ def project_review(run: Runner, project_key: str) -> pd.DataFrame:
 
 def project_source_text(run: Runner, project_key: str) -> pd.DataFrame:
     """first_line, last_line, text stored at load time (empty when none was stored)."""
-    if not has_view(run, "project_source_text"):
-        return pd.DataFrame(columns=["first_line", "last_line", "text"])
     return run(
         "SELECT first_line, last_line, text FROM project_source_text "
         "WHERE CAST(project_key AS VARCHAR) = ? LIMIT 1",

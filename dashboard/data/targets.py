@@ -18,12 +18,10 @@ from dashboard.data.common import (
     UNIT_SCOPE_PROJECT,
     Runner,
     box_summary,
-    has_marts,
     sampled,
 )
 from dashboard.data.filter_model import Filters
 from dashboard.view.formatting import KIND_LABELS
-from warehouse.schema.marts import TARGET_LABEL_SQL
 
 
 def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
@@ -108,9 +106,6 @@ def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
     return frame
 
 
-_TARGET_LABEL = TARGET_LABEL_SQL  # one definition, shared with the mart column
-
-
 def common_targets(
     run: Runner, f: Filters, family: str | None = None, limit: int = 15
 ) -> pd.DataFrame:
@@ -119,20 +114,15 @@ def common_targets(
     family_sql, family_params = ("", [])
     if family is not None:
         family_sql, family_params = f"AND {FAMILY} = ?", [family]
-    # The label is precomputed per row in the mart (same SQL); older warehouses compute it.
-    label, source = (
-        ("target_label", "mart_indicator_target")
-        if has_marts(run)
-        else (_TARGET_LABEL, "v_indicator_target")
-    )
     frame = run(
         f"""
         SELECT target, target_kind, count(*) AS indicators,
                count(DISTINCT township) AS townships
         FROM (
-          SELECT {label} AS target, COALESCE(target_kind, 'qualitative') AS target_kind,
+          SELECT target_label AS target, COALESCE(target_kind, 'qualitative') AS target_kind,
                  {TOWNSHIP} AS township
-          FROM {source} WHERE {where} {family_sql} AND coalesce(horizon, 'annual') = 'annual'
+          FROM mart_indicator_target
+          WHERE {where} {family_sql} AND coalesce(horizon, 'annual') = 'annual'
         )
         WHERE target IS NOT NULL AND target <> ''
         GROUP BY target, target_kind
