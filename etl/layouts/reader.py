@@ -95,7 +95,7 @@ class ProjectDraft:
     budget: dict = field(default_factory=empty_budget)
     purpose: str | None = None
     plan: list | None = None
-    plan_unreadable: bool = False
+    plan_unreadable: list[str] = field(default_factory=list)  # cells printed, not a percent
     goals: list[str] = field(default_factory=list)
     long_term_goal: str | None = None
     period: str | None = None
@@ -104,7 +104,7 @@ class ProjectDraft:
     has_budget_row: bool = False
     has_sentence_budget: bool = False
     unit_line: tuple[str | None, str] | None = None
-    funding_notes: list[str] = field(default_factory=list)
+    funding_notes: list[str] = field(default_factory=list)  # sources counted as other
     money_seen: set[str] = field(default_factory=set)
 
     @property
@@ -815,6 +815,7 @@ class Reader:
         for seq, draft in enumerate(kept, start=1):
             draft.seq = seq
             self._budget_from_parts(draft)
+            self._draft_warnings(draft)
         self.projects = kept
         rows_with_value, rows_produced = self.dropped
         if rows_with_value > rows_produced and not truncated:
@@ -837,6 +838,26 @@ class Reader:
             overall_goal=self.overall_goal,
             department_total_yuan=self.department_total_yuan,
         )
+
+    def _draft_warnings(self, draft: ProjectDraft) -> None:
+        """What the project's cells said that its record cannot hold: a plan cell that is
+        not a percent (kept as empty), a funding source counted as other money by default."""
+        if draft.plan_unreadable:
+            cells = "、".join(f"“{cell}”" for cell in draft.plan_unreadable)
+            self._warn(
+                "plan_unreadable",
+                f"资金支出计划中 {cells} 不是百分比，按空缺处理",
+                draft.source_line,
+                draft.name,
+            )
+        if draft.funding_notes:
+            names = "、".join(f"“{name}”" for name in draft.funding_notes)
+            self._warn(
+                "funding_notes",
+                f"资金来源 {names} 未识别为财政资金或其他资金，已计入其他资金",
+                draft.source_line,
+                draft.name,
+            )
 
     def _unit(self) -> tuple[str | None, str | None]:
         lines = [p.unit_line for p in self.projects if p.unit_line]
