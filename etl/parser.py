@@ -20,22 +20,16 @@ from etl.layouts.prose import read_prose
 from etl.layouts.reader import Reader
 from etl.manifest import entry_for, find_manifest, load_manifest
 from etl.normalize import to_simplified
+from etl.readers import read_blocks
 from etl.readers._bounds import check_file_size
 
 PARSER_VERSION = "1.0.0"
 
 
 def read_stream(path: Path, data: bytes) -> BlockStream:
-    """The block stream of any supported format (text until the readers package says more)."""
-    try:
-        from etl.readers import read_blocks
-    except ImportError:
-        read_blocks = None
-    if read_blocks is not None:
-        return read_blocks(path, data)  # the bytes already read: no second stat and read
-    from etl.readers.text import read_text
-
-    return read_text(path, data)
+    """The block stream of any supported format, from the bytes already read (no second
+    stat and read)."""
+    return read_blocks(path, data)
 
 
 def parse_file(path: str | Path, *, manifest: list[dict] | None = None) -> dict:
@@ -99,7 +93,8 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
                 "code": "fiscal_year_inferred",
                 "line": None,
                 "project": None,
-                "message": f"预算年度 {fiscal_year} 仅由正文推断（无年度标题），请核对或在 data/manifest.toml 中指定",
+                "message": f"预算年度 {fiscal_year} 仅由正文推断（无年度标题），"
+                "请核对或在 data/manifest.toml 中指定",
             }
         )
     if result.truncated:
@@ -140,10 +135,8 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
 @lru_cache(maxsize=4096)
 def _unit_kind(name: str | None) -> str:
     """Memoised: a unit files many documents (one per year, one per revision)."""
-    try:
-        from etl.geography import unit_kind
-    except ImportError:
-        return "other"
+    from etl.geography import unit_kind  # imported on first use, like resolve_unit below
+
     return unit_kind(name)
 
 

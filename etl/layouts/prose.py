@@ -107,7 +107,10 @@ def read_prose(blocks: list[Block], fiscal_year: int | None) -> ProseResult | No
         project["seq"] = seq
     if not result.projects:
         return None
-    message = f"文档以正文形式给出绩效目标（无指标表），读出 {len(result.projects)} 个项目、{indicators} 条指标，请核对"
+    message = (
+        "文档以正文形式给出绩效目标（无指标表），"
+        f"读出 {len(result.projects)} 个项目、{indicators} 条指标，请核对"
+    )
     result.warnings.insert(0, warning("goal_prose", message))
     return result
 
