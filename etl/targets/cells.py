@@ -138,24 +138,50 @@ def parse_target_cells(
     if read is None:
         read = read_cell(value_s, name, fiscal_year, yes_no=yes_no, guess_unit=not unit_given)
     target = read[0]
-    numeric = target["kind"] in ("number", "percent", "money", "tolerance")
-
-    # The unit column: fills a missing unit; repeating it is fine; contradicting it warns.
-    if unit_given and numeric and target["value"] is not None:
-        unit_n = norm_unit(unit_k)
-        if target["unit"] is None:
-            _set_unit(target, unit_n)  # a unit the grammar does not know: 万千瓦时
-        elif unit_n != target["unit"] and unit_n != target["unit"].split("/", 1)[0]:
-            warnings.append((W_UNIT_CONFLICT, message(W_UNIT_CONFLICT, value_s, name, unit_raw)))
-
-    # The sign column: gives the operator of a bare value; a contradicting sign warns.
-    if sign_op and numeric and target["value"] is not None:
-        printed_op = _printed_op(value_s)
-        if printed_op is None:
-            target["op"] = sign_op
-        elif printed_op != sign_op:
-            warnings.append((W_SIGN_CONFLICT, message(W_SIGN_CONFLICT, value_s, name, sign_raw)))
+    if target["value"] is not None and target["kind"] in _NUMERIC:
+        if unit_given:
+            _unit_column(target, warnings, value_s, name, unit_raw, unit_k)
+        if sign_op:
+            _sign_column(target, warnings, value_s, name, sign_raw, sign_op)
     return _finish(read, warnings, name), warnings
+
+
+_NUMERIC = ("number", "percent", "money", "tolerance")
+
+
+def _unit_column(
+    target: dict,
+    warnings: list[tuple[str, str]],
+    value_s: str,
+    name: str,
+    unit_raw: str,
+    unit_k: str,
+) -> None:
+    """The unit column of a numeric target: fills a missing unit; repeating it is fine;
+    contradicting it warns."""
+    unit_n = norm_unit(unit_k)
+    assert unit_n is not None  # unit_k is a non-empty unit word
+    if target["unit"] is None:
+        _set_unit(target, unit_n)  # a unit the grammar does not know: 万千瓦时
+    elif unit_n != target["unit"] and unit_n != target["unit"].split("/", 1)[0]:
+        warnings.append((W_UNIT_CONFLICT, message(W_UNIT_CONFLICT, value_s, name, unit_raw)))
+
+
+def _sign_column(
+    target: dict,
+    warnings: list[tuple[str, str]],
+    value_s: str,
+    name: str,
+    sign_raw: str,
+    sign_op: str,
+) -> None:
+    """The sign column of a numeric target: gives the operator of a bare value; a
+    contradicting sign warns."""
+    printed_op = _printed_op(value_s)
+    if printed_op is None:
+        target["op"] = sign_op
+    elif printed_op != sign_op:
+        warnings.append((W_SIGN_CONFLICT, message(W_SIGN_CONFLICT, value_s, name, sign_raw)))
 
 
 # What a unit column may hold when the number grammar does not know it (万千瓦时, 标准亩).
