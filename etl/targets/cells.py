@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from etl.record import Op, Target
 from etl.targets import vocab
 from etl.targets.parse import (
     MISSING,
@@ -63,7 +64,7 @@ def _clean(text: object) -> str:
     return (text if isinstance(text, str) else str(text)).strip()
 
 
-def _finish(read: Reading, warnings: list[tuple[str, str]], name: str) -> dict:
+def _finish(read: Reading, warnings: list[tuple[str, str]], name: str) -> Target:
     """Attach warnings for the reading's own code and prose; add optional keys."""
     target, code, prose, per, meaning = read
     if code:
@@ -84,7 +85,7 @@ def parse_target_cells(
     unit: str | None = None,
     indicator_name: str = "",
     fiscal_year: int | None = None,
-) -> tuple[dict, list[tuple[str, str]]]:
+) -> tuple[Target, list[tuple[str, str]]]:
     """Parse a target spread over a value cell, an optional sign column, an optional unit
     column and the indicator name.
 
@@ -150,7 +151,7 @@ _NUMERIC = ("number", "percent", "money", "tolerance")
 
 
 def _unit_column(
-    target: dict,
+    target: Target,
     warnings: list[tuple[str, str]],
     value_s: str,
     name: str,
@@ -168,12 +169,12 @@ def _unit_column(
 
 
 def _sign_column(
-    target: dict,
+    target: Target,
     warnings: list[tuple[str, str]],
     value_s: str,
     name: str,
     sign_raw: str,
-    sign_op: str,
+    sign_op: Op,
 ) -> None:
     """The sign column of a numeric target: gives the operator of a bare value; a
     contradicting sign warns."""
@@ -188,7 +189,7 @@ def _sign_column(
 _UNIT_WORD = re.compile(r"[\u3400-\u9fffA-Za-z%‰/·]{1,8}")
 
 
-def _set_unit(target: dict, unit: str) -> None:
+def _set_unit(target: Target, unit: str) -> None:
     """Give a unitless numeric target the unit column's unit (and yuan for money)."""
     target["unit"] = unit
     if target["kind"] == "tolerance":

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from etl.record import Op, Target, TargetKind
 from etl.targets import vocab
 from etl.targets.dates import deadline, is_time_name, period
 
@@ -113,11 +114,14 @@ _STRIP_PUNCT = ".,;:!?。、()[]「」『』'\"/"
 
 # A reading: (target, code (unparsed/missing) or None, dropped prose or "", per, meaning).
 # A plain tuple: this runs ~10 times per document over tens of thousands of documents.
-Reading = tuple[dict, str | None, str, str | None, str | None]
+Reading = tuple[Target, str | None, str, str | None, str | None]
+# What an indicator name says about its value (`name_facts`): time_like, rate_like, unit in
+# parentheses, suffix operator, counts bad events, normalised name.
+Facts = tuple[bool, bool, str | None, Op | None, bool, str]
 
 
 def reading(
-    target: dict,
+    target: Target,
     code: str | None = None,
     prose: str = "",
     per: str | None = None,
@@ -138,13 +142,13 @@ def normalize(text: str) -> str:
 
 def result(
     raw: str,
-    op: str | None = None,
-    value: object = None,
-    value_max: object = None,
+    op: Op | None = None,
+    value: int | float | str | None = None,
+    value_max: int | float | str | None = None,
     unit: str | None = None,
     value_yuan: float | None = None,
-    kind: str = "qualitative",
-) -> dict:
+    kind: TargetKind = "qualitative",
+) -> Target:
     """Build the target dict with the contract's keys in the contract's order."""
     return {
         "raw": raw,
@@ -175,7 +179,7 @@ def norm_unit(unit: str | None, per: str | None = None) -> str | None:
     return f"{unit}/{per}" if per else unit
 
 
-def unit_kind(unit: str | None) -> str:
+def unit_kind(unit: str | None) -> TargetKind:
     """The target kind a unit implies: percent, money or number."""
     if unit == "%":
         return "percent"
@@ -195,7 +199,7 @@ def name_unit(name: str) -> str | None:
     return norm_unit(m["unit"]) if m else None
 
 
-def name_suffix_op(name: str) -> str | None:
+def name_suffix_op(name: str) -> Op | None:
     """The operator a name ending in 以上/以下/以内 gives its bare value (更换暖气片10组以上)."""
     m = _NAME_SUFFIX_OP.search(normalize(name)) if name else None
     op = vocab.SUFFIX_OPS.get(m["suf"]) if m else None
@@ -203,7 +207,7 @@ def name_suffix_op(name: str) -> str | None:
 
 
 @lru_cache(maxsize=8192)
-def name_facts(name: str) -> tuple[bool, bool, str | None, str | None, bool, str]:
+def name_facts(name: str) -> Facts:
     """What an indicator name says about its value, cached (a document repeats its names):
     (time_like, rate_like, unit in parentheses, suffix operator, counts bad events,
     normalised name)."""
@@ -264,7 +268,7 @@ def read_cell(
     return _read_number(raw, s, head, facts, per, tolerance is not None, guess_unit)
 
 
-def _word_reading(raw: str, s: str, facts: tuple, yes_no: bool) -> Reading | None:
+def _word_reading(raw: str, s: str, facts: Facts, yes_no: bool) -> Reading | None:
     """A cell that is one word: a meaning (是/达标/…), or a zero word under an event name."""
     meaning = _MEANINGS.get(s.rstrip(_END_PUNCT))
     if meaning is not None and (yes_no or meaning not in ("yes", "no")):
@@ -274,7 +278,7 @@ def _word_reading(raw: str, s: str, facts: tuple, yes_no: bool) -> Reading | Non
     return None
 
 
-def _date_reading(raw: str, s: str, facts: tuple, fiscal_year: int | None) -> Reading | None:
+def _date_reading(raw: str, s: str, facts: Facts, fiscal_year: int | None) -> Reading | None:
     """A period (`2023年1月-12月`) or a deadline (`2023年6月底前`), else None."""
     if s[0] in _PERIOD_FIRST and len(s) >= 9 and _PERIOD_HINT.search(s):
         span = period(s)
@@ -291,7 +295,7 @@ def _date_reading(raw: str, s: str, facts: tuple, fiscal_year: int | None) -> Re
     return None
 
 
-def _no_number(raw: str, s: str, facts: tuple, per: str | None, tolerance: bool) -> Reading:
+def _no_number(raw: str, s: str, facts: Facts, per: str | None, tolerance: bool) -> Reading:
     """A cell without a leading number: a unit alone (target missing), a sign alone, or a
     name restated before its value."""
     only = _UNIT_ONLY.match(s) if s.rstrip(_END_PUNCT)[-1:] in _UNIT_LAST else None
@@ -305,7 +309,7 @@ def _no_number(raw: str, s: str, facts: tuple, per: str | None, tolerance: bool)
     return _restated_name(raw, s, facts, per)
 
 
-def _restated_name(raw: str, s: str, facts: tuple, per: str | None) -> Reading:
+def _restated_name(raw: str, s: str, facts: Facts, per: str | None) -> Reading:
     """``资金到位率达100%`` under 资金到位率: the cell restates its name, then a clean value."""
     own = facts[5]
     if len(own) >= 2 and s.startswith(own) and len(s) > len(own):
@@ -322,7 +326,7 @@ def _read_number(
     raw: str,
     s: str,
     head: re.Match,
-    facts: tuple,
+    facts: Facts,
     per: str | None,
     tolerance: bool,
     guess_unit: bool = True,
@@ -360,6 +364,7 @@ def _read_number(
         return reading(result(raw), UNPARSED)
     dec_a, dec_b = decimals
 
+    op: Op
     if tolerance:
         op = "<="
     elif num_b is not None:
@@ -399,7 +404,7 @@ def _decimals(
     return dec_a, dec_b
 
 
-def _single_op(prefix_op: str | None, suffix_op: str | None, glued: bool, facts: tuple) -> str:
+def _single_op(prefix_op: Op | None, suffix_op: Op | None, glued: bool, facts: Facts) -> Op:
     """The operator of one number: printed before or after it, else the name's (not for a
     number glued to prose), else `=`."""
     op = prefix_op or (suffix_op if suffix_op != "between" else None)
@@ -413,7 +418,7 @@ def _guessed_unit(
     dec_a: Decimal,
     dec_b: Decimal | None,
     glued: bool,
-    facts: tuple,
+    facts: Facts,
     value: int | float,
     value_max: int | float | None,
 ) -> tuple[str | None, int | float, int | float | None]:
@@ -439,7 +444,7 @@ def _guessed_unit(
     return None, value, value_max
 
 
-def _kind_of(unit: str | None, dec_a: Decimal) -> tuple[str, float | None]:
+def _kind_of(unit: str | None, dec_a: Decimal) -> tuple[TargetKind, float | None]:
     """(kind, yuan): percent for `%`, money (with its yuan) for a money unit, else number."""
     if unit is None:
         return "number", None
@@ -451,7 +456,7 @@ def _kind_of(unit: str | None, dec_a: Decimal) -> tuple[str, float | None]:
     return "money", float((dec_a * scale).quantize(_CENT))
 
 
-def _read_tail(rest: str) -> tuple[str | None, str | None, str | None, str]:
+def _read_tail(rest: str) -> tuple[str | None, str | None, Op | None, str]:
     """What follows the number: (unit, its time per-unit, suffix operator, dropped prose)."""
     if not rest:
         return None, None, None, ""
