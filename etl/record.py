@@ -16,6 +16,7 @@ UnitKind = Literal[
 Horizon = Literal["annual", "long_term"]
 TargetKind = Literal["number", "percent", "money", "deadline", "qualitative", "period", "tolerance"]
 Op = Literal[">=", "<=", "=", ">", "<", "between"]
+Direction = Literal["positive", "negative"]
 
 
 class Source(TypedDict):
