@@ -61,6 +61,7 @@ _NOTICE = re.compile(
 # every column label that can sit where a name, level or value belongs has one of these
 _HEADERISH = re.compile(r"[指級级標标值符號号称稱内內容]")
 _GOAL_ROLES = frozenset({"annual_goal", "long_goal", "goal"})
+_GOAL_TEXT_LABELS = ("绩效目标", "年度绩效目标", "项目绩效目标", "年度目标")
 _MONEY_FIELDS = {
     "budget_total": "total_yuan",
     "budget_total_annual": "total_yuan",
@@ -355,46 +356,10 @@ class Reader:
             self.pending_labels = []
             return
         first = key(cells[0]) if cells else ""
-
-        unit = unit_line_of(row)
-        if unit is not None:
-            code, name, scale = unit
-            self.scale = self.announced = scale
-            if name:
-                self.unit_lines.append((code, name))
-            if self.current is None or self.current.has_content:
-                self._new_project(row.line)
-            if self.current is not None and name:
-                self.current.unit_line = (code, name)
-            self._close_table()
+        if self._unit_or_title_row(row, first) or self._header_row(row):
             return
-        if first in _TABLE_TITLES:
-            if self.current is None or self.current.has_content:
-                self._new_project(row.line)
-            self._close_table()
+        if self._horizon_row(filled):
             return
-        columns = scan_header(row)
-        if columns is not None:
-            self._open_table(row, columns)
-            return
-        if isinstance(self.table, TransposedTable) and self.table.needs_header:
-            if self.table.feed_header(row):
-                return
-            self._close_table()
-        if is_transposed_header(row):
-            self._open_transposed(row)
-            return
-        if self.table is not None and self.table_header is not None and self.header_fresh:
-            self.header_fresh = False
-            if apply_subheader(self.table.columns, self.table_header, row):
-                self.table.refresh()
-                return
-        if len(filled) == 1 and len(key(filled[0])) <= 12 and "指标" in filled[0]:
-            horizon = horizon_of(filled[0])
-            if horizon and self.table is None or horizon and key(filled[0]).endswith("绩效指标"):
-                self.next_horizon = horizon
-                self._close_table()
-                return
         if self.pending_labels and self._values_below(row):
             return
         expecting = self.expect is not None and self.current is not None and self.table is None
@@ -407,6 +372,59 @@ class Reader:
             return
         if self.table is not None:
             self._indicator_row(row)
+
+    def _unit_or_title_row(self, row: Row, first: str) -> bool:
+        """A `801001某某镇 | 单位：万元` line or a table title row: both open a project
+        (unless the current one is still empty)."""
+        unit = unit_line_of(row)
+        if unit is not None:
+            code, name, scale = unit
+            self.scale = self.announced = scale
+            if name:
+                self.unit_lines.append((code, name))
+            if self.current is None or self.current.has_content:
+                self._new_project(row.line)
+            if self.current is not None and name:
+                self.current.unit_line = (code, name)
+            self._close_table()
+            return True
+        if first in _TABLE_TITLES:
+            if self.current is None or self.current.has_content:
+                self._new_project(row.line)
+            self._close_table()
+            return True
+        return False
+
+    def _header_row(self, row: Row) -> bool:
+        """An indicator header (a new table), a transposed table's header rows, or the
+        sub-header right below a header (符号/值/单位, 优/良/中/差)."""
+        columns = scan_header(row)
+        if columns is not None:
+            self._open_table(row, columns)
+            return True
+        if isinstance(self.table, TransposedTable) and self.table.needs_header:
+            if self.table.feed_header(row):
+                return True
+            self._close_table()
+        if is_transposed_header(row):
+            self._open_transposed(row)
+            return True
+        if self.table is not None and self.table_header is not None and self.header_fresh:
+            self.header_fresh = False
+            if apply_subheader(self.table.columns, self.table_header, row):
+                self.table.refresh()
+                return True
+        return False
+
+    def _horizon_row(self, filled: list[str]) -> bool:
+        """A one-cell heading such as `长期绩效指标`: the horizon of the next table."""
+        if len(filled) == 1 and len(key(filled[0])) <= 12 and "指标" in filled[0]:
+            horizon = horizon_of(filled[0])
+            if horizon and self.table is None or horizon and key(filled[0]).endswith("绩效指标"):
+                self.next_horizon = horizon
+                self._close_table()
+                return True
+        return False
 
     @staticmethod
     def _valued(row: Row, table) -> bool:
@@ -468,43 +486,9 @@ class Reader:
             for role, scale in roles:
                 if role == "money_group" and scale is not None:
                     self.scale = scale
-        # labels above values: a row of goal labels and nothing else
-        goal_spots = (
-            [(i, role) for i, role in enumerate(role_names) if role in _GOAL_ROLES]
-            if named & _GOAL_ROLES
-            else []
-        )
-        others = (
-            [c for i, c in enumerate(cells) if c.strip() and role_names[i] is None and len(c) >= 12]
-            if len(goal_spots) >= 2
-            else []
-        )
-        if len(goal_spots) >= 2 and not others:
-            self.pending_labels = [(i, r) for i, r in goal_spots if r != "goal"] or goal_spots
-            self._close_table()
+        if self._goal_labels_row(cells, role_names, named):
             return True
-        if "project_code" in role_names:
-            project = self.current
-            if project is None or project.code or project.name_cell or project.indicators:
-                project = self._new_project(row.line)
-            index = role_names.index("project_code")
-            project.code = clean_cell(self._value_after(cells, roles, index)) or None
-            if "project_name" in role_names:
-                at = role_names.index("project_name")
-                project.name_cell = clean_cell(self._value_after(cells, roles, at)) or None
-            self._close_table()
-            self._other_pairs(row, cells, roles, skip={"project_code", "project_name"})
-            return True
-        if "project_name" in role_names:
-            project = self.current
-            if project is None or (project.name_cell and (project.indicators or project.has_table)):
-                project = self._new_project(row.line)
-            at = role_names.index("project_name")
-            value = clean_cell(self._value_after(cells, roles, at))
-            if value:
-                project.name_cell = value
-            self._close_table()
-            self._other_pairs(row, cells, roles, skip={"project_name"})
+        if self._project_row(row, cells, roles, role_names):
             return True
         if first in ("项目资金主要用途", "资金用途", "项目资金用途", "主要用途") or (
             role_names[0] == "purpose"
@@ -529,22 +513,68 @@ class Reader:
         if role_names[0] == "plan" or first.startswith(("资金支出计划", "支出计划")):
             self.expect = "plan"
             return True
-        if role_names[0] in ("annual_goal", "goal") and first in (
-            "绩效目标",
-            "年度绩效目标",
-            "项目绩效目标",
-            "年度目标",
-        ):
-            text = "\n".join(cells[1:])
-            if self.current is None and not self.flat:
-                self.overall_goal = self.overall_goal or (clean_long(text) or None)
-            else:
-                project = self._project_for_part(row.line)
-                project.goals = split_goals(text)
-            self._close_table()
-            self.expect = None
+        if self._goal_text_row(row, cells, role_names, first):
             return True
         return self._other_pairs(row, cells, roles, skip=set())
+
+    def _goal_labels_row(self, cells: list[str], role_names: list, named: set[str]) -> bool:
+        """Labels above values: a row of goal labels (年度目标 | 长期目标) and nothing else;
+        the values come in the next row."""
+        if not named & _GOAL_ROLES:
+            return False
+        goal_spots = [(i, role) for i, role in enumerate(role_names) if role in _GOAL_ROLES]
+        if len(goal_spots) < 2:
+            return False
+        others = [
+            c for i, c in enumerate(cells) if c.strip() and role_names[i] is None and len(c) >= 12
+        ]
+        if others:
+            return False
+        self.pending_labels = [(i, r) for i, r in goal_spots if r != "goal"] or goal_spots
+        self._close_table()
+        return True
+
+    def _project_row(self, row: Row, cells: list[str], roles: list, role_names: list) -> bool:
+        """A 项目编码 and/or 项目名称 row: it names the current project or opens the next."""
+        if "project_code" in role_names:
+            project = self.current
+            if project is None or project.code or project.name_cell or project.indicators:
+                project = self._new_project(row.line)
+            index = role_names.index("project_code")
+            project.code = clean_cell(self._value_after(cells, roles, index)) or None
+            if "project_name" in role_names:
+                at = role_names.index("project_name")
+                project.name_cell = clean_cell(self._value_after(cells, roles, at)) or None
+            self._close_table()
+            self._other_pairs(row, cells, roles, skip={"project_code", "project_name"})
+            return True
+        if "project_name" in role_names:
+            project = self.current
+            if project is None or (project.name_cell and (project.indicators or project.has_table)):
+                project = self._new_project(row.line)
+            at = role_names.index("project_name")
+            value = clean_cell(self._value_after(cells, roles, at))
+            if value:
+                project.name_cell = value
+            self._close_table()
+            self._other_pairs(row, cells, roles, skip={"project_name"})
+            return True
+        return False
+
+    def _goal_text_row(self, row: Row, cells: list[str], role_names: list, first: str) -> bool:
+        """A 绩效目标 | text row: the unit's overall goal before any project, else the current
+        project's goals."""
+        if role_names[0] not in ("annual_goal", "goal") or first not in _GOAL_TEXT_LABELS:
+            return False
+        text = "\n".join(cells[1:])
+        if self.current is None and not self.flat:
+            self.overall_goal = self.overall_goal or (clean_long(text) or None)
+        else:
+            project = self._project_for_part(row.line)
+            project.goals = split_goals(text)
+        self._close_table()
+        self.expect = None
+        return True
 
     def _expected_row(self, cells: list[str], first: str) -> bool:
         """The row after `资金支出计划` holds the plan; an unlabelled row after the budget row
