@@ -384,6 +384,12 @@ class Produced:
     had_value: bool = False
 
 
+def _no_cells(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """`probe_cells` of a table with fewer than two probed columns (never called: the
+    reader probes that one cell on its own)."""
+    return ()
+
+
 class IndicatorTable:
     """Consumes the data rows of one indicator block, forward-filling merged level cells."""
 
@@ -526,7 +532,9 @@ class IndicatorTable:
         self.target_at = 10**6 if target is None else target
         self.header_probe = tuple(sorted(i for i in probe if i is not None))
         # all probed cells in one call (a row reaching the last probed column)
-        self.probe_cells = itemgetter(*self.header_probe) if len(self.header_probe) > 1 else None
+        self.probe_cells: Callable[[tuple[str, ...]], tuple[str, ...]] = (
+            itemgetter(*self.header_probe) if len(self.header_probe) > 1 else _no_cells
+        )
         # the fixed cells of a plain row, read from the row plus one "" (the index of a missing
         # column, or of one beyond the header's width, points at that "")
         at, width = self.plain_at, c.width

@@ -107,7 +107,7 @@ def budget_from_sentence(text: str) -> tuple[Budget, list[str]]:
     return budget, notes
 
 
-def budget_from_cells(cells: list[str], scale: Decimal) -> dict:
+def budget_from_cells(cells: list[str], scale: Decimal) -> Budget:
     """The form row `预算数 | 16.30 | 其中：财政资金 | 16.30 | 其他资金 | 0`."""
     budget = empty_budget()
     for index, cell in enumerate(cells[:-1]):

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
 from etl.blocks import Block, Paragraph, Row
 from etl.layouts.indicators import (
@@ -36,7 +37,7 @@ from etl.normalize import (
     strip_numbering,
     to_simplified,
 )
-from etl.record import empty_budget, warning
+from etl.record import Budget, Horizon, Indicator, Warning, empty_budget, warning
 from etl.vocabulary import (
     column_role,
     horizon_of,
@@ -62,7 +63,7 @@ _NOTICE = re.compile(
 _HEADERISH = re.compile(r"[指級级標标值符號号称稱内內容]")
 _GOAL_ROLES = frozenset({"annual_goal", "long_goal", "goal"})
 _GOAL_TEXT_LABELS = ("绩效目标", "年度绩效目标", "项目绩效目标", "年度目标")
-_MONEY_FIELDS = {
+_MONEY_FIELDS: dict[str, Literal["total_yuan", "fiscal_yuan", "other_yuan"]] = {
     "budget_total": "total_yuan",
     "budget_total_annual": "total_yuan",
     "fiscal": "fiscal_yuan",
@@ -93,14 +94,14 @@ class ProjectDraft:
     title: str | None = None
     code: str | None = None
     name_cell: str | None = None
-    budget: dict = field(default_factory=empty_budget)
+    budget: Budget = field(default_factory=empty_budget)
     purpose: str | None = None
     plan: list | None = None
     plan_unreadable: list[str] = field(default_factory=list)  # cells printed, not a percent
     goals: list[str] = field(default_factory=list)
     long_term_goal: str | None = None
     period: str | None = None
-    indicators: list[dict] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
     has_table: bool = False
     has_budget_row: bool = False
     has_sentence_budget: bool = False
@@ -128,10 +129,10 @@ class ProjectDraft:
 @dataclass(slots=True)
 class ReadResult:
     projects: list[ProjectDraft]
-    unit_indicators: list[dict]
+    unit_indicators: list[Indicator]
     unit_code: str | None
     unit_name: str | None
-    warnings: list[dict]
+    warnings: list[Warning]
     truncated: bool
     layout: str
     tables: int
@@ -212,10 +213,10 @@ class Reader:
         self.fiscal_year = fiscal_year
         self.ended_mid_row = ended_mid_row
         self.projects: list[ProjectDraft] = []
-        self.unit_indicators: list[dict] = []
+        self.unit_indicators: list[Indicator] = []
         self.unit_lines: list[tuple[str | None, str]] = []
         self.unit_labels: list[tuple[int, str | None, str]] = []
-        self.warnings: list[dict] = []
+        self.warnings: list[Warning] = []
         self.current: ProjectDraft | None = None
         self.scale = vocab.scales[vocab.default_form_scale]
         self.table: IndicatorTable | None = None
@@ -224,7 +225,7 @@ class Reader:
         self.expect: str | None = None  # "plan" or "purpose": what the next row holds
         self.pending_labels: list[tuple[int, str]] = []  # labels above values
         self.in_unit_section = False
-        self.next_horizon: str | None = None
+        self.next_horizon: Horizon | None = None
         self.last_row: Row | None = None
         self.tables = 0
         self.flat = False
@@ -902,7 +903,7 @@ class Reader:
         budget = draft.budget
         if budget["total_yuan"] is not None:
             return
-        parts = [budget[k] for k in ("fiscal_yuan", "other_yuan") if budget[k] is not None]
+        parts = [v for v in (budget["fiscal_yuan"], budget["other_yuan"]) if v is not None]
         if not parts or not any(parts):
             return
         total = parts[0] if len(parts) == 1 else _sum(parts[0], parts[1])
