@@ -440,6 +440,8 @@ class Reader:
         self.matrix_column = None
         self.tables += 1
         self.table_header = row
+        # duck-typed: its `fast = False` and empty header probe keep the reader off the
+        # plain-row members only an IndicatorTable has
         self.table = TransposedTable(row, self.next_horizon)  # type: ignore[assignment]
         if self.current is not None and not self.in_unit_section:
             self.current.has_table = True
@@ -774,30 +776,34 @@ class Reader:
             self._flat_project_cells(row, columns)
             if self.current is None:
                 return
+        # the project the row belongs to; None for the unit's own indicators (the unit
+        # section, or no project yet)
+        owner = self.current
+        if (self.in_unit_section or owner is None) and not self.flat:
+            owner = None
+        else:
+            assert owner is not None  # flat: `_flat_project_cells` opened the project
         if table.fast:  # the common row: one indicator, no Produced
             found_warnings: list[tuple[str, str]] = []
             found = table.plain_indicator(row, self.fiscal_year, found_warnings)
             if found is not None:
-                unit_scope = (self.in_unit_section or self.current is None) and not self.flat
                 for code, message in found_warnings:
-                    project = None if unit_scope else self.current.name  # type: ignore[union-attr]
-                    self._warn(code, message, row.line, project)
-                if unit_scope:
+                    self._warn(code, message, row.line, None if owner is None else owner.name)
+                if owner is None:
                     self.unit_indicators.append(found)
                 else:
-                    self.current.indicators.append(found)  # type: ignore[union-attr]
+                    owner.indicators.append(found)
                 return
         produced = table.take(row, self.fiscal_year)
-        unit_scope = (self.in_unit_section or self.current is None) and not self.flat
-        project_name = None if unit_scope else self.current.name  # type: ignore[union-attr]
+        project_name = None if owner is None else owner.name
         for code, message in produced.warnings:
             self._warn(code, message, row.line, project_name)
         if not produced.indicators:
             return
-        if unit_scope:
+        if owner is None:
             self.unit_indicators.extend(produced.indicators)
         else:
-            self.current.indicators.extend(produced.indicators)  # type: ignore[union-attr]
+            owner.indicators.extend(produced.indicators)
 
     def _flat_project_cells(self, row: Row, columns: Columns) -> None:
         """Flat 申报表: the unit, project, budget and goal cells are filled on a project's
