@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
+from etl.record import Project, Warning
+
 
 def _yuan(value: int | float | None) -> Decimal:
     return Decimal(str(value)) if value is not None else Decimal(0)
@@ -19,7 +21,7 @@ def _wan(value: Decimal) -> str:
     return f"{value / 10000:,.2f}万元"
 
 
-def fund_warning(project: dict) -> dict | None:
+def fund_warning(project: Project) -> Warning | None:
     """财政资金 + 其他资金 must equal 预算数 (seed 002: 393.97 vs 39.97 万元)."""
     budget = project["budget"]
     total = budget.get("total_yuan")
@@ -40,22 +42,30 @@ def fund_warning(project: dict) -> dict | None:
     }
 
 
-def plan_warnings(project: dict) -> list[dict]:
+def plan_warnings(project: Project) -> list[Warning]:
     """A spending plan is cumulative: it never decreases and ends at 100%."""
     plan = project.get("spend_plan_pct")
     if not plan:
         return []
-    found: list[dict] = []
+    found: list[Warning] = []
     values = [value for value in plan if value is not None]
-    base = {"line": project["source_line"], "project": project["name"]}
+    line, name = project["source_line"], project["name"]
     if any(value is None for value in plan):
-        found.append({"code": "plan_incomplete", "message": "资金支出计划有空缺的节点", **base})
+        found.append(
+            {
+                "code": "plan_incomplete",
+                "message": "资金支出计划有空缺的节点",
+                "line": line,
+                "project": name,
+            }
+        )
     if any(later < earlier for earlier, later in zip(values, values[1:], strict=False)):
         found.append(
             {
                 "code": "plan_not_cumulative",
                 "message": f"资金支出计划不是累计进度（出现下降）：{plan}",
-                **base,
+                "line": line,
+                "project": name,
             }
         )
     if values and plan[-1] is not None and abs(plan[-1] - 100) > 1e-6:
@@ -63,15 +73,17 @@ def plan_warnings(project: dict) -> list[dict]:
             {
                 "code": "plan_not_100",
                 "message": f"资金支出计划 12 月底应为 100%，实为 {plan[-1]:g}%",
-                **base,
+                "line": line,
+                "project": name,
             }
         )
     return found
 
 
-def document_warnings(record: dict) -> list[dict]:
-    """All record-level warnings, in document order."""
-    found: list[dict] = []
+def document_warnings(record: dict) -> list[Warning]:
+    """All record-level warnings, in document order. (``record`` is the parser's record
+    being built: a `Record` in shape, a dict at the parse_file boundary.)"""
+    found: list[Warning] = []
     if record["fiscal_year"] is None:
         found.append(
             {

@@ -11,31 +11,27 @@ import hashlib
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from etl.blocks import BlockStream, Paragraph, Row
 from etl.checks import document_warnings
 from etl.document import detect_fiscal_year, detect_unit_name, document_text, overall_goal
 from etl.errors import DocumentError
 from etl.layouts.prose import read_prose
-from etl.layouts.reader import Reader
+from etl.layouts.reader import ProjectDraft, Reader
 from etl.manifest import entry_for, find_manifest, load_manifest
 from etl.normalize import to_simplified
+from etl.readers import read_blocks
 from etl.readers._bounds import check_file_size
+from etl.record import Project, Warning
 
 PARSER_VERSION = "1.0.0"
 
 
 def read_stream(path: Path, data: bytes) -> BlockStream:
-    """The block stream of any supported format (text until the readers package says more)."""
-    try:
-        from etl.readers import read_blocks
-    except ImportError:
-        read_blocks = None
-    if read_blocks is not None:
-        return read_blocks(path, data)  # the bytes already read: no second stat and read
-    from etl.readers.text import read_text
-
-    return read_text(path, data)
+    """The block stream of any supported format, from the bytes already read (no second
+    stat and read)."""
+    return read_blocks(path, data)
 
 
 def parse_file(path: str | Path, *, manifest: list[dict] | None = None) -> dict:
@@ -66,7 +62,7 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
     reader = Reader(fiscal_year, ended_mid_row=stream.meta.get("ended_mid_row") == "1")
     reader.feed(blocks)
     result = reader.finish()
-    warnings: list[dict] = list(result.warnings)
+    warnings: list[Warning] = list(result.warnings)
     projects = [_project_record(draft) for draft in result.projects]
     unit_indicators = result.unit_indicators
     layout = result.layout
@@ -99,7 +95,8 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
                 "code": "fiscal_year_inferred",
                 "line": None,
                 "project": None,
-                "message": f"预算年度 {fiscal_year} 仅由正文推断（无年度标题），请核对或在 data/manifest.toml 中指定",
+                "message": f"预算年度 {fiscal_year} 仅由正文推断（无年度标题），"
+                "请核对或在 data/manifest.toml 中指定",
             }
         )
     if result.truncated:
@@ -114,7 +111,8 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
     if not projects and not unit_indicators:
         raise DocumentError(path, "找到了指标表头，但没有读出任何项目或指标")
     geography = _geography(unit_name, blocks)
-    record = {
+    # a `Record` in shape; `dict` at the boundary because warehouse/load takes `dict`
+    record: dict[str, Any] = {
         "source": {
             "path": path,
             "sha256": sha256,
@@ -133,17 +131,15 @@ def parse_stream(stream: BlockStream, path: str, sha256: str) -> dict:
         "unit_indicators": unit_indicators,
         "warnings": warnings,
     }
-    record["warnings"].extend(document_warnings(record))
+    warnings.extend(document_warnings(record))  # record["warnings"] is `warnings`
     return record
 
 
 @lru_cache(maxsize=4096)
 def _unit_kind(name: str | None) -> str:
     """Memoised: a unit files many documents (one per year, one per revision)."""
-    try:
-        from etl.geography import unit_kind
-    except ImportError:
-        return "other"
+    from etl.geography import unit_kind  # imported on first use, like resolve_unit below
+
     return unit_kind(name)
 
 
@@ -157,7 +153,7 @@ def _place_of_name(unit_name: str) -> tuple[tuple[str, str | None], ...] | None:
     return tuple(found.items()) if found["township"] and found["county"] else None
 
 
-def _project_record(draft) -> dict:
+def _project_record(draft: ProjectDraft) -> Project:
     return {
         "seq": draft.seq,
         "code": draft.code,

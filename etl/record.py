@@ -16,6 +16,7 @@ UnitKind = Literal[
 Horizon = Literal["annual", "long_term"]
 TargetKind = Literal["number", "percent", "money", "deadline", "qualitative", "period", "tolerance"]
 Op = Literal[">=", "<=", "=", ">", "<", "between"]
+Direction = Literal["positive", "negative"]
 
 
 class Source(TypedDict):
@@ -39,11 +40,13 @@ class Unit(TypedDict):
 class Target(TypedDict):
     raw: str
     op: Op | None
-    value: int | float | str | None
-    value_max: int | float | None
+    value: int | float | str | None  # str: the ISO date of a deadline or a period's start
+    value_max: int | float | str | None  # str: the ISO end date of a period
     unit: str | None
     value_yuan: int | float | None
     kind: TargetKind
+    per: NotRequired[str]  # the counting period of `每月至少20次`
+    meaning: NotRequired[str]  # within_budget, yes, no … (data/vocabulary/targets.toml)
 
 
 class Indicator(TypedDict):

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.normalize import label_key
+from etl.record import Horizon
 
 VOCABULARY_DIR = Path(__file__).resolve().parents[1] / "data" / "vocabulary"
 
@@ -92,7 +93,7 @@ def vocabulary() -> Vocabulary:
 
 
 @lru_cache(maxsize=4096)
-def column_role(text: str | None) -> tuple[str | None, str | None]:
+def column_role(text: str | None) -> tuple[str | None, Horizon | None]:
     """(role, horizon hint) of an indicator-block header cell: `二级指标(长期)` →
     ("level2", "long_term"); `当年度指标值` → ("value", "annual"); unknown → (None, None)."""
     folded = label_key(text)
@@ -112,7 +113,7 @@ def column_role(text: str | None) -> tuple[str | None, str | None]:
     return role, horizon if role else None
 
 
-def _horizon_of(folded: str) -> str | None:
+def _horizon_of(folded: str) -> Horizon | None:
     vocab = vocabulary()
     if any(word in folded for word in vocab.horizon_long):
         return "long_term"
@@ -121,7 +122,7 @@ def _horizon_of(folded: str) -> str | None:
     return None
 
 
-def horizon_of(text: str | None) -> str | None:
+def horizon_of(text: str | None) -> Horizon | None:
     """'long_term' / 'annual' / None from a heading such as `长期绩效指标`."""
     return _horizon_of(label_key(text))
 

@@ -320,3 +320,39 @@ def test_goal_prose_is_read_with_a_warning(tmp_path):
     ]
     assert "goal_prose" in codes(record)
     assert record["source"]["layout"] == "prose/txt"
+
+
+# ---------------------------------------------------------- cells the record cannot hold
+
+
+def test_unreadable_plan_cells_and_unnamed_funding_sources_are_warned(tmp_path):
+    record = parse(
+        tmp_path,
+        *HEAD,
+        ["项目资金主要用途", "预算数12万元。其中：财政资金10万元，村集体资金2万元。"],
+        ["资金支出计划(%)", "3月底", "6月底", "10月底", "12月底"],
+        ["", "25%", "过半", "—", "100%"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "养护里程", ">=12公里"],
+    )
+    project = only_project(record)
+    assert project["spend_plan_pct"] == [25.0, None, None, 100.0]
+    assert project["budget"]["other_yuan"] == 20000  # counted as other, as before
+    found = {w["code"]: w for w in record["warnings"]}
+    assert "“过半”" in found["plan_unreadable"]["message"]
+    assert "—" not in found["plan_unreadable"]["message"]  # a dash is an empty cell
+    assert "“村集体资金”" in found["funding_notes"]["message"]
+    assert found["funding_notes"]["project"] == "村道养护"
+
+
+def test_readable_plan_and_known_sources_give_no_such_warning(tmp_path):
+    record = parse(
+        tmp_path,
+        *HEAD,
+        ["项目资金主要用途", "预算数12万元。其中：财政资金10万元，自筹资金2万元。"],
+        ["资金支出计划(%)", "3月底", "6月底", "10月底", "12月底"],
+        ["", "25%", "50%", "-", "100%"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "养护里程", ">=12公里"],
+    )
+    assert not {"plan_unreadable", "funding_notes"} & set(codes(record))

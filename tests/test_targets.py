@@ -471,3 +471,17 @@ def test_round_trip(sign: str, number: Decimal, unit: str, name: str) -> None:
     else:
         assert target["value_yuan"] is None
         assert target["kind"] == ("percent" if unit == "%" else "number")
+
+
+def test_operator_vocabulary_refuses_a_value_outside_the_contract():
+    """Every operator word maps to a contract `op`: a typo in targets.toml stops the import
+    with a message naming the word, instead of reaching the warehouse as a new operator."""
+    from typing import get_args
+
+    from etl.record import Op
+    from etl.targets import vocab
+
+    assert set(vocab.PREFIX_OPS.values()) | set(vocab.SIGN_COLUMN_OPS.values()) <= set(get_args(Op))
+    with pytest.raises(ValueError, match="至少"):
+        vocab._ops({"至少": "≥"})
+    assert vocab._ops({"至 少": ">="}) == {"至少": ">="}

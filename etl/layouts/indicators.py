@@ -9,14 +9,16 @@ halves, per-place and graded columns, sign/unit columns).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
+from typing import Literal
 
 import etl.targets as targets
 from etl.blocks import Row
 from etl.normalize import clean_cell, clean_long, clean_name, key, label_key
-from etl.record import implied_direction, indicator
+from etl.record import Direction, Horizon, Indicator, Target, implied_direction, indicator
 from etl.targets.parse import year_matters
 from etl.taxonomy import resolve_levels
 from etl.vocabulary import column_role, level1_of, level2_of, place_like, vocabulary
@@ -61,10 +63,10 @@ class Columns:
     roles: dict[str, int]
     width: int
     halves: list[dict[str, int]] = field(default_factory=list)  # side-by-side blocks
-    half_horizons: list[str] = field(default_factory=list)
+    half_horizons: list[Horizon] = field(default_factory=list)
     places: list[tuple[int, str]] = field(default_factory=list)
     grades: dict[str, int] = field(default_factory=dict)
-    horizon: str | None = None  # from the value header (`当年度指标值`), else None
+    horizon: Horizon | None = None  # from the value header (`当年度指标值`), else None
     row_columns: dict[str, int] = field(default_factory=dict)  # flat: per-row project cells
     split_target: bool = False  # 符号 / 值 / 单位 sub-columns under 指标值 (seed 003)
 
@@ -138,7 +140,7 @@ def _scan_header(row: Row) -> Columns | None:
     roles: dict[str, int] = {}
     row_columns: dict[str, int] = {}
     second: dict[str, int] = {}
-    hints: dict[int, str | None] = {}
+    hints: dict[int, Horizon | None] = {}
     places: list[tuple[int, str]] = []
     grades: dict[str, int] = {}
     for index, cell in enumerate(cells):
@@ -189,7 +191,7 @@ def _scan_header(row: Row) -> Columns | None:
     return columns
 
 
-def _half_horizon(half: dict[str, int], hints: dict[int, str | None]) -> str | None:
+def _half_horizon(half: dict[str, int], hints: dict[int, Horizon | None]) -> Horizon | None:
     for role in ("value", "name", "level2"):
         if role in half and hints.get(half[role]):
             return hints[half[role]]
@@ -264,7 +266,7 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _direction(text: str) -> str | None:
+def _direction(text: str) -> Direction | None:
     folded = key(text)
     if folded.startswith("正向"):
         return "positive"
@@ -281,7 +283,7 @@ def read_target(
     fiscal_year: int | None,
     *,
     split: bool = False,
-) -> tuple[dict, list[tuple[str, str]]]:
+) -> tuple[Target, list[tuple[str, str]]]:
     """The target of one value cell with its sign and unit columns and the name (etl.targets
     does the reading). ``split``: the 符号/值/单位 sub-columns of seed 003, read as one
     printed target (raw = the three joined). Fresh objects on every call: the reading is
@@ -295,20 +297,20 @@ def read_target(
             if len(_READINGS) >= _READINGS_MAX:
                 _READINGS.clear()
             _READINGS[(value, sign, unit, name, split)] = found
-    return dict(found[0]), list(found[1])
+    return found[0].copy(), list(found[1])
 
 
 # (value, sign, unit, name, split) → the reading of a target that does not depend on the
 # year: one dict lookup for a repeat, before the year test and the memo (bounded: cleared
 # when full)
-_READINGS: dict[tuple, tuple[dict, tuple[tuple[str, str], ...]]] = {}
+_READINGS: dict[tuple, tuple[Target, tuple[tuple[str, str], ...]]] = {}
 _READINGS_MAX = 1 << 15  # ~12 MB at most
 
 
 @lru_cache(maxsize=1 << 14)
 def _read_target(
     value: str, sign: str, unit: str, name: str, fiscal_year: int | None, split: bool
-) -> tuple[dict, tuple[tuple[str, str], ...]]:
+) -> tuple[Target, tuple[tuple[str, str], ...]]:
     """Memoised: the same (value, name) pairs recur within and across documents (≥95%
     under 群众满意度), and reading a target is the costliest step of an indicator row."""
     if split:
@@ -326,7 +328,7 @@ def _read_target(
     return target, tuple(warnings)
 
 
-def _clean_plain_cells(fixed: tuple[str, ...]) -> tuple:
+def _clean_plain_cells(fixed: tuple[str, ...]) -> PlainCells:
     """What a plain row's level, name, description, basis, weight, direction, 指标性质 and
     unit cells mean, as `take` reads them ("" for a missing column reads like an empty
     cell): display forms, the given direction, the sign, the unit and whether sign, value
@@ -359,25 +361,41 @@ def _clean_plain_cells(fixed: tuple[str, ...]) -> tuple:
     return clean
 
 
-_PLAIN_CELLS: dict[tuple, tuple] = {}
+_PLAIN_CELLS: dict[tuple, PlainCells] = {}
 _PLAIN_CELLS_MAX = 1 << 14
+
+
+# A plain row's fixed cells as `take` reads them (see _clean_plain_cells): level1, level2,
+# name, description, basis, weight, given direction, sign, unit, sign+value+unit as one.
+PlainCells = tuple[
+    str, str, str, str | None, str | None, float | None, Direction | None, str, str, bool
+]
+# One target of a data row: (name, level2_raw, raw value, place, graded, horizon).
+RowTarget = tuple[str, str, str, str | None, dict[str, Target] | None, Horizon | None]
+CellOf = Callable[..., str]  # role[, where] → the row's cell for that role ("" if none)
 
 
 @dataclass(slots=True)
 class Produced:
     """What one data row gave: indicators and (code, message) warnings."""
 
-    indicators: list[dict] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     had_value: bool = False
+
+
+def _no_cells(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """`probe_cells` of a table with fewer than two probed columns (never called: the
+    reader probes that one cell on its own)."""
+    return ()
 
 
 class IndicatorTable:
     """Consumes the data rows of one indicator block, forward-filling merged level cells."""
 
-    def __init__(self, columns: Columns, horizon: str | None = None) -> None:
+    def __init__(self, columns: Columns, horizon: Horizon | None = None) -> None:
         self.columns = columns
-        self.horizon = columns.horizon or horizon or "annual"
+        self.horizon: Horizon = columns.horizon or horizon or "annual"
         self.level1_raw = ""
         self.level2_raw = ""
         self.half_level2 = ["", ""]
@@ -421,7 +439,7 @@ class IndicatorTable:
 
     def plain_indicator(
         self, row: Row, fiscal_year: int | None, warnings: list[tuple[str, str]]
-    ) -> dict | None:
+    ) -> Indicator | None:
         """The common row of a plain table (named levels, one value column; 指标性质 and
         unit columns allowed, no sign column) as an indicator, its warnings appended to
         ``warnings``: the general path's result in fewer steps, the fixed cells read once
@@ -452,6 +470,8 @@ class IndicatorTable:
         self.rows_with_value += 1
         self.rows_produced += 1
         level1, level2 = resolve_levels(self.level1_raw, self.level2_raw)
+        direction: Direction | None
+        source: Literal["given", "implied"] | None
         if given:
             direction, source = given, "given"
         else:
@@ -462,7 +482,7 @@ class IndicatorTable:
                 direction, source = "negative", "implied"
             else:
                 direction = source = None
-        return {
+        made: Indicator = {
             "level1": level1,
             "level2": level2,
             "level1_raw": self.level1_raw,
@@ -479,6 +499,7 @@ class IndicatorTable:
             "graded": None,
             "source_line": row.line,
         }
+        return made
 
     def refresh(self) -> None:
         """Recompute the plain-row shortcut after the columns changed (a sub-header)."""
@@ -511,7 +532,9 @@ class IndicatorTable:
         self.target_at = 10**6 if target is None else target
         self.header_probe = tuple(sorted(i for i in probe if i is not None))
         # all probed cells in one call (a row reaching the last probed column)
-        self.probe_cells = itemgetter(*self.header_probe) if len(self.header_probe) > 1 else None
+        self.probe_cells: Callable[[tuple[str, ...]], tuple[str, ...]] = (
+            itemgetter(*self.header_probe) if len(self.header_probe) > 1 else _no_cells
+        )
         # the fixed cells of a plain row, read from the row plus one "" (the index of a missing
         # column, or of one beyond the header's width, points at that "")
         at, width = self.plain_at, c.width
@@ -520,6 +543,8 @@ class IndicatorTable:
         )
 
     def take(self, row: Row, fiscal_year: int | None) -> Produced:
+        """The indicators of one data row (the plain shortcut first, else the general path:
+        levels and name, the row's other cells, its targets, one indicator per target)."""
         out = Produced()
         found = self.plain_indicator(row, fiscal_year, out.warnings)
         if found is not None:
@@ -528,8 +553,7 @@ class IndicatorTable:
             return out
         cells = row.cells
         width = len(cells)
-        c = self.columns
-        roles = c.roles
+        roles = self.columns.roles
         offset = self._offset(row)
 
         def cell(role: str, where: dict[str, int] | None = None) -> str:
@@ -539,102 +563,16 @@ class IndicatorTable:
             index += offset
             return cells[index] if 0 <= index < width else ""
 
-        level1_cell = clean_cell(cell("level1"))
-        level2_cell = clean_cell(cell("level2"))
-        if not c.halves and self.mode is None and level2_cell and "name" not in roles:
-            self.mode = self._mode(level2_cell)
-        mode = self.mode or ("normal" if "name" in roles else None)
-        # columns one level off: the 一级指标 column holds level-2 words (数量指标 …) and
-        # the 二级指标 column the names; decided once per table on its first level cell
-        if self.shifted is None and level1_cell and not c.halves:
-            self.shifted = bool(
-                level2_of(level1_cell) and not level1_of(level1_cell) and "name" not in roles
-            )
-        if self.shifted:
-            name_cell = level2_cell
-            level2_cell = level1_cell
-            level1_cell = ""
-            self.level1_raw = ""
-        else:
-            if level1_cell:
-                self.level1_raw = level1_cell
-                self.level2_raw = ""
-            if mode == "level2_is_name":
-                name_cell = level2_cell
-                level2_cell = ""
-            else:
-                name_cell = cell("name") or cell("content")
-        if level2_cell:
-            self.level2_raw = level2_cell
-        name = clean_name(name_cell)
-        # a spanning level row (`产出指标` alone) sets the level and carries no indicator
-        filled = [text for text in row.cells if text.strip()] if not name else []
-        if filled and len(set(map(key, filled))) == 1 and not c.halves:
-            only = filled[0]
-            if level1_of(only) and not level2_of(only):
-                self.level1_raw, self.level2_raw = clean_cell(only), ""
-                return out
-            if level2_of(only):
-                self.level2_raw = clean_cell(only)
-                return out
-        description_cell = cell("description")
-        if mode != "level2_is_name" and "content" in roles and "name" in roles:
-            description_cell = description_cell or ""
-        elif mode == "level2_is_name" and "content" in roles:
-            description_cell = description_cell or cell("content")
-        description = clean_long(description_cell)
-        sign_cell = clean_cell(cell("sign"))
-        direction_cell = cell("direction")
-        nature = clean_cell(cell("sign_or_direction"))
-        split = c.split_target
-        if nature and _direction(nature):
-            direction_cell = direction_cell or nature
-        elif nature and not sign_cell:
-            sign_cell = nature
-            split = True  # the flat 申报表's 指标性质 | 指标值 | 度量单位 triple
-        unit_cell = clean_cell(cell("unit"))
-        common = {
-            "description": description or None,
-            "basis": (clean_long(cell("basis")) or None) if "basis" in roles else None,
-            "weight": _number(cell("weight")) if "weight" in roles else None,
-            "source_line": row.line,
-        }
-        direction_given = _direction(direction_cell) if "direction" in roles or nature else None
-        if c.halves:
-            targets = []
-            for number, half in enumerate(c.halves[:2]):
-                half_level2 = clean_cell(cell("level2", half))
-                if half_level2:
-                    self.half_level2[number] = half_level2
-                half_name = clean_name(cell("name", half) or cell("content", half))
-                raw = cell("value", half).strip(" \t\n")
-                targets.append(
-                    (half_name, self.half_level2[number] or self.level2_raw, raw, None, None)
-                )
-                horizons = c.half_horizons
-            rows = [
-                (n, l2, raw, place, graded, horizons[i])
-                for i, (n, l2, raw, place, graded) in enumerate(targets)
-            ]
-        elif c.places:
-            rows = [
-                (name, self.level2_raw, row.cell(i + offset).strip(" \t\n"), place, None, None)
-                for i, place in c.places
-            ]
-        elif c.grades:
-            printed = {g: clean_cell(row.cell(i + offset)) for g, i in c.grades.items()}
-            graded = {
-                g: read_target(v, "", "", name, fiscal_year)[0] for g, v in printed.items() if v
-            }
-            # the target is the 优 standard (what the unit commits to); the others are kept
-            top = next((v for v in printed.values() if v), "")
-            rows = [(name, self.level2_raw, top, None, graded or None, None)]
-        else:
-            raw = cell("value").strip(" \t\n") if "value" in roles else ""
-            rows = [(name, self.level2_raw, raw, None, None, None)]
+        name, mode = self._levels_and_name(cell)
+        if self._level_row(row, name):
+            return out
+        description, basis, weight = self._texts(cell, mode)
+        sign_cell, unit_cell, direction_given, split = self._sign_unit_direction(cell)
+        rows = self._row_targets(row, cell, offset, name, fiscal_year)
         if any(raw.strip() for _, _, raw, _, _, _ in rows) or sign_cell:
             out.had_value = True
             self.rows_with_value += 1
+        c = self.columns
         for name_i, level2_raw, raw, place, graded, horizon in rows:
             has_target = bool(raw.strip() or sign_cell or (unit_cell and not c.halves))
             if not name_i and not description and not has_target:
@@ -654,10 +592,10 @@ class IndicatorTable:
                     level1_raw=self.level1_raw,
                     level2_raw=level2_raw,
                     name=name_i,
-                    description=common["description"],
+                    description=description,
                     target=target,
-                    basis=common["basis"],
-                    weight=common["weight"],
+                    basis=basis,
+                    weight=weight,
                     direction=direction,
                     direction_source=source,
                     horizon=horizon or self.horizon,
@@ -669,6 +607,114 @@ class IndicatorTable:
         if out.indicators and out.had_value:
             self.rows_produced += 1
         return out
+
+    def _levels_and_name(self, cell: CellOf) -> tuple[str, str | None]:
+        """Forward-fill the level cells and find the name cell: (clean name, mode). The
+        table's mode and level shift are decided on its first row that shows them."""
+        c = self.columns
+        roles = c.roles
+        level1_cell = clean_cell(cell("level1"))
+        level2_cell = clean_cell(cell("level2"))
+        if not c.halves and self.mode is None and level2_cell and "name" not in roles:
+            self.mode = self._mode(level2_cell)
+        mode = self.mode or ("normal" if "name" in roles else None)
+        # columns one level off: the 一级指标 column holds level-2 words (数量指标 …) and
+        # the 二级指标 column the names; decided once per table on its first level cell
+        if self.shifted is None and level1_cell and not c.halves:
+            self.shifted = bool(
+                level2_of(level1_cell) and not level1_of(level1_cell) and "name" not in roles
+            )
+        if self.shifted:
+            name_cell = level2_cell
+            level2_cell = level1_cell
+            self.level1_raw = ""
+        else:
+            if level1_cell:
+                self.level1_raw = level1_cell
+                self.level2_raw = ""
+            if mode == "level2_is_name":
+                name_cell = level2_cell
+                level2_cell = ""
+            else:
+                name_cell = cell("name") or cell("content")
+        if level2_cell:
+            self.level2_raw = level2_cell
+        return clean_name(name_cell), mode
+
+    def _level_row(self, row: Row, name: str) -> bool:
+        """A spanning level row (`产出指标` alone) sets the level and carries no indicator."""
+        filled = [text for text in row.cells if text.strip()] if not name else []
+        if filled and len(set(map(key, filled))) == 1 and not self.columns.halves:
+            only = filled[0]
+            if level1_of(only) and not level2_of(only):
+                self.level1_raw, self.level2_raw = clean_cell(only), ""
+                return True
+            if level2_of(only):
+                self.level2_raw = clean_cell(only)
+                return True
+        return False
+
+    def _texts(self, cell: CellOf, mode: str | None) -> tuple[str | None, str | None, float | None]:
+        """(description, basis, weight) of a row; the content column describes when the
+        level-2 column names the indicator."""
+        roles = self.columns.roles
+        description_cell = cell("description")
+        if mode != "level2_is_name" and "content" in roles and "name" in roles:
+            description_cell = description_cell or ""
+        elif mode == "level2_is_name" and "content" in roles:
+            description_cell = description_cell or cell("content")
+        basis = (clean_long(cell("basis")) or None) if "basis" in roles else None
+        weight = _number(cell("weight")) if "weight" in roles else None
+        return clean_long(description_cell) or None, basis, weight
+
+    def _sign_unit_direction(self, cell: CellOf) -> tuple[str, str, Direction | None, bool]:
+        """(sign, unit, given direction, sign+value+unit read as one) of a row. A 指标性质
+        cell is a direction (正向/反向) or the sign of the flat 申报表's triple."""
+        sign_cell = clean_cell(cell("sign"))
+        direction_cell = cell("direction")
+        nature = clean_cell(cell("sign_or_direction"))
+        split = self.columns.split_target
+        if nature and _direction(nature):
+            direction_cell = direction_cell or nature
+        elif nature and not sign_cell:
+            sign_cell = nature
+            split = True  # the flat 申报表's 指标性质 | 指标值 | 度量单位 triple
+        roles = self.columns.roles
+        given = _direction(direction_cell) if "direction" in roles or nature else None
+        return sign_cell, clean_cell(cell("unit")), given, split
+
+    def _row_targets(
+        self, row: Row, cell: CellOf, offset: int, name: str, fiscal_year: int | None
+    ) -> list[RowTarget]:
+        """The row's targets: one per side-by-side half, one per place column, one graded
+        (the 优 standard, the other grades kept) or the single value cell."""
+        c = self.columns
+        if c.halves:
+            targets: list[RowTarget] = []
+            for number, half in enumerate(c.halves[:2]):
+                half_level2 = clean_cell(cell("level2", half))
+                if half_level2:
+                    self.half_level2[number] = half_level2
+                half_name = clean_name(cell("name", half) or cell("content", half))
+                raw = cell("value", half).strip(" \t\n")
+                level2_raw = self.half_level2[number] or self.level2_raw
+                targets.append((half_name, level2_raw, raw, None, None, c.half_horizons[number]))
+            return targets
+        if c.places:
+            return [
+                (name, self.level2_raw, row.cell(i + offset).strip(" \t\n"), place, None, None)
+                for i, place in c.places
+            ]
+        if c.grades:
+            printed = {g: clean_cell(row.cell(i + offset)) for g, i in c.grades.items()}
+            graded = {
+                g: read_target(v, "", "", name, fiscal_year)[0] for g, v in printed.items() if v
+            }
+            # the target is the 优 standard (what the unit commits to); the others are kept
+            top = next((v for v in printed.values() if v), "")
+            return [(name, self.level2_raw, top, None, graded or None, None)]
+        raw = cell("value").strip(" \t\n") if "value" in c.roles else ""
+        return [(name, self.level2_raw, raw, None, None, None)]
 
 
 # -- transposed matrices (F5): places are rows, indicators are columns --------------------
@@ -702,11 +748,11 @@ class TransposedTable:
 
     fast = False  # no plain-row shortcut (see IndicatorTable.plain_indicator)
 
-    def __init__(self, header: Row, horizon: str | None = None) -> None:
+    def __init__(self, header: Row, horizon: Horizon | None = None) -> None:
         self.header = header
         self.level2: list[str] = []
         self.names: list[str] = []
-        self.horizon = horizon or "annual"
+        self.horizon: Horizon = horizon or "annual"
         self.columns = Columns(roles={"value": 1}, width=len(header.cells))
         self.rows_with_value = 0
         self.rows_produced = 0

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from etl.money import SCALES, parse_amount, to_yuan
 from etl.normalize import clean_long, key
+from etl.record import Budget, empty_budget
 
 _GOAL_SPLIT = re.compile(
     r"(?:(?<=^)|(?<=[\n。；;！!\s]))(?=(?:目标\s*)?\d{1,2}\s*(?:[.、．:：)）](?!\d)|$))"
@@ -20,6 +21,7 @@ _SENTENCE_PARTS = re.compile(
     r"([\u4e00-\u9fff（）()]{2,12}?)\s*[:：]?\s*([\d,]+(?:\.\d+)?)\s*(亿元|万元|万|元)"
 )
 _PERCENT = re.compile(r"^([\d.]+)\s*%?$")
+_PLACEHOLDER = "-—–―/\\无"
 
 FISCAL_SOURCE_WORDS = (
     "财政",
@@ -43,11 +45,11 @@ def split_goals(text: str) -> list[str]:
     return [goal.replace("\n", "") for goal in goals if goal]
 
 
-def parse_plan(cells: list[str]) -> tuple[list[float | None] | None, bool]:
-    """Cumulative percents at the four checkpoints; (None, False) when every cell is empty.
-    The flag says some cell could not be read."""
+def parse_plan(cells: list[str]) -> tuple[list[float | None] | None, list[str]]:
+    """Cumulative percents at the four checkpoints (None when every cell is empty), and the
+    printed cells that could not be read as a percent (kept as None in the plan)."""
     values: list[float | None] = []
-    unreadable = False
+    unreadable: list[str] = []
     for cell in cells[:4]:
         text = unicodedata.normalize("NFKC", cell).strip().replace(" ", "")
         if not text:
@@ -56,7 +58,8 @@ def parse_plan(cells: list[str]) -> tuple[list[float | None] | None, bool]:
         match = _PERCENT.match(text)
         if not match:
             values.append(None)
-            unreadable = True
+            if text.strip(_PLACEHOLDER):  # a dash or 无 is an empty cell, not a misprint
+                unreadable.append(cell.strip())
             continue
         number = float(match.group(1))
         if "%" not in text and 0 < number <= 1:
@@ -69,11 +72,12 @@ def parse_plan(cells: list[str]) -> tuple[list[float | None] | None, bool]:
     return values, unreadable
 
 
-def budget_from_sentence(text: str) -> tuple[dict, list[str]]:
-    """Seed 002 writes the budget in prose: `预算数561.2万元。其中：政府性基金561.2万元。`"""
+def budget_from_sentence(text: str) -> tuple[Budget, list[str]]:
+    """Seed 002 writes the budget in prose: `预算数561.2万元。其中：政府性基金561.2万元。`
+    Also returns the source names that are neither fiscal nor other words (counted as other)."""
     notes: list[str] = []
     normalized = unicodedata.normalize("NFKC", text)
-    budget: dict = {"total_yuan": None, "fiscal_yuan": None, "other_yuan": None}
+    budget = empty_budget()
     total = _SENTENCE_TOTAL.search(normalized)
     if total:
         budget["total_yuan"] = to_yuan(parse_amount(total.group(1)), SCALES[total.group(2)])
@@ -103,9 +107,9 @@ def budget_from_sentence(text: str) -> tuple[dict, list[str]]:
     return budget, notes
 
 
-def budget_from_cells(cells: list[str], scale: Decimal) -> dict:
+def budget_from_cells(cells: list[str], scale: Decimal) -> Budget:
     """The form row `预算数 | 16.30 | 其中：财政资金 | 16.30 | 其他资金 | 0`."""
-    budget: dict = {"total_yuan": None, "fiscal_yuan": None, "other_yuan": None}
+    budget = empty_budget()
     for index, cell in enumerate(cells[:-1]):
         label = key(cell)
         # the amount is the next non-empty cell (a spreadsheet merge leaves blanks between)

@@ -13,7 +13,7 @@ from etl.layouts.indicators import read_target
 from etl.layouts.project_fields import split_goals
 from etl.money import parse_amount, to_yuan
 from etl.normalize import clean_cell, key, label_key
-from etl.record import empty_budget, indicator, warning
+from etl.record import Project, Warning, empty_budget, indicator, warning
 from etl.taxonomy import resolve_levels
 from etl.vocabulary import label_role, level1_of, level2_of, vocabulary
 
@@ -35,14 +35,14 @@ _MONEY = re.compile(r"([\d,]+(?:\.\d+)?)\s*(亿元|万元|千元|元|万)")
 
 @dataclass(slots=True)
 class ProseResult:
-    projects: list[dict] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
 
 
 def read_prose(blocks: list[Block], fiscal_year: int | None) -> ProseResult | None:
     """Projects and indicators written as prose, or None when the text has none."""
     result = ProseResult()
-    project: dict | None = None
+    project: Project | None = None
     level1 = level2 = ""
     indicators = 0
     for block in blocks:
@@ -107,12 +107,15 @@ def read_prose(blocks: list[Block], fiscal_year: int | None) -> ProseResult | No
         project["seq"] = seq
     if not result.projects:
         return None
-    message = f"文档以正文形式给出绩效目标（无指标表），读出 {len(result.projects)} 个项目、{indicators} 条指标，请核对"
+    message = (
+        "文档以正文形式给出绩效目标（无指标表），"
+        f"读出 {len(result.projects)} 个项目、{indicators} 条指标，请核对"
+    )
     result.warnings.insert(0, warning("goal_prose", message))
     return result
 
 
-def _has_goal_content(project: dict) -> bool:
+def _has_goal_content(project: Project) -> bool:
     """Goal prose names indicators, or at least a budget or goals under a numbered label; a
     numbered line alone (a table of contents) is not a goal document."""
     return bool(
@@ -129,7 +132,7 @@ def _split_name_value(text: str) -> tuple[str, str]:
     return text[: match.start()].strip(), text[match.start() :].strip()
 
 
-def _project(seq: int, name: str, line: int) -> dict:
+def _project(seq: int, name: str, line: int) -> Project:
     return {
         "seq": seq,
         "code": None,
@@ -145,7 +148,7 @@ def _project(seq: int, name: str, line: int) -> dict:
     }
 
 
-def _field(project: dict, label: str, value: str) -> None:
+def _field(project: Project, label: str, value: str) -> None:
     folded = label_key(label)
     role, _ = label_role(label)
     if role == "period" or "起止时间" in folded:

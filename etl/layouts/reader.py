@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
 from etl.blocks import Block, Paragraph, Row
 from etl.layouts.indicators import (
@@ -36,7 +37,7 @@ from etl.normalize import (
     strip_numbering,
     to_simplified,
 )
-from etl.record import empty_budget, warning
+from etl.record import Budget, Horizon, Indicator, Warning, empty_budget, warning
 from etl.vocabulary import (
     column_role,
     horizon_of,
@@ -61,7 +62,8 @@ _NOTICE = re.compile(
 # every column label that can sit where a name, level or value belongs has one of these
 _HEADERISH = re.compile(r"[指級级標标值符號号称稱内內容]")
 _GOAL_ROLES = frozenset({"annual_goal", "long_goal", "goal"})
-_MONEY_FIELDS = {
+_GOAL_TEXT_LABELS = ("绩效目标", "年度绩效目标", "项目绩效目标", "年度目标")
+_MONEY_FIELDS: dict[str, Literal["total_yuan", "fiscal_yuan", "other_yuan"]] = {
     "budget_total": "total_yuan",
     "budget_total_annual": "total_yuan",
     "fiscal": "fiscal_yuan",
@@ -92,19 +94,19 @@ class ProjectDraft:
     title: str | None = None
     code: str | None = None
     name_cell: str | None = None
-    budget: dict = field(default_factory=empty_budget)
+    budget: Budget = field(default_factory=empty_budget)
     purpose: str | None = None
     plan: list | None = None
-    plan_unreadable: bool = False
+    plan_unreadable: list[str] = field(default_factory=list)  # cells printed, not a percent
     goals: list[str] = field(default_factory=list)
     long_term_goal: str | None = None
     period: str | None = None
-    indicators: list[dict] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
     has_table: bool = False
     has_budget_row: bool = False
     has_sentence_budget: bool = False
     unit_line: tuple[str | None, str] | None = None
-    funding_notes: list[str] = field(default_factory=list)
+    funding_notes: list[str] = field(default_factory=list)  # sources counted as other
     money_seen: set[str] = field(default_factory=set)
 
     @property
@@ -127,10 +129,10 @@ class ProjectDraft:
 @dataclass(slots=True)
 class ReadResult:
     projects: list[ProjectDraft]
-    unit_indicators: list[dict]
+    unit_indicators: list[Indicator]
     unit_code: str | None
     unit_name: str | None
-    warnings: list[dict]
+    warnings: list[Warning]
     truncated: bool
     layout: str
     tables: int
@@ -211,10 +213,10 @@ class Reader:
         self.fiscal_year = fiscal_year
         self.ended_mid_row = ended_mid_row
         self.projects: list[ProjectDraft] = []
-        self.unit_indicators: list[dict] = []
+        self.unit_indicators: list[Indicator] = []
         self.unit_lines: list[tuple[str | None, str]] = []
         self.unit_labels: list[tuple[int, str | None, str]] = []
-        self.warnings: list[dict] = []
+        self.warnings: list[Warning] = []
         self.current: ProjectDraft | None = None
         self.scale = vocab.scales[vocab.default_form_scale]
         self.table: IndicatorTable | None = None
@@ -223,7 +225,7 @@ class Reader:
         self.expect: str | None = None  # "plan" or "purpose": what the next row holds
         self.pending_labels: list[tuple[int, str]] = []  # labels above values
         self.in_unit_section = False
-        self.next_horizon: str | None = None
+        self.next_horizon: Horizon | None = None
         self.last_row: Row | None = None
         self.tables = 0
         self.flat = False
@@ -355,46 +357,10 @@ class Reader:
             self.pending_labels = []
             return
         first = key(cells[0]) if cells else ""
-
-        unit = unit_line_of(row)
-        if unit is not None:
-            code, name, scale = unit
-            self.scale = self.announced = scale
-            if name:
-                self.unit_lines.append((code, name))
-            if self.current is None or self.current.has_content:
-                self._new_project(row.line)
-            if self.current is not None and name:
-                self.current.unit_line = (code, name)
-            self._close_table()
+        if self._unit_or_title_row(row, first) or self._header_row(row):
             return
-        if first in _TABLE_TITLES:
-            if self.current is None or self.current.has_content:
-                self._new_project(row.line)
-            self._close_table()
+        if self._horizon_row(filled):
             return
-        columns = scan_header(row)
-        if columns is not None:
-            self._open_table(row, columns)
-            return
-        if isinstance(self.table, TransposedTable) and self.table.needs_header:
-            if self.table.feed_header(row):
-                return
-            self._close_table()
-        if is_transposed_header(row):
-            self._open_transposed(row)
-            return
-        if self.table is not None and self.table_header is not None and self.header_fresh:
-            self.header_fresh = False
-            if apply_subheader(self.table.columns, self.table_header, row):
-                self.table.refresh()
-                return
-        if len(filled) == 1 and len(key(filled[0])) <= 12 and "指标" in filled[0]:
-            horizon = horizon_of(filled[0])
-            if horizon and self.table is None or horizon and key(filled[0]).endswith("绩效指标"):
-                self.next_horizon = horizon
-                self._close_table()
-                return
         if self.pending_labels and self._values_below(row):
             return
         expecting = self.expect is not None and self.current is not None and self.table is None
@@ -407,6 +373,59 @@ class Reader:
             return
         if self.table is not None:
             self._indicator_row(row)
+
+    def _unit_or_title_row(self, row: Row, first: str) -> bool:
+        """A `801001某某镇 | 单位：万元` line or a table title row: both open a project
+        (unless the current one is still empty)."""
+        unit = unit_line_of(row)
+        if unit is not None:
+            code, name, scale = unit
+            self.scale = self.announced = scale
+            if name:
+                self.unit_lines.append((code, name))
+            if self.current is None or self.current.has_content:
+                self._new_project(row.line)
+            if self.current is not None and name:
+                self.current.unit_line = (code, name)
+            self._close_table()
+            return True
+        if first in _TABLE_TITLES:
+            if self.current is None or self.current.has_content:
+                self._new_project(row.line)
+            self._close_table()
+            return True
+        return False
+
+    def _header_row(self, row: Row) -> bool:
+        """An indicator header (a new table), a transposed table's header rows, or the
+        sub-header right below a header (符号/值/单位, 优/良/中/差)."""
+        columns = scan_header(row)
+        if columns is not None:
+            self._open_table(row, columns)
+            return True
+        if isinstance(self.table, TransposedTable) and self.table.needs_header:
+            if self.table.feed_header(row):
+                return True
+            self._close_table()
+        if is_transposed_header(row):
+            self._open_transposed(row)
+            return True
+        if self.table is not None and self.table_header is not None and self.header_fresh:
+            self.header_fresh = False
+            if apply_subheader(self.table.columns, self.table_header, row):
+                self.table.refresh()
+                return True
+        return False
+
+    def _horizon_row(self, filled: list[str]) -> bool:
+        """A one-cell heading such as `长期绩效指标`: the horizon of the next table."""
+        if len(filled) == 1 and len(key(filled[0])) <= 12 and "指标" in filled[0]:
+            horizon = horizon_of(filled[0])
+            if horizon and self.table is None or horizon and key(filled[0]).endswith("绩效指标"):
+                self.next_horizon = horizon
+                self._close_table()
+                return True
+        return False
 
     @staticmethod
     def _valued(row: Row, table) -> bool:
@@ -421,6 +440,8 @@ class Reader:
         self.matrix_column = None
         self.tables += 1
         self.table_header = row
+        # duck-typed: its `fast = False` and empty header probe keep the reader off the
+        # plain-row members only an IndicatorTable has
         self.table = TransposedTable(row, self.next_horizon)  # type: ignore[assignment]
         if self.current is not None and not self.in_unit_section:
             self.current.has_table = True
@@ -468,43 +489,9 @@ class Reader:
             for role, scale in roles:
                 if role == "money_group" and scale is not None:
                     self.scale = scale
-        # labels above values: a row of goal labels and nothing else
-        goal_spots = (
-            [(i, role) for i, role in enumerate(role_names) if role in _GOAL_ROLES]
-            if named & _GOAL_ROLES
-            else []
-        )
-        others = (
-            [c for i, c in enumerate(cells) if c.strip() and role_names[i] is None and len(c) >= 12]
-            if len(goal_spots) >= 2
-            else []
-        )
-        if len(goal_spots) >= 2 and not others:
-            self.pending_labels = [(i, r) for i, r in goal_spots if r != "goal"] or goal_spots
-            self._close_table()
+        if self._goal_labels_row(cells, role_names, named):
             return True
-        if "project_code" in role_names:
-            project = self.current
-            if project is None or project.code or project.name_cell or project.indicators:
-                project = self._new_project(row.line)
-            index = role_names.index("project_code")
-            project.code = clean_cell(self._value_after(cells, roles, index)) or None
-            if "project_name" in role_names:
-                at = role_names.index("project_name")
-                project.name_cell = clean_cell(self._value_after(cells, roles, at)) or None
-            self._close_table()
-            self._other_pairs(row, cells, roles, skip={"project_code", "project_name"})
-            return True
-        if "project_name" in role_names:
-            project = self.current
-            if project is None or (project.name_cell and (project.indicators or project.has_table)):
-                project = self._new_project(row.line)
-            at = role_names.index("project_name")
-            value = clean_cell(self._value_after(cells, roles, at))
-            if value:
-                project.name_cell = value
-            self._close_table()
-            self._other_pairs(row, cells, roles, skip={"project_name"})
+        if self._project_row(row, cells, roles, role_names):
             return True
         if first in ("项目资金主要用途", "资金用途", "项目资金用途", "主要用途") or (
             role_names[0] == "purpose"
@@ -529,22 +516,68 @@ class Reader:
         if role_names[0] == "plan" or first.startswith(("资金支出计划", "支出计划")):
             self.expect = "plan"
             return True
-        if role_names[0] in ("annual_goal", "goal") and first in (
-            "绩效目标",
-            "年度绩效目标",
-            "项目绩效目标",
-            "年度目标",
-        ):
-            text = "\n".join(cells[1:])
-            if self.current is None and not self.flat:
-                self.overall_goal = self.overall_goal or (clean_long(text) or None)
-            else:
-                project = self._project_for_part(row.line)
-                project.goals = split_goals(text)
-            self._close_table()
-            self.expect = None
+        if self._goal_text_row(row, cells, role_names, first):
             return True
         return self._other_pairs(row, cells, roles, skip=set())
+
+    def _goal_labels_row(self, cells: list[str], role_names: list, named: set[str]) -> bool:
+        """Labels above values: a row of goal labels (年度目标 | 长期目标) and nothing else;
+        the values come in the next row."""
+        if not named & _GOAL_ROLES:
+            return False
+        goal_spots = [(i, role) for i, role in enumerate(role_names) if role in _GOAL_ROLES]
+        if len(goal_spots) < 2:
+            return False
+        others = [
+            c for i, c in enumerate(cells) if c.strip() and role_names[i] is None and len(c) >= 12
+        ]
+        if others:
+            return False
+        self.pending_labels = [(i, r) for i, r in goal_spots if r != "goal"] or goal_spots
+        self._close_table()
+        return True
+
+    def _project_row(self, row: Row, cells: list[str], roles: list, role_names: list) -> bool:
+        """A 项目编码 and/or 项目名称 row: it names the current project or opens the next."""
+        if "project_code" in role_names:
+            project = self.current
+            if project is None or project.code or project.name_cell or project.indicators:
+                project = self._new_project(row.line)
+            index = role_names.index("project_code")
+            project.code = clean_cell(self._value_after(cells, roles, index)) or None
+            if "project_name" in role_names:
+                at = role_names.index("project_name")
+                project.name_cell = clean_cell(self._value_after(cells, roles, at)) or None
+            self._close_table()
+            self._other_pairs(row, cells, roles, skip={"project_code", "project_name"})
+            return True
+        if "project_name" in role_names:
+            project = self.current
+            if project is None or (project.name_cell and (project.indicators or project.has_table)):
+                project = self._new_project(row.line)
+            at = role_names.index("project_name")
+            value = clean_cell(self._value_after(cells, roles, at))
+            if value:
+                project.name_cell = value
+            self._close_table()
+            self._other_pairs(row, cells, roles, skip={"project_name"})
+            return True
+        return False
+
+    def _goal_text_row(self, row: Row, cells: list[str], role_names: list, first: str) -> bool:
+        """A 绩效目标 | text row: the unit's overall goal before any project, else the current
+        project's goals."""
+        if role_names[0] not in ("annual_goal", "goal") or first not in _GOAL_TEXT_LABELS:
+            return False
+        text = "\n".join(cells[1:])
+        if self.current is None and not self.flat:
+            self.overall_goal = self.overall_goal or (clean_long(text) or None)
+        else:
+            project = self._project_for_part(row.line)
+            project.goals = split_goals(text)
+        self._close_table()
+        self.expect = None
+        return True
 
     def _expected_row(self, cells: list[str], first: str) -> bool:
         """The row after `资金支出计划` holds the plan; an unlabelled row after the budget row
@@ -743,30 +776,34 @@ class Reader:
             self._flat_project_cells(row, columns)
             if self.current is None:
                 return
+        # the project the row belongs to; None for the unit's own indicators (the unit
+        # section, or no project yet)
+        owner = self.current
+        if (self.in_unit_section or owner is None) and not self.flat:
+            owner = None
+        else:
+            assert owner is not None  # flat: `_flat_project_cells` opened the project
         if table.fast:  # the common row: one indicator, no Produced
             found_warnings: list[tuple[str, str]] = []
             found = table.plain_indicator(row, self.fiscal_year, found_warnings)
             if found is not None:
-                unit_scope = (self.in_unit_section or self.current is None) and not self.flat
                 for code, message in found_warnings:
-                    project = None if unit_scope else self.current.name  # type: ignore[union-attr]
-                    self._warn(code, message, row.line, project)
-                if unit_scope:
+                    self._warn(code, message, row.line, None if owner is None else owner.name)
+                if owner is None:
                     self.unit_indicators.append(found)
                 else:
-                    self.current.indicators.append(found)  # type: ignore[union-attr]
+                    owner.indicators.append(found)
                 return
         produced = table.take(row, self.fiscal_year)
-        unit_scope = (self.in_unit_section or self.current is None) and not self.flat
-        project_name = None if unit_scope else self.current.name  # type: ignore[union-attr]
+        project_name = None if owner is None else owner.name
         for code, message in produced.warnings:
             self._warn(code, message, row.line, project_name)
         if not produced.indicators:
             return
-        if unit_scope:
+        if owner is None:
             self.unit_indicators.extend(produced.indicators)
         else:
-            self.current.indicators.extend(produced.indicators)  # type: ignore[union-attr]
+            owner.indicators.extend(produced.indicators)
 
     def _flat_project_cells(self, row: Row, columns: Columns) -> None:
         """Flat 申报表: the unit, project, budget and goal cells are filled on a project's
@@ -815,6 +852,7 @@ class Reader:
         for seq, draft in enumerate(kept, start=1):
             draft.seq = seq
             self._budget_from_parts(draft)
+            self._draft_warnings(draft)
         self.projects = kept
         rows_with_value, rows_produced = self.dropped
         if rows_with_value > rows_produced and not truncated:
@@ -838,6 +876,26 @@ class Reader:
             department_total_yuan=self.department_total_yuan,
         )
 
+    def _draft_warnings(self, draft: ProjectDraft) -> None:
+        """What the project's cells said that its record cannot hold: a plan cell that is
+        not a percent (kept as empty), a funding source counted as other money by default."""
+        if draft.plan_unreadable:
+            cells = "、".join(f"“{cell}”" for cell in draft.plan_unreadable)
+            self._warn(
+                "plan_unreadable",
+                f"资金支出计划中 {cells} 不是百分比，按空缺处理",
+                draft.source_line,
+                draft.name,
+            )
+        if draft.funding_notes:
+            names = "、".join(f"“{name}”" for name in draft.funding_notes)
+            self._warn(
+                "funding_notes",
+                f"资金来源 {names} 未识别为财政资金或其他资金，已计入其他资金",
+                draft.source_line,
+                draft.name,
+            )
+
     def _unit(self) -> tuple[str | None, str | None]:
         lines = [p.unit_line for p in self.projects if p.unit_line]
         if lines:
@@ -851,7 +909,7 @@ class Reader:
         budget = draft.budget
         if budget["total_yuan"] is not None:
             return
-        parts = [budget[k] for k in ("fiscal_yuan", "other_yuan") if budget[k] is not None]
+        parts = [v for v in (budget["fiscal_yuan"], budget["other_yuan"]) if v is not None]
         if not parts or not any(parts):
             return
         total = parts[0] if len(parts) == 1 else _sum(parts[0], parts[1])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from etl.record import Target
 from etl.targets.cells import WARNING_CODES, message, parse_target_cells
 from etl.targets.parse import KINDS, normalize, read_cell, result
 from etl.targets.vocab import TEXT_SIGNS
@@ -36,7 +37,7 @@ def _text(raw: object) -> str:
 
 def parse_target(
     raw: str, *, indicator_name: str = "", fiscal_year: int | None = None
-) -> tuple[dict, str | None]:
+) -> tuple[Target, str | None]:
     """Parse one 指标值 cell.
 
     Returns ``(target, warning)``: ``target`` has exactly the keys of the contract's
@@ -53,7 +54,7 @@ def parse_target(
 
 def parse_sign_value_unit(
     sign: str, value: str, unit: str, *, indicator_name: str = "", fiscal_year: int | None = None
-) -> tuple[dict, str | None]:
+) -> tuple[Target, str | None]:
     """Parse a 指标值 split over 符号 / 值 / 单位 columns (the 一体化 system's three fields).
 
     ``文字描述`` means the value is text (found in the value or unit column); otherwise the

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from etl.record import Op, Target
 from etl.targets import vocab
 from etl.targets.parse import (
     MISSING,
@@ -63,7 +64,7 @@ def _clean(text: object) -> str:
     return (text if isinstance(text, str) else str(text)).strip()
 
 
-def _finish(read: Reading, warnings: list[tuple[str, str]], name: str) -> dict:
+def _finish(read: Reading, warnings: list[tuple[str, str]], name: str) -> Target:
     """Attach warnings for the reading's own code and prose; add optional keys."""
     target, code, prose, per, meaning = read
     if code:
@@ -84,7 +85,7 @@ def parse_target_cells(
     unit: str | None = None,
     indicator_name: str = "",
     fiscal_year: int | None = None,
-) -> tuple[dict, list[tuple[str, str]]]:
+) -> tuple[Target, list[tuple[str, str]]]:
     """Parse a target spread over a value cell, an optional sign column, an optional unit
     column and the indicator name.
 
@@ -138,31 +139,57 @@ def parse_target_cells(
     if read is None:
         read = read_cell(value_s, name, fiscal_year, yes_no=yes_no, guess_unit=not unit_given)
     target = read[0]
-    numeric = target["kind"] in ("number", "percent", "money", "tolerance")
-
-    # The unit column: fills a missing unit; repeating it is fine; contradicting it warns.
-    if unit_given and numeric and target["value"] is not None:
-        unit_n = norm_unit(unit_k)
-        if target["unit"] is None:
-            _set_unit(target, unit_n)  # a unit the grammar does not know: 万千瓦时
-        elif unit_n != target["unit"] and unit_n != target["unit"].split("/", 1)[0]:
-            warnings.append((W_UNIT_CONFLICT, message(W_UNIT_CONFLICT, value_s, name, unit_raw)))
-
-    # The sign column: gives the operator of a bare value; a contradicting sign warns.
-    if sign_op and numeric and target["value"] is not None:
-        printed_op = _printed_op(value_s)
-        if printed_op is None:
-            target["op"] = sign_op
-        elif printed_op != sign_op:
-            warnings.append((W_SIGN_CONFLICT, message(W_SIGN_CONFLICT, value_s, name, sign_raw)))
+    if target["value"] is not None and target["kind"] in _NUMERIC:
+        if unit_given:
+            _unit_column(target, warnings, value_s, name, unit_raw, unit_k)
+        if sign_op:
+            _sign_column(target, warnings, value_s, name, sign_raw, sign_op)
     return _finish(read, warnings, name), warnings
+
+
+_NUMERIC = ("number", "percent", "money", "tolerance")
+
+
+def _unit_column(
+    target: Target,
+    warnings: list[tuple[str, str]],
+    value_s: str,
+    name: str,
+    unit_raw: str,
+    unit_k: str,
+) -> None:
+    """The unit column of a numeric target: fills a missing unit; repeating it is fine;
+    contradicting it warns."""
+    unit_n = norm_unit(unit_k)
+    assert unit_n is not None  # unit_k is a non-empty unit word
+    if target["unit"] is None:
+        _set_unit(target, unit_n)  # a unit the grammar does not know: 万千瓦时
+    elif unit_n != target["unit"] and unit_n != target["unit"].split("/", 1)[0]:
+        warnings.append((W_UNIT_CONFLICT, message(W_UNIT_CONFLICT, value_s, name, unit_raw)))
+
+
+def _sign_column(
+    target: Target,
+    warnings: list[tuple[str, str]],
+    value_s: str,
+    name: str,
+    sign_raw: str,
+    sign_op: Op,
+) -> None:
+    """The sign column of a numeric target: gives the operator of a bare value; a
+    contradicting sign warns."""
+    printed_op = _printed_op(value_s)
+    if printed_op is None:
+        target["op"] = sign_op
+    elif printed_op != sign_op:
+        warnings.append((W_SIGN_CONFLICT, message(W_SIGN_CONFLICT, value_s, name, sign_raw)))
 
 
 # What a unit column may hold when the number grammar does not know it (万千瓦时, 标准亩).
 _UNIT_WORD = re.compile(r"[\u3400-\u9fffA-Za-z%‰/·]{1,8}")
 
 
-def _set_unit(target: dict, unit: str) -> None:
+def _set_unit(target: Target, unit: str) -> None:
     """Give a unitless numeric target the unit column's unit (and yuan for money)."""
     target["unit"] = unit
     if target["kind"] == "tolerance":

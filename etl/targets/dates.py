@@ -8,6 +8,7 @@ number grammar in parse.py free of year special cases.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from etl.targets.vocab import TIME_WORDS
 
@@ -81,7 +82,9 @@ def month_end(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def iso(year: int | None, month: int, day: int | None, *, first: bool = False) -> str | None | bool:
+def iso(
+    year: int | None, month: int, day: int | None, *, first: bool = False
+) -> str | None | Literal[False]:
     """ISO date (day None = month end, or month start with ``first``); None without a year;
     False when impossible."""
     if not 1 <= month <= 12:
@@ -96,7 +99,7 @@ def iso(year: int | None, month: int, day: int | None, *, first: bool = False) -
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def period(s: str) -> tuple[str, str] | bool | None:
+def period(s: str) -> tuple[str, str] | Literal[False] | None:
     """(start ISO, end ISO) for a period cell; False for an impossible or reversed one; None
     when ``s`` is no period."""
     m = _PERIOD.match(s)
@@ -122,7 +125,7 @@ def period(s: str) -> tuple[str, str] | bool | None:
     return start, end
 
 
-def deadline(s: str, fiscal_year: int | None, time_like: bool) -> str | None | bool:
+def deadline(s: str, fiscal_year: int | None, time_like: bool) -> str | None | Literal[False]:
     """Return an ISO date (None without a fiscal year) when ``s`` is a deadline, else False.
 
     Returns the string "qualitative" for a bare year (``2021年度``) on a non-time indicator:
@@ -158,9 +161,9 @@ def deadline(s: str, fiscal_year: int | None, time_like: bool) -> str | None | b
         if (closing and not _DL_DATE_BAD_TAIL.match(s, end)) or (
             time_like and _DL_WORD_TAIL.match(s, end)
         ):
-            year = None if fiscal_year is None else fiscal_year + _REL_YEAR.get(m["rel"] or "", 0)
+            due = None if fiscal_year is None else fiscal_year + _REL_YEAR.get(m["rel"] or "", 0)
             day = int(m["d"]) if m["d"] else _PART_DAY.get(m["part"] or "")
-            return iso(year, int(m["m"]), day)
+            return iso(due, int(m["m"]), day)
         return False
 
     m = _DL_YEAR.match(s)
@@ -173,12 +176,12 @@ def deadline(s: str, fiscal_year: int | None, time_like: bool) -> str | None | b
 
     m = _DL_WORD.match(s)
     if m and _DL_WORD_TAIL.match(s, m.end()):
-        year = None if fiscal_year is None else fiscal_year + _REL_YEAR.get(m["rel"] or "", 0)
+        due = None if fiscal_year is None else fiscal_year + _REL_YEAR.get(m["rel"] or "", 0)
         if m["ye"]:
             month = 12
         elif m["half"]:
             month = 6 if m["half"] in ("上半年", "年中") else 12
         else:
             month = 3 * _CN_DIGIT[m["qn"] or m["q"]]
-        return iso(year, month, None)
+        return iso(due, month, None)
     return False

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from etl.record import Op, Target, TargetKind
 from etl.targets import vocab
 from etl.targets.dates import deadline, is_time_name, period
 
@@ -113,11 +114,14 @@ _STRIP_PUNCT = ".,;:!?。、()[]「」『』'\"/"
 
 # A reading: (target, code (unparsed/missing) or None, dropped prose or "", per, meaning).
 # A plain tuple: this runs ~10 times per document over tens of thousands of documents.
-Reading = tuple[dict, str | None, str, str | None, str | None]
+Reading = tuple[Target, str | None, str, str | None, str | None]
+# What an indicator name says about its value (`name_facts`): time_like, rate_like, unit in
+# parentheses, suffix operator, counts bad events, normalised name.
+Facts = tuple[bool, bool, str | None, Op | None, bool, str]
 
 
 def reading(
-    target: dict,
+    target: Target,
     code: str | None = None,
     prose: str = "",
     per: str | None = None,
@@ -138,13 +142,13 @@ def normalize(text: str) -> str:
 
 def result(
     raw: str,
-    op: str | None = None,
-    value: object = None,
-    value_max: object = None,
+    op: Op | None = None,
+    value: int | float | str | None = None,
+    value_max: int | float | str | None = None,
     unit: str | None = None,
     value_yuan: float | None = None,
-    kind: str = "qualitative",
-) -> dict:
+    kind: TargetKind = "qualitative",
+) -> Target:
     """Build the target dict with the contract's keys in the contract's order."""
     return {
         "raw": raw,
@@ -175,7 +179,7 @@ def norm_unit(unit: str | None, per: str | None = None) -> str | None:
     return f"{unit}/{per}" if per else unit
 
 
-def unit_kind(unit: str | None) -> str:
+def unit_kind(unit: str | None) -> TargetKind:
     """The target kind a unit implies: percent, money or number."""
     if unit == "%":
         return "percent"
@@ -195,7 +199,7 @@ def name_unit(name: str) -> str | None:
     return norm_unit(m["unit"]) if m else None
 
 
-def name_suffix_op(name: str) -> str | None:
+def name_suffix_op(name: str) -> Op | None:
     """The operator a name ending in 以上/以下/以内 gives its bare value (更换暖气片10组以上)."""
     m = _NAME_SUFFIX_OP.search(normalize(name)) if name else None
     op = vocab.SUFFIX_OPS.get(m["suf"]) if m else None
@@ -203,7 +207,7 @@ def name_suffix_op(name: str) -> str | None:
 
 
 @lru_cache(maxsize=8192)
-def name_facts(name: str) -> tuple[bool, bool, str | None, str | None, bool, str]:
+def name_facts(name: str) -> Facts:
     """What an indicator name says about its value, cached (a document repeats its names):
     (time_like, rate_like, unit in parentheses, suffix operator, counts bad events,
     normalised name)."""
@@ -239,11 +243,9 @@ def read_cell(
     facts = name_facts(name)
     per: str | None = None
     if s[0] >= "\u3400":  # starts with a CJK word: meanings, zero words, 每月/全年 leads
-        meaning = _MEANINGS.get(s.rstrip(_END_PUNCT))
-        if meaning is not None and (yes_no or meaning not in ("yes", "no")):
-            return reading(result(raw), meaning=meaning)
-        if facts[4] and s in _ZERO_VALUES:
-            return reading(result(raw, "=", 0, kind="number"))
+        whole = _word_reading(raw, s, facts, yes_no)
+        if whole is not None:
+            return whole
         if s[0] in _LEAD_FIRST:
             lead = _LEAD_PERIOD.match(s)
             if lead:
@@ -252,19 +254,9 @@ def read_cell(
     if "含" in s:
         s = _INCLUSIVE.sub("", s)
 
-    if s[0] in _PERIOD_FIRST and len(s) >= 9 and _PERIOD_HINT.search(s):
-        span = period(s)
-        if span is False:
-            return reading(result(raw), UNPARSED)
-        if span is not None:
-            return reading(result(raw, "between", span[0], span[1], kind="period"))
-
-    if _DATE_HINT.search(s):
-        due = deadline(s, fiscal_year, facts[0])
-        if due == "qualitative":
-            return reading(result(raw))
-        if due is not False:
-            return reading(result(raw, "<=", due, kind="deadline"))
+    dated = _date_reading(raw, s, facts, fiscal_year)
+    if dated is not None:
+        return dated
 
     tolerance = _TOLERANCE.match(s) if s[0] in _TOLERANCE_FIRST else None
     if tolerance:
@@ -272,19 +264,52 @@ def read_cell(
 
     head = _HEAD.match(s)
     if head is None:
-        only = _UNIT_ONLY.match(s) if s.rstrip(_END_PUNCT)[-1:] in _UNIT_LAST else None
-        if only and not tolerance:
-            unit = norm_unit(only["unit"])
-            op = vocab.PREFIX_OPS.get(only["op"] or "") or vocab.SUFFIX_OPS.get(only["suf"] or "")
-            op = op if op != "between" else None
-            return reading(result(raw, op, None, None, unit, kind=unit_kind(unit)), MISSING)
-        if _SIGN_ONLY.match(s) or tolerance:
-            return reading(result(raw), UNPARSED)
-        return _restated_name(raw, s, facts, per)
+        return _no_number(raw, s, facts, per, tolerance is not None)
     return _read_number(raw, s, head, facts, per, tolerance is not None, guess_unit)
 
 
-def _restated_name(raw: str, s: str, facts: tuple, per: str | None) -> Reading:
+def _word_reading(raw: str, s: str, facts: Facts, yes_no: bool) -> Reading | None:
+    """A cell that is one word: a meaning (是/达标/…), or a zero word under an event name."""
+    meaning = _MEANINGS.get(s.rstrip(_END_PUNCT))
+    if meaning is not None and (yes_no or meaning not in ("yes", "no")):
+        return reading(result(raw), meaning=meaning)
+    if facts[4] and s in _ZERO_VALUES:
+        return reading(result(raw, "=", 0, kind="number"))
+    return None
+
+
+def _date_reading(raw: str, s: str, facts: Facts, fiscal_year: int | None) -> Reading | None:
+    """A period (`2023年1月-12月`) or a deadline (`2023年6月底前`), else None."""
+    if s[0] in _PERIOD_FIRST and len(s) >= 9 and _PERIOD_HINT.search(s):
+        span = period(s)
+        if span is False:
+            return reading(result(raw), UNPARSED)
+        if span is not None:
+            return reading(result(raw, "between", span[0], span[1], kind="period"))
+    if _DATE_HINT.search(s):
+        due = deadline(s, fiscal_year, facts[0])
+        if due == "qualitative":
+            return reading(result(raw))
+        if due is not False:
+            return reading(result(raw, "<=", due, kind="deadline"))
+    return None
+
+
+def _no_number(raw: str, s: str, facts: Facts, per: str | None, tolerance: bool) -> Reading:
+    """A cell without a leading number: a unit alone (target missing), a sign alone, or a
+    name restated before its value."""
+    only = _UNIT_ONLY.match(s) if s.rstrip(_END_PUNCT)[-1:] in _UNIT_LAST else None
+    if only and not tolerance:
+        unit = norm_unit(only["unit"])
+        op = vocab.PREFIX_OPS.get(only["op"] or "") or vocab.SUFFIX_OPS.get(only["suf"] or "")
+        op = op if op != "between" else None
+        return reading(result(raw, op, None, None, unit, kind=unit_kind(unit)), MISSING)
+    if _SIGN_ONLY.match(s) or tolerance:
+        return reading(result(raw), UNPARSED)
+    return _restated_name(raw, s, facts, per)
+
+
+def _restated_name(raw: str, s: str, facts: Facts, per: str | None) -> Reading:
     """``资金到位率达100%`` under 资金到位率: the cell restates its name, then a clean value."""
     own = facts[5]
     if len(own) >= 2 and s.startswith(own) and len(s) > len(own):
@@ -301,7 +326,7 @@ def _read_number(
     raw: str,
     s: str,
     head: re.Match,
-    facts: tuple,
+    facts: Facts,
     per: str | None,
     tolerance: bool,
     guess_unit: bool = True,
@@ -334,71 +359,104 @@ def _read_number(
             return reading(result(raw), UNPARSED)
         unit = unit or unit_a
 
-    try:
-        dec_a = Decimal(num_a.replace(",", ""))
-        dec_b = Decimal(num_b.replace(",", "")) if num_b is not None else None
-    except InvalidOperation:  # pragma: no cover - the regex only lets digits through
+    decimals = _decimals(num_a, head["neg"] is not None, num_b, neg_b)
+    if decimals is None:  # pragma: no cover - the regex only lets digits through
         return reading(result(raw), UNPARSED)
-    if head["neg"]:
-        dec_a = -dec_a
-    if dec_b is not None and neg_b:
-        dec_b = -dec_b
+    dec_a, dec_b = decimals
 
+    op: Op
     if tolerance:
         op = "<="
     elif num_b is not None:
         op = "between"
     else:
-        op = prefix_op or (suffix_op if suffix_op != "between" else None)
-        if op is None and not glued:
-            op = facts[3]
-        op = op or "="
+        op = _single_op(prefix_op, suffix_op, glued, facts)
 
     if unit_per is not None and unit_per in _TIME_UNITS:
         per = per or unit_per
     elif per and unit and "/" not in unit:
         unit = f"{unit}/{per}"
 
-    point_a = "." in num_a
     point_b = num_b is not None and "." in num_b
-    value: int | float = _number(dec_a, point_a)
+    value: int | float = _number(dec_a, "." in num_a)
     value_max = _number(dec_b, point_b) if dec_b is not None else None
-    yuan: float | None = None
     if unit is None and guess_unit:
-        from_name = None if glued else facts[2]
-        if from_name and from_name != "%":
-            unit = from_name
-        elif (
-            # Glued to prose: the number alone decides (a decimal fraction is a ratio), so the
-            # same template cell reads the same whatever row it sits on.
-            (dec_b is None and num_a.startswith(("0.", ".")) and num_a.strip("0.") != "")
-            if glued
-            else (from_name == "%" or facts[1])
-        ):
-            top = dec_a if dec_b is None else max(dec_a, dec_b)
-            low = dec_a if dec_b is None else min(dec_a, dec_b)
-            if low >= 0 and top <= 1:
-                unit, value = "%", _plain(dec_a * 100)
-                value_max = _plain(dec_b * 100) if dec_b is not None else None
-            elif low >= 0 and top <= 100:
-                unit = "%"
-    if unit is None:
-        kind = "number"
-    elif unit == "%":
-        kind = "percent"
-    else:
-        scale = _MONEY_SCALE.get(unit.split("/", 1)[0])
-        if scale is None:
-            kind = "number"
-        else:
-            kind = "money"
-            yuan = float((dec_a * scale).quantize(_CENT))
+        unit, value, value_max = _guessed_unit(num_a, dec_a, dec_b, glued, facts, value, value_max)
+    kind, yuan = _kind_of(unit, dec_a)
     if tolerance:
         kind = "tolerance"
     return (result(raw, op, value, value_max, unit, yuan, kind), None, prose, per, None)
 
 
-def _read_tail(rest: str) -> tuple[str | None, str | None, str | None, str]:
+def _decimals(
+    num_a: str, neg_a: bool, num_b: str | None, neg_b: bool
+) -> tuple[Decimal, Decimal | None] | None:
+    """The printed number (and the range's upper one) with their signs; None if unreadable."""
+    try:
+        dec_a = Decimal(num_a.replace(",", ""))
+        dec_b = Decimal(num_b.replace(",", "")) if num_b is not None else None
+    except InvalidOperation:  # pragma: no cover - the regex only lets digits through
+        return None
+    if neg_a:
+        dec_a = -dec_a
+    if dec_b is not None and neg_b:
+        dec_b = -dec_b
+    return dec_a, dec_b
+
+
+def _single_op(prefix_op: Op | None, suffix_op: Op | None, glued: bool, facts: Facts) -> Op:
+    """The operator of one number: printed before or after it, else the name's (not for a
+    number glued to prose), else `=`."""
+    op = prefix_op or (suffix_op if suffix_op != "between" else None)
+    if op is None and not glued:
+        op = facts[3]
+    return op or "="
+
+
+def _guessed_unit(
+    num_a: str,
+    dec_a: Decimal,
+    dec_b: Decimal | None,
+    glued: bool,
+    facts: Facts,
+    value: int | float,
+    value_max: int | float | None,
+) -> tuple[str | None, int | float, int | float | None]:
+    """(unit, value, value_max) of a number printed without a unit: the name's unit, or a
+    percent (a ratio ≤ 1 scaled to percent) when the name or the number says rate."""
+    from_name = None if glued else facts[2]
+    if from_name and from_name != "%":
+        return from_name, value, value_max
+    if (
+        # Glued to prose: the number alone decides (a decimal fraction is a ratio), so the
+        # same template cell reads the same whatever row it sits on.
+        (dec_b is None and num_a.startswith(("0.", ".")) and num_a.strip("0.") != "")
+        if glued
+        else (from_name == "%" or facts[1])
+    ):
+        top = dec_a if dec_b is None else max(dec_a, dec_b)
+        low = dec_a if dec_b is None else min(dec_a, dec_b)
+        if low >= 0 and top <= 1:
+            value_max = _plain(dec_b * 100) if dec_b is not None else None
+            return "%", _plain(dec_a * 100), value_max
+        if low >= 0 and top <= 100:
+            return "%", value, value_max
+    return None, value, value_max
+
+
+def _kind_of(unit: str | None, dec_a: Decimal) -> tuple[TargetKind, float | None]:
+    """(kind, yuan): percent for `%`, money (with its yuan) for a money unit, else number."""
+    if unit is None:
+        return "number", None
+    if unit == "%":
+        return "percent", None
+    scale = _MONEY_SCALE.get(unit.split("/", 1)[0])
+    if scale is None:
+        return "number", None
+    return "money", float((dec_a * scale).quantize(_CENT))
+
+
+def _read_tail(rest: str) -> tuple[str | None, str | None, Op | None, str]:
     """What follows the number: (unit, its time per-unit, suffix operator, dropped prose)."""
     if not rest:
         return None, None, None, ""

@@ -11,6 +11,9 @@ import tomllib
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
+from typing import get_args
+
+from etl.record import Op
 
 VOCAB_PATH = Path(__file__).resolve().parents[2] / "data" / "vocabulary" / "targets.toml"
 
@@ -28,12 +31,23 @@ def _load(path: Path = VOCAB_PATH) -> dict:
 _RAW = _load()
 _OPS = _RAW["operators"]
 
-PREFIX_OPS: dict[str, str] = {_key(k): v for k, v in _OPS["prefix"].items()}
-SUFFIX_OPS: dict[str, str] = {_key(k): v for k, v in _OPS["suffix"].items()}
-SIGN_COLUMN_OPS: dict[str, str] = {
-    **PREFIX_OPS,
-    **{_key(k): v for k, v in _OPS["sign_column"].items()},
-}
+
+def _ops(table: dict[str, str]) -> dict[str, Op]:
+    """Operator words → contract operators; a value outside `Op` is a data error, refused
+    at import (so the type holds for every lookup)."""
+    out: dict[str, Op] = {}
+    for word, op in table.items():
+        if op not in _OP_VALUES:
+            raise ValueError(f"{VOCAB_PATH}: 运算符“{word}”的取值 {op!r} 不是 {_OP_VALUES} 之一")
+        # mypy cannot narrow a str to a Literal through a runtime tuple; checked just above
+        out[_key(word)] = op  # type: ignore[assignment]
+    return out
+
+
+_OP_VALUES = get_args(Op)
+PREFIX_OPS: dict[str, Op] = _ops(_OPS["prefix"])
+SUFFIX_OPS: dict[str, Op] = _ops(_OPS["suffix"])
+SIGN_COLUMN_OPS: dict[str, Op] = {**PREFIX_OPS, **_ops(_OPS["sign_column"])}
 INCLUSIVE_MARKS: tuple[str, ...] = tuple(_key(w) for w in _OPS["inclusive_marks"])
 TOLERANCE_SIGNS: tuple[str, ...] = tuple(_key(w) for w in _OPS["tolerance"])
 TEXT_SIGNS: frozenset[str] = frozenset(_key(w) for w in _OPS["text_signs"])
