@@ -779,10 +779,8 @@ class Reader:
         # the project the row belongs to; None for the unit's own indicators (the unit
         # section, or no project yet)
         owner = self.current
-        if (self.in_unit_section or owner is None) and not self.flat:
-            owner = None
-        else:
-            assert owner is not None  # flat: `_flat_project_cells` opened the project
+        if self.in_unit_section and not self.flat:
+            owner = None  # a flat table's row before any project is the unit's, as elsewhere
         if table.fast:  # the common row: one indicator, no Produced
             found_warnings: list[tuple[str, str]] = []
             found = table.plain_indicator(row, self.fiscal_year, found_warnings)
