@@ -50,7 +50,7 @@ from warehouse.load.transform import (
 )
 from warehouse.load.workers import parse_isolated
 from warehouse.schema import ddl as schema
-from warehouse.schema import marts
+from warehouse.schema import keys, marts
 
 PARALLEL_THRESHOLD = 32  # custom (test) parsers: below this many files, parse in-process
 BATCH_DOCUMENTS = 200  # documents per insert transaction
@@ -181,8 +181,11 @@ def load_paths(
                 apply_rules(con, classifier)
             run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_run").fetchone()[0]
             summary.run_id = run_id
-            keeper = versions.VersionKeeper(con, run_id, dt.datetime.now(), keep_both)
-            writer = _BatchWriter(con, summary, replacing, keeper)
+            keeper = versions.VersionKeeper(
+                con, run_id, dt.datetime.now(), keep_both, empty=not known
+            )
+            existing = {keys.document_key(path) for path in known}
+            writer = _BatchWriter(con, summary, replacing, keeper, existing)
             # The review runs set-based after the load (review_sql.after_load), not per
             # document in the workers.
             config = WorkerConfig(
@@ -341,11 +344,16 @@ class _BatchWriter:
         summary: LoadSummary,
         replacing: set[str],
         keeper: versions.VersionKeeper | None = None,
+        existing: set[int] | None = None,
     ) -> None:
         self.con = con
         self.summary = summary
         self.replacing = replacing
         self.keeper = keeper
+        # documents stored before this load: only they (and superseded ones) have rows to
+        # delete, so a new document costs no delete scan
+        self.existing = existing
+        self.undecided: list[ParseOutcome] = []  # parsed, version decision not yet taken
         self.deleting: list[int] = []  # superseded documents to delete with the next batch
         self.deleted: set[int] = set()
         self.written: dict[int, str] = {}  # document -> "loaded" / "replaced" in this run
@@ -359,11 +367,29 @@ class _BatchWriter:
                 Rejected(outcome.path, outcome.error or "未知错误", outcome.sha256)
             )
             return
-        if self.keeper is not None and not self._keep(outcome):
+        if self.keeper is None:
+            self._accept(outcome)
             return
+        self.undecided.append(outcome)
+        if len(self.undecided) >= BATCH_DOCUMENTS:
+            self._decide()
+
+    def _accept(self, outcome: ParseOutcome) -> None:
         self.pending.append(outcome)
         if len(self.pending) >= BATCH_DOCUMENTS:
             self.flush()
+
+    def _decide(self) -> None:
+        """Version decisions in load order, the warehouse asked once per batch."""
+        batch, self.undecided = self.undecided, []
+        if self.keeper is None or not batch:
+            return
+        self.keeper.prefetch(
+            [(o.rows.tables["source_document"][0], o.kind or "project") for o in batch if o.rows]
+        )
+        for outcome in batch:
+            if self._keep(outcome):
+                self._accept(outcome)
 
     def _keep(self, outcome: ParseOutcome) -> bool:
         """Document versions: False when this file is not written (same content as a kept
@@ -393,6 +419,7 @@ class _BatchWriter:
         return True
 
     def flush(self) -> None:
+        self._decide()
         batch, self.pending = self.pending, []
         if not batch:
             if self.deleting or (self.keeper is not None and self.keeper.ops):
@@ -420,7 +447,10 @@ class _BatchWriter:
         docs = self._rows(batch)
         con.execute("BEGIN TRANSACTION")
         try:
-            _delete_documents(con, [d.document_id for d in docs] + self.deleting)
+            stored = [d.document_id for d in docs]
+            if self.existing is not None:
+                stored = [d for d in stored if d in self.existing]
+            _delete_documents(con, stored + self.deleting)
             if self.keeper is not None:
                 self.keeper.apply()
             tables: dict[str, list[dict]] = {}
@@ -501,6 +531,8 @@ def write_hook(table: str, rows: list[dict]) -> None:
 
 def _delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -> None:
     """Remove every row of these documents (the replace half of a reload)."""
+    if not document_ids:
+        return
     for table in schema.DOCUMENT_TABLES:
         con.execute(
             f"DELETE FROM {table} WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
