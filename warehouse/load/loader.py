@@ -23,7 +23,7 @@ import duckdb
 
 from etl.limits import get_limits
 from warehouse.load import checks as checks_mod
-from warehouse.load import derived, review_sql, versions
+from warehouse.load import derived, review_sql, source_text, versions
 from warehouse.load.classify import Classifier, load_classifier
 from warehouse.load.discover import Skipped, find_documents
 from warehouse.load.parse_worker import (
@@ -207,7 +207,8 @@ def load_paths(
                 marts.refresh(con)
             else:  # only what this load wrote, and every document of a unit it upserted
                 marts.refresh(con, writer.documents, writer.units)
-            derived.refresh(con, writer.documents)  # identities across years, source text
+            # identities across years; the source text came with the rows
+            derived.refresh(con, writer.documents, texts_stored=True)
             summary.check_results = checks_mod.run_checks(con)
             summary.totals = _totals(con)
             summary.elapsed_s = time.perf_counter() - started
@@ -533,7 +534,7 @@ def _delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -
     """Remove every row of these documents (the replace half of a reload)."""
     if not document_ids:
         return
-    for table in schema.DOCUMENT_TABLES:
+    for table in (*schema.DOCUMENT_TABLES, source_text.TABLE):
         con.execute(
             f"DELETE FROM {table} WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
             [document_ids],

@@ -211,6 +211,7 @@ _PROJECT_KEYED = (
     "load_warning",
     "goal_review_project",
     "goal_review_finding",
+    "project_source_text",
 )
 
 
