@@ -23,7 +23,7 @@ import duckdb
 
 from etl.limits import get_limits
 from warehouse.load import checks as checks_mod
-from warehouse.load import derived, review_sql, source_text, versions
+from warehouse.load import derived, known_rejects, review_sql, source_text, versions
 from warehouse.load.classify import Classifier, load_classifier
 from warehouse.load.discover import Skipped, find_documents
 from warehouse.load.parse_worker import (
@@ -68,6 +68,8 @@ class Rejected:
     path: str
     reason: str
     sha256: str | None = None
+    version: str | None = None  # the parser version that rejected it: remembered by content
+    known: bool = False  # rejected by an earlier load with the same bytes: not parsed again
 
 
 @dataclass
@@ -163,20 +165,26 @@ def load_paths(
     db_path = Path(db_path).absolute()
     with writer_lock(db_path):
         check_pointer(db_path)  # a missing current version is an error, never an empty start
-        known, up_to_date, old_versions = _read_state(db_path, classifier)
-        if keep_both:
-            old_versions = {}
-        tasks, replacing = _plan(known, candidates, version, manifests, summary, old_versions)
-        if up_to_date and not tasks and not summary.rejected:
-            # Nothing to write: no new version, no run logged; readers are untouched.
-            summary.db_file = str(current_file(db_path))
-            summary.totals = _read_totals(db_path)
-            summary.elapsed_s = time.perf_counter() - started
-            return summary
+        state = _read_state(db_path, classifier)
+        known = state.known
+        old_versions = {} if keep_both else state.old_versions
+        tasks, replacing = _plan(
+            known, candidates, version, manifests, summary, old_versions, state.remembered
+        )
+        if state.up_to_date and not tasks:
+            _reject_copies_of_rejects(summary)  # complete already: nothing is parsed
+            if all(state.rejects.get(r.path) == r.reason for r in summary.rejected):
+                # Nothing to write (every reject already recorded): no new version, no run
+                # logged; readers are untouched.
+                summary.db_file = str(current_file(db_path))
+                summary.totals = _read_totals(db_path)
+                summary.elapsed_s = time.perf_counter() - started
+                return summary
         with new_version(db_path, keep=keep_versions, lock=False) as (con, target):
             summary.written = True
             summary.db_file = str(target)
             schema.ensure_schema(con)
+            known_rejects.ensure(con)
             if schema.get_meta(con, "rules_digest") != classifier.digest:
                 apply_rules(con, classifier)
             run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_run").fetchone()[0]
@@ -217,15 +225,24 @@ def load_paths(
     return summary
 
 
-def _read_state(
-    db_path: Path, classifier: Classifier
-) -> tuple[dict[str, tuple[str, str]], bool, dict[tuple[str, str], str]]:
+@dataclass
+class _State:
+    """What the current version holds, read before a load decides what to parse."""
+
+    known: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (sha, version)
+    up_to_date: bool = False  # schema, views, rules and links current (else: write anyway)
+    old_versions: dict[tuple[str, str], str] = field(default_factory=dict)  # superseded files
+    remembered: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # known rejects
+    rejects: dict[str, str] = field(default_factory=dict)  # reject table: path -> reason
+
+
+def _read_state(db_path: Path, classifier: Classifier) -> _State:
     """Loaded documents (path -> (sha256, version)) of the current version, whether its
-    schema, views and classification rules are current (else a load must write anyway), and
-    the files an earlier load found superseded ((path, sha256) -> kept file)."""
+    schema, views and classification rules are current, the files an earlier load found
+    superseded ((path, sha256) -> kept file) and the rejects it remembers."""
     current = current_file(db_path)
     if current is None:
-        return {}, False, {}
+        return _State()
     con = duckdb.connect(str(current), read_only=True)
     try:
         schema.check_schema_version(con)
@@ -240,7 +257,13 @@ def _read_state(
             and schema.views_current(con)
             and derived.links_current(con)  # data/project_links.toml unchanged
         )
-        return known, up_to_date, versions.skipped_files(con)
+        return _State(
+            known,
+            up_to_date,
+            versions.skipped_files(con),
+            known_rejects.read(con),
+            known_rejects.stored_rejects(con),
+        )
     finally:
         con.close()
 
@@ -263,10 +286,13 @@ def _plan(
     manifests: ManifestVersions | None,
     summary: LoadSummary,
     old_versions: dict[tuple[str, str], str] | None = None,
+    remembered: dict[str, tuple[str, str, str]] | None = None,
 ) -> tuple[list[tuple[str, str, int, str]], set[str]]:
     """Hash every candidate; keep those whose content, parser version or manifest changed.
-    A file an earlier load found superseded (same bytes) is skipped, never reloaded."""
+    A file an earlier load found superseded (same bytes) is skipped, never reloaded; one it
+    rejected (same bytes, same parser version) is rejected again without parsing."""
     old_versions = old_versions or {}
+    remembered = remembered or {}
     by_sha = {sha: path for path, (sha, _) in known.items()}
     tasks: list[tuple[str, str, int, str]] = []
     replacing: set[str] = set()
@@ -281,6 +307,11 @@ def _plan(
         previous = known.get(path)
         if previous is not None and previous == (sha, doc_version):
             summary.unchanged += 1
+            continue
+        reject = remembered.get(path)
+        if reject is not None and reject[:2] == (sha, doc_version):
+            summary.rejected.append(Rejected(path, reject[2], sha, doc_version, known=True))
+            by_sha.setdefault(sha, path)  # a copy of it is rejected with it
             continue
         if (path, sha) in old_versions:
             summary.version_skipped.append((path, old_versions[(path, sha)]))
@@ -365,7 +396,12 @@ class _BatchWriter:
     def add(self, outcome: ParseOutcome) -> None:
         if outcome.rows is None:
             self.summary.rejected.append(
-                Rejected(outcome.path, outcome.error or "未知错误", outcome.sha256)
+                Rejected(
+                    outcome.path,
+                    outcome.error or "未知错误",
+                    outcome.sha256,
+                    None if outcome.retry else outcome.version,
+                )
             )
             return
         if self.keeper is None:
@@ -468,6 +504,7 @@ class _BatchWriter:
                 "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
                 [[o.path for o in batch]],
             )
+            known_rejects.forget(con, [o.path for o in batch])
             con.execute("COMMIT")
             if self.keeper is not None:
                 self.keeper.committed()
@@ -592,7 +629,17 @@ def _log_run(
 ) -> None:
     """Rejects (latest per path) and the load_run row, in one transaction."""
     now = dt.datetime.now()
+    known_rejects.ensure(con)
     con.execute("BEGIN TRANSACTION")
+    known_rejects.forget(con, [r.path for r in summary.rejected if r.version is None])
+    known_rejects.remember(
+        con,
+        [
+            (r.path, r.sha256, r.version, r.reason)
+            for r in summary.rejected
+            if r.version is not None and r.sha256 is not None
+        ],
+    )
     if summary.rejected:
         rows = [
             {

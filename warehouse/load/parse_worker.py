@@ -60,6 +60,7 @@ class ParseOutcome:
     error: str | None = None
     kind: str | None = None  # project / unit (warehouse/load/versions.py)
     digest: str | None = None  # content digest, the same for every format of a document
+    retry: bool = False  # a reject that may pass next time (timeout, crash, memory): not remembered
 
 
 def default_parse(path: Path) -> dict:
@@ -181,6 +182,7 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
             raise TypeError("parser did not return a record")
     except MemoryError:
         outcome.error = "解析所需内存超过上限（见 data/limits.toml [worker] memory_mb），已拒绝"
+        outcome.retry = True
         return outcome
     except Exception as exc:  # any parser failure rejects only this file
         outcome.error = _reason(exc)

@@ -289,7 +289,7 @@ def parse_isolated(
 
 def _settle(done: dict[int, ParseOutcome], index: int, task: Task, reason: str) -> None:
     path, sha, size, version = task
-    done[index] = ParseOutcome(path, sha, size, version, error=reason)
+    done[index] = ParseOutcome(path, sha, size, version, error=reason, retry=True)
 
 
 def _replace(worker: _Worker, blob: tuple, memory_mb: int) -> _Worker:
