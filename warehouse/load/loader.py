@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from etl.limits import get_limits
 from warehouse.load import checks as checks_mod
@@ -197,7 +198,12 @@ def load_paths(
             # The review runs set-based after the load (review_sql.after_load), not per
             # document in the workers.
             config = WorkerConfig(
-                classifier, run_id, dt.datetime.now().replace(microsecond=0), parse
+                classifier,
+                run_id,
+                dt.datetime.now().replace(microsecond=0),
+                parse,
+                source_text=True,
+                columnar=True,
             )
             outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
             with _progress_bar(len(tasks), progress) as bar:
@@ -491,15 +497,22 @@ class _BatchWriter:
             if self.keeper is not None:
                 self.keeper.apply()
             tables: dict[str, list[dict]] = {}
+            columns: dict[str, dict[str, list]] = {}
             for doc in docs:
                 for table, rows in doc.tables.items():
                     tables.setdefault(table, []).extend(rows)
+                for table, cols in doc.columns.items():
+                    merged = columns.setdefault(table, {name: [] for name in cols})
+                    for name, values in cols.items():
+                        merged[name].extend(values)
             for table, rows in tables.items():
                 if table in _SHARED_DIMS:
                     _upsert_dimension(con, table, _SHARED_DIMS[table], rows)
                 else:
                     write_hook(table, rows)
                     schema.insert_rows(con, table, rows)
+            for table, cols in columns.items():
+                _insert_columns(con, table, cols)
             con.execute(
                 "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
                 [[o.path for o in batch]],
@@ -563,8 +576,33 @@ def _fatal(exc: BaseException) -> bool:
     return "invalidated" in text or "no space left" in text or "file too large" in text
 
 
-def write_hook(table: str, rows: list[dict]) -> None:
+def write_hook(table: str, rows: object) -> None:
     """Called before each fact/lineage batch insert; tests replace it to fail mid-load."""
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:
+    """One batch of a columnar table (transform.COLUMNAR): Arrow straight from the column
+    lists. A shared dimension keeps the last row per key and only inserts new keys."""
+    key = _SHARED_DIMS.get(table)
+    if key is not None:
+        last = {k: i for i, k in enumerate(columns[key])}
+        if len(last) < len(columns[key]):
+            keep = sorted(last.values())
+            columns = {name: [values[i] for i in keep] for name, values in columns.items()}
+    else:
+        write_hook(table, columns)
+    arrow_schema = schema.arrow_schema(table)
+    batch = pa.Table.from_pydict(
+        {f.name: columns[f.name] for f in arrow_schema if f.name in columns},
+        schema=pa.schema([f for f in arrow_schema if f.name in columns]),
+    )
+    name = f"_columns_{table}"
+    con.register(name, batch)
+    try:
+        where = f" WHERE {key} NOT IN (SELECT {key} FROM {table})" if key else ""
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}{where}")
+    finally:
+        con.unregister(name)
 
 
 def _delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -> None:

@@ -46,6 +46,9 @@ class WorkerConfig:
     run_id: int
     loaded_at: dt.datetime
     parse: ParseFn | None = None
+    # the DuckDB loader's options (the Spark parse keeps plain row dicts, no source text):
+    source_text: bool = False  # project source text rows from the block stream
+    columnar: bool = False  # insert-only tables as column lists (DocumentRows.to_columns)
 
 
 @dataclass
@@ -193,11 +196,13 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
     source = SourceInfo(path, sha, size, version, config.run_id, config.loaded_at)
     try:
         outcome.rows = record_to_rows(record, source, config.classifier)
-        # a custom (test) parser gives no stream: read the lines as the parser would
-        _source_text(
-            outcome.rows,
-            source_text.lines_of(stream) if stream is not None else source_text.read_lines(path),
-        )
+        if config.source_text:  # a custom (test) parser gives no stream: read the lines
+            lines = (
+                source_text.lines_of(stream) if stream is not None else source_text.read_lines(path)
+            )
+            _source_text(outcome.rows, lines)
+        if config.columnar:
+            outcome.rows.to_columns()
     except Exception as exc:  # a record the warehouse cannot store is rejected, not fatal
         outcome.error = f"记录无法入库 ({type(exc).__name__}: {exc})"
     return outcome

@@ -158,11 +158,15 @@ def describe_os_error(exc: BaseException) -> str:
         if isinstance(item, OSError) and item.strerror:
             where = f"：{item.filename}" if item.filename else ""
             return f"无法写入{where}（{item.strerror}）"
+    # the first error of the chain that names a cause: a failed ROLLBACK after a failed
+    # write ("no transaction is active") must not hide the write error before it
+    for item in chain:
+        text = " ".join(str(item).split())
+        lowered = text.lower()
+        for needle, label in _MESSAGE_TEXT:
+            if needle in lowered:
+                return f"{label}（{text[:300]}）"
     text = " ".join(str(exc).split())
-    lowered = text.lower()
-    for needle, label in _MESSAGE_TEXT:
-        if needle in lowered:
-            return f"{label}（{text[:300]}）"
     return text[:500] or type(exc).__name__
 
 
