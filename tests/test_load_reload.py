@@ -107,3 +107,17 @@ def test_old_versions_are_pruned_to_the_documented_count(folder: Path, tmp_path:
         assert _load(folder, db).written
     kept = list_versions(db)
     assert len(kept) == KEEP_PREVIOUS + 1  # the current version and KEEP_PREVIOUS before it
+
+
+def test_keep_versions_option_of_the_command(tmp_path: Path) -> None:
+    from warehouse.load.loader_cli import main
+
+    seed = sorted((Path(__file__).resolve().parents[1] / "data").glob("00*.txt"))[0]
+    docs, db = tmp_path / "docs", tmp_path / "wh" / "warehouse.duckdb"
+    docs.mkdir()
+    text = seed.read_bytes()
+    for n in range(3):
+        (docs / seed.name).write_bytes(text + b"\n" * n)  # new bytes: a new version each time
+        assert main([str(docs), "--db", str(db), "--no-progress", "--keep-versions", "0"]) == 0
+    assert [n for n, _ in list_versions(db)] == [3]
+    assert main([str(docs), "--db", str(db), "--keep-versions", "-1"]) == 2

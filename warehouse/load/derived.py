@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import duckdb
 
 from warehouse.load import identity, source_text
+from warehouse.load.dbutil import scalar
 from warehouse.schema import ddl as schema
 
 LINKS_META = "project_links_digest"  # warehouse_meta: digest of data/project_links.toml
@@ -49,8 +50,8 @@ def refresh(
     read again (the Parquet load). A small load recomputes only the unit groups its documents belong to (and removes what
     replaced documents left behind); a large one, or marts never filled, rebuilds all."""
     documents = sorted(set(documents))
-    total = con.execute("SELECT count(*) FROM source_document").fetchone()[0]
-    empty = not con.execute("SELECT count(*) FROM project_identity").fetchone()[0]
+    total = scalar(con, "SELECT count(*) FROM source_document")
+    empty = not scalar(con, "SELECT count(*) FROM project_identity")
     digest = links_digest()
     full = (
         empty

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 import pyarrow as pa
@@ -26,6 +27,7 @@ from etl.limits import get_limits
 from warehouse.load import checks as checks_mod
 from warehouse.load import derived, known_rejects, review_sql, source_text, versions
 from warehouse.load.classify import Classifier, load_classifier
+from warehouse.load.dbutil import one, scalar
 from warehouse.load.discover import Skipped, find_documents
 from warehouse.load.parse_worker import (
     ManifestVersions,
@@ -188,7 +190,7 @@ def load_paths(
             known_rejects.ensure(con)
             if schema.get_meta(con, "rules_digest") != classifier.digest:
                 apply_rules(con, classifier)
-            run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_run").fetchone()[0]
+            run_id = scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM load_run")
             summary.run_id = run_id
             keeper = versions.VersionKeeper(
                 con, run_id, dt.datetime.now(), keep_both, empty=not known
@@ -438,6 +440,8 @@ class _BatchWriter:
         """Document versions: False when this file is not written (same content as a kept
         file, or superseded by a later file of this load); schedules what it supersedes."""
         rows = outcome.rows
+        if self.keeper is None or rows is None:
+            return rows is not None
         pending = {o.rows.document_id for o in self.pending if o.rows is not None}
         decision = self.keeper.decide(
             rows.tables, outcome.kind or "project", outcome.digest, pending
@@ -648,11 +652,12 @@ def _clean_dimensions(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    row = con.execute(
+    row = one(
+        con,
         "SELECT (SELECT count(*) FROM source_document), (SELECT count(*) FROM fact_project_budget),"
         " (SELECT count(*) FROM fact_indicator_target), (SELECT count(*) FROM load_warning),"
-        " (SELECT count(*) FROM reject)"
-    ).fetchone()
+        " (SELECT count(*) FROM reject)",
+    )
     return dict(
         zip(("documents", "projects", "indicators", "warnings", "rejects"), row, strict=True)
     )
@@ -727,21 +732,19 @@ def _log_run(
     con.execute("COMMIT")
 
 
+class _Bar(Protocol):
+    def update(self, n: int) -> object: ...
+
+
 class _NoBar:
-    def update(self, n: int) -> None:  # noqa: D102
-        pass
-
-    def __enter__(self) -> _NoBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
+    def update(self, n: int) -> None:
         pass
 
 
-def _progress_bar(total: int, enabled: bool) -> object:
+def _progress_bar(total: int, enabled: bool) -> contextlib.AbstractContextManager[_Bar]:
     """tqdm on a terminal only (stderr), so logs and pipes stay clean."""
     if not (enabled and total and sys.stderr.isatty()):
-        return _NoBar()
+        return contextlib.nullcontext(_NoBar())
     from tqdm import tqdm
 
     # get_terminal_size falls back to 80 columns when a pty reports 0 (tqdm would draw nothing)

@@ -20,6 +20,7 @@ from warehouse.export import parquet_layout as layout
 from warehouse.load import checks as checks_mod
 from warehouse.load import derived, review_sql
 from warehouse.load.classify import Classifier, load_classifier
+from warehouse.load.dbutil import scalar
 from warehouse.load.loader import (
     LoadSummary,
     Rejected,
@@ -94,7 +95,7 @@ def load_parquet(
     ):
         summary.db_file = str(target)
         schema.ensure_schema(con)
-        run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_run").fetchone()[0]
+        run_id = scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM load_run")
         summary.run_id = run_id
         documents = _insert(con, globs, run_id)
         known = {r.path for r in summary.rejected}
@@ -140,7 +141,7 @@ def _count(con: duckdb.DuckDBPyConnection, glob: str | None) -> int:
     if glob is None:
         return 0
     path = glob.replace("'", "''")
-    return con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+    return scalar(con, f"SELECT count(*) FROM read_parquet('{path}')")
 
 
 def _rejects(con: duckdb.DuckDBPyConnection, glob: str | None) -> list[tuple[str, str, str]]:
@@ -153,11 +154,14 @@ def _rejects(con: duckdb.DuckDBPyConnection, glob: str | None) -> list[tuple[str
 def _insert(con: duckdb.DuckDBPyConnection, globs: dict[str, str | None], run_id: int) -> int:
     """Delete the documents' previous rows, insert the new ones, upsert the dimensions; one
     transaction. Returns the number of documents."""
+    documents = globs["source_document"]
+    if documents is None:  # load_parquet checked it; kept for the type
+        raise ParquetInputError("没有 source_document 表的 Parquet 文件")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
             "CREATE TEMP TABLE _incoming AS SELECT document_id, path FROM ("
-            + _select(globs["source_document"], "source_document")
+            + _select(documents, "source_document")
             + ")"
         )
         ids = [r[0] for r in con.execute("SELECT document_id FROM _incoming").fetchall()]

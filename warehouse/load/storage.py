@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
 import os
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 
-try:  # POSIX only; elsewhere concurrent writers are simply not serialised
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
+# POSIX only; elsewhere concurrent writers are simply not serialised
+fcntl: ModuleType | None = importlib.import_module("fcntl") if os.name == "posix" else None
 
 KEEP_PREVIOUS = 2
 _VERSION = re.compile(r"\.v(\d{6,})$")
@@ -129,10 +129,12 @@ def clean_leftovers(db_path: Path) -> list[Path]:
             handled.append(entry)
         elif name.startswith(prefix) and name.endswith(".wal"):
             base = name[: -len(".wal")]
-            number = version_number(Path(base))
-            if number is None:
+            wal_number = version_number(Path(base))
+            if wal_number is None:
                 continue
-            if base not in published or (current_number is not None and number > current_number):
+            if base not in published or (
+                current_number is not None and wal_number > current_number
+            ):
                 with contextlib.suppress(FileNotFoundError):
                     entry.unlink()
             else:
@@ -146,7 +148,7 @@ def clean_leftovers(db_path: Path) -> list[Path]:
 def describe_os_error(exc: BaseException) -> str:
     """One line naming the real cause of a write failure (disk full, permission, ...)."""
     chain: list[BaseException] = []
-    seen = exc
+    seen: BaseException | None = exc
     while seen is not None and seen not in chain:
         chain.append(seen)
         seen = seen.__cause__ or seen.__context__
@@ -229,8 +231,9 @@ def new_version(
         clean_leftovers(db_path)
         current = current_file(db_path)
         numbers = [n for n, _ in list_versions(db_path)]
-        if current is not None and version_number(current) is not None:
-            numbers.append(version_number(current))
+        current_number = version_number(current) if current is not None else None
+        if current_number is not None:
+            numbers.append(current_number)
         target = version_path(db_path, max(numbers, default=0) + 1)
         _remove_version(target)
         try:

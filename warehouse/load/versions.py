@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from warehouse.load.dbutil import scalar
 from warehouse.schema import ddl as schema
 from warehouse.schema import keys
 
@@ -69,9 +70,9 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     statements = [
         line for line in text[start:].split(";\n") if line.strip() and "document_version" in line
     ]
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'document_version'"
-    ).fetchone()[0]
+    exists = scalar(
+        con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'document_version'"
+    )
     if not exists:
         for statement in statements:
             con.execute(statement)
@@ -79,9 +80,9 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
 
 def skipped_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
     """(path, sha256) of files superseded or loaded under another name -> the kept file."""
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'document_version'"
-    ).fetchone()[0]
+    exists = scalar(
+        con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'document_version'"
+    )
     if not exists:
         return {}
     rows = con.execute(
