@@ -66,13 +66,6 @@ class ParseOutcome:
     retry: bool = False  # a reject that may pass next time (timeout, crash, memory): not remembered
 
 
-def default_parse(path: Path) -> dict:
-    """``etl.parser.parse_file``, imported on first use."""
-    from etl.parser import parse_file
-
-    return parse_file(path)
-
-
 @cache
 def parser_version() -> str:
     """Parser's declared version plus a digest of the etl sources: a parser or review change
@@ -206,8 +199,3 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
     except Exception as exc:  # a record the warehouse cannot store is rejected, not fatal
         outcome.error = f"记录无法入库 ({type(exc).__name__}: {exc})"
     return outcome
-
-
-def parse_chunk(tasks: list[tuple[str, str, int, str]], config: WorkerConfig) -> list[ParseOutcome]:
-    """A chunk per pool task keeps inter-process overhead small."""
-    return [parse_one(task, config) for task in tasks]
