@@ -12,6 +12,7 @@ import pytest
 from tests.support.records import json_parse, record, write_record
 from warehouse.load import known_rejects
 from warehouse.load.loader import load_paths
+from warehouse.load.loader_cli import format_summary
 from warehouse.load.storage import KEEP_PREVIOUS, list_versions
 
 PARSED: list[str] = []
@@ -69,6 +70,7 @@ def test_nothing_changed_writes_no_version_and_parses_nothing(folder: Path, tmp_
     assert sorted(r.path for r in again.rejected) == [p for p, _ in rejects_before]
     assert all(r.known for r in again.rejected if "copy" not in r.path)
     assert again.exit_code == 1  # every bad file is still reported
+    assert "其中 3 个内容未变，沿用上次的拒绝原因" in format_summary(again)
     assert [n for n, _ in list_versions(db)] == versions_before
     assert _rejects(db) == rejects_before
 

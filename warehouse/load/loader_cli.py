@@ -225,7 +225,9 @@ def format_summary(summary: LoadSummary, *, verbose: bool = False) -> str:
         if len(shown) < len(s.skipped):
             lines.append(f"  ……另有 {len(s.skipped) - len(shown)} 个，用 --verbose 查看全部")
     if s.rejected:
-        lines.append("被拒绝的文件：")
+        known = sum(1 for r in s.rejected if r.known)
+        note = f"（其中 {known} 个内容未变，沿用上次的拒绝原因，未重新解析）" if known else ""
+        lines.append(f"被拒绝的文件{note}：")
         lines += [f"  {r.path}：{r.reason}" for r in sorted(s.rejected, key=lambda r: r.path)]
     if s.nothing_found:
         from etl.readers import SUPPORTED_SUFFIXES
