@@ -123,3 +123,21 @@ def test_keep_versions_option_of_the_command(tmp_path: Path) -> None:
         assert main([str(docs), "--db", str(db), "--no-progress", "--keep-versions", "0"]) == 0
     assert [n for n, _ in list_versions(db)] == [3]
     assert main([str(docs), "--db", str(db), "--keep-versions", "-1"]) == 2
+
+
+def test_load_memory_limit_is_set_and_named_when_exceeded(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warehouse.load.storage import describe_os_error, load_memory_mb, new_version
+
+    monkeypatch.setenv("WAREHOUSE_LOAD_MEMORY_MB", "300")
+    assert load_memory_mb() == 300
+    with new_version(tmp_path / "m.duckdb") as (con, _):
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in (
+            "300.0 MiB",
+            "286.1 MiB",
+        )
+        with pytest.raises(duckdb.Error) as caught:
+            con.execute("SET memory_limit = '1MB'")
+            con.execute("SELECT list(range) FROM range(5000000)").fetchall()
+    assert "WAREHOUSE_LOAD_MEMORY_MB" in describe_os_error(caught.value)

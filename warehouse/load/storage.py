@@ -24,6 +24,10 @@ import duckdb
 fcntl: ModuleType | None = importlib.import_module("fcntl") if os.name == "posix" else None
 
 KEEP_PREVIOUS = 2
+# DuckDB's memory limit for the loader's connection (default would be 80 % of the RAM): the
+# set-based review and the mart refresh spill to <version>.tmp/ instead of growing the
+# process; WAREHOUSE_LOAD_MEMORY_MB overrides it (docs/load_mechanism.md, "Memory").
+LOAD_MEMORY_MB = 512
 _VERSION = re.compile(r"\.v(\d{6,})$")
 QUARANTINE = "quarantine"  # <db>.quarantine/: stray WAL files of published versions
 
@@ -187,6 +191,7 @@ _MESSAGE_TEXT = (
     ("file too large", "文件超过系统允许的大小"),
     ("permission denied", "没有写入权限"),
     ("read-only file system", "文件系统是只读的"),
+    ("out of memory", "载入所用的数据库内存超过上限（可用环境变量 WAREHOUSE_LOAD_MEMORY_MB 调高）"),
 )
 
 
@@ -215,6 +220,12 @@ def writer_lock(db_path: Path) -> Iterator[None]:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def load_memory_mb() -> int:
+    """The loader connection's DuckDB memory limit in MB (at least 128)."""
+    text = os.environ.get("WAREHOUSE_LOAD_MEMORY_MB", "").strip()
+    return max(128, int(text)) if text.isdigit() else LOAD_MEMORY_MB
+
+
 @contextlib.contextmanager
 def new_version(
     db_path: Path, *, keep: int = KEEP_PREVIOUS, lock: bool = True
@@ -239,7 +250,7 @@ def new_version(
         try:
             if current is not None:
                 shutil.copyfile(current, target)
-            con = duckdb.connect(str(target))
+            con = duckdb.connect(str(target), config={"memory_limit": f"{load_memory_mb()}MB"})
         except BaseException:
             _remove_version(target)
             raise
