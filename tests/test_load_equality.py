@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.support.records import indicator, json_parse, project, record, write_record
 from warehouse.load.loader import load_paths
@@ -186,22 +185,14 @@ def build(db: Path, *, isolate: bool = True) -> tuple[object, object]:
     return first, second
 
 
-@pytest.fixture(scope="module")
-def equality_load(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, object]:
-    db = tmp_path_factory.mktemp("equality") / "warehouse.duckdb"
+def test_loaded_rows_identical_to_row_dict_loader(tmp_path: Path) -> None:
+    # one test (not a shared fixture): the fixed corpus folder must not be built by two
+    # xdist workers at once
+    db = tmp_path / "warehouse.duckdb"
     first, second = build(db)
-    return db, first, second
-
-
-def test_loaded_rows_identical_to_row_dict_loader(equality_load) -> None:
-    db, _, _ = equality_load
     got = table_digests(db)
     differing = {t: got[t] for t in COLUMNS if got[t] != EXPECTED.get(t)}
     assert not differing, f"tables differ from the pinned load: {differing}"
-
-
-def test_summaries_of_both_rounds(equality_load) -> None:
-    _, first, second = equality_load
     assert (first.loaded, len(first.rejected), len(first.duplicates)) == (26, 4, 1)
     assert first.exit_code == 1
     assert (second.loaded, second.replaced) == (2, 1)
