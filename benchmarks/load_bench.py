@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.dbutil import scalar
+
 # the loader's summary line: 新载入 N，更新替换 N，未变化跳过 N
 _SUMMARY = re.compile(r"新载入 (\d+)，更新替换 (\d+)，未变化跳过 (\d+)")
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -94,8 +96,8 @@ def warehouse_counts(db: Path) -> dict:
     """What the warehouse holds, per file, to compare with the manifest."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        docs = con.execute("SELECT count(*) FROM source_document").fetchone()[0]
-        rejects = con.execute("SELECT count(*) FROM reject").fetchone()[0]
+        docs = scalar(con, "SELECT count(*) FROM source_document")
+        rejects = scalar(con, "SELECT count(*) FROM reject")
         per_file: dict[str, dict] = {}
         for path, n, total in con.execute(
             "SELECT source_file, count(*), sum(budget_total_yuan) FROM v_project_budget GROUP BY 1"

@@ -23,7 +23,7 @@ from tests.support.records import (
     record,
     write_record,
 )
-from warehouse.load.loader import load_paths
+from warehouse.load.loader import LoadSummary, load_paths
 from warehouse.load.storage import current_file
 
 
@@ -63,17 +63,23 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.docs):
             write_record(docs / f"{i // 1000:03d}" / f"{i:06d}.txt", synthetic_record(i, rng))
     t1 = time.perf_counter()
-    opts = {"progress": False, "parse": json_parse, "version": TEST_PARSER_VERSION, "review": False}
-    full = load_paths([docs], db, **opts)
+
+    def load(paths: list[Path]) -> LoadSummary:
+        return load_paths(
+            paths, db, progress=False, parse=json_parse, version=TEST_PARSER_VERSION, review=False
+        )
+
+    full = load([docs])
     t2 = time.perf_counter()
-    size = current_file(db).stat().st_size
+    current = current_file(db)
+    size = current.stat().st_size if current is not None else 0
     target = docs / "000" / "000007.txt"
     changed = copy.deepcopy(json_parse(target))
     changed["projects"][0]["budget"]["total_yuan"] += 1
     write_record(target, changed)
-    reload = load_paths([docs], db, **opts)
+    reload = load([docs])
     t3 = time.perf_counter()
-    one = load_paths([target], db, **opts)  # the file alone: no folder walk / hashing
+    one = load([target])  # the file alone: no folder walk / hashing
     t4 = time.perf_counter()
     print(f"documents {args.docs}, generate {t1 - t0:.1f} s")
     print(

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.dbutil import scalar
 from warehouse.load.storage import describe_os_error
 from warehouse.paths import DB_HELP, resolve_db_path
-from warehouse.scalar import scalar
 from warehouse.schema import ddl as schema
 from warehouse.serve.connect import WarehouseMissingError, open_readonly
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from etl.vocabulary import sql_list, target_kinds
+from warehouse.dbutil import scalar
 
 CHECKS_SQL = Path(__file__).resolve().parent / "checks.sql"
 # Placeholders of checks.sql filled from the one vocabulary (data/vocabulary/*.toml).
@@ -68,7 +69,7 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
         rows = con.execute(f"SELECT * FROM ({check.sql}) LIMIT 6").fetchall()
         count = len(rows)
         if count > 5:
-            count = con.execute(f"SELECT count(*) FROM ({check.sql})").fetchone()[0]
+            count = scalar(con, f"SELECT count(*) FROM ({check.sql})")
         results.append(CheckResult(check, count, rows[:5]))
     return results
 

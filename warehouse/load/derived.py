@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import duckdb
 
+from warehouse.dbutil import scalar
 from warehouse.load import identity, source_text
-from warehouse.scalar import scalar
 from warehouse.schema import ddl as schema
 
 LINKS_META = "project_links_digest"  # warehouse_meta: digest of data/project_links.toml
@@ -40,11 +40,14 @@ def links_current(con: duckdb.DuckDBPyConnection) -> bool:
         return False
 
 
-def refresh(con: duckdb.DuckDBPyConnection, documents: Iterable[int]) -> None:
+def refresh(
+    con: duckdb.DuckDBPyConnection, documents: Iterable[int], *, texts_stored: bool = False
+) -> None:
     """Refresh project_identity, project_source_text and the cross-year marts behind
     v_project_history / v_target_change (tables and views created by views.sql).
 
-    A small load recomputes only the unit groups its documents belong to (and removes what
+    ``texts_stored``: the source text came with the rows (the loader); else the files are
+    read again (the Parquet load). A small load recomputes only the unit groups its documents belong to (and removes what
     replaced documents left behind); a large one, or marts never filled, rebuilds all."""
     documents = sorted(set(documents))
     total = scalar(con, "SELECT count(*) FROM source_document")
@@ -56,7 +59,10 @@ def refresh(con: duckdb.DuckDBPyConnection, documents: Iterable[int]) -> None:
         or schema.get_meta(con, LINKS_META) != digest
     )
     touched = identity.refresh(con, groups=None if full else identity.groups_of(con, documents))
-    source_text.store(con, documents)
+    if texts_stored:  # the loader wrote them with the documents' rows (read once)
+        source_text.prune(con)
+    else:
+        source_text.store(con, documents)
     for table, view in MATERIALIZED.items():
         if full:  # delete + insert keeps the table's comments (views.sql creates it)
             con.execute(f"DELETE FROM {table}")

@@ -18,12 +18,15 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
+import pyarrow as pa
 
 from etl.limits import get_limits
+from warehouse.dbutil import one, scalar
 from warehouse.load import checks as checks_mod
-from warehouse.load import derived, review_sql, versions
+from warehouse.load import derived, known_rejects, review_sql, source_text, versions
 from warehouse.load.classify import Classifier, load_classifier
 from warehouse.load.discover import Skipped, find_documents
 from warehouse.load.parse_worker import (
@@ -50,7 +53,7 @@ from warehouse.load.transform import (
 )
 from warehouse.load.workers import parse_isolated
 from warehouse.schema import ddl as schema
-from warehouse.schema import marts
+from warehouse.schema import keys, marts
 
 PARALLEL_THRESHOLD = 32  # custom (test) parsers: below this many files, parse in-process
 BATCH_DOCUMENTS = 200  # documents per insert transaction
@@ -68,6 +71,8 @@ class Rejected:
     path: str
     reason: str
     sha256: str | None = None
+    version: str | None = None  # the parser version that rejected it: remembered by content
+    known: bool = False  # rejected by an earlier load with the same bytes: not parsed again
 
 
 @dataclass
@@ -163,30 +168,44 @@ def load_paths(
     db_path = Path(db_path).absolute()
     with writer_lock(db_path):
         check_pointer(db_path)  # a missing current version is an error, never an empty start
-        known, up_to_date, old_versions = _read_state(db_path, classifier)
-        if keep_both:
-            old_versions = {}
-        tasks, replacing = _plan(known, candidates, version, manifests, summary, old_versions)
-        if up_to_date and not tasks and not summary.rejected:
-            # Nothing to write: no new version, no run logged; readers are untouched.
-            summary.db_file = str(current_file(db_path))
-            summary.totals = _read_totals(db_path)
-            summary.elapsed_s = time.perf_counter() - started
-            return summary
+        state = _read_state(db_path, classifier)
+        known = state.known
+        old_versions = {} if keep_both else state.old_versions
+        tasks, replacing = _plan(
+            known, candidates, version, manifests, summary, old_versions, state.remembered
+        )
+        if state.up_to_date and not tasks:
+            _reject_copies_of_rejects(summary)  # complete already: nothing is parsed
+            if all(state.rejects.get(r.path) == r.reason for r in summary.rejected):
+                # Nothing to write (every reject already recorded): no new version, no run
+                # logged; readers are untouched.
+                summary.db_file = str(current_file(db_path))
+                summary.totals = _read_totals(db_path)
+                summary.elapsed_s = time.perf_counter() - started
+                return summary
         with new_version(db_path, keep=keep_versions, lock=False) as (con, target):
             summary.written = True
             summary.db_file = str(target)
             schema.ensure_schema(con)
+            known_rejects.ensure(con)
             if schema.get_meta(con, "rules_digest") != classifier.digest:
                 apply_rules(con, classifier)
-            run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_run").fetchone()[0]
+            run_id = scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM load_run")
             summary.run_id = run_id
-            keeper = versions.VersionKeeper(con, run_id, dt.datetime.now(), keep_both)
-            writer = _BatchWriter(con, summary, replacing, keeper)
+            keeper = versions.VersionKeeper(
+                con, run_id, dt.datetime.now(), keep_both, empty=not known
+            )
+            existing = {keys.document_key(path) for path in known}
+            writer = _BatchWriter(con, summary, replacing, keeper, existing)
             # The review runs set-based after the load (review_sql.after_load), not per
             # document in the workers.
             config = WorkerConfig(
-                classifier, run_id, dt.datetime.now().replace(microsecond=0), parse
+                classifier,
+                run_id,
+                dt.datetime.now().replace(microsecond=0),
+                parse,
+                source_text=True,
+                columnar=True,
             )
             outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
             with _progress_bar(len(tasks), progress) as bar:
@@ -204,7 +223,8 @@ def load_paths(
                 marts.refresh(con)
             else:  # only what this load wrote, and every document of a unit it upserted
                 marts.refresh(con, writer.documents, writer.units)
-            derived.refresh(con, writer.documents)  # identities across years, source text
+            # identities across years; the source text came with the rows
+            derived.refresh(con, writer.documents, texts_stored=True)
             summary.check_results = checks_mod.run_checks(con)
             summary.totals = _totals(con)
             summary.elapsed_s = time.perf_counter() - started
@@ -213,15 +233,24 @@ def load_paths(
     return summary
 
 
-def _read_state(
-    db_path: Path, classifier: Classifier
-) -> tuple[dict[str, tuple[str, str]], bool, dict[tuple[str, str], str]]:
+@dataclass
+class _State:
+    """What the current version holds, read before a load decides what to parse."""
+
+    known: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (sha, version)
+    up_to_date: bool = False  # schema, views, rules and links current (else: write anyway)
+    old_versions: dict[tuple[str, str], str] = field(default_factory=dict)  # superseded files
+    remembered: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # known rejects
+    rejects: dict[str, str] = field(default_factory=dict)  # reject table: path -> reason
+
+
+def _read_state(db_path: Path, classifier: Classifier) -> _State:
     """Loaded documents (path -> (sha256, version)) of the current version, whether its
-    schema, views and classification rules are current (else a load must write anyway), and
-    the files an earlier load found superseded ((path, sha256) -> kept file)."""
+    schema, views and classification rules are current, the files an earlier load found
+    superseded ((path, sha256) -> kept file) and the rejects it remembers."""
     current = current_file(db_path)
     if current is None:
-        return {}, False, {}
+        return _State()
     con = duckdb.connect(str(current), read_only=True)
     try:
         schema.check_schema_version(con)
@@ -236,7 +265,13 @@ def _read_state(
             and schema.views_current(con)
             and derived.links_current(con)  # data/project_links.toml unchanged
         )
-        return known, up_to_date, versions.skipped_files(con)
+        return _State(
+            known,
+            up_to_date,
+            versions.skipped_files(con),
+            known_rejects.read(con),
+            known_rejects.stored_rejects(con),
+        )
     finally:
         con.close()
 
@@ -259,10 +294,13 @@ def _plan(
     manifests: ManifestVersions | None,
     summary: LoadSummary,
     old_versions: dict[tuple[str, str], str] | None = None,
+    remembered: dict[str, tuple[str, str, str]] | None = None,
 ) -> tuple[list[tuple[str, str, int, str]], set[str]]:
     """Hash every candidate; keep those whose content, parser version or manifest changed.
-    A file an earlier load found superseded (same bytes) is skipped, never reloaded."""
+    A file an earlier load found superseded (same bytes) is skipped, never reloaded; one it
+    rejected (same bytes, same parser version) is rejected again without parsing."""
     old_versions = old_versions or {}
+    remembered = remembered or {}
     by_sha = {sha: path for path, (sha, _) in known.items()}
     tasks: list[tuple[str, str, int, str]] = []
     replacing: set[str] = set()
@@ -277,6 +315,11 @@ def _plan(
         previous = known.get(path)
         if previous is not None and previous == (sha, doc_version):
             summary.unchanged += 1
+            continue
+        reject = remembered.get(path)
+        if reject is not None and reject[:2] == (sha, doc_version):
+            summary.rejected.append(Rejected(path, reject[2], sha, doc_version, known=True))
+            by_sha.setdefault(sha, path)  # a copy of it is rejected with it
             continue
         if (path, sha) in old_versions:
             summary.version_skipped.append((path, old_versions[(path, sha)]))
@@ -341,11 +384,16 @@ class _BatchWriter:
         summary: LoadSummary,
         replacing: set[str],
         keeper: versions.VersionKeeper | None = None,
+        existing: set[int] | None = None,
     ) -> None:
         self.con = con
         self.summary = summary
         self.replacing = replacing
         self.keeper = keeper
+        # documents stored before this load: only they (and superseded ones) have rows to
+        # delete, so a new document costs no delete scan
+        self.existing = existing
+        self.undecided: list[ParseOutcome] = []  # parsed, version decision not yet taken
         self.deleting: list[int] = []  # superseded documents to delete with the next batch
         self.deleted: set[int] = set()
         self.written: dict[int, str] = {}  # document -> "loaded" / "replaced" in this run
@@ -356,19 +404,44 @@ class _BatchWriter:
     def add(self, outcome: ParseOutcome) -> None:
         if outcome.rows is None:
             self.summary.rejected.append(
-                Rejected(outcome.path, outcome.error or "未知错误", outcome.sha256)
+                Rejected(
+                    outcome.path,
+                    outcome.error or "未知错误",
+                    outcome.sha256,
+                    None if outcome.retry else outcome.version,
+                )
             )
             return
-        if self.keeper is not None and not self._keep(outcome):
+        if self.keeper is None:
+            self._accept(outcome)
             return
+        self.undecided.append(outcome)
+        if len(self.undecided) >= BATCH_DOCUMENTS:
+            self._decide()
+
+    def _accept(self, outcome: ParseOutcome) -> None:
         self.pending.append(outcome)
         if len(self.pending) >= BATCH_DOCUMENTS:
             self.flush()
+
+    def _decide(self) -> None:
+        """Version decisions in load order, the warehouse asked once per batch."""
+        batch, self.undecided = self.undecided, []
+        if self.keeper is None or not batch:
+            return
+        self.keeper.prefetch(
+            [(o.rows.tables["source_document"][0], o.kind or "project") for o in batch if o.rows]
+        )
+        for outcome in batch:
+            if self._keep(outcome):
+                self._accept(outcome)
 
     def _keep(self, outcome: ParseOutcome) -> bool:
         """Document versions: False when this file is not written (same content as a kept
         file, or superseded by a later file of this load); schedules what it supersedes."""
         rows = outcome.rows
+        if self.keeper is None or rows is None:
+            return rows is not None
         pending = {o.rows.document_id for o in self.pending if o.rows is not None}
         decision = self.keeper.decide(
             rows.tables, outcome.kind or "project", outcome.digest, pending
@@ -393,6 +466,7 @@ class _BatchWriter:
         return True
 
     def flush(self) -> None:
+        self._decide()
         batch, self.pending = self.pending, []
         if not batch:
             if self.deleting or (self.keeper is not None and self.keeper.ops):
@@ -420,23 +494,34 @@ class _BatchWriter:
         docs = self._rows(batch)
         con.execute("BEGIN TRANSACTION")
         try:
-            _delete_documents(con, [d.document_id for d in docs] + self.deleting)
+            stored = [d.document_id for d in docs]
+            if self.existing is not None:
+                stored = [d for d in stored if d in self.existing]
+            _delete_documents(con, stored + self.deleting)
             if self.keeper is not None:
                 self.keeper.apply()
             tables: dict[str, list[dict]] = {}
+            columns: dict[str, dict[str, list]] = {}
             for doc in docs:
                 for table, rows in doc.tables.items():
                     tables.setdefault(table, []).extend(rows)
+                for table, cols in doc.columns.items():
+                    merged = columns.setdefault(table, {name: [] for name in cols})
+                    for name, values in cols.items():
+                        merged[name].extend(values)
             for table, rows in tables.items():
                 if table in _SHARED_DIMS:
                     _upsert_dimension(con, table, _SHARED_DIMS[table], rows)
                 else:
                     write_hook(table, rows)
                     schema.insert_rows(con, table, rows)
+            for table, cols in columns.items():
+                _insert_columns(con, table, cols)
             con.execute(
                 "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
                 [[o.path for o in batch]],
             )
+            known_rejects.forget(con, [o.path for o in batch])
             con.execute("COMMIT")
             if self.keeper is not None:
                 self.keeper.committed()
@@ -495,13 +580,40 @@ def _fatal(exc: BaseException) -> bool:
     return "invalidated" in text or "no space left" in text or "file too large" in text
 
 
-def write_hook(table: str, rows: list[dict]) -> None:
+def write_hook(table: str, rows: object) -> None:
     """Called before each fact/lineage batch insert; tests replace it to fail mid-load."""
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:
+    """One batch of a columnar table (transform.COLUMNAR): Arrow straight from the column
+    lists. A shared dimension keeps the last row per key and only inserts new keys."""
+    key = _SHARED_DIMS.get(table)
+    if key is not None:
+        last = {k: i for i, k in enumerate(columns[key])}
+        if len(last) < len(columns[key]):
+            keep = sorted(last.values())
+            columns = {name: [values[i] for i in keep] for name, values in columns.items()}
+    else:
+        write_hook(table, columns)
+    arrow_schema = schema.arrow_schema(table)
+    batch = pa.Table.from_pydict(
+        {f.name: columns[f.name] for f in arrow_schema if f.name in columns},
+        schema=pa.schema([f for f in arrow_schema if f.name in columns]),
+    )
+    name = f"_columns_{table}"
+    con.register(name, batch)
+    try:
+        where = f" WHERE {key} NOT IN (SELECT {key} FROM {table})" if key else ""
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}{where}")
+    finally:
+        con.unregister(name)
 
 
 def _delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -> None:
     """Remove every row of these documents (the replace half of a reload)."""
-    for table in schema.DOCUMENT_TABLES:
+    if not document_ids:
+        return
+    for table in (*schema.DOCUMENT_TABLES, source_text.TABLE):
         con.execute(
             f"DELETE FROM {table} WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
             [document_ids],
@@ -540,11 +652,12 @@ def _clean_dimensions(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    row = con.execute(
+    row = one(
+        con,
         "SELECT (SELECT count(*) FROM source_document), (SELECT count(*) FROM fact_project_budget),"
         " (SELECT count(*) FROM fact_indicator_target), (SELECT count(*) FROM load_warning),"
-        " (SELECT count(*) FROM reject)"
-    ).fetchone()
+        " (SELECT count(*) FROM reject)",
+    )
     return dict(
         zip(("documents", "projects", "indicators", "warnings", "rejects"), row, strict=True)
     )
@@ -559,7 +672,17 @@ def _log_run(
 ) -> None:
     """Rejects (latest per path) and the load_run row, in one transaction."""
     now = dt.datetime.now()
+    known_rejects.ensure(con)
     con.execute("BEGIN TRANSACTION")
+    known_rejects.forget(con, [r.path for r in summary.rejected if r.version is None])
+    known_rejects.remember(
+        con,
+        [
+            (r.path, r.sha256, r.version, r.reason)
+            for r in summary.rejected
+            if r.version is not None and r.sha256 is not None
+        ],
+    )
     if summary.rejected:
         rows = [
             {
@@ -609,21 +732,19 @@ def _log_run(
     con.execute("COMMIT")
 
 
+class _Bar(Protocol):
+    def update(self, n: int) -> object: ...
+
+
 class _NoBar:
     def update(self, n: int) -> None:
         pass
 
-    def __enter__(self) -> _NoBar:
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
-def _progress_bar(total: int, enabled: bool) -> object:
+def _progress_bar(total: int, enabled: bool) -> contextlib.AbstractContextManager[_Bar]:
     """tqdm on a terminal only (stderr), so logs and pipes stay clean."""
     if not (enabled and total and sys.stderr.isatty()):
-        return _NoBar()
+        return contextlib.nullcontext(_NoBar())
     from tqdm import tqdm
 
     # get_terminal_size falls back to 80 columns when a pty reports 0 (tqdm would draw nothing)

@@ -6,9 +6,13 @@ import argparse
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warehouse.load.discover import safe_text
 from warehouse.paths import resolve_db_path
+
+if TYPE_CHECKING:  # the loader itself is imported lazily (a fast --help)
+    from warehouse.load.loader import LoadSummary
 
 
 class _UsageError(Exception):
@@ -46,8 +50,25 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="同一单位同一年度同类文档的多个文件都保留（默认新版本取代旧版本）",
     )
+    parser.add_argument(
+        "--keep-versions",
+        type=_keep_versions,
+        metavar="N",
+        default=None,
+        help="除当前版本外保留的旧版本文件数 0–100（默认 2；磁盘约为仓库文件的 1+N 倍）",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="列出全部跳过的文件")
     return parser
+
+
+def _keep_versions(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是整数：{text}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"须在 0–100 之间：{value}")
+    return value
 
 
 def _workers(text: str) -> int:
@@ -84,6 +105,7 @@ def main(argv: list[str]) -> int:
     """Exit 0 when every file loaded, 1 when some were rejected (or a data check failed),
     2 for usage errors, 130 when interrupted (the warehouse is then left unchanged)."""
     from warehouse.load.loader import load_paths
+    from warehouse.load.storage import KEEP_PREVIOUS
 
     try:
         args = build_parser().parse_args(argv)
@@ -112,6 +134,7 @@ def main(argv: list[str]) -> int:
             workers=args.workers,
             follow_symlinks=args.follow_symlinks,
             keep_both=args.keep_both,
+            keep_versions=KEEP_PREVIOUS if args.keep_versions is None else args.keep_versions,
         )
     except FileNotFoundError as exc:
         print(f"路径不存在：{safe_text(str(exc.args[0] if exc.args else exc))}", file=sys.stderr)
@@ -160,9 +183,9 @@ def describe_error(exc: BaseException) -> str:
 SKIPPED_SHOWN = 50  # skipped files listed one by one (all of them with --verbose)
 
 
-def format_summary(summary: object, *, verbose: bool = False) -> str:
+def format_summary(summary: LoadSummary, *, verbose: bool = False) -> str:
     """The end-of-load report in Chinese; every path and reason is escaped for the terminal."""
-    s = summary  # LoadSummary; typed loosely to keep the import lazy
+    s = summary
     head = (
         f"载入完成（批次 {s.run_id}，用时 {s.elapsed_s:.2f} 秒）"
         if s.written
@@ -202,7 +225,9 @@ def format_summary(summary: object, *, verbose: bool = False) -> str:
         if len(shown) < len(s.skipped):
             lines.append(f"  ……另有 {len(s.skipped) - len(shown)} 个，用 --verbose 查看全部")
     if s.rejected:
-        lines.append("被拒绝的文件：")
+        known = sum(1 for r in s.rejected if r.known)
+        note = f"（其中 {known} 个内容未变，沿用上次的拒绝原因，未重新解析）" if known else ""
+        lines.append(f"被拒绝的文件{note}：")
         lines += [f"  {r.path}：{r.reason}" for r in sorted(s.rejected, key=lambda r: r.path)]
     if s.nothing_found:
         from etl.readers import SUPPORTED_SUFFIXES

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.dbutil import scalar
 from warehouse.export import parquet_layout as layout
 from warehouse.load import checks as checks_mod
 from warehouse.load import derived, review_sql
@@ -30,7 +31,6 @@ from warehouse.load.loader import (
 )
 from warehouse.load.reclassify import apply_rules
 from warehouse.load.storage import KEEP_PREVIOUS, new_version, writer_lock
-from warehouse.scalar import scalar
 from warehouse.schema import ddl as schema
 from warehouse.schema import marts
 
@@ -141,7 +141,7 @@ def _count(con: duckdb.DuckDBPyConnection, glob: str | None) -> int:
     if glob is None:
         return 0
     path = glob.replace("'", "''")
-    return int(scalar(con, f"SELECT count(*) FROM read_parquet('{path}')"))
+    return scalar(con, f"SELECT count(*) FROM read_parquet('{path}')")
 
 
 def _rejects(con: duckdb.DuckDBPyConnection, glob: str | None) -> list[tuple[str, str, str]]:
@@ -154,14 +154,14 @@ def _rejects(con: duckdb.DuckDBPyConnection, glob: str | None) -> list[tuple[str
 def _insert(con: duckdb.DuckDBPyConnection, globs: dict[str, str | None], run_id: int) -> int:
     """Delete the documents' previous rows, insert the new ones, upsert the dimensions; one
     transaction. Returns the number of documents."""
-    source = globs["source_document"]
-    if source is None:  # the caller refuses a folder without documents first
-        raise ValueError("no source_document files")
+    documents = globs["source_document"]
+    if documents is None:  # load_parquet checked it; kept for the type
+        raise ParquetInputError("没有 source_document 表的 Parquet 文件")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
             "CREATE TEMP TABLE _incoming AS SELECT document_id, path FROM ("
-            + _select(source, "source_document")
+            + _select(documents, "source_document")
             + ")"
         )
         ids = [r[0] for r in con.execute("SELECT document_id FROM _incoming").fetchall()]

@@ -15,9 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from warehouse.load import source_text
 from warehouse.load.classify import Classifier
 from warehouse.load.transform import DocumentRows, SourceInfo, record_to_rows
+
+if TYPE_CHECKING:
+    from etl.blocks import BlockStream
 
 ParseFn = Callable[[Path], dict]
 
@@ -41,6 +46,9 @@ class WorkerConfig:
     run_id: int
     loaded_at: dt.datetime
     parse: ParseFn | None = None
+    # the DuckDB loader's options (the Spark parse keeps plain row dicts, no source text):
+    source_text: bool = False  # project source text rows from the block stream
+    columnar: bool = False  # insert-only tables as column lists (DocumentRows.to_columns)
 
 
 @dataclass
@@ -55,13 +63,7 @@ class ParseOutcome:
     error: str | None = None
     kind: str | None = None  # project / unit (warehouse/load/versions.py)
     digest: str | None = None  # content digest, the same for every format of a document
-
-
-def default_parse(path: Path) -> dict:
-    """``etl.parser.parse_file``, imported on first use."""
-    from etl.parser import parse_file
-
-    return parse_file(path)
+    retry: bool = False  # a reject that may pass next time (timeout, crash, memory): not remembered
 
 
 @cache
@@ -126,17 +128,57 @@ def _reason(exc: Exception) -> str:
     )
 
 
+def read_and_parse(path: Path, sha256: str) -> tuple[dict, BlockStream]:
+    """``etl.parser.parse_file`` with the bytes read once: the loader already hashed the
+    file (``sha256``), and the block stream is kept for the project source text. Same
+    steps, same record (tests/test_load_read_once.py compares them)."""
+    from etl.errors import DocumentError
+    from etl.manifest import entry_for, find_manifest, load_manifest
+    from etl.parser import apply_overrides, parse_stream
+    from etl.readers import read_blocks
+    from etl.readers._bounds import check_file_size
+
+    try:
+        check_file_size(path, path.stat().st_size)  # before a byte of a huge file is read
+        data = path.read_bytes()
+    except OSError as error:
+        raise DocumentError(path, f"无法读取文件：{error.strerror or error}") from None
+    stream = read_blocks(path, data)
+    manifest_path = find_manifest(path)
+    manifest = load_manifest(manifest_path) if manifest_path else []
+    record = parse_stream(stream, str(path), sha256)
+    apply_overrides(record, entry_for(manifest, path, sha256))
+    return record, stream
+
+
+def _source_text(rows: DocumentRows, lines: dict[int, str]) -> None:
+    """The project source text rows (warehouse/load/source_text.py), from the stream."""
+    starts = sorted(
+        (row["source_line"], row["seq"], row["project_key"])
+        for row in rows.tables.get("fact_project_budget", ())
+        if row["source_line"] is not None
+    )
+    text = source_text.text_rows(rows.document_id, [(k, line) for line, _, k in starts], lines)
+    if text:
+        rows.tables[source_text.TABLE] = text
+
+
 def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOutcome:
     """Parse and transform one file; never raises for a bad document (the reason
     goes in ``error``)."""
     path, sha, size, version = task
     outcome = ParseOutcome(path, sha, size, version)
+    stream: BlockStream | None = None
     try:
-        record = (config.parse or default_parse)(Path(path))
+        if config.parse is None:
+            record, stream = read_and_parse(Path(path), sha)
+        else:
+            record = config.parse(Path(path))
         if not isinstance(record, dict):
             raise TypeError("parser did not return a record")
     except MemoryError:
         outcome.error = "解析所需内存超过上限（见 data/limits.toml [worker] memory_mb），已拒绝"
+        outcome.retry = True
         return outcome
     except Exception as exc:  # any parser failure rejects only this file
         outcome.error = _reason(exc)
@@ -147,11 +189,13 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
     source = SourceInfo(path, sha, size, version, config.run_id, config.loaded_at)
     try:
         outcome.rows = record_to_rows(record, source, config.classifier)
+        if config.source_text:  # a custom (test) parser gives no stream: read the lines
+            lines = (
+                source_text.lines_of(stream) if stream is not None else source_text.read_lines(path)
+            )
+            _source_text(outcome.rows, lines)
+        if config.columnar:
+            outcome.rows.to_columns()
     except Exception as exc:  # a record the warehouse cannot store is rejected, not fatal
         outcome.error = f"记录无法入库 ({type(exc).__name__}: {exc})"
     return outcome
-
-
-def parse_chunk(tasks: list[tuple[str, str, int, str]], config: WorkerConfig) -> list[ParseOutcome]:
-    """A chunk per pool task keeps inter-process overhead small."""
-    return [parse_one(task, config) for task in tasks]

@@ -9,18 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from etl.blocks import BlockStream
 
 TABLE = "project_source_text"
 MAX_LINES = 200
 MAX_CHARS = 40_000
 
 
-def _lines(path: str) -> dict[int, str]:
-    """line number → text of one document (empty when it cannot be read any more)."""
+def lines_of(stream: BlockStream) -> dict[int, str]:
+    """line number → text of a block stream (table rows joined with tabs)."""
     from etl.blocks import Paragraph
+
+    lines: dict[int, str] = {}
+    for block in stream.blocks:
+        text = block.text if isinstance(block, Paragraph) else "\t".join(block.cells)
+        lines[block.line] = f"{lines[block.line]}\t{text}" if block.line in lines else text
+    return lines
+
+
+def read_lines(path: str) -> dict[int, str]:
+    """line number → text of one document (empty when it cannot be read any more)."""
     from etl.errors import DocumentError
     from etl.readers import read_blocks
 
@@ -28,11 +42,38 @@ def _lines(path: str) -> dict[int, str]:
         stream = read_blocks(Path(path))
     except (DocumentError, OSError, ValueError):
         return {}
-    lines: dict[int, str] = {}
-    for block in stream.blocks:
-        text = block.text if isinstance(block, Paragraph) else "\t".join(block.cells)
-        lines[block.line] = f"{lines[block.line]}\t{text}" if block.line in lines else text
-    return lines
+    return lines_of(stream)
+
+
+def text_rows(
+    document_id: int, starts: list[tuple[int, int]], lines: dict[int, str]
+) -> list[dict[str, object]]:
+    """Rows of the table for one document: ``starts`` are (project_key, first line) in
+    (first line, seq) order, ``lines`` the document's lines. Runs in the parse workers, from
+    the block stream the parser already read (the file is not read again)."""
+    if not lines or not starts:
+        return []
+    rows: list[dict[str, object]] = []
+    for key, first, last in _spans(starts, max(lines)):
+        text = "\n".join(lines.get(n, "") for n in range(first, last + 1)).rstrip()
+        rows.append(
+            {
+                "document_id": document_id,
+                "project_key": key,
+                "first_line": first,
+                "last_line": last,
+                "text": text[:MAX_CHARS],
+            }
+        )
+    return rows
+
+
+def prune(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the lines of documents no longer in the warehouse (the loader writes the lines
+    of the documents it loads together with their rows)."""
+    con.execute(
+        f"DELETE FROM {TABLE} WHERE document_id NOT IN (SELECT document_id FROM source_document)"
+    )
 
 
 def _spans(starts: list[tuple[int, int]], last_line: int) -> list[tuple[int, int, int]]:
@@ -46,7 +87,8 @@ def _spans(starts: list[tuple[int, int]], last_line: int) -> list[tuple[int, int
 
 
 def store(con: duckdb.DuckDBPyConnection, documents: Iterable[int]) -> int:
-    """Replace the stored lines of ``documents`` (and drop those of removed documents)."""
+    """Replace the stored lines of ``documents`` (and drop those of removed documents) by
+    reading the files again: the Parquet load path, which has no block streams."""
     documents = sorted(set(documents))
     con.execute(
         f"DELETE FROM {TABLE} WHERE document_id IN (SELECT unnest(?::BIGINT[])) "
@@ -71,16 +113,9 @@ def store(con: duckdb.DuckDBPyConnection, documents: Iterable[int]) -> int:
         k: [] for k in ("document_id", "project_key", "first_line", "last_line", "text")
     }
     for (document_id, path), starts in by_doc.items():
-        lines = _lines(path)
-        if not lines:
-            continue
-        for key, first, last in _spans(starts, max(lines)):
-            text = "\n".join(lines.get(n, "") for n in range(first, last + 1)).rstrip()
-            out["document_id"].append(document_id)
-            out["project_key"].append(key)
-            out["first_line"].append(first)
-            out["last_line"].append(last)
-            out["text"].append(text[:MAX_CHARS])
+        for row in text_rows(document_id, starts, read_lines(path)):
+            for name, value in row.items():
+                out[name].append(value)
     if not out["text"]:
         return 0
     table = pa.table(

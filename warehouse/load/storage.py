@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
 import os
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 
-try:  # POSIX only; elsewhere concurrent writers are simply not serialised
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
+# POSIX only; elsewhere concurrent writers are simply not serialised
+fcntl: ModuleType | None = importlib.import_module("fcntl") if os.name == "posix" else None
 
 KEEP_PREVIOUS = 2
+# DuckDB's memory limit for the loader's connection (default would be 80 % of the RAM): the
+# set-based review and the mart refresh spill to <version>.tmp/ instead of growing the
+# process; WAREHOUSE_LOAD_MEMORY_MB overrides it (docs/load_mechanism.md, "Memory").
+LOAD_MEMORY_MB = 512
 _VERSION = re.compile(r"\.v(\d{6,})$")
 QUARANTINE = "quarantine"  # <db>.quarantine/: stray WAL files of published versions
 
@@ -129,10 +133,12 @@ def clean_leftovers(db_path: Path) -> list[Path]:
             handled.append(entry)
         elif name.startswith(prefix) and name.endswith(".wal"):
             base = name[: -len(".wal")]
-            number = version_number(Path(base))
-            if number is None:
+            wal_number = version_number(Path(base))
+            if wal_number is None:
                 continue
-            if base not in published or (current_number is not None and number > current_number):
+            if base not in published or (
+                current_number is not None and wal_number > current_number
+            ):
                 with contextlib.suppress(FileNotFoundError):
                     entry.unlink()
             else:
@@ -146,7 +152,7 @@ def clean_leftovers(db_path: Path) -> list[Path]:
 def describe_os_error(exc: BaseException) -> str:
     """One line naming the real cause of a write failure (disk full, permission, ...)."""
     chain: list[BaseException] = []
-    seen = exc
+    seen: BaseException | None = exc
     while seen is not None and seen not in chain:
         chain.append(seen)
         seen = seen.__cause__ or seen.__context__
@@ -158,11 +164,15 @@ def describe_os_error(exc: BaseException) -> str:
         if isinstance(item, OSError) and item.strerror:
             where = f"：{item.filename}" if item.filename else ""
             return f"无法写入{where}（{item.strerror}）"
+    # the first error of the chain that names a cause: a failed ROLLBACK after a failed
+    # write ("no transaction is active") must not hide the write error before it
+    for item in chain:
+        text = " ".join(str(item).split())
+        lowered = text.lower()
+        for needle, label in _MESSAGE_TEXT:
+            if needle in lowered:
+                return f"{label}（{text[:300]}）"
     text = " ".join(str(exc).split())
-    lowered = text.lower()
-    for needle, label in _MESSAGE_TEXT:
-        if needle in lowered:
-            return f"{label}（{text[:300]}）"
     return text[:500] or type(exc).__name__
 
 
@@ -181,6 +191,7 @@ _MESSAGE_TEXT = (
     ("file too large", "文件超过系统允许的大小"),
     ("permission denied", "没有写入权限"),
     ("read-only file system", "文件系统是只读的"),
+    ("out of memory", "载入所用的数据库内存超过上限（可用环境变量 WAREHOUSE_LOAD_MEMORY_MB 调高）"),
 )
 
 
@@ -209,6 +220,12 @@ def writer_lock(db_path: Path) -> Iterator[None]:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def load_memory_mb() -> int:
+    """The loader connection's DuckDB memory limit in MB (at least 128)."""
+    text = os.environ.get("WAREHOUSE_LOAD_MEMORY_MB", "").strip()
+    return max(128, int(text)) if text.isdigit() else LOAD_MEMORY_MB
+
+
 @contextlib.contextmanager
 def new_version(
     db_path: Path, *, keep: int = KEEP_PREVIOUS, lock: bool = True
@@ -225,14 +242,15 @@ def new_version(
         clean_leftovers(db_path)
         current = current_file(db_path)
         numbers = [n for n, _ in list_versions(db_path)]
-        if current is not None and version_number(current) is not None:
-            numbers.append(version_number(current))
+        current_number = version_number(current) if current is not None else None
+        if current_number is not None:
+            numbers.append(current_number)
         target = version_path(db_path, max(numbers, default=0) + 1)
         _remove_version(target)
         try:
             if current is not None:
                 shutil.copyfile(current, target)
-            con = duckdb.connect(str(target))
+            con = duckdb.connect(str(target), config={"memory_limit": f"{load_memory_mb()}MB"})
         except BaseException:
             _remove_version(target)
             raise

@@ -39,18 +39,39 @@ class SourceInfo:
         return keys.document_key(self.path)
 
 
+# Tables the loader only inserts (never reads row by row): they travel from the worker to
+# the loader as column lists, which pickle smaller and become Arrow without a per-row step.
+COLUMNAR = ("fact_indicator_target", "dim_indicator", "project_source_text")
+_DEDUPED = {"dim_indicator": "indicator_key"}  # one row per key and document
+
+
 @dataclass
 class DocumentRows:
-    """Rows for every table, for one document."""
+    """Rows for every table, for one document: row dicts, or (``columns``) column lists."""
 
     document_id: int
     tables: dict[str, list[dict]] = field(default_factory=dict)
+    columns: dict[str, dict[str, list]] = field(default_factory=dict)
 
     def add(self, table: str, row: dict) -> None:
         self.tables.setdefault(table, []).append(row)
 
     def count(self, table: str) -> int:
+        if table in self.columns:
+            return len(next(iter(self.columns[table].values()), []))
         return len(self.tables.get(table, []))
+
+    def to_columns(self) -> None:
+        """Turn the insert-only tables into column lists (in the worker). Dimension rows are
+        de-duplicated by key first, the last row of a key winning as in the loader's upsert."""
+        for table in COLUMNAR:
+            rows = self.tables.pop(table, None)
+            if not rows:
+                continue
+            key = _DEDUPED.get(table)
+            if key is not None:
+                rows = list({row[key]: row for row in rows}.values())
+            self.columns[table] = {name: [row[name] for row in rows] for name in rows[0]}
 
 
 def _num(value: object) -> float | None:
@@ -211,6 +232,7 @@ _PROJECT_KEYED = (
     "load_warning",
     "goal_review_project",
     "goal_review_finding",
+    "project_source_text",
 )
 
 
@@ -251,6 +273,9 @@ def resolve_duplicates(doc: DocumentRows, foreign: set[int]) -> int:
         for row in doc.tables.get(table, []):
             if row.get("project_key") in mapping:
                 row["project_key"] = mapping[row["project_key"]]
+        column = doc.columns.get(table, {}).get("project_key")
+        if column is not None:
+            column[:] = [mapping.get(k, k) if k is not None else None for k in column]
     warnings = doc.tables.setdefault("load_warning", [])
     for project in doc.tables["dim_project"]:
         if project["project_key"] not in mapping.values():

@@ -19,7 +19,9 @@ import os
 from dataclasses import dataclass, field
 
 import duckdb
+import pyarrow as pa
 
+from warehouse.dbutil import scalar
 from warehouse.schema import ddl as schema
 from warehouse.schema import keys
 
@@ -68,9 +70,9 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     statements = [
         line for line in text[start:].split(";\n") if line.strip() and "document_version" in line
     ]
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'document_version'"
-    ).fetchone()[0]
+    exists = scalar(
+        con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'document_version'"
+    )
     if not exists:
         for statement in statements:
             con.execute(statement)
@@ -78,9 +80,9 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
 
 def skipped_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
     """(path, sha256) of files superseded or loaded under another name -> the kept file."""
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'document_version'"
-    ).fetchone()[0]
+    exists = scalar(
+        con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'document_version'"
+    )
     if not exists:
         return {}
     rows = con.execute(
@@ -98,7 +100,12 @@ class _Entry:
     path: str
     digest: str | None
     run_id: int
-    mtime: int
+    mtime: int | None = None  # st_mtime_ns, read only when two versions meet
+
+    def modified(self) -> int:
+        if self.mtime is None:
+            self.mtime = _mtime(self.path)
+        return self.mtime
 
 
 @dataclass
@@ -111,18 +118,61 @@ class Decision:
     old_paths: list[str] = field(default_factory=list)  # the files it supersedes
 
 
+# history statements, keyed by the one document_id each touches (so they commute across
+# documents and run set-based, see VersionKeeper.apply)
+_REPLACED, _DELETE, _INSERT, _SUPERSEDE = "replaced", "delete", "insert", "supersede"
+_HISTORY_COLUMNS = (
+    "identity_key",
+    "document_id",
+    "path",
+    "sha256",
+    "unit_key",
+    "fiscal_year",
+    "kind",
+    "content_digest",
+    "project_count",
+    "budget_total_yuan",
+    "loaded_at",
+    "run_id",
+    "status",
+    "replaced_by_path",
+    "replaced_at",
+    "replaced_run_id",
+)
+_KNOWN_SQL = """
+    WITH d AS (
+        SELECT document_id, path, sha256, run_id, unit_key, fiscal_year,
+               CASE WHEN project_count > 0 THEN 'project' ELSE 'unit' END AS kind
+        FROM source_document WHERE unit_key IN (SELECT unnest(?::BIGINT[]))
+    ), v AS (
+        SELECT document_id, sha256, any_value(content_digest) AS content_digest
+        FROM document_version WHERE document_id IN (SELECT document_id FROM d) GROUP BY ALL
+    )
+    SELECT d.unit_key, d.fiscal_year, d.kind, d.document_id, d.path, v.content_digest, d.run_id
+    FROM d LEFT JOIN v ON v.document_id = d.document_id AND v.sha256 = d.sha256
+    ORDER BY d.document_id
+"""
+
+
 class VersionKeeper:
     """Decides supersede / same content / keep for each document of a load."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, run_id: int, now: dt.datetime, keep_both: bool
+        self,
+        con: duckdb.DuckDBPyConnection,
+        run_id: int,
+        now: dt.datetime,
+        keep_both: bool,
+        *,
+        empty: bool = False,
     ) -> None:
         self.con = con
         self.run_id = run_id
         self.now = now
         self.keep_both = keep_both
+        self.empty = empty  # the warehouse held no document before this load: nothing to ask
         self.known: dict[int, list[_Entry]] = {}  # identity -> current documents
-        self.ops: list[tuple[str, list]] = []  # SQL to run in the next write transaction
+        self.ops: list[tuple[str, int, tuple]] = []  # (statement, document_id, values)
         self.superseded: list[tuple[str, str]] = []  # (old path, new path)
         self.same_content: list[tuple[str, str]] = []  # (skipped path, kept path)
         ensure_table(con)
@@ -136,20 +186,33 @@ class VersionKeeper:
             "document-identity", source_row["unit_key"], source_row["fiscal_year"], kind
         )
 
+    def prefetch(self, wanted: list[tuple[dict, str]]) -> None:
+        """Current documents of the identities of a batch of (source row, kind), in one
+        query. Identities met earlier in this load are already tracked in memory, so only
+        the warehouse as it was before the load is asked (and nothing when it was empty)."""
+        todo: dict[int, tuple[int, int, str]] = {}
+        for source_row, kind in wanted:
+            identity = self.identity(source_row, kind)
+            if identity is not None and identity not in self.known:
+                todo[identity] = (source_row["unit_key"], source_row["fiscal_year"], kind)
+        if not todo:
+            return
+        for identity in todo:
+            self.known[identity] = []
+        if self.empty:
+            return
+        by_key = {key: identity for identity, key in todo.items()}
+        units = sorted({unit for unit, _, _ in todo.values()})
+        for unit, year, kind, doc, path, digest, run in self.con.execute(
+            _KNOWN_SQL, [units]
+        ).fetchall():
+            identity = by_key.get((unit, year, kind))
+            if identity is not None:
+                self.known[identity].append(_Entry(doc, path, digest, run or 0))
+
     def _current(self, identity: int, source_row: dict, kind: str) -> list[_Entry]:
         if identity not in self.known:
-            rows = self.con.execute(
-                "SELECT d.document_id, d.path, v.content_digest, d.run_id FROM source_document d "
-                "LEFT JOIN (SELECT document_id, sha256, any_value(content_digest) AS "
-                "content_digest FROM document_version GROUP BY ALL) v "
-                "ON v.document_id = d.document_id AND v.sha256 = d.sha256 "
-                "WHERE d.unit_key = ? AND d.fiscal_year = ? AND "
-                "(CASE WHEN d.project_count > 0 THEN 'project' ELSE 'unit' END) = ?",
-                [source_row["unit_key"], source_row["fiscal_year"], kind],
-            ).fetchall()
-            self.known[identity] = [
-                _Entry(doc, path, digest, run or 0, _mtime(path)) for doc, path, digest, run in rows
-            ]
+            self.prefetch([(source_row, kind)])
         return self.known[identity]
 
     # -- decisions ---------------------------------------------------------------
@@ -169,7 +232,7 @@ class VersionKeeper:
             return Decision()
         entries = self._current(identity, source_row, kind)
         others = [e for e in entries if e.document_id != doc_id]
-        mine = _Entry(doc_id, path, digest, self.run_id, _mtime(path))
+        mine = _Entry(doc_id, path, digest, self.run_id)
         decision = Decision()
         if others and not self.keep_both:
             same = next((e for e in others if digest and e.digest == digest), None)
@@ -180,7 +243,7 @@ class VersionKeeper:
             newer = [
                 e
                 for e in others
-                if e.run_id == self.run_id and (e.mtime, e.path) > (mine.mtime, mine.path)
+                if e.run_id == self.run_id and (e.modified(), e.path) > (mine.modified(), mine.path)
             ]
             if newer:  # a later file of this same load is the newer version
                 self.superseded.append((path, newer[0].path))
@@ -192,14 +255,7 @@ class VersionKeeper:
                 (decision.drop_pending if old.document_id in pending else decision.delete).append(
                     old.document_id
                 )
-                self.ops.append(
-                    (
-                        "UPDATE document_version SET status = ?, replaced_by_path = ?, "
-                        "replaced_at = ?, replaced_run_id = ? "
-                        "WHERE document_id = ? AND status = ?",
-                        [SUPERSEDED, path, self.now, self.run_id, old.document_id, CURRENT],
-                    )
-                )
+                self.ops.append((_SUPERSEDE, old.document_id, (path,)))
             entries[:] = [e for e in entries if e.document_id == doc_id]
         status = KEPT_BOTH if others and self.keep_both else CURRENT
         self._version_row(identity, source_row, kind, digest, status)
@@ -217,49 +273,89 @@ class VersionKeeper:
     ) -> None:
         doc_id = source_row["document_id"]
         if status in (CURRENT, KEPT_BOTH):  # the file itself changed: its older rows
-            self.ops.append(
-                (
-                    "UPDATE document_version SET status = ?, replaced_at = ?, replaced_run_id = ? "
-                    "WHERE document_id = ? AND status IN (?, ?)",
-                    [REPLACED, self.now, self.run_id, doc_id, CURRENT, KEPT_BOTH],
-                )
-            )
-        self.ops.append(
-            (
-                "DELETE FROM document_version WHERE document_id = ? AND sha256 = ?",
-                [doc_id, source_row["sha256"]],
-            )
+            self.ops.append((_REPLACED, doc_id, ()))
+        self.ops.append((_DELETE, doc_id, (source_row["sha256"],)))
+        skipped = status in SKIPPED_STATUSES
+        row = (
+            identity if identity is not None else keys.md5_key("document-identity", doc_id),
+            doc_id,
+            source_row["path"],
+            source_row["sha256"],
+            source_row.get("unit_key"),
+            source_row.get("fiscal_year"),
+            kind,
+            digest,
+            source_row.get("project_count"),
+            source_row.get("budget_total_yuan"),
+            source_row.get("loaded_at"),
+            self.run_id,
+            status,
+            replaced_by,
+            self.now if skipped else None,
+            self.run_id if skipped else None,
         )
-        self.ops.append(
-            (
-                "INSERT INTO document_version VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    identity if identity is not None else keys.md5_key("document-identity", doc_id),
-                    doc_id,
-                    source_row["path"],
-                    source_row["sha256"],
-                    source_row.get("unit_key"),
-                    source_row.get("fiscal_year"),
-                    kind,
-                    digest,
-                    source_row.get("project_count"),
-                    source_row.get("budget_total_yuan"),
-                    source_row.get("loaded_at"),
-                    self.run_id,
-                    status,
-                    replaced_by,
-                    self.now if status in SKIPPED_STATUSES else None,
-                    self.run_id if status in SKIPPED_STATUSES else None,
-                ],
-            )
-        )
+        self.ops.append((_INSERT, doc_id, row))
 
     def apply(self) -> None:
         """Run the recorded history statements (inside the caller's transaction; call
-        ``committed`` after COMMIT, so a rolled-back batch keeps them for the retry)."""
-        for sql, params in self.ops:
-            self.con.execute(sql, params)
+        ``committed`` after COMMIT, so a rolled-back batch keeps them for the retry).
+
+        Each statement touches the rows of one document, so statements of different
+        documents commute: round k runs the k-th statement of every document, one
+        set-based statement per kind, instead of three statements per document."""
+        queues: dict[int, list[tuple[str, tuple]]] = {}
+        for op, doc_id, values in self.ops:
+            queues.setdefault(doc_id, []).append((op, values))
+        depth = max((len(q) for q in queues.values()), default=0)
+        for k in range(depth):
+            round_: dict[str, list[tuple[int, tuple]]] = {}
+            for doc_id, queue in queues.items():
+                if k < len(queue):
+                    op, values = queue[k]
+                    round_.setdefault(op, []).append((doc_id, values))
+            for op, items in round_.items():
+                self._run(op, items)
+
+    def _run(self, op: str, items: list[tuple[int, tuple]]) -> None:
+        con, ids = self.con, [doc_id for doc_id, _ in items]
+        if op == _REPLACED:
+            con.execute(
+                "UPDATE document_version SET status = ?, replaced_at = ?, replaced_run_id = ? "
+                "WHERE document_id IN (SELECT unnest(?::BIGINT[])) AND status IN (?, ?)",
+                [REPLACED, self.now, self.run_id, ids, CURRENT, KEPT_BOTH],
+            )
+        elif op == _DELETE:
+            con.execute(
+                "DELETE FROM document_version USING (SELECT unnest(?::BIGINT[]) AS d, "
+                "unnest(?::VARCHAR[]) AS s) AS x WHERE document_id = x.d AND sha256 = x.s",
+                [ids, [values[0] for _, values in items]],
+            )
+        elif op == _SUPERSEDE:
+            con.execute(
+                "UPDATE document_version SET status = ?, replaced_by_path = x.p, "
+                "replaced_at = ?, replaced_run_id = ? FROM (SELECT unnest(?::BIGINT[]) AS d, "
+                "unnest(?::VARCHAR[]) AS p) AS x WHERE document_id = x.d AND status = ?",
+                [SUPERSEDED, self.now, self.run_id, ids, [v[0] for _, v in items], CURRENT],
+            )
+        else:
+            rows = [values for _, values in items]
+            columns = list(zip(*rows, strict=True))
+            table = pa.table(
+                {
+                    name: pa.array(list(column), type=field.type)
+                    for name, column, field in zip(
+                        _HISTORY_COLUMNS,
+                        columns,
+                        schema.arrow_schema("document_version"),
+                        strict=True,
+                    )
+                }
+            )
+            con.register("_history_batch", table)
+            try:
+                con.execute("INSERT INTO document_version BY NAME SELECT * FROM _history_batch")
+            finally:
+                con.unregister("_history_batch")
 
     def committed(self) -> None:
         self.ops = []

@@ -29,7 +29,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from warehouse.load.parse_worker import ParseOutcome, WorkerConfig, parse_one
 
@@ -46,7 +46,7 @@ STARTUP_S = 120.0  # a worker that is not ready after this long counts as hung
 # --------------------------------------------------------------------------- protocol
 
 
-def _send(stream: BinaryIO, obj: object) -> None:
+def _send(stream: IO[bytes], obj: object) -> None:
     blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     data = memoryview(_HEADER.pack(len(blob)) + blob)
     while data:  # a raw (unbuffered) pipe may take fewer bytes than offered
@@ -55,7 +55,7 @@ def _send(stream: BinaryIO, obj: object) -> None:
     stream.flush()
 
 
-def _read_exact(stream: BinaryIO, size: int) -> bytes:
+def _read_exact(stream: IO[bytes], size: int) -> bytes:
     """Exactly ``size`` bytes (a raw pipe returns short reads), or fewer at end of file."""
     parts: list[bytes] = []
     missing = size
@@ -68,7 +68,7 @@ def _read_exact(stream: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
-def _recv(stream: BinaryIO) -> object:
+def _recv(stream: IO[bytes]) -> object:
     head = _read_exact(stream, _HEADER.size)
     if len(head) < _HEADER.size:
         raise EOFError
@@ -109,19 +109,37 @@ def serve() -> None:
     os.dup2(2, 1)  # stray prints of the parser go to stderr, never into the protocol
     sys.stdout = sys.stderr
     try:
-        sys_path, config = _recv(proto_in)
+        setup = _recv(proto_in)
     except EOFError:
         return
+    sys_path, config = _setup(setup)
     sys.path[:] = sys_path
     _warm_imports()
     cap_memory(int(os.environ.get(_MEMORY_ENV, "0") or 0) or 2048)
     _send(proto_out, _READY)  # the loader starts the per-document clock from here
     while True:
         try:
-            task = _recv(proto_in)
+            task = _task(_recv(proto_in))
         except EOFError:
             return
         _send(proto_out, parse_one(task, config))
+
+
+def _setup(message: object) -> tuple[list[str], WorkerConfig]:
+    """The first message: the parent's sys.path and the worker configuration."""
+    if isinstance(message, tuple) and len(message) == 2:
+        sys_path, config = message
+        if isinstance(sys_path, list) and isinstance(config, WorkerConfig):
+            return [str(p) for p in sys_path], config
+    raise TypeError(f"unexpected worker set-up message: {type(message).__name__}")
+
+
+def _task(message: object) -> Task:
+    """A task message: (path, sha256, size, parser version)."""
+    if isinstance(message, tuple) and len(message) == 4:
+        path, sha, size, version = message
+        return str(path), str(sha), int(size), str(version)
+    raise TypeError(f"unexpected worker task message: {type(message).__name__}")
 
 
 def _warm_imports() -> None:
@@ -138,7 +156,7 @@ def _warm_imports() -> None:
 
 
 class _Worker:
-    def __init__(self, config_blob: tuple, memory_mb: int) -> None:
+    def __init__(self, config_blob: tuple[list[str], WorkerConfig], memory_mb: int) -> None:
         env = dict(os.environ)
         env[_PARENT_ENV] = str(os.getpid())
         env[_MEMORY_ENV] = str(memory_mb)
@@ -155,16 +173,20 @@ class _Worker:
             # unseen in a Python buffer (a worker's "ready" and a fast outcome arrive together)
             bufsize=0,
         )
+        if self.proc.stdin is None or self.proc.stdout is None:  # pipes were asked for
+            raise OSError("worker pipes missing")
+        self.stdin: IO[bytes] = self.proc.stdin
+        self.stdout: IO[bytes] = self.proc.stdout
         self.index: int | None = None  # task being parsed
         self.task: Task | None = None
         self.ready = False
         self.born = time.monotonic()
         self.started = 0.0
-        _send(self.proc.stdin, config_blob)
+        _send(self.stdin, config_blob)
 
     def give(self, index: int, task: Task) -> None:
         self.index, self.task, self.started = index, task, time.monotonic()
-        _send(self.proc.stdin, task)
+        _send(self.stdin, task)
 
     def overdue(self, now: float, timeout_s: float) -> bool:
         """Past the per-document limit, counted from when the worker was ready."""
@@ -179,7 +201,7 @@ class _Worker:
             self.proc.kill()
         with contextlib.suppress(OSError, subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (self.stdin, self.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
 
@@ -231,7 +253,7 @@ def parse_isolated(
                         _settle(done, next_task, tasks[next_task], worker.death_reason())
                         pool[pool.index(worker)] = _replace(worker, blob, memory_mb)
                     else:
-                        selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+                        selector.register(worker.stdout, selectors.EVENT_READ, worker)
                     next_task += 1
             while next_out in done:
                 yield done.pop(next_out)
@@ -249,15 +271,17 @@ def parse_isolated(
             for key, _ in ready:
                 worker = key.data
                 try:
-                    message = _recv(worker.proc.stdout)
+                    message = _recv(worker.stdout)
                 except (EOFError, OSError, pickle.UnpicklingError):
                     message = None
                 if message == _READY:
                     worker.ready, worker.started = True, time.monotonic()
                     continue
-                selector.unregister(worker.proc.stdout)
+                selector.unregister(worker.stdout)
                 index, task = worker.index, worker.task
                 worker.index = worker.task = None
+                if index is None or task is None:  # registered only while busy
+                    continue
                 if isinstance(message, ParseOutcome):
                     done[index] = message
                 else:
@@ -265,8 +289,8 @@ def parse_isolated(
                     pool[pool.index(worker)] = _replace(worker, blob, memory_mb)
             now = time.monotonic()
             for worker in list(pool):
-                if worker.overdue(now, timeout_s):
-                    selector.unregister(worker.proc.stdout)
+                if worker.index is not None and worker.task and worker.overdue(now, timeout_s):
+                    selector.unregister(worker.stdout)
                     _settle(
                         done,
                         worker.index,
@@ -282,22 +306,22 @@ def parse_isolated(
                 worker.kill()
         for worker in pool:
             with contextlib.suppress(OSError):
-                worker.proc.stdin.close()  # EOF: an idle worker exits on its own
+                worker.stdin.close()  # EOF: an idle worker exits on its own
         for worker in pool:
             try:
                 worker.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 worker.kill()
             with contextlib.suppress(OSError):
-                worker.proc.stdout.close()
+                worker.stdout.close()
 
 
 def _settle(done: dict[int, ParseOutcome], index: int, task: Task, reason: str) -> None:
     path, sha, size, version = task
-    done[index] = ParseOutcome(path, sha, size, version, error=reason)
+    done[index] = ParseOutcome(path, sha, size, version, error=reason, retry=True)
 
 
-def _replace(worker: _Worker, blob: tuple, memory_mb: int) -> _Worker:
+def _replace(worker: _Worker, blob: tuple[list[str], WorkerConfig], memory_mb: int) -> _Worker:
     worker.kill()
     return _Worker(blob, memory_mb)
 

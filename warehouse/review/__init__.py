@@ -20,11 +20,11 @@ import duckdb
 from etl.review.catalog import RULES as CATALOG
 from etl.review.config import default_config
 from etl.vocabulary import grades
+from warehouse.dbutil import scalar
 from warehouse.review.prepare import prepare_sql
 from warehouse.review.rules import INDICATOR_RULES, RULES
 from warehouse.review.sqltext import lit, lst, num, rule_cfg
 from warehouse.review.textmatch import text_features
-from warehouse.scalar import scalar
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from warehouse.dbutil import scalar
 from warehouse.schema import fields, rule_catalog
 
 HERE = Path(__file__).resolve().parent
@@ -104,9 +105,7 @@ def create_views(con: duckdb.DuckDBPyConnection, *, force: bool = True) -> None:
 
 def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'warehouse_meta'"
-        ).fetchone()[0]
+        scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'warehouse_meta'")
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.scalar import scalar
+from warehouse.dbutil import scalar
 from warehouse.schema import ddl as schema
 
 MARTS_SQL = Path(__file__).resolve().parent / "marts.sql"

@@ -26,7 +26,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
-from warehouse.scalar import scalar
+from warehouse.dbutil import scalar
 
 DEFAULT_CAP = 10_000
 # Size limits checked on the raw text *before* any parser sees it (issue 17): sqlglot
