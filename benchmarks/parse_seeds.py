@@ -44,7 +44,8 @@ def main() -> None:
         f"{len(files) / best:.0f} documents/s (median of {args.rounds})"
     )
     print(
-        f"read-and-split floor: {floor * 1000:.2f} ms CPU -> parser is {best / floor:.1f}x the floor"
+        f"read-and-split floor: {floor * 1000:.2f} ms CPU"
+        f" -> parser is {best / floor:.1f}x the floor"
     )
 
 

@@ -68,7 +68,8 @@ def runner(fixture_db: Path) -> Iterator:
 
 @pytest.fixture(scope="session")
 def sql_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small warehouse of the SQL guard and query CLI tests (tests/fixtures/sql_warehouse.py)."""
+    """The small warehouse of the SQL guard and query CLI tests
+    (tests/fixtures/sql_warehouse.py)."""
     from tests.fixtures.sql_warehouse import build_sql_warehouse
 
     return build_sql_warehouse(tmp_path_factory.mktemp("sql_warehouse"))

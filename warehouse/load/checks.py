@@ -80,6 +80,7 @@ def report(results: list[CheckResult]) -> str:
     if not failed:
         return f"数据检查全部通过（{len(results)} 项）"
     return "\n".join(
-        f"数据检查未通过：{r.check.name}（{r.check.description}）违规 {r.violations} 行，例：{r.sample[:3]}"
+        f"数据检查未通过：{r.check.name}（{r.check.description}）"
+        f"违规 {r.violations} 行，例：{r.sample[:3]}"
         for r in failed
     )

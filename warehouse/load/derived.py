@@ -47,8 +47,9 @@ def refresh(
     v_project_history / v_target_change (tables and views created by views.sql).
 
     ``texts_stored``: the source text came with the rows (the loader); else the files are
-    read again (the Parquet load). A small load recomputes only the unit groups its documents belong to (and removes what
-    replaced documents left behind); a large one, or marts never filled, rebuilds all."""
+    read again (the Parquet load). A small load recomputes only the unit groups its documents
+    belong to (and removes what replaced documents left behind); a large one, or marts never
+    filled, rebuilds all."""
     documents = sorted(set(documents))
     total = scalar(con, "SELECT count(*) FROM source_document")
     empty = not scalar(con, "SELECT count(*) FROM project_identity")

@@ -20,7 +20,9 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     parser_version  VARCHAR NOT NULL,
     reason          VARCHAR NOT NULL
 );
-COMMENT ON TABLE {TABLE} IS '已知被拒绝的文件（内容与解析器版本不变时不再解析）/ Rejected files by content and parser version, not parsed again';
+COMMENT ON TABLE {TABLE} IS
+    '已知被拒绝的文件（内容与解析器版本不变时不再解析）/ '
+    'Rejected files by content and parser version, not parsed again';
 """
 
 

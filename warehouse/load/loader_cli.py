@@ -194,9 +194,11 @@ def format_summary(summary: LoadSummary, *, verbose: bool = False) -> str:
     lines = [
         head,
         f"  候选文件 {s.files_seen} 个：新载入 {s.loaded}，更新替换 {s.replaced}，"
-        f"未变化跳过 {s.unchanged}，内容重复跳过 {len(s.duplicates) + len(s.same_content)}，拒绝 {len(s.rejected)}",
+        f"未变化跳过 {s.unchanged}，"
+        f"内容重复跳过 {len(s.duplicates) + len(s.same_content)}，拒绝 {len(s.rejected)}",
         f"  本次写入：项目 {s.projects} 个，指标 {s.indicators} 条，警告 {s.warnings} 条",
-        f"  仓库合计：文件 {s.totals.get('documents', 0)} 个，项目 {s.totals.get('projects', 0)} 个，"
+        f"  仓库合计：文件 {s.totals.get('documents', 0)} 个，"
+        f"项目 {s.totals.get('projects', 0)} 个，"
         f"指标 {s.totals.get('indicators', 0)} 条，警告 {s.totals.get('warnings', 0)} 条",
         f"  仓库：{s.db_path} → {Path(s.db_file).name}",
     ]

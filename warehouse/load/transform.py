@@ -284,7 +284,8 @@ def resolve_duplicates(doc: DocumentRows, foreign: set[int]) -> int:
         year = project["fiscal_year"]
         warning = _warning(
             DUPLICATE_PROJECT_WARNING,
-            f"项目“{project['project_name']}”（{year or '年度未知'}）已由另一文件载入，可能重复计算",
+            f"项目“{project['project_name']}”（{year or '年度未知'}）"
+            "已由另一文件载入，可能重复计算",
             None,
             project["project_name"],
             project["project_key"],
@@ -459,7 +460,8 @@ def _project_checks(
         out.append(
             _warning(
                 FUND_WARNING,
-                f"资金构成不一致：预算数 {total:,.2f} 元 ≠ 财政资金 {fiscal:,.2f} 元 + 其他资金 {other:,.2f} 元",
+                f"资金构成不一致：预算数 {total:,.2f} 元 ≠ "
+                f"财政资金 {fiscal:,.2f} 元 + 其他资金 {other:,.2f} 元",
                 line,
                 name,
                 pkey,

@@ -374,7 +374,9 @@ def superseded_warning(doc_tables: dict[str, list[dict]], old_paths: list[str]) 
             "ordinal": ordinal,
             "origin": "warehouse",
             "code": SUPERSEDED_WARNING,
-            "message": f"本文件是同一单位同一年度文档的新版本，已取代旧版本 {names}（旧版本的数据已替换）",
+            "message": (
+                f"本文件是同一单位同一年度文档的新版本，已取代旧版本 {names}（旧版本的数据已替换）"
+            ),
             "line": None,
             "project_name": None,
             "project_key": None,

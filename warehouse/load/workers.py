@@ -230,84 +230,122 @@ def parse_isolated(
     """Outcomes of ``tasks`` in order, each parsed in a capped worker process."""
     if not tasks:
         return
-    blob = (list(sys.path), config)
-    count = max(1, min(workers, len(tasks)))
-    pool = [_Worker(blob, memory_mb) for _ in range(count)]
-    selector = selectors.DefaultSelector()
-    done: dict[int, ParseOutcome] = {}
-    next_task = 0
-    next_out = 0
-    window = count * 4
+    pool = _Pool(tasks, config, workers=workers, memory_mb=memory_mb, timeout_s=timeout_s)
     finished = False
     try:
-        while next_out < len(tasks):
-            for worker in pool:  # keep every idle worker busy, within the look-ahead
-                if (
-                    worker.index is None
-                    and next_task < len(tasks)
-                    and next_task < next_out + window
-                ):
-                    try:
-                        worker.give(next_task, tasks[next_task])
-                    except (BrokenPipeError, OSError):
-                        _settle(done, next_task, tasks[next_task], worker.death_reason())
-                        pool[pool.index(worker)] = _replace(worker, blob, memory_mb)
-                    else:
-                        selector.register(worker.stdout, selectors.EVENT_READ, worker)
-                    next_task += 1
-            while next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
-            if next_out >= len(tasks):
+        while pool.next_out < len(tasks):
+            pool.feed()
+            yield from pool.in_order()
+            if pool.next_out >= len(tasks):
                 break
-            busy = [w for w in pool if w.index is not None]
-            if not busy:
-                continue
-            deadline = min(
-                (w.started + timeout_s) if w.ready else (w.born + STARTUP_S + timeout_s)
-                for w in busy
-            )
-            ready = selector.select(timeout=max(0.0, deadline - time.monotonic()))
-            for key, _ in ready:
-                worker = key.data
-                try:
-                    message = _recv(worker.stdout)
-                except (EOFError, OSError, pickle.UnpicklingError):
-                    message = None
-                if message == _READY:
-                    worker.ready, worker.started = True, time.monotonic()
-                    continue
-                selector.unregister(worker.stdout)
-                index, task = worker.index, worker.task
-                worker.index = worker.task = None
-                if index is None or task is None:  # registered only while busy
-                    continue
-                if isinstance(message, ParseOutcome):
-                    done[index] = message
-                else:
-                    _settle(done, index, task, worker.death_reason())
-                    pool[pool.index(worker)] = _replace(worker, blob, memory_mb)
-            now = time.monotonic()
-            for worker in list(pool):
-                if worker.index is not None and worker.task and worker.overdue(now, timeout_s):
-                    selector.unregister(worker.stdout)
-                    _settle(
-                        done,
-                        worker.index,
-                        worker.task,
-                        f"解析超时（超过 {timeout_s:g} 秒），解析进程已终止，已拒绝",
-                    )
-                    pool[pool.index(worker)] = _replace(worker, blob, memory_mb)
+            pool.wait_and_receive()
+            pool.reap_overdue()
         finished = True
     finally:
-        selector.close()
-        if not finished:  # interrupted or failed: stop the workers now
-            for worker in pool:
+        pool.close(kill=not finished)
+
+
+class _Pool:
+    """The workers of one load, the tasks handed out and the outcomes not yet yielded."""
+
+    def __init__(
+        self,
+        tasks: list[Task],
+        config: WorkerConfig,
+        *,
+        workers: int,
+        memory_mb: int,
+        timeout_s: float,
+    ) -> None:
+        self.tasks = tasks
+        self.blob = (list(sys.path), config)
+        self.memory_mb = memory_mb
+        self.timeout_s = timeout_s
+        count = max(1, min(workers, len(tasks)))
+        self.workers = [_Worker(self.blob, memory_mb) for _ in range(count)]
+        self.selector = selectors.DefaultSelector()
+        self.done: dict[int, ParseOutcome] = {}
+        self.next_task = 0
+        self.next_out = 0
+        self.window = count * 4  # look-ahead: outcomes wait in memory for the ones before
+
+    def feed(self) -> None:
+        """Keep every idle worker busy, within the look-ahead."""
+        for worker in self.workers:
+            if worker.index is not None or self.next_task >= len(self.tasks):
+                continue
+            if self.next_task >= self.next_out + self.window:
+                return
+            index = self.next_task
+            self.next_task += 1
+            try:
+                worker.give(index, self.tasks[index])
+            except (BrokenPipeError, OSError):
+                _settle(self.done, index, self.tasks[index], worker.death_reason())
+                self._replace(worker)
+            else:
+                self.selector.register(worker.stdout, selectors.EVENT_READ, worker)
+
+    def in_order(self) -> Iterator[ParseOutcome]:
+        while self.next_out in self.done:
+            yield self.done.pop(self.next_out)
+            self.next_out += 1
+
+    def wait_and_receive(self) -> None:
+        """Wait for a message from a busy worker, at most until the earliest deadline."""
+        busy = [w for w in self.workers if w.index is not None]
+        if not busy:
+            return
+        deadline = min(
+            (w.started + self.timeout_s) if w.ready else (w.born + STARTUP_S + self.timeout_s)
+            for w in busy
+        )
+        ready = self.selector.select(timeout=max(0.0, deadline - time.monotonic()))
+        for key, _ in ready:
+            self._receive(key.data)
+
+    def _receive(self, worker: _Worker) -> None:
+        try:
+            message = _recv(worker.stdout)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            message = None
+        if message == _READY:
+            worker.ready, worker.started = True, time.monotonic()
+            return
+        self.selector.unregister(worker.stdout)
+        index, task = worker.index, worker.task
+        worker.index = worker.task = None
+        if index is None or task is None:  # registered only while busy
+            return
+        if isinstance(message, ParseOutcome):
+            self.done[index] = message
+        else:
+            _settle(self.done, index, task, worker.death_reason())
+            self._replace(worker)
+
+    def reap_overdue(self) -> None:
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.index is None or not worker.task or not worker.overdue(now, self.timeout_s):
+                continue
+            self.selector.unregister(worker.stdout)
+            reason = f"解析超时（超过 {self.timeout_s:g} 秒），解析进程已终止，已拒绝"
+            _settle(self.done, worker.index, worker.task, reason)
+            self._replace(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        self.workers[self.workers.index(worker)] = _replace(worker, self.blob, self.memory_mb)
+
+    def close(self, *, kill: bool) -> None:
+        """Stop the workers: killed when the load was interrupted, else EOF and a wait."""
+        self.selector.close()
+        if kill:
+            for worker in self.workers:
                 worker.kill()
-        for worker in pool:
+        for worker in self.workers:
             with contextlib.suppress(OSError):
                 worker.stdin.close()  # EOF: an idle worker exits on its own
-        for worker in pool:
+        for worker in self.workers:
             try:
                 worker.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
