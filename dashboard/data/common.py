@@ -64,6 +64,10 @@ COMPARABLE = (
 )
 
 
+# COMPARABLE over mart_indicator_rollup (its annual/has_value flags are those two tests).
+ROLLUP_COMPARABLE = f"annual AND has_value AND target_kind IN ({sql_list(target_kinds().numeric)})"
+
+
 NAME_WITH_PLACE = "indicator_name || coalesce('（' || place || '）', '')"
 
 
@@ -76,17 +80,34 @@ def _sort_last(values: list[str], last: str) -> list[str]:
     return sorted(v for v in values if v != last) + ([last] if last in values else [])
 
 
+def has_rollups(run: Runner) -> bool:
+    """Whether the warehouse has the rollup tables (warehouse/schema/marts.py ROLLUPS); test
+    fixtures and versions built before them aggregate the marts or views directly."""
+    frame = run(
+        "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN "
+        "('mart_project_rollup', 'mart_indicator_rollup', 'mart_target_label_rollup', "
+        "'mart_level2_rollup')",
+        None,
+    )
+    return int(frame["n"].iloc[0]) == 4
+
+
 def filter_options(run: Runner) -> dict[str, list[str]]:
     """All years, townships and categories in the warehouse (independent of the filter)."""
+    project, indicator = (
+        ("mart_project_rollup", "mart_indicator_rollup")
+        if has_rollups(run)
+        else ("v_project_budget", "v_indicator_target")
+    )
     frame = run(
         f"""
         SELECT 'year' AS kind, COALESCE(CAST(fiscal_year AS VARCHAR), '{UNKNOWN_YEAR}') AS value
-          FROM v_project_budget
+          FROM {project}
         UNION SELECT 'year', COALESCE(CAST(fiscal_year AS VARCHAR), '{UNKNOWN_YEAR}')
-          FROM v_indicator_target
-        UNION SELECT 'township', {TOWNSHIP} FROM v_project_budget
-        UNION SELECT 'township', {TOWNSHIP} FROM v_indicator_target
-        UNION SELECT 'category', {CATEGORY} FROM v_project_budget
+          FROM {indicator}
+        UNION SELECT 'township', {TOWNSHIP} FROM {project}
+        UNION SELECT 'township', {TOWNSHIP} FROM {indicator}
+        UNION SELECT 'category', {CATEGORY} FROM {project}
         """,
         None,
     )
@@ -104,6 +125,17 @@ def filter_options(run: Runner) -> dict[str, list[str]]:
 def budget_by_township(run: Runner, f: Filters) -> pd.DataFrame:
     """township, projects, projects_with_budget, budget_yuan (NULL when none printed)."""
     where, params = f.where()
+    if has_rollups(run):
+        return run(
+            f"""
+            SELECT {TOWNSHIP} AS township, CAST(sum(projects) AS BIGINT) AS projects,
+                   CAST(sum(projects_with_budget) AS BIGINT) AS projects_with_budget,
+                   sum(budget_yuan) AS budget_yuan
+            FROM mart_project_rollup WHERE {where}
+            GROUP BY ALL ORDER BY budget_yuan DESC NULLS LAST, township
+            """,
+            params,
+        )
     return run(
         f"""
         SELECT {TOWNSHIP} AS township, count(*) AS projects,
@@ -167,21 +199,30 @@ def box_summary(base: str, value: str) -> str:
 
 
 def top_projects(run: Runner, f: Filters, limit: int = 10) -> pd.DataFrame:
-    """The largest projects by total budget; ``label`` adds the township to duplicate names."""
+    """The largest projects by total budget; ``label`` adds the township to duplicate names
+    (a name is a duplicate when another project in scope with a budget has it)."""
     where, params = f.where()
+    # Top-N first, then count only the names it returned (was: a window over every row).
     return run(
         f"""
-        SELECT * FROM (
-          SELECT CAST(project_key AS VARCHAR) AS project_key, project_name,
-                 CASE WHEN count(*) OVER (PARTITION BY project_name) > 1
-                      THEN project_name || '（' || {TOWNSHIP} || '）' ELSE project_name END AS label,
-                 {TOWNSHIP} AS township, fiscal_year, {CATEGORY} AS category,
-                 budget_total_yuan, fiscal_funds_yuan, other_funds_yuan, source_file
-          FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        WITH scope AS NOT MATERIALIZED (
+          SELECT * FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        ), top AS (
+          SELECT * FROM scope ORDER BY budget_total_yuan DESC, project_name LIMIT ?
+        ), names AS (
+          SELECT project_name, count(*) AS _same FROM scope
+          WHERE project_name IN (SELECT project_name FROM top) GROUP BY ALL
         )
-        ORDER BY budget_total_yuan DESC, project_name LIMIT ?
+        SELECT CAST(project_key AS VARCHAR) AS project_key, top.project_name,
+               CASE WHEN coalesce(_same, 1) > 1
+                    THEN top.project_name || '（' || {TOWNSHIP} || '）'
+                    ELSE top.project_name END AS label,
+               {TOWNSHIP} AS township, fiscal_year, {CATEGORY} AS category,
+               budget_total_yuan, fiscal_funds_yuan, other_funds_yuan, source_file
+        FROM top LEFT JOIN names ON names.project_name = top.project_name
+        ORDER BY budget_total_yuan DESC, top.project_name
         """,
-        params + [int(limit)],
+        [*params, int(limit)],
     )
 
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.common import CATEGORY, TOWNSHIP, Runner, box_summary, has_marts, sampled
+from dashboard.data.common import (
+    CATEGORY,
+    TOWNSHIP,
+    Runner,
+    box_summary,
+    has_marts,
+    has_rollups,
+    sampled,
+)
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 
 
@@ -17,13 +25,18 @@ def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
     if level not in ("level1", "level2"):
         raise ValueError(f"unknown level column: {level}")
     where, params = f.where()
+    count, source = (
+        ("CAST(sum(indicators) AS BIGINT)", "mart_indicator_rollup")
+        if has_rollups(run)
+        else ("count(*)", "v_indicator_target")
+    )
     return run(
         f"""
         SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
         FROM (
           SELECT {TOWNSHIP} AS township, COALESCE({level}, '未注明') AS level,
-                 count(*) AS indicators
-          FROM v_indicator_target WHERE {where} GROUP BY ALL
+                 {count} AS indicators
+          FROM {source} WHERE {where} GROUP BY ALL
         )
         ORDER BY township, level
         """,
@@ -34,6 +47,26 @@ def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
 def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
     """Share of each township's projects that have at least one indicator of each level 2."""
     where, params = f.where(alias="p")
+    if has_rollups(run):
+        return run(
+            f"""
+            WITH totals AS (
+              SELECT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township,
+                     CAST(sum(p.projects) AS BIGINT) AS projects
+              FROM mart_project_rollup p WHERE {where} GROUP BY ALL
+            ), hits AS (
+              SELECT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, p.level2,
+                     CAST(sum(p.projects_with) AS BIGINT) AS projects_with
+              FROM mart_level2_rollup p WHERE {where} GROUP BY ALL
+            ), levels AS (SELECT DISTINCT level2 FROM hits)
+            SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with,
+                   t.projects, 100.0 * COALESCE(h.projects_with, 0) / t.projects AS share_pct
+            FROM totals t CROSS JOIN levels l
+            LEFT JOIN hits h ON h.township = t.township AND h.level2 = l.level2
+            ORDER BY t.township, l.level2
+            """,
+            params + params,
+        )
     if has_marts(run):  # per-project level-2 sets precomputed at load time
         hits = """
           SELECT township, level2, count(*) AS projects_with

@@ -8,14 +8,50 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.common import QUANT_SQL, TOWNSHIP, Runner, has_view
+from dashboard.data.common import QUANT_SQL, TOWNSHIP, Runner, has_rollups, has_view
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 
 
 def overview_kpis(run: Runner, f: Filters) -> dict[str, float | int | None]:
     """Tiles: townships, projects, total budget (yuan), indicators, quantitative share (%)."""
     where, params = f.where()
-    frame = run(
+    frame = (_kpis_rollup if has_rollups(run) else _kpis_views)(run, where, params)
+    row = frame.iloc[0]
+    indicators = int(row["indicators"])
+    budget = row["budget_yuan"]
+    return {
+        "townships": int(row["townships"]),
+        "projects": int(row["projects"]),
+        "budget_yuan": None if pd.isna(budget) else float(budget),
+        "projects_without_budget": int(row["projects_without_budget"]),
+        "indicators": indicators,
+        "quantitative_pct": (100.0 * int(row["quantitative"]) / indicators) if indicators else None,
+    }
+
+
+def _kpis_rollup(run: Runner, where: str, params: list) -> pd.DataFrame:
+    """The tiles summed from the rollups (thousands of rows, not millions)."""
+    return run(
+        f"""
+        WITH p AS (SELECT * FROM mart_project_rollup WHERE {where}),
+             i AS (SELECT * FROM mart_indicator_rollup WHERE {where})
+        SELECT
+          (SELECT count(DISTINCT t) FROM (SELECT {TOWNSHIP} AS t FROM p
+                                          UNION ALL SELECT {TOWNSHIP} FROM i)) AS townships,
+          (SELECT coalesce(sum(projects), 0) FROM p) AS projects,
+          (SELECT sum(budget_yuan) FROM p) AS budget_yuan,
+          (SELECT coalesce(sum(projects - projects_with_budget), 0) FROM p)
+            AS projects_without_budget,
+          (SELECT coalesce(sum(indicators), 0) FROM i) AS indicators,
+          (SELECT coalesce(sum(indicators) FILTER (WHERE target_kind IN ({QUANT_SQL})), 0)
+             FROM i) AS quantitative
+        """,
+        params + params,
+    )
+
+
+def _kpis_views(run: Runner, where: str, params: list) -> pd.DataFrame:
+    return run(
         f"""
         WITH p AS (SELECT * FROM v_project_budget WHERE {where}),
              i AS (SELECT * FROM v_indicator_target WHERE {where})
@@ -30,27 +66,21 @@ def overview_kpis(run: Runner, f: Filters) -> dict[str, float | int | None]:
         """,
         params + params,
     )
-    row = frame.iloc[0]
-    indicators = int(row["indicators"])
-    budget = row["budget_yuan"]
-    return {
-        "townships": int(row["townships"]),
-        "projects": int(row["projects"]),
-        "budget_yuan": None if pd.isna(budget) else float(budget),
-        "projects_without_budget": int(row["projects_without_budget"]),
-        "indicators": indicators,
-        "quantitative_pct": (100.0 * int(row["quantitative"]) / indicators) if indicators else None,
-    }
 
 
 def indicators_by_level1(run: Runner, f: Filters) -> pd.DataFrame:
     """level1, township, indicators."""
     where, params = f.where()
+    count, source = (
+        ("CAST(sum(indicators) AS BIGINT)", "mart_indicator_rollup")
+        if has_rollups(run)
+        else ("count(*)", "v_indicator_target")
+    )
     return run(
         f"""
         SELECT COALESCE(level1, '未注明') AS level1, {TOWNSHIP} AS township,
-               count(*) AS indicators
-        FROM v_indicator_target WHERE {where}
+               {count} AS indicators
+        FROM {source} WHERE {where}
         GROUP BY ALL ORDER BY level1, township
         """,
         params,

@@ -14,11 +14,13 @@ from dashboard.data.common import (
     NAME_WITH_PLACE,
     NO_UNIT,
     PERCENT_FAMILIES,
+    ROLLUP_COMPARABLE,
     TOWNSHIP,
     UNIT_SCOPE_PROJECT,
     Runner,
     box_summary,
     has_marts,
+    has_rollups,
     sampled,
 )
 from dashboard.data.filter_model import Filters
@@ -29,11 +31,17 @@ from warehouse.schema.marts import TARGET_LABEL_SQL
 def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
     """family, indicators, numeric (with a number target); most numeric first."""
     where, params = f.where()
+    counts = (
+        f"""CAST(sum(indicators) AS BIGINT) AS indicators,
+            CAST(coalesce(sum(indicators) FILTER (WHERE {ROLLUP_COMPARABLE}), 0) AS BIGINT)
+              AS numeric FROM mart_indicator_rollup"""
+        if has_rollups(run)
+        else f"""count(*) AS indicators, count(*) FILTER (WHERE {COMPARABLE}) AS numeric
+            FROM v_indicator_target"""
+    )
     return run(
         f"""
-        SELECT {FAMILY} AS family, count(*) AS indicators,
-               count(*) FILTER (WHERE {COMPARABLE}) AS numeric
-        FROM v_indicator_target WHERE {where}
+        SELECT {FAMILY} AS family, {counts} WHERE {where}
         GROUP BY ALL ORDER BY numeric DESC, indicators DESC, family
         """,
         params,
@@ -43,11 +51,16 @@ def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
 def family_units(run: Runner, f: Filters, family: str) -> pd.DataFrame:
     """The units numeric targets of one family use, most common first."""
     where, params = f.where()
+    count, source, comparable = (
+        ("CAST(sum(indicators) AS BIGINT)", "mart_indicator_rollup", ROLLUP_COMPARABLE)
+        if has_rollups(run)
+        else ("count(*)", "v_indicator_target", COMPARABLE)
+    )
     return run(
         f"""
-        SELECT COALESCE(target_unit, '{NO_UNIT}') AS unit, count(*) AS targets
-        FROM v_indicator_target
-        WHERE {where} AND {FAMILY} = ? AND {COMPARABLE}
+        SELECT COALESCE(target_unit, '{NO_UNIT}') AS unit, {count} AS targets
+        FROM {source}
+        WHERE {where} AND {FAMILY} = ? AND {comparable}
         GROUP BY ALL ORDER BY targets DESC, unit
         """,
         params + [family],
@@ -92,13 +105,18 @@ def family_target_box(
 def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
     """township, kind (Chinese label), indicators, share_pct."""
     where, params = f.where()
+    count, source = (
+        ("CAST(sum(indicators) AS BIGINT)", "mart_indicator_rollup")
+        if has_rollups(run)
+        else ("count(*)", "v_indicator_target")
+    )
     frame = run(
         f"""
         SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
         FROM (
           SELECT {TOWNSHIP} AS township, COALESCE(target_kind, 'qualitative') AS target_kind,
-                 count(*) AS indicators
-          FROM v_indicator_target WHERE {where} GROUP BY ALL
+                 {count} AS indicators
+          FROM {source} WHERE {where} GROUP BY ALL
         )
         ORDER BY township, target_kind
         """,
@@ -119,6 +137,19 @@ def common_targets(
     family_sql, family_params = ("", [])
     if family is not None:
         family_sql, family_params = f"AND {FAMILY} = ?", [family]
+    if has_rollups(run):  # labels counted per year, township, category, family at load time
+        frame = run(
+            f"""
+            SELECT target_label AS target, COALESCE(target_kind, 'qualitative') AS target_kind,
+                   CAST(sum(indicators) AS BIGINT) AS indicators,
+                   count(DISTINCT {TOWNSHIP}) AS townships
+            FROM mart_target_label_rollup WHERE {where} {family_sql}
+            GROUP BY ALL ORDER BY indicators DESC, target LIMIT ?
+            """,
+            params + family_params + [int(limit)],
+        )
+        frame["kind"] = [KIND_LABELS.get(k, k) for k in frame["target_kind"]]
+        return frame
     # The label is precomputed per row in the mart (same SQL); older warehouses compute it.
     label, source = (
         ("target_label", "mart_indicator_target")

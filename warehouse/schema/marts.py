@@ -106,6 +106,41 @@ LEFT JOIN dim_project AS p ON p.project_key = t.project_key
 """
 )
 
+# Small rollups of the marts (docs/query_performance.md): the overview, budget, structure and
+# target pages aggregate these (thousands of rows) instead of the marts (millions). Grouped
+# by the three sidebar filters, so any filter selects whole rollup rows; rebuilt from the
+# marts after every refresh (one scan each).
+ROLLUPS = {
+    "mart_project_rollup": """
+        SELECT fiscal_year, township, project_category,
+               count(*) AS projects, count(budget_total_yuan) AS projects_with_budget,
+               sum(budget_total_yuan) AS budget_yuan,
+               count(plan_q1_pct) AS plan_q1_n, sum(plan_q1_pct) AS plan_q1_sum,
+               count(plan_q2_pct) AS plan_q2_n, sum(plan_q2_pct) AS plan_q2_sum,
+               count(plan_q3_pct) AS plan_q3_n, sum(plan_q3_pct) AS plan_q3_sum,
+               count(plan_q4_pct) AS plan_q4_n, sum(plan_q4_pct) AS plan_q4_sum
+        FROM mart_project_budget GROUP BY ALL""",
+    "mart_indicator_rollup": """
+        SELECT fiscal_year, township, project_category, level1, level2, target_kind,
+               indicator_family, target_unit,
+               coalesce(horizon, 'annual') = 'annual' AS annual,
+               target_value IS NOT NULL AS has_value, count(*) AS indicators
+        FROM mart_indicator_target GROUP BY ALL""",
+    "mart_target_label_rollup": """
+        SELECT fiscal_year, township, project_category, indicator_family, target_kind,
+               target_label, count(*) AS indicators
+        FROM mart_indicator_target
+        WHERE coalesce(horizon, 'annual') = 'annual' AND target_label IS NOT NULL
+          AND target_label <> ''
+        GROUP BY ALL""",
+    "mart_level2_rollup": """
+        SELECT fiscal_year, township, project_category, level2, count(*) AS projects_with
+        FROM (SELECT fiscal_year, township, project_category, unnest(level2_set) AS level2
+              FROM mart_project_budget)
+        GROUP BY ALL""",
+}
+ROLLUP_TABLES = tuple(ROLLUPS)
+
 _SCOPE = (
     "(document_id IN (SELECT unnest($docs::BIGINT[])) "
     "OR unit_key IN (SELECT unnest($units::BIGINT[])))"
@@ -116,15 +151,17 @@ _SCOPE = (
 def marts_digest() -> str:
     """Digest of marts.sql and of the refresh SQL: a change recreates and rebuilds the marts."""
     text = MARTS_SQL.read_text(encoding="utf-8") + _PROJECT_SELECT + _INDICATOR_SELECT
+    text += "".join(ROLLUPS.values())
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _exists(con: duckdb.DuckDBPyConnection) -> bool:
+    tables = [*MART_TABLES, *ROLLUP_TABLES]
     found = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name IN (SELECT unnest(?::VARCHAR[]))",
-        [list(MART_TABLES)],
+        [tables],
     ).fetchone()[0]
-    return found == len(MART_TABLES)
+    return found == len(tables)
 
 
 def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
@@ -135,16 +172,20 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
         return
     for view in schema.VIEWS:
         con.execute(f"DROP VIEW IF EXISTS {view}")
-    for table in MART_TABLES:
+    for table in (*ROLLUP_TABLES, *MART_TABLES):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     # Derived from their SELECT: the column list is declared once (the facts and the joins).
     con.execute("CREATE TABLE mart_project_budget AS " + _PROJECT_SELECT.format(scope_f="FALSE"))
     con.execute(
         "CREATE TABLE mart_indicator_target AS " + _INDICATOR_SELECT.format(scope_t="FALSE")
     )
+    for table, select in ROLLUPS.items():
+        con.execute(f"CREATE TABLE {table} AS {select} LIMIT 0")
     con.execute(MARTS_SQL.read_text(encoding="utf-8"))
     inherit_comments(con, "mart_project_budget", _PROJECT_SOURCES)
     inherit_comments(con, "mart_indicator_target", _INDICATOR_SOURCES)
+    for table in ROLLUP_TABLES:
+        inherit_comments(con, table, ("mart_indicator_target", "mart_project_budget"))
     schema.set_meta(con, "marts_digest", marts_digest())
     schema.set_meta(con, _STATE_KEY, "")
 
@@ -198,34 +239,73 @@ def needs_full_refresh(con: duckdb.DuckDBPyConnection, touched_documents: int) -
     return touched_documents > FULL_REFRESH_SHARE * max(total, 1)
 
 
+def _years(con: duckdb.DuckDBPyConnection) -> list[int | None]:
+    rows = con.execute(
+        "SELECT fiscal_year FROM fact_project_budget UNION "
+        "SELECT fiscal_year FROM fact_indicator_target ORDER BY 1 NULLS LAST"
+    ).fetchall()
+    return [year for (year,) in rows]
+
+
+_YEAR_SCOPE = "fiscal_year IS NOT DISTINCT FROM $year::INTEGER"
+
+
+def _insert(con: duckdb.DuckDBPyConnection, scope: str, params: dict, order: bool) -> None:
+    # A full rebuild sorts each year's rows by township: the marts then lie in (year,
+    # township) order and DuckDB's zone maps skip the row groups a year or township
+    # filter excludes.
+    sort = " ORDER BY township, document_id" if order else ""
+    con.execute(
+        "INSERT INTO mart_project_budget BY NAME SELECT * FROM ("
+        + _PROJECT_SELECT.format(scope_f=scope)
+        + ")"
+        + sort,
+        params,
+    )
+    con.execute(
+        "INSERT INTO mart_indicator_target BY NAME SELECT * FROM ("
+        + _INDICATOR_SELECT.format(scope_t=scope)
+        + ")"
+        + sort,
+        params,
+    )
+
+
+def refresh_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the small rollups from the marts (one grouped scan each)."""
+    for table, select in ROLLUPS.items():
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} BY NAME {select}")
+
+
 def refresh(
     con: duckdb.DuckDBPyConnection,
     documents: Iterable[int] | None = None,
     units: Iterable[int] = (),
 ) -> None:
     """Rebuild the marts: everything (``documents=None``) or the rows of these documents and
-    of every document of these units, in one transaction."""
+    of every document of these units, in one transaction; then the rollups.
+
+    A full rebuild inserts one fiscal year at a time: the joins and the sort then hold one
+    year's rows, not the whole warehouse (the former single INSERT was the load's memory
+    peak)."""
     full = documents is None
     docs, unit_keys = ([] if full else sorted(set(documents))), sorted(set(units))
     if not full and not docs and not unit_keys:
         return
-    params = {} if full else {"docs": docs, "units": unit_keys}
-    scope = "TRUE" if full else _SCOPE
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in MART_TABLES:
-            if full:
+        if full:
+            for table in MART_TABLES:
                 con.execute(f"DELETE FROM {table}")
-            else:
+            for year in _years(con):
+                _insert(con, _YEAR_SCOPE, {"year": year}, order=True)
+        else:
+            params = {"docs": docs, "units": unit_keys}
+            for table in MART_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE {_SCOPE}", params)
-        con.execute(
-            "INSERT INTO mart_project_budget BY NAME " + _PROJECT_SELECT.format(scope_f=scope),
-            params,
-        )
-        con.execute(
-            "INSERT INTO mart_indicator_target BY NAME " + _INDICATOR_SELECT.format(scope_t=scope),
-            params,
-        )
+            _insert(con, _SCOPE, params, order=False)
+        refresh_rollups(con)
         if full:
             schema.set_meta(con, _STATE_KEY, marts_digest())
         con.execute("COMMIT")

@@ -76,3 +76,27 @@ COMMENT ON COLUMN mart_indicator_target.level1_raw IS '一级指标原文 / Leve
 COMMENT ON COLUMN mart_indicator_target.level2_raw IS '二级指标原文 / Level 2 as printed';
 COMMENT ON COLUMN mart_indicator_target.unit_key IS '单位代理键（增量刷新用）/ Unit key, for incremental refresh';
 COMMENT ON COLUMN mart_indicator_target.target_label IS '规范化的目标值标签（如“≥90%”“12月31日前”），用于最常见目标值统计 / Normalized target label for the common-targets chart';
+
+-- Rollups (warehouse/schema/marts.py ROLLUPS): grouped by the three sidebar filters (year,
+-- township, category), recomputed from the marts after every refresh; the dashboard sums them.
+COMMENT ON TABLE mart_project_rollup IS '汇总表：按年度×乡镇×类别的项目数、预算、用款计划合计 / Rollup of mart_project_budget by year, township and category';
+COMMENT ON COLUMN mart_project_rollup.projects IS '项目数 / Projects';
+COMMENT ON COLUMN mart_project_rollup.projects_with_budget IS '有预算数的项目数 / Projects with a budget';
+COMMENT ON COLUMN mart_project_rollup.budget_yuan IS '预算合计（元）/ Budget total, yuan';
+COMMENT ON COLUMN mart_project_rollup.plan_q1_n IS '有 3月用款计划的项目数 / Projects with checkpoint 1';
+COMMENT ON COLUMN mart_project_rollup.plan_q1_sum IS '3月用款计划（%）之和 / Sum of checkpoint 1';
+COMMENT ON COLUMN mart_project_rollup.plan_q2_n IS '有 6月用款计划的项目数 / Projects with checkpoint 2';
+COMMENT ON COLUMN mart_project_rollup.plan_q2_sum IS '6月用款计划（%）之和 / Sum of checkpoint 2';
+COMMENT ON COLUMN mart_project_rollup.plan_q3_n IS '有 10月用款计划的项目数 / Projects with checkpoint 3';
+COMMENT ON COLUMN mart_project_rollup.plan_q3_sum IS '10月用款计划（%）之和 / Sum of checkpoint 3';
+COMMENT ON COLUMN mart_project_rollup.plan_q4_n IS '有 12月用款计划的项目数 / Projects with checkpoint 4';
+COMMENT ON COLUMN mart_project_rollup.plan_q4_sum IS '12月用款计划（%）之和 / Sum of checkpoint 4';
+COMMENT ON TABLE mart_indicator_rollup IS '汇总表：按年度×乡镇×类别×指标层级/类型/族/单位的指标数 / Rollup of mart_indicator_target';
+COMMENT ON COLUMN mart_indicator_rollup.annual IS '年度目标（horizon 为空或 annual）/ Annual target';
+COMMENT ON COLUMN mart_indicator_rollup.has_value IS '有目标数值 / Has a target value';
+COMMENT ON COLUMN mart_indicator_rollup.indicators IS '指标行数 / Indicator rows';
+COMMENT ON TABLE mart_target_label_rollup IS '汇总表：年度目标按规范化目标值标签计数 / Rollup of annual targets by normalized label';
+COMMENT ON COLUMN mart_target_label_rollup.indicators IS '指标行数 / Indicator rows';
+COMMENT ON TABLE mart_level2_rollup IS '汇总表：含某二级指标的项目数 / Projects having each level-2 type';
+COMMENT ON COLUMN mart_level2_rollup.level2 IS '二级指标 / Level 2';
+COMMENT ON COLUMN mart_level2_rollup.projects_with IS '含该二级指标的项目数 / Projects with it';
