@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.source.is_file():
         print(f"找不到数据仓库文件：{args.source}", file=sys.stderr)
         return 2
-    from warehouse.schema import marts
+    from warehouse.schema import ddl, marts
 
     started = time.perf_counter()
     shutil.copyfile(args.source, args.target)
@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         counts = scale_up(con, args.factor, max(1, args.year_groups))
         copied = time.perf_counter()
+        ddl.ensure_schema(con)  # a source built by older marts.sql gets the current marts
         marts.refresh(con)
         con.execute("CHECKPOINT")
     finally:

@@ -111,3 +111,86 @@ def test_large_point_clouds_are_bounded_deterministic_samples(
     palette = township_palette(list(full["township"].unique()))
     spec = charts.target_strip_chart(sample, palette, family, "%", box).to_dict()
     assert "抽样" in str(spec["title"])
+
+
+@pytest.fixture(scope="module")
+def run_without_rollups(seed_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """The same warehouse with the rollup tables dropped: queries aggregate the marts."""
+    import shutil
+
+    import duckdb
+
+    from warehouse.schema.marts import ROLLUP_TABLES
+
+    copy = tmp_path_factory.mktemp("no_rollups") / "warehouse.duckdb"
+    shutil.copyfile(seed_warehouse.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    for table in ROLLUP_TABLES:
+        con.execute(f"DROP TABLE {table}")
+    yield connection_runner(con)
+    con.close()
+
+
+def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(
+        left.reset_index(drop=True), right.reset_index(drop=True), check_dtype=False
+    )
+
+
+def test_rollup_paths_match_direct_aggregation(run, run_without_rollups) -> None:  # noqa: ANN001
+    from dashboard.data import overview as overview_queries
+
+    assert common_queries.has_rollups(run) and not common_queries.has_rollups(run_without_rollups)
+    assert common_queries.filter_options(run) == common_queries.filter_options(run_without_rollups)
+    families = targets_queries.indicator_families(run, Filters())
+    assert len(families) > 1
+    checked = 0
+    for f in _filters(run):
+        assert overview_queries.overview_kpis(run, f) == pytest.approx(
+            overview_queries.overview_kpis(run_without_rollups, f)
+        )
+        for query in (
+            common_queries.budget_by_township,
+            overview_queries.indicators_by_level1,
+            budgets_queries.budget_by_category,
+            budgets_queries.spending_plan,
+            indicators_queries.level2_coverage,
+            targets_queries.indicator_families,
+            targets_queries.kind_mix,
+            lambda r, f: indicators_queries.level_mix(r, f, "level2"),
+        ):
+            _same(query(run, f), query(run_without_rollups, f))
+            checked += 1
+        for family in families["family"]:
+            _same(
+                targets_queries.family_units(run, f, family),
+                targets_queries.family_units(run_without_rollups, f, family),
+            )
+            _same(
+                targets_queries.common_targets(run, f, family),
+                targets_queries.common_targets(run_without_rollups, f, family),
+            )
+        _same(
+            targets_queries.common_targets(run, f, None),
+            targets_queries.common_targets(run_without_rollups, f, None),
+        )
+    assert checked == 8 * len(_filters(run))
+
+
+def test_top_projects_labels_duplicate_names_like_a_window_over_all_rows(run) -> None:  # noqa: ANN001
+    for f in _filters(run):
+        where, params = f.where()
+        expected = run(
+            f"""
+            SELECT project_name,
+                   CASE WHEN count(*) OVER (PARTITION BY project_name) > 1
+                        THEN project_name || '（' || coalesce(township, '未注明') || '）'
+                        ELSE project_name END AS label, budget_total_yuan
+            FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+            ORDER BY budget_total_yuan DESC, project_name LIMIT 200
+            """,
+            params,
+        )
+        got = common_queries.top_projects(run, f, limit=200)
+        assert not got.empty
+        _same(got[["project_name", "label", "budget_total_yuan"]], expected)
