@@ -21,9 +21,9 @@ from pathlib import Path
 
 import duckdb
 
-# Copy k gets keys XOR (k << 52): unique per copy, no overflow, no collision with md5-based
+# Copy k gets keys XOR (k << 48): unique per copy, no overflow, no collision with md5-based
 # 64-bit keys in practice (their top bits are random; a clash needs equal low 52 bits too).
-_SHIFT = 52
+_SHIFT = 48
 
 
 def _key(column: str) -> str:

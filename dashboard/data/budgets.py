@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.common import CATEGORY, TOWNSHIP, Runner, box_summary, has_rollups, sampled
+from dashboard.data.common import (
+    CATEGORY,
+    TOWNSHIP,
+    Runner,
+    box_from_rollup,
+    box_summary,
+    has_rollups,
+    sampled,
+)
 from dashboard.data.filter_model import Filters
 
 
@@ -59,6 +67,9 @@ def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
 
 def project_budget_box(run: Runner, f: Filters) -> pd.DataFrame:
     """Exact box-plot statistics of project budgets (yuan) per township."""
+    stored = box_from_rollup(run, f, "budget")
+    if stored is not None:
+        return stored
     base, params = _project_budget_base(f)
     return run(box_summary(base, "budget_total_yuan"), params)
 

@@ -16,6 +16,7 @@ import pandas as pd
 from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
 from dashboard.view.formatting import QUANTITATIVE_KINDS
 from etl.vocabulary import sql_list, target_kinds
+from warehouse.schema import marts
 
 Runner = Callable[[str, list | None], pd.DataFrame]
 
@@ -40,13 +41,13 @@ TOWNSHIP = f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')"
 CATEGORY = f"COALESCE(project_category, '{UNKNOWN_CATEGORY}')"
 
 
-FAMILY = "COALESCE(indicator_family, '其他')"
+FAMILY = marts.FAMILY_SQL
 
 
 UNIT_SCOPE_PROJECT = "（部门/单位整体）"
 
 
-NO_UNIT = "（无单位）"
+NO_UNIT = marts.NO_UNIT
 
 
 PERCENT_FAMILIES = ("满意度", "完成率/合格率")
@@ -58,10 +59,7 @@ QUANT_SQL = sql_list(QUANTITATIVE_KINDS)  # one definition: data/vocabulary/kind
 # Targets compared across projects, townships and years (目标值对比): annual targets whose value
 # is a level on the indicator's own scale (not a tolerance, date or long-term goal). A
 # per-place target is one point of its own, its place shown with the name (docs/dashboard.md).
-COMPARABLE = (
-    f"coalesce(horizon, 'annual') = 'annual' AND target_value IS NOT NULL "
-    f"AND target_kind IN ({sql_list(target_kinds().numeric)})"
-)
+COMPARABLE = marts.COMPARABLE_SQL
 
 
 # COMPARABLE over mart_indicator_rollup (its annual/has_value flags are those two tests).
@@ -85,11 +83,10 @@ def has_rollups(run: Runner) -> bool:
     fixtures and versions built before them aggregate the marts or views directly."""
     frame = run(
         "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN "
-        "('mart_project_rollup', 'mart_indicator_rollup', 'mart_target_label_rollup', "
-        "'mart_level2_rollup')",
-        None,
+        "(SELECT unnest(?::VARCHAR[]))",
+        [list(marts.ROLLUP_TABLES)],
     )
-    return int(frame["n"].iloc[0]) == 4
+    return int(frame["n"].iloc[0]) == len(marts.ROLLUP_TABLES)
 
 
 def filter_options(run: Runner) -> dict[str, list[str]]:
@@ -196,6 +193,31 @@ def box_summary(base: str, value: str) -> str:
         FROM base JOIN s USING (township)
         GROUP BY ALL ORDER BY s.township
     """
+
+
+def box_from_rollup(
+    run: Runner, f: Filters, measure: str, family: str | None = None, unit: str | None = None
+) -> pd.DataFrame | None:
+    """``box_summary``'s frame read from the precomputed ``mart_box_rollup`` (exact, the
+    same statistics), or None when the filter selects several years or categories (or the
+    warehouse has no rollups): the caller then computes it."""
+    if len(f.years) > 1 or len(f.categories) > 1 or not has_rollups(run):
+        return None
+    where, params = f.where()
+    target = ""
+    if measure == "target":
+        target = " AND family = ? AND " + ("all_units" if unit is None else "unit = ?")
+        params = params + [family] + ([] if unit is None else [unit])
+    return run(
+        f"""
+        SELECT {TOWNSHIP} AS township, n, q1, median, q3, lower, upper, zeros
+        FROM {marts.BOX_TABLE}
+        WHERE measure = '{measure}' AND all_years = {not f.years}
+          AND all_categories = {not f.categories} AND {where}{target}
+        ORDER BY township
+        """,
+        params,
+    )
 
 
 def top_projects(run: Runner, f: Filters, limit: int = 10) -> pd.DataFrame:

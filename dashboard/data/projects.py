@@ -118,25 +118,41 @@ def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.Da
     )
 
 
+def _key_match(run: Runner, view: str, project_key: str) -> tuple[str, list]:
+    """``project_key = ?`` as a BIGINT comparison when the view's key is BIGINT (a real
+    warehouse: no cast of millions of keys to text); a text comparison otherwise (the test
+    fixture stores text keys). A key that is not a number then matches nothing."""
+    frame = run(
+        "SELECT data_type FROM duckdb_columns() WHERE table_name = ? AND column_name = "
+        "'project_key'",
+        [view],
+    )
+    if not frame.empty and frame["data_type"].iloc[0] == "BIGINT":
+        try:
+            return "project_key = ?", [int(str(project_key))]
+        except ValueError:
+            return "FALSE", []
+    return "CAST(project_key AS VARCHAR) = ?", [str(project_key)]
+
+
 def project_card(run: Runner, project_key: str) -> pd.DataFrame:
     """One project's row from v_project_budget (empty when the key is unknown)."""
-    return run(
-        "SELECT * FROM v_project_budget WHERE CAST(project_key AS VARCHAR) = ? LIMIT 1",
-        [str(project_key)],
-    )
+    match, params = _key_match(run, "v_project_budget", project_key)
+    return run(f"SELECT * FROM v_project_budget WHERE {match} LIMIT 1", params)
 
 
 def project_indicators(run: Runner, project_key: str) -> pd.DataFrame:
     """The full indicator table of one project in document order."""
+    match, params = _key_match(run, "v_indicator_target", project_key)
     return run(
-        """
+        f"""
         SELECT level1, level2, indicator_name, description, target_raw, target_kind,
                target_op, target_value, target_unit, deadline, basis, weight, direction,
                indicator_family, source_line, horizon, place
-        FROM v_indicator_target WHERE CAST(project_key AS VARCHAR) = ?
+        FROM v_indicator_target WHERE {match}
         ORDER BY source_line, ordinal
         """,
-        [str(project_key)],
+        params,
     )
 
 

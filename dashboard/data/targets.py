@@ -18,6 +18,7 @@ from dashboard.data.common import (
     TOWNSHIP,
     UNIT_SCOPE_PROJECT,
     Runner,
+    box_from_rollup,
     box_summary,
     has_marts,
     has_rollups,
@@ -98,6 +99,9 @@ def family_target_box(
     run: Runner, f: Filters, family: str, unit: str | None = None
 ) -> pd.DataFrame:
     """Exact box-plot statistics of a family's numeric targets per township."""
+    stored = box_from_rollup(run, f, "target", family, unit)
+    if stored is not None:
+        return stored
     base, params = _family_target_base(f, family, unit)
     return run(box_summary(base, "target_value"), params)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.vocabulary import sql_list, target_kinds
 from warehouse.schema import ddl as schema
 
 MARTS_SQL = Path(__file__).resolve().parent / "marts.sql"
@@ -139,7 +140,81 @@ ROLLUPS = {
               FROM mart_project_budget)
         GROUP BY ALL""",
 }
-ROLLUP_TABLES = tuple(ROLLUPS)
+
+# Shared with dashboard/data/common.py (one definition): the family label of an indicator
+# without one, the unit label of a target without one, and which targets are compared
+# across projects (目标值对比: annual targets with a level on the indicator's own scale).
+FAMILY_SQL = "COALESCE(indicator_family, '其他')"
+NO_UNIT = "（无单位）"
+COMPARABLE_SQL = (
+    f"coalesce(horizon, 'annual') = 'annual' AND target_value IS NOT NULL "
+    f"AND target_kind IN ({sql_list(target_kinds().numeric)})"
+)
+
+# Exact per-township box statistics (n, quartiles, 1.5 IQR whiskers, zeros) of the three
+# point clouds, for every filter of at most one year and one category: all years or one,
+# all categories or one (flags all_years / all_categories; the year / category column is
+# NULL for "all"). Targets per family, per unit and for all units of the family.
+BOX_MEASURES = {
+    # measure: (source, value, row filter, extra keys [(column, expression)])
+    "budget": ("mart_project_budget", "budget_total_yuan", "budget_total_yuan IS NOT NULL", []),
+    "indicator_count": ("mart_project_budget", "COALESCE(indicator_count, 0)", "TRUE", []),
+    "target": (
+        "mart_indicator_target",
+        "target_value",
+        COMPARABLE_SQL,
+        [("family", FAMILY_SQL), ("unit", f"COALESCE(target_unit, '{NO_UNIT}')")],
+    ),
+}
+
+
+def _box_select(measure: str, with_year: bool, with_cat: bool, with_unit: bool) -> str:
+    source, value, rows, extra = BOX_MEASURES[measure]
+    extra = [(c, e) for c, e in extra if c != "unit" or with_unit]
+    keys = ["township", *[c for c, _ in extra]]
+    keys += ["fiscal_year"] * with_year + ["project_category"] * with_cat
+    cols = ", ".join(
+        ["township", *[f"{e} AS {c}" for c, e in extra]]
+        + ["fiscal_year"] * with_year
+        + ["project_category"] * with_cat
+    )
+    on = " AND ".join(f"b.{k} IS NOT DISTINCT FROM s.{k}" for k in keys)
+    out = {
+        "family": "s.family" if extra else "NULL",
+        "unit": "s.unit" if with_unit and extra else "NULL",
+        "fiscal_year": "s.fiscal_year" if with_year else "NULL",
+        "project_category": "s.project_category" if with_cat else "NULL",
+    }
+    return f"""
+        WITH b AS (SELECT {cols}, {value} AS v FROM {source} WHERE {rows} AND {{scope}}),
+        s AS (
+          SELECT {", ".join(keys)}, count(*) AS n, quantile_cont(v, 0.25) AS q1,
+                 quantile_cont(v, 0.5) AS median, quantile_cont(v, 0.75) AS q3,
+                 count(*) FILTER (WHERE v = 0) AS zeros
+          FROM b GROUP BY ALL
+        )
+        SELECT '{measure}' AS measure, CAST({out["family"]} AS VARCHAR) AS family,
+               CAST({out["unit"]} AS VARCHAR) AS unit,
+               {not (with_unit and extra)} AS all_units, s.township,
+               CAST({out["fiscal_year"]} AS INTEGER) AS fiscal_year, {not with_year} AS all_years,
+               CAST({out["project_category"]} AS VARCHAR) AS project_category,
+               {not with_cat} AS all_categories, s.n, s.q1, s.median, s.q3,
+               min(b.v) FILTER (WHERE b.v >= s.q1 - 1.5 * (s.q3 - s.q1)) AS lower,
+               max(b.v) FILTER (WHERE b.v <= s.q3 + 1.5 * (s.q3 - s.q1)) AS upper, s.zeros
+        FROM b JOIN s ON {on}
+        GROUP BY ALL
+    """
+
+
+BOX_SELECTS = [
+    _box_select(measure, with_year, with_cat, with_unit)
+    for measure in BOX_MEASURES
+    for with_year in (False, True)
+    for with_cat in (False, True)
+    for with_unit in ((False, True) if measure == "target" else (False,))
+]
+BOX_TABLE = "mart_box_rollup"
+ROLLUP_TABLES = (*ROLLUPS, BOX_TABLE)
 
 _SCOPE = (
     "(document_id IN (SELECT unnest($docs::BIGINT[])) "
@@ -151,7 +226,7 @@ _SCOPE = (
 def marts_digest() -> str:
     """Digest of marts.sql and of the refresh SQL: a change recreates and rebuilds the marts."""
     text = MARTS_SQL.read_text(encoding="utf-8") + _PROJECT_SELECT + _INDICATOR_SELECT
-    text += "".join(ROLLUPS.values())
+    text += "".join(ROLLUPS.values()) + "".join(BOX_SELECTS)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -181,6 +256,7 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
     )
     for table, select in ROLLUPS.items():
         con.execute(f"CREATE TABLE {table} AS {select} LIMIT 0")
+    con.execute(f"CREATE TABLE {BOX_TABLE} AS {BOX_SELECTS[0].format(scope='FALSE')}")
     con.execute(MARTS_SQL.read_text(encoding="utf-8"))
     inherit_comments(con, "mart_project_budget", _PROJECT_SOURCES)
     inherit_comments(con, "mart_indicator_target", _INDICATOR_SOURCES)
@@ -271,11 +347,36 @@ def _insert(con: duckdb.DuckDBPyConnection, scope: str, params: dict, order: boo
     )
 
 
-def refresh_rollups(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the small rollups from the marts (one grouped scan each)."""
+_TOWN_SCOPE = (
+    "(township IN (SELECT unnest($towns::VARCHAR[])) OR ($null_town AND township IS NULL))"
+)
+
+
+def _townships(con: duckdb.DuckDBPyConnection, scope: str, params: dict) -> set[str | None]:
+    rows = con.execute(
+        f"SELECT DISTINCT township FROM mart_project_budget WHERE {scope} UNION "
+        f"SELECT DISTINCT township FROM mart_indicator_target WHERE {scope}",
+        params,
+    ).fetchall()
+    return {town for (town,) in rows}
+
+
+def refresh_rollups(
+    con: duckdb.DuckDBPyConnection, townships: set[str | None] | None = None
+) -> None:
+    """Recompute the rollups from the marts: all of them, or the rows of these townships
+    (every rollup is grouped by township, so a township's rows depend on its rows only)."""
+    if townships is None:
+        scope, params = "TRUE", {}
+    else:
+        named = sorted(t for t in townships if t is not None)
+        scope, params = _TOWN_SCOPE, {"towns": named, "null_town": None in townships}
     for table, select in ROLLUPS.items():
-        con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} BY NAME {select}")
+        con.execute(f"DELETE FROM {table} WHERE {scope}", params)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM ({select}) WHERE {scope}", params)
+    con.execute(f"DELETE FROM {BOX_TABLE} WHERE {scope}", params)
+    for select in BOX_SELECTS:
+        con.execute(f"INSERT INTO {BOX_TABLE} BY NAME {select.format(scope=scope)}", params)
 
 
 def refresh(
@@ -300,12 +401,14 @@ def refresh(
                 con.execute(f"DELETE FROM {table}")
             for year in _years(con):
                 _insert(con, _YEAR_SCOPE, {"year": year}, order=True)
+            refresh_rollups(con)
         else:
             params = {"docs": docs, "units": unit_keys}
+            towns = _townships(con, _SCOPE, params)  # before: rows may move or vanish
             for table in MART_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE {_SCOPE}", params)
             _insert(con, _SCOPE, params, order=False)
-        refresh_rollups(con)
+            refresh_rollups(con, towns | _townships(con, _SCOPE, params))
         if full:
             schema.set_meta(con, _STATE_KEY, marts_digest())
         con.execute("COMMIT")

@@ -100,3 +100,17 @@ COMMENT ON COLUMN mart_target_label_rollup.indicators IS '指标行数 / Indicat
 COMMENT ON TABLE mart_level2_rollup IS '汇总表：含某二级指标的项目数 / Projects having each level-2 type';
 COMMENT ON COLUMN mart_level2_rollup.level2 IS '二级指标 / Level 2';
 COMMENT ON COLUMN mart_level2_rollup.projects_with IS '含该二级指标的项目数 / Projects with it';
+COMMENT ON TABLE mart_box_rollup IS '汇总表：各乡镇箱线图统计（预算、指标数、目标值），按全部/单一年度与类别预先计算 / Exact per-township box statistics for every filter of at most one year and one category';
+COMMENT ON COLUMN mart_box_rollup.measure IS '度量：budget 项目预算 / indicator_count 指标数 / target 目标值 / Measure';
+COMMENT ON COLUMN mart_box_rollup.family IS '指标族（目标值）/ Indicator family (targets)';
+COMMENT ON COLUMN mart_box_rollup.unit IS '计量单位（目标值；all_units 时为空）/ Unit (targets)';
+COMMENT ON COLUMN mart_box_rollup.all_units IS '是否为全部单位合计 / Over all units';
+COMMENT ON COLUMN mart_box_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_box_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_box_rollup.n IS '条数 / Rows';
+COMMENT ON COLUMN mart_box_rollup.q1 IS '下四分位数 / First quartile';
+COMMENT ON COLUMN mart_box_rollup.median IS '中位数 / Median';
+COMMENT ON COLUMN mart_box_rollup.q3 IS '上四分位数 / Third quartile';
+COMMENT ON COLUMN mart_box_rollup.lower IS '下须（1.5 IQR 内最小值）/ Lower whisker';
+COMMENT ON COLUMN mart_box_rollup.upper IS '上须（1.5 IQR 内最大值）/ Upper whisker';
+COMMENT ON COLUMN mart_box_rollup.zeros IS '值为 0 的条数 / Rows whose value is 0';
