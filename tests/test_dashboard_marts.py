@@ -212,3 +212,57 @@ def test_top_projects_labels_duplicate_names_like_a_window_over_all_rows(run) ->
         got = common_queries.top_projects(run, f, limit=200)
         assert not f.is_empty or len(got) > 1
         _same(got[["project_name", "label", "budget_total_yuan"]], expected)
+
+
+def _window_sample(base: str, value: str, key: str, order: str, limit: int) -> str:
+    """The former sampling SQL (a row_number over every row), as the reference."""
+    return f"""
+        WITH base AS ({base}),
+        s AS (SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
+                     quantile_cont({value}, 0.75) AS _q3 FROM base GROUP BY township),
+        total AS (SELECT count(*) AS _all FROM base),
+        picked AS (
+          SELECT {key} FROM (
+            SELECT base.{key}, s._n, row_number() OVER (
+                     PARTITION BY base.township
+                     ORDER BY ({value} < _q1 - 1.5 * (_q3 - _q1)
+                               OR {value} > _q3 + 1.5 * (_q3 - _q1)) DESC, base.{key}) AS _rn
+            FROM base JOIN s USING (township)
+          ), total
+          WHERE _all <= {limit} OR _rn <= ceil({limit} * _n / _all)
+        )
+        SELECT * EXCLUDE ({key}) FROM base WHERE {key} IN (SELECT {key} FROM picked)
+        ORDER BY {order}
+    """
+
+
+def test_samples_equal_the_former_window_sampling(
+    run,  # noqa: ANN001
+    run_without_rollups,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(common_queries, "MAX_POINTS", 30)
+    families = targets_queries.indicator_families(run, Filters())
+    family = str(families.loc[families["numeric"] > 0, "family"].iloc[0])
+    for f in _filters(run):
+        cases = [
+            (
+                budgets_queries.project_budgets,
+                budgets_queries._project_budget_base(f),
+                ("budget_total_yuan", "_key", "township, budget_total_yuan DESC"),
+            ),
+            (
+                indicators_queries.indicators_per_project,
+                indicators_queries._indicators_per_project_base(f),
+                ("indicator_count", "_key", "township, indicator_count DESC, project_name"),
+            ),
+            (
+                lambda r, f: targets_queries.family_targets(r, f, family),
+                targets_queries._family_target_base(f, family, None),
+                ("target_value", "_key", "township, target_value"),
+            ),
+        ]
+        for query, (base, params), (value, key, order) in cases:
+            expected = run(_window_sample(base, value, key, order, 30), params)
+            _same(query(run, f), expected)
+            _same(query(run_without_rollups, f), expected)

@@ -13,6 +13,7 @@ from dashboard.data.common import (
     TOWNSHIP,
     Runner,
     box_from_rollup,
+    box_stats,
     box_summary,
     has_rollups,
     sampled,
@@ -60,8 +61,10 @@ def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
     """Projects with a budget for the per-township distribution: all of them up to
     MAX_POINTS, else a stratified sample (``project_budget_box`` has the exact statistics)."""
     base, params = _project_budget_base(f)
+    stats, stats_params = box_stats(run, f, "budget") or (None, [])
     return run(
-        sampled(base, "budget_total_yuan", "_key", "township, budget_total_yuan DESC"), params
+        sampled(base, "budget_total_yuan", "_key", "township, budget_total_yuan DESC", stats),
+        params + stats_params,
     )
 
 

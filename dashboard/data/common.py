@@ -148,31 +148,76 @@ def budget_by_township(run: Runner, f: Filters) -> pd.DataFrame:
 MAX_POINTS = 5000  # points a strip chart draws; more is unreadable and slow to ship
 
 
-def sampled(base: str, value: str, key: str, order: str) -> str:
+def sampled(base: str, value: str, key: str, order: str, stats: str | None = None) -> str:
     """Bounded, deterministic, township-stratified sample of ``base`` (needs a township
     column): each township keeps a share of ``MAX_POINTS`` proportional to its rows (at
     least one), its box-plot outliers first, then rows in ``key`` order (md5-based keys, so
-    effectively random but stable). Returns every row when there are at most MAX_POINTS."""
-    return f"""
-        WITH base AS NOT MATERIALIZED ({base}),
-        s AS (
+    effectively random but stable). Returns every row when there are at most MAX_POINTS.
+
+    ``stats`` (township, _n, _q1, _q3) may come precomputed (``box_stats``); else one pass
+    computes them. Each township's first rows are picked by a bounded top-N aggregate, not
+    by ranking every row."""
+    stats = (
+        stats
+        or f"""
           SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
                  quantile_cont({value}, 0.75) AS _q3
-          FROM base GROUP BY township
-        ), total AS (SELECT count(*) AS _all FROM base),
+          FROM base GROUP BY township"""
+    )
+    return f"""
+        WITH base AS NOT MATERIALIZED ({base}),
+        s AS ({stats}),
+        total AS (SELECT coalesce(sum(_n), 0) AS _all FROM s),
+        firsts AS (
+          SELECT base.township, arg_min(base.{key}, struct_pack(
+                   o := NOT ({value} < _q1 - 1.5 * (_q3 - _q1)
+                             OR {value} > _q3 + 1.5 * (_q3 - _q1)),
+                   k := base.{key}), {MAX_POINTS}) AS _keys
+          FROM base JOIN s USING (township)
+          WHERE (SELECT _all FROM total) > {MAX_POINTS}
+          GROUP BY base.township
+        ),
         picked AS (
-          SELECT {key} FROM (
-            SELECT base.{key}, s._n, row_number() OVER (
-                     PARTITION BY base.township
-                     ORDER BY ({value} < _q1 - 1.5 * (_q3 - _q1)
-                               OR {value} > _q3 + 1.5 * (_q3 - _q1)) DESC, base.{key}) AS _rn
-            FROM base JOIN s USING (township)
-          ), total
-          WHERE _all <= {MAX_POINTS} OR _rn <= ceil({MAX_POINTS} * _n / _all)
+          SELECT unnest(_keys[1:CAST(ceil({MAX_POINTS} * _n / _all) AS BIGINT)]) AS {key}
+          FROM firsts JOIN s USING (township), total
         )
-        SELECT * EXCLUDE ({key}) FROM base WHERE {key} IN (SELECT {key} FROM picked)
+        SELECT * EXCLUDE ({key}) FROM base
+        WHERE (SELECT _all FROM total) <= {MAX_POINTS} OR {key} IN (SELECT {key} FROM picked)
         ORDER BY {order}
     """
+
+
+def box_stats(
+    run: Runner, f: Filters, measure: str, family: str | None = None, unit: str | None = None
+) -> tuple[str, list] | None:
+    """``sampled``'s per-township stats (township, _n, _q1, _q3) as SQL over the
+    precomputed box rollup and its parameters, or None when it does not cover the filter."""
+    if len(f.years) > 1 or len(f.categories) > 1 or not has_rollups(run):
+        return None
+    sql, params = _box_rollup_sql(f, measure, family, unit)
+    return (
+        f"SELECT township, n AS _n, q1 AS _q1, q3 AS _q3 FROM ({sql})",
+        params,
+    )
+
+
+def _box_rollup_sql(
+    f: Filters, measure: str, family: str | None, unit: str | None
+) -> tuple[str, list]:
+    where, params = f.where()
+    target = ""
+    if measure == "target":
+        target = " AND family = ? AND " + ("all_units" if unit is None else "unit = ?")
+        params = params + [family] + ([] if unit is None else [unit])
+    return (
+        f"""
+        SELECT {TOWNSHIP} AS township, n, q1, median, q3, lower, upper, zeros
+        FROM {marts.BOX_TABLE}
+        WHERE measure = '{measure}' AND all_years = {not f.years}
+          AND all_categories = {not f.categories} AND {where}{target}
+        """,
+        params,
+    )
 
 
 def box_summary(base: str, value: str) -> str:
@@ -203,21 +248,8 @@ def box_from_rollup(
     warehouse has no rollups): the caller then computes it."""
     if len(f.years) > 1 or len(f.categories) > 1 or not has_rollups(run):
         return None
-    where, params = f.where()
-    target = ""
-    if measure == "target":
-        target = " AND family = ? AND " + ("all_units" if unit is None else "unit = ?")
-        params = params + [family] + ([] if unit is None else [unit])
-    return run(
-        f"""
-        SELECT {TOWNSHIP} AS township, n, q1, median, q3, lower, upper, zeros
-        FROM {marts.BOX_TABLE}
-        WHERE measure = '{measure}' AND all_years = {not f.years}
-          AND all_categories = {not f.categories} AND {where}{target}
-        ORDER BY township
-        """,
-        params,
-    )
+    sql, params = _box_rollup_sql(f, measure, family, unit)
+    return run(sql + " ORDER BY township", params)
 
 
 def top_projects(run: Runner, f: Filters, limit: int = 10) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from dashboard.data.common import (
     TOWNSHIP,
     Runner,
     box_from_rollup,
+    box_stats,
     box_summary,
     has_marts,
     has_rollups,
@@ -119,9 +120,12 @@ def indicators_per_project(run: Runner, f: Filters) -> pd.DataFrame:
     """Projects with their indicator count: all up to MAX_POINTS, else a stratified sample
     (``indicators_per_project_box`` has exact statistics and the count of zeros)."""
     base, params = _indicators_per_project_base(f)
+    stats, stats_params = box_stats(run, f, "indicator_count") or (None, [])
     return run(
-        sampled(base, "indicator_count", "_key", "township, indicator_count DESC, project_name"),
-        params,
+        sampled(
+            base, "indicator_count", "_key", "township, indicator_count DESC, project_name", stats
+        ),
+        params + stats_params,
     )
 
 

@@ -19,6 +19,7 @@ from dashboard.data.common import (
     UNIT_SCOPE_PROJECT,
     Runner,
     box_from_rollup,
+    box_stats,
     box_summary,
     has_marts,
     has_rollups,
@@ -92,7 +93,11 @@ def family_targets(run: Runner, f: Filters, family: str, unit: str | None = None
     """Numeric targets of a family (optionally one unit), one row per indicator: all up to
     MAX_POINTS, else a stratified sample keeping outliers (``family_target_box`` is exact)."""
     base, params = _family_target_base(f, family, unit)
-    return run(sampled(base, "target_value", "_key", "township, target_value"), params)
+    stats, stats_params = box_stats(run, f, "target", family, unit) or (None, [])
+    return run(
+        sampled(base, "target_value", "_key", "township, target_value", stats),
+        params + stats_params,
+    )
 
 
 def family_target_box(
