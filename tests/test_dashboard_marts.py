@@ -266,3 +266,13 @@ def test_samples_equal_the_former_window_sampling(
             expected = run(_window_sample(base, value, key, order, 30), params)
             _same(query(run, f), expected)
             _same(query(run_without_rollups, f), expected)
+
+
+@pytest.mark.parametrize("text", ["", "满意度", "不存在的词"])
+def test_search_by_township_batches_matches_one_query(run, run_without_rollups, text: str) -> None:  # noqa: ANN001
+    for f in _filters(run):
+        for limit in (1, 2, 5, 500):
+            _same(
+                projects_queries.search_projects(run, f, text, limit),
+                projects_queries.search_projects(run_without_rollups, f, text, limit),
+            )
