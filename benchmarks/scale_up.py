@@ -27,7 +27,7 @@ _SHIFT = 48
 
 
 def _key(column: str) -> str:
-    return f"(({column}) # (c.k::BIGINT << {_SHIFT}))"
+    return f"xor({column}, c.k::BIGINT << {_SHIFT})"
 
 
 def _year(column: str) -> str:
