@@ -16,6 +16,7 @@ from dashboard.data.common import (
     box_stats,
     box_summary,
     has_rollups,
+    rollup_where,
     sampled,
 )
 from dashboard.data.filter_model import Filters
@@ -23,13 +24,14 @@ from dashboard.data.filter_model import Filters
 
 def budget_by_category(run: Runner, f: Filters) -> pd.DataFrame:
     """township, category, projects, budget_yuan, share_pct (of the township's budget)."""
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f, by_category=True) if rollup else f.where()
     inner = (
         f"""SELECT {TOWNSHIP} AS township, {CATEGORY} AS category,
                    CAST(sum(projects_with_budget) AS BIGINT) AS projects,
                    sum(budget_yuan) AS budget_yuan
             FROM mart_project_rollup WHERE {where} AND projects_with_budget > 0 GROUP BY ALL"""
-        if has_rollups(run)
+        if rollup
         else f"""SELECT {TOWNSHIP} AS township, {CATEGORY} AS category, count(*) AS projects,
                    sum(budget_total_yuan) AS budget_yuan
             FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
@@ -81,6 +83,7 @@ def spending_plan(run: Runner, f: Filters) -> pd.DataFrame:
     """township, checkpoint (3月/6月/10月/12月), month, avg_pct (project mean), projects."""
     where, params = f.where()
     if has_rollups(run):
+        where, params = rollup_where(f)
         return run(
             f"""
             WITH p AS (

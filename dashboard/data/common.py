@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
 from dashboard.view.formatting import QUANTITATIVE_KINDS
-from etl.vocabulary import sql_list, target_kinds
+from etl.vocabulary import sql_list
 from warehouse.schema import marts
 
 Runner = Callable[[str, list | None], pd.DataFrame]
@@ -62,10 +62,6 @@ QUANT_SQL = sql_list(QUANTITATIVE_KINDS)  # one definition: data/vocabulary/kind
 COMPARABLE = marts.COMPARABLE_SQL
 
 
-# COMPARABLE over mart_indicator_rollup (its annual/has_value flags are those two tests).
-ROLLUP_COMPARABLE = f"annual AND has_value AND target_kind IN ({sql_list(target_kinds().numeric)})"
-
-
 NAME_WITH_PLACE = "indicator_name || coalesce('（' || place || '）', '')"
 
 
@@ -89,22 +85,45 @@ def has_rollups(run: Runner) -> bool:
     return int(frame["n"].iloc[0]) == len(marts.ROLLUP_TABLES)
 
 
+def rollup_where(f: Filters, alias: str = "", by_category: bool = False) -> tuple[str, list]:
+    """``f.where()`` for a rollup table, plus the grouping set the filter needs: the
+    all-years rows when no year is selected, the per-year rows otherwise (summed over the
+    selected years), the same for categories (always per category when the query groups
+    ``by_category``)."""
+    where, params = f.where(alias=alias)
+    prefix = f"{alias}." if alias else ""
+    all_categories = not f.categories and not by_category
+    flags = f"{prefix}all_years = {not f.years} AND {prefix}all_categories = {all_categories}"
+    return f"{where} AND {flags}", params
+
+
 def filter_options(run: Runner) -> dict[str, list[str]]:
     """All years, townships and categories in the warehouse (independent of the filter)."""
-    project, indicator = (
-        ("mart_project_rollup", "mart_indicator_rollup")
-        if has_rollups(run)
-        else ("v_project_budget", "v_indicator_target")
-    )
+    if has_rollups(run):
+        sources = {
+            "year": "mart_project_rollup WHERE NOT all_years AND all_categories UNION "
+            "SELECT fiscal_year, township FROM mart_level_rollup "
+            "WHERE NOT all_years AND all_categories",
+            "township": "mart_project_rollup WHERE all_years AND all_categories UNION "
+            "SELECT fiscal_year, township FROM mart_level_rollup "
+            "WHERE all_years AND all_categories",
+            "category": "mart_project_rollup WHERE all_years AND NOT all_categories",
+        }
+    else:
+        sources = {
+            "year": "v_project_budget UNION SELECT fiscal_year, township FROM v_indicator_target",
+            "township": "v_project_budget UNION "
+            "SELECT fiscal_year, township FROM v_indicator_target",
+            "category": "v_project_budget",
+        }
     frame = run(
         f"""
         SELECT 'year' AS kind, COALESCE(CAST(fiscal_year AS VARCHAR), '{UNKNOWN_YEAR}') AS value
-          FROM {project}
-        UNION SELECT 'year', COALESCE(CAST(fiscal_year AS VARCHAR), '{UNKNOWN_YEAR}')
-          FROM {indicator}
-        UNION SELECT 'township', {TOWNSHIP} FROM {project}
-        UNION SELECT 'township', {TOWNSHIP} FROM {indicator}
-        UNION SELECT 'category', {CATEGORY} FROM {project}
+          FROM (SELECT fiscal_year, township FROM {sources["year"]})
+        UNION SELECT 'township', {TOWNSHIP}
+          FROM (SELECT fiscal_year, township FROM {sources["township"]})
+        UNION SELECT 'category', {CATEGORY}
+          FROM (SELECT project_category FROM {sources["category"]})
         """,
         None,
     )
@@ -123,6 +142,7 @@ def budget_by_township(run: Runner, f: Filters) -> pd.DataFrame:
     """township, projects, projects_with_budget, budget_yuan (NULL when none printed)."""
     where, params = f.where()
     if has_rollups(run):
+        where, params = rollup_where(f)
         return run(
             f"""
             SELECT {TOWNSHIP} AS township, CAST(sum(projects) AS BIGINT) AS projects,

@@ -17,6 +17,7 @@ from dashboard.data.common import (
     box_summary,
     has_marts,
     has_rollups,
+    rollup_where,
     sampled,
 )
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
@@ -26,10 +27,11 @@ def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
     """township, level, indicators, share_pct within the township (level1 or level2)."""
     if level not in ("level1", "level2"):
         raise ValueError(f"unknown level column: {level}")
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
     count, source = (
-        ("CAST(sum(indicators) AS BIGINT)", "mart_indicator_rollup")
-        if has_rollups(run)
+        ("CAST(sum(indicators) AS BIGINT)", "mart_level_rollup")
+        if rollup
         else ("count(*)", "v_indicator_target")
     )
     return run(
@@ -50,6 +52,7 @@ def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
     """Share of each township's projects that have at least one indicator of each level 2."""
     where, params = f.where(alias="p")
     if has_rollups(run):
+        where, params = rollup_where(f, alias="p")
         return run(
             f"""
             WITH totals AS (

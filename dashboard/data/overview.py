@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.common import QUANT_SQL, TOWNSHIP, Runner, has_rollups, has_view
+from dashboard.data.common import (
+    QUANT_SQL,
+    TOWNSHIP,
+    Runner,
+    has_rollups,
+    has_view,
+    rollup_where,
+)
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 
 
 def overview_kpis(run: Runner, f: Filters) -> dict[str, float | int | None]:
     """Tiles: townships, projects, total budget (yuan), indicators, quantitative share (%)."""
-    where, params = f.where()
-    frame = (_kpis_rollup if has_rollups(run) else _kpis_views)(run, where, params)
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
+    frame = (_kpis_rollup if rollup else _kpis_views)(run, where, params)
     row = frame.iloc[0]
     indicators = int(row["indicators"])
     budget = row["budget_yuan"]
@@ -34,7 +42,7 @@ def _kpis_rollup(run: Runner, where: str, params: list) -> pd.DataFrame:
     return run(
         f"""
         WITH p AS (SELECT * FROM mart_project_rollup WHERE {where}),
-             i AS (SELECT * FROM mart_indicator_rollup WHERE {where})
+             i AS (SELECT * FROM mart_kind_rollup WHERE {where})
         SELECT
           (SELECT count(DISTINCT t) FROM (SELECT {TOWNSHIP} AS t FROM p
                                           UNION ALL SELECT {TOWNSHIP} FROM i)) AS townships,
@@ -70,10 +78,11 @@ def _kpis_views(run: Runner, where: str, params: list) -> pd.DataFrame:
 
 def indicators_by_level1(run: Runner, f: Filters) -> pd.DataFrame:
     """level1, township, indicators."""
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
     count, source = (
-        ("CAST(sum(indicators) AS BIGINT)", "mart_indicator_rollup")
-        if has_rollups(run)
+        ("CAST(sum(indicators) AS BIGINT)", "mart_level_rollup")
+        if rollup
         else ("count(*)", "v_indicator_target")
     )
     return run(

@@ -10,7 +10,14 @@ import re
 
 import pandas as pd
 
-from dashboard.data.common import Runner, has_marts, has_rollups, has_view, like_pattern
+from dashboard.data.common import (
+    Runner,
+    has_marts,
+    has_rollups,
+    has_view,
+    like_pattern,
+    rollup_where,
+)
 from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, Filters
 
 
@@ -123,10 +130,11 @@ def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.Da
     word_params = [w.lower() for w in words]
     if not has_rollups(run):
         return run(sql.format(towns=""), params + word_params + [int(limit)])
+    town_where, town_params = rollup_where(f, alias="p")
     towns = run(
         f"SELECT DISTINCT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS t "
-        f"FROM mart_project_rollup p WHERE {where} ORDER BY t",
-        params,
+        f"FROM mart_project_rollup p WHERE {town_where} ORDER BY t",
+        town_params,
     )["t"].tolist()
     used: list[str] = []
     found = 0

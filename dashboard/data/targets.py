@@ -14,7 +14,6 @@ from dashboard.data.common import (
     NAME_WITH_PLACE,
     NO_UNIT,
     PERCENT_FAMILIES,
-    ROLLUP_COMPARABLE,
     TOWNSHIP,
     UNIT_SCOPE_PROJECT,
     Runner,
@@ -23,6 +22,7 @@ from dashboard.data.common import (
     box_summary,
     has_marts,
     has_rollups,
+    rollup_where,
     sampled,
 )
 from dashboard.data.filter_model import Filters
@@ -32,12 +32,13 @@ from warehouse.schema.marts import TARGET_LABEL_SQL
 
 def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
     """family, indicators, numeric (with a number target); most numeric first."""
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
     counts = (
-        f"""CAST(sum(indicators) AS BIGINT) AS indicators,
-            CAST(coalesce(sum(indicators) FILTER (WHERE {ROLLUP_COMPARABLE}), 0) AS BIGINT)
-              AS numeric FROM mart_indicator_rollup"""
-        if has_rollups(run)
+        """CAST(sum(indicators) AS BIGINT) AS indicators,
+            CAST(coalesce(sum(indicators) FILTER (WHERE comparable), 0) AS BIGINT)
+              AS numeric FROM mart_family_rollup"""
+        if rollup
         else f"""count(*) AS indicators, count(*) FILTER (WHERE {COMPARABLE}) AS numeric
             FROM v_indicator_target"""
     )
@@ -52,10 +53,11 @@ def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
 
 def family_units(run: Runner, f: Filters, family: str) -> pd.DataFrame:
     """The units numeric targets of one family use, most common first."""
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
     count, source, comparable = (
-        ("CAST(sum(indicators) AS BIGINT)", "mart_indicator_rollup", ROLLUP_COMPARABLE)
-        if has_rollups(run)
+        ("CAST(sum(indicators) AS BIGINT)", "mart_family_rollup", "comparable")
+        if rollup
         else ("count(*)", "v_indicator_target", COMPARABLE)
     )
     return run(
@@ -113,10 +115,11 @@ def family_target_box(
 
 def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
     """township, kind (Chinese label), indicators, share_pct."""
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
     count, source = (
-        ("CAST(sum(indicators) AS BIGINT)", "mart_indicator_rollup")
-        if has_rollups(run)
+        ("CAST(sum(indicators) AS BIGINT)", "mart_kind_rollup")
+        if rollup
         else ("count(*)", "v_indicator_target")
     )
     frame = run(
@@ -146,7 +149,8 @@ def common_targets(
     family_sql, family_params = ("", [])
     if family is not None:
         family_sql, family_params = f"AND {FAMILY} = ?", [family]
-    if has_rollups(run):  # labels counted per year, township, category, family at load time
+    if has_rollups(run):  # labels counted per township (and year, category) at load time
+        where, params = rollup_where(f)
         frame = run(
             f"""
             SELECT target_label AS target, COALESCE(target_kind, 'qualitative') AS target_kind,

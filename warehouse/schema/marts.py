@@ -107,40 +107,6 @@ LEFT JOIN dim_project AS p ON p.project_key = t.project_key
 """
 )
 
-# Small rollups of the marts (docs/query_performance.md): the overview, budget, structure and
-# target pages aggregate these (thousands of rows) instead of the marts (millions). Grouped
-# by the three sidebar filters, so any filter selects whole rollup rows; rebuilt from the
-# marts after every refresh (one scan each).
-ROLLUPS = {
-    "mart_project_rollup": """
-        SELECT fiscal_year, township, project_category,
-               count(*) AS projects, count(budget_total_yuan) AS projects_with_budget,
-               sum(budget_total_yuan) AS budget_yuan,
-               count(plan_q1_pct) AS plan_q1_n, sum(plan_q1_pct) AS plan_q1_sum,
-               count(plan_q2_pct) AS plan_q2_n, sum(plan_q2_pct) AS plan_q2_sum,
-               count(plan_q3_pct) AS plan_q3_n, sum(plan_q3_pct) AS plan_q3_sum,
-               count(plan_q4_pct) AS plan_q4_n, sum(plan_q4_pct) AS plan_q4_sum
-        FROM mart_project_budget GROUP BY ALL""",
-    "mart_indicator_rollup": """
-        SELECT fiscal_year, township, project_category, level1, level2, target_kind,
-               indicator_family, target_unit,
-               coalesce(horizon, 'annual') = 'annual' AS annual,
-               target_value IS NOT NULL AS has_value, count(*) AS indicators
-        FROM mart_indicator_target GROUP BY ALL""",
-    "mart_target_label_rollup": """
-        SELECT fiscal_year, township, project_category, indicator_family, target_kind,
-               target_label, count(*) AS indicators
-        FROM mart_indicator_target
-        WHERE coalesce(horizon, 'annual') = 'annual' AND target_label IS NOT NULL
-          AND target_label <> ''
-        GROUP BY ALL""",
-    "mart_level2_rollup": """
-        SELECT fiscal_year, township, project_category, level2, count(*) AS projects_with
-        FROM (SELECT fiscal_year, township, project_category, unnest(level2_set) AS level2
-              FROM mart_project_budget)
-        GROUP BY ALL""",
-}
-
 # Shared with dashboard/data/common.py (one definition): the family label of an indicator
 # without one, the unit label of a target without one, and which targets are compared
 # across projects (目标值对比: annual targets with a level on the indicator's own scale).
@@ -150,6 +116,94 @@ COMPARABLE_SQL = (
     f"coalesce(horizon, 'annual') = 'annual' AND target_value IS NOT NULL "
     f"AND target_kind IN ({sql_list(target_kinds().numeric)})"
 )
+
+# Small rollups of the marts (docs/query_performance.md): the overview, budget, structure and
+# target pages aggregate these instead of the marts. Each is grouped by township and its own
+# keys, in four grouping sets: per year and category, per year (all_categories), per
+# category (all_years), and neither (both flags): a query picks the set its filter needs
+# (all_years = no year selected, …), so the unfiltered overview sums one row per township
+# and key, not one per document. Rebuilt from the marts after every refresh, per township.
+_ROLLUP_DEFS = {
+    # table: (source, keys [(column, expression)], aggregates, row filter)
+    "mart_project_rollup": (
+        "mart_project_budget",
+        [],
+        """count(*) AS projects, count(budget_total_yuan) AS projects_with_budget,
+           sum(budget_total_yuan) AS budget_yuan,
+           count(plan_q1_pct) AS plan_q1_n, sum(plan_q1_pct) AS plan_q1_sum,
+           count(plan_q2_pct) AS plan_q2_n, sum(plan_q2_pct) AS plan_q2_sum,
+           count(plan_q3_pct) AS plan_q3_n, sum(plan_q3_pct) AS plan_q3_sum,
+           count(plan_q4_pct) AS plan_q4_n, sum(plan_q4_pct) AS plan_q4_sum""",
+        "TRUE",
+    ),
+    "mart_level_rollup": (
+        "mart_indicator_target",
+        [("level1", "level1"), ("level2", "level2")],
+        "count(*) AS indicators",
+        "TRUE",
+    ),
+    "mart_kind_rollup": (
+        "mart_indicator_target",
+        [("target_kind", "target_kind")],
+        "count(*) AS indicators",
+        "TRUE",
+    ),
+    "mart_family_rollup": (
+        "mart_indicator_target",
+        [
+            ("indicator_family", "indicator_family"),
+            ("target_unit", "target_unit"),
+            ("comparable", "COMPARABLE_SQL"),
+        ],
+        "count(*) AS indicators",
+        "TRUE",
+    ),
+    "mart_target_label_rollup": (
+        "mart_indicator_target",
+        [
+            ("indicator_family", "indicator_family"),
+            ("target_kind", "target_kind"),
+            ("target_label", "target_label"),
+        ],
+        "count(*) AS indicators",
+        "coalesce(horizon, 'annual') = 'annual' AND target_label IS NOT NULL "
+        "AND target_label <> ''",
+    ),
+    "mart_level2_rollup": (
+        "(SELECT township, fiscal_year, project_category, unnest(level2_set) AS level2 "
+        "FROM mart_project_budget)",
+        [("level2", "level2")],
+        "count(*) AS projects_with",
+        "TRUE",
+    ),
+}
+
+
+def _rollup_select(source: str, keys: list[tuple[str, str]], aggregates: str, rows: str) -> str:
+    cols = "".join(f", ({expr}) AS {name}" for name, expr in keys if expr != name)
+    names = "".join(f", {name}" for name, _ in keys)
+    return f"""
+        SELECT township, fiscal_year, project_category{names}, {aggregates},
+               grouping(fiscal_year) = 1 AS all_years,
+               grouping(project_category) = 1 AS all_categories
+        FROM (SELECT *{cols} FROM {source} WHERE {rows} AND {{scope}})
+        GROUP BY GROUPING SETS ((township, fiscal_year, project_category{names}),
+                                (township, fiscal_year{names}),
+                                (township, project_category{names}), (township{names}))
+    """
+
+
+ROLLUPS = {
+    table: _rollup_select(
+        source,
+        [(n, COMPARABLE_SQL if e == "COMPARABLE_SQL" else e) for n, e in keys],
+        aggregates,
+        rows,
+    )
+    for table, (source, keys, aggregates, rows) in _ROLLUP_DEFS.items()
+}
+# Rows of one grouping set lie together (zone maps skip the others).
+ROLLUP_ORDER = "all_years DESC, all_categories DESC, fiscal_year, project_category, township"
 
 # Exact per-township box statistics (n, quartiles, 1.5 IQR whiskers, zeros) of the three
 # point clouds, for every filter of at most one year and one category: all years or one,
@@ -255,7 +309,7 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE mart_indicator_target AS " + _INDICATOR_SELECT.format(scope_t="FALSE")
     )
     for table, select in ROLLUPS.items():
-        con.execute(f"CREATE TABLE {table} AS {select} LIMIT 0")
+        con.execute(f"CREATE TABLE {table} AS {select.format(scope='FALSE')}")
     con.execute(f"CREATE TABLE {BOX_TABLE} AS {BOX_SELECTS[0].format(scope='FALSE')}")
     con.execute(MARTS_SQL.read_text(encoding="utf-8"))
     inherit_comments(con, "mart_project_budget", _PROJECT_SOURCES)
@@ -373,7 +427,11 @@ def refresh_rollups(
         scope, params = _TOWN_SCOPE, {"towns": named, "null_town": None in townships}
     for table, select in ROLLUPS.items():
         con.execute(f"DELETE FROM {table} WHERE {scope}", params)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM ({select}) WHERE {scope}", params)
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT * FROM ({select.format(scope=scope)}) "
+            f"ORDER BY {ROLLUP_ORDER}",
+            params,
+        )
     con.execute(f"DELETE FROM {BOX_TABLE} WHERE {scope}", params)
     for select in BOX_SELECTS:
         con.execute(f"INSERT INTO {BOX_TABLE} BY NAME {select.format(scope=scope)}", params)

@@ -77,9 +77,10 @@ COMMENT ON COLUMN mart_indicator_target.level2_raw IS '二级指标原文 / Leve
 COMMENT ON COLUMN mart_indicator_target.unit_key IS '单位代理键（增量刷新用）/ Unit key, for incremental refresh';
 COMMENT ON COLUMN mart_indicator_target.target_label IS '规范化的目标值标签（如“≥90%”“12月31日前”），用于最常见目标值统计 / Normalized target label for the common-targets chart';
 
--- Rollups (warehouse/schema/marts.py ROLLUPS): grouped by the three sidebar filters (year,
--- township, category), recomputed from the marts after every refresh; the dashboard sums them.
-COMMENT ON TABLE mart_project_rollup IS '汇总表：按年度×乡镇×类别的项目数、预算、用款计划合计 / Rollup of mart_project_budget by year, township and category';
+-- Rollups (warehouse/schema/marts.py ROLLUPS): per township and key in four grouping sets
+-- (all_years / all_categories flags; the year or category column is NULL in the "all" sets),
+-- recomputed from the marts after every refresh; the dashboard sums them.
+COMMENT ON TABLE mart_project_rollup IS '汇总表：各乡镇项目数、预算、用款计划合计（按年度/类别分组集）/ Rollup of mart_project_budget per township, in year/category grouping sets';
 COMMENT ON COLUMN mart_project_rollup.projects IS '项目数 / Projects';
 COMMENT ON COLUMN mart_project_rollup.projects_with_budget IS '有预算数的项目数 / Projects with a budget';
 COMMENT ON COLUMN mart_project_rollup.budget_yuan IS '预算合计（元）/ Budget total, yuan';
@@ -91,15 +92,30 @@ COMMENT ON COLUMN mart_project_rollup.plan_q3_n IS '有 10月用款计划的项�
 COMMENT ON COLUMN mart_project_rollup.plan_q3_sum IS '10月用款计划（%）之和 / Sum of checkpoint 3';
 COMMENT ON COLUMN mart_project_rollup.plan_q4_n IS '有 12月用款计划的项目数 / Projects with checkpoint 4';
 COMMENT ON COLUMN mart_project_rollup.plan_q4_sum IS '12月用款计划（%）之和 / Sum of checkpoint 4';
-COMMENT ON TABLE mart_indicator_rollup IS '汇总表：按年度×乡镇×类别×指标层级/类型/族/单位的指标数 / Rollup of mart_indicator_target';
-COMMENT ON COLUMN mart_indicator_rollup.annual IS '年度目标（horizon 为空或 annual）/ Annual target';
-COMMENT ON COLUMN mart_indicator_rollup.has_value IS '有目标数值 / Has a target value';
-COMMENT ON COLUMN mart_indicator_rollup.indicators IS '指标行数 / Indicator rows';
-COMMENT ON TABLE mart_target_label_rollup IS '汇总表：年度目标按规范化目标值标签计数 / Rollup of annual targets by normalized label';
-COMMENT ON COLUMN mart_target_label_rollup.indicators IS '指标行数 / Indicator rows';
-COMMENT ON TABLE mart_level2_rollup IS '汇总表：含某二级指标的项目数 / Projects having each level-2 type';
+COMMENT ON TABLE mart_level_rollup IS '汇总表：各乡镇一级/二级指标的指标数 / Indicator rows per township and level 1/2';
+COMMENT ON TABLE mart_kind_rollup IS '汇总表：各乡镇各目标类型的指标数 / Indicator rows per township and target kind';
+COMMENT ON TABLE mart_family_rollup IS '汇总表：各乡镇各指标族、计量单位的指标数 / Indicator rows per township, family and unit';
+COMMENT ON COLUMN mart_family_rollup.comparable IS '可跨项目比较的年度数值目标 / Annual numeric target comparable across projects';
+COMMENT ON TABLE mart_target_label_rollup IS '汇总表：年度目标按规范化目标值标签计数 / Annual targets per township and normalized label';
+COMMENT ON TABLE mart_level2_rollup IS '汇总表：含某二级指标的项目数 / Projects having each level-2 type, per township';
 COMMENT ON COLUMN mart_level2_rollup.level2 IS '二级指标 / Level 2';
 COMMENT ON COLUMN mart_level2_rollup.projects_with IS '含该二级指标的项目数 / Projects with it';
+COMMENT ON COLUMN mart_project_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_project_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_level_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_level_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_level_rollup.indicators IS '指标行数 / Indicator rows';
+COMMENT ON COLUMN mart_kind_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_kind_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_kind_rollup.indicators IS '指标行数 / Indicator rows';
+COMMENT ON COLUMN mart_family_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_family_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_family_rollup.indicators IS '指标行数 / Indicator rows';
+COMMENT ON COLUMN mart_target_label_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_target_label_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_target_label_rollup.indicators IS '指标行数 / Indicator rows';
+COMMENT ON COLUMN mart_level2_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_level2_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
 COMMENT ON TABLE mart_box_rollup IS '汇总表：各乡镇箱线图统计（预算、指标数、目标值），按全部/单一年度与类别预先计算 / Exact per-township box statistics for every filter of at most one year and one category';
 COMMENT ON COLUMN mart_box_rollup.measure IS '度量：budget 项目预算 / indicator_count 指标数 / target 目标值 / Measure';
 COMMENT ON COLUMN mart_box_rollup.family IS '指标族（目标值）/ Indicator family (targets)';
