@@ -10,6 +10,7 @@ rebuilds them completely.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable
 from functools import cache
@@ -471,5 +472,8 @@ def refresh(
             schema.set_meta(con, _STATE_KEY, marts_digest())
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        # A failed write (disk full, file size limit) may already have ended the
+        # transaction: keep the real error, not "cannot rollback".
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         raise
