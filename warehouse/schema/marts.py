@@ -31,9 +31,10 @@ _PROJECT_SELECT = """
 WITH f AS (SELECT * FROM fact_project_budget WHERE {scope_f}),
 ind AS (
     SELECT t.project_key,
-           -- no ORDER BY: containment does not depend on order, and ordering cost ~25%
+           -- ordered: a per-year rebuild and an incremental one must give the same text
+           -- (containment alone would not need it; it costs ~25% of this aggregate)
            string_agg(concat_ws(chr(31), i.indicator_name, t.description, t.target_raw),
-                      chr(31)) AS txt,
+                      chr(31) ORDER BY t.scope, t.ordinal, t.target_key) AS txt,
            list_sort(list_distinct(list(i.level2) FILTER (
                WHERE t.scope = 'project' AND i.level2 IS NOT NULL))) AS level2_set
     FROM fact_indicator_target AS t
