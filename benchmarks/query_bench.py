@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,16 +30,21 @@ def _stats(samples: list[float]) -> dict:
 
 
 def _time(fn: Callable[[], object], runs: int) -> tuple[dict, float]:
+    """Wall-clock stats, plus the process CPU time per run (DuckDB's threads included):
+    on a shared machine the wall clock mostly measures waiting for a core."""
     started = time.perf_counter()
     fn()  # the first (cold) run is reported apart
     cold = time.perf_counter() - started
-    samples = []
+    samples, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         fn()
         samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     out = _stats(samples)
     out["cold_ms"] = cold * 1000
+    out["cpu_median_ms"] = statistics.median(cpu) * 1000
+    out["cpu_p95_ms"] = _stats(cpu)["p95_ms"]
     return out, cold
 
 
@@ -48,24 +54,47 @@ def _runner(con: duckdb.DuckDBPyConnection):
     return connection_runner(con)
 
 
-def dashboard_latency(db: Path, runs: int) -> dict:
-    """{filter label: {page/query: stats}} for no filter and for the latest year."""
+def bench_filters(con: duckdb.DuckDBPyConnection) -> list[tuple[str, object]]:
+    """The filters the issue names: none, the latest year, one township (the one with most
+    projects), one category (the most common). The text search is a query of its own
+    (项目明细 / search_projects_text) and runs under every filter."""
     from dashboard.data.filter_model import Filters
+
+    def top(sql: str) -> str | None:
+        row = con.execute(sql).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    filters: list[tuple[str, object]] = [("无筛选 (all data)", Filters())]
+    year = top("SELECT max(fiscal_year) FROM mart_project_budget")
+    if year:
+        filters.append((f"年度={year}", Filters(years=(year,))))
+    town = top(
+        "SELECT township FROM mart_project_budget WHERE township IS NOT NULL "
+        "GROUP BY ALL ORDER BY count(*) DESC, township LIMIT 1"
+    )
+    if town:
+        filters.append((f"乡镇={town}", Filters(townships=(town,))))
+    category = top(
+        "SELECT project_category FROM mart_project_budget WHERE project_category IS NOT NULL "
+        "GROUP BY ALL ORDER BY count(*) DESC, project_category LIMIT 1"
+    )
+    if category:
+        filters.append((f"类别={category}", Filters(categories=(category,))))
+    return filters
+
+
+def dashboard_latency(db: Path, runs: int, all_filters: bool = False) -> dict:
+    """{filter label: {page/query: stats}}: no filter and the latest year, or with
+    ``all_filters`` also one township and one category."""
     from dashboard.data.perf import page_queries
 
     con = duckdb.connect(str(db.resolve()), read_only=True)
     run = _runner(con)
     try:
-        years = sorted(
-            str(y)
-            for (y,) in con.execute(
-                "SELECT DISTINCT fiscal_year FROM v_project_budget WHERE fiscal_year IS NOT NULL"
-            ).fetchall()
-        )
+        filters = bench_filters(con)
+        if not all_filters:
+            filters = filters[:2]
         out: dict[str, dict] = {}
-        filters = [("无筛选 (all data)", Filters())]
-        if years:
-            filters.append((f"年度={years[-1]}", Filters(years=(years[-1],))))
         for label, f in filters:
             timings = {}
             for page, named in page_queries(run, f).items():
@@ -172,6 +201,29 @@ def load_frames(records_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return p_frame, i_frame
 
 
+def frames_from_warehouse(db: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same rows the dashboard queries read (the analyst views), as the DataFrames
+    ``load_frames`` builds: for scaled copies, which have no parsed records."""
+    con = duckdb.connect(str(db.resolve()), read_only=True)
+    try:
+        p = con.execute(
+            """SELECT project_key, source_file AS path,
+                      coalesce(township, '（未识别乡镇）') AS township, fiscal_year,
+                      project_name, budget_total_yuan, plan_q1_pct AS q1, plan_q2_pct AS q2,
+                      plan_q3_pct AS q3, plan_q4_pct AS q4
+               FROM v_project_budget"""
+        ).df()
+        i = con.execute(
+            """SELECT project_key, coalesce(township, '（未识别乡镇）') AS township,
+                      fiscal_year, scope, level1, level2, indicator_name AS name,
+                      target_kind AS kind, target_value AS value
+               FROM v_indicator_target"""
+        ).df()
+    finally:
+        con.close()
+    return p, i
+
+
 def _pandas_aggregates(p: pd.DataFrame, i: pd.DataFrame) -> dict[str, Callable[[], object]]:
     quantitative = ("number", "percent", "money", "deadline")
 
@@ -229,9 +281,56 @@ def _pandas_aggregates(p: pd.DataFrame, i: pd.DataFrame) -> dict[str, Callable[[
     }
 
 
-def pandas_baseline(records_dir: Path, runs: int) -> dict:
+def pandas_baseline(records_dir: Path | None, runs: int, db: Path | None = None) -> dict:
+    """Time building the DataFrames (from parsed JSON records, or from a warehouse's views
+    with ``db``) and each aggregate on them."""
     started = time.perf_counter()
-    p, i = load_frames(records_dir)
+    p, i = frames_from_warehouse(db) if db is not None else load_frames(records_dir)
     frames_s = time.perf_counter() - started
     timings = {name: _time(fn, runs)[0] for name, fn in _pandas_aggregates(p, i).items()}
-    return {"frames_s": frames_s, "projects": len(p), "indicators": len(i), "queries": timings}
+    return {
+        "frames_s": frames_s,
+        "frames_from": "warehouse views" if db is not None else "parsed JSON records",
+        "projects": len(p),
+        "indicators": len(i),
+        "queries": timings,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.query_bench DB [--runs N] [--pandas] [--json OUT]``: every
+    dashboard query under every benchmark filter on an existing warehouse (e.g. a scaled
+    copy from ``benchmarks.scale_up``), p95 table on stdout."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.query_bench")
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--pandas", action="store_true", help="also the pandas baseline")
+    parser.add_argument("--json", type=Path, default=None, help="write the results here")
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        print(f"找不到数据仓库文件：{args.db}", file=sys.stderr)
+        return 2
+    result: dict = {"dashboard": dashboard_latency(args.db, args.runs, all_filters=True)}
+    labels = list(result["dashboard"])
+    print("p95 ms, wall clock (CPU time of the process)")
+    print("| page / query | " + " | ".join(labels) + " |")
+    print("|---|" + "---:|" * len(labels))
+    for name in result["dashboard"][labels[0]]:
+        cells = [
+            f"{result['dashboard'][label][name]['p95_ms']:.0f} "
+            f"({result['dashboard'][label][name]['cpu_p95_ms']:.0f})"
+            for label in labels
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    if args.pandas:
+        result["pandas"] = pandas_baseline(None, max(3, args.runs // 2), db=args.db)
+        print(json.dumps(result["pandas"], ensure_ascii=False, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

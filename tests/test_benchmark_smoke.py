@@ -40,3 +40,23 @@ def test_quick_benchmark_matches_ground_truth(tmp_path: Path) -> None:
     text = report.read_text(encoding="utf-8")
     assert "| loaded counts = manifest ground truth | yes |" in text
     assert "200 documents" in text
+
+
+def test_regenerating_the_report_keeps_the_hand_written_sections(tmp_path: Path) -> None:
+    from benchmarks import report
+
+    legacy = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    if report.END in legacy:
+        kept = report.hand_written(legacy)
+    else:  # written before the markers: the sections after the generated "## Notes"
+        kept = report.hand_written(legacy)
+        assert kept.lstrip().startswith("## ")
+        assert "## Notes" not in kept
+    first = report.wrap("# Benchmarks\n\n## Notes\n\n- generated\n") + kept
+    again = report.wrap("# Benchmarks\n\n## Notes\n\n- regenerated\n") + report.hand_written(first)
+    assert again.count(report.BEGIN) == again.count(report.END) == 1
+    assert "- regenerated" in again and "- generated\n" not in again
+    assert again.endswith(kept)
+    manual = first + "\n## Measured by hand\n\nkept too\n"
+    assert report.hand_written(manual).endswith("## Measured by hand\n\nkept too\n")
+    assert report.hand_written("# Benchmarks\n\n## Notes\n\n- only generated\n") == ""

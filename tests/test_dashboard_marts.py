@@ -11,6 +11,7 @@ import pytest
 from dashboard.data import budgets as budgets_queries
 from dashboard.data import common as common_queries
 from dashboard.data import indicators as indicators_queries
+from dashboard.data import projects as projects_queries
 from dashboard.data import targets as targets_queries
 from dashboard.data.common import connection_runner
 from dashboard.data.filter_model import Filters
@@ -33,6 +34,18 @@ def test_seed_warehouse_has_marts(seed_warehouse: Path) -> None:
         assert marts.marts_current(con)
     finally:
         con.close()
+
+
+def _filters(run) -> list[Filters]:
+    options = common_queries.filter_options(run)
+    return [
+        Filters(),
+        Filters(years=(options["years"][0],)),
+        Filters(townships=(options["townships"][0],)),
+        Filters(categories=(options["categories"][0],)),
+        Filters(years=(options["years"][0],), categories=(options["categories"][-1],)),
+        Filters(years=tuple(options["years"][:2]), townships=(options["townships"][-1],)),
+    ]
 
 
 def test_small_point_clouds_are_returned_whole_with_exact_boxes(run) -> None:
@@ -72,3 +85,166 @@ def test_large_point_clouds_are_bounded_deterministic_samples(
     palette = township_palette(list(full["township"].unique()))
     spec = charts.target_strip_chart(sample, palette, family, "%", box).to_dict()
     assert "抽样" in str(spec["title"])
+
+
+@pytest.fixture(scope="module")
+def run_without_rollups(seed_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The same warehouse with the rollup tables dropped: queries aggregate the marts."""
+    import shutil
+
+    import duckdb
+
+    from warehouse.schema.marts import ROLLUP_TABLES
+
+    copy = tmp_path_factory.mktemp("no_rollups") / "warehouse.duckdb"
+    shutil.copyfile(seed_warehouse.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    for table in ROLLUP_TABLES:
+        con.execute(f"DROP TABLE {table}")
+    yield connection_runner(con)
+    con.close()
+
+
+def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(
+        left.reset_index(drop=True), right.reset_index(drop=True), check_dtype=False
+    )
+
+
+def test_rollup_paths_match_direct_aggregation(run, run_without_rollups) -> None:
+    from dashboard.data import overview as overview_queries
+
+    assert common_queries.has_rollups(run) and not common_queries.has_rollups(run_without_rollups)
+    assert common_queries.filter_options(run) == common_queries.filter_options(run_without_rollups)
+    families = targets_queries.indicator_families(run, Filters())
+    assert len(families) > 1
+    checked = 0
+    for f in _filters(run):
+        assert overview_queries.overview_kpis(run, f) == pytest.approx(
+            overview_queries.overview_kpis(run_without_rollups, f)
+        )
+        for query in (
+            common_queries.budget_by_township,
+            overview_queries.indicators_by_level1,
+            budgets_queries.budget_by_category,
+            budgets_queries.spending_plan,
+            indicators_queries.level2_coverage,
+            targets_queries.indicator_families,
+            targets_queries.kind_mix,
+            lambda r, f: indicators_queries.level_mix(r, f, "level2"),
+        ):
+            _same(query(run, f), query(run_without_rollups, f))
+            checked += 1
+        for box in (
+            budgets_queries.project_budget_box,
+            indicators_queries.indicators_per_project_box,
+        ):
+            stored = box(run, f)
+            assert stored.empty == (box(run_without_rollups, f).empty) and (
+                not f.is_empty or not stored.empty
+            )
+            _same(stored, box(run_without_rollups, f))
+        for family in families.loc[families["numeric"] > 0, "family"]:
+            units = [None, *targets_queries.family_units(run, f, family)["unit"]]
+            for unit in units:
+                _same(
+                    targets_queries.family_target_box(run, f, family, unit),
+                    targets_queries.family_target_box(run_without_rollups, f, family, unit),
+                )
+        for family in families["family"]:
+            _same(
+                targets_queries.family_units(run, f, family),
+                targets_queries.family_units(run_without_rollups, f, family),
+            )
+            _same(
+                targets_queries.common_targets(run, f, family),
+                targets_queries.common_targets(run_without_rollups, f, family),
+            )
+        _same(
+            targets_queries.common_targets(run, f, None),
+            targets_queries.common_targets(run_without_rollups, f, None),
+        )
+    assert checked == 8 * len(_filters(run))
+
+
+def test_top_projects_labels_duplicate_names_like_a_window_over_all_rows(run) -> None:
+    for f in _filters(run):
+        where, params = f.where()
+        expected = run(
+            f"""
+            SELECT project_name,
+                   CASE WHEN count(*) OVER (PARTITION BY project_name) > 1
+                        THEN project_name || '（' || coalesce(township, '未注明') || '）'
+                        ELSE project_name END AS label, budget_total_yuan
+            FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+            ORDER BY budget_total_yuan DESC, project_name LIMIT 200
+            """,
+            params,
+        )
+        got = common_queries.top_projects(run, f, limit=200)
+        assert not f.is_empty or len(got) > 1
+        _same(got[["project_name", "label", "budget_total_yuan"]], expected)
+
+
+def _window_sample(base: str, value: str, key: str, order: str, limit: int) -> str:
+    """The former sampling SQL (a row_number over every row), as the reference."""
+    return f"""
+        WITH base AS ({base}),
+        s AS (SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
+                     quantile_cont({value}, 0.75) AS _q3 FROM base GROUP BY township),
+        total AS (SELECT count(*) AS _all FROM base),
+        picked AS (
+          SELECT {key} FROM (
+            SELECT base.{key}, s._n, row_number() OVER (
+                     PARTITION BY base.township
+                     ORDER BY ({value} < _q1 - 1.5 * (_q3 - _q1)
+                               OR {value} > _q3 + 1.5 * (_q3 - _q1)) DESC, base.{key}) AS _rn
+            FROM base JOIN s USING (township)
+          ), total
+          WHERE _all <= {limit} OR _rn <= ceil({limit} * _n / _all)
+        )
+        SELECT * EXCLUDE ({key}) FROM base WHERE {key} IN (SELECT {key} FROM picked)
+        ORDER BY {order}
+    """
+
+
+def test_samples_equal_the_former_window_sampling(
+    run,
+    run_without_rollups,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(common_queries, "MAX_POINTS", 30)
+    families = targets_queries.indicator_families(run, Filters())
+    family = str(families.loc[families["numeric"] > 0, "family"].iloc[0])
+    for f in _filters(run):
+        cases = [
+            (
+                budgets_queries.project_budgets,
+                budgets_queries._project_budget_base(f),
+                ("budget_total_yuan", "_key", "township, budget_total_yuan DESC"),
+            ),
+            (
+                indicators_queries.indicators_per_project,
+                indicators_queries._indicators_per_project_base(f),
+                ("indicator_count", "_key", "township, indicator_count DESC, project_name"),
+            ),
+            (
+                lambda r, f: targets_queries.family_targets(r, f, family),
+                targets_queries._family_target_base(f, family, None),
+                ("target_value", "_key", "township, target_value"),
+            ),
+        ]
+        for query, (base, params), (value, key, order) in cases:
+            expected = run(_window_sample(base, value, key, order, 30), params)
+            _same(query(run, f), expected)
+            _same(query(run_without_rollups, f), expected)
+
+
+@pytest.mark.parametrize("text", ["", "满意度", "不存在的词"])
+def test_search_by_township_batches_matches_one_query(run, run_without_rollups, text: str) -> None:
+    for f in _filters(run):
+        for limit in (1, 2, 5, 500):
+            _same(
+                projects_queries.search_projects(run, f, text, limit),
+                projects_queries.search_projects(run_without_rollups, f, text, limit),
+            )

@@ -8,22 +8,39 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.common import CATEGORY, TOWNSHIP, Runner, box_summary, sampled
+from dashboard.data.common import (
+    CATEGORY,
+    TOWNSHIP,
+    Runner,
+    box_from_rollup,
+    box_stats,
+    box_summary,
+    has_rollups,
+    rollup_where,
+    sampled,
+)
 from dashboard.data.filter_model import Filters
 
 
 def budget_by_category(run: Runner, f: Filters) -> pd.DataFrame:
     """township, category, projects, budget_yuan, share_pct (of the township's budget)."""
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f, by_category=True) if rollup else f.where()
+    inner = (
+        f"""SELECT {TOWNSHIP} AS township, {CATEGORY} AS category,
+                   CAST(sum(projects_with_budget) AS BIGINT) AS projects,
+                   sum(budget_yuan) AS budget_yuan
+            FROM mart_project_rollup WHERE {where} AND projects_with_budget > 0 GROUP BY ALL"""
+        if rollup
+        else f"""SELECT {TOWNSHIP} AS township, {CATEGORY} AS category, count(*) AS projects,
+                   sum(budget_total_yuan) AS budget_yuan
+            FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+            GROUP BY ALL"""
+    )
     return run(
         f"""
         SELECT *, 100.0 * budget_yuan / sum(budget_yuan) OVER (PARTITION BY township) AS share_pct
-        FROM (
-          SELECT {TOWNSHIP} AS township, {CATEGORY} AS category, count(*) AS projects,
-                 sum(budget_total_yuan) AS budget_yuan
-          FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
-          GROUP BY ALL
-        )
+        FROM ({inner})
         ORDER BY township, budget_yuan DESC, category
         """,
         params,
@@ -46,13 +63,18 @@ def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
     """Projects with a budget for the per-township distribution: all of them up to
     MAX_POINTS, else a stratified sample (``project_budget_box`` has the exact statistics)."""
     base, params = _project_budget_base(f)
+    stats, stats_params = box_stats(run, f, "budget") or (None, [])
     return run(
-        sampled(base, "budget_total_yuan", "_key", "township, budget_total_yuan DESC"), params
+        sampled(base, "budget_total_yuan", "_key", "township, budget_total_yuan DESC", stats),
+        params + stats_params,
     )
 
 
 def project_budget_box(run: Runner, f: Filters) -> pd.DataFrame:
     """Exact box-plot statistics of project budgets (yuan) per township."""
+    stored = box_from_rollup(run, f, "budget")
+    if stored is not None:
+        return stored
     base, params = _project_budget_base(f)
     return run(box_summary(base, "budget_total_yuan"), params)
 
@@ -60,6 +82,26 @@ def project_budget_box(run: Runner, f: Filters) -> pd.DataFrame:
 def spending_plan(run: Runner, f: Filters) -> pd.DataFrame:
     """township, checkpoint (3月/6月/10月/12月), month, avg_pct (project mean), projects."""
     where, params = f.where()
+    if has_rollups(run):
+        where, params = rollup_where(f)
+        return run(
+            f"""
+            WITH p AS (
+              SELECT {TOWNSHIP} AS township, sum(plan_q1_n) AS n1, sum(plan_q1_sum) AS s1,
+                     sum(plan_q2_n) AS n2, sum(plan_q2_sum) AS s2, sum(plan_q3_n) AS n3,
+                     sum(plan_q3_sum) AS s3, sum(plan_q4_n) AS n4, sum(plan_q4_sum) AS s4
+              FROM mart_project_rollup WHERE {where} GROUP BY ALL
+            ), long AS (
+              SELECT township, '3月' AS checkpoint, 3 AS month, s1 AS s, n1 AS n FROM p
+              UNION ALL SELECT township, '6月', 6, s2, n2 FROM p
+              UNION ALL SELECT township, '10月', 10, s3, n3 FROM p
+              UNION ALL SELECT township, '12月', 12, s4, n4 FROM p
+            )
+            SELECT township, checkpoint, month, s / n AS avg_pct, CAST(n AS BIGINT) AS projects
+            FROM long WHERE n > 0 ORDER BY township, month
+            """,
+            params,
+        )
     return run(
         f"""
         WITH p AS (

@@ -15,7 +15,8 @@ import pandas as pd
 
 from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
 from dashboard.view.formatting import QUANTITATIVE_KINDS
-from etl.vocabulary import sql_list, target_kinds
+from etl.vocabulary import sql_list
+from warehouse.schema import marts
 
 Runner = Callable[[str, list | None], pd.DataFrame]
 
@@ -40,13 +41,13 @@ TOWNSHIP = f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')"
 CATEGORY = f"COALESCE(project_category, '{UNKNOWN_CATEGORY}')"
 
 
-FAMILY = "COALESCE(indicator_family, '其他')"
+FAMILY = marts.FAMILY_SQL
 
 
 UNIT_SCOPE_PROJECT = "（部门/单位整体）"
 
 
-NO_UNIT = "（无单位）"
+NO_UNIT = marts.NO_UNIT
 
 
 PERCENT_FAMILIES = ("满意度", "完成率/合格率")
@@ -58,10 +59,7 @@ QUANT_SQL = sql_list(QUANTITATIVE_KINDS)  # one definition: data/vocabulary/kind
 # Targets compared across projects, townships and years (目标值对比): annual targets whose value
 # is a level on the indicator's own scale (not a tolerance, date or long-term goal). A
 # per-place target is one point of its own, its place shown with the name (docs/dashboard.md).
-COMPARABLE = (
-    f"coalesce(horizon, 'annual') = 'annual' AND target_value IS NOT NULL "
-    f"AND target_kind IN ({sql_list(target_kinds().numeric)})"
-)
+COMPARABLE = marts.COMPARABLE_SQL
 
 
 NAME_WITH_PLACE = "indicator_name || coalesce('（' || place || '）', '')"
@@ -76,17 +74,60 @@ def _sort_last(values: list[str], last: str) -> list[str]:
     return sorted(v for v in values if v != last) + ([last] if last in values else [])
 
 
+def has_rollups(run: Runner) -> bool:
+    """Whether the warehouse has the rollup tables (warehouse/schema/marts.py ROLLUPS); test
+    fixtures and versions built before them aggregate the marts or views directly."""
+    names = ", ".join(f"'{t}'" for t in marts.ROLLUP_TABLES)
+    try:
+        frame = run(
+            "SELECT count(DISTINCT table_name) AS n FROM duckdb_columns() "
+            f"WHERE table_name IN ({names}) AND column_name = 'all_years'",
+            None,
+        )
+    except Exception:
+        return False
+    return int(frame["n"].iloc[0]) == len(marts.ROLLUP_TABLES)
+
+
+def rollup_where(f: Filters, alias: str = "", by_category: bool = False) -> tuple[str, list]:
+    """``f.where()`` for a rollup table, plus the grouping set the filter needs: the
+    all-years rows when no year is selected, the per-year rows otherwise (summed over the
+    selected years), the same for categories (always per category when the query groups
+    ``by_category``)."""
+    where, params = f.where(alias=alias)
+    prefix = f"{alias}." if alias else ""
+    all_categories = not f.categories and not by_category
+    flags = f"{prefix}all_years = {not f.years} AND {prefix}all_categories = {all_categories}"
+    return f"{where} AND {flags}", params
+
+
 def filter_options(run: Runner) -> dict[str, list[str]]:
     """All years, townships and categories in the warehouse (independent of the filter)."""
+    if has_rollups(run):
+        sources = {
+            "year": "mart_project_rollup WHERE NOT all_years AND all_categories UNION "
+            "SELECT fiscal_year, township FROM mart_level_rollup "
+            "WHERE NOT all_years AND all_categories",
+            "township": "mart_project_rollup WHERE all_years AND all_categories UNION "
+            "SELECT fiscal_year, township FROM mart_level_rollup "
+            "WHERE all_years AND all_categories",
+            "category": "mart_project_rollup WHERE all_years AND NOT all_categories",
+        }
+    else:
+        sources = {
+            "year": "v_project_budget UNION SELECT fiscal_year, township FROM v_indicator_target",
+            "township": "v_project_budget UNION "
+            "SELECT fiscal_year, township FROM v_indicator_target",
+            "category": "v_project_budget",
+        }
     frame = run(
         f"""
         SELECT 'year' AS kind, COALESCE(CAST(fiscal_year AS VARCHAR), '{UNKNOWN_YEAR}') AS value
-          FROM v_project_budget
-        UNION SELECT 'year', COALESCE(CAST(fiscal_year AS VARCHAR), '{UNKNOWN_YEAR}')
-          FROM v_indicator_target
-        UNION SELECT 'township', {TOWNSHIP} FROM v_project_budget
-        UNION SELECT 'township', {TOWNSHIP} FROM v_indicator_target
-        UNION SELECT 'category', {CATEGORY} FROM v_project_budget
+          FROM (SELECT fiscal_year, township FROM {sources["year"]})
+        UNION SELECT 'township', {TOWNSHIP}
+          FROM (SELECT fiscal_year, township FROM {sources["township"]})
+        UNION SELECT 'category', {CATEGORY}
+          FROM (SELECT project_category FROM {sources["category"]})
         """,
         None,
     )
@@ -104,6 +145,18 @@ def filter_options(run: Runner) -> dict[str, list[str]]:
 def budget_by_township(run: Runner, f: Filters) -> pd.DataFrame:
     """township, projects, projects_with_budget, budget_yuan (NULL when none printed)."""
     where, params = f.where()
+    if has_rollups(run):
+        where, params = rollup_where(f)
+        return run(
+            f"""
+            SELECT {TOWNSHIP} AS township, CAST(sum(projects) AS BIGINT) AS projects,
+                   CAST(sum(projects_with_budget) AS BIGINT) AS projects_with_budget,
+                   sum(budget_yuan) AS budget_yuan
+            FROM mart_project_rollup WHERE {where}
+            GROUP BY ALL ORDER BY budget_yuan DESC NULLS LAST, township
+            """,
+            params,
+        )
     return run(
         f"""
         SELECT {TOWNSHIP} AS township, count(*) AS projects,
@@ -119,31 +172,76 @@ def budget_by_township(run: Runner, f: Filters) -> pd.DataFrame:
 MAX_POINTS = 5000  # points a strip chart draws; more is unreadable and slow to ship
 
 
-def sampled(base: str, value: str, key: str, order: str) -> str:
+def sampled(base: str, value: str, key: str, order: str, stats: str | None = None) -> str:
     """Bounded, deterministic, township-stratified sample of ``base`` (needs a township
     column): each township keeps a share of ``MAX_POINTS`` proportional to its rows (at
     least one), its box-plot outliers first, then rows in ``key`` order (md5-based keys, so
-    effectively random but stable). Returns every row when there are at most MAX_POINTS."""
-    return f"""
-        WITH base AS NOT MATERIALIZED ({base}),
-        s AS (
+    effectively random but stable). Returns every row when there are at most MAX_POINTS.
+
+    ``stats`` (township, _n, _q1, _q3) may come precomputed (``box_stats``); else one pass
+    computes them. Each township's first rows are picked by a bounded top-N aggregate, not
+    by ranking every row."""
+    stats = (
+        stats
+        or f"""
           SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
                  quantile_cont({value}, 0.75) AS _q3
-          FROM base GROUP BY township
-        ), total AS (SELECT count(*) AS _all FROM base),
+          FROM base GROUP BY township"""
+    )
+    return f"""
+        WITH base AS NOT MATERIALIZED ({base}),
+        s AS ({stats}),
+        total AS (SELECT coalesce(sum(_n), 0) AS _all FROM s),
+        firsts AS (
+          SELECT base.township, arg_min(base.{key}, struct_pack(
+                   o := NOT ({value} < _q1 - 1.5 * (_q3 - _q1)
+                             OR {value} > _q3 + 1.5 * (_q3 - _q1)),
+                   k := base.{key}), {MAX_POINTS}) AS _keys
+          FROM base JOIN s USING (township)
+          WHERE (SELECT _all FROM total) > {MAX_POINTS}
+          GROUP BY base.township
+        ),
         picked AS (
-          SELECT {key} FROM (
-            SELECT base.{key}, s._n, row_number() OVER (
-                     PARTITION BY base.township
-                     ORDER BY ({value} < _q1 - 1.5 * (_q3 - _q1)
-                               OR {value} > _q3 + 1.5 * (_q3 - _q1)) DESC, base.{key}) AS _rn
-            FROM base JOIN s USING (township)
-          ), total
-          WHERE _all <= {MAX_POINTS} OR _rn <= ceil({MAX_POINTS} * _n / _all)
+          SELECT unnest(_keys[1:CAST(ceil({MAX_POINTS} * _n / _all) AS BIGINT)]) AS {key}
+          FROM firsts JOIN s USING (township), total
         )
-        SELECT * EXCLUDE ({key}) FROM base WHERE {key} IN (SELECT {key} FROM picked)
+        SELECT * EXCLUDE ({key}) FROM base
+        WHERE (SELECT _all FROM total) <= {MAX_POINTS} OR {key} IN (SELECT {key} FROM picked)
         ORDER BY {order}
     """
+
+
+def box_stats(
+    run: Runner, f: Filters, measure: str, family: str | None = None, unit: str | None = None
+) -> tuple[str, list] | None:
+    """``sampled``'s per-township stats (township, _n, _q1, _q3) as SQL over the
+    precomputed box rollup and its parameters, or None when it does not cover the filter."""
+    if len(f.years) > 1 or len(f.categories) > 1 or not has_rollups(run):
+        return None
+    sql, params = _box_rollup_sql(f, measure, family, unit)
+    return (
+        f"SELECT township, n AS _n, q1 AS _q1, q3 AS _q3 FROM ({sql})",
+        params,
+    )
+
+
+def _box_rollup_sql(
+    f: Filters, measure: str, family: str | None, unit: str | None
+) -> tuple[str, list]:
+    where, params = f.where()
+    target = ""
+    if measure == "target":
+        target = " AND family = ? AND " + ("all_units" if unit is None else "unit = ?")
+        params = params + [family] + ([] if unit is None else [unit])
+    return (
+        f"""
+        SELECT {TOWNSHIP} AS township, n, q1, median, q3, lower, upper, zeros
+        FROM {marts.BOX_TABLE}
+        WHERE measure = '{measure}' AND all_years = {not f.years}
+          AND all_categories = {not f.categories} AND {where}{target}
+        """,
+        params,
+    )
 
 
 def box_summary(base: str, value: str) -> str:
@@ -166,22 +264,43 @@ def box_summary(base: str, value: str) -> str:
     """
 
 
+def box_from_rollup(
+    run: Runner, f: Filters, measure: str, family: str | None = None, unit: str | None = None
+) -> pd.DataFrame | None:
+    """``box_summary``'s frame read from the precomputed ``mart_box_rollup`` (exact, the
+    same statistics), or None when the filter selects several years or categories (or the
+    warehouse has no rollups): the caller then computes it."""
+    if len(f.years) > 1 or len(f.categories) > 1 or not has_rollups(run):
+        return None
+    sql, params = _box_rollup_sql(f, measure, family, unit)
+    return run(sql + " ORDER BY township", params)
+
+
 def top_projects(run: Runner, f: Filters, limit: int = 10) -> pd.DataFrame:
-    """The largest projects by total budget; ``label`` adds the township to duplicate names."""
+    """The largest projects by total budget; ``label`` adds the township to duplicate names
+    (a name is a duplicate when another project in scope with a budget has it)."""
     where, params = f.where()
+    # Top-N first, then count only the names it returned (was: a window over every row).
     return run(
         f"""
-        SELECT * FROM (
-          SELECT CAST(project_key AS VARCHAR) AS project_key, project_name,
-                 CASE WHEN count(*) OVER (PARTITION BY project_name) > 1
-                      THEN project_name || '（' || {TOWNSHIP} || '）' ELSE project_name END AS label,
-                 {TOWNSHIP} AS township, fiscal_year, {CATEGORY} AS category,
-                 budget_total_yuan, fiscal_funds_yuan, other_funds_yuan, source_file
-          FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        WITH scope AS NOT MATERIALIZED (
+          SELECT * FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
+        ), top AS (
+          SELECT * FROM scope ORDER BY budget_total_yuan DESC, project_name LIMIT ?
+        ), names AS (
+          SELECT project_name, count(*) AS _same FROM scope
+          WHERE project_name IN (SELECT project_name FROM top) GROUP BY ALL
         )
-        ORDER BY budget_total_yuan DESC, project_name LIMIT ?
+        SELECT CAST(project_key AS VARCHAR) AS project_key, top.project_name,
+               CASE WHEN coalesce(_same, 1) > 1
+                    THEN top.project_name || '（' || {TOWNSHIP} || '）'
+                    ELSE top.project_name END AS label,
+               {TOWNSHIP} AS township, fiscal_year, {CATEGORY} AS category,
+               budget_total_yuan, fiscal_funds_yuan, other_funds_yuan, source_file
+        FROM top LEFT JOIN names ON names.project_name = top.project_name
+        ORDER BY budget_total_yuan DESC, top.project_name
         """,
-        params + [int(limit)],
+        [*params, int(limit)],
     )
 
 

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.common import CATEGORY, TOWNSHIP, Runner, box_summary, sampled
+from dashboard.data.common import (
+    CATEGORY,
+    TOWNSHIP,
+    Runner,
+    box_from_rollup,
+    box_stats,
+    box_summary,
+    has_rollups,
+    rollup_where,
+    sampled,
+)
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 
 
@@ -16,14 +26,20 @@ def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
     """township, level, indicators, share_pct within the township (level1 or level2)."""
     if level not in ("level1", "level2"):
         raise ValueError(f"unknown level column: {level}")
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
+    count, source = (
+        ("CAST(sum(indicators) AS BIGINT)", "mart_level_rollup")
+        if rollup
+        else ("count(*)", "v_indicator_target")
+    )
     return run(
         f"""
         SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
         FROM (
           SELECT {TOWNSHIP} AS township, COALESCE({level}, '未注明') AS level,
-                 count(*) AS indicators
-          FROM v_indicator_target WHERE {where} GROUP BY ALL
+                 {count} AS indicators
+          FROM {source} WHERE {where} GROUP BY ALL
         )
         ORDER BY township, level
         """,
@@ -34,6 +50,27 @@ def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
 def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
     """Share of each township's projects that have at least one indicator of each level 2."""
     where, params = f.where(alias="p")
+    if has_rollups(run):
+        where, params = rollup_where(f, alias="p")
+        return run(
+            f"""
+            WITH totals AS (
+              SELECT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township,
+                     CAST(sum(p.projects) AS BIGINT) AS projects
+              FROM mart_project_rollup p WHERE {where} GROUP BY ALL
+            ), hits AS (
+              SELECT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, p.level2,
+                     CAST(sum(p.projects_with) AS BIGINT) AS projects_with
+              FROM mart_level2_rollup p WHERE {where} GROUP BY ALL
+            ), levels AS (SELECT DISTINCT level2 FROM hits)
+            SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with,
+                   t.projects, 100.0 * COALESCE(h.projects_with, 0) / t.projects AS share_pct
+            FROM totals t CROSS JOIN levels l
+            LEFT JOIN hits h ON h.township = t.township AND h.level2 = l.level2
+            ORDER BY t.township, l.level2
+            """,
+            params + params,
+        )
     # per-project level-2 sets are precomputed at load time (mart_project_budget.level2_set)
     return run(
         f"""
@@ -75,13 +112,19 @@ def indicators_per_project(run: Runner, f: Filters) -> pd.DataFrame:
     """Projects with their indicator count: all up to MAX_POINTS, else a stratified sample
     (``indicators_per_project_box`` has exact statistics and the count of zeros)."""
     base, params = _indicators_per_project_base(f)
+    stats, stats_params = box_stats(run, f, "indicator_count") or (None, [])
     return run(
-        sampled(base, "indicator_count", "_key", "township, indicator_count DESC, project_name"),
-        params,
+        sampled(
+            base, "indicator_count", "_key", "township, indicator_count DESC, project_name", stats
+        ),
+        params + stats_params,
     )
 
 
 def indicators_per_project_box(run: Runner, f: Filters) -> pd.DataFrame:
     """Exact box-plot statistics of indicators per project, per township."""
+    stored = box_from_rollup(run, f, "indicator_count")
+    if stored is not None:
+        return stored
     base, params = _indicators_per_project_base(f)
     return run(box_summary(base, "indicator_count"), params)

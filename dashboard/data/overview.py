@@ -8,28 +8,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.common import QUANT_SQL, TOWNSHIP, Runner
+from dashboard.data.common import (
+    QUANT_SQL,
+    TOWNSHIP,
+    Runner,
+    has_rollups,
+    rollup_where,
+)
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 
 
 def overview_kpis(run: Runner, f: Filters) -> dict[str, float | int | None]:
     """Tiles: townships, projects, total budget (yuan), indicators, quantitative share (%)."""
-    where, params = f.where()
-    frame = run(
-        f"""
-        WITH p AS (SELECT * FROM v_project_budget WHERE {where}),
-             i AS (SELECT * FROM v_indicator_target WHERE {where})
-        SELECT
-          (SELECT count(DISTINCT t) FROM (SELECT {TOWNSHIP} AS t FROM p
-                                          UNION ALL SELECT {TOWNSHIP} FROM i)) AS townships,
-          (SELECT count(*) FROM p) AS projects,
-          (SELECT sum(budget_total_yuan) FROM p) AS budget_yuan,
-          (SELECT count(*) FILTER (WHERE budget_total_yuan IS NULL) FROM p) AS projects_without_budget,
-          (SELECT count(*) FROM i) AS indicators,
-          (SELECT count(*) FILTER (WHERE target_kind IN ({QUANT_SQL})) FROM i) AS quantitative
-        """,
-        params + params,
-    )
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
+    frame = (_kpis_rollup if rollup else _kpis_views)(run, where, params)
     row = frame.iloc[0]
     indicators = int(row["indicators"])
     budget = row["budget_yuan"]
@@ -43,14 +36,60 @@ def overview_kpis(run: Runner, f: Filters) -> dict[str, float | int | None]:
     }
 
 
+def _kpis_rollup(run: Runner, where: str, params: list) -> pd.DataFrame:
+    """The tiles summed from the rollups (thousands of rows, not millions)."""
+    return run(
+        f"""
+        WITH p AS (SELECT * FROM mart_project_rollup WHERE {where}),
+             i AS (SELECT * FROM mart_kind_rollup WHERE {where})
+        SELECT
+          (SELECT count(DISTINCT t) FROM (SELECT {TOWNSHIP} AS t FROM p
+                                          UNION ALL SELECT {TOWNSHIP} FROM i)) AS townships,
+          (SELECT coalesce(sum(projects), 0) FROM p) AS projects,
+          (SELECT sum(budget_yuan) FROM p) AS budget_yuan,
+          (SELECT coalesce(sum(projects - projects_with_budget), 0) FROM p)
+            AS projects_without_budget,
+          (SELECT coalesce(sum(indicators), 0) FROM i) AS indicators,
+          (SELECT coalesce(sum(indicators) FILTER (WHERE target_kind IN ({QUANT_SQL})), 0)
+             FROM i) AS quantitative
+        """,
+        params + params,
+    )
+
+
+def _kpis_views(run: Runner, where: str, params: list) -> pd.DataFrame:
+    return run(
+        f"""
+        WITH p AS (SELECT * FROM v_project_budget WHERE {where}),
+             i AS (SELECT * FROM v_indicator_target WHERE {where})
+        SELECT
+          (SELECT count(DISTINCT t) FROM (SELECT {TOWNSHIP} AS t FROM p
+                                          UNION ALL SELECT {TOWNSHIP} FROM i)) AS townships,
+          (SELECT count(*) FROM p) AS projects,
+          (SELECT sum(budget_total_yuan) FROM p) AS budget_yuan,
+          (SELECT count(*) FILTER (WHERE budget_total_yuan IS NULL) FROM p)
+            AS projects_without_budget,
+          (SELECT count(*) FROM i) AS indicators,
+          (SELECT count(*) FILTER (WHERE target_kind IN ({QUANT_SQL})) FROM i) AS quantitative
+        """,
+        params + params,
+    )
+
+
 def indicators_by_level1(run: Runner, f: Filters) -> pd.DataFrame:
     """level1, township, indicators."""
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
+    count, source = (
+        ("CAST(sum(indicators) AS BIGINT)", "mart_level_rollup")
+        if rollup
+        else ("count(*)", "v_indicator_target")
+    )
     return run(
         f"""
         SELECT COALESCE(level1, '未注明') AS level1, {TOWNSHIP} AS township,
-               count(*) AS indicators
-        FROM v_indicator_target WHERE {where}
+               {count} AS indicators
+        FROM {source} WHERE {where}
         GROUP BY ALL ORDER BY level1, township
         """,
         params,

@@ -10,7 +10,11 @@ import re
 
 import pandas as pd
 
-from dashboard.data.common import Runner
+from dashboard.data.common import (
+    Runner,
+    has_rollups,
+    rollup_where,
+)
 from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, Filters
 
 
@@ -76,58 +80,107 @@ def mark_words(text: str, words: list[str], width: int = 60) -> str:
 
 
 _SEARCH_COLUMNS = f"""CAST(p.project_key AS VARCHAR) AS project_key,
-    COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, p.fiscal_year, p.project_name, p.project_code,
-    COALESCE(p.project_category, '{UNKNOWN_CATEGORY}') AS category, p.budget_total_yuan, p.unit_name,
-    p.source_file, p.source_line, p.goals, p.purpose"""
+    COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, p.fiscal_year, p.project_name,
+    p.project_code, COALESCE(p.project_category, '{UNKNOWN_CATEGORY}') AS category,
+    p.budget_total_yuan, p.unit_name, p.source_file, p.source_line, p.goals, p.purpose"""
 
 
 def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.DataFrame:
-    """One scan of the precomputed lower-cased search text, one ``contains`` per word."""
+    """One scan of the precomputed lower-cased search text, one ``contains`` per word.
+
+    Results are ordered by township first, so with the rollups the townships are searched
+    in that order (the first one, then four more) until ``limit`` rows are counted, and the
+    rows are read from those townships only: a common word is answered from the first
+    township's rows (zone maps skip the others), a rare one costs about one more scan.
+    Same rows, same order as one query over everything."""
     where, params = f.where(alias="p")
     match = " AND ".join("contains(p.search_text, ?)" for _ in words) or "TRUE"
-    return run(
-        f"""SELECT {_SEARCH_COLUMNS} FROM mart_project_budget p WHERE {where} AND {match}
-            ORDER BY township, source_file, source_line LIMIT ?""",
-        params + [w.lower() for w in words] + [int(limit)],
-    )
+    sql = f"""SELECT {_SEARCH_COLUMNS} FROM mart_project_budget p
+              WHERE {where} AND {match} {{towns}}
+              ORDER BY township, source_file, source_line LIMIT ?"""
+    word_params = [w.lower() for w in words]
+    if not has_rollups(run):
+        return run(sql.format(towns=""), params + word_params + [int(limit)])
+    town_where, town_params = rollup_where(f, alias="p")
+    towns = run(
+        f"SELECT DISTINCT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS t "
+        f"FROM mart_project_rollup p WHERE {town_where} ORDER BY t",
+        town_params,
+    )["t"].tolist()
+    used: list[str] = []
+    found = 0
+    for batch in (towns[:1], towns[1:5]):
+        if not batch:
+            break
+        used += batch
+        cond, town_params = _town_condition(batch)
+        found += int(
+            run(
+                f"""SELECT count(*) AS n FROM (SELECT 1 FROM mart_project_budget p
+                    WHERE {where} AND {match} {cond} LIMIT ?)""",
+                params + word_params + town_params + [int(limit) - found],
+            )["n"].iloc[0]
+        )
+        if found >= limit:
+            break
+    cond, town_params = _town_condition(used) if found >= limit else ("", [])
+    return run(sql.format(towns=cond), params + word_params + town_params + [int(limit)])
+
+
+def _town_condition(towns: list[str]) -> tuple[str, list]:
+    """``AND township IN (…)`` on the raw column (zone maps apply), the unknown label
+    meaning NULL."""
+    known = [t for t in towns if t != UNKNOWN_TOWNSHIP]
+    parts = [f"p.township IN ({', '.join('?' for _ in known)})"] if known else []
+    parts += ["p.township IS NULL"] if UNKNOWN_TOWNSHIP in towns else []
+    return f"AND ({' OR '.join(parts)})", known
+
+
+def _key_match(project_key: str) -> tuple[str, list]:
+    """``project_key = ?`` as a BIGINT comparison (no cast of millions of keys to text); a key
+    that is not a number (a hand-edited URL) matches nothing."""
+    try:
+        return "project_key = ?", [int(str(project_key))]
+    except ValueError:
+        return "FALSE", []
 
 
 def project_card(run: Runner, project_key: str) -> pd.DataFrame:
     """One project's row from v_project_budget (empty when the key is unknown)."""
-    return run(
-        "SELECT * FROM v_project_budget WHERE CAST(project_key AS VARCHAR) = ? LIMIT 1",
-        [str(project_key)],
-    )
+    match, params = _key_match(project_key)
+    return run(f"SELECT * FROM v_project_budget WHERE {match} LIMIT 1", params)
 
 
 def project_indicators(run: Runner, project_key: str) -> pd.DataFrame:
     """The full indicator table of one project in document order."""
+    match, params = _key_match(project_key)
     return run(
-        """
+        f"""
         SELECT level1, level2, indicator_name, description, target_raw, target_kind,
                target_op, target_value, target_unit, deadline, basis, weight, direction,
                indicator_family, source_line, horizon, place
-        FROM v_indicator_target WHERE CAST(project_key AS VARCHAR) = ?
+        FROM v_indicator_target WHERE {match}
         ORDER BY source_line, ordinal
         """,
-        [str(project_key)],
+        params,
     )
 
 
 def project_review(run: Runner, project_key: str) -> pd.DataFrame:
     """grade, rule_id, severity, message, hint of one project (one row, rule_id NULL, when
     the review found nothing; empty when the project was not reviewed)."""
+    match, params = _key_match(project_key)
     return run(
-        """SELECT grade, rule_id, severity, message, hint, source_line FROM v_goal_review
-           WHERE CAST(project_key AS VARCHAR) = ? ORDER BY rule_id NULLS FIRST, source_line""",
-        [str(project_key)],
+        f"""SELECT grade, rule_id, severity, message, hint, source_line FROM v_goal_review
+            WHERE {match} ORDER BY rule_id NULLS FIRST, source_line""",
+        params,
     )
 
 
 def project_source_text(run: Runner, project_key: str) -> pd.DataFrame:
     """first_line, last_line, text stored at load time (empty when none was stored)."""
+    match, params = _key_match(project_key)
     return run(
-        "SELECT first_line, last_line, text FROM project_source_text "
-        "WHERE CAST(project_key AS VARCHAR) = ? LIMIT 1",
-        [str(project_key)],
+        f"SELECT first_line, last_line, text FROM project_source_text WHERE {match} LIMIT 1",
+        params,
     )

@@ -17,7 +17,11 @@ from dashboard.data.common import (
     TOWNSHIP,
     UNIT_SCOPE_PROJECT,
     Runner,
+    box_from_rollup,
+    box_stats,
     box_summary,
+    has_rollups,
+    rollup_where,
     sampled,
 )
 from dashboard.data.filter_model import Filters
@@ -26,12 +30,19 @@ from dashboard.view.formatting import KIND_LABELS
 
 def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
     """family, indicators, numeric (with a number target); most numeric first."""
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
+    counts = (
+        """CAST(sum(indicators) AS BIGINT) AS indicators,
+            CAST(coalesce(sum(indicators) FILTER (WHERE comparable), 0) AS BIGINT)
+              AS numeric FROM mart_family_rollup"""
+        if rollup
+        else f"""count(*) AS indicators, count(*) FILTER (WHERE {COMPARABLE}) AS numeric
+            FROM v_indicator_target"""
+    )
     return run(
         f"""
-        SELECT {FAMILY} AS family, count(*) AS indicators,
-               count(*) FILTER (WHERE {COMPARABLE}) AS numeric
-        FROM v_indicator_target WHERE {where}
+        SELECT {FAMILY} AS family, {counts} WHERE {where}
         GROUP BY ALL ORDER BY numeric DESC, indicators DESC, family
         """,
         params,
@@ -40,12 +51,18 @@ def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
 
 def family_units(run: Runner, f: Filters, family: str) -> pd.DataFrame:
     """The units numeric targets of one family use, most common first."""
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
+    count, source, comparable = (
+        ("CAST(sum(indicators) AS BIGINT)", "mart_family_rollup", "comparable")
+        if rollup
+        else ("count(*)", "v_indicator_target", COMPARABLE)
+    )
     return run(
         f"""
-        SELECT COALESCE(target_unit, '{NO_UNIT}') AS unit, count(*) AS targets
-        FROM v_indicator_target
-        WHERE {where} AND {FAMILY} = ? AND {COMPARABLE}
+        SELECT COALESCE(target_unit, '{NO_UNIT}') AS unit, {count} AS targets
+        FROM {source}
+        WHERE {where} AND {FAMILY} = ? AND {comparable}
         GROUP BY ALL ORDER BY targets DESC, unit
         """,
         params + [family],
@@ -76,27 +93,40 @@ def family_targets(run: Runner, f: Filters, family: str, unit: str | None = None
     """Numeric targets of a family (optionally one unit), one row per indicator: all up to
     MAX_POINTS, else a stratified sample keeping outliers (``family_target_box`` is exact)."""
     base, params = _family_target_base(f, family, unit)
-    return run(sampled(base, "target_value", "_key", "township, target_value"), params)
+    stats, stats_params = box_stats(run, f, "target", family, unit) or (None, [])
+    return run(
+        sampled(base, "target_value", "_key", "township, target_value", stats),
+        params + stats_params,
+    )
 
 
 def family_target_box(
     run: Runner, f: Filters, family: str, unit: str | None = None
 ) -> pd.DataFrame:
     """Exact box-plot statistics of a family's numeric targets per township."""
+    stored = box_from_rollup(run, f, "target", family, unit)
+    if stored is not None:
+        return stored
     base, params = _family_target_base(f, family, unit)
     return run(box_summary(base, "target_value"), params)
 
 
 def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
     """township, kind (Chinese label), indicators, share_pct."""
-    where, params = f.where()
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
+    count, source = (
+        ("CAST(sum(indicators) AS BIGINT)", "mart_kind_rollup")
+        if rollup
+        else ("count(*)", "v_indicator_target")
+    )
     frame = run(
         f"""
         SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
         FROM (
           SELECT {TOWNSHIP} AS township, COALESCE(target_kind, 'qualitative') AS target_kind,
-                 count(*) AS indicators
-          FROM v_indicator_target WHERE {where} GROUP BY ALL
+                 {count} AS indicators
+          FROM {source} WHERE {where} GROUP BY ALL
         )
         ORDER BY township, target_kind
         """,
@@ -114,6 +144,20 @@ def common_targets(
     family_sql, family_params = ("", [])
     if family is not None:
         family_sql, family_params = f"AND {FAMILY} = ?", [family]
+    if has_rollups(run):  # labels counted per township (and year, category) at load time
+        where, params = rollup_where(f)
+        frame = run(
+            f"""
+            SELECT target_label AS target, COALESCE(target_kind, 'qualitative') AS target_kind,
+                   CAST(sum(indicators) AS BIGINT) AS indicators,
+                   count(DISTINCT {TOWNSHIP}) AS townships
+            FROM mart_target_label_rollup WHERE {where} {family_sql}
+            GROUP BY ALL ORDER BY indicators DESC, target LIMIT ?
+            """,
+            params + family_params + [int(limit)],
+        )
+        frame["kind"] = [KIND_LABELS.get(k, k) for k in frame["target_kind"]]
+        return frame
     frame = run(
         f"""
         SELECT target, target_kind, count(*) AS indicators,

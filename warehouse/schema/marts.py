@@ -10,6 +10,7 @@ rebuilds them completely.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable
 from functools import cache
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.vocabulary import sql_list, target_kinds
 from warehouse.dbutil import scalar
 from warehouse.schema import ddl as schema
 
@@ -30,9 +32,10 @@ _PROJECT_SELECT = """
 WITH f AS (SELECT * FROM fact_project_budget WHERE {scope_f}),
 ind AS (
     SELECT t.project_key,
-           -- no ORDER BY: containment does not depend on order, and ordering cost ~25%
+           -- ordered: a per-year rebuild and an incremental one must give the same text
+           -- (containment alone would not need it; it costs ~25% of this aggregate)
            string_agg(concat_ws(chr(31), i.indicator_name, t.description, t.target_raw),
-                      chr(31)) AS txt,
+                      chr(31) ORDER BY t.scope, t.ordinal, t.target_key) AS txt,
            list_sort(list_distinct(list(i.level2) FILTER (
                WHERE t.scope = 'project' AND i.level2 IS NOT NULL))) AS level2_set
     FROM fact_indicator_target AS t
@@ -107,6 +110,169 @@ LEFT JOIN dim_project AS p ON p.project_key = t.project_key
 """
 )
 
+# Shared with dashboard/data/common.py (one definition): the family label of an indicator
+# without one, the unit label of a target without one, and which targets are compared
+# across projects (目标值对比: annual targets with a level on the indicator's own scale).
+FAMILY_SQL = "COALESCE(indicator_family, '其他')"
+NO_UNIT = "（无单位）"
+COMPARABLE_SQL = (
+    f"coalesce(horizon, 'annual') = 'annual' AND target_value IS NOT NULL "
+    f"AND target_kind IN ({sql_list(target_kinds().numeric)})"
+)
+
+# Small rollups of the marts (docs/query_performance.md): the overview, budget, structure and
+# target pages aggregate these instead of the marts. Each is grouped by township and its own
+# keys, in four grouping sets: per year and category, per year (all_categories), per
+# category (all_years), and neither (both flags): a query picks the set its filter needs
+# (all_years = no year selected, …), so the unfiltered overview sums one row per township
+# and key, not one per document. Rebuilt from the marts after every refresh, per township.
+_ROLLUP_DEFS = {
+    # table: (source, keys [(column, expression)], aggregates, row filter)
+    "mart_project_rollup": (
+        "mart_project_budget",
+        [],
+        """count(*) AS projects, count(budget_total_yuan) AS projects_with_budget,
+           sum(budget_total_yuan) AS budget_yuan,
+           count(plan_q1_pct) AS plan_q1_n, sum(plan_q1_pct) AS plan_q1_sum,
+           count(plan_q2_pct) AS plan_q2_n, sum(plan_q2_pct) AS plan_q2_sum,
+           count(plan_q3_pct) AS plan_q3_n, sum(plan_q3_pct) AS plan_q3_sum,
+           count(plan_q4_pct) AS plan_q4_n, sum(plan_q4_pct) AS plan_q4_sum""",
+        "TRUE",
+    ),
+    "mart_level_rollup": (
+        "mart_indicator_target",
+        [("level1", "level1"), ("level2", "level2")],
+        "count(*) AS indicators",
+        "TRUE",
+    ),
+    "mart_kind_rollup": (
+        "mart_indicator_target",
+        [("target_kind", "target_kind")],
+        "count(*) AS indicators",
+        "TRUE",
+    ),
+    "mart_family_rollup": (
+        "mart_indicator_target",
+        [
+            ("indicator_family", "indicator_family"),
+            ("target_unit", "target_unit"),
+            ("comparable", "COMPARABLE_SQL"),
+        ],
+        "count(*) AS indicators",
+        "TRUE",
+    ),
+    "mart_target_label_rollup": (
+        "mart_indicator_target",
+        [
+            ("indicator_family", "indicator_family"),
+            ("target_kind", "target_kind"),
+            ("target_label", "target_label"),
+        ],
+        "count(*) AS indicators",
+        "coalesce(horizon, 'annual') = 'annual' AND target_label IS NOT NULL "
+        "AND target_label <> ''",
+    ),
+    "mart_level2_rollup": (
+        "(SELECT township, fiscal_year, project_category, unnest(level2_set) AS level2 "
+        "FROM mart_project_budget)",
+        [("level2", "level2")],
+        "count(*) AS projects_with",
+        "TRUE",
+    ),
+}
+
+
+def _rollup_select(source: str, keys: list[tuple[str, str]], aggregates: str, rows: str) -> str:
+    cols = "".join(f", ({expr}) AS {name}" for name, expr in keys if expr != name)
+    names = "".join(f", {name}" for name, _ in keys)
+    return f"""
+        SELECT township, fiscal_year, project_category{names}, {aggregates},
+               grouping(fiscal_year) = 1 AS all_years,
+               grouping(project_category) = 1 AS all_categories
+        FROM (SELECT *{cols} FROM {source} WHERE {rows} AND {{scope}})
+        GROUP BY GROUPING SETS ((township, fiscal_year, project_category{names}),
+                                (township, fiscal_year{names}),
+                                (township, project_category{names}), (township{names}))
+    """
+
+
+ROLLUPS = {
+    table: _rollup_select(
+        source,
+        [(n, COMPARABLE_SQL if e == "COMPARABLE_SQL" else e) for n, e in keys],
+        aggregates,
+        rows,
+    )
+    for table, (source, keys, aggregates, rows) in _ROLLUP_DEFS.items()
+}
+# Rows of one grouping set lie together (zone maps skip the others).
+ROLLUP_ORDER = "all_years DESC, all_categories DESC, fiscal_year, project_category, township"
+
+# Exact per-township box statistics (n, quartiles, 1.5 IQR whiskers, zeros) of the three
+# point clouds, for every filter of at most one year and one category: all years or one,
+# all categories or one (flags all_years / all_categories; the year / category column is
+# NULL for "all"). Targets per family, per unit and for all units of the family.
+BOX_MEASURES = {
+    # measure: (source, value, row filter, extra keys [(column, expression)])
+    "budget": ("mart_project_budget", "budget_total_yuan", "budget_total_yuan IS NOT NULL", []),
+    "indicator_count": ("mart_project_budget", "COALESCE(indicator_count, 0)", "TRUE", []),
+    "target": (
+        "mart_indicator_target",
+        "target_value",
+        COMPARABLE_SQL,
+        [("family", FAMILY_SQL), ("unit", f"COALESCE(target_unit, '{NO_UNIT}')")],
+    ),
+}
+
+
+def _box_select(measure: str, with_year: bool, with_cat: bool, with_unit: bool) -> str:
+    source, value, rows, extra = BOX_MEASURES[measure]
+    extra = [(c, e) for c, e in extra if c != "unit" or with_unit]
+    keys = ["township", *[c for c, _ in extra]]
+    keys += ["fiscal_year"] * with_year + ["project_category"] * with_cat
+    cols = ", ".join(
+        ["township", *[f"{e} AS {c}" for c, e in extra]]
+        + ["fiscal_year"] * with_year
+        + ["project_category"] * with_cat
+    )
+    on = " AND ".join(f"b.{k} IS NOT DISTINCT FROM s.{k}" for k in keys)
+    out = {
+        "family": "s.family" if extra else "NULL",
+        "unit": "s.unit" if with_unit and extra else "NULL",
+        "fiscal_year": "s.fiscal_year" if with_year else "NULL",
+        "project_category": "s.project_category" if with_cat else "NULL",
+    }
+    return f"""
+        WITH b AS (SELECT {cols}, {value} AS v FROM {source} WHERE {rows} AND {{scope}}),
+        s AS (
+          SELECT {", ".join(keys)}, count(*) AS n, quantile_cont(v, 0.25) AS q1,
+                 quantile_cont(v, 0.5) AS median, quantile_cont(v, 0.75) AS q3,
+                 count(*) FILTER (WHERE v = 0) AS zeros
+          FROM b GROUP BY ALL
+        )
+        SELECT '{measure}' AS measure, CAST({out["family"]} AS VARCHAR) AS family,
+               CAST({out["unit"]} AS VARCHAR) AS unit,
+               {not (with_unit and extra)} AS all_units, s.township,
+               CAST({out["fiscal_year"]} AS INTEGER) AS fiscal_year, {not with_year} AS all_years,
+               CAST({out["project_category"]} AS VARCHAR) AS project_category,
+               {not with_cat} AS all_categories, s.n, s.q1, s.median, s.q3,
+               min(b.v) FILTER (WHERE b.v >= s.q1 - 1.5 * (s.q3 - s.q1)) AS lower,
+               max(b.v) FILTER (WHERE b.v <= s.q3 + 1.5 * (s.q3 - s.q1)) AS upper, s.zeros
+        FROM b JOIN s ON {on}
+        GROUP BY ALL
+    """
+
+
+BOX_SELECTS = [
+    _box_select(measure, with_year, with_cat, with_unit)
+    for measure in BOX_MEASURES
+    for with_year in (False, True)
+    for with_cat in (False, True)
+    for with_unit in ((False, True) if measure == "target" else (False,))
+]
+BOX_TABLE = "mart_box_rollup"
+ROLLUP_TABLES = (*ROLLUPS, BOX_TABLE)
+
 _SCOPE = (
     "(document_id IN (SELECT unnest($docs::BIGINT[])) "
     "OR unit_key IN (SELECT unnest($units::BIGINT[])))"
@@ -117,16 +283,18 @@ _SCOPE = (
 def marts_digest() -> str:
     """Digest of marts.sql and of the refresh SQL: a change recreates and rebuilds the marts."""
     text = MARTS_SQL.read_text(encoding="utf-8") + _PROJECT_SELECT + _INDICATOR_SELECT
+    text += "".join(ROLLUPS.values()) + "".join(BOX_SELECTS)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _exists(con: duckdb.DuckDBPyConnection) -> bool:
+    tables = [*MART_TABLES, *ROLLUP_TABLES]
     found = scalar(
         con,
         "SELECT count(*) FROM duckdb_tables() WHERE table_name IN (SELECT unnest(?::VARCHAR[]))",
-        [list(MART_TABLES)],
+        [tables],
     )
-    return found == len(MART_TABLES)
+    return found == len(tables)
 
 
 def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
@@ -137,16 +305,21 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
         return
     for view in schema.VIEWS:
         con.execute(f"DROP VIEW IF EXISTS {view}")
-    for table in MART_TABLES:
+    for table in (*ROLLUP_TABLES, *MART_TABLES):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     # Derived from their SELECT: the column list is declared once (the facts and the joins).
     con.execute("CREATE TABLE mart_project_budget AS " + _PROJECT_SELECT.format(scope_f="FALSE"))
     con.execute(
         "CREATE TABLE mart_indicator_target AS " + _INDICATOR_SELECT.format(scope_t="FALSE")
     )
+    for table, select in ROLLUPS.items():
+        con.execute(f"CREATE TABLE {table} AS {select.format(scope='FALSE')}")
+    con.execute(f"CREATE TABLE {BOX_TABLE} AS {BOX_SELECTS[0].format(scope='FALSE')}")
     con.execute(MARTS_SQL.read_text(encoding="utf-8"))
     inherit_comments(con, "mart_project_budget", _PROJECT_SOURCES)
     inherit_comments(con, "mart_indicator_target", _INDICATOR_SOURCES)
+    for table in ROLLUP_TABLES:
+        inherit_comments(con, table, ("mart_indicator_target", "mart_project_budget"))
     schema.set_meta(con, "marts_digest", marts_digest())
     schema.set_meta(con, _STATE_KEY, "")
 
@@ -200,38 +373,111 @@ def needs_full_refresh(con: duckdb.DuckDBPyConnection, touched_documents: int) -
     return touched_documents > FULL_REFRESH_SHARE * max(total, 1)
 
 
+def _years(con: duckdb.DuckDBPyConnection) -> list[int | None]:
+    rows = con.execute(
+        "SELECT fiscal_year FROM fact_project_budget UNION "
+        "SELECT fiscal_year FROM fact_indicator_target ORDER BY 1 NULLS LAST"
+    ).fetchall()
+    return [year for (year,) in rows]
+
+
+_YEAR_SCOPE = "fiscal_year IS NOT DISTINCT FROM $year::INTEGER"
+
+
+def _insert(con: duckdb.DuckDBPyConnection, scope: str, params: dict, order: bool) -> None:
+    # A full rebuild sorts each year's rows by township: the marts then lie in (year,
+    # township) order and DuckDB's zone maps skip the row groups a year or township
+    # filter excludes.
+    sort = " ORDER BY township, document_id" if order else ""
+    con.execute(
+        "INSERT INTO mart_project_budget BY NAME SELECT * FROM ("
+        + _PROJECT_SELECT.format(scope_f=scope)
+        + ")"
+        + sort,
+        params,
+    )
+    con.execute(
+        "INSERT INTO mart_indicator_target BY NAME SELECT * FROM ("
+        + _INDICATOR_SELECT.format(scope_t=scope)
+        + ")"
+        + sort,
+        params,
+    )
+
+
+_TOWN_SCOPE = (
+    "(township IN (SELECT unnest($towns::VARCHAR[])) OR ($null_town AND township IS NULL))"
+)
+
+
+def _townships(con: duckdb.DuckDBPyConnection, scope: str, params: dict) -> set[str | None]:
+    rows = con.execute(
+        f"SELECT DISTINCT township FROM mart_project_budget WHERE {scope} UNION "
+        f"SELECT DISTINCT township FROM mart_indicator_target WHERE {scope}",
+        params,
+    ).fetchall()
+    return {town for (town,) in rows}
+
+
+def refresh_rollups(
+    con: duckdb.DuckDBPyConnection, townships: set[str | None] | None = None
+) -> None:
+    """Recompute the rollups from the marts: all of them, or the rows of these townships
+    (every rollup is grouped by township, so a township's rows depend on its rows only)."""
+    if townships is None:
+        scope, params = "TRUE", {}
+    else:
+        named = sorted(t for t in townships if t is not None)
+        scope, params = _TOWN_SCOPE, {"towns": named, "null_town": None in townships}
+    for table, select in ROLLUPS.items():
+        con.execute(f"DELETE FROM {table} WHERE {scope}", params)
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT * FROM ({select.format(scope=scope)}) "
+            f"ORDER BY {ROLLUP_ORDER}",
+            params,
+        )
+    con.execute(f"DELETE FROM {BOX_TABLE} WHERE {scope}", params)
+    for select in BOX_SELECTS:
+        con.execute(f"INSERT INTO {BOX_TABLE} BY NAME {select.format(scope=scope)}", params)
+
+
 def refresh(
     con: duckdb.DuckDBPyConnection,
     documents: Iterable[int] | None = None,
     units: Iterable[int] = (),
 ) -> None:
     """Rebuild the marts: everything (``documents=None``) or the rows of these documents and
-    of every document of these units, in one transaction."""
+    of every document of these units, in one transaction; then the rollups.
+
+    A full rebuild inserts one fiscal year at a time: the joins and the sort then hold one
+    year's rows, not the whole warehouse (the former single INSERT was the load's memory
+    peak)."""
     full = documents is None
     docs = [] if documents is None else sorted(set(documents))
     unit_keys = sorted(set(units))
     if not full and not docs and not unit_keys:
         return
-    params = {} if full else {"docs": docs, "units": unit_keys}
-    scope = "TRUE" if full else _SCOPE
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in MART_TABLES:
-            if full:
+        if full:
+            for table in MART_TABLES:
                 con.execute(f"DELETE FROM {table}")
-            else:
+            for year in _years(con):
+                _insert(con, _YEAR_SCOPE, {"year": year}, order=True)
+            refresh_rollups(con)
+        else:
+            params = {"docs": docs, "units": unit_keys}
+            towns = _townships(con, _SCOPE, params)  # before: rows may move or vanish
+            for table in MART_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE {_SCOPE}", params)
-        con.execute(
-            "INSERT INTO mart_project_budget BY NAME " + _PROJECT_SELECT.format(scope_f=scope),
-            params,
-        )
-        con.execute(
-            "INSERT INTO mart_indicator_target BY NAME " + _INDICATOR_SELECT.format(scope_t=scope),
-            params,
-        )
+            _insert(con, _SCOPE, params, order=False)
+            refresh_rollups(con, towns | _townships(con, _SCOPE, params))
         if full:
             schema.set_meta(con, _STATE_KEY, marts_digest())
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        # A failed write (disk full, file size limit) may already have ended the
+        # transaction: keep the real error, not "cannot rollback".
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         raise

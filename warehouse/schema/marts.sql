@@ -76,3 +76,57 @@ COMMENT ON COLUMN mart_indicator_target.level1_raw IS '一级指标原文 / Leve
 COMMENT ON COLUMN mart_indicator_target.level2_raw IS '二级指标原文 / Level 2 as printed';
 COMMENT ON COLUMN mart_indicator_target.unit_key IS '单位代理键（增量刷新用）/ Unit key, for incremental refresh';
 COMMENT ON COLUMN mart_indicator_target.target_label IS '规范化的目标值标签（如“≥90%”“12月31日前”），用于最常见目标值统计 / Normalized target label for the common-targets chart';
+
+-- Rollups (warehouse/schema/marts.py ROLLUPS): per township and key in four grouping sets
+-- (all_years / all_categories flags; the year or category column is NULL in the "all" sets),
+-- recomputed from the marts after every refresh; the dashboard sums them.
+COMMENT ON TABLE mart_project_rollup IS '汇总表：各乡镇项目数、预算、用款计划合计（按年度/类别分组集）/ Rollup of mart_project_budget per township, in year/category grouping sets';
+COMMENT ON COLUMN mart_project_rollup.projects IS '项目数 / Projects';
+COMMENT ON COLUMN mart_project_rollup.projects_with_budget IS '有预算数的项目数 / Projects with a budget';
+COMMENT ON COLUMN mart_project_rollup.budget_yuan IS '预算合计（元）/ Budget total, yuan';
+COMMENT ON COLUMN mart_project_rollup.plan_q1_n IS '有 3月用款计划的项目数 / Projects with checkpoint 1';
+COMMENT ON COLUMN mart_project_rollup.plan_q1_sum IS '3月用款计划（%）之和 / Sum of checkpoint 1';
+COMMENT ON COLUMN mart_project_rollup.plan_q2_n IS '有 6月用款计划的项目数 / Projects with checkpoint 2';
+COMMENT ON COLUMN mart_project_rollup.plan_q2_sum IS '6月用款计划（%）之和 / Sum of checkpoint 2';
+COMMENT ON COLUMN mart_project_rollup.plan_q3_n IS '有 10月用款计划的项目数 / Projects with checkpoint 3';
+COMMENT ON COLUMN mart_project_rollup.plan_q3_sum IS '10月用款计划（%）之和 / Sum of checkpoint 3';
+COMMENT ON COLUMN mart_project_rollup.plan_q4_n IS '有 12月用款计划的项目数 / Projects with checkpoint 4';
+COMMENT ON COLUMN mart_project_rollup.plan_q4_sum IS '12月用款计划（%）之和 / Sum of checkpoint 4';
+COMMENT ON TABLE mart_level_rollup IS '汇总表：各乡镇一级/二级指标的指标数 / Indicator rows per township and level 1/2';
+COMMENT ON TABLE mart_kind_rollup IS '汇总表：各乡镇各目标类型的指标数 / Indicator rows per township and target kind';
+COMMENT ON TABLE mart_family_rollup IS '汇总表：各乡镇各指标族、计量单位的指标数 / Indicator rows per township, family and unit';
+COMMENT ON COLUMN mart_family_rollup.comparable IS '可跨项目比较的年度数值目标 / Annual numeric target comparable across projects';
+COMMENT ON TABLE mart_target_label_rollup IS '汇总表：年度目标按规范化目标值标签计数 / Annual targets per township and normalized label';
+COMMENT ON TABLE mart_level2_rollup IS '汇总表：含某二级指标的项目数 / Projects having each level-2 type, per township';
+COMMENT ON COLUMN mart_level2_rollup.level2 IS '二级指标 / Level 2';
+COMMENT ON COLUMN mart_level2_rollup.projects_with IS '含该二级指标的项目数 / Projects with it';
+COMMENT ON COLUMN mart_project_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_project_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_level_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_level_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_level_rollup.indicators IS '指标行数 / Indicator rows';
+COMMENT ON COLUMN mart_kind_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_kind_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_kind_rollup.indicators IS '指标行数 / Indicator rows';
+COMMENT ON COLUMN mart_family_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_family_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_family_rollup.indicators IS '指标行数 / Indicator rows';
+COMMENT ON COLUMN mart_target_label_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_target_label_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_target_label_rollup.indicators IS '指标行数 / Indicator rows';
+COMMENT ON COLUMN mart_level2_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_level2_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON TABLE mart_box_rollup IS '汇总表：各乡镇箱线图统计（预算、指标数、目标值），按全部/单一年度与类别预先计算 / Exact per-township box statistics for every filter of at most one year and one category';
+COMMENT ON COLUMN mart_box_rollup.measure IS '度量：budget 项目预算 / indicator_count 指标数 / target 目标值 / Measure';
+COMMENT ON COLUMN mart_box_rollup.family IS '指标族（目标值）/ Indicator family (targets)';
+COMMENT ON COLUMN mart_box_rollup.unit IS '计量单位（目标值；all_units 时为空）/ Unit (targets)';
+COMMENT ON COLUMN mart_box_rollup.all_units IS '是否为全部单位合计 / Over all units';
+COMMENT ON COLUMN mart_box_rollup.all_years IS '是否为全部年度（此时 fiscal_year 为空）/ Over all years';
+COMMENT ON COLUMN mart_box_rollup.all_categories IS '是否为全部类别（此时 project_category 为空）/ Over all categories';
+COMMENT ON COLUMN mart_box_rollup.n IS '条数 / Rows';
+COMMENT ON COLUMN mart_box_rollup.q1 IS '下四分位数 / First quartile';
+COMMENT ON COLUMN mart_box_rollup.median IS '中位数 / Median';
+COMMENT ON COLUMN mart_box_rollup.q3 IS '上四分位数 / Third quartile';
+COMMENT ON COLUMN mart_box_rollup.lower IS '下须（1.5 IQR 内最小值）/ Lower whisker';
+COMMENT ON COLUMN mart_box_rollup.upper IS '上须（1.5 IQR 内最大值）/ Upper whisker';
+COMMENT ON COLUMN mart_box_rollup.zeros IS '值为 0 的条数 / Rows whose value is 0';
