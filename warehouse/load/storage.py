@@ -24,10 +24,12 @@ import duckdb
 fcntl: ModuleType | None = importlib.import_module("fcntl") if os.name == "posix" else None
 
 KEEP_PREVIOUS = 2
-# DuckDB's memory limit for the loader's connection (default would be 80 % of the RAM): the
-# set-based review and the mart refresh spill to <version>.tmp/ instead of growing the
-# process; WAREHOUSE_LOAD_MEMORY_MB overrides it (docs/load_mechanism.md, "Memory").
-LOAD_MEMORY_MB = 512
+# DuckDB's memory limit for the loader's connection (DuckDB's own default is 80 % of the RAM):
+# a quarter of the RAM, at least 1 GB. The set-based review and the mart refresh spill to
+# <version>.tmp/ where they can; some operators cannot, and 512 MB failed a 40,000-document
+# first load. WAREHOUSE_LOAD_MEMORY_MB overrides it (docs/load_mechanism.md, "Memory").
+LOAD_MEMORY_MIN_MB = 1024
+LOAD_MEMORY_RAM_SHARE = 0.25
 _VERSION = re.compile(r"\.v(\d{6,})$")
 QUARANTINE = "quarantine"  # <db>.quarantine/: stray WAL files of published versions
 
@@ -221,9 +223,15 @@ def writer_lock(db_path: Path) -> Iterator[None]:
 
 
 def load_memory_mb() -> int:
-    """The loader connection's DuckDB memory limit in MB (at least 128)."""
+    """The loader connection's DuckDB memory limit in MB (at least 128 when set by hand)."""
     text = os.environ.get("WAREHOUSE_LOAD_MEMORY_MB", "").strip()
-    return max(128, int(text)) if text.isdigit() else LOAD_MEMORY_MB
+    if text.isdigit():
+        return max(128, int(text))
+    try:
+        ram_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):  # not POSIX: DuckDB's default applies
+        ram_mb = 4 * LOAD_MEMORY_MIN_MB
+    return max(LOAD_MEMORY_MIN_MB, int(ram_mb * LOAD_MEMORY_RAM_SHARE))
 
 
 @contextlib.contextmanager
