@@ -1,8 +1,4 @@
-"""Queries of the 预算对比 page.
-
-Every function takes a runner (``run(sql, params) -> DataFrame``) and, for filtered
-queries, the sidebar ``Filters``; money stays in yuan (pages convert to 万元).
-"""
+"""Queries of the 预算对比 page. Conventions: dashboard/data/common.py."""
 
 from __future__ import annotations
 
