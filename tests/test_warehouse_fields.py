@@ -103,7 +103,8 @@ def test_new_fields_are_carried_row_by_row(families) -> None:
             db,
             "SELECT horizon, place, graded, direction_source, target_per, target_meaning, "
             "target_kind, deadline, period_start, period_end FROM v_indicator_target "
-            "WHERE source_file = ? ORDER BY scope DESC, project_key, ordinal",
+            "WHERE source_file = ? ORDER BY scope DESC, "  # projects in document order
+            "min(source_line) OVER (PARTITION BY project_key), ordinal",
             [path],
         )
         want = _indicators(rec)

@@ -33,11 +33,16 @@ def document_key(path: str) -> int:
 
 
 def unit_key(unit: dict, fallback: str) -> int:
-    """Unit codes are unique only inside a fiscal administration, so qualify by geography;
-    without code or name the unit is known only through its document (``fallback``)."""
+    """Unit codes are unique only inside a fiscal administration, so qualify by geography,
+    down to the township when the unit has one (two townships of a county may print the same
+    short code); without code or name the unit is known only through its document
+    (``fallback``)."""
     code = norm_text(unit.get("code"))
     name = norm_text(unit.get("name"))
     geo = [norm_text(unit.get(k)) for k in ("province", "city", "county")]
+    township = norm_text(unit.get("township"))
+    if township:  # county and city units keep the key they always had
+        geo.append("township:" + township)
     if code:
         return md5_key("unit", *geo, "code:" + code)
     if name:
