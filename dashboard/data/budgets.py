@@ -8,9 +8,8 @@ from dashboard.data.common import (
     CATEGORY,
     TOWNSHIP,
     Runner,
-    box_from_rollup,
+    box_statistics,
     box_stats,
-    box_summary,
     has_rollups,
     rollup_where,
     sampled,
@@ -68,11 +67,7 @@ def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
 
 def project_budget_box(run: Runner, f: Filters) -> pd.DataFrame:
     """Exact box-plot statistics of project budgets (yuan) per township."""
-    stored = box_from_rollup(run, f, "budget")
-    if stored is not None:
-        return stored
-    base, params = _project_budget_base(f)
-    return run(box_summary(base, "budget_total_yuan"), params)
+    return box_statistics(run, f, "budget", _project_budget_base(f), "budget_total_yuan")
 
 
 def spending_plan(run: Runner, f: Filters) -> pd.DataFrame:

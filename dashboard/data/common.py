@@ -264,6 +264,24 @@ def box_summary(base: str, value: str) -> str:
     """
 
 
+def box_statistics(
+    run: Runner,
+    f: Filters,
+    measure: str,
+    base: tuple[str, list],
+    value: str,
+    family: str | None = None,
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """Exact box-plot statistics per township: stored ones where the rollup has them,
+    else ``box_summary`` over ``base`` (SQL, params)."""
+    stored = box_from_rollup(run, f, measure, family, unit)
+    if stored is not None:
+        return stored
+    sql, params = base
+    return run(box_summary(sql, value), params)
+
+
 def box_from_rollup(
     run: Runner, f: Filters, measure: str, family: str | None = None, unit: str | None = None
 ) -> pd.DataFrame | None:

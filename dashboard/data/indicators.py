@@ -8,9 +8,8 @@ from dashboard.data.common import (
     CATEGORY,
     TOWNSHIP,
     Runner,
-    box_from_rollup,
+    box_statistics,
     box_stats,
-    box_summary,
     has_rollups,
     rollup_where,
     sampled,
@@ -119,8 +118,5 @@ def indicators_per_project(run: Runner, f: Filters) -> pd.DataFrame:
 
 def indicators_per_project_box(run: Runner, f: Filters) -> pd.DataFrame:
     """Exact box-plot statistics of indicators per project, per township."""
-    stored = box_from_rollup(run, f, "indicator_count")
-    if stored is not None:
-        return stored
-    base, params = _indicators_per_project_base(f)
-    return run(box_summary(base, "indicator_count"), params)
+    base = _indicators_per_project_base(f)
+    return box_statistics(run, f, "indicator_count", base, "indicator_count")

@@ -13,9 +13,8 @@ from dashboard.data.common import (
     TOWNSHIP,
     UNIT_SCOPE_PROJECT,
     Runner,
-    box_from_rollup,
+    box_statistics,
     box_stats,
-    box_summary,
     has_rollups,
     rollup_where,
     sampled,
@@ -100,11 +99,8 @@ def family_target_box(
     run: Runner, f: Filters, family: str, unit: str | None = None
 ) -> pd.DataFrame:
     """Exact box-plot statistics of a family's numeric targets per township."""
-    stored = box_from_rollup(run, f, "target", family, unit)
-    if stored is not None:
-        return stored
-    base, params = _family_target_base(f, family, unit)
-    return run(box_summary(base, "target_value"), params)
+    base = _family_target_base(f, family, unit)
+    return box_statistics(run, f, "target", base, "target_value", family, unit)
 
 
 def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
