@@ -51,6 +51,22 @@ def _tree_rss(root: int) -> int:
     return total
 
 
+def _db_bytes(db: Path) -> int:
+    """Bytes of every file of the warehouse: versions, WAL, temp spill folder."""
+    total = 0
+    for path in list(db.parent.glob(db.name + "*")) + list(db.parent.glob("*.tmp")):
+        try:
+            if path.is_symlink():
+                continue
+            if path.is_dir():
+                total += sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+            else:
+                total += path.stat().st_size
+        except OSError:  # removed while we looked
+            continue
+    return total
+
+
 def run_load(args: list[str], db: Path) -> dict:
     """Run ``python -m etl load ARGS --db DB`` as a user would and measure it."""
     cmd = [sys.executable, "-m", "etl", "load", *args, "--db", str(db), "--no-progress"]
@@ -58,12 +74,16 @@ def run_load(args: list[str], db: Path) -> dict:
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        peak = [0]
+        peak, disk = [0], [0]
         done = threading.Event()
 
         def sample() -> None:
+            ticks = 0
             while not done.is_set():
                 peak[0] = max(peak[0], _tree_rss(proc.pid))
+                if ticks % 10 == 0:  # every 0.5 s: a directory scan is not free
+                    disk[0] = max(disk[0], _db_bytes(db))
+                ticks += 1
                 done.wait(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -87,6 +107,8 @@ def run_load(args: list[str], db: Path) -> dict:
         "tree_peak_mb": peak[0] / 1e6,
         "counts": counts,
         "max_process_mb": usage.ru_maxrss * 1024 / 1e6,
+        "disk_peak_mb": disk[0] / 1e6,
+        "db_file_mb": (db.resolve().stat().st_size if db.exists() else 0) / 1e6,
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "output": text,
     }
@@ -155,14 +177,17 @@ def _edit(path: Path, encoding: str) -> bytes:
     return original
 
 
-def incremental(folder: Path, manifest: list[dict], db: Path) -> dict:
-    """Reload after changing one document: by file, and by rescanning the whole folder."""
+def incremental(folder: Path, manifest: list[dict], db: Path, extra: tuple[str, ...] = ()) -> dict:
+    """Reload after changing one document: by file, and by rescanning the whole folder.
+
+    ``extra``: more ``etl load`` options (``--keep-versions 0`` where old copies of a
+    multi-GB warehouse would not fit on the disk)."""
     plain = [m for m in manifest if not m["broken"] and m["layout"] == "form"] or [
         m for m in manifest if not m["broken"]
     ]
     first, second = folder / plain[0]["file"], folder / plain[-1]["file"]
     result = {}
-    unchanged = run_load([str(folder)], db)
+    unchanged = run_load([str(folder), *extra], db)
     result["unchanged_dir_s"], result["unchanged_dir_cpu_s"] = (
         unchanged["wall_s"],
         unchanged["cpu_s"],
@@ -170,17 +195,17 @@ def incremental(folder: Path, manifest: list[dict], db: Path) -> dict:
     result["unchanged_counts"] = unchanged["counts"]
     original = _edit(first, plain[0]["encoding"])
     try:
-        one = run_load([str(first)], db)
+        one = run_load([str(first), *extra], db)
         result["one_file_s"], result["one_file_exit"] = one["wall_s"], one["exit"]
         result["one_file_cpu_s"] = one["cpu_s"]
     finally:
         first.write_bytes(original)
     original2 = _edit(second, plain[-1]["encoding"])
     try:
-        rescan = run_load([str(folder)], db)
+        rescan = run_load([str(folder), *extra], db)
         result["rescan_dir_s"], result["rescan_exit"] = rescan["wall_s"], rescan["exit"]
         result["rescan_dir_cpu_s"], result["rescan_counts"] = rescan["cpu_s"], rescan["counts"]
     finally:
         second.write_bytes(original2)
-    run_load([str(folder)], db)  # back to the pristine corpus (untimed)
+    run_load([str(folder), *extra], db)  # back to the pristine corpus (untimed)
     return result

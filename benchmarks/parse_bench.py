@@ -83,10 +83,12 @@ def _timed(fn, *args):
     return result, time.perf_counter() - started, time.process_time() - cpu
 
 
-def run(paths: list[Path], single_core_max: int) -> dict:
-    """Floor and parser timings; single-core figures use at most ``single_core_max`` docs."""
+def run(paths: list[Path], single_core_max: int, pool_max: int | None = None) -> dict:
+    """Floor and parser timings; single-core figures use at most ``single_core_max`` docs,
+    the all-cores pass at most ``pool_max`` (the load parses every document anyway)."""
     read_and_split(paths)  # warm the page cache so every pass reads from memory
     sample = paths[:single_core_max]
+    paths = paths[:pool_max] if pool_max else paths
     (floor_bytes, _), floor_s, floor_cpu = _timed(read_and_split, sample)
     (one_bytes, ok, refused), one_s, one_cpu = _timed(parse_all, sample)
     cores = os.cpu_count() or 1

@@ -87,6 +87,8 @@ def _size_section(r: dict) -> list[str]:
         f"| `etl load` from empty, wall time | {ld['wall_s']:.1f} s (exit {ld['exit']}; "
         f"{ld['cpu_s']:.0f} CPU-s by wait4, pool workers possibly excluded) |",
         f"| `etl load` peak RSS, largest process | {ld['max_process_mb']:,.0f} MB |",
+        f"| `etl load` disk peak (all version files) / final DB file | "
+        f"{ld.get('disk_peak_mb', 0):,.0f} MB / {ld.get('db_file_mb', 0):,.0f} MB |",
         f"| `etl load` peak RSS, whole process tree (sum) | {ld['tree_peak_mb']:,.0f} MB |",
         f"| reload, nothing changed (`etl load DIR`) | {inc['unchanged_dir_s']:.2f}"
         f" s{_reparsed(inc.get('unchanged_counts'))} |",
@@ -205,6 +207,13 @@ def targets_section(results: list[dict]) -> list[str]:
             f"| peak RSS < {TARGETS[rss_key]:,.0f} MB ({n:,} docs; the larger of the two measures) "
             f"| {_verdict(rss, TARGETS[rss_key], 'MB')} |"
         )
+        if n == 400_000 and big["load"].get("db_file_mb"):
+            ratio = big["load"]["disk_peak_mb"] / big["load"]["db_file_mb"]
+            lines.append(
+                f"| disk during the load < 3× the final DB file ({n:,} docs; peak "
+                f"{big['load']['disk_peak_mb']:,.0f} MB, final file "
+                f"{big['load']['db_file_mb']:,.0f} MB) | {_verdict(ratio, 3.0, '×')} |"
+            )
     query_n = next((n for n in (400_000, 40_000) if n in by_n), None)
     if query_n:
         name, worst = _slowest(by_n[query_n])

@@ -44,14 +44,16 @@ def bench_size(n: int, args: argparse.Namespace, log) -> dict:
     stats = corpus_stats(folder, manifest)
     files = stats.pop("files")
     log(f"[{n}] parse throughput")
-    parse = parse_bench.run(files, args.single_core_max)
+    parse = parse_bench.run(files, args.single_core_max, args.parse_pool_max)
     db = _fresh_db(work / f"warehouse_{n}.duckdb")
     log(f"[{n}] etl load")
     load = load_bench.run_load([str(folder)], db)
     counts = load_bench.warehouse_counts(db)
     problems = load_bench.check_counts(counts, manifest)
     log(f"[{n}] reloads")
-    incremental = load_bench.incremental(folder, manifest, db)
+    # a 400,000-document warehouse is ~10 GB: old versions kept by default would fill the disk
+    extra = ("--keep-versions", "0") if n > PANDAS_RECORDS_MAX else ()
+    incremental = load_bench.incremental(folder, manifest, db, extra)
     log(f"[{n}] dashboard and example queries")
     dashboard = query_bench.dashboard_latency(db, args.runs, all_filters=True)
     examples = query_bench.example_latency(db, args.runs)
@@ -96,6 +98,18 @@ def main(argv: list[str] | None = None) -> int:
         default=10_000,
         help="documents timed on one core (a prefix of the corpus)",
     )
+    parser.add_argument(
+        "--parse-pool-max",
+        type=int,
+        default=40_000,
+        help="documents parsed on all cores outside the load (a prefix of the corpus)",
+    )
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="keep the last run's results for other sizes (a size measured now replaces its old "
+        "entry), so a long --sizes 400000 run can join the 1,000-40,000 report",
+    )
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "benchmarks")
     parser.add_argument(
@@ -139,10 +153,23 @@ def main(argv: list[str] | None = None) -> int:
             "command": command.strip(),
             "machine": machine.describe(),
         }
+        earlier = (
+            json.loads(results_file.read_text(encoding="utf-8"))
+            if args.append and results_file.exists()
+            else []
+        )
+        if args.append and meta_file.exists():
+            previous = json.loads(meta_file.read_text(encoding="utf-8"))
+            meta["command"] = f"{previous['command']}; then {meta['command']}"
+            meta["when"] = f"{previous['when']} and {meta['when']}"
         meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        results = []
+        results = [r for r in earlier if r["corpus"]["docs"] not in set(sizes)]
         for n in sizes:
-            results.append(bench_size(n, args, log))
+            result = bench_size(n, args, log)
+            results = sorted(
+                [r for r in results if r["corpus"]["docs"] != result["corpus"]["docs"]] + [result],
+                key=lambda r: r["corpus"]["docs"],
+            )
             results_file.write_text(
                 json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
             )
