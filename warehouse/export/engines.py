@@ -116,6 +116,9 @@ def transpile(sql: str, engine: str) -> str:
     return rewrite(tree, engine).sql(dialect=engine, pretty=True)
 
 
+_MACRO_KEYS = "keys"  # the parameter of views.sql's table macros: identities to compute
+
+
 def view_definitions() -> list[tuple[str, str]]:
     """(name, DuckDB SELECT) of every view other engines need, in dependency order: the two
     marts (as views), then each CREATE VIEW of views.sql."""
@@ -123,11 +126,15 @@ def view_definitions() -> list[tuple[str, str]]:
         ("mart_project_budget", marts._PROJECT_SELECT.format(scope_f="TRUE")),
         ("mart_indicator_target", marts._INDICATOR_SELECT.format(scope_t="TRUE")),
     ]
+    macros: dict[str, exp.Expression] = {}
     for statement in sqlglot.parse(schema.VIEWS_SQL.read_text(encoding="utf-8"), read="duckdb"):
         if not isinstance(statement, exp.Create):
             continue
         select = statement.expression
-        if statement.args.get("kind") == "VIEW":
+        if statement.args.get("kind") == "MACRO":
+            macros[statement.this.this.name] = select  # UserDefinedFunction(Table(name))
+        elif statement.args.get("kind") == "VIEW":
+            select = _inline_macros(select, macros)
             out.append((statement.this.name, select.sql(dialect="duckdb")))
         elif isinstance(select, exp.Select):
             # a table DuckDB precomputes at load (`CREATE TABLE mart_x AS SELECT * FROM
@@ -139,6 +146,29 @@ def view_definitions() -> list[tuple[str, str]]:
             unlimited.set("limit", None)
             out.append((table.name, unlimited.sql(dialect="duckdb")))
     return out
+
+
+def _inline_macros(select: exp.Expression, macros: dict[str, exp.Expression]) -> exp.Expression:
+    """A view over a DuckDB table macro (``SELECT * FROM m(NULL)``, views.sql) as plain SQL
+    other engines run: the macro's body for every row, ``keys IS NULL OR …`` filters true."""
+
+    def expand(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Or) and any(
+            c.name == _MACRO_KEYS for c in node.find_all(exp.Column)
+        ):
+            return exp.true()
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous):
+            body = macros.get(node.this.name)
+            if body is not None:
+                return exp.Subquery(this=expand_all(body), alias=node.args.get("alias"))
+        return node
+
+    def expand_all(tree: exp.Expression) -> exp.Expression:
+        return tree.copy().transform(expand)
+
+    if not macros:
+        return select
+    return expand_all(select)
 
 
 def _partitions(folder: Path) -> list[str]:

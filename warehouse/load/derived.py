@@ -19,9 +19,10 @@ from warehouse.schema import ddl as schema
 LINKS_META = "project_links_digest"  # warehouse_meta: digest of data/project_links.toml
 
 FULL_SHARE = 0.25  # a load touching more documents than this share rebuilds everything
+# mart table -> (the view over every identity, the table macro for a list of identities)
 MATERIALIZED = {
-    "mart_project_history": "v_project_history_live",
-    "mart_target_change": "v_target_change_live",
+    "mart_project_history": ("v_project_history_live", "project_history_rows"),
+    "mart_target_change": ("v_target_change_live", "target_change_rows"),
 }
 
 
@@ -64,7 +65,7 @@ def refresh(
         source_text.prune(con)
     else:
         source_text.store(con, documents)
-    for table, view in MATERIALIZED.items():
+    for table, (view, macro) in MATERIALIZED.items():
         if full:  # delete + insert keeps the table's comments (views.sql creates it)
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
@@ -73,9 +74,6 @@ def refresh(
         con.execute(
             f"DELETE FROM {table} WHERE identity_key IN (SELECT unnest(?::BIGINT[]))", [keys]
         )
-        con.execute(
-            f"INSERT INTO {table} BY NAME SELECT * FROM {view} "
-            "WHERE identity_key IN (SELECT unnest(?::BIGINT[]))",
-            [keys],
-        )
+        # the macro filters before its window functions; the view would compute every year
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {macro}(?::BIGINT[])", [keys])
     schema.set_meta(con, LINKS_META, digest)

@@ -52,13 +52,17 @@ JOIN source_document AS d ON d.document_id = w.document_id
 LEFT JOIN dim_unit AS u ON u.unit_key = d.unit_key;
 
 -- ===== Cross-year views (docs/project_identity.md) =====================================
-CREATE OR REPLACE VIEW v_project_history_live AS
+-- Table macros so a load can compute the rows of a few project identities without running
+-- the window functions over every year (a filter does not reach through a window); the
+-- *_live views are the same macros over every identity (keys NULL).
+CREATE OR REPLACE MACRO project_history_rows(keys) AS TABLE
 WITH rows AS (
     SELECT coalesce(i.identity_key, p.project_key) AS identity_key, p.*,
            coalesce(i.link_method, 'single') AS link_method, coalesce(i.link_score, 1.0) AS link_score
     FROM mart_project_budget AS p
     LEFT JOIN project_identity AS i ON i.project_key = p.project_key
     WHERE p.fiscal_year IS NOT NULL
+      AND (keys IS NULL OR coalesce(i.identity_key, p.project_key) IN (SELECT unnest(keys)))
 ), yearly AS (
     SELECT identity_key, fiscal_year,
            arg_min(province, seq) AS province, arg_min(city, seq) AS city,
@@ -85,7 +89,9 @@ SELECT
 FROM yearly
 WINDOW w AS (PARTITION BY identity_key ORDER BY fiscal_year);
 
-CREATE OR REPLACE VIEW v_target_change_live AS
+CREATE OR REPLACE VIEW v_project_history_live AS SELECT * FROM project_history_rows(NULL);
+
+CREATE OR REPLACE MACRO target_change_rows(keys) AS TABLE
 WITH ind AS (
     SELECT coalesce(pi.identity_key, t.project_key) AS identity_key, t.fiscal_year,
            t.indicator_name, t.level1, t.level2, t.target_raw, t.target_kind, t.target_unit,
@@ -109,11 +115,12 @@ WITH ind AS (
     LEFT JOIN project_identity AS pi ON pi.project_key = t.project_key
     WHERE t.scope = 'project' AND t.fiscal_year IS NOT NULL AND t.indicator_name IS NOT NULL
       AND t.horizon = 'annual'  -- comparisons use annual targets (docs/classification.md)
+      AND (keys IS NULL OR coalesce(pi.identity_key, t.project_key) IN (SELECT unnest(keys)))
 ), cur AS (SELECT * EXCLUDE (dup) FROM ind WHERE dup = 1),
 pairs AS (  -- project years that have an earlier year on record
     SELECT identity_key, fiscal_year, prev_fiscal_year, township, unit_name, project_name,
            project_category, budget_total_yuan, prev_budget_yuan, project_key
-    FROM v_project_history_live WHERE prev_fiscal_year IS NOT NULL
+    FROM project_history_rows(keys) WHERE prev_fiscal_year IS NOT NULL
 ), names AS (
     SELECT p.identity_key, p.fiscal_year, c.indicator_norm
     FROM pairs AS p JOIN cur AS c USING (identity_key, fiscal_year)
@@ -158,6 +165,8 @@ LEFT JOIN cur AS c
 LEFT JOIN cur AS o
   ON o.identity_key = n.identity_key AND o.fiscal_year = p.prev_fiscal_year
  AND o.indicator_norm = n.indicator_norm;
+
+CREATE OR REPLACE VIEW v_target_change_live AS SELECT * FROM target_change_rows(NULL);
 
 -- The two views above are computed; the analyst views read their results, materialized at
 -- every load by warehouse/load/derived.py (window functions over every year do not push filters
