@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -51,7 +51,7 @@ from warehouse.load.transform import (
     project_keys,
     resolve_duplicates,
 )
-from warehouse.load.workers import parse_isolated
+from warehouse.load.workers import IsolatedRun, parse_isolated
 from warehouse.schema import ddl as schema
 from warehouse.schema import keys, marts
 
@@ -183,31 +183,35 @@ def load_paths(
                 summary.totals = _read_totals(db_path)
                 summary.elapsed_s = time.perf_counter() - started
                 return summary
-        with new_version(db_path, keep=keep_versions, lock=False) as (con, target):
+        # The review runs set-based after the load (review_sql.after_load), not per document
+        # in the workers. The workers start before the version file is copied, so they boot
+        # while it is (a one-file reload waits for neither twice).
+        run_id = state.next_run_id
+        config = WorkerConfig(
+            classifier,
+            run_id,
+            dt.datetime.now().replace(microsecond=0),
+            parse,
+            source_text=True,
+            columnar=True,
+        )
+        outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
+        with (
+            contextlib.closing(outcomes),
+            new_version(db_path, keep=keep_versions, lock=False) as (con, target),
+        ):
             summary.written = True
             summary.db_file = str(target)
             schema.ensure_schema(con)
             known_rejects.ensure(con)
             if schema.get_meta(con, "rules_digest") != classifier.digest:
                 apply_rules(con, classifier)
-            run_id = scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM load_run")
             summary.run_id = run_id
             keeper = versions.VersionKeeper(
                 con, run_id, dt.datetime.now(), keep_both, empty=not known
             )
             existing = {keys.document_key(path) for path in known}
             writer = _BatchWriter(con, summary, replacing, keeper, existing)
-            # The review runs set-based after the load (review_sql.after_load), not per
-            # document in the workers.
-            config = WorkerConfig(
-                classifier,
-                run_id,
-                dt.datetime.now().replace(microsecond=0),
-                parse,
-                source_text=True,
-                columnar=True,
-            )
-            outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
             with _progress_bar(len(tasks), progress) as bar:
                 for outcome in outcomes:
                     writer.add(outcome)
@@ -242,6 +246,7 @@ class _State:
     old_versions: dict[tuple[str, str], str] = field(default_factory=dict)  # superseded files
     remembered: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # known rejects
     rejects: dict[str, str] = field(default_factory=dict)  # reject table: path -> reason
+    next_run_id: int = 1  # the run this load logs (read under the writer lock)
 
 
 def _read_state(db_path: Path, classifier: Classifier) -> _State:
@@ -271,6 +276,7 @@ def _read_state(db_path: Path, classifier: Classifier) -> _State:
             versions.skipped_files(con),
             known_rejects.read(con),
             known_rejects.stored_rejects(con),
+            scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM load_run"),
         )
     finally:
         con.close()
@@ -355,18 +361,17 @@ def _parse_all(
     workers: int | None,
     threshold: int,
     isolate: bool | None,
-) -> Iterator[ParseOutcome]:
-    """Outcomes in task order. Untrusted files go through capped worker processes
-    (warehouse/load/workers.py): a bomb or a parser crash rejects one file, never the load."""
+) -> IsolatedRun | Generator[ParseOutcome, None, None]:
+    """Outcomes in task order (close() the result). Untrusted files go through capped worker
+    processes (warehouse/load/workers.py), started here: a bomb or a parser crash rejects
+    one file, never the load."""
     workers = workers or os.cpu_count() or 1
     if isolate is None:
         isolate = config.parse is None or (len(tasks) >= threshold and workers >= 2)
     if not isolate or not tasks:
-        for task in tasks:
-            yield parse_one(task, config)
-        return
+        return (parse_one(task, config) for task in tasks)
     limits = get_limits()
-    yield from parse_isolated(
+    return parse_isolated(
         tasks,
         config,
         workers=workers,

@@ -226,23 +226,56 @@ def parse_isolated(
     workers: int,
     memory_mb: int,
     timeout_s: float,
-) -> Iterator[ParseOutcome]:
-    """Outcomes of ``tasks`` in order, each parsed in a capped worker process."""
-    if not tasks:
-        return
-    pool = _Pool(tasks, config, workers=workers, memory_mb=memory_mb, timeout_s=timeout_s)
-    finished = False
-    try:
-        while pool.next_out < len(tasks):
-            pool.feed()
-            yield from pool.in_order()
-            if pool.next_out >= len(tasks):
-                break
-            pool.wait_and_receive()
-            pool.reap_overdue()
-        finished = True
-    finally:
-        pool.close(kill=not finished)
+) -> IsolatedRun:
+    """Outcomes of ``tasks`` in order, each parsed in a capped worker process. The workers
+    start now, so they boot while the caller prepares the warehouse; ``close()`` the result
+    (or iterate it to the end) to stop them."""
+    return IsolatedRun(tasks, config, workers=workers, memory_mb=memory_mb, timeout_s=timeout_s)
+
+
+class IsolatedRun:
+    """An iterable of outcomes in task order, backed by a pool started at construction."""
+
+    def __init__(
+        self,
+        tasks: list[Task],
+        config: WorkerConfig,
+        *,
+        workers: int,
+        memory_mb: int,
+        timeout_s: float,
+    ) -> None:
+        self.tasks = tasks
+        self.pool = (
+            _Pool(tasks, config, workers=workers, memory_mb=memory_mb, timeout_s=timeout_s)
+            if tasks
+            else None
+        )
+        self.finished = not tasks
+
+    def __iter__(self) -> Iterator[ParseOutcome]:
+        pool, tasks = self.pool, self.tasks
+        if pool is None:
+            return
+        try:
+            while pool.next_out < len(tasks):
+                pool.feed()
+                if pool.next_task >= len(tasks):
+                    pool.release_idle()  # nothing left to hand out: idle workers exit now
+                yield from pool.in_order()
+                if pool.next_out >= len(tasks):
+                    break
+                pool.wait_and_receive()
+                pool.reap_overdue()
+            self.finished = True
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers (killed when outcomes are still outstanding). Idempotent."""
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            pool.close(kill=not self.finished)
 
 
 class _Pool:
@@ -285,6 +318,13 @@ class _Pool:
                 self._replace(worker)
             else:
                 self.selector.register(worker.stdout, selectors.EVENT_READ, worker)
+
+    def release_idle(self) -> None:
+        """End of input for every idle worker (all tasks handed out)."""
+        for worker in self.workers:
+            if worker.index is None:
+                with contextlib.suppress(OSError):
+                    worker.stdin.close()
 
     def in_order(self) -> Iterator[ParseOutcome]:
         while self.next_out in self.done:
