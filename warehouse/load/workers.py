@@ -21,11 +21,13 @@ import contextlib
 import ctypes
 import os
 import pickle
+import queue
 import selectors
 import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -234,7 +236,13 @@ def parse_isolated(
 
 
 class IsolatedRun:
-    """An iterable of outcomes in task order, backed by a pool started at construction."""
+    """An iterable of outcomes in task order, backed by a pool started at construction.
+
+    A receiver thread drives the pool (hands out tasks, collects outcomes) while the caller
+    consumes them, so the workers keep parsing while the loader writes a batch to DuckDB
+    (which releases the GIL); at most ``QUEUED`` outcomes wait between the two."""
+
+    QUEUED = 256
 
     def __init__(
         self,
@@ -252,30 +260,75 @@ class IsolatedRun:
             else None
         )
         self.finished = not tasks
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=self.QUEUED)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def __iter__(self) -> Iterator[ParseOutcome]:
-        pool, tasks = self.pool, self.tasks
-        if pool is None:
+        if self.pool is None:
             return
+        self._thread = threading.Thread(
+            target=self._drive, args=(self.pool,), name="parse-receiver", daemon=True
+        )
+        self._thread.start()
         try:
-            while pool.next_out < len(tasks):
-                pool.feed()
-                if pool.next_task >= len(tasks):
-                    pool.release_idle()  # nothing left to hand out: idle workers exit now
-                yield from pool.in_order()
-                if pool.next_out >= len(tasks):
+            while True:
+                item = self._queue.get()
+                if item is _END:
                     break
-                pool.wait_and_receive()
-                pool.reap_overdue()
+                if isinstance(item, BaseException):
+                    raise item
+                assert isinstance(item, ParseOutcome)
+                yield item
             self.finished = True
         finally:
             self.close()
 
+    def _drive(self, pool: _Pool) -> None:
+        """The receiver thread: every outcome in task order onto the queue, then _END."""
+        tasks = self.tasks
+        try:
+            while pool.next_out < len(tasks) and not self._stop.is_set():
+                pool.feed()
+                if pool.next_task >= len(tasks):
+                    pool.release_idle()  # nothing left to hand out: idle workers exit now
+                for outcome in pool.in_order():
+                    if not self._put(outcome):
+                        return
+                if pool.next_out >= len(tasks):
+                    break
+                pool.wait_and_receive()
+                pool.reap_overdue()
+            self._put(_END)
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(exc)
+
+    def _put(self, item: object) -> bool:
+        """Queue ``item`` unless the consumer stopped (then False)."""
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def close(self) -> None:
-        """Stop the workers (killed when outcomes are still outstanding). Idempotent."""
-        if self.pool is not None:
-            pool, self.pool = self.pool, None
-            pool.close(kill=not self.finished)
+        """Stop the receiver and the workers (killed when outcomes are still outstanding).
+        Idempotent."""
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        self._stop.set()
+        if self._thread is not None:
+            if not self.finished:
+                for worker in pool.workers:  # wakes a receiver waiting on their pipes
+                    worker.proc.kill()
+            self._thread.join()
+        pool.close(kill=not self.finished)
+
+
+_END = object()  # the receiver's last queue item
 
 
 class _Pool:
@@ -386,12 +439,20 @@ class _Pool:
             with contextlib.suppress(OSError):
                 worker.stdin.close()  # EOF: an idle worker exits on its own
         for worker in self.workers:
-            try:
-                worker.proc.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-            with contextlib.suppress(OSError):
-                worker.stdout.close()
+            if kill or worker.proc.poll() is not None:
+                _reap(worker)
+            else:  # exiting after EOF: a one-file reload need not wait for its teardown
+                threading.Thread(target=_reap, args=(worker,), daemon=True).start()
+
+
+def _reap(worker: _Worker) -> None:
+    """Wait for a worker that was told to stop (killed after 2 s) and close its pipe."""
+    try:
+        worker.proc.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    with contextlib.suppress(OSError):
+        worker.stdout.close()
 
 
 def _settle(done: dict[int, ParseOutcome], index: int, task: Task, reason: str) -> None:
