@@ -25,6 +25,7 @@ from warehouse.schema import ddl as schema
 MARTS_SQL = Path(__file__).resolve().parent / "marts.sql"
 MART_TABLES = schema.MART_TABLES
 FULL_REFRESH_SHARE = 0.25  # touching more documents than this share: rebuild instead
+BOX_BATCH_ROWS = 150_000  # indicator rows per box-statistics statement (memory bound)
 _STATE_KEY = "marts_refreshed"  # warehouse_meta: marts digest of the last full rebuild
 
 # Same joins as the former views; {scope_f}/{scope_t} restrict facts for incremental runs.
@@ -225,51 +226,53 @@ BOX_MEASURES = {
 }
 
 
-def _box_select(measure: str, with_year: bool, with_cat: bool, with_unit: bool) -> str:
+def _box_select(measure: str) -> str:
+    """All filter combinations of one measure in one scan: grouping sets over (year?,
+    category?, unit?). The whiskers come from the group's value list, filtered by its own
+    quartiles, so no join back to the rows (the former per-set join was the costliest
+    step of the refresh)."""
     source, value, rows, extra = BOX_MEASURES[measure]
-    extra = [(c, e) for c, e in extra if c != "unit" or with_unit]
-    keys = ["township", *[c for c, _ in extra]]
-    keys += ["fiscal_year"] * with_year + ["project_category"] * with_cat
+    base = ["township", *[c for c, _ in extra]]
+    optional = [
+        *(["unit"] if any(c == "unit" for c, _ in extra) else []),
+        "fiscal_year",
+        "project_category",
+    ]
+    sets = []
+    for with_year in (False, True):
+        for with_cat in (False, True):
+            for with_unit in (False, True) if "unit" in optional else (False,):
+                keys = base[:1] + [c for c in base[1:] if c != "unit" or with_unit]
+                keys += ["fiscal_year"] * with_year + ["project_category"] * with_cat
+                sets.append(f"({', '.join(keys)})")
     cols = ", ".join(
-        ["township", *[f"{e} AS {c}" for c, e in extra]]
-        + ["fiscal_year"] * with_year
-        + ["project_category"] * with_cat
+        ["township", *[f"{e} AS {c}" for c, e in extra], "fiscal_year", "project_category"]
     )
-    on = " AND ".join(f"b.{k} IS NOT DISTINCT FROM s.{k}" for k in keys)
-    out = {
-        "family": "s.family" if extra else "NULL",
-        "unit": "s.unit" if with_unit and extra else "NULL",
-        "fiscal_year": "s.fiscal_year" if with_year else "NULL",
-        "project_category": "s.project_category" if with_cat else "NULL",
-    }
+    has = {c for c, _ in extra}
+    unit_flag = "grouping(unit) = 1" if "unit" in has else "TRUE"
     return f"""
-        WITH b AS (SELECT {cols}, {value} AS v FROM {source} WHERE {rows} AND {{scope}}),
-        s AS (
-          SELECT {", ".join(keys)}, count(*) AS n, quantile_cont(v, 0.25) AS q1,
-                 quantile_cont(v, 0.5) AS median, quantile_cont(v, 0.75) AS q3,
+        SELECT '{measure}' AS measure,
+               CAST({"family" if "family" in has else "NULL"} AS VARCHAR) AS family,
+               CAST({"unit" if "unit" in has else "NULL"} AS VARCHAR) AS unit,
+               all_units, township, CAST(fiscal_year AS INTEGER) AS fiscal_year, all_years,
+               CAST(project_category AS VARCHAR) AS project_category, all_categories, n,
+               q[1] AS q1, q[2] AS median, q[3] AS q3,
+               list_min(list_filter(vs, lambda x: x >= q[1] - 1.5 * (q[3] - q[1]))) AS lower,
+               list_max(list_filter(vs, lambda x: x <= q[3] + 1.5 * (q[3] - q[1]))) AS upper,
+               zeros
+        FROM (
+          SELECT {", ".join(dict.fromkeys(base + optional))}, {unit_flag} AS all_units,
+                 grouping(fiscal_year) = 1 AS all_years,
+                 grouping(project_category) = 1 AS all_categories,
+                 count(*) AS n, quantile_cont(v, [0.25, 0.5, 0.75]) AS q, list(v) AS vs,
                  count(*) FILTER (WHERE v = 0) AS zeros
-          FROM b GROUP BY ALL
+          FROM (SELECT {cols}, {value} AS v FROM {source} WHERE {rows} AND {{scope}})
+          GROUP BY GROUPING SETS ({", ".join(sets)})
         )
-        SELECT '{measure}' AS measure, CAST({out["family"]} AS VARCHAR) AS family,
-               CAST({out["unit"]} AS VARCHAR) AS unit,
-               {not (with_unit and extra)} AS all_units, s.township,
-               CAST({out["fiscal_year"]} AS INTEGER) AS fiscal_year, {not with_year} AS all_years,
-               CAST({out["project_category"]} AS VARCHAR) AS project_category,
-               {not with_cat} AS all_categories, s.n, s.q1, s.median, s.q3,
-               min(b.v) FILTER (WHERE b.v >= s.q1 - 1.5 * (s.q3 - s.q1)) AS lower,
-               max(b.v) FILTER (WHERE b.v <= s.q3 + 1.5 * (s.q3 - s.q1)) AS upper, s.zeros
-        FROM b JOIN s ON {on}
-        GROUP BY ALL
     """
 
 
-BOX_SELECTS = [
-    _box_select(measure, with_year, with_cat, with_unit)
-    for measure in BOX_MEASURES
-    for with_year in (False, True)
-    for with_cat in (False, True)
-    for with_unit in ((False, True) if measure == "target" else (False,))
-]
+BOX_SELECTS = [_box_select(measure) for measure in BOX_MEASURES]
 BOX_TABLE = "mart_box_rollup"
 ROLLUP_TABLES = (*ROLLUPS, BOX_TABLE)
 
@@ -437,8 +440,43 @@ def refresh_rollups(
             params,
         )
     con.execute(f"DELETE FROM {BOX_TABLE} WHERE {scope}", params)
-    for select in BOX_SELECTS:
-        con.execute(f"INSERT INTO {BOX_TABLE} BY NAME {select.format(scope=scope)}", params)
+    batches = _town_batches(con, scope, params)
+    for select in BOX_SELECTS:  # measure-major, then township ranges (the former layout)
+        for batch, bounds in batches:
+            con.execute(
+                f"INSERT INTO {BOX_TABLE} BY NAME {select.format(scope=f'{scope} AND {batch}')}",
+                params | bounds,
+            )
+
+
+def _town_batches(
+    con: duckdb.DuckDBPyConnection, scope: str, params: dict
+) -> list[tuple[str, dict]]:
+    """Township ranges of about BOX_BATCH_ROWS indicator rows each, covering every
+    township (open first and last range, NULL apart). The box statistics keep each group's
+    values in memory and DuckDB cannot spill them: batches bound that memory, and the
+    marts' (year, township) order lets each batch skip most row groups."""
+    rows = con.execute(
+        f"SELECT township, count(*) FROM mart_indicator_target WHERE {scope} "
+        "AND township IS NOT NULL GROUP BY township ORDER BY township",
+        params,
+    ).fetchall()
+    cuts: list[str] = []
+    total = 0
+    for town, count in rows:
+        total += count
+        if total >= BOX_BATCH_ROWS:
+            cuts.append(town)
+            total = 0
+    batches: list[tuple[str, dict]] = []
+    lower: str | None = None
+    for cut in [*cuts, None]:
+        conds = ["township > $lo"] * (lower is not None) + ["township <= $hi"] * (cut is not None)
+        bounds = {"lo": lower} if lower is not None else {}
+        bounds |= {"hi": cut} if cut is not None else {}
+        batches.append(("(" + " AND ".join(conds or ["township IS NOT NULL"]) + ")", bounds))
+        lower = cut
+    return [*batches, ("(township IS NULL)", {})]
 
 
 def refresh(
