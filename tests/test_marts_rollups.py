@@ -106,12 +106,13 @@ def _write_docs(folder: Path) -> None:
         write_record(folder / f"{i}.txt", record(town, code=f"80200{i}", projects=projects))
 
 
-@pytest.mark.parametrize("batch_rows", [1, 7, marts.BOX_BATCH_ROWS])
+@pytest.mark.parametrize("batch_rows", [1, 7, None])
 def test_rollups_equal_their_definitions_in_any_batching(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int | None
 ) -> None:
-    """One township per batch, a few per batch and one batch give the same rollups, after
-    a full rebuild and after an incremental refresh of one changed document."""
+    """One township per batch, a few per batch and the memory-sized batch (one here) give
+    the same rollups, after a full rebuild and after an incremental refresh of one changed
+    document."""
     monkeypatch.setattr(marts, "BOX_BATCH_ROWS", batch_rows)
     folder = tmp_path / "docs"
     _write_docs(folder)
@@ -144,3 +145,11 @@ def test_township_batches_cover_every_township_once(monkeypatch: pytest.MonkeyPa
             ).fetchall()
             seen += [t for (t,) in found]
         assert sorted(seen, key=str) == sorted(towns, key=str), rows
+
+
+def test_batch_size_follows_the_memory_limit() -> None:
+    con = duckdb.connect()
+    con.execute("SET memory_limit='400MB'")
+    small = marts._rows_per_batch(con)
+    con.execute("SET memory_limit='4GB'")
+    assert 100_000 < small < marts._rows_per_batch(con) // 5
