@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,12 @@ from warehouse.schema import ddl as schema
 MARTS_SQL = Path(__file__).resolve().parent / "marts.sql"
 MART_TABLES = schema.MART_TABLES
 FULL_REFRESH_SHARE = 0.25  # touching more documents than this share: rebuild instead
+# Indicator rows per box-statistics statement: None = the connection's memory limit over
+# BOX_BYTES_PER_ROW (400 MB: 200k rows, ~2 GB and more: one batch; each extra batch costs
+# a scan, at 6 GB 16 batches took 2x the CPU of one).
+BOX_BATCH_ROWS: int | None = None
+BOX_BYTES_PER_ROW = 2000
+_SIZE = re.compile(r"([\d.]+)\s*([KMGT]?)i?B", re.IGNORECASE)
 _STATE_KEY = "marts_refreshed"  # warehouse_meta: marts digest of the last full rebuild
 
 # Same joins as the former views; {scope_f}/{scope_t} restrict facts for incremental runs.
@@ -208,6 +215,41 @@ ROLLUPS = {
 # Rows of one grouping set lie together (zone maps skip the others).
 ROLLUP_ORDER = "all_years DESC, all_categories DESC, fiscal_year, project_category, township"
 
+
+def _rollup_set_selects(
+    source: str, keys: list[tuple[str, str]], aggregates: str, rows: str
+) -> list[str]:
+    """The four grouping sets of ``_rollup_select`` as four statements, in ROLLUP_ORDER and
+    each sorted within: one hash table and one sort of a quarter of the rows at a time. In a
+    small memory limit the single GROUPING SETS statement spilled and took 3-4x the CPU
+    (mart_target_label_rollup at 400 MB: 53 CPU-s against 16 this way)."""
+    cols = "".join(f", ({expr}) AS {name}" for name, expr in keys if expr != name)
+    names = "".join(f", {name}" for name, _ in keys)
+    selects = []
+    for all_years, all_cats in ((True, True), (True, False), (False, True), (False, False)):
+        year = "fiscal_year" if not all_years else "CAST(NULL AS INTEGER)"
+        cat = "project_category" if not all_cats else "CAST(NULL AS VARCHAR)"
+        order = ["fiscal_year"] * (not all_years) + ["project_category"] * (not all_cats)
+        selects.append(f"""
+            SELECT township, {year} AS fiscal_year, {cat} AS project_category{names},
+                   {aggregates}, {all_years} AS all_years, {all_cats} AS all_categories
+            FROM (SELECT *{cols} FROM {source} WHERE {rows} AND {{scope}})
+            GROUP BY township{"".join(", " + c for c in order)}{names}
+            ORDER BY {", ".join([*order, "township"])}
+        """)
+    return selects
+
+
+ROLLUP_SETS = {
+    table: _rollup_set_selects(
+        source,
+        [(n, COMPARABLE_SQL if e == "COMPARABLE_SQL" else e) for n, e in keys],
+        aggregates,
+        rows,
+    )
+    for table, (source, keys, aggregates, rows) in _ROLLUP_DEFS.items()
+}
+
 # Exact per-township box statistics (n, quartiles, 1.5 IQR whiskers, zeros) of the three
 # point clouds, for every filter of at most one year and one category: all years or one,
 # all categories or one (flags all_years / all_categories; the year / category column is
@@ -225,51 +267,53 @@ BOX_MEASURES = {
 }
 
 
-def _box_select(measure: str, with_year: bool, with_cat: bool, with_unit: bool) -> str:
+def _box_select(measure: str) -> str:
+    """All filter combinations of one measure in one scan: grouping sets over (year?,
+    category?, unit?). The whiskers come from the group's value list, filtered by its own
+    quartiles, so no join back to the rows (the former per-set join was the costliest
+    step of the refresh)."""
     source, value, rows, extra = BOX_MEASURES[measure]
-    extra = [(c, e) for c, e in extra if c != "unit" or with_unit]
-    keys = ["township", *[c for c, _ in extra]]
-    keys += ["fiscal_year"] * with_year + ["project_category"] * with_cat
+    base = ["township", *[c for c, _ in extra]]
+    optional = [
+        *(["unit"] if any(c == "unit" for c, _ in extra) else []),
+        "fiscal_year",
+        "project_category",
+    ]
+    sets = []
+    for with_year in (False, True):
+        for with_cat in (False, True):
+            for with_unit in (False, True) if "unit" in optional else (False,):
+                keys = base[:1] + [c for c in base[1:] if c != "unit" or with_unit]
+                keys += ["fiscal_year"] * with_year + ["project_category"] * with_cat
+                sets.append(f"({', '.join(keys)})")
     cols = ", ".join(
-        ["township", *[f"{e} AS {c}" for c, e in extra]]
-        + ["fiscal_year"] * with_year
-        + ["project_category"] * with_cat
+        ["township", *[f"{e} AS {c}" for c, e in extra], "fiscal_year", "project_category"]
     )
-    on = " AND ".join(f"b.{k} IS NOT DISTINCT FROM s.{k}" for k in keys)
-    out = {
-        "family": "s.family" if extra else "NULL",
-        "unit": "s.unit" if with_unit and extra else "NULL",
-        "fiscal_year": "s.fiscal_year" if with_year else "NULL",
-        "project_category": "s.project_category" if with_cat else "NULL",
-    }
+    has = {c for c, _ in extra}
+    unit_flag = "grouping(unit) = 1" if "unit" in has else "TRUE"
     return f"""
-        WITH b AS (SELECT {cols}, {value} AS v FROM {source} WHERE {rows} AND {{scope}}),
-        s AS (
-          SELECT {", ".join(keys)}, count(*) AS n, quantile_cont(v, 0.25) AS q1,
-                 quantile_cont(v, 0.5) AS median, quantile_cont(v, 0.75) AS q3,
+        SELECT '{measure}' AS measure,
+               CAST({"family" if "family" in has else "NULL"} AS VARCHAR) AS family,
+               CAST({"unit" if "unit" in has else "NULL"} AS VARCHAR) AS unit,
+               all_units, township, CAST(fiscal_year AS INTEGER) AS fiscal_year, all_years,
+               CAST(project_category AS VARCHAR) AS project_category, all_categories, n,
+               q[1] AS q1, q[2] AS median, q[3] AS q3,
+               list_min(list_filter(vs, lambda x: x >= q[1] - 1.5 * (q[3] - q[1]))) AS lower,
+               list_max(list_filter(vs, lambda x: x <= q[3] + 1.5 * (q[3] - q[1]))) AS upper,
+               zeros
+        FROM (
+          SELECT {", ".join(dict.fromkeys(base + optional))}, {unit_flag} AS all_units,
+                 grouping(fiscal_year) = 1 AS all_years,
+                 grouping(project_category) = 1 AS all_categories,
+                 count(*) AS n, quantile_cont(v, [0.25, 0.5, 0.75]) AS q, list(v) AS vs,
                  count(*) FILTER (WHERE v = 0) AS zeros
-          FROM b GROUP BY ALL
+          FROM (SELECT {cols}, {value} AS v FROM {source} WHERE {rows} AND {{scope}})
+          GROUP BY GROUPING SETS ({", ".join(sets)})
         )
-        SELECT '{measure}' AS measure, CAST({out["family"]} AS VARCHAR) AS family,
-               CAST({out["unit"]} AS VARCHAR) AS unit,
-               {not (with_unit and extra)} AS all_units, s.township,
-               CAST({out["fiscal_year"]} AS INTEGER) AS fiscal_year, {not with_year} AS all_years,
-               CAST({out["project_category"]} AS VARCHAR) AS project_category,
-               {not with_cat} AS all_categories, s.n, s.q1, s.median, s.q3,
-               min(b.v) FILTER (WHERE b.v >= s.q1 - 1.5 * (s.q3 - s.q1)) AS lower,
-               max(b.v) FILTER (WHERE b.v <= s.q3 + 1.5 * (s.q3 - s.q1)) AS upper, s.zeros
-        FROM b JOIN s ON {on}
-        GROUP BY ALL
     """
 
 
-BOX_SELECTS = [
-    _box_select(measure, with_year, with_cat, with_unit)
-    for measure in BOX_MEASURES
-    for with_year in (False, True)
-    for with_cat in (False, True)
-    for with_unit in ((False, True) if measure == "target" else (False,))
-]
+BOX_SELECTS = [_box_select(measure) for measure in BOX_MEASURES]
 BOX_TABLE = "mart_box_rollup"
 ROLLUP_TABLES = (*ROLLUPS, BOX_TABLE)
 
@@ -284,6 +328,7 @@ def marts_digest() -> str:
     """Digest of marts.sql and of the refresh SQL: a change recreates and rebuilds the marts."""
     text = MARTS_SQL.read_text(encoding="utf-8") + _PROJECT_SELECT + _INDICATOR_SELECT
     text += "".join(ROLLUPS.values()) + "".join(BOX_SELECTS)
+    text += "".join("".join(selects) for selects in ROLLUP_SETS.values())
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -429,16 +474,58 @@ def refresh_rollups(
     else:
         named = sorted(t for t in townships if t is not None)
         scope, params = _TOWN_SCOPE, {"towns": named, "null_town": None in townships}
-    for table, select in ROLLUPS.items():
+    for table, selects in ROLLUP_SETS.items():
         con.execute(f"DELETE FROM {table} WHERE {scope}", params)
-        con.execute(
-            f"INSERT INTO {table} BY NAME SELECT * FROM ({select.format(scope=scope)}) "
-            f"ORDER BY {ROLLUP_ORDER}",
-            params,
-        )
+        for select in selects:  # one grouping set at a time, in ROLLUP_ORDER
+            con.execute(f"INSERT INTO {table} BY NAME {select.format(scope=scope)}", params)
     con.execute(f"DELETE FROM {BOX_TABLE} WHERE {scope}", params)
-    for select in BOX_SELECTS:
-        con.execute(f"INSERT INTO {BOX_TABLE} BY NAME {select.format(scope=scope)}", params)
+    batches = _town_batches(con, scope, params)
+    for select in BOX_SELECTS:  # measure-major, then township ranges (the former layout)
+        for batch, bounds in batches:
+            con.execute(
+                f"INSERT INTO {BOX_TABLE} BY NAME {select.format(scope=f'{scope} AND {batch}')}",
+                params | bounds,
+            )
+
+
+def _town_batches(
+    con: duckdb.DuckDBPyConnection, scope: str, params: dict
+) -> list[tuple[str, dict]]:
+    """Township ranges of about BOX_BATCH_ROWS indicator rows each, covering every
+    township (open first and last range, NULL apart). The box statistics keep each group's
+    values in memory and DuckDB cannot spill them: batches bound that memory, and the
+    marts' (year, township) order lets each batch skip most row groups."""
+    rows = con.execute(
+        f"SELECT township, count(*) FROM mart_indicator_target WHERE {scope} "
+        "AND township IS NOT NULL GROUP BY township ORDER BY township",
+        params,
+    ).fetchall()
+    cuts: list[str] = []
+    total = 0
+    per_batch = BOX_BATCH_ROWS or _rows_per_batch(con)
+    for town, count in rows:
+        total += count
+        if total >= per_batch:
+            cuts.append(town)
+            total = 0
+    batches: list[tuple[str, dict]] = []
+    lower: str | None = None
+    for cut in [*cuts, None]:
+        conds = ["township > $lo"] * (lower is not None) + ["township <= $hi"] * (cut is not None)
+        bounds = {"lo": lower} if lower is not None else {}
+        bounds |= {"hi": cut} if cut is not None else {}
+        batches.append(("(" + " AND ".join(conds or ["township IS NOT NULL"]) + ")", bounds))
+        lower = cut
+    return [*batches, ("(township IS NULL)", {})]
+
+
+def _rows_per_batch(con: duckdb.DuckDBPyConnection) -> int:
+    text = str(scalar(con, "SELECT current_setting('memory_limit')"))
+    found = _SIZE.search(text)
+    if not found:  # no limit ("-1") or an unknown form: one batch
+        return 1 << 62
+    scale = 1024 ** "KMGT".find(found[2].upper()) * 1024 if found[2] else 1
+    return max(10_000, int(float(found[1]) * scale) // BOX_BYTES_PER_ROW)
 
 
 def refresh(
@@ -447,33 +534,43 @@ def refresh(
     units: Iterable[int] = (),
 ) -> None:
     """Rebuild the marts: everything (``documents=None``) or the rows of these documents and
-    of every document of these units, in one transaction; then the rollups.
+    of every document of these units; then the rollups.
 
     A full rebuild inserts one fiscal year at a time: the joins and the sort then hold one
     year's rows, not the whole warehouse (the former single INSERT was the load's memory
-    peak)."""
+    peak). It commits the marts before computing the rollups from them: reading 2.5M
+    uncommitted rows of the same transaction cost the rollups 2x the CPU and held them in
+    the memory limit. Meanwhile the marts are marked stale, so an interruption between the
+    two leads to a full rebuild on the next load. An incremental refresh is one
+    transaction."""
     full = documents is None
     docs = [] if documents is None else sorted(set(documents))
     unit_keys = sorted(set(units))
-    if not full and not docs and not unit_keys:
-        return
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if full:
+    if full:
+        with _transaction(con):
+            schema.set_meta(con, _STATE_KEY, "")
             for table in MART_TABLES:
                 con.execute(f"DELETE FROM {table}")
             for year in _years(con):
                 _insert(con, _YEAR_SCOPE, {"year": year}, order=True)
+        with _transaction(con):
             refresh_rollups(con)
-        else:
+            schema.set_meta(con, _STATE_KEY, marts_digest())
+    elif docs or unit_keys:
+        with _transaction(con):
             params = {"docs": docs, "units": unit_keys}
             towns = _townships(con, _SCOPE, params)  # before: rows may move or vanish
             for table in MART_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE {_SCOPE}", params)
             _insert(con, _SCOPE, params, order=False)
             refresh_rollups(con, towns | _townships(con, _SCOPE, params))
-        if full:
-            schema.set_meta(con, _STATE_KEY, marts_digest())
+
+
+@contextlib.contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
         con.execute("COMMIT")
     except BaseException:
         # A failed write (disk full, file size limit) may already have ended the
