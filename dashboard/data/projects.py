@@ -85,7 +85,7 @@ def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.Da
     """One scan of the precomputed lower-cased search text, one ``contains`` per word.
 
     Results are ordered by township first, so with the rollups the townships are searched
-    in that order (the first one, then four more) until ``limit`` rows are counted, and the
+    in that order (the first one, then 4, 16, … more) until ``limit`` rows are counted, and the
     rows are read from those townships only: a common word is answered from the first
     township's rows (zone maps skip the others), a rare one costs about one more scan.
     Same rows, same order as one query over everything."""
@@ -105,9 +105,7 @@ def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.Da
     )["t"].tolist()
     used: list[str] = []
     found = 0
-    for batch in (towns[:1], towns[1:5]):
-        if not batch:
-            break
+    for batch in _town_batches(towns):
         used += batch
         cond, town_params = _town_condition(batch)
         found += int(
@@ -121,6 +119,18 @@ def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.Da
             break
     cond, town_params = _town_condition(used) if found >= limit else ("", [])
     return run(sql.format(towns=cond), params + word_params + town_params + [int(limit)])
+
+
+def _town_batches(towns: list[str]) -> list[list[str]]:
+    """Consecutive townships in growing batches (1, 4, 16, … ×4) up to a quarter of them:
+    a common word is counted within the first few townships even when there are tens of
+    thousands (400,000 documents), a rare one stops early and reads everything once."""
+    batches, start, size = [], 0, 1
+    while start < len(towns) and start + size <= max(5, len(towns) // 4):
+        batches.append(towns[start : start + size])
+        start += size
+        size *= 4
+    return batches
 
 
 def _town_condition(towns: list[str]) -> tuple[str, list]:
