@@ -61,6 +61,13 @@ def test_search_batches_cover_the_townships_in_order() -> None:
     assert projects._town_batches([]) == []
 
 
+def test_town_condition_is_a_range_with_the_unknown_label_as_null() -> None:
+    sql, params = projects._town_condition(["乙镇", "未注明", "甲镇"])
+    assert "IN (" not in sql and "p.township IS NULL" in sql
+    assert params == [min("乙镇", "甲镇"), max("乙镇", "甲镇"), "未注明"]
+    assert projects._town_condition(["未注明"]) == ("AND (p.township IS NULL)", [])
+
+
 @pytest.mark.parametrize("limit", [1, 7, 30, 500])
 def test_batched_search_equals_one_query(seed_runner, limit: int) -> None:
     def one_query(words: list[str]) -> pd.DataFrame:

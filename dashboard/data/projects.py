@@ -134,12 +134,15 @@ def _town_batches(towns: list[str]) -> list[list[str]]:
 
 
 def _town_condition(towns: list[str]) -> tuple[str, list]:
-    """``AND township IN (…)`` on the raw column (zone maps apply), the unknown label
-    meaning NULL."""
+    """The rows of these townships, the unknown label meaning NULL. ``towns`` is a run of
+    consecutive names of the sorted list of every township in scope, so it is written as a
+    range on the raw column (``township IN (…)`` with several values is checked only after
+    every column, search text included, was read for every row: 4–5× the cost)."""
     known = [t for t in towns if t != UNKNOWN_TOWNSHIP]
-    parts = [f"p.township IN ({', '.join('?' for _ in known)})"] if known else []
+    parts = ["(p.township >= ? AND p.township <= ? AND p.township <> ?)"] if known else []
+    params = [min(known), max(known), UNKNOWN_TOWNSHIP] if known else []
     parts += ["p.township IS NULL"] if UNKNOWN_TOWNSHIP in towns else []
-    return f"AND ({' OR '.join(parts)})", known
+    return f"AND ({' OR '.join(parts)})", params
 
 
 def _key_match(project_key: str) -> tuple[str, list]:
