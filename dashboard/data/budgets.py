@@ -12,7 +12,7 @@ from dashboard.data.common import (
     box_stats,
     has_rollups,
     rollup_where,
-    sample_rows,
+    sampled,
 )
 from dashboard.data.filter_model import Filters
 
@@ -58,13 +58,10 @@ def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
     """Projects with a budget for the per-township distribution: all of them up to
     MAX_POINTS, else a stratified sample (``project_budget_box`` has the exact statistics)."""
     base, params = _project_budget_base(f)
-    return sample_rows(
-        run,
-        (base, params),
-        "budget_total_yuan",
-        "_key",
-        "township, budget_total_yuan DESC",
-        box_stats(run, f, "budget"),
+    stats, stats_params = box_stats(run, f, "budget") or (None, [])
+    return run(
+        sampled(base, "budget_total_yuan", "_key", "township, budget_total_yuan DESC", stats),
+        params + stats_params,
     )
 
 

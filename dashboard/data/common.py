@@ -8,7 +8,6 @@ years and categories are labelled so that groups never silently disappear.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import duckdb
@@ -173,15 +172,7 @@ def budget_by_township(run: Runner, f: Filters) -> pd.DataFrame:
 MAX_POINTS = 5000  # points a strip chart draws; more is unreadable and slow to ship
 
 
-def sampled(
-    base: str,
-    value: str,
-    key: str,
-    order: str,
-    stats: str | None = None,
-    top: int = MAX_POINTS,
-    over: bool | None = None,
-) -> str:
+def sampled(base: str, value: str, key: str, order: str, stats: str | None = None) -> str:
     """Bounded, deterministic, township-stratified sample of ``base`` (needs a township
     column): each township keeps a share of ``MAX_POINTS`` proportional to its rows (at
     least one), its box-plot outliers first, then rows in ``key`` order (md5-based keys, so
@@ -189,23 +180,13 @@ def sampled(
 
     ``stats`` (township, _n, _q1, _q3) may come precomputed (``box_stats``); else one pass
     computes them. Each township's first rows are picked by a bounded top-N aggregate, not
-    by ranking every row. ``top`` bounds that N (``sample_rows`` passes the largest share a
-    township gets) and ``over`` says whether the rows exceed MAX_POINTS when the caller
-    already knows it: the last pass is then a plain semi-join (the filter reaches the scan)."""
+    by ranking every row."""
     stats = (
         stats
         or f"""
           SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
                  quantile_cont({value}, 0.75) AS _q3
           FROM base GROUP BY township"""
-    )
-    if over is False:
-        return f"SELECT * EXCLUDE ({key}) FROM ({base}) ORDER BY {order}"
-    guard = "" if over else f"WHERE (SELECT _all FROM total) > {MAX_POINTS}"
-    keep = (
-        f"{key} IN (SELECT {key} FROM picked)"
-        if over
-        else f"(SELECT _all FROM total) <= {MAX_POINTS} OR {key} IN (SELECT {key} FROM picked)"
     )
     return f"""
         WITH base AS NOT MATERIALIZED ({base}),
@@ -215,9 +196,9 @@ def sampled(
           SELECT base.township, arg_min(base.{key}, struct_pack(
                    o := NOT ({value} < _q1 - 1.5 * (_q3 - _q1)
                              OR {value} > _q3 + 1.5 * (_q3 - _q1)),
-                   k := base.{key}), {int(top)}) AS _keys
+                   k := base.{key}), {MAX_POINTS}) AS _keys
           FROM base JOIN s USING (township)
-          {guard}
+          WHERE (SELECT _all FROM total) > {MAX_POINTS}
           GROUP BY base.township
         ),
         picked AS (
@@ -225,40 +206,9 @@ def sampled(
           FROM firsts JOIN s USING (township), total
         )
         SELECT * EXCLUDE ({key}) FROM base
-        WHERE {keep}
+        WHERE (SELECT _all FROM total) <= {MAX_POINTS} OR {key} IN (SELECT {key} FROM picked)
         ORDER BY {order}
     """
-
-
-def sample_rows(
-    run: Runner,
-    base: tuple[str, list],
-    value: str,
-    key: str,
-    order: str,
-    stats: tuple[str, list] | None,
-) -> pd.DataFrame:
-    """``sampled`` run with precomputed ``stats`` when there are some: their totals are read
-    first (a few thousand rollup rows), so the top-N aggregate keeps only the largest share a
-    township gets (1–3 rows at 400,000 documents, not MAX_POINTS each) and a small scope
-    skips the sampling. Same rows as the single statement."""
-    sql, params = base
-    if stats is None:
-        return run(sampled(sql, value, key, order), params)
-    stats_sql, stats_params = stats
-    sizes = run(
-        f"""SELECT coalesce(sum(_n), 0) AS total,
-                   coalesce(max(_n), 0) AS largest FROM ({stats_sql})""",
-        stats_params,
-    ).iloc[0]
-    total, largest = int(sizes["total"]), int(sizes["largest"])
-    if total <= MAX_POINTS:
-        return run(sampled(sql, value, key, order, over=False), params)
-    top = max(1, math.ceil(MAX_POINTS * largest / total) + 1)  # +1: float rounding margin
-    return run(
-        sampled(sql, value, key, order, stats_sql, top=min(top, MAX_POINTS), over=True),
-        params + stats_params,
-    )
 
 
 def box_stats(

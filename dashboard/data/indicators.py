@@ -12,7 +12,7 @@ from dashboard.data.common import (
     box_stats,
     has_rollups,
     rollup_where,
-    sample_rows,
+    sampled,
 )
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 
@@ -107,13 +107,12 @@ def indicators_per_project(run: Runner, f: Filters) -> pd.DataFrame:
     """Projects with their indicator count: all up to MAX_POINTS, else a stratified sample
     (``indicators_per_project_box`` has exact statistics and the count of zeros)."""
     base, params = _indicators_per_project_base(f)
-    return sample_rows(
-        run,
-        (base, params),
-        "indicator_count",
-        "_key",
-        "township, indicator_count DESC, project_name",
-        box_stats(run, f, "indicator_count"),
+    stats, stats_params = box_stats(run, f, "indicator_count") or (None, [])
+    return run(
+        sampled(
+            base, "indicator_count", "_key", "township, indicator_count DESC, project_name", stats
+        ),
+        params + stats_params,
     )
 
 

@@ -17,7 +17,7 @@ from dashboard.data.common import (
     box_stats,
     has_rollups,
     rollup_where,
-    sample_rows,
+    sampled,
 )
 from dashboard.data.filter_model import Filters
 from dashboard.view.formatting import KIND_LABELS
@@ -88,13 +88,10 @@ def family_targets(run: Runner, f: Filters, family: str, unit: str | None = None
     """Numeric targets of a family (optionally one unit), one row per indicator: all up to
     MAX_POINTS, else a stratified sample keeping outliers (``family_target_box`` is exact)."""
     base, params = _family_target_base(f, family, unit)
-    return sample_rows(
-        run,
-        (base, params),
-        "target_value",
-        "_key",
-        "township, target_value",
-        box_stats(run, f, "target", family, unit),
+    stats, stats_params = box_stats(run, f, "target", family, unit) or (None, [])
+    return run(
+        sampled(base, "target_value", "_key", "township, target_value", stats),
+        params + stats_params,
     )
 
 
