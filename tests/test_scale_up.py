@@ -19,8 +19,12 @@ from dashboard.data.filter_model import Filters
 @pytest.fixture(scope="module")
 def scaled(seed_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("scaled") / "scaled.duckdb"
-    code = scale_up.main([str(seed_warehouse), str(target), "--factor", "3", "--year-groups", "2"])
+    code = scale_up.main(
+        [str(seed_warehouse), str(target), "--factor", "3", "--year-groups", "2"]
+        + ["--memory-limit", "256MB"]
+    )
     assert code == 0
+    assert not Path(str(target) + ".tmp").exists()  # the spill directory is removed
     return target
 
 
