@@ -15,10 +15,12 @@ import argparse
 import datetime as dt
 import json
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
-from benchmarks import load_bench, machine, parse_bench, query_bench, report
+from benchmarks import load_bench, machine, parse_bench, query_bench, report, scale_up
 from benchmarks.corpus import corpus_stats, ensure_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +86,53 @@ def bench_size(n: int, args: argparse.Namespace, log) -> dict:
     }
 
 
+def _write(results_file: Path, results: list[dict]) -> None:
+    results_file.write_text(
+        json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
+
+
+def bench_scaled(source_n: int, factor: int, args: argparse.Namespace, log) -> dict | None:
+    """The dashboard queries on a scaled copy (``benchmarks.scale_up``) of the ``source_n``
+    warehouse: issue 14 measures them at 400,000 documents without loading that many. The
+    copy is rebuilt from the current source file and kept next to it (``scaled_N.duckdb``)."""
+    source = args.work / f"warehouse_{source_n}.duckdb"
+    if not source.exists():
+        log(f"[scaled] no {source}: run --sizes {source_n} first (or with --append)")
+        return None
+    target = _fresh_db(args.work / f"scaled_{source_n * factor}.duckdb")
+    log(f"[scaled] copy of {source_n:,} docs x{factor} -> {target.name}")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.scale_up", str(source), str(target)]
+        + ["--factor", str(factor), "--year-groups", str(args.year_groups)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    build_s = time.perf_counter() - started
+    if done.returncode not in (0, 1):  # 1: counts not factor x the source (reported below)
+        log(f"[scaled] scale_up failed: {(done.stderr or done.stdout).strip()[-500:]}")
+        return None
+    counts = scale_up.warehouse_counts(target)
+    problems = scale_up.check_scaled(scale_up.warehouse_counts(source), counts, factor)
+    log(f"[scaled] dashboard queries on {counts['documents']:,} docs")
+    return {
+        "source_docs": source_n,
+        "factor": factor,
+        "year_groups": args.year_groups,
+        "build_s": build_s,
+        "build_output": done.stdout.strip()[-2000:],
+        "counts": counts,
+        "count_problems": problems,
+        "db_file_mb": target.stat().st_size / 1e6,
+        "runs": args.runs,
+        "loadavg_start": machine.load_average(),
+        "dashboard": query_bench.dashboard_latency(target, args.runs, all_filters=True),
+        "loadavg_end": machine.load_average(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--sizes", default="100,1000,10000,40000")
@@ -109,6 +158,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep the last run's results for other sizes (a size measured now replaces its old "
         "entry), so a long --sizes 400000 run can join the 1,000-40,000 report",
+    )
+    parser.add_argument(
+        "--scaled-from",
+        type=int,
+        default=None,
+        help="after the runs, time the dashboard queries on a scaled copy of this size's "
+        "warehouse (e.g. 40000 with --factor 10: the 400,000-document query target); "
+        "stored under that size's results entry as scaled_dashboard",
+    )
+    parser.add_argument("--factor", type=int, default=10, help="copies for --scaled-from")
+    parser.add_argument(
+        "--year-groups", type=int, default=2, help="year blocks for --scaled-from (scale_up)"
     )
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "benchmarks")
@@ -170,9 +231,16 @@ def main(argv: list[str] | None = None) -> int:
                 [r for r in results if r["corpus"]["docs"] != result["corpus"]["docs"]] + [result],
                 key=lambda r: r["corpus"]["docs"],
             )
-            results_file.write_text(
-                json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
-            )
+            _write(results_file, results)
+        if args.scaled_from:
+            entry = next((r for r in results if r["corpus"]["docs"] == args.scaled_from), None)
+            if entry is None:
+                log(f"[scaled] no results for {args.scaled_from} docs: add it to --sizes")
+            else:
+                scaled = bench_scaled(args.scaled_from, args.factor, args, log)
+                if scaled is not None:
+                    entry["scaled_dashboard"] = scaled
+                    _write(results_file, results)
     notes = [
         f"Single-core parse figures use the first {args.single_core_max:,} documents "
         "of larger corpora.",

@@ -78,12 +78,104 @@ def scale_up(con: duckdb.DuckDBPyConnection, factor: int, year_groups: int) -> d
                            {_year("u.fiscal_year")} AS fiscal_year)
                            FROM fact_indicator_target u, copies c""",
     }
+    statements |= _derived_statements(con, town)
     for table, select in statements.items():
         con.execute(f"INSERT INTO {table} BY NAME {select}")
         con.execute("CHECKPOINT")
+    _add_fiscal_years(con)
     return {
         table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in statements
     }
+
+
+def _derived_statements(con: duckdb.DuckDBPyConnection, town: str) -> dict[str, str]:
+    """Copies of the tables the dashboard reads besides the facts (the goal review, load
+    warnings, project source text, project identities and the materialized cross-year marts),
+    when the source has them: the marts rebuild does not produce these."""
+    present = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'"
+        ).fetchall()
+    }
+    statements = {
+        "goal_review_project": f"""SELECT u.* REPLACE ({_key("u.project_key")} AS project_key,
+                                {_key("u.document_id")} AS document_id)
+                                FROM goal_review_project u, copies c""",
+        "goal_review_finding": f"""SELECT u.* REPLACE ({_key("u.finding_key")} AS finding_key,
+                                {_key("u.project_key")} AS project_key,
+                                {_key("u.document_id")} AS document_id)
+                                FROM goal_review_finding u, copies c""",
+        "load_warning": f"""SELECT u.* REPLACE ({_key("u.warning_key")} AS warning_key,
+                         {_key("u.document_id")} AS document_id,
+                         {_key("u.project_key")} AS project_key)
+                         FROM load_warning u, copies c""",
+        "project_source_text": f"""SELECT u.* REPLACE ({_key("u.project_key")} AS project_key,
+                                {_key("u.document_id")} AS document_id)
+                                FROM project_source_text u, copies c""",
+        "project_identity": f"""SELECT u.* REPLACE ({_key("u.project_key")} AS project_key,
+                             {_key("u.identity_key")} AS identity_key)
+                             FROM project_identity u, copies c""",
+        "document_version": f"""SELECT u.* REPLACE ({_key("u.identity_key")} AS identity_key,
+                             {_key("u.document_id")} AS document_id,
+                             u.path || '#copy' || c.k AS path,
+                             {_key("u.unit_key")} AS unit_key,
+                             {_year("u.fiscal_year")} AS fiscal_year)
+                             FROM document_version u, copies c""",
+    }
+    for mart in ("mart_project_history", "mart_target_change"):
+        statements[mart] = f"""SELECT u.* REPLACE ({_key("u.identity_key")} AS identity_key,
+                               {_key("u.project_key")} AS project_key,
+                               {town} AS township,
+                               {_year("u.fiscal_year")} AS fiscal_year,
+                               {_year("u.prev_fiscal_year")} AS prev_fiscal_year)
+                               FROM {mart} u, copies c"""
+    return {table: sql for table, sql in statements.items() if table in present}
+
+
+def _add_fiscal_years(con: duckdb.DuckDBPyConnection) -> None:
+    """dim_fiscal_year rows for the shifted years (label and dates follow the source rows)."""
+    con.execute(
+        """INSERT INTO dim_fiscal_year BY NAME
+           SELECT DISTINCT y.fiscal_year + c.year_shift AS fiscal_year,
+                  replace(y.label, CAST(y.fiscal_year AS VARCHAR),
+                          CAST(y.fiscal_year + c.year_shift AS VARCHAR)) AS label,
+                  y.start_date + INTERVAL (c.year_shift) YEAR AS start_date,
+                  y.end_date + INTERVAL (c.year_shift) YEAR AS end_date
+           FROM dim_fiscal_year y, copies c
+           WHERE c.year_shift > 0 AND y.fiscal_year + c.year_shift NOT IN
+                 (SELECT fiscal_year FROM dim_fiscal_year)"""
+    )
+
+
+COUNTS = {
+    "documents": "SELECT count(*) FROM source_document",
+    "projects": "SELECT count(*) FROM mart_project_budget",
+    "indicator_rows": "SELECT count(*) FROM mart_indicator_target",
+    "townships": "SELECT count(DISTINCT township) FROM mart_project_budget",
+    "fiscal_years": "SELECT count(DISTINCT fiscal_year) FROM mart_project_budget",
+    "review_findings": "SELECT count(*) FROM goal_review_finding",
+}
+
+
+def warehouse_counts(db: Path) -> dict[str, int]:
+    """Documents, projects, indicator rows (as the dashboard sees them), townships, years
+    and review findings of a warehouse file."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {name: con.execute(sql).fetchone()[0] for name, sql in COUNTS.items()}
+    finally:
+        con.close()
+
+
+def check_scaled(source: dict[str, int], scaled: dict[str, int], factor: int) -> list[str]:
+    """Rows that are not exactly ``factor`` times the source's (townships and years grow by
+    the copy layout instead, so they are not checked)."""
+    return [
+        f"{name}: {scaled[name]:,} ≠ {factor} × {source[name]:,}"
+        for name in ("documents", "projects", "indicator_rows", "review_findings")
+        if scaled[name] != factor * source[name]
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--year-groups", type=int, default=2, help="blocks of the source's year span (≥ 1)"
     )
+    parser.add_argument(
+        "--memory-limit",
+        default="4GB",
+        help="DuckDB memory_limit (spills to DST.tmp/ beyond it; the default 80%% of RAM "
+        "starved a shared machine at ×10 of 40,000 documents)",
+    )
     args = parser.parse_args(argv)
     if not args.source.is_file():
         print(f"找不到数据仓库文件：{args.source}", file=sys.stderr)
@@ -102,7 +200,13 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     shutil.copyfile(args.source, args.target)
-    con = duckdb.connect(str(args.target))
+    con = duckdb.connect(
+        str(args.target),
+        config={
+            "memory_limit": args.memory_limit,
+            "temp_directory": str(args.target) + ".tmp",
+        },
+    )
     try:
         counts = scale_up(con, args.factor, max(1, args.year_groups))
         copied = time.perf_counter()
@@ -111,12 +215,18 @@ def main(argv: list[str] | None = None) -> int:
         con.execute("CHECKPOINT")
     finally:
         con.close()
+        shutil.rmtree(str(args.target) + ".tmp", ignore_errors=True)
     done = time.perf_counter()
     print(
         f"scaled ×{args.factor}: {counts} in {copied - started:.1f} s; "
         f"marts rebuilt in {done - copied:.1f} s; {args.target.stat().st_size / 1e6:,.0f} MB"
     )
-    return 0
+    source, scaled = warehouse_counts(args.source), warehouse_counts(args.target)
+    print(f"source {source}\nscaled {scaled}")
+    problems = check_scaled(source, scaled, args.factor)
+    for problem in problems:
+        print(f"缩放副本行数不符：{problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
