@@ -5,29 +5,38 @@
 -- ordinal >= 10000 (so a rerun can replace exactly them) and rule_id R21; they are 提示
 -- and do not change grades: a unit's grade must not depend on what other units loaded.
 -- Placeholders: {years} = fiscal years to recompute, {min_units} = units that must share it,
--- {severity} = the severity, {offset} = first ordinal.
+-- {severity} = the severity, {offset} = first ordinal, {enabled} = false to only remove,
+-- {columns} = the columns of goal_review_finding this file writes.
+-- The findings of the years are computed into rv_cross first; then only the stored rows that
+-- changed are deleted and only the new ones inserted: a one-document reload changes a handful
+-- of a year's ~10^5 copies, and rewriting all of them was most of its cost.
 
-DELETE FROM goal_review_finding
-WHERE ordinal >= {offset}
-  AND project_key IN (SELECT project_key FROM fact_project_budget WHERE fiscal_year IN ({years}));
-
-INSERT INTO goal_review_finding BY NAME
-WITH rows AS (
+CREATE OR REPLACE TEMP TABLE rv_cross AS
+WITH facts AS (  -- the keys are computed once per distinct name and target text, not per row
     SELECT
         t.project_key, t.document_id, t.unit_key, t.fiscal_year, t.ordinal, t.source_line,
-        i.indicator_name, t.target_raw,
-        regexp_replace(lower(i.indicator_name), '[\s[:punct:]（）【】《》，。、：；“”‘’！？·—…]+', '', 'g')
-            AS name_key,
-        replace(regexp_replace(lower(t.target_raw), '[\s（）【】《》，。、：；“”‘’！？·—…]+', '', 'g'),
-                '百分比', '%') AS target_key
+        i.indicator_name, t.target_raw, i.name_key
     FROM fact_indicator_target AS t
-    JOIN dim_indicator AS i ON i.indicator_key = t.indicator_key
+    JOIN (SELECT indicator_key, indicator_name,
+                 regexp_replace(lower(indicator_name), '[\s[:punct:]（）【】《》，。、：；“”‘’！？·—…]+', '', 'g')
+                     AS name_key
+          FROM dim_indicator
+          WHERE coalesce(level1, '') <> '满意度指标'
+            AND length(coalesce(indicator_name, '')) >= 2) AS i
+      ON i.indicator_key = t.indicator_key
     WHERE t.scope = 'project'
       AND t.fiscal_year IN ({years})
-      AND coalesce(i.level1, '') <> '满意度指标'
       AND coalesce(t.target_kind, '') <> 'deadline'
       AND coalesce(trim(t.target_raw), '') <> ''
-      AND length(coalesce(i.indicator_name, '')) >= 2
+),
+targets AS (
+    SELECT target_raw,
+           replace(regexp_replace(lower(target_raw), '[\s（）【】《》，。、：；“”‘’！？·—…]+', '', 'g'),
+                   '百分比', '%') AS target_key
+    FROM (SELECT DISTINCT target_raw FROM facts)
+),
+rows AS (
+    SELECT f.*, k.target_key FROM facts AS f JOIN targets AS k USING (target_raw)
 ),
 shared AS (
     SELECT fiscal_year, name_key, target_key, count(DISTINCT unit_key) AS units
@@ -62,4 +71,25 @@ SELECT
     ordinal - 1 AS indicator_index,
     indicator_name,
     source_line
-FROM numbered;
+FROM numbered
+WHERE {enabled};
+
+DELETE FROM goal_review_finding
+WHERE ordinal >= {offset}
+  AND project_key IN (SELECT project_key FROM fact_project_budget WHERE fiscal_year IN ({years}))
+  AND finding_key IN (
+      SELECT finding_key FROM (
+          SELECT {columns} FROM goal_review_finding
+          WHERE ordinal >= {offset}
+            AND project_key IN (SELECT project_key FROM fact_project_budget
+                                WHERE fiscal_year IN ({years}))
+          EXCEPT ALL SELECT {columns} FROM rv_cross));
+
+INSERT INTO goal_review_finding BY NAME
+SELECT {columns} FROM rv_cross
+EXCEPT ALL
+SELECT {columns} FROM goal_review_finding
+WHERE ordinal >= {offset}
+  AND project_key IN (SELECT project_key FROM fact_project_budget WHERE fiscal_year IN ({years}));
+
+DROP TABLE rv_cross;

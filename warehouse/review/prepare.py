@@ -78,7 +78,8 @@ keyed AS (
     JOIN texts AS r ON r.t = base.raw
     JOIN texts AS u ON u.t = coalesce(base.unit, '')
     JOIN texts AS s ON s.t = coalesce(base.basis, '')
-)
+),
+flagged AS (
 SELECT *,
        coalesce(list_contains({placeholders}, lower(rk))
            AND NOT (rk = '无' AND {any_zero}),
@@ -95,10 +96,9 @@ SELECT *,
        CASE WHEN (direction = 'positive' AND op IN ('>=', '>'))
                  OR (direction = 'negative' AND op IN ('<=', '<')) THEN NULL
             ELSE direction END AS stated_direction
-FROM keyed;
-
-ALTER TABLE rv_row ADD COLUMN sub BOOLEAN;
-UPDATE rv_row SET sub = nk <> '' AND NOT ph;
+FROM keyed
+)  -- sub in the same statement: an UPDATE would leave every later scan merging its versions
+SELECT *, nk <> '' AND NOT ph AS sub FROM flagged;
 
 CREATE OR REPLACE TEMP TABLE rv_count AS
 SELECT holder, count(*) AS n_all, count(*) FILTER (WHERE sub) AS n_sub,
