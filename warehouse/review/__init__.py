@@ -32,19 +32,6 @@ HERE = Path(__file__).resolve().parent
 MACROS_SQL = HERE / "macros.sql"
 CROSS_UNIT_SQL = HERE / "cross_unit.sql"
 CROSS_OFFSET = 10000  # ordinals of cross-unit findings start here
-CROSS_COLUMNS = (  # what cross_unit.sql writes into goal_review_finding
-    "finding_key",
-    "project_key",
-    "document_id",
-    "ordinal",
-    "rule_id",
-    "severity",
-    "message",
-    "hint",
-    "indicator_index",
-    "indicator_name",
-    "source_line",
-)
 BATCH_DOCUMENTS = 2500  # documents reviewed together: ~760 MB peak at 10,000 documents
 GRADES = grades()  # one vocabulary (data/vocabulary/roles.toml [graded])
 # One row gets at most one of these target-wording findings: the most specific one wins.
@@ -377,10 +364,9 @@ def cross_unit(
         severity=str(rule.get("across_units_severity", "提示")).replace("'", "''"),
         hint=CATALOG["R21"].hint.replace("'", "''"),
         offset=CROSS_OFFSET,
-        # when off, nothing is found and what an earlier run added is removed
-        enabled=str(bool(rule.get("enabled", True) and int(rule.get("across_units_min", 3)) > 0)),
-        columns=", ".join(CROSS_COLUMNS),
     )
+    if not rule.get("enabled", True) or int(rule.get("across_units_min", 3)) <= 0:
+        sql = sql.split("INSERT INTO", 1)[0]  # only remove what an earlier run added
     with single_thread(con):
         con.execute(sql)
     return int(

@@ -5,13 +5,13 @@
 -- ordinal >= 10000 (so a rerun can replace exactly them) and rule_id R21; they are 提示
 -- and do not change grades: a unit's grade must not depend on what other units loaded.
 -- Placeholders: {years} = fiscal years to recompute, {min_units} = units that must share it,
--- {severity} = the severity, {offset} = first ordinal, {enabled} = false to only remove,
--- {columns} = the columns of goal_review_finding this file writes.
--- The findings of the years are computed into rv_cross first; then only the stored rows that
--- changed are deleted and only the new ones inserted: a one-document reload changes a handful
--- of a year's ~10^5 copies, and rewriting all of them was most of its cost.
+-- {severity} = the severity, {offset} = first ordinal.
 
-CREATE OR REPLACE TEMP TABLE rv_cross AS
+DELETE FROM goal_review_finding
+WHERE ordinal >= {offset}
+  AND project_key IN (SELECT project_key FROM fact_project_budget WHERE fiscal_year IN ({years}));
+
+INSERT INTO goal_review_finding BY NAME
 WITH facts AS (  -- the keys are computed once per distinct name and target text, not per row
     SELECT
         t.project_key, t.document_id, t.unit_key, t.fiscal_year, t.ordinal, t.source_line,
@@ -71,25 +71,4 @@ SELECT
     ordinal - 1 AS indicator_index,
     indicator_name,
     source_line
-FROM numbered
-WHERE {enabled};
-
-DELETE FROM goal_review_finding
-WHERE ordinal >= {offset}
-  AND project_key IN (SELECT project_key FROM fact_project_budget WHERE fiscal_year IN ({years}))
-  AND finding_key IN (
-      SELECT finding_key FROM (
-          SELECT {columns} FROM goal_review_finding
-          WHERE ordinal >= {offset}
-            AND project_key IN (SELECT project_key FROM fact_project_budget
-                                WHERE fiscal_year IN ({years}))
-          EXCEPT ALL SELECT {columns} FROM rv_cross));
-
-INSERT INTO goal_review_finding BY NAME
-SELECT {columns} FROM rv_cross
-EXCEPT ALL
-SELECT {columns} FROM goal_review_finding
-WHERE ordinal >= {offset}
-  AND project_key IN (SELECT project_key FROM fact_project_budget WHERE fiscal_year IN ({years}));
-
-DROP TABLE rv_cross;
+FROM numbered;
