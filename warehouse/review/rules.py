@@ -348,12 +348,9 @@ def r12(config: dict) -> str:
     )
     fraction = "true" if cfg.get("fraction_as_percent", True) else "false"
     printed = "regexp_extract(r.raw, '\\d+(?:\\.\\d+)?')"
+    # one statement over the columns used (no wide copy, no ALTER + UPDATE of every row)
     return f"""CREATE OR REPLACE TEMP TABLE rv_r12 AS
-SELECT r.*, greatest(coalesce(r.value, r.value_max), coalesce(r.value_max, r.value)) AS vmax,
-       {printed} AS printed
-FROM rv_row AS r WHERE r.sub AND (r.value IS NOT NULL OR r.value_max IS NOT NULL);
-ALTER TABLE rv_r12 ADD COLUMN variant VARCHAR;
-UPDATE rv_r12 AS r SET variant = CASE
+SELECT r.*, CASE
     WHEN r.kind = 'percent' AND r.vmax > 100 AND NOT coalesce({over}, false) THEN 'over_100'
     WHEN r.kind = 'percent' AND r.printed <> '' AND r.printed::DOUBLE > 0
          AND r.printed::DOUBLE <= 1 AND abs(r.v0 - r.printed::DOUBLE * 100) < 1e-6
@@ -366,7 +363,12 @@ UPDATE rv_r12 AS r SET variant = CASE
          AND (list_contains({count_units}, r.uk) OR (r.uk = '' AND coalesce({ends}, false)))
          AND (abs(r.value - round(r.value)) >= 1e-9
               OR abs(r.value_max - round(r.value_max)) >= 1e-9) THEN 'fractional_count'
-END;
+END AS variant
+FROM (SELECT r.holder, r.document_id, r.idx, r.line, r.name, r.qname, r.raw, r.unit, r.kind,
+             r.nb, r.v0, r.is_sat, r.uk, r.op, r.value, r.value_max,
+             greatest(coalesce(r.value, r.value_max), coalesce(r.value_max, r.value)) AS vmax,
+             {printed} AS printed
+      FROM rv_row AS r WHERE r.sub AND (r.value IS NOT NULL OR r.value_max IS NOT NULL)) AS r;
 {INSERT}SELECT {ROW_COLS}, 'R12', {sev},
     '指标' || r.qname || '的指标值' || rv_quote(r.raw, 40) || CASE r.variant
         WHEN 'over_100' THEN '超过100%，该比率不可能超过100%'
@@ -484,11 +486,13 @@ def r15(config: dict) -> str:
 {ROW_FROM}WHERE p.scope = 'project' AND r.sub AND r.is_sat AND r.kind = 'percent'
   AND r.value >= {perfect} AND (r.op IS NULL OR r.op IN ('>=', '=', '>'))
   AND coalesce({words}, false);
-CREATE OR REPLACE TEMP TABLE rv_sat AS
-SELECT r.*, p.seq, {SIGNATURE} AS sig
-FROM rv_row AS r JOIN rv_p AS p USING (holder)
-WHERE p.scope = 'project' AND r.sub AND r.is_sat
-QUALIFY row_number() OVER (PARTITION BY r.holder ORDER BY r.idx) = 1;
+CREATE OR REPLACE TEMP TABLE rv_sat AS  -- each project's first satisfaction row
+SELECT r.holder, r.document_id, r.idx, r.name, r.raw, r.line, p.seq, {SIGNATURE} AS sig
+FROM (SELECT r.holder, min(r.idx) AS idx
+      FROM rv_row AS r JOIN rv_p AS p USING (holder)
+      WHERE p.scope = 'project' AND r.sub AND r.is_sat GROUP BY r.holder) AS f
+JOIN rv_row AS r ON r.holder = f.holder AND r.idx = f.idx
+JOIN rv_p AS p ON p.holder = r.holder;
 CREATE OR REPLACE TEMP TABLE rv_sat_doc AS
 SELECT d.document_id, d.graded, count(s.holder) AS firsts
 FROM (SELECT document_id, count(*) AS graded FROM rv_p
