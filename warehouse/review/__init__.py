@@ -144,18 +144,18 @@ def _dedupe_and_order(con: duckdb.DuckDBPyConnection, config: dict) -> None:
                WHERE idx IS NOT NULL AND ({family}) IS NOT NULL GROUP BY holder, idx) AS m
         WHERE m.holder = f.holder AND m.idx = f.idx
           AND ({family.replace("rule_id", "f.rule_id")}) > m.best;
-        UPDATE rv_find SET k = CASE rule_id
-            WHEN 'R01' THEN CASE variant {r01 or "WHEN '' THEN 0"} ELSE 0 END
-            WHEN 'R06' THEN CASE variant {r06} ELSE 0 END ELSE k END
-        WHERE rule_id IN ('R01', 'R06');
-        UPDATE rv_find AS f SET hint = r.hint FROM rv_rule AS r
-        WHERE r.rule_id = f.rule_id AND f.hint IS NULL;
-        CREATE OR REPLACE TEMP TABLE rv_out AS
-        SELECT f.*, r.title, r.dimension,
-               row_number() OVER (PARTITION BY f.holder
-                                  ORDER BY coalesce(f.line, 0), f.rule_id,
-                                           coalesce(f.idx, -1), f.k, f.message) AS ordinal
-        FROM rv_find AS f JOIN rv_rule AS r USING (rule_id);
+        CREATE OR REPLACE TEMP TABLE rv_out AS  -- tie-breaks and default hints in one pass
+        SELECT *, row_number() OVER (PARTITION BY holder
+                                     ORDER BY coalesce(line, 0), rule_id, coalesce(idx, -1),
+                                              k, message) AS ordinal
+        FROM (
+            SELECT f.* REPLACE (
+                       CASE f.rule_id
+                           WHEN 'R01' THEN CASE f.variant {r01 or "WHEN '' THEN 0"} ELSE 0 END
+                           WHEN 'R06' THEN CASE f.variant {r06} ELSE 0 END ELSE f.k END AS k,
+                       coalesce(f.hint, r.hint) AS hint),
+                   r.title, r.dimension
+            FROM rv_find AS f JOIN rv_rule AS r USING (rule_id));
         """
     )
 
