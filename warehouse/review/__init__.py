@@ -367,8 +367,7 @@ def cross_unit(
     )
     if not rule.get("enabled", True) or int(rule.get("across_units_min", 3)) <= 0:
         sql = sql.split("INSERT INTO", 1)[0]  # only remove what an earlier run added
-    with single_thread(con):
-        con.execute(sql)
+    con.execute(sql)
     return int(
         scalar(con, "SELECT count(*) FROM goal_review_finding WHERE ordinal >= ?", [CROSS_OFFSET])
     )
