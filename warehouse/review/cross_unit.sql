@@ -12,22 +12,31 @@ WHERE ordinal >= {offset}
   AND project_key IN (SELECT project_key FROM fact_project_budget WHERE fiscal_year IN ({years}));
 
 INSERT INTO goal_review_finding BY NAME
-WITH rows AS (
+WITH facts AS (  -- the keys are computed once per distinct name and target text, not per row
     SELECT
         t.project_key, t.document_id, t.unit_key, t.fiscal_year, t.ordinal, t.source_line,
-        i.indicator_name, t.target_raw,
-        regexp_replace(lower(i.indicator_name), '[\s[:punct:]（）【】《》，。、：；“”‘’！？·—…]+', '', 'g')
-            AS name_key,
-        replace(regexp_replace(lower(t.target_raw), '[\s（）【】《》，。、：；“”‘’！？·—…]+', '', 'g'),
-                '百分比', '%') AS target_key
+        i.indicator_name, t.target_raw, i.name_key
     FROM fact_indicator_target AS t
-    JOIN dim_indicator AS i ON i.indicator_key = t.indicator_key
+    JOIN (SELECT indicator_key, indicator_name,
+                 regexp_replace(lower(indicator_name), '[\s[:punct:]（）【】《》，。、：；“”‘’！？·—…]+', '', 'g')
+                     AS name_key
+          FROM dim_indicator
+          WHERE coalesce(level1, '') <> '满意度指标'
+            AND length(coalesce(indicator_name, '')) >= 2) AS i
+      ON i.indicator_key = t.indicator_key
     WHERE t.scope = 'project'
       AND t.fiscal_year IN ({years})
-      AND coalesce(i.level1, '') <> '满意度指标'
       AND coalesce(t.target_kind, '') <> 'deadline'
       AND coalesce(trim(t.target_raw), '') <> ''
-      AND length(coalesce(i.indicator_name, '')) >= 2
+),
+targets AS (
+    SELECT target_raw,
+           replace(regexp_replace(lower(target_raw), '[\s（）【】《》，。、：；“”‘’！？·—…]+', '', 'g'),
+                   '百分比', '%') AS target_key
+    FROM (SELECT DISTINCT target_raw FROM facts)
+),
+rows AS (
+    SELECT f.*, k.target_key FROM facts AS f JOIN targets AS k USING (target_raw)
 ),
 shared AS (
     SELECT fiscal_year, name_key, target_key, count(DISTINCT unit_key) AS units

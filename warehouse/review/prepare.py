@@ -34,7 +34,7 @@ def prepare_sql(config: dict) -> str:
     placeholders = lst(
         r11.get("placeholders", ["", "无", "不涉及", "/", "—"]), norm=lambda v: key(v).lower()
     )
-    any_zero = any_word("nk", [key(w) for w in r11.get("none_means_zero_words", [])])
+    any_zero = any_word("k", [key(w) for w in r11.get("none_means_zero_words", [])])
     money_units = lst(rule_cfg(config, "R03").get("money_units", ["元", "万元"]), norm=key)
     return f"""
 CREATE OR REPLACE TEMP TABLE rv_project AS
@@ -65,26 +65,28 @@ WITH base AS (
     JOIN rv_doc AS d USING (document_id)
 ),
 texts AS (  -- names, targets, units and bases repeat: each distinct text is keyed once
-    SELECT t, k, regexp_replace(k, '[^\\p{{L}}\\p{{N}}]+', '', 'g') AS b
+    SELECT t, k, regexp_replace(k, '[^\\p{{L}}\\p{{N}}]+', '', 'g') AS b,
+           rv_quote(t, 30) AS q, {any_zero} AS z
     FROM (SELECT t, rv_key(t) AS k
           FROM (SELECT DISTINCT unnest([name, raw, coalesce(unit, ''), coalesce(basis, '')]) AS t
                 FROM base))
 ),
 keyed AS (
     SELECT base.*, n.k AS nk, n.b AS nb, r.k AS rk, r.b AS rb, u.k AS uk, u.b AS ub,
-           s.k AS bk, coalesce(value, value_max) AS v0, rv_quote(name, 30) AS qname
+           s.k AS bk, coalesce(value, value_max) AS v0, n.q AS qname, n.z AS name_zero
     FROM base
     JOIN texts AS n ON n.t = base.name
     JOIN texts AS r ON r.t = base.raw
     JOIN texts AS u ON u.t = coalesce(base.unit, '')
     JOIN texts AS s ON s.t = coalesce(base.basis, '')
-)
+),
+flagged AS (
 SELECT *,
        coalesce(list_contains({placeholders}, lower(rk))
-           AND NOT (rk = '无' AND {any_zero}),
+           AND NOT (rk = '无' AND name_zero),
            false) AS ph,
        coalesce((rk IN ('无', '0', '零', '=0') OR (op = '=' AND value = 0))
-           AND {any_zero},
+           AND name_zero,
            false) AS zero_target,
        coalesce(level2 IN {tuple(COST_LEVEL2)} OR level1 = '成本指标', false) AS is_cost,
        coalesce(level1 = '满意度指标' OR level2 = '服务对象满意度指标', false) AS is_sat,
@@ -95,10 +97,9 @@ SELECT *,
        CASE WHEN (direction = 'positive' AND op IN ('>=', '>'))
                  OR (direction = 'negative' AND op IN ('<=', '<')) THEN NULL
             ELSE direction END AS stated_direction
-FROM keyed;
-
-ALTER TABLE rv_row ADD COLUMN sub BOOLEAN;
-UPDATE rv_row SET sub = nk <> '' AND NOT ph;
+FROM keyed
+)  -- sub in the same statement: an UPDATE would leave every later scan merging its versions
+SELECT * EXCLUDE (name_zero), nk <> '' AND NOT ph AS sub FROM flagged;
 
 CREATE OR REPLACE TEMP TABLE rv_count AS
 SELECT holder, count(*) AS n_all, count(*) FILTER (WHERE sub) AS n_sub,

@@ -267,18 +267,21 @@ def r09(config: dict) -> str:
         f"ELSE ([{shown}]::VARCHAR[])[list_position(list_transform([{ends}]::VARCHAR[], "
         f"lambda w: w <> '' AND ends_with(s.stem, w)), true)] END"
     )
+    # the stems (a regex per row) only for the rows the rule can flag
+    candidate = (
+        "r.sub AND r.kind = 'qualitative' AND NOT rv_has_digit(r.raw) AND NOT r.is_cost "
+        "AND r.level2 <> '时效指标' AND NOT r.zero_target"
+    )
     return f"""{INSERT}SELECT {ROW_COLS}, 'R09', {_sev(cfg)},
     '指标' || r.qname || '的指标值是定性表述' || rv_quote(r.raw, 40) || '，'
     || CASE WHEN s.suffix IS NOT NULL THEN '指标名称以“' || s.suffix || '”结尾，要求给出数值'
             ELSE r.level2 || '应给出具体数量' END,
     NULL, {ROW_TAIL}
-FROM (SELECT r.*, {suffix} AS suffix
-      FROM rv_row AS r JOIN (SELECT holder, idx, {stripped} AS stem FROM rv_row AS r) AS s
-      USING (holder, idx)) AS s
+FROM (SELECT r.holder, r.idx, {suffix.replace("s.stem", "r.stem")} AS suffix
+      FROM (SELECT r.holder, r.idx, r.nb, {stripped} AS stem FROM rv_row AS r
+            WHERE {candidate}) AS r) AS s
 JOIN rv_row AS r USING (holder, idx) JOIN rv_p AS p ON p.holder = r.holder
-WHERE r.sub AND r.kind = 'qualitative' AND NOT rv_has_digit(r.raw) AND NOT r.is_cost
-  AND r.level2 <> '时效指标' AND NOT r.zero_target
-  AND (s.suffix IS NOT NULL OR list_contains({numeric_level2}, r.level2));"""
+WHERE {candidate} AND (s.suffix IS NOT NULL OR list_contains({numeric_level2}, r.level2));"""
 
 
 def r10(config: dict) -> str:
@@ -345,12 +348,9 @@ def r12(config: dict) -> str:
     )
     fraction = "true" if cfg.get("fraction_as_percent", True) else "false"
     printed = "regexp_extract(r.raw, '\\d+(?:\\.\\d+)?')"
+    # one statement over the columns used (no wide copy, no ALTER + UPDATE of every row)
     return f"""CREATE OR REPLACE TEMP TABLE rv_r12 AS
-SELECT r.*, greatest(coalesce(r.value, r.value_max), coalesce(r.value_max, r.value)) AS vmax,
-       {printed} AS printed
-FROM rv_row AS r WHERE r.sub AND (r.value IS NOT NULL OR r.value_max IS NOT NULL);
-ALTER TABLE rv_r12 ADD COLUMN variant VARCHAR;
-UPDATE rv_r12 AS r SET variant = CASE
+SELECT r.*, CASE
     WHEN r.kind = 'percent' AND r.vmax > 100 AND NOT coalesce({over}, false) THEN 'over_100'
     WHEN r.kind = 'percent' AND r.printed <> '' AND r.printed::DOUBLE > 0
          AND r.printed::DOUBLE <= 1 AND abs(r.v0 - r.printed::DOUBLE * 100) < 1e-6
@@ -363,7 +363,12 @@ UPDATE rv_r12 AS r SET variant = CASE
          AND (list_contains({count_units}, r.uk) OR (r.uk = '' AND coalesce({ends}, false)))
          AND (abs(r.value - round(r.value)) >= 1e-9
               OR abs(r.value_max - round(r.value_max)) >= 1e-9) THEN 'fractional_count'
-END;
+END AS variant
+FROM (SELECT r.holder, r.document_id, r.idx, r.line, r.name, r.qname, r.raw, r.unit, r.kind,
+             r.nb, r.v0, r.is_sat, r.uk, r.op, r.value, r.value_max,
+             greatest(coalesce(r.value, r.value_max), coalesce(r.value_max, r.value)) AS vmax,
+             {printed} AS printed
+      FROM rv_row AS r WHERE r.sub AND (r.value IS NOT NULL OR r.value_max IS NOT NULL)) AS r;
 {INSERT}SELECT {ROW_COLS}, 'R12', {sev},
     '指标' || r.qname || '的指标值' || rv_quote(r.raw, 40) || CASE r.variant
         WHEN 'over_100' THEN '超过100%，该比率不可能超过100%'
@@ -481,11 +486,13 @@ def r15(config: dict) -> str:
 {ROW_FROM}WHERE p.scope = 'project' AND r.sub AND r.is_sat AND r.kind = 'percent'
   AND r.value >= {perfect} AND (r.op IS NULL OR r.op IN ('>=', '=', '>'))
   AND coalesce({words}, false);
-CREATE OR REPLACE TEMP TABLE rv_sat AS
-SELECT r.*, p.seq, {SIGNATURE} AS sig
-FROM rv_row AS r JOIN rv_p AS p USING (holder)
-WHERE p.scope = 'project' AND r.sub AND r.is_sat
-QUALIFY row_number() OVER (PARTITION BY r.holder ORDER BY r.idx) = 1;
+CREATE OR REPLACE TEMP TABLE rv_sat AS  -- each project's first satisfaction row
+SELECT r.holder, r.document_id, r.idx, r.name, r.raw, r.line, p.seq, {SIGNATURE} AS sig
+FROM (SELECT r.holder, min(r.idx) AS idx
+      FROM rv_row AS r JOIN rv_p AS p USING (holder)
+      WHERE p.scope = 'project' AND r.sub AND r.is_sat GROUP BY r.holder) AS f
+JOIN rv_row AS r ON r.holder = f.holder AND r.idx = f.idx
+JOIN rv_p AS p ON p.holder = r.holder;
 CREATE OR REPLACE TEMP TABLE rv_sat_doc AS
 SELECT d.document_id, d.graded, count(s.holder) AS firsts
 FROM (SELECT document_id, count(*) AS graded FROM rv_p
@@ -630,15 +637,19 @@ SELECT b.holder, b.document_id, NULL, 'R19', {_sev(cfg)},
             THEN '，最接近的指标' || b.best_name || '也只有' || b.best || '处用词相同'
             ELSE '' END,
     NULL, b.line, NULL, NULL, b.gi
-FROM (SELECT g.holder, g.document_id, g.line, g.gi, g.stripped, g.grams, g.concepts,
-             max(len(list_intersect(g.grams, i.grams))) AS best,
-             arg_max(i.qname, len(list_intersect(g.grams, i.grams)) * 100000 - i.idx) AS best_name,
-             bool_or(len(g.concepts) > 0 AND len(list_intersect(g.concepts, i.concepts))
-                     >= least(2, len(g.concepts))) AS by_concept
-      FROM rv_goal AS g JOIN rv_ind_words AS i USING (holder)
-      WHERE len(g.grams) >= 2
-      GROUP BY ALL) AS b
-WHERE b.best < greatest({min_shared}, floor({ratio} * len(b.grams))) AND NOT b.by_concept;"""
+FROM (SELECT x.holder, x.gi, any_value(x.document_id) AS document_id,
+             any_value(x.line) AS line, any_value(x.stripped) AS stripped,
+             any_value(len(x.grams)) AS n_grams, max(x.shared) AS best,
+             arg_max(x.qname, x.shared * 100000 - x.idx) AS best_name,
+             bool_or(x.by_concept) AS by_concept
+      FROM (SELECT g.holder, g.gi, g.document_id, g.line, g.stripped, g.grams, i.qname, i.idx,
+                   len(list_intersect(g.grams, i.grams)) AS shared,
+                   len(g.concepts) > 0 AND len(list_intersect(g.concepts, i.concepts))
+                       >= least(2, len(g.concepts)) AS by_concept
+            FROM rv_goal AS g JOIN rv_ind_words AS i USING (holder)
+            WHERE len(g.grams) >= 2) AS x
+      GROUP BY x.holder, x.gi) AS b
+WHERE b.best < greatest({min_shared}, floor({ratio} * b.n_grams)) AND NOT b.by_concept;"""
 
 
 def r20(config: dict) -> str:
@@ -662,11 +673,14 @@ def r21(config: dict) -> str:
     cfg = rule_cfg(config, "R21")
     minimum = int(cfg.get("min_projects", 3))
     share = num(cfg.get("min_share", 0.25))
+    # the first row of each (project, name, target): a narrow GROUP BY, not a window over rv_row
     return f"""CREATE OR REPLACE TEMP TABLE rv_copy AS
-SELECT r.*, {SIGNATURE} AS sig
-FROM rv_row AS r JOIN rv_p AS p USING (holder)
-WHERE {PROJECT_ONLY} AND r.sub AND NOT r.is_sat AND r.kind <> 'deadline' AND r.nb <> ''
-QUALIFY row_number() OVER (PARTITION BY r.holder, r.nb, {SIGNATURE} ORDER BY r.idx) = 1;
+SELECT r.holder, r.document_id, r.idx, r.name, r.raw, r.line, r.nb, s.sig
+FROM (SELECT r.holder, r.nb, {SIGNATURE} AS sig, min(r.idx) AS idx
+      FROM rv_row AS r JOIN rv_p AS p USING (holder)
+      WHERE {PROJECT_ONLY} AND r.sub AND NOT r.is_sat AND r.kind <> 'deadline' AND r.nb <> ''
+      GROUP BY ALL) AS s
+JOIN rv_row AS r ON r.holder = s.holder AND r.idx = s.idx;
 {INSERT}SELECT c.holder, c.document_id, c.idx, 'R21', {_sev(cfg)},
     '指标' || rv_quote(c.name, 30) || '＝' || rv_quote(c.raw, 20) || '在本单位' || g.graded
     || '个项目中的' || s.places || '个项目里完全相同，没有体现本项目的具体目标',

@@ -6,12 +6,13 @@ generic words) as per-row SQL lambdas grew super-linearly with the load (R19 and
 the distinct texts are fetched once, matched in Python with the very helpers of
 etl.review (bare, bigrams, Vocabulary), and returned as Arrow tables that R08, R19 and R27
 join on the text. The results are therefore identical to the per-document review.
+The lists go to DuckDB as bound parameters (unnest), not Arrow tables: building a pyarrow
+table imports pandas, ~0.4 CPU-s that a one-document reload would pay for nothing.
 """
 
 from __future__ import annotations
 
 import duckdb
-import pyarrow as pa
 
 from etl.review.rules_targets import vague_terms_in
 from etl.review.text import bigrams, stop_bigrams, strip_goal_numbering
@@ -24,19 +25,28 @@ INDICATOR_TEXT = "coalesce(name, '') || '，' || coalesce(description, '')"
 PROJECT_TEXT = (
     "concat_ws('，', coalesce(name, ''), coalesce(purpose, ''), array_to_string(goals, '，'))"
 )
-_LIST = pa.list_(pa.string())
 
 
 def _distinct(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
     return [t for (t,) in con.execute(sql).fetchall() if t is not None]
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    con.register(f"{name}_arrow", table)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-    finally:
-        con.unregister(f"{name}_arrow")
+def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list]) -> None:
+    """TEMP TABLE ``name`` from equally long Python lists: VARCHAR for lists of strings,
+    VARCHAR[] for lists of string lists (the column name says which: see _TYPES)."""
+    select = ", ".join(f"unnest(?::{_TYPES[c]}) AS {c}" for c in columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select}", list(columns.values()))
+
+
+_TYPES = {
+    "raw": "VARCHAR[]",
+    "text": "VARCHAR[]",
+    "goal": "VARCHAR[]",
+    "stripped": "VARCHAR[]",
+    "found": "VARCHAR[][]",
+    "grams": "VARCHAR[][]",
+    "concepts": "VARCHAR[][]",
+}
 
 
 def _vague(con: duckdb.DuckDBPyConnection, config: dict) -> None:
@@ -49,13 +59,7 @@ def _vague(con: duckdb.DuckDBPyConnection, config: dict) -> None:
         con, "SELECT DISTINCT raw FROM rv_row WHERE sub AND kind = 'qualitative' AND rb <> ''"
     )
     rows = [(t, found) for t in texts if (found := vague_terms_in(t, cfg))]
-    table = pa.table(
-        {
-            "raw": pa.array([r[0] for r in rows], pa.string()),
-            "found": pa.array([r[1] for r in rows], _LIST),
-        }
-    )
-    _register(con, "rv_tx_vague", table)
+    _register(con, "rv_tx_vague", {"raw": [r[0] for r in rows], "found": [r[1] for r in rows]})
 
 
 def _goal_words(con: duckdb.DuckDBPyConnection, config: dict) -> None:
@@ -69,30 +73,18 @@ def _goal_words(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     )
     grams = [sorted(bigrams(t, stop)) for t in texts]
     concepts = [sorted(vocab.concepts_in(t)) for t in texts]
-    _register(
-        con,
-        "rv_tx_ind",
-        pa.table(
-            {
-                "text": pa.array(texts, pa.string()),
-                "grams": pa.array(grams, _LIST),
-                "concepts": pa.array(concepts, _LIST),
-            }
-        ),
-    )
+    _register(con, "rv_tx_ind", {"text": texts, "grams": grams, "concepts": concepts})
     goals = _distinct(con, "SELECT DISTINCT unnest(goals) FROM rv_p WHERE scope = 'project'")
     stripped = [strip_goal_numbering(g) for g in goals]
     _register(
         con,
         "rv_tx_goal",
-        pa.table(
-            {
-                "goal": pa.array(goals, pa.string()),
-                "stripped": pa.array(stripped, pa.string()),
-                "grams": pa.array([sorted(bigrams(s, stop)) for s in stripped], _LIST),
-                "concepts": pa.array([sorted(vocab.concepts_in(g)) for g in goals], _LIST),
-            }
-        ),
+        {
+            "goal": goals,
+            "stripped": stripped,
+            "grams": [sorted(bigrams(s, stop)) for s in stripped],
+            "concepts": [sorted(vocab.concepts_in(g)) for g in goals],
+        },
     )
 
 
@@ -109,13 +101,11 @@ def _content(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     _register(
         con,
         "rv_tx_content",
-        pa.table(
-            {
-                "text": pa.array(texts, pa.string()),
-                "concepts": pa.array([sorted(c) for c, _ in found], _LIST),
-                "grams": pa.array([sorted(g) for _, g in found], _LIST),
-            }
-        ),
+        {
+            "text": texts,
+            "concepts": [sorted(c) for c, _ in found],
+            "grams": [sorted(g) for _, g in found],
+        },
     )
 
 
