@@ -232,7 +232,12 @@ def parse_isolated(
     """Outcomes of ``tasks`` in order, each parsed in a capped worker process. The workers
     start now, so they boot while the caller prepares the warehouse; ``close()`` the result
     (or iterate it to the end) to stop them."""
-    return IsolatedRun(tasks, config, workers=workers, memory_mb=memory_mb, timeout_s=timeout_s)
+    pool = (
+        _Pool(tasks, config, workers=workers, memory_mb=memory_mb, timeout_s=timeout_s)
+        if tasks
+        else None
+    )
+    return IsolatedRun(tasks, pool)
 
 
 class IsolatedRun:
@@ -244,22 +249,10 @@ class IsolatedRun:
 
     QUEUED = 256
 
-    def __init__(
-        self,
-        tasks: list[Task],
-        config: WorkerConfig,
-        *,
-        workers: int,
-        memory_mb: int,
-        timeout_s: float,
-    ) -> None:
+    def __init__(self, tasks: list[Task], pool: _Pool | None) -> None:
         self.tasks = tasks
-        self.pool = (
-            _Pool(tasks, config, workers=workers, memory_mb=memory_mb, timeout_s=timeout_s)
-            if tasks
-            else None
-        )
-        self.finished = not tasks
+        self.pool = pool  # None: no tasks
+        self.finished = pool is None
         self._queue: queue.Queue[object] = queue.Queue(maxsize=self.QUEUED)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
