@@ -203,15 +203,20 @@ def _rollup_select(source: str, keys: list[tuple[str, str]], aggregates: str, ro
     """
 
 
-ROLLUPS = {
-    table: _rollup_select(
-        source,
-        [(n, COMPARABLE_SQL if e == "COMPARABLE_SQL" else e) for n, e in keys],
-        aggregates,
-        rows,
-    )
-    for table, (source, keys, aggregates, rows) in _ROLLUP_DEFS.items()
-}
+def _rollup_defs() -> dict[str, tuple[str, list[tuple[str, str]], str, str]]:
+    """_ROLLUP_DEFS with the COMPARABLE_SQL placeholder replaced by the expression."""
+    return {
+        table: (
+            source,
+            [(n, COMPARABLE_SQL if e == "COMPARABLE_SQL" else e) for n, e in keys],
+            aggregates,
+            rows,
+        )
+        for table, (source, keys, aggregates, rows) in _ROLLUP_DEFS.items()
+    }
+
+
+ROLLUPS = {table: _rollup_select(*definition) for table, definition in _rollup_defs().items()}
 # Rows of one grouping set lie together (zone maps skip the others).
 ROLLUP_ORDER = "all_years DESC, all_categories DESC, fiscal_year, project_category, township"
 
@@ -241,13 +246,7 @@ def _rollup_set_selects(
 
 
 ROLLUP_SETS = {
-    table: _rollup_set_selects(
-        source,
-        [(n, COMPARABLE_SQL if e == "COMPARABLE_SQL" else e) for n, e in keys],
-        aggregates,
-        rows,
-    )
-    for table, (source, keys, aggregates, rows) in _ROLLUP_DEFS.items()
+    table: _rollup_set_selects(*definition) for table, definition in _rollup_defs().items()
 }
 
 # Exact per-township box statistics (n, quartiles, 1.5 IQR whiskers, zeros) of the three
