@@ -185,9 +185,9 @@ def load_paths(
                 summary.totals = _read_totals(db_path)
                 summary.elapsed_s = time.perf_counter() - started
                 return summary
-        # The review runs set-based after the load (review_sql.after_load), not per document
-        # in the workers. The workers start before the version file is copied, so they boot
-        # while it is (a one-file reload waits for neither twice).
+        # The workers start before the version file is copied, so their start-up overlaps the
+        # copy. They only parse: the review runs set-based after the load
+        # (review_sql.after_load).
         run_id = state.next_run_id
         _warm_pandas()
         config = WorkerConfig(
