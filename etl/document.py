@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 from etl.blocks import Block, Paragraph, Row
+from etl.han import HAN
 from etl.normalize import clean_cell, key, strip_field_codes
 
 _STRONG_YEAR = re.compile(
@@ -17,7 +18,7 @@ _GOAL_TITLE = re.compile(r"[绩績]效目[标標](?:申[报報]|批复|批復)?�
 _TITLE_YEAR = re.compile(r"(?<![\d-])(20\d{2})年(?![\d-])")
 _ANY_YEAR = re.compile(r"(?<![\d-])(20\d{2})\s*年(?![\d-])")
 _UNIT_NAME = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,40}?(?:人民政府|管理委员会|管委会|街道办事处|办事处|党委|镇政府|乡政府)(?:本级)?$"
+    rf"^[{HAN}（）()]{{2,40}}?(?:人民政府|管理委员会|管委会|街道办事处|办事处|党委|镇政府|乡政府)(?:本级)?$"
 )
 _OVERALL_HEADING = ("总体绩效目标",)
 _NEXT_HEADINGS = ("分项绩效目标", "工作保障措施", "部门整体支出绩效指标", "预算项目绩效目标")

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from etl.han import HAN, is_han
+
 TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "reference" / "admin_divisions.csv.gz"
 VOCAB_PATH = Path(__file__).resolve().parents[1] / "data" / "vocabulary" / "targets.toml"
 KINDS = ("township", "street", "development_zone", "county_department", "city_unit", "other")
@@ -46,7 +48,7 @@ _TEXT_GENERIC = frozenset(["城区", "郊区", "矿区", "东区", "西区", "�
 
 # A development zone named in the unit itself is the unit's township-level area.
 _ZONE_RE = re.compile(
-    r"[\u4e00-\u9fff]{2,12}?(?:经济技术开发区|高新技术产业开发区|经济开发区|高新区|开发区"
+    rf"[{HAN}]{{2,12}}?(?:经济技术开发区|高新技术产业开发区|经济开发区|高新区|开发区"
     r"|工业园区|产业园区|园区|新区)"
 )
 # A name followed by these characters is part of a common word: 东湖区域, 农贸市场.
@@ -142,7 +144,7 @@ def _allowed_in_text(name: str, rows: tuple[Division, ...]) -> bool:
 
 
 def _cjk_before(text: str, start: int) -> bool:
-    return start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff"
+    return start > 0 and is_han(text[start - 1])
 
 
 def _scan(text: str, idx: _Index, *, prose: bool) -> Counter[str]:
@@ -391,7 +393,7 @@ def _generic_township_after_county(
     at = unit.find(county)
     if at < 0:
         return path
-    match = re.match(r"[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道)", unit[at + len(county) :])
+    match = re.match(rf"[{HAN}]{{1,8}}?(?:镇|乡|街道)", unit[at + len(county) :])
     row = idx.generic_townships.get((county, match.group(0))) if match else None
     return row.path() if row is not None else path
 
@@ -437,7 +439,7 @@ def _words(path: Path = VOCAB_PATH) -> _Words:
     return _Words(
         agency_re=re.compile(rf"(?:{_alt(geo['agency_endings'])})$"),
         department_re=re.compile(rf"(?:{_alt(geo['department_suffixes'])})$"),
-        township_re=re.compile(rf"(?P<t>[\u4e00-\u9fff]{{1,8}}?(?:镇|乡))(?=(?:{bodies})|$)"),
+        township_re=re.compile(rf"(?P<t>[{HAN}]{{1,8}}?(?:镇|乡))(?=(?:{bodies})|$)"),
         street_re=re.compile(_alt(geo["street_words"])),
         zone_re=re.compile(_alt(geo["zone_words"])),
     )

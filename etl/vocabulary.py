@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from etl.han import HAN
 from etl.normalize import label_key
 from etl.record import Horizon
 
@@ -162,10 +163,10 @@ def _label_role(text: str) -> tuple[str | None, Decimal | None]:
     return role, scale if role else None
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_HAN = re.compile(f"[{HAN}]+")
 _TRAIL_COLON = re.compile(r"[:：]+$")
 _INLINE = re.compile(
-    r"^(?P<label>[\u4e00-\u9fff()（）]{2,20}?)[:：]?(?P<rest>[\d,.]+\s*(?:亿元|万元|千元|元|万)?.*)$"
+    rf"^(?P<label>[{HAN}()（）]{{2,20}}?)[:：]?(?P<rest>[\d,.]+\s*(?:亿元|万元|千元|元|万)?.*)$"
 )
 
 

@@ -113,3 +113,78 @@ def test_keep_both_keeps_two_genuine_documents(tmp_path: Path) -> None:
     assert totals(db)[2] == 2
     statuses = sorted(s for (s,) in query(db, "SELECT status FROM document_version"))
     assert statuses == ["current", "kept_both"]
+
+
+def other_funds(folder: Path, *, keep_first: bool = False) -> Path:
+    """Another file of the same unit and year whose projects are all different (a second
+    set of fund tables), or, with ``keep_first``, sharing the first project only."""
+    text = SEED.read_text(encoding="utf-8-sig")
+    renames = {
+        "13020521GKCZWBMDEOE4Y": "13020521ZZZZZZZZZZZZ2",
+        "清真寺建设区级": "农田水利维护区级",
+        "13020521ILR9CW0CMFYGP": "13020521ZZZZZZZZZZZZ3",
+        "卫生城创建工作经费区级": "道路养护补助区级",
+    }
+    if not keep_first:
+        renames |= {"1302052198IG5CA7OFKXQ": "13020521ZZZZZZZZZZZZ1", "小专项": "老年活动"}
+    for old, new in renames.items():
+        text = text.replace(old, new)
+    target = folder / ("开平镇_第二批.txt" if not keep_first else "开平镇_调整.txt")
+    target.write_text(text, encoding="utf-8")
+    later = os.stat(folder / SEED.name).st_mtime + 60
+    os.utime(target, (later, later))
+    return target
+
+
+def test_same_unit_and_year_without_a_shared_project_is_a_second_document(
+    tmp_path: Path,
+) -> None:
+    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    load(folder, db)
+    projects, budget, _ = totals(db)
+    second = other_funds(folder)
+    summary = load(folder, db)
+    assert summary.superseded == []
+    assert summary.separate == [(str(second), str(folder / SEED.name))]
+    after = totals(db)
+    assert after == (2 * projects, 2 * budget, 2)  # both documents count, nothing lost
+    names = {n for (n,) in query(db, "SELECT project_name FROM v_project_budget")}
+    assert {"小专项党组织建设区级", "老年活动党组织建设区级", "道路养护补助区级"} <= names
+    warning = query(db, "SELECT message FROM load_warning WHERE code = 'document_same_unit_year'")
+    assert len(warning) == 1 and SEED.name in warning[0][0]
+    assert not query(db, "SELECT * FROM load_warning WHERE code = 'duplicate_project'")
+    history = dict(query(db, "SELECT path, status FROM document_version"))
+    assert history == {str(folder / SEED.name): "current", str(second): "kept_both"}
+    # loading again changes nothing
+    again = load(folder, db)
+    assert not again.written and totals(db) == after
+
+
+def test_one_shared_project_makes_it_a_new_version_inside_one_load(tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    second = other_funds(folder, keep_first=True)  # renamed two projects, kept one
+    summary = load(folder, db)
+    assert summary.superseded == [(str(folder / SEED.name), str(second))]
+    assert summary.separate == []
+    assert totals(db)[2] == 1
+
+
+def test_separate_documents_inside_one_load_print_in_the_summary(tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    other_funds(folder)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db), "--no-progress"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "没有相同的项目" in result.stdout and "取代" not in result.stdout
+    assert totals(db)[2] == 2

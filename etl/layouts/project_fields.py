@@ -6,6 +6,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from etl.han import HAN
 from etl.money import SCALES, parse_amount, to_yuan
 from etl.normalize import clean_long, key
 from etl.record import Budget, empty_budget
@@ -18,7 +19,7 @@ _SENTENCE_TOTAL = re.compile(
     r"预算(?:数|金额|资金)?(?:为|共计|合计)?\s*[:：]?\s*([\d,]+(?:\.\d+)?)\s*(亿元|万元|万|元)"
 )
 _SENTENCE_PARTS = re.compile(
-    r"([\u4e00-\u9fff（）()]{2,12}?)\s*[:：]?\s*([\d,]+(?:\.\d+)?)\s*(亿元|万元|万|元)"
+    rf"([{HAN}（）()]{{2,12}}?)\s*[:：]?\s*([\d,]+(?:\.\d+)?)\s*(亿元|万元|万|元)"
 )
 _PERCENT = re.compile(r"^([\d.]+)\s*%?$")
 _PLACEHOLDER = "-—–―/\\无"

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Literal
 
 from etl.blocks import Block, Paragraph, Row
+from etl.han import HAN
 from etl.layouts.indicators import (
     Columns,
     IndicatorTable,
@@ -57,7 +58,7 @@ _INLINE_AMOUNT = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)\s*(亿元|百万元|万�
 _DEPARTMENT = re.compile(r"部门\s*$")
 _PARA_LABEL = re.compile(r"^\s*([^:：]{2,24})[:：]\s*(\S.*)$")
 _NOTICE = re.compile(
-    r"^\s*([\u4e00-\u9fff]{4,30}?(?:局|中心|人民政府|委员会|办公室|服务站|站|所|院|办事处))关于"
+    rf"^\s*([{HAN}]{{4,30}}?(?:局|中心|人民政府|委员会|办公室|服务站|站|所|院|办事处))关于"
 )
 # every column label that can sit where a name, level or value belongs has one of these
 _HEADERISH = re.compile(r"[指級级標标值符號号称稱内內容]")

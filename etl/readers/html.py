@@ -31,6 +31,7 @@ from pathlib import Path
 
 from etl.blocks import BlockStream
 from etl.errors import DocumentError
+from etl.han import HAN
 from etl.limits import get_limits
 from etl.readers._collect import BlockCollector, brief_error, is_goal_header_cell
 
@@ -123,7 +124,7 @@ _METADATA_KEYS = (
     "公开方式",
     "有效性",
 )
-_METADATA_LINE = re.compile(r"^\s*[\u4e00-\u9fff]{2,5}\s*[:：]")
+_METADATA_LINE = re.compile(rf"^\s*[{HAN}]{{2,5}}\s*[:：]")
 _METADATA_LINE_KEYS = ("索引号", "文号", "发文字号", *_METADATA_KEYS)
 _GB_NAMES = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "gb18030"}
 

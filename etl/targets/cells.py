@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from etl.han import HAN
 from etl.record import Op, Target
 from etl.targets import vocab
 from etl.targets.parse import (
@@ -186,7 +187,7 @@ def _sign_column(
 
 
 # What a unit column may hold when the number grammar does not know it (万千瓦时, 标准亩).
-_UNIT_WORD = re.compile(r"[\u3400-\u9fffA-Za-z%‰/·]{1,8}")
+_UNIT_WORD = re.compile(f"[{HAN}A-Za-z%‰/·]{{1,8}}")
 
 
 def _set_unit(target: Target, unit: str) -> None:

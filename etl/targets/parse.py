@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from etl.han import HAN
 from etl.record import Op, Target, TargetKind
 from etl.targets import vocab
 from etl.targets.dates import deadline, is_time_name, period
@@ -42,7 +43,7 @@ def _alt(words: Iterable[str]) -> str:
 
 # At most 30 digits: keeps int()/Decimal() cheap and far from Python's int-string limit.
 _NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,30})(?:\.[0-9]{1,12})?|\.[0-9]{1,12}"
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = HAN
 _LONG_UNITS = tuple(u for u in vocab.KNOWN_UNITS if len(u) > 3)
 _UNIT = rf"(?:%|‰|{_alt(_LONG_UNITS)}|[A-Za-z]{{1,4}}[23]?|[{_CJK}]{{1,3}}?)"
 _SUFFIX = _alt(vocab.SUFFIX_OPS)

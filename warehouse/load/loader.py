@@ -88,6 +88,7 @@ class LoadSummary:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     superseded: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
     same_content: list[tuple[str, str]] = field(default_factory=list)  # (skipped, kept)
+    separate: list[tuple[str, str]] = field(default_factory=list)  # (new, other): both kept
     version_skipped: list[tuple[str, str]] = field(default_factory=list)  # (old, kept)
     rejected: list[Rejected] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # not documents, listed with reasons
@@ -222,6 +223,7 @@ def load_paths(
                 writer.flush()
             summary.superseded = keeper.superseded
             summary.same_content = keeper.same_content
+            summary.separate = keeper.separate
             _reject_copies_of_rejects(summary)
             if replacing or writer.deleted:
                 _clean_dimensions(con)

@@ -209,6 +209,9 @@ def format_summary(summary: LoadSummary, *, verbose: bool = False) -> str:
     if s.superseded:
         lines.append("新版本取代了旧版本（同一单位、年度、文档类型；--keep-both 可都保留）：")
         lines += [f"  {new} 取代 {old}" for old, new in s.superseded]
+    if s.separate:
+        lines.append("同一单位同一年度的另一份文档（两者没有相同的项目），都已载入：")
+        lines += [f"  {new}（另有 {other}）" for new, other in s.separate]
     if s.same_content:
         lines.append("同一文档的另一文件或格式（内容相同），未重复载入：")
         lines += [f"  {path}（同 {kept}）" for path, kept in s.same_content]

@@ -5,7 +5,10 @@ different content) supersedes the older one: the older file's rows are replaced 
 transaction, its history stays in ``document_version``, the summary says so and the new
 document carries a ``document_superseded`` warning (shown on the overview). The same
 content under another file name or format (.txt and .docx of one document) loads once.
-``keep_both`` keeps every file, for the rare two genuine documents of one unit and year.
+Two project documents of one unit and year that share no project (a county department's
+separate fund tables) are two documents, not two versions: both load, and the later one
+carries a ``document_same_unit_year`` warning. ``keep_both`` keeps every file, also when
+their projects overlap.
 A file once superseded (same path and bytes) is skipped on later loads, so loading a folder
 that still holds the old file never flips the versions back.
 """
@@ -26,6 +29,7 @@ from warehouse.schema import ddl as schema
 from warehouse.schema import keys
 
 SUPERSEDED_WARNING = "document_superseded"
+SEPARATE_WARNING = "document_same_unit_year"  # same identity, no shared project: both kept
 CURRENT, SUPERSEDED, SAME_CONTENT, KEPT_BOTH, REPLACED = (
     "current",
     "superseded",
@@ -100,7 +104,13 @@ class _Entry:
     path: str
     digest: str | None
     run_id: int
+    projects: frozenset[int] | None = None  # project keys (natural, before any re-keying)
     mtime: int | None = None  # st_mtime_ns, read only when two versions meet
+
+    def shares_projects(self, keys_: frozenset[int]) -> bool:
+        """Whether this document and one with ``keys_`` are versions of each other: they
+        share a project (or either has none to compare)."""
+        return not self.projects or not keys_ or not self.projects.isdisjoint(keys_)
 
     def modified(self) -> int:
         if self.mtime is None:
@@ -116,6 +126,7 @@ class Decision:
     delete: list[int] = field(default_factory=list)  # superseded documents already written
     drop_pending: list[int] = field(default_factory=list)  # superseded, not yet written
     old_paths: list[str] = field(default_factory=list)  # the files it supersedes
+    separate_paths: list[str] = field(default_factory=list)  # same identity, no shared project
 
 
 # history statements, keyed by the one document_id each touches (so they commute across
@@ -152,6 +163,13 @@ _KNOWN_SQL = """
     FROM d LEFT JOIN v ON v.document_id = d.document_id AND v.sha256 = d.sha256
     ORDER BY d.document_id
 """
+# natural project keys of the stored documents of some units (a key another document owned
+# was re-keyed md5(key, document) on load: it then matches nothing, which only makes the two
+# documents look separate when that project was their one overlap)
+_PROJECTS_SQL = """
+    SELECT document_id, list(project_key) FROM dim_project
+    WHERE unit_key IN (SELECT unnest(?::BIGINT[])) GROUP BY document_id
+"""
 
 
 class VersionKeeper:
@@ -175,6 +193,7 @@ class VersionKeeper:
         self.ops: list[tuple[str, int, tuple]] = []  # (statement, document_id, values)
         self.superseded: list[tuple[str, str]] = []  # (old path, new path)
         self.same_content: list[tuple[str, str]] = []  # (skipped path, kept path)
+        self.separate: list[tuple[str, str]] = []  # (new path, the other document's path)
         ensure_table(con)
 
     # -- identity --------------------------------------------------------------
@@ -203,12 +222,22 @@ class VersionKeeper:
             return
         by_key = {key: identity for identity, key in todo.items()}
         units = sorted({unit for unit, _, _ in todo.values()})
-        for unit, year, kind, doc, path, digest, run in self.con.execute(
-            _KNOWN_SQL, [units]
-        ).fetchall():
-            identity = by_key.get((unit, year, kind))
-            if identity is not None:
-                self.known[identity].append(_Entry(doc, path, digest, run or 0))
+        found = [
+            (by_key.get((unit, year, kind)), doc, path, digest, run, kind)
+            for unit, year, kind, doc, path, digest, run in self.con.execute(
+                _KNOWN_SQL, [units]
+            ).fetchall()
+        ]
+        found = [item for item in found if item[0] is not None]
+        projects: dict[int, frozenset[int]] = {}
+        if any(kind == "project" for *_, kind in found):
+            projects = {
+                doc: frozenset(keys_)
+                for doc, keys_ in self.con.execute(_PROJECTS_SQL, [units]).fetchall()
+            }
+        for identity, doc, path, digest, run, _kind in found:
+            assert identity is not None
+            self.known[identity].append(_Entry(doc, path, digest, run or 0, projects.get(doc)))
 
     def _current(self, identity: int, source_row: dict, kind: str) -> list[_Entry]:
         if identity not in self.known:
@@ -232,8 +261,13 @@ class VersionKeeper:
             return Decision()
         entries = self._current(identity, source_row, kind)
         others = [e for e in entries if e.document_id != doc_id]
-        mine = _Entry(doc_id, path, digest, self.run_id)
+        mine_projects = frozenset(row["project_key"] for row in tables.get("dim_project", ()))
+        mine = _Entry(doc_id, path, digest, self.run_id, mine_projects)
         decision = Decision()
+        separate: list[_Entry] = []
+        if others and not self.keep_both:  # no shared project: another document, not a version
+            separate = [e for e in others if not e.shares_projects(mine_projects)]
+            others = [e for e in others if all(e is not s for s in separate)]
         if others and not self.keep_both:
             same = next((e for e in others if digest and e.digest == digest), None)
             if same is not None:
@@ -256,8 +290,12 @@ class VersionKeeper:
                     old.document_id
                 )
                 self.ops.append((_SUPERSEDE, old.document_id, (path,)))
-            entries[:] = [e for e in entries if e.document_id == doc_id]
-        status = KEPT_BOTH if others and self.keep_both else CURRENT
+            entries[:] = [e for e in entries if e.document_id == doc_id or e in separate]
+        if separate:
+            decision.separate_paths = [e.path for e in separate]
+            self.separate += [(path, e.path) for e in separate]
+            separate_warning(tables, decision.separate_paths)
+        status = KEPT_BOTH if (others and self.keep_both) or separate else CURRENT
         self._version_row(identity, source_row, kind, digest, status)
         entries[:] = [e for e in entries if e.document_id != doc_id] + [mine]
         return decision
@@ -363,9 +401,29 @@ class VersionKeeper:
 
 def superseded_warning(doc_tables: dict[str, list[dict]], old_paths: list[str]) -> None:
     """Add the ``document_superseded`` warning to the new document's rows."""
+    names = "、".join(os.path.basename(p) for p in old_paths)
+    _add_warning(
+        doc_tables,
+        SUPERSEDED_WARNING,
+        f"本文件是同一单位同一年度文档的新版本，已取代旧版本 {names}（旧版本的数据已替换）",
+    )
+
+
+def separate_warning(doc_tables: dict[str, list[dict]], other_paths: list[str]) -> None:
+    """Add the ``document_same_unit_year`` warning: another file of this unit and year with
+    no project in common was kept as a second document (both count)."""
+    names = "、".join(os.path.basename(p) for p in other_paths)
+    _add_warning(
+        doc_tables,
+        SEPARATE_WARNING,
+        f"同一单位同一年度另有文件 {names}，两者没有相同的项目，按两份文档都载入"
+        "（若本文件是其修订版，请移走旧文件后重新载入）",
+    )
+
+
+def _add_warning(doc_tables: dict[str, list[dict]], code: str, message: str) -> None:
     source = doc_tables["source_document"][0]
     warnings = doc_tables.setdefault("load_warning", [])
-    names = "、".join(os.path.basename(p) for p in old_paths)
     ordinal = max((w["ordinal"] for w in warnings), default=0) + 1
     warnings.append(
         {
@@ -373,10 +431,8 @@ def superseded_warning(doc_tables: dict[str, list[dict]], old_paths: list[str]) 
             "document_id": source["document_id"],
             "ordinal": ordinal,
             "origin": "warehouse",
-            "code": SUPERSEDED_WARNING,
-            "message": (
-                f"本文件是同一单位同一年度文档的新版本，已取代旧版本 {names}（旧版本的数据已替换）"
-            ),
+            "code": code,
+            "message": message,
             "line": None,
             "project_name": None,
             "project_key": None,
