@@ -497,7 +497,10 @@ def _kind_of(unit: str, hits: Counter[str], idx: _Index) -> str:
     township_rows = [r for n in hits for r in idx.by_name.get(n, ()) if r.level == "township"]
     if words.street_re.search(unit):
         return "street"
-    if _ZONE_RE.search(unit) or (words.zone_re.search(unit) and not township_rows):
+    zone = _ZONE_RE.search(unit)
+    if zone and words.township_re.match(unit[zone.end() :]):
+        return "township"  # 冀南新区花官营乡人民政府: a township the new district administers
+    if zone or (words.zone_re.search(unit) and not township_rows):
         return "development_zone"
     if township_rows or words.township_re.search(_after_last_admin(unit, hits, idx)):
         return "township"

@@ -174,6 +174,10 @@ def _geography(unit_name: str | None, blocks: list) -> dict:
     scan of the whole text (most documents); otherwise the text places the unit."""
     from etl.geography import resolve_unit
 
+    if unit_name:  # as printed first: 於潜镇 is a name, not the Traditional form of 于潜镇
+        settled = _place_of_name(unit_name)
+        if settled is not None:
+            return dict(settled)
     if unit_name and to_simplified(unit_name) != unit_name:  # a Traditional-character mirror
         unit_name = to_simplified(unit_name)
         blocks = [

@@ -114,6 +114,10 @@ def test_no_unit_line_takes_the_township_the_text_names_consistently() -> None:
         ("某某街道办事处", "street"),
         ("河北永清经济开发区管理委员会", "development_zone"),
         ("某某高新区管委会", "development_zone"),
+        # a township a new district or zone administers is still a township
+        ("邯郸冀南新区花官营乡人民政府", "township"),
+        ("某某经济开发区东岭镇人民政府", "township"),
+        ("某某新区财政局", "development_zone"),
         ("玉田县财政局", "county_department"),
         ("永清县乡村振兴局", "county_department"),
         ("永清县林业局", "county_department"),
@@ -173,3 +177,14 @@ def test_no_unit_line_township_beats_a_common_noun_and_a_word_tail() -> None:
 def test_a_county_named_in_prose_still_counts_before_jiji() -> None:
     """Only the tail of a word is skipped: 费县 after punctuation is the county."""
     assert resolve_unit(None, "根据“费县级”文件，费县财政局安排资金。")["county"] == "费县"
+
+
+def test_a_name_with_a_traditional_looking_character_keeps_it() -> None:
+    """於 is also the Traditional form of 于, but 於潜镇 is the reference name: the unit
+    name is placed as printed before it is read as a Traditional-character mirror."""
+    from etl.parser import _geography
+
+    place = _geography("临安区於潜镇人民政府", [])
+    assert place["township"] == "於潜镇" and place["county"] == "临安区"
+    mirror = _geography("臨安區於潛鎮人民政府", [])  # a Traditional mirror still resolves
+    assert mirror["county"] == "临安区"

@@ -54,6 +54,7 @@ _NAME_ROLES = ("name", "content", "level2")
 # every indicator header seen has one of these characters in a short cell (cheap pre-test)
 _HEADER_HINT = re.compile(r"[指級级標标]")
 _HALF_ROLES = ("level2", "name", "content", "value")
+COLUMN_IGNORED = "column_ignored"  # a goal-table column whose header names no known role
 
 
 @dataclass(slots=True)
@@ -69,6 +70,7 @@ class Columns:
     horizon: Horizon | None = None  # from the value header (`当年度指标值`), else None
     row_columns: dict[str, int] = field(default_factory=dict)  # flat: per-row project cells
     split_target: bool = False  # 符号 / 值 / 单位 sub-columns under 指标值 (seed 003)
+    ignored: list[tuple[int, str]] = field(default_factory=list)  # header cells of no role
 
     def copy(self) -> Columns:
         """An independent copy (a sub-header changes the columns of its own table only)."""
@@ -82,6 +84,7 @@ class Columns:
             horizon=self.horizon,
             row_columns=dict(self.row_columns),
             split_target=self.split_target,
+            ignored=list(self.ignored),
         )
 
     @property
@@ -143,6 +146,7 @@ def _scan_header(row: Row) -> Columns | None:
     hints: dict[int, Horizon | None] = {}
     places: list[tuple[int, str]] = []
     grades: dict[str, int] = {}
+    ignored: list[tuple[int, str]] = []
     for index, cell in enumerate(cells):
         if not cell.strip() or len(cell) > 40:
             continue
@@ -153,6 +157,8 @@ def _scan_header(row: Row) -> Columns | None:
         if role is None:
             if place_like(cell) and (roles.keys() & {"name", "content", "level2"}):
                 places.append((index, clean_cell(cell)))
+            else:
+                ignored.append((index, clean_cell(cell)))
             continue
         hints[index] = hint
         if role.startswith("row_"):
@@ -177,7 +183,7 @@ def _scan_header(row: Row) -> Columns | None:
     others = present - {"banner"}
     if not (has_name and has_target and len(others) + (1 if places or grades else 0) >= 3):
         return None
-    columns = Columns(roles=roles, width=len(cells), places=places, grades=grades)
+    columns = Columns(roles=roles, width=len(cells), places=places, grades=grades, ignored=ignored)
     columns.row_columns = row_columns
     if second.keys() & {"name", "value", "content"}:
         first = {r: roles[r] for r in _HALF_ROLES if r in roles}
@@ -393,8 +399,16 @@ def _no_cells(cells: tuple[str, ...]) -> tuple[str, ...]:
 class IndicatorTable:
     """Consumes the data rows of one indicator block, forward-filling merged level cells."""
 
-    def __init__(self, columns: Columns, horizon: Horizon | None = None) -> None:
+    def __init__(
+        self,
+        columns: Columns,
+        horizon: Horizon | None = None,
+        ignored_seen: set[str] | None = None,
+    ) -> None:
         self.columns = columns
+        # header labels already warned as ignored (the reader shares one set per document,
+        # so thirty project tables with the same extra column give one warning)
+        self.ignored_seen = ignored_seen if ignored_seen is not None else set()
         self.horizon: Horizon = columns.horizon or horizon or "annual"
         self.level1_raw = ""
         self.level2_raw = ""
@@ -410,6 +424,7 @@ class IndicatorTable:
         self.refresh()
         self.rows_with_value = 0
         self.rows_produced = 0
+        self.ignored_warned = not columns.ignored  # one warning per table, at its first value
 
     def expected_cells(self) -> int:
         return self.columns.expected_cells()
@@ -546,6 +561,8 @@ class IndicatorTable:
         """The indicators of one data row (the plain shortcut first, else the general path:
         levels and name, the row's other cells, its targets, one indicator per target)."""
         out = Produced()
+        if not self.ignored_warned:
+            self._warn_ignored(row, out.warnings)
         found = self.plain_indicator(row, fiscal_year, out.warnings)
         if found is not None:
             out.indicators.append(found)
@@ -607,6 +624,26 @@ class IndicatorTable:
         if out.indicators and out.had_value:
             self.rows_produced += 1
         return out
+
+    def _warn_ignored(self, row: Row, warnings: list[tuple[str, str]]) -> None:
+        """A column whose header names no role is not read: say so once per table, at the
+        first data row that has something in it (nothing is dropped silently)."""
+        offset, cells = self._offset(row), row.cells
+        for index, label in self.columns.ignored:
+            at = index + offset
+            value = cells[at].strip() if 0 <= at < len(cells) else ""
+            if value:
+                self.ignored_warned = True
+                if label in self.ignored_seen:
+                    return
+                self.ignored_seen.add(label)
+                warnings.append(
+                    (
+                        COLUMN_IGNORED,
+                        f"表头“{label[:20]}”一列未能识别，该列内容（如“{value[:20]}”）未载入",
+                    )
+                )
+                return
 
     def _levels_and_name(self, cell: CellOf) -> tuple[str, str | None]:
         """Forward-fill the level cells and find the name cell: (clean name, mode). The

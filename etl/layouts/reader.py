@@ -218,6 +218,7 @@ class Reader:
         self.unit_lines: list[tuple[str | None, str]] = []
         self.unit_labels: list[tuple[int, str | None, str]] = []
         self.warnings: list[Warning] = []
+        self.ignored_columns: set[str] = set()  # headers warned `column_ignored`
         self.current: ProjectDraft | None = None
         self.scale = vocab.scales[vocab.default_form_scale]
         self.table: IndicatorTable | None = None
@@ -453,7 +454,7 @@ class Reader:
         self.matrix_column = None
         self.tables += 1
         self.table_header = row
-        self.table = IndicatorTable(columns, self.next_horizon)
+        self.table = IndicatorTable(columns, self.next_horizon, self.ignored_columns)
         self.header_fresh = True
         self.pending_labels = []
         if columns.row_columns.get("row_project") is not None:
