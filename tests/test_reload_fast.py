@@ -122,3 +122,82 @@ def test_etl_load_process_never_imports_pandas(folder: Path, tmp_path: Path):
     )
     assert "PANDAS False" in done.stdout, done.stdout + done.stderr
     assert "载入完成" in done.stdout
+
+
+REVIEW_ROWS = {
+    "goal_review_project": "SELECT * FROM goal_review_project ORDER BY ALL",
+    "goal_review_finding": "SELECT * FROM goal_review_finding ORDER BY ALL",
+}
+CROSS_DOCS = 60
+
+
+def _review(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(current_file(db)), read_only=True)
+    try:
+        return {name: con.execute(sql).fetchall() for name, sql in REVIEW_ROWS.items()}
+    finally:
+        con.close()
+
+
+def _cross_count(db: Path) -> int:
+    con = duckdb.connect(str(current_file(db)), read_only=True)
+    try:
+        return con.execute(
+            "SELECT count(*) FROM goal_review_finding WHERE ordinal >= 10000"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def _group_of_three(db: Path, folder: Path) -> tuple[Path, str]:
+    """A document in a cross-unit group of exactly three units, and its shared target text
+    as it appears in the file: changing it breaks the group up."""
+    con = duckdb.connect(str(current_file(db)), read_only=True)
+    try:
+        rows = con.execute(
+            "WITH hit AS (SELECT t.fiscal_year, f.indicator_name, t.target_raw, t.unit_key, "
+            "d.path FROM goal_review_finding AS f "
+            "JOIN fact_indicator_target AS t ON t.project_key = f.project_key "
+            " AND t.ordinal = f.indicator_index + 1 "
+            "JOIN source_document AS d ON d.document_id = f.document_id "
+            "WHERE f.ordinal >= 10000) "
+            "SELECT any_value(path), target_raw FROM hit GROUP BY fiscal_year, indicator_name, "
+            "target_raw HAVING count(DISTINCT unit_key) = 3 ORDER BY ALL"
+        ).fetchall()
+    finally:
+        con.close()
+    for path, target in rows:
+        if len(target) >= 2 and target in Path(path).read_text(encoding="utf-8"):
+            return Path(path), target
+    raise AssertionError("no cross-unit group of three units with a literal target")
+
+
+@pytest.mark.slow
+def test_one_file_reload_reviews_like_a_load_from_scratch(tmp_path: Path):
+    """A one-file reload recomputes only the cross-unit copies it can change (R21, the part
+    of the review that looks across documents): its review tables must equal a load of the
+    same files from scratch, when the change breaks a group up and when it joins it again."""
+    from synth.cli import main as synth_main
+
+    corpus = tmp_path / "corpus"
+    args = ["--docs", str(CROSS_DOCS), "--out", str(corpus), "--seed", "7", "--jobs", "1"]
+    assert synth_main(args) == 0
+    db = tmp_path / "reloaded" / "w.duckdb"
+    load_paths([corpus], db, progress=False, workers=1)
+    original = _review(db)
+    cross_before = _cross_count(db)
+    target_file, target = _group_of_three(db, corpus)
+    text = target_file.read_text(encoding="utf-8")
+
+    target_file.write_text(text.replace(target, target + "（修订稿）"), encoding="utf-8")
+    changed = load_paths([target_file], db, progress=False, workers=1)
+    assert changed.replaced == 1 and not changed.check_failures
+    assert _cross_count(db) < cross_before  # the group of three fell apart
+    scratch = tmp_path / "scratch" / "w.duckdb"
+    load_paths([corpus], scratch, progress=False, workers=1)
+    assert _review(db) == _review(scratch)
+
+    target_file.write_text(text, encoding="utf-8")
+    back = load_paths([target_file], db, progress=False, workers=1)
+    assert back.replaced == 1
+    assert _review(db) == original  # the group is back, with every copy it had

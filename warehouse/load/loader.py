@@ -236,7 +236,13 @@ def load_paths(
             _reject_copies_of_rejects(summary)
             if replacing or writer.deleted:
                 _clean_dimensions(con)
-            review_sql.after_load(con, writer.documents, classifier, review=review)
+            review_sql.after_load(
+                con,
+                writer.documents,
+                classifier,
+                review=review,
+                deletions_noted=writer.deletions_noted,
+            )
             if marts.needs_full_refresh(con, len(writer.documents)):
                 marts.refresh(con)
             else:  # only what this load wrote, and every document of a unit it upserted
@@ -489,6 +495,8 @@ class _BatchWriter:
         self.pending: list[ParseOutcome] = []
         self.documents: set[int] = set()  # written documents, for the incremental mart refresh
         self.units: set[int] = set()  # upserted units (their attributes may have changed)
+        self.deletions_noted = True  # every deleted document was noted for the review
+        self.noted = 0
 
     def add(self, outcome: ParseOutcome) -> None:
         if outcome.rows is None:
@@ -586,6 +594,7 @@ class _BatchWriter:
             stored = [d.document_id for d in docs]
             if self.existing is not None:
                 stored = [d for d in stored if d in self.existing]
+            self._note_deleted(stored + self.deleting)
             _delete_documents(con, stored + self.deleting)
             if self.keeper is not None:
                 self.keeper.apply()
@@ -635,6 +644,17 @@ class _BatchWriter:
             self.summary.projects += doc.count("fact_project_budget")
             self.summary.indicators += doc.count("fact_indicator_target")
             self.summary.warnings += doc.count("load_warning")
+
+    def _note_deleted(self, doomed: list[int]) -> None:
+        """While the load stays small, the review's cross-unit step learns what each deleted
+        document held (inside the batch's transaction), so it need not redo whole years."""
+        if not doomed or not self.deletions_noted:
+            return
+        if self.noted + len(doomed) > review_sql.CROSS_INCREMENTAL_MAX:
+            self.deletions_noted = False  # a large load: the review redoes whole years
+            return
+        review_sql.note_deleted(self.con, doomed)
+        self.noted += len(doomed)
 
     def _rows(self, batch: list[ParseOutcome]) -> list[DocumentRows]:
         """Rows per document. A project key already owned by another document (in the
