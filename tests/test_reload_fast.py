@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from tests.support.records import json_parse, record, write_record
-from warehouse.load import file_stats, loader
+from warehouse.load import checks, file_stats, loader
 from warehouse.load.loader import load_paths, sha256_file
 from warehouse.load.storage import current_file
 
@@ -47,6 +47,15 @@ def folder(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     for i, town in enumerate(["甲镇", "乙镇", "丙乡"]):
         write_record(docs / f"{i:02d}_{town}.txt", record(town, code=f"81{i:04d}"))
+    return docs
+
+
+@pytest.fixture
+def wide_folder(tmp_path: Path) -> Path:
+    """Eight documents: one changed file stays under the marts' full-rebuild share."""
+    docs = tmp_path / "wide"
+    for i, town in enumerate(["甲镇", "乙镇", "丙乡", "丁镇", "戊镇", "己乡", "庚镇", "辛乡"]):
+        write_record(docs / f"{i:02d}_{town}.txt", record(town, code=f"82{i:04d}"))
     return docs
 
 
@@ -201,3 +210,79 @@ def test_one_file_reload_reviews_like_a_load_from_scratch(tmp_path: Path):
     back = load_paths([target_file], db, progress=False, workers=1)
     assert back.replaced == 1
     assert _review(db) == original  # the group is back, with every copy it had
+
+
+def _violations(results) -> list[tuple[str, int]]:
+    return [(r.check.name, r.violations) for r in results]
+
+
+def test_scoped_checks_find_what_the_full_checks_find(
+    wide_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A one-file reload runs the scoped checks; a bug that duplicates the written rows is
+    found by them exactly as by the full checks over the whole warehouse."""
+    folder = wide_folder
+    db = tmp_path / "w.duckdb"
+    first = _load([folder], db)
+    assert first.written and not first.check_failures
+    scopes: list[object] = []
+    real_run = checks.run_checks
+
+    def recording(con, documents=None):
+        scopes.append(documents)
+        return real_run(con, documents)
+
+    def duplicate_first_target(table: str, rows: object) -> None:
+        if table == "fact_indicator_target" and isinstance(rows, dict):
+            for values in rows.values():
+                values.append(values[0])
+
+    monkeypatch.setattr(checks, "run_checks", recording)
+    monkeypatch.setattr(loader, "write_hook", duplicate_first_target)
+    target = sorted(folder.iterdir())[0]
+    target.write_bytes(target.read_bytes().replace(b"100", b"900", 1))
+    summary = _load([target], db)
+    assert summary.replaced == 1
+    assert scopes and scopes[-1] is not None and len(scopes[-1]) == 1  # the scoped form ran
+    failed = {name for name, n in _violations(summary.check_results) if n}
+    assert {"pk_fact_indicator_target", "document_counts", "indicator_count"} <= failed
+    con = duckdb.connect(str(current_file(db)), read_only=True)
+    try:
+        assert _violations(summary.check_results) == _violations(real_run(con))
+    finally:
+        con.close()
+
+
+def test_scoped_checks_see_orphans_of_deleted_parents(folder: Path, tmp_path: Path):
+    """A row of an untouched document whose parent the load deleted is an orphan: the scoped
+    checks find it through the keys noted before the delete (chk_gone_project)."""
+    db = tmp_path / "w.duckdb"
+    _load([folder], db)
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(current_file(db).read_bytes())
+    con = duckdb.connect(str(copy))
+    try:
+        docs = [
+            d
+            for (d,) in con.execute("SELECT document_id FROM source_document ORDER BY 1").fetchall()
+        ]
+        touched, other = docs[0], docs[1]
+        project = con.execute(
+            "SELECT project_key FROM fact_project_budget WHERE document_id = ? LIMIT 1", [other]
+        ).fetchone()[0]
+        checks.begin_scope(con)
+        # a (hypothetical) bug: deleting the touched document also drops another's project
+        con.execute("INSERT INTO chk_gone_project VALUES (?)", [project])
+        con.execute("DELETE FROM fact_project_budget WHERE project_key = ?", [project])
+        con.execute("DELETE FROM dim_project WHERE project_key = ?", [project])
+        full = dict(_violations(checks.run_checks(con)))
+        scoped = dict(_violations(checks.run_checks(con, [touched])))
+        assert full["orphan_target"] > 0
+        # the checks about parents (the simulated delete also breaks the other document's
+        # own counts, which no load can do: it deletes whole documents)
+        for name in ("orphan_budget", "orphan_target", "orphan_project", "orphan_document_rows"):
+            assert scoped[name] == full[name], name
+        con.execute("DELETE FROM chk_gone_project")  # without the note the orphan is missed
+        assert dict(_violations(checks.run_checks(con, [touched])))["orphan_target"] == 0
+    finally:
+        con.close()

@@ -55,6 +55,7 @@ from warehouse.load.transform import (
     resolve_duplicates,
 )
 from warehouse.load.workers import IsolatedRun, parse_isolated
+from warehouse.review import rewritten_documents
 from warehouse.schema import ddl as schema
 from warehouse.schema import keys, marts
 
@@ -209,6 +210,7 @@ def load_paths(
             columnar=True,
         )
         outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
+        source = current_file(db_path)  # the version this load copies
         with (
             contextlib.closing(outcomes),
             new_version(db_path, keep=keep_versions, lock=False) as (con, target),
@@ -217,8 +219,12 @@ def load_paths(
             summary.db_file = str(target)
             schema.ensure_schema(con)
             known_rejects.ensure(con)
+            checks_mod.begin_scope(con)
+            # scoped checks only on top of a version that passed every check
+            scoped = checks_mod.passed_before(con, source.name if source else None)
             if schema.get_meta(con, "rules_digest") != classifier.digest:
                 apply_rules(con, classifier)
+                scoped = False
             summary.run_id = run_id
             keeper = versions.VersionKeeper(
                 con, run_id, dt.datetime.now(), keep_both, empty=not known
@@ -235,7 +241,7 @@ def load_paths(
             summary.same_content = keeper.same_content
             _reject_copies_of_rejects(summary)
             if replacing or writer.deleted:
-                _clean_dimensions(con)
+                _clean_dimensions(con, note=writer.deletions_noted)
             review_sql.after_load(
                 con,
                 writer.documents,
@@ -245,16 +251,36 @@ def load_paths(
             )
             if marts.needs_full_refresh(con, len(writer.documents)):
                 marts.refresh(con)
+                scoped = False
             else:  # only what this load wrote, and every document of a unit it upserted
                 marts.refresh(con, writer.documents, writer.units)
             # identities across years; the source text came with the rows
             derived.refresh(con, writer.documents, texts_stored=True)
-            summary.check_results = checks_mod.run_checks(con)
+            summary.check_results = checks_mod.run_checks(
+                con, _check_scope(con, writer) if scoped and writer.deletions_noted else None
+            )
             summary.totals = _totals(con)
             summary.elapsed_s = time.perf_counter() - started
             _log_run(con, summary, started_at, version, [str(p) for p in paths], hashed)
     summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+def _check_scope(con: duckdb.DuckDBPyConnection, writer: _BatchWriter) -> set[int] | None:
+    """The documents whose rows this load wrote, deleted, reviewed or refreshed in a mart
+    (warehouse/load/checks.py), or None when there are too many for the scoped checks."""
+    documents = set(writer.documents)
+    if writer.units:
+        documents.update(
+            d
+            for (d,) in con.execute(
+                "SELECT document_id FROM source_document "
+                "WHERE unit_key IN (SELECT unnest(?::BIGINT[]))",
+                [sorted(writer.units)],
+            ).fetchall()
+        )
+    documents |= rewritten_documents(con)  # the cross-unit copies of other documents
+    return documents if len(documents) <= checks_mod.SCOPED_MAX_DOCUMENTS else None
 
 
 def _warm_pandas() -> None:
@@ -654,6 +680,7 @@ class _BatchWriter:
             self.deletions_noted = False  # a large load: the review redoes whole years
             return
         review_sql.note_deleted(self.con, doomed)
+        checks_mod.note_deleted(self.con, doomed)
         self.noted += len(doomed)
 
     def _rows(self, batch: list[ParseOutcome]) -> list[DocumentRows]:
@@ -745,18 +772,26 @@ def _upsert_dimension(
         schema.insert_rows(con, table, latest, where=f"{key} NOT IN (SELECT {key} FROM {table})")
 
 
-def _clean_dimensions(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop dimension rows no longer referenced after replacements (documented: no orphans)."""
+def _clean_dimensions(con: duckdb.DuckDBPyConnection, *, note: bool = False) -> None:
+    """Drop dimension rows no longer referenced after replacements (documented: no orphans).
+    ``note``: the unit and year keys removed go to the scoped checks (checks.note_gone)."""
     con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM dim_unit WHERE unit_key NOT IN (SELECT unit_key FROM source_document)")
+    units = con.execute(
+        "DELETE FROM dim_unit WHERE unit_key NOT IN (SELECT unit_key FROM source_document) "
+        "RETURNING unit_key"
+    ).fetchall()
     con.execute(
         "DELETE FROM dim_indicator WHERE indicator_key NOT IN "
         "(SELECT DISTINCT indicator_key FROM fact_indicator_target)"
     )
-    con.execute(
+    years = con.execute(
         "DELETE FROM dim_fiscal_year WHERE fiscal_year NOT IN "
-        "(SELECT fiscal_year FROM source_document WHERE fiscal_year IS NOT NULL)"
-    )
+        "(SELECT fiscal_year FROM source_document WHERE fiscal_year IS NOT NULL) "
+        "RETURNING fiscal_year"
+    ).fetchall()
+    if note:
+        checks_mod.note_gone(con, "unit_key", [u for (u,) in units])
+        checks_mod.note_gone(con, "fiscal_year", [y for (y,) in years])
     con.execute("COMMIT")
 
 

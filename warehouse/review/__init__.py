@@ -434,11 +434,27 @@ def cross_unit(
     try:
         con.execute(sql)
     finally:
-        _drop_gone(con)
-        con.execute("DROP TABLE IF EXISTS temp.cu_rows; DROP TABLE IF EXISTS temp.cu_projects")
+        _drop_gone(con)  # cu_projects stays: rewritten_documents reads it
+        con.execute("DROP TABLE IF EXISTS temp.cu_rows")
     return int(
         scalar(con, "SELECT count(*) FROM goal_review_finding WHERE ordinal >= ?", [CROSS_OFFSET])
     )
+
+
+def rewritten_documents(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """The documents whose cross-unit copies the last ``cross_unit`` call on this connection
+    deleted and wrote again (the loader's scoped data checks must look at them)."""
+    exists = scalar(
+        con,
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'cu_projects'",
+    )
+    if not exists:
+        return set()
+    rows = con.execute(
+        "SELECT DISTINCT document_id FROM fact_project_budget "
+        "WHERE project_key IN (SELECT project_key FROM cu_projects)"
+    ).fetchall()
+    return {int(d) for (d,) in rows}
 
 
 def _id_list(ids: list[int]) -> str:
