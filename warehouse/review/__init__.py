@@ -421,6 +421,7 @@ def cross_unit(
         return 0
     year_sql = ", ".join(str(y) for y in years_list)
     projects = (_AFFECTED_PROJECTS if incremental else _ALL_PROJECTS).format(years=year_sql)
+    enabled = rule.get("enabled", True) and int(rule.get("across_units_min", 3)) > 0
     sql = CROSS_UNIT_SQL.read_text(encoding="utf-8").format(
         years=year_sql,
         projects=projects.replace("?::BIGINT[]", _id_list(ids)),
@@ -428,14 +429,14 @@ def cross_unit(
         severity=str(rule.get("across_units_severity", "提示")).replace("'", "''"),
         hint=CATALOG["R21"].hint.replace("'", "''"),
         offset=CROSS_OFFSET,
+        enabled="true" if enabled else "false",  # off: only remove what an earlier run added
+        same_row=_same_row(con),
     )
-    if not rule.get("enabled", True) or int(rule.get("across_units_min", 3)) <= 0:
-        sql = sql.split("INSERT INTO", 1)[0]  # only remove what an earlier run added
     try:
         con.execute(sql)
     finally:
-        _drop_gone(con)  # cu_projects stays: rewritten_documents reads it
-        con.execute("DROP TABLE IF EXISTS temp.cu_rows")
+        _drop_gone(con)  # cu_rewritten stays: rewritten_documents reads it
+        con.execute("DROP TABLE IF EXISTS temp.cu_rows; DROP TABLE IF EXISTS temp.cu_projects")
     return int(
         scalar(con, "SELECT count(*) FROM goal_review_finding WHERE ordinal >= ?", [CROSS_OFFSET])
     )
@@ -443,18 +444,29 @@ def cross_unit(
 
 def rewritten_documents(con: duckdb.DuckDBPyConnection) -> set[int]:
     """The documents whose cross-unit copies the last ``cross_unit`` call on this connection
-    deleted and wrote again (the loader's scoped data checks must look at them)."""
+    deleted or wrote (the loader's scoped data checks must look at them)."""
     exists = scalar(
         con,
-        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'cu_projects'",
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'cu_rewritten'",
     )
     if not exists:
         return set()
-    rows = con.execute(
-        "SELECT DISTINCT document_id FROM fact_project_budget "
-        "WHERE project_key IN (SELECT project_key FROM cu_projects)"
-    ).fetchall()
-    return {int(d) for (d,) in rows}
+    rows = con.execute("SELECT document_id FROM cu_rewritten").fetchall()
+    return {int(d) for (d,) in rows if d is not None}
+
+
+def _same_row(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL: rows ``o`` and ``n`` of goal_review_finding equal in every column (a hash join on
+    the key; read from the catalogue, so a column added later is compared too)."""
+    columns = [
+        c
+        for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'goal_review_finding' "
+            "AND NOT internal ORDER BY column_index"
+        ).fetchall()
+    ]
+    rest = [f'n."{c}" IS NOT DISTINCT FROM o."{c}"' for c in columns if c != "finding_key"]
+    return " AND ".join(["n.finding_key = o.finding_key", *rest])
 
 
 def _id_list(ids: list[int]) -> str:

@@ -5,7 +5,9 @@
 -- ordinal >= 10000 (so a rerun can replace exactly them) and rule_id R21; they are 提示
 -- and do not change grades: a unit's grade must not depend on what other units loaded.
 -- Placeholders (in braces below; Python fills them): years = fiscal years to recompute,
--- min_units = units that must share it, severity, hint, offset = first ordinal, projects =
+-- min_units = units that must share it, severity, hint, offset = first ordinal, enabled =
+-- false when R21 is off (every copy goes), same_row = o and n equal in every column,
+-- projects =
 -- the statement filling cu_projects, the projects whose copies are recomputed: every
 -- project of those years, or
 -- (a small reload, warehouse/review/__init__.py cross_unit) only the projects with a row in
@@ -42,10 +44,13 @@ SELECT f.*, k.target_key FROM facts AS f JOIN targets AS k USING (target_raw);
 
 {projects}
 
-DELETE FROM goal_review_finding
+-- the copies as they are now, and as they must be (same columns, same order)
+CREATE OR REPLACE TEMP TABLE cu_old AS
+SELECT * FROM goal_review_finding
 WHERE ordinal >= {offset} AND project_key IN (SELECT project_key FROM cu_projects);
+CREATE OR REPLACE TEMP TABLE cu_new AS SELECT * FROM goal_review_finding LIMIT 0;
 
-INSERT INTO goal_review_finding BY NAME
+INSERT INTO cu_new BY NAME
 WITH shared AS (
     SELECT fiscal_year, name_key, target_key, count(DISTINCT unit_key) AS units
     FROM cu_rows
@@ -58,7 +63,7 @@ hits AS (
                               ORDER BY r.ordinal) AS nth
     FROM cu_rows AS r
     JOIN shared AS s USING (fiscal_year, name_key, target_key)
-    WHERE r.project_key IN (SELECT project_key FROM cu_projects)
+    WHERE r.project_key IN (SELECT project_key FROM cu_projects) AND {enabled}
 ),
 numbered AS (
     SELECT *, {offset} - 1 + row_number() OVER (PARTITION BY project_key ORDER BY ordinal)
@@ -81,3 +86,17 @@ SELECT
     indicator_name,
     source_line
 FROM numbered;
+
+-- Only rows that differ are deleted and written (a reload of one document rarely changes
+-- another unit's copies, but its groups span most projects of the year): fewer writes,
+-- a smaller checkpoint, and cu_rewritten names the documents whose rows really changed.
+CREATE OR REPLACE TEMP TABLE cu_del AS
+SELECT o.* FROM cu_old AS o ANTI JOIN cu_new AS n ON {same_row};
+CREATE OR REPLACE TEMP TABLE cu_ins AS
+SELECT n.* FROM cu_new AS n ANTI JOIN cu_old AS o ON {same_row};
+DELETE FROM goal_review_finding
+WHERE ordinal >= {offset} AND finding_key IN (SELECT finding_key FROM cu_del);
+INSERT INTO goal_review_finding SELECT * FROM cu_ins;
+CREATE OR REPLACE TEMP TABLE cu_rewritten AS
+SELECT document_id FROM cu_del UNION SELECT document_id FROM cu_ins;
+DROP TABLE cu_old; DROP TABLE cu_new; DROP TABLE cu_del; DROP TABLE cu_ins;
