@@ -286,3 +286,34 @@ def test_scoped_checks_see_orphans_of_deleted_parents(folder: Path, tmp_path: Pa
         assert dict(_violations(checks.run_checks(con, [touched])))["orphan_target"] == 0
     finally:
         con.close()
+
+
+def test_small_review_planning_changes_no_row(
+    seed_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A small review skips one DuckDB optimizer pass (planning dominates it); reviewing the
+    seed documents with and without that pass writes the same rows, and the connection's
+    optimizer setting is restored."""
+    import shutil
+
+    import warehouse.review as review
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(current_file(seed_warehouse), copy)
+    con = duckdb.connect(str(copy))
+    try:
+        docs = [d for (d,) in con.execute("SELECT document_id FROM source_document").fetchall()]
+
+        def reviewed() -> dict[str, list[tuple]]:
+            review.review_documents(con, docs)
+            return {name: con.execute(sql).fetchall() for name, sql in REVIEW_ROWS.items()}
+
+        con.execute("SET disabled_optimizers = 'top_n'")
+        small = reviewed()
+        setting = "SELECT current_setting('disabled_optimizers')"
+        assert con.execute(setting).fetchone()[0] == "top_n"
+        monkeypatch.setattr(review, "SMALL_REVIEW", 0)  # every optimizer pass, as for a load
+        assert reviewed() == small
+        assert len(small["goal_review_finding"]) > 100
+    finally:
+        con.close()
