@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import importlib
+import importlib.abc
 import os
 import shutil
 import sys
@@ -28,7 +29,7 @@ import pyarrow as pa
 from etl.limits import get_limits
 from warehouse.dbutil import one, scalar
 from warehouse.load import checks as checks_mod
-from warehouse.load import derived, known_rejects, review_sql, source_text, versions
+from warehouse.load import derived, file_stats, known_rejects, review_sql, source_text, versions
 from warehouse.load.classify import Classifier, load_classifier
 from warehouse.load.discover import Skipped, find_documents
 from warehouse.load.parse_worker import (
@@ -54,6 +55,7 @@ from warehouse.load.transform import (
     resolve_duplicates,
 )
 from warehouse.load.workers import IsolatedRun, parse_isolated
+from warehouse.review import rewritten_documents
 from warehouse.schema import ddl as schema
 from warehouse.schema import keys, marts
 
@@ -174,8 +176,17 @@ def load_paths(
         state = _read_state(db_path, classifier)
         known = state.known
         old_versions = {} if keep_both else state.old_versions
+        hashed: dict[str, tuple[file_stats.Ident, str]] = {}  # recorded if a version is written
         tasks, replacing = _plan(
-            known, candidates, version, manifests, summary, old_versions, state.remembered
+            known,
+            candidates,
+            version,
+            manifests,
+            summary,
+            old_versions,
+            state.remembered,
+            stats=state.stats,
+            hashed=hashed,
         )
         if state.up_to_date and not tasks:
             _reject_copies_of_rejects(summary)  # complete already: nothing is parsed
@@ -200,6 +211,7 @@ def load_paths(
             columnar=True,
         )
         outcomes = _parse_all(tasks, config, workers, parallel_threshold, isolate)
+        source = current_file(db_path)  # the version this load copies
         with (
             contextlib.closing(outcomes),
             new_version(db_path, keep=keep_versions, lock=False) as (con, target),
@@ -208,13 +220,18 @@ def load_paths(
             summary.db_file = str(target)
             schema.ensure_schema(con)
             known_rejects.ensure(con)
+            checks_mod.begin_scope(con)
+            # scoped checks only on top of a version that passed every check
+            scoped = checks_mod.passed_before(con, source.name if source else None)
             if schema.get_meta(con, "rules_digest") != classifier.digest:
                 apply_rules(con, classifier)
+                scoped = False
             summary.run_id = run_id
             keeper = versions.VersionKeeper(
                 con, run_id, dt.datetime.now(), keep_both, empty=not known
             )
-            existing = {keys.document_key(path) for path in known}
+            # only the documents this load may replace need their key (md5) computed
+            existing = {keys.document_key(path) for path, *_ in tasks if path in known}
             writer = _BatchWriter(con, summary, replacing, keeper, existing)
             with _progress_bar(len(tasks), progress) as bar:
                 for outcome in outcomes:
@@ -226,27 +243,86 @@ def load_paths(
             summary.separate = keeper.separate
             _reject_copies_of_rejects(summary)
             if replacing or writer.deleted:
-                _clean_dimensions(con)
-            review_sql.after_load(con, writer.documents, classifier, review=review)
+                _clean_dimensions(con, note=writer.deletions_noted)
+            review_sql.after_load(
+                con,
+                writer.documents,
+                classifier,
+                review=review,
+                deletions_noted=writer.deletions_noted,
+            )
             if marts.needs_full_refresh(con, len(writer.documents)):
                 marts.refresh(con)
+                scoped = False
             else:  # only what this load wrote, and every document of a unit it upserted
                 marts.refresh(con, writer.documents, writer.units)
             # identities across years; the source text came with the rows
             derived.refresh(con, writer.documents, texts_stored=True)
-            summary.check_results = checks_mod.run_checks(con)
+            summary.check_results = checks_mod.run_checks(
+                con, _check_scope(con, writer) if scoped and writer.deletions_noted else None
+            )
             summary.totals = _totals(con)
             summary.elapsed_s = time.perf_counter() - started
-            _log_run(con, summary, started_at, version, [str(p) for p in paths])
+            _log_run(con, summary, started_at, version, [str(p) for p in paths], hashed)
     summary.elapsed_s = time.perf_counter() - started
     return summary
 
 
+def _check_scope(con: duckdb.DuckDBPyConnection, writer: _BatchWriter) -> set[int] | None:
+    """The documents whose rows this load wrote, deleted, reviewed or refreshed in a mart
+    (warehouse/load/checks.py), or None when there are too many for the scoped checks."""
+    documents = set(writer.documents)
+    if writer.units:
+        documents.update(
+            d
+            for (d,) in con.execute(
+                "SELECT document_id FROM source_document "
+                "WHERE unit_key IN (SELECT unnest(?::BIGINT[]))",
+                [sorted(writer.units)],
+            ).fetchall()
+        )
+    documents |= rewritten_documents(con)  # the cross-unit copies of other documents
+    return documents if len(documents) <= checks_mod.SCOPED_MAX_DOCUMENTS else None
+
+
 def _warm_pandas() -> None:
     """pyarrow imports pandas on its first conversion of a Python list (~0.5 s, a third of a
-    one-file reload): start that import in a thread now, so it overlaps the version copy."""
-    if "pandas" not in sys.modules:
+    one-file reload): start that import in a thread now, so it overlaps the version copy
+    (unless ``arrow_without_pandas`` told pyarrow there is no pandas)."""
+    if "pandas" not in sys.modules and not _ARROW_WITHOUT_PANDAS:
         threading.Thread(target=importlib.import_module, args=("pandas",), daemon=True).start()
+
+
+_ARROW_WITHOUT_PANDAS = False
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """Makes ``import pandas`` fail while pyarrow's pandas shim makes its one import attempt."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("the loader does not use pandas")
+        return None
+
+
+def arrow_without_pandas() -> bool:
+    """For the ``etl load`` process only: the loader never hands pandas objects to pyarrow,
+    yet pyarrow imports pandas (~0.5 CPU-s) on its first conversion of a Python list, to
+    check whether the list is a pandas object. Let that check run once with pandas
+    unimportable, as on a machine without pandas: pyarrow remembers and never asks again.
+    A long-lived process that mixes pandas and pyarrow (the dashboard, tests) must not call
+    this. Returns whether pandas stays out of the process."""
+    global _ARROW_WITHOUT_PANDAS
+    if "pandas" in sys.modules:
+        return False
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.array([0], type=pa.int64())
+    finally:
+        sys.meta_path.remove(finder)
+    _ARROW_WITHOUT_PANDAS = "pandas" not in sys.modules
+    return _ARROW_WITHOUT_PANDAS
 
 
 @dataclass
@@ -259,6 +335,7 @@ class _State:
     remembered: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # known rejects
     rejects: dict[str, str] = field(default_factory=dict)  # reject table: path -> reason
     next_run_id: int = 1  # the run this load logs (read under the writer lock)
+    stats: dict[str, tuple[file_stats.Ident, str]] = field(default_factory=dict)  # path -> sha
 
 
 def _read_state(db_path: Path, classifier: Classifier) -> _State:
@@ -289,6 +366,7 @@ def _read_state(db_path: Path, classifier: Classifier) -> _State:
             known_rejects.read(con),
             known_rejects.stored_rejects(con),
             scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM load_run"),
+            file_stats.read(con),
         )
     finally:
         con.close()
@@ -313,19 +391,28 @@ def _plan(
     summary: LoadSummary,
     old_versions: dict[tuple[str, str], str] | None = None,
     remembered: dict[str, tuple[str, str, str]] | None = None,
+    *,
+    stats: dict[str, tuple[file_stats.Ident, str]] | None = None,
+    hashed: dict[str, tuple[file_stats.Ident, str]] | None = None,
 ) -> tuple[list[tuple[str, str, int, str]], set[str]]:
     """Hash every candidate; keep those whose content, parser version or manifest changed.
     A file an earlier load found superseded (same bytes) is skipped, never reloaded; one it
-    rejected (same bytes, same parser version) is rejected again without parsing."""
+    rejected (same bytes, same parser version) is rejected again without parsing.
+
+    ``stats``: the hash an earlier load recorded per path with the file's size, times and
+    inode (warehouse/load/file_stats.py); a file whose stat is unchanged is not read again.
+    ``hashed`` receives what was hashed now (settled files only), to record."""
     old_versions = old_versions or {}
     remembered = remembered or {}
+    stats = stats or {}
+    hashed = {} if hashed is None else hashed
     by_sha = {sha: path for path, (sha, _) in known.items()}
     tasks: list[tuple[str, str, int, str]] = []
     replacing: set[str] = set()
     for candidate in candidates:
         path = str(candidate)
         try:
-            sha, size = sha256_file(candidate)
+            sha, size = _content_hash(candidate, path, stats, hashed)
         except OSError as exc:
             summary.rejected.append(Rejected(path, f"无法读取文件 ({exc.strerror or exc})"))
             continue
@@ -351,6 +438,25 @@ def _plan(
             replacing.add(path)
         tasks.append((path, sha, size, doc_version))
     return tasks, replacing
+
+
+def _content_hash(
+    candidate: Path,
+    path: str,
+    stats: dict[str, tuple[file_stats.Ident, str]],
+    hashed: dict[str, tuple[file_stats.Ident, str]],
+) -> tuple[str, int]:
+    """SHA-256 and size: the recorded hash when size, times and inode are unchanged, else
+    the bytes hashed (stat taken first: a change while hashing shows on the next load)."""
+    info = os.stat(candidate)
+    ident = file_stats.ident(info)
+    known = stats.get(path)
+    if known is not None and known[0] == ident:
+        return known[1], info.st_size
+    sha, size = sha256_file(candidate)
+    if size == info.st_size and file_stats.settled(info):
+        hashed[path] = (ident, sha)
+    return sha, size
 
 
 def _reject_copies_of_rejects(summary: LoadSummary) -> None:
@@ -417,6 +523,8 @@ class _BatchWriter:
         self.pending: list[ParseOutcome] = []
         self.documents: set[int] = set()  # written documents, for the incremental mart refresh
         self.units: set[int] = set()  # upserted units (their attributes may have changed)
+        self.deletions_noted = True  # every deleted document was noted for the review
+        self.noted = 0
 
     def add(self, outcome: ParseOutcome) -> None:
         if outcome.rows is None:
@@ -514,6 +622,7 @@ class _BatchWriter:
             stored = [d.document_id for d in docs]
             if self.existing is not None:
                 stored = [d for d in stored if d in self.existing]
+            self._note_deleted(stored + self.deleting)
             _delete_documents(con, stored + self.deleting)
             if self.keeper is not None:
                 self.keeper.apply()
@@ -563,6 +672,18 @@ class _BatchWriter:
             self.summary.projects += doc.count("fact_project_budget")
             self.summary.indicators += doc.count("fact_indicator_target")
             self.summary.warnings += doc.count("load_warning")
+
+    def _note_deleted(self, doomed: list[int]) -> None:
+        """While the load stays small, the review's cross-unit step learns what each deleted
+        document held (inside the batch's transaction), so it need not redo whole years."""
+        if not doomed or not self.deletions_noted:
+            return
+        if self.noted + len(doomed) > review_sql.CROSS_INCREMENTAL_MAX:
+            self.deletions_noted = False  # a large load: the review redoes whole years
+            return
+        review_sql.note_deleted(self.con, doomed)
+        checks_mod.note_deleted(self.con, doomed)
+        self.noted += len(doomed)
 
     def _rows(self, batch: list[ParseOutcome]) -> list[DocumentRows]:
         """Rows per document. A project key already owned by another document (in the
@@ -653,18 +774,26 @@ def _upsert_dimension(
         schema.insert_rows(con, table, latest, where=f"{key} NOT IN (SELECT {key} FROM {table})")
 
 
-def _clean_dimensions(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop dimension rows no longer referenced after replacements (documented: no orphans)."""
+def _clean_dimensions(con: duckdb.DuckDBPyConnection, *, note: bool = False) -> None:
+    """Drop dimension rows no longer referenced after replacements (documented: no orphans).
+    ``note``: the unit and year keys removed go to the scoped checks (checks.note_gone)."""
     con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM dim_unit WHERE unit_key NOT IN (SELECT unit_key FROM source_document)")
+    units = con.execute(
+        "DELETE FROM dim_unit WHERE unit_key NOT IN (SELECT unit_key FROM source_document) "
+        "RETURNING unit_key"
+    ).fetchall()
     con.execute(
         "DELETE FROM dim_indicator WHERE indicator_key NOT IN "
         "(SELECT DISTINCT indicator_key FROM fact_indicator_target)"
     )
-    con.execute(
+    years = con.execute(
         "DELETE FROM dim_fiscal_year WHERE fiscal_year NOT IN "
-        "(SELECT fiscal_year FROM source_document WHERE fiscal_year IS NOT NULL)"
-    )
+        "(SELECT fiscal_year FROM source_document WHERE fiscal_year IS NOT NULL) "
+        "RETURNING fiscal_year"
+    ).fetchall()
+    if note:
+        checks_mod.note_gone(con, "unit_key", [u for (u,) in units])
+        checks_mod.note_gone(con, "fiscal_year", [y for (y,) in years])
     con.execute("COMMIT")
 
 
@@ -686,11 +815,15 @@ def _log_run(
     started_at: dt.datetime,
     version: str,
     paths: list[str],
+    hashed: dict[str, tuple[file_stats.Ident, str]] | None = None,
 ) -> None:
-    """Rejects (latest per path) and the load_run row, in one transaction."""
+    """Rejects (latest per path), the stats of the files hashed and the load_run row, in one
+    transaction."""
     now = dt.datetime.now()
     known_rejects.ensure(con)
+    file_stats.ensure(con)
     con.execute("BEGIN TRANSACTION")
+    file_stats.record(con, hashed or {})
     known_rejects.forget(con, [r.path for r in summary.rejected if r.version is None])
     known_rejects.remember(
         con,

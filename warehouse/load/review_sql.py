@@ -15,7 +15,9 @@ import duckdb
 
 from warehouse.load.classify import Classifier
 from warehouse.load.reclassify import categorise_documents
+from warehouse.review import CROSS_INCREMENTAL_MAX as CROSS_INCREMENTAL_MAX
 from warehouse.review import ReviewError, cross_unit, review_documents
+from warehouse.review import note_deleted as review_note_deleted
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +28,20 @@ def after_load(
     classifier: Classifier,
     *,
     review: bool = True,
+    deletions_noted: bool = False,
 ) -> None:
+    """``deletions_noted``: every document deleted by this load went through
+    ``note_deleted`` first, so a small load recomputes only the cross-unit copies it can
+    change."""
     categorise_documents(con, classifier, documents)
     if review and documents:
         try:
             review_documents(con, documents)
         except ReviewError as exc:  # a rule bug must not lose the load: the data stays
             log.error("绩效目标审核未完成（%d 个文件）：%s", len(documents), exc)
-        cross_unit(con, documents)
+        cross_unit(con, documents, incremental=deletions_noted)
+
+
+def note_deleted(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -> None:
+    """Called before the loader deletes documents' rows (warehouse.review.note_deleted)."""
+    review_note_deleted(con, document_ids)
