@@ -18,6 +18,7 @@ from warehouse.schema import ddl as schema
 
 LINKS_META = "project_links_digest"  # warehouse_meta: digest of data/project_links.toml
 
+BATCH_IDENTITIES = 20_000  # identities per statement of a full rebuild (docs/load_mechanism.md)
 FULL_SHARE = 0.25  # a load touching more documents than this share rebuilds everything
 # mart table -> (the view over every identity, the table macro for a list of identities)
 MATERIALIZED = {
@@ -65,15 +66,46 @@ def refresh(
         source_text.prune(con)
     else:
         source_text.store(con, documents)
-    for table, (view, macro) in MATERIALIZED.items():
-        if full:  # delete + insert keeps the table's comments (views.sql creates it)
-            con.execute(f"DELETE FROM {table}")
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
-            continue
+    if full:
+        rebuild_all(con)
+    else:
         keys = sorted(touched)
-        con.execute(
-            f"DELETE FROM {table} WHERE identity_key IN (SELECT unnest(?::BIGINT[]))", [keys]
-        )
-        # the macro filters before its window functions; the view would compute every year
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {macro}(?::BIGINT[])", [keys])
+        for table in MATERIALIZED:
+            con.execute(
+                f"DELETE FROM {table} WHERE identity_key IN (SELECT unnest(?::BIGINT[]))", [keys]
+            )
+        _insert(con, keys)
     schema.set_meta(con, LINKS_META, digest)
+
+
+def identity_keys(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Every identity the cross-year marts can hold, sorted (the macros' identity expression:
+    a project without a row in project_identity is its own identity)."""
+    rows = con.execute(
+        """SELECT DISTINCT coalesce(i.identity_key, p.project_key) AS k
+           FROM mart_project_budget AS p
+           LEFT JOIN project_identity AS i ON i.project_key = p.project_key
+           WHERE p.fiscal_year IS NOT NULL ORDER BY k"""
+    ).fetchall()
+    return [k for (k,) in rows]
+
+
+def rebuild_all(con: duckdb.DuckDBPyConnection, batch: int | None = None) -> None:
+    """Recompute both cross-year marts for every identity, ``batch`` identities per statement.
+
+    One statement over every identity (the *_live views) holds every window partition and
+    join of the warehouse at once: it ran out of a 1 GB DuckDB limit at 40,000 documents.
+    Batches through the macros bound that by the batch, with identical rows."""
+    for table in MATERIALIZED:
+        con.execute(f"DELETE FROM {table}")  # delete + insert keeps the comments (views.sql)
+    _insert(con, identity_keys(con), batch)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, keys: list[int], batch: int | None = None) -> None:
+    """Insert the marts' rows of ``keys`` through the macros (which filter before their
+    window functions), a bounded number of identities per statement."""
+    size = max(1, batch or BATCH_IDENTITIES)
+    for start in range(0, len(keys), size):
+        chunk = keys[start : start + size]
+        for table, (_view, macro) in MATERIALIZED.items():
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {macro}(?::BIGINT[])", [chunk])

@@ -92,40 +92,48 @@ WINDOW w AS (PARTITION BY identity_key ORDER BY fiscal_year);
 CREATE OR REPLACE VIEW v_project_history_live AS SELECT * FROM project_history_rows(NULL);
 
 CREATE OR REPLACE MACRO target_change_rows(keys) AS TABLE
-WITH ind AS (
-    SELECT coalesce(pi.identity_key, t.project_key) AS identity_key, t.fiscal_year,
-           t.indicator_name, t.level1, t.level2, t.target_raw, t.target_kind, t.target_unit,
-           t.place,
-           -- one comparable row per indicator AND place: a per-place target is compared with
-           -- the same place's target of the previous year, never with another place's
-           lower(regexp_replace(t.indicator_name, '\s+', '', 'g'))
-               || coalesce(chr(31) || t.place, '') AS indicator_norm,
-           CASE WHEN t.target_kind = 'money' THEN t.target_value_yuan
-                WHEN t.target_op = 'between' THEN (t.target_value + t.target_value_max) / 2
-                ELSE t.target_value END AS value_cmp,
-           CASE WHEN t.target_kind = 'deadline'  -- month and day within the fiscal year
-                THEN (year(t.deadline) - t.fiscal_year) * 10000 + month(t.deadline) * 100
-                     + day(t.deadline) END AS deadline_day,
-           coalesce(t.direction = 'negative', t.target_op IN ('<=', '<'), false) AS lower_is_better,
+WITH ind AS (  -- the indicator name is normalised once; its first row per place is kept
+    SELECT identity_key, fiscal_year, indicator_name, level1, level2, target_raw, target_kind,
+           target_unit, place, indicator_norm, value_cmp, deadline_day, lower_is_better,
            row_number() OVER (
-               PARTITION BY coalesce(pi.identity_key, t.project_key), t.fiscal_year,
-                            lower(regexp_replace(t.indicator_name, '\s+', '', 'g')), t.place
-               ORDER BY t.source_line, t.ordinal) AS dup
-    FROM mart_indicator_target AS t
-    LEFT JOIN project_identity AS pi ON pi.project_key = t.project_key
-    WHERE t.scope = 'project' AND t.fiscal_year IS NOT NULL AND t.indicator_name IS NOT NULL
-      AND t.horizon = 'annual'  -- comparisons use annual targets (docs/classification.md)
-      AND (keys IS NULL OR coalesce(pi.identity_key, t.project_key) IN (SELECT unnest(keys)))
+               PARTITION BY identity_key, fiscal_year, indicator_norm
+               ORDER BY source_line, ordinal) AS dup
+    FROM (
+        SELECT coalesce(pi.identity_key, t.project_key) AS identity_key, t.fiscal_year,
+               t.indicator_name, t.level1, t.level2, t.target_raw, t.target_kind, t.target_unit,
+               t.place, t.source_line, t.ordinal,
+               -- one comparable row per indicator AND place: a per-place target is compared
+               -- with the same place's target of the previous year, never with another place's
+               lower(regexp_replace(t.indicator_name, '\s+', '', 'g'))
+                   || coalesce(chr(31) || t.place, '') AS indicator_norm,
+               CASE WHEN t.target_kind = 'money' THEN t.target_value_yuan
+                    WHEN t.target_op = 'between' THEN (t.target_value + t.target_value_max) / 2
+                    ELSE t.target_value END AS value_cmp,
+               CASE WHEN t.target_kind = 'deadline'  -- month and day within the fiscal year
+                    THEN (year(t.deadline) - t.fiscal_year) * 10000 + month(t.deadline) * 100
+                         + day(t.deadline) END AS deadline_day,
+               coalesce(t.direction = 'negative', t.target_op IN ('<=', '<'), false) AS lower_is_better
+        FROM mart_indicator_target AS t
+        LEFT JOIN project_identity AS pi ON pi.project_key = t.project_key
+        WHERE t.scope = 'project' AND t.fiscal_year IS NOT NULL AND t.indicator_name IS NOT NULL
+          AND t.horizon = 'annual'  -- comparisons use annual targets (docs/classification.md)
+          AND (keys IS NULL OR (
+              -- a superset first, by project (cheap on the largest table), then the exact test
+              t.project_key IN (
+                  SELECT project_key FROM project_identity
+                  WHERE identity_key IN (SELECT unnest(keys))
+                  UNION ALL SELECT unnest(keys))
+              AND coalesce(pi.identity_key, t.project_key) IN (SELECT unnest(keys))))
+    )
 ), cur AS (SELECT * EXCLUDE (dup) FROM ind WHERE dup = 1),
 pairs AS (  -- project years that have an earlier year on record
     SELECT identity_key, fiscal_year, prev_fiscal_year, township, unit_name, project_name,
            project_category, budget_total_yuan, prev_budget_yuan, project_key
     FROM project_history_rows(keys) WHERE prev_fiscal_year IS NOT NULL
-), names AS (
-    SELECT p.identity_key, p.fiscal_year, c.indicator_norm
-    FROM pairs AS p JOIN cur AS c USING (identity_key, fiscal_year)
-    UNION
-    SELECT p.identity_key, p.fiscal_year, o.indicator_norm
+), this_year AS (  -- a year's indicators and the previous year's, keyed by the later year
+    SELECT c.* FROM pairs AS p JOIN cur AS c USING (identity_key, fiscal_year)
+), prev_year AS (
+    SELECT o.* REPLACE (p.fiscal_year AS fiscal_year)
     FROM pairs AS p JOIN cur AS o
       ON o.identity_key = p.identity_key AND o.fiscal_year = p.prev_fiscal_year
 )
@@ -157,14 +165,14 @@ SELECT
     p.budget_total_yuan - p.prev_budget_yuan AS budget_change_yuan,
     p.project_key, p.project_category,
     coalesce(c.place, o.place) AS place
-FROM names AS n
-JOIN pairs AS p USING (identity_key, fiscal_year)
-LEFT JOIN cur AS c
-  ON c.identity_key = n.identity_key AND c.fiscal_year = n.fiscal_year
- AND c.indicator_norm = n.indicator_norm
-LEFT JOIN cur AS o
-  ON o.identity_key = n.identity_key AND o.fiscal_year = p.prev_fiscal_year
- AND o.indicator_norm = n.indicator_norm;
+-- every indicator of either year once: both years, only this one (new) or only the last (dropped)
+FROM this_year AS c
+FULL JOIN prev_year AS o
+  ON o.identity_key = c.identity_key AND o.fiscal_year = c.fiscal_year
+ AND o.indicator_norm = c.indicator_norm
+JOIN pairs AS p
+  ON p.identity_key = coalesce(c.identity_key, o.identity_key)
+ AND p.fiscal_year = coalesce(c.fiscal_year, o.fiscal_year);
 
 CREATE OR REPLACE VIEW v_target_change_live AS SELECT * FROM target_change_rows(NULL);
 
