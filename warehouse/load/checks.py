@@ -138,7 +138,7 @@ def passed_before(con: duckdb.DuckDBPyConnection, version_name: str | None) -> b
     row = con.execute(
         "SELECT db_file, checks_failed FROM load_run ORDER BY run_id DESC LIMIT 1"
     ).fetchone()
-    return bool(row) and row[0] == version_name and row[1] == 0
+    return row is not None and row[0] == version_name and row[1] == 0
 
 
 def run_checks(

@@ -183,7 +183,7 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
     except Exception as exc:  # any parser failure rejects only this file
         outcome.error = _reason(exc)
         return outcome
-    from warehouse.load.versions import content_digest, document_kind
+    from warehouse.load.record_digest import content_digest, document_kind
 
     outcome.kind, outcome.digest = document_kind(record), content_digest(record)
     source = SourceInfo(path, sha, size, version, config.run_id, config.loaded_at)

@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-import pyarrow as pa
+if TYPE_CHECKING:  # the parse workers import this module for text_rows only (no DuckDB)
+    import duckdb
 
-if TYPE_CHECKING:
     from etl.blocks import BlockStream
 
 TABLE = "project_source_text"
@@ -118,6 +117,8 @@ def store(con: duckdb.DuckDBPyConnection, documents: Iterable[int]) -> int:
                 out[name].append(value)
     if not out["text"]:
         return 0
+    import pyarrow as pa
+
     table = pa.table(
         {
             "document_id": pa.array(out["document_id"], pa.int64()),

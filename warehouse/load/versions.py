@@ -16,8 +16,6 @@ that still holds the old file never flips the versions back.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 
@@ -38,30 +36,9 @@ CURRENT, SUPERSEDED, SAME_CONTENT, KEPT_BOTH, REPLACED = (
     "replaced",
 )
 SKIPPED_STATUSES = (SUPERSEDED, SAME_CONTENT)
-_POSITION_KEYS = frozenset({"source", "source_line", "line", "warnings"})
 
 
-# --------------------------------------------------------------------------- record side
-
-
-def _content(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: _content(v) for k, v in value.items() if k not in _POSITION_KEYS}
-    if isinstance(value, list):
-        return [_content(v) for v in value]
-    return value
-
-
-def content_digest(record: dict) -> str:
-    """Digest of what a record says, without where it says it (path, format, line numbers,
-    warnings): the .txt and .docx of one document have the same digest."""
-    text = json.dumps(_content(record), ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def document_kind(record: dict) -> str:
-    """project: a document of project goal tables; unit: only the unit-level goals."""
-    return "project" if record.get("projects") else "unit"
+# record side: warehouse/load/record_digest.py (imported by the parse workers)
 
 
 # --------------------------------------------------------------------------- warehouse side
