@@ -132,8 +132,10 @@ pairs AS (  -- project years that have an earlier year on record
     FROM project_history_rows(keys) WHERE prev_fiscal_year IS NOT NULL
 ), this_year AS (  -- a year's indicators and the previous year's, keyed by the later year
     SELECT c.* FROM pairs AS p JOIN cur AS c USING (identity_key, fiscal_year)
-), prev_year AS (
-    SELECT o.* REPLACE (p.fiscal_year AS fiscal_year)
+), prev_year AS (  -- columns named: `* REPLACE` is DuckDB-only and the export DDL inlines this
+    SELECT o.identity_key, p.fiscal_year, o.indicator_name, o.level1, o.level2, o.target_raw,
+           o.target_kind, o.target_unit, o.place, o.indicator_norm, o.value_cmp, o.deadline_day,
+           o.lower_is_better
     FROM pairs AS p JOIN cur AS o
       ON o.identity_key = p.identity_key AND o.fiscal_year = p.prev_fiscal_year
 )
