@@ -14,13 +14,13 @@ from dashboard.data.common import (
     UNIT_SCOPE_PROJECT,
     Runner,
     box_statistics,
-    box_stats,
     has_rollups,
+    point_sample,
     rollup_where,
-    sampled,
 )
 from dashboard.data.filter_model import Filters
 from dashboard.view.formatting import KIND_LABELS
+from warehouse.schema import marts
 
 
 def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
@@ -71,12 +71,7 @@ def _family_target_base(f: Filters, family: str, unit: str | None) -> tuple[str,
         unit_sql, unit_params = f"AND COALESCE(target_unit, '{NO_UNIT}') = ?", [unit]
     return (
         f"""
-        SELECT {TOWNSHIP} AS township, fiscal_year,
-               COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name, unit_name,
-               scope, {NAME_WITH_PLACE} AS indicator_name, target_raw, target_op, target_value,
-               target_value_max, COALESCE(target_unit, '{NO_UNIT}') AS target_unit, target_kind,
-               source_file, source_line,
-               hash(source_file, source_line, indicator_name, place, target_raw) AS _key
+        SELECT {marts.POINT_COLUMNS["target"]}
         FROM v_indicator_target
         WHERE {where} AND {FAMILY} = ? AND {COMPARABLE} {unit_sql}
         """,
@@ -87,12 +82,7 @@ def _family_target_base(f: Filters, family: str, unit: str | None) -> tuple[str,
 def family_targets(run: Runner, f: Filters, family: str, unit: str | None = None) -> pd.DataFrame:
     """Numeric targets of a family (optionally one unit), one row per indicator: all up to
     MAX_POINTS, else a stratified sample keeping outliers (``family_target_box`` is exact)."""
-    base, params = _family_target_base(f, family, unit)
-    stats, stats_params = box_stats(run, f, "target", family, unit) or (None, [])
-    return run(
-        sampled(base, "target_value", "_key", "township, target_value", stats),
-        params + stats_params,
-    )
+    return point_sample(run, f, "target", _family_target_base(f, family, unit), family, unit)
 
 
 def family_target_box(
