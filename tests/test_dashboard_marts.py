@@ -263,6 +263,69 @@ def test_samples_equal_a_pandas_reference(
     assert sampled > 8  # the sampling branch, not only the "every row" one
 
 
+def _former_outliers(run, f: Filters, family: str) -> pd.DataFrame:
+    """target_outliers as first written (every flagged row), the reference."""
+    where, params = f.where()
+    return run(
+        f"""
+        WITH t AS (
+          SELECT COALESCE(township, '未注明') AS township, fiscal_year,
+                 COALESCE(project_name, '（部门/单位整体）') AS project_name,
+                 indicator_name || coalesce('（' || place || '）', '') AS indicator_name,
+                 target_raw, target_value, COALESCE(target_unit, '（无单位）') AS target_unit,
+                 source_file, source_line
+          FROM v_indicator_target
+          WHERE {where} AND {common_queries.FAMILY} = ? AND {common_queries.COMPARABLE}
+        ), s AS (
+          SELECT target_unit, count(*) AS n, median(target_value) AS med,
+                 quantile_cont(target_value, 0.25) AS q1, quantile_cont(target_value, 0.75) AS q3
+          FROM t GROUP BY ALL
+        ), flagged AS (
+          SELECT t.*, s.med,
+            CASE
+              WHEN ? AND t.target_value <= 1 THEN '疑似以小数表示百分比'
+              WHEN t.target_unit = '%' AND t.target_value > 100 THEN '百分比超过 100%'
+              WHEN s.n >= 5 AND abs(t.target_value - s.med)
+                   > 1.5 * greatest(s.q3 - s.q1, abs(s.med) * 0.1) + (s.q3 - s.q1) / 2
+                THEN '明显偏离同类目标'
+            END AS reason
+          FROM t JOIN s USING (target_unit)
+        )
+        SELECT township, fiscal_year, project_name, indicator_name, target_raw, target_value,
+               target_unit, med AS group_median, reason, source_file, source_line
+        FROM flagged WHERE reason IS NOT NULL
+        ORDER BY reason, township, project_name, source_file, source_line, indicator_name,
+                 target_raw
+        """,
+        params + [family, family in ("满意度", "完成率/合格率")],
+    )
+
+
+def test_target_outliers_are_the_first_rows_of_the_former_query(
+    run, run_without_rollups, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first OUTLIER_ROWS of every flagged target and their total: stored (the seed
+    warehouse's hold up to 1,000) and live, also cut at 3 rows."""
+    families = targets_queries.indicator_families(run, Filters())
+    flagged = 0
+    for f in _filters(run):
+        for family in families.loc[families["numeric"] > 0, "family"][:4]:
+            expected = _former_outliers(run, f, family)
+            flagged += len(expected)
+            for runner, rows in (
+                (run, 1000),
+                (run_without_rollups, 1000),
+                (run_without_rollups, 3),
+            ):
+                monkeypatch.setattr(marts, "OUTLIER_ROWS", rows)
+                got = targets_queries.target_outliers(runner, f, family)
+                _same(got, expected.head(rows))
+                assert got.attrs["total"] == len(expected)
+                note = targets_queries.outlier_note(got)
+                assert (f"共 {len(expected):,} 条" in note) == (len(expected) > rows)
+    assert flagged > 3
+
+
 @pytest.mark.parametrize("text", ["", "满意度", "不存在的词"])
 def test_search_by_township_batches_matches_one_query(run, run_without_rollups, text: str) -> None:
     for f in _filters(run):

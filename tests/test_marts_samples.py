@@ -15,7 +15,7 @@ from dashboard.data import budgets as budgets_queries
 from dashboard.data import common as common_queries
 from dashboard.data import indicators as indicators_queries
 from dashboard.data import targets as targets_queries
-from dashboard.data.common import connection_runner
+from dashboard.data.common import connection_runner, has_rollups
 from dashboard.data.filter_model import Filters
 from tests.support.records import (
     TEST_PARSER_VERSION,
@@ -30,6 +30,7 @@ from warehouse.load.storage import current_file
 from warehouse.schema import marts
 
 POINTS = 9
+OUTLIER_ROWS = 4
 
 
 def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
@@ -73,7 +74,11 @@ def _assert_stored_equal_live(run, monkeypatch: pytest.MonkeyPatch) -> int:
     def switch(*args):
         return None if live["on"] else stored_sample(*args)
 
+    def rollups(run):
+        return not live["on"] and has_rollups(run)
+
     monkeypatch.setattr(common_queries, "_stored_sample", switch)
+    monkeypatch.setattr(targets_queries, "has_rollups", rollups)  # outliers: live when off
     families = targets_queries.indicator_families(run, Filters())
     numeric = list(families.loc[families["numeric"] > 0, "family"])[:4]  # the largest ones
     sampled = 0
@@ -93,6 +98,14 @@ def _assert_stored_equal_live(run, monkeypatch: pytest.MonkeyPatch) -> int:
             total = int(_box(run, f, measure, family, unit)["n"].sum())
             assert len(got) == min(total, POINTS)
             sampled += total > POINTS
+        for family in numeric:
+            live["on"] = False
+            got = targets_queries.target_outliers(run, f, family)
+            live["on"] = True
+            expected = targets_queries.target_outliers(run, f, family)
+            _same(got, expected)
+            assert got.attrs["total"] == expected.attrs["total"] and len(got) <= OUTLIER_ROWS
+            sampled += got.attrs["total"] > OUTLIER_ROWS
     live["on"] = False
     return sampled
 
@@ -103,6 +116,7 @@ def test_stored_samples_equal_the_live_query(
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(current_file(seed_warehouse), copy)
     monkeypatch.setattr(marts, "SAMPLE_POINTS", POINTS)
+    monkeypatch.setattr(marts, "OUTLIER_ROWS", OUTLIER_ROWS)
     con = duckdb.connect(str(copy))
     try:
         marts.refresh_samples(con)
@@ -140,13 +154,14 @@ def _write_docs(folder: Path, year: int = 2024) -> None:
     for i, town in enumerate(TOWNS):
         projects = []
         for p in range(1, 4 + i):
+            level = 0.95 if (i, p) == (2, 1) else 80 + (p * 7 + i) % 19  # 0.95: flagged
             targets = [
                 indicator(
                     "群众满意度",
                     "满意度指标",
                     "服务对象满意度指标",
-                    raw=f"≥{80 + (p * 7 + i) % 19}%",
-                    value=80 + (p * 7 + i) % 19,
+                    raw=f"≥{level}%",
+                    value=level,
                     unit="%",
                     kind="percent",
                     line=p * 10 + 1,
@@ -172,7 +187,7 @@ def _stored(db: Path) -> dict[str, list]:
     try:
         return {
             table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
-            for table in marts.SAMPLE_TABLES.values()
+            for table in (*marts.SAMPLE_TABLES.values(), marts.OUTLIER_TABLE)
         }
     finally:
         con.close()
@@ -182,6 +197,7 @@ def test_incremental_load_leaves_the_samples_of_a_full_rebuild(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(marts, "SAMPLE_POINTS", POINTS)
+    monkeypatch.setattr(marts, "OUTLIER_ROWS", OUTLIER_ROWS)
     folder = tmp_path / "docs"
     _write_docs(folder)
     db = tmp_path / "warehouse.duckdb"

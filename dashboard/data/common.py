@@ -35,22 +35,22 @@ def connection_runner(con: duckdb.DuckDBPyConnection) -> Runner:
     return run
 
 
-TOWNSHIP = f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')"
+TOWNSHIP = marts.TOWNSHIP_LABEL_SQL
 
 
-CATEGORY = f"COALESCE(project_category, '{UNKNOWN_CATEGORY}')"
+CATEGORY = marts.CATEGORY_LABEL_SQL
 
 
 FAMILY = marts.FAMILY_SQL
 
 
-UNIT_SCOPE_PROJECT = "（部门/单位整体）"
+UNIT_SCOPE_PROJECT = marts.UNIT_SCOPE_PROJECT
 
 
 NO_UNIT = marts.NO_UNIT
 
 
-PERCENT_FAMILIES = ("满意度", "完成率/合格率")
+PERCENT_FAMILIES = marts.PERCENT_FAMILIES
 
 
 QUANT_SQL = sql_list(QUANTITATIVE_KINDS)  # one definition: data/vocabulary/kinds.toml

@@ -429,7 +429,73 @@ def _sample_selects(measure: str) -> list[str]:
 
 
 SAMPLE_SELECTS = {m: _sample_selects(m) for m in POINT_COLUMNS}
-ROLLUP_TABLES = (*ROLLUPS, BOX_TABLE, *SAMPLE_TABLES.values())
+# Targets that stand out within a family and unit (目标值对比 / 需要关注的目标值): the
+# answer can hold tens of thousands of rows, so the page shows the first OUTLIER_ROWS in
+# OUTLIER_ORDER and their total; stored per family for the SAMPLE_SETS filters.
+OUTLIER_ROWS = 1000
+PERCENT_FAMILIES = ("满意度", "完成率/合格率")
+OUTLIER_COLUMNS = f"""{TOWNSHIP_LABEL_SQL} AS township, fiscal_year,
+    COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name,
+    indicator_name || coalesce('（' || place || '）', '') AS indicator_name, target_raw,
+    target_value, COALESCE(target_unit, '{NO_UNIT}') AS target_unit, source_file, source_line"""
+OUTLIER_OUTPUT = """township, fiscal_year, project_name, indicator_name, target_raw,
+    target_value, target_unit, group_median, reason, source_file, source_line"""
+OUTLIER_ORDER = (
+    "reason, township, project_name, source_file, source_line, indicator_name, target_raw"
+)
+OUTLIER_TABLE = "mart_target_outlier"
+
+
+def outlier_select(base: str, groups: tuple[str, ...] = ()) -> str:
+    """Flagged targets of ``base`` (columns family, OUTLIER_COLUMNS and ``groups``), the
+    first OUTLIER_ROWS per family and group in OUTLIER_ORDER, with ``_total`` flagged.
+    Rules: a fraction (≤1) in a percent family (0.9 written for 90%); a percent above 100;
+    a value outside 1.5 × IQR of its family and unit (groups of 5 or more, spread at least
+    10% of the median so near-identical groups do not flag everything)."""
+    keys = ("family", *groups)
+    part = "PARTITION BY " + ", ".join(keys)
+    on = " AND ".join(f"t.{c} IS NOT DISTINCT FROM s.{c}" for c in (*keys, "target_unit"))
+    return f"""
+        WITH t AS NOT MATERIALIZED ({base}),
+        s AS (
+          SELECT {", ".join(keys)}, target_unit, count(*) AS n, median(target_value) AS med,
+                 quantile_cont(target_value, 0.25) AS q1, quantile_cont(target_value, 0.75) AS q3
+          FROM t GROUP BY ALL
+        ), flagged AS (
+          SELECT t.*, s.med AS group_median,
+            CASE
+              WHEN t.family IN ({sql_list(PERCENT_FAMILIES)}) AND t.target_value <= 1
+                THEN '疑似以小数表示百分比'
+              WHEN t.target_unit = '%' AND t.target_value > 100 THEN '百分比超过 100%'
+              WHEN s.n >= 5 AND abs(t.target_value - s.med)
+                   > 1.5 * greatest(s.q3 - s.q1, abs(s.med) * 0.1) + (s.q3 - s.q1) / 2
+                THEN '明显偏离同类目标'
+            END AS reason
+          FROM t JOIN s ON {on}
+        )
+        SELECT *, count(*) OVER ({part}) AS _total FROM flagged
+        WHERE reason IS NOT NULL
+        QUALIFY row_number() OVER ({part} ORDER BY {OUTLIER_ORDER}) <= {OUTLIER_ROWS}
+    """
+
+
+def _outlier_selects() -> list[str]:
+    """One SELECT per filter set of SAMPLE_SETS; ``{row_scope}`` as for the samples."""
+    source, _, rows, _ = BOX_MEASURES["target"]
+    base = f"""SELECT {OUTLIER_COLUMNS}, {FAMILY_SQL} AS family, project_category
+               FROM {source} WHERE {rows} AND {{row_scope}}"""
+    out = []
+    for all_years, all_cats in SAMPLE_SETS:
+        keys = (*["fiscal_year"] * (not all_years), *["project_category"] * (not all_cats))
+        out.append(
+            f"SELECT *, {all_years} AS all_years, {all_cats} AS all_categories "
+            f"FROM ({outlier_select(base, keys)})"
+        )
+    return out
+
+
+OUTLIER_SELECTS = _outlier_selects()
+ROLLUP_TABLES = (*ROLLUPS, BOX_TABLE, *SAMPLE_TABLES.values(), OUTLIER_TABLE)
 
 _SCOPE = (
     "(document_id IN (SELECT unnest($docs::BIGINT[])) "
@@ -444,6 +510,7 @@ def marts_digest() -> str:
     text += "".join(ROLLUPS.values()) + "".join(BOX_SELECTS)
     text += "".join("".join(selects) for selects in ROLLUP_SETS.values())
     text += "".join("".join(selects) for selects in SAMPLE_SELECTS.values())
+    text += "".join(OUTLIER_SELECTS)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -478,6 +545,8 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
     for measure, selects in SAMPLE_SELECTS.items():
         empty = selects[0].format(row_scope="FALSE", box_scope="FALSE")
         con.execute(f"CREATE TABLE {SAMPLE_TABLES[measure]} AS {empty}")
+    empty = OUTLIER_SELECTS[0].format(row_scope="FALSE")
+    con.execute(f"CREATE TABLE {OUTLIER_TABLE} AS {empty}")
     con.execute(MARTS_SQL.read_text(encoding="utf-8"))
     inherit_comments(con, "mart_project_budget", _PROJECT_SOURCES)
     inherit_comments(con, "mart_indicator_target", _INDICATOR_SOURCES)
@@ -619,9 +688,10 @@ def refresh_rollups(
 
 def refresh_samples(con: duckdb.DuckDBPyConnection, families: set[str] | None = None) -> None:
     """Recompute the stored point samples from the marts and mart_box_rollup (run after
-    the box statistics). A township's quota depends on every township's rows, so a group
-    is rebuilt whole: all of them (None), or the project samples and the target samples of
-    these families (an incremental load)."""
+    the box statistics), and the stored target outliers. A township's quota depends on
+    every township's rows (an outlier on its family and unit), so a group is rebuilt
+    whole: all of them (None), or the project samples and the target samples and outliers
+    of these families (an incremental load)."""
     for measure in SAMPLE_SELECTS:
         selects = _sample_selects(measure)  # at call time: tests vary SAMPLE_POINTS
         table = SAMPLE_TABLES[measure]
@@ -639,6 +709,19 @@ def refresh_samples(con: duckdb.DuckDBPyConnection, families: set[str] | None = 
         for select in selects:
             sql = select.format(row_scope=row_scope, box_scope=box_scope)
             con.execute(f"INSERT INTO {table} BY NAME {sql}", params)
+    if families is None:
+        row_scope, box_scope, params = "TRUE", "TRUE", {}
+    elif not families:
+        return
+    else:
+        box_scope = "family IN (SELECT unnest($families::VARCHAR[]))"
+        row_scope = f"{FAMILY_SQL} IN (SELECT unnest($families::VARCHAR[]))"
+        params = {"families": sorted(families)}
+    con.execute(f"DELETE FROM {OUTLIER_TABLE} WHERE {box_scope}", params)
+    for select in _outlier_selects():
+        con.execute(
+            f"INSERT INTO {OUTLIER_TABLE} BY NAME {select.format(row_scope=row_scope)}", params
+        )
 
 
 def _town_batches(
