@@ -193,23 +193,13 @@ def point_sample(
         sql, params = stored
         return run(sql + f" ORDER BY {order}", params)
     sql, params = base
-    top = None  # the top-N bound: the largest quota, known up front from stored stats
-    stored_stats = box_stats(run, f, measure, family, unit)
-    if stored_stats is not None:
-        stats, stats_params = stored_stats
-        top = run(
-            f"SELECT coalesce(max(_quota), 1) AS k FROM ({marts.sample_quotas(stats)}) "
-            f"WHERE _all > {marts.SAMPLE_POINTS}",
-            stats_params,
-        )["k"].iloc[0]
-    else:
-        stats, stats_params = (
-            f"""SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
-                       quantile_cont({value}, 0.75) AS _q3
-                FROM base GROUP BY township""",
-            [],
-        )
-    sample = marts.sample_select(sql, value, stats, top=None if top is None else int(top))
+    stats, stats_params = box_stats(run, f, measure, family, unit) or (
+        f"""SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
+                   quantile_cont({value}, 0.75) AS _q3
+            FROM base GROUP BY township""",
+        [],
+    )
+    sample = marts.sample_select(sql, value, stats)
     return run(f"SELECT * EXCLUDE (_key) FROM ({sample}) ORDER BY {order}", params + stats_params)
 
 

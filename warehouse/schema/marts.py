@@ -371,46 +371,31 @@ def sample_quotas(stats: str, groups: tuple[str, ...] = ()) -> str:
     """
 
 
-def sample_select(
-    base: str,
-    value: str,
-    stats: str,
-    groups: tuple[str, ...] = (),
-    top: int | str | None = None,
-) -> str:
+def sample_select(base: str, value: str, stats: str, groups: tuple[str, ...] = ()) -> str:
     """The sample of ``base`` (columns township, ``value``, ``_key`` and ``groups``), one
     definition for the live query and the stored samples. Per group: every row when it has
     at most SAMPLE_POINTS, else exactly SAMPLE_POINTS (``sample_quotas``), each township
     filled with its box-plot outliers first, then by ``_key`` (hash-based: stable,
     effectively random). ``stats`` (groups, township, _n, _q1, _q3) are the exact
-    per-township quartiles, e.g. from mart_box_rollup. ``top`` (at least the largest quota
-    of a sampled group; default SAMPLE_POINTS) bounds the per-township top-N aggregate,
-    which keeps whole rows: one pass over ``base``, no ranking of every row (a
-    ``"{placeholder}"`` string is left for the caller to fill)."""
+    per-township quartiles, e.g. from mart_box_rollup. (A top-N aggregate keeping whole
+    rows was tried for the stored samples: 2.5x the CPU of this ranking.)"""
     on = " AND ".join(f"b.{c} IS NOT DISTINCT FROM q.{c}" for c in (*groups, "township"))
+    semi = " AND ".join(f"base.{c} IS NOT DISTINCT FROM p.{c}" for c in (*groups, "_key"))
     outlier = (
         f"(b.{value} < q._q1 - 1.5 * (q._q3 - q._q1) OR b.{value} > q._q3 + 1.5 * (q._q3 - q._q1))"
     )
-    keys = "".join(f"{c}, " for c in groups)
-    m = SAMPLE_POINTS
     return f"""
         WITH base AS NOT MATERIALIZED ({base}),
         q AS ({sample_quotas(stats, groups)}),
-        j AS NOT MATERIALIZED (
-          SELECT b AS _row, {"".join(f"b.{c}, " for c in groups)}b.township, b._key,
-                 NOT {outlier} AS _inner, q._all, q._quota
+        picked AS (
+          SELECT {"".join(f"b.{c}, " for c in groups)}b._key
           FROM base b JOIN q ON {on}
           WHERE q._quota > 0
+          QUALIFY row_number() OVER (
+            PARTITION BY {"".join(f"b.{c}, " for c in groups)}b.township
+            ORDER BY NOT {outlier}, b._key) <= q._quota
         )
-        SELECT s.* FROM (SELECT _row AS s FROM j WHERE _all <= {m})
-        UNION ALL
-        SELECT s.* FROM (
-          SELECT unnest(_rows) AS s FROM (
-            SELECT arg_min(_row, struct_pack(i := _inner, k := _key), {top or m})
-                     [1:any_value(_quota)] AS _rows
-            FROM j WHERE _all > {m} GROUP BY {keys}township
-          )
-        )
+        SELECT base.* FROM base SEMI JOIN picked p ON {semi}
     """
 
 
@@ -445,19 +430,8 @@ def _sample_selects(measure: str) -> list[str]:
         stats = _sample_stats(measure, all_years, all_cats)
         out.append(
             f"SELECT *, {all_years} AS all_years, {all_cats} AS all_categories "
-            f"FROM ({sample_select(rows, value, stats, keys, top='{top}')})"
+            f"FROM ({sample_select(rows, value, stats, keys)})"
         )
-    return out
-
-
-def _sample_top_queries(measure: str) -> list[str]:
-    """Per filter set: the largest quota of a sampled group (the top-N bound)."""
-    _, _, groups = _sample_base(measure)
-    out = []
-    for all_years, all_cats in SAMPLE_SETS:
-        keys = (*groups, *["fiscal_year"] * (not all_years), *["project_category"] * (not all_cats))
-        quotas = sample_quotas(_sample_stats(measure, all_years, all_cats), keys)
-        out.append(f"SELECT coalesce(max(_quota), 1) FROM ({quotas}) WHERE _all > {SAMPLE_POINTS}")
     return out
 
 
@@ -576,7 +550,7 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE {table} AS {select.format(scope='FALSE')}")
     con.execute(f"CREATE TABLE {BOX_TABLE} AS {BOX_SELECTS[0].format(scope='FALSE')}")
     for measure, selects in SAMPLE_SELECTS.items():
-        empty = selects[0].format(row_scope="FALSE", box_scope="FALSE", top=1)
+        empty = selects[0].format(row_scope="FALSE", box_scope="FALSE")
         con.execute(f"CREATE TABLE {SAMPLE_TABLES[measure]} AS {empty}")
     empty = OUTLIER_SELECTS[0].format(row_scope="FALSE")
     con.execute(f"CREATE TABLE {OUTLIER_TABLE} AS {empty}")
@@ -725,7 +699,6 @@ def refresh_samples(con: duckdb.DuckDBPyConnection, families: set[str] | None = 
     every township's rows (an outlier on its family and unit), so a group is rebuilt
     whole: all of them (None), or the project samples and the target samples and outliers
     of these families (an incremental load)."""
-    batches = _town_batches(con, "TRUE", {})
     for measure in SAMPLE_SELECTS:
         selects = _sample_selects(measure)  # at call time: tests vary SAMPLE_POINTS
         table = SAMPLE_TABLES[measure]
@@ -740,13 +713,9 @@ def refresh_samples(con: duckdb.DuckDBPyConnection, families: set[str] | None = 
             box_scope = row_scope = "TRUE"
             params = {}
         con.execute(f"DELETE FROM {table} WHERE {box_scope}", params)
-        for select, top_sql in zip(selects, _sample_top_queries(measure), strict=True):
-            top = scalar(con, top_sql.format(box_scope=box_scope), params)
-            for batch, bounds in batches:  # township ranges: bounded top-N states
-                sql = select.format(
-                    row_scope=f"{row_scope} AND {batch}", box_scope=box_scope, top=int(top)
-                )
-                con.execute(f"INSERT INTO {table} BY NAME {sql}", params | bounds)
+        for select in selects:
+            sql = select.format(row_scope=row_scope, box_scope=box_scope)
+            con.execute(f"INSERT INTO {table} BY NAME {sql}", params)
     if families is None:
         row_scope, box_scope, params = "TRUE", "TRUE", {}
     elif not families:
