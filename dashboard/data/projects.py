@@ -98,18 +98,21 @@ def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.Da
     if not has_rollups(run):
         return run(sql.format(towns=""), params + word_params + [int(limit)])
     town_where, town_params = rollup_where(f, alias="p")
-    # The names in scope are fetched a batch at a time (47,000 townships at 400,000
+    # Only the names the batches can use are fetched (47,000 townships at 400,000
     # documents: shipping all of them cost more than the first counts).
-    towns_sql = f"""SELECT DISTINCT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS t
-                    FROM mart_project_rollup p WHERE {town_where}"""
-    total = int(run(f"SELECT count(*) AS n FROM ({towns_sql})", town_params)["n"].iloc[0])
+    names = run(
+        f"""SELECT t, count(*) OVER () AS n FROM (
+              SELECT DISTINCT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS t
+              FROM mart_project_rollup p WHERE {town_where})
+            ORDER BY t LIMIT {MAX_BATCHED_TOWNS}""",
+        town_params,
+    )
+    towns = names["t"].tolist()
+    total = int(names["n"].iloc[0]) if len(names) else 0
     used: list[str] = []
     found = 0
     for start, size in _batch_slices(total):
-        batch = run(
-            f"SELECT t FROM ({towns_sql}) ORDER BY t LIMIT ? OFFSET ?",
-            town_params + [size, start],
-        )["t"].tolist()
+        batch = towns[start : start + size]
         used += batch
         cond, town_params_ = _town_condition(batch)
         found += int(
@@ -125,13 +128,16 @@ def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.Da
     return run(sql.format(towns=cond), params + word_params + town_params_ + [int(limit)])
 
 
+MAX_BATCHED_TOWNS = 1 + 4 + 16 + 64 + 256 + 1024 + 4096  # batches end before this many
+
+
 def _batch_slices(count: int) -> list[tuple[int, int]]:
     """(start, size) of consecutive batches of ``count`` sorted townships, growing ×4 (1, 4,
     16, …) up to a quarter of them: a common word is counted within the first few
     townships even when there are tens of thousands, a rare one stops early and reads
     everything once."""
     slices, start, size = [], 0, 1
-    while start < count and start + size <= max(5, count // 4):
+    while start < count and start + size <= min(max(5, count // 4), MAX_BATCHED_TOWNS):
         slices.append((start, min(size, count - start)))
         start += size
         size *= 4
