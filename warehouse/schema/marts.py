@@ -713,9 +713,13 @@ def refresh_samples(con: duckdb.DuckDBPyConnection, families: set[str] | None = 
             box_scope = row_scope = "TRUE"
             params = {}
         con.execute(f"DELETE FROM {table} WHERE {box_scope}", params)
+        # sorted by family and group within each set: zone maps then skip the other
+        # families (at 40k: 51-72 -> 36-38 ms CPU unfiltered, 75 -> 24 with a category)
+        order = " ORDER BY family, target_unit, fiscal_year, project_category, township"
         for select in selects:
             sql = select.format(row_scope=row_scope, box_scope=box_scope)
-            con.execute(f"INSERT INTO {table} BY NAME {sql}", params)
+            sort = order if measure == "target" else ""
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM ({sql}){sort}", params)
     if families is None:
         row_scope, box_scope, params = "TRUE", "TRUE", {}
     elif not families:
@@ -726,8 +730,11 @@ def refresh_samples(con: duckdb.DuckDBPyConnection, families: set[str] | None = 
         params = {"families": sorted(families)}
     con.execute(f"DELETE FROM {OUTLIER_TABLE} WHERE {box_scope}", params)
     for select in _outlier_selects():
+        sql = select.format(row_scope=row_scope)
         con.execute(
-            f"INSERT INTO {OUTLIER_TABLE} BY NAME {select.format(row_scope=row_scope)}", params
+            f"INSERT INTO {OUTLIER_TABLE} BY NAME SELECT * FROM ({sql}) "
+            "ORDER BY family, fiscal_year, project_category",
+            params,
         )
 
 
