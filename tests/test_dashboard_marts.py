@@ -71,17 +71,16 @@ def test_large_point_clouds_are_bounded_deterministic_samples(
     families = targets_queries.indicator_families(run, Filters())
     family = str(families.loc[families["numeric"] > 0, "family"].iloc[0])
     full = targets_queries.family_targets(run, Filters(), family)
-    monkeypatch.setattr(common_queries, "MAX_POINTS", 20)
+    monkeypatch.setattr(marts, "SAMPLE_POINTS", 20)
     sample = targets_queries.family_targets(run, Filters(), family)
-    townships = full["township"].nunique()
-    assert len(sample) <= 20 + townships and len(sample) < len(full)
-    assert set(sample["township"]) == set(full["township"])  # every township keeps points
+    assert len(full) > 20 and len(sample) == 20  # exactly the bound, never more
+    assert set(sample["township"]) <= set(full["township"])
     pd.testing.assert_frame_equal(sample, targets_queries.family_targets(run, Filters(), family))
     assert list(sample.columns) == list(full.columns)
     box = targets_queries.family_target_box(run, Filters(), family)
     assert int(box["n"].sum()) == len(full)  # the box describes every row, not the sample
     note = charts.sampled_note(sample, box)
-    assert "抽样" in note
+    assert "抽样" in note and f"共 {len(full):,} 条，显示 20 条" in note
     palette = township_palette(list(full["township"].unique()))
     spec = charts.target_strip_chart(sample, palette, family, "%", box).to_dict()
     assert "抽样" in str(spec["title"])
@@ -186,58 +185,148 @@ def test_top_projects_labels_duplicate_names_like_a_window_over_all_rows(run) ->
         _same(got[["project_name", "label", "budget_total_yuan"]], expected)
 
 
-def _window_sample(base: str, value: str, key: str, order: str, limit: int) -> str:
-    """The former sampling SQL (a row_number over every row), as the reference."""
-    return f"""
-        WITH base AS ({base}),
-        s AS (SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
-                     quantile_cont({value}, 0.75) AS _q3 FROM base GROUP BY township),
-        total AS (SELECT count(*) AS _all FROM base),
-        picked AS (
-          SELECT {key} FROM (
-            SELECT base.{key}, s._n, row_number() OVER (
-                     PARTITION BY base.township
-                     ORDER BY ({value} < _q1 - 1.5 * (_q3 - _q1)
-                               OR {value} > _q3 + 1.5 * (_q3 - _q1)) DESC, base.{key}) AS _rn
-            FROM base JOIN s USING (township)
-          ), total
-          WHERE _all <= {limit} OR _rn <= ceil({limit} * _n / _all)
-        )
-        SELECT * EXCLUDE ({key}) FROM base WHERE {key} IN (SELECT {key} FROM picked)
-        ORDER BY {order}
-    """
+def reference_sample(rows: pd.DataFrame, value: str, order: list[tuple[str, bool]], points: int):
+    """The sampling definition written again in pandas (marts.sample_select is the SQL one):
+    every row up to ``points``; else per township a largest-remainder quota of ``points``
+    (ties by township), outliers (beyond 1.5 IQR of the township) first, then by ``_key``."""
+    if len(rows) > points:
+        g = rows.groupby("township")[value]
+        stats = pd.DataFrame({"n": g.size(), "q1": g.quantile(0.25), "q3": g.quantile(0.75)})
+        total = int(stats["n"].sum())
+        stats["floor"] = points * stats["n"] // total
+        stats["rem"] = points * stats["n"] % total
+        stats = stats.reset_index().sort_values(["rem", "township"], ascending=[False, True])
+        extra = points - int(stats["floor"].sum())
+        stats["quota"] = stats["floor"] + (pd.Series(range(len(stats)), index=stats.index) < extra)
+        keys = []
+        for row in stats.itertuples():
+            mine = rows.loc[rows["township"] == row.township]
+            iqr = row.q3 - row.q1
+            inner = mine[value].between(row.q1 - 1.5 * iqr, row.q3 + 1.5 * iqr)
+            ranked = mine.assign(_inner=inner).sort_values(["_inner", "_key"])
+            keys += list(ranked["_key"].head(int(row.quota)))
+        assert len(keys) == points
+        rows = rows.loc[rows["_key"].isin(keys)]
+    columns, ascending = [c for c, _ in order], [a for _, a in order]
+    return rows.sort_values(columns, ascending=ascending).drop(columns=["_key"])
 
 
-def test_samples_equal_the_former_window_sampling(
+SAMPLE_CASES = {
+    # measure: (query(run, f, family, unit), base(f, family, unit), order)
+    "budget": (
+        lambda r, f, family, unit: budgets_queries.project_budgets(r, f),
+        lambda f, family, unit: budgets_queries._project_budget_base(f),
+        [("township", True), ("budget_total_yuan", False), ("_key", True)],
+    ),
+    "indicator_count": (
+        lambda r, f, family, unit: indicators_queries.indicators_per_project(r, f),
+        lambda f, family, unit: indicators_queries._indicators_per_project_base(f),
+        [("township", True), ("indicator_count", False), ("project_name", True), ("_key", True)],
+    ),
+    "target": (
+        targets_queries.family_targets,
+        targets_queries._family_target_base,
+        [("township", True), ("target_value", True), ("_key", True)],
+    ),
+}
+
+
+def test_samples_equal_a_pandas_reference(
     run,
     run_without_rollups,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(common_queries, "MAX_POINTS", 30)
+    """The live sample (with the box rollup's quartiles, and without rollups) equals the
+    definition computed in pandas, for every filter, measure, family and unit (the stored
+    samples: tests/test_marts_samples.py)."""
+    monkeypatch.setattr(marts, "SAMPLE_POINTS", 12)
+    monkeypatch.setattr(common_queries, "_stored_sample", lambda *args: None)
     families = targets_queries.indicator_families(run, Filters())
-    family = str(families.loc[families["numeric"] > 0, "family"].iloc[0])
+    sampled = 0
     for f in _filters(run):
-        cases = [
-            (
-                budgets_queries.project_budgets,
-                budgets_queries._project_budget_base(f),
-                ("budget_total_yuan", "_key", "township, budget_total_yuan DESC"),
-            ),
-            (
-                indicators_queries.indicators_per_project,
-                indicators_queries._indicators_per_project_base(f),
-                ("indicator_count", "_key", "township, indicator_count DESC, project_name"),
-            ),
-            (
-                lambda r, f: targets_queries.family_targets(r, f, family),
-                targets_queries._family_target_base(f, family, None),
-                ("target_value", "_key", "township, target_value"),
-            ),
-        ]
-        for query, (base, params), (value, key, order) in cases:
-            expected = run(_window_sample(base, value, key, order, 30), params)
-            _same(query(run, f), expected)
-            _same(query(run_without_rollups, f), expected)
+        for measure, (query, base, order) in SAMPLE_CASES.items():
+            value = marts.POINT_ORDER[measure][0]
+            pairs = [(None, None)]
+            if measure == "target":
+                pairs = [
+                    (family, unit)
+                    for family in families.loc[families["numeric"] > 0, "family"]
+                    for unit in [None, *targets_queries.family_units(run, f, family)["unit"]]
+                ]
+            for family, unit in pairs:
+                sql, params = base(f, family, unit)
+                rows = run(sql, params)
+                expected = reference_sample(rows, value, order, 12)
+                sampled += len(rows) > 12
+                _same(query(run, f, family, unit), expected)
+                _same(query(run_without_rollups, f, family, unit), expected)
+    assert sampled > 8  # the sampling branch, not only the "every row" one
+
+
+def _former_outliers(run, f: Filters, family: str) -> pd.DataFrame:
+    """target_outliers as first written (every flagged row), the reference."""
+    where, params = f.where()
+    return run(
+        f"""
+        WITH t AS (
+          SELECT COALESCE(township, '未注明') AS township, fiscal_year,
+                 COALESCE(project_name, '（部门/单位整体）') AS project_name,
+                 indicator_name || coalesce('（' || place || '）', '') AS indicator_name,
+                 target_raw, target_value, COALESCE(target_unit, '（无单位）') AS target_unit,
+                 source_file, source_line
+          FROM v_indicator_target
+          WHERE {where} AND {common_queries.FAMILY} = ? AND {common_queries.COMPARABLE}
+        ), s AS (
+          SELECT target_unit, count(*) AS n, median(target_value) AS med,
+                 quantile_cont(target_value, 0.25) AS q1, quantile_cont(target_value, 0.75) AS q3
+          FROM t GROUP BY ALL
+        ), flagged AS (
+          SELECT t.*, s.med,
+            CASE
+              WHEN ? AND t.target_value <= 1 THEN '疑似以小数表示百分比'
+              WHEN t.target_unit = '%' AND t.target_value > 100 THEN '百分比超过 100%'
+              WHEN s.n >= 5 AND abs(t.target_value - s.med)
+                   > 1.5 * greatest(s.q3 - s.q1, abs(s.med) * 0.1) + (s.q3 - s.q1) / 2
+                THEN '明显偏离同类目标'
+            END AS reason
+          FROM t JOIN s USING (target_unit)
+        )
+        SELECT township, fiscal_year, project_name, indicator_name, target_raw, target_value,
+               target_unit, med AS group_median, reason, source_file, source_line
+        FROM flagged WHERE reason IS NOT NULL
+        ORDER BY reason, township, project_name, source_file, source_line, indicator_name,
+                 target_raw
+        """,
+        params + [family, family in ("满意度", "完成率/合格率")],
+    )
+
+
+def test_target_outliers_are_the_first_rows_of_the_former_query(
+    run, run_without_rollups, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first OUTLIER_ROWS of every flagged target and their total: stored (the seed
+    warehouse's hold up to 1,000) and live, also cut at 3 rows."""
+    families = targets_queries.indicator_families(run, Filters())
+    numeric = list(families.loc[families["numeric"] > 0, "family"])
+    chosen = [fam for fam in numeric if len(_former_outliers(run, Filters(), fam))][:3]
+    chosen += [fam for fam in numeric if fam not in chosen][:1]
+    flagged = 0
+    for f in _filters(run):
+        for family in chosen:
+            expected = _former_outliers(run, f, family)
+            flagged += len(expected)
+            for runner, rows in (
+                (run, 1000),
+                (run_without_rollups, 1000),
+                (run_without_rollups, 3),
+            ):
+                monkeypatch.setattr(marts, "OUTLIER_ROWS", rows)
+                got = targets_queries.target_outliers(runner, f, family)
+                _same(got, expected.head(rows))
+                assert got.attrs["total"] == len(expected)
+                note = targets_queries.outlier_note(got)
+                assert (f"共 {len(expected):,} 条" in note) == (len(expected) > rows)
+    assert flagged > 3
 
 
 @pytest.mark.parametrize("text", ["", "满意度", "不存在的词"])

@@ -9,12 +9,12 @@ from dashboard.data.common import (
     TOWNSHIP,
     Runner,
     box_statistics,
-    box_stats,
     has_rollups,
+    point_sample,
     rollup_where,
-    sampled,
 )
 from dashboard.data.filter_model import Filters
+from warehouse.schema import marts
 
 
 def budget_by_category(run: Runner, f: Filters) -> pd.DataFrame:
@@ -46,8 +46,7 @@ def _project_budget_base(f: Filters) -> tuple[str, list]:
     where, params = f.where()
     return (
         f"""
-        SELECT {TOWNSHIP} AS township, project_name, {CATEGORY} AS category, fiscal_year,
-               budget_total_yuan, project_key AS _key
+        SELECT {marts.POINT_COLUMNS["budget"]}
         FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
         """,
         params,
@@ -57,12 +56,7 @@ def _project_budget_base(f: Filters) -> tuple[str, list]:
 def project_budgets(run: Runner, f: Filters) -> pd.DataFrame:
     """Projects with a budget for the per-township distribution: all of them up to
     MAX_POINTS, else a stratified sample (``project_budget_box`` has the exact statistics)."""
-    base, params = _project_budget_base(f)
-    stats, stats_params = box_stats(run, f, "budget") or (None, [])
-    return run(
-        sampled(base, "budget_total_yuan", "_key", "township, budget_total_yuan DESC", stats),
-        params + stats_params,
-    )
+    return point_sample(run, f, "budget", _project_budget_base(f))
 
 
 def project_budget_box(run: Runner, f: Filters) -> pd.DataFrame:

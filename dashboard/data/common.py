@@ -35,22 +35,22 @@ def connection_runner(con: duckdb.DuckDBPyConnection) -> Runner:
     return run
 
 
-TOWNSHIP = f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')"
+TOWNSHIP = marts.TOWNSHIP_LABEL_SQL
 
 
-CATEGORY = f"COALESCE(project_category, '{UNKNOWN_CATEGORY}')"
+CATEGORY = marts.CATEGORY_LABEL_SQL
 
 
 FAMILY = marts.FAMILY_SQL
 
 
-UNIT_SCOPE_PROJECT = "（部门/单位整体）"
+UNIT_SCOPE_PROJECT = marts.UNIT_SCOPE_PROJECT
 
 
 NO_UNIT = marts.NO_UNIT
 
 
-PERCENT_FAMILIES = ("满意度", "完成率/合格率")
+PERCENT_FAMILIES = marts.PERCENT_FAMILIES
 
 
 QUANT_SQL = sql_list(QUANTITATIVE_KINDS)  # one definition: data/vocabulary/kinds.toml
@@ -169,52 +169,68 @@ def budget_by_township(run: Runner, f: Filters) -> pd.DataFrame:
     )
 
 
-MAX_POINTS = 5000  # points a strip chart draws; more is unreadable and slow to ship
+MAX_POINTS = marts.SAMPLE_POINTS  # points a strip chart draws; more is unreadable and slow
 
 
-def sampled(base: str, value: str, key: str, order: str, stats: str | None = None) -> str:
-    """Bounded, deterministic, township-stratified sample of ``base`` (needs a township
-    column): each township keeps a share of ``MAX_POINTS`` proportional to its rows (at
-    least one), its box-plot outliers first, then rows in ``key`` order (md5-based keys, so
-    effectively random but stable). Returns every row when there are at most MAX_POINTS.
+def point_sample(
+    run: Runner,
+    f: Filters,
+    measure: str,
+    base: tuple[str, list],
+    family: str | None = None,
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """A point cloud's rows: all of them up to ``marts.SAMPLE_POINTS``, else the bounded,
+    deterministic, township-stratified sample of ``marts.sample_select`` (outliers first).
 
-    ``stats`` (township, _n, _q1, _q3) may come precomputed (``box_stats``); else one pass
-    computes them. Each township's first rows are picked by a bounded top-N aggregate, not
-    by ranking every row."""
-    stats = (
-        stats
-        or f"""
-          SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
-                 quantile_cont({value}, 0.75) AS _q3
-          FROM base GROUP BY township"""
+    Read from the stored samples (``marts.SAMPLE_TABLES``) when they cover the filter (no
+    township, at most one year or one category, targets of one unit); else computed from
+    ``base`` (SQL selecting ``marts.POINT_COLUMNS[measure]``, params), with the quartiles
+    from ``mart_box_rollup`` when it has them. Same rows, same order either way."""
+    value, order = marts.POINT_ORDER[measure]
+    stored = _stored_sample(run, f, measure, family, unit)
+    if stored is not None:
+        sql, params = stored
+        return run(sql + f" ORDER BY {order}", params)
+    sql, params = base
+    stats, stats_params = box_stats(run, f, measure, family, unit) or (
+        f"""SELECT township, count(*) AS _n, quantile_cont({value}, 0.25) AS _q1,
+                   quantile_cont({value}, 0.75) AS _q3
+            FROM base GROUP BY township""",
+        [],
     )
-    return f"""
-        WITH base AS NOT MATERIALIZED ({base}),
-        s AS ({stats}),
-        total AS (SELECT coalesce(sum(_n), 0) AS _all FROM s),
-        firsts AS (
-          SELECT base.township, arg_min(base.{key}, struct_pack(
-                   o := NOT ({value} < _q1 - 1.5 * (_q3 - _q1)
-                             OR {value} > _q3 + 1.5 * (_q3 - _q1)),
-                   k := base.{key}), {MAX_POINTS}) AS _keys
-          FROM base JOIN s USING (township)
-          WHERE (SELECT _all FROM total) > {MAX_POINTS}
-          GROUP BY base.township
-        ),
-        picked AS (
-          SELECT unnest(_keys[1:CAST(ceil({MAX_POINTS} * _n / _all) AS BIGINT)]) AS {key}
-          FROM firsts JOIN s USING (township), total
-        )
-        SELECT * EXCLUDE ({key}) FROM base
-        WHERE (SELECT _all FROM total) <= {MAX_POINTS} OR {key} IN (SELECT {key} FROM picked)
-        ORDER BY {order}
-    """
+    sample = marts.sample_select(sql, value, stats)
+    return run(f"SELECT * EXCLUDE (_key) FROM ({sample}) ORDER BY {order}", params + stats_params)
+
+
+def _stored_sample(
+    run: Runner, f: Filters, measure: str, family: str | None, unit: str | None
+) -> tuple[str, list] | None:
+    covered = (
+        not f.townships
+        and len(f.years) + len(f.categories) <= 1
+        and (measure != "target" or unit is not None)
+        and has_rollups(run)
+    )
+    if not covered:
+        return None
+    where, params = f.where()
+    target, drop = "", "_key, project_category, all_years, all_categories"
+    if measure == "target":
+        target, drop = " AND family = ? AND target_unit = ?", drop + ", family"
+        params = params + [family, unit]
+    return (
+        f"""SELECT * EXCLUDE ({drop}) FROM {marts.SAMPLE_TABLES[measure]}
+            WHERE all_years = {not f.years} AND all_categories = {not f.categories}
+              AND {where}{target}""",
+        params,
+    )
 
 
 def box_stats(
     run: Runner, f: Filters, measure: str, family: str | None = None, unit: str | None = None
 ) -> tuple[str, list] | None:
-    """``sampled``'s per-township stats (township, _n, _q1, _q3) as SQL over the
+    """``point_sample``'s per-township stats (township, _n, _q1, _q3) as SQL over the
     precomputed box rollup and its parameters, or None when it does not cover the filter."""
     if len(f.years) > 1 or len(f.categories) > 1 or not has_rollups(run):
         return None

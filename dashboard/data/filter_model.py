@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warehouse.schema.marts import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP  # stored samples use them
+
 UNKNOWN_YEAR = "未注明"
-UNKNOWN_TOWNSHIP = "未注明"
-UNKNOWN_CATEGORY = "未分类"
+__all__ = ["UNKNOWN_CATEGORY", "UNKNOWN_TOWNSHIP", "UNKNOWN_YEAR", "Filters"]
 
 
 def _in_clause(column: str, values: tuple[str, ...], unknown: str, cast=str) -> tuple[str, list]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.data.common import (
-    CATEGORY,
     TOWNSHIP,
     Runner,
     box_statistics,
-    box_stats,
     has_rollups,
+    point_sample,
     rollup_where,
-    sampled,
 )
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
+from warehouse.schema import marts
 
 
 def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
@@ -94,9 +93,7 @@ def _indicators_per_project_base(f: Filters) -> tuple[str, list]:
     where, params = f.where()
     return (
         f"""
-        SELECT CAST(project_key AS VARCHAR) AS project_key, {TOWNSHIP} AS township,
-               fiscal_year, project_name, {CATEGORY} AS category,
-               COALESCE(indicator_count, 0) AS indicator_count, project_key AS _key
+        SELECT {marts.POINT_COLUMNS["indicator_count"]}
         FROM v_project_budget WHERE {where}
         """,
         params,
@@ -106,14 +103,7 @@ def _indicators_per_project_base(f: Filters) -> tuple[str, list]:
 def indicators_per_project(run: Runner, f: Filters) -> pd.DataFrame:
     """Projects with their indicator count: all up to MAX_POINTS, else a stratified sample
     (``indicators_per_project_box`` has exact statistics and the count of zeros)."""
-    base, params = _indicators_per_project_base(f)
-    stats, stats_params = box_stats(run, f, "indicator_count") or (None, [])
-    return run(
-        sampled(
-            base, "indicator_count", "_key", "township, indicator_count DESC, project_name", stats
-        ),
-        params + stats_params,
-    )
+    return point_sample(run, f, "indicator_count", _indicators_per_project_base(f))
 
 
 def indicators_per_project_box(run: Runner, f: Filters) -> pd.DataFrame:

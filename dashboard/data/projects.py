@@ -98,39 +98,55 @@ def _search_mart(run: Runner, f: Filters, words: list[str], limit: int) -> pd.Da
     if not has_rollups(run):
         return run(sql.format(towns=""), params + word_params + [int(limit)])
     town_where, town_params = rollup_where(f, alias="p")
-    towns = run(
-        f"SELECT DISTINCT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS t "
-        f"FROM mart_project_rollup p WHERE {town_where} ORDER BY t",
+    # Only the names the batches can use are fetched (47,000 townships at 400,000
+    # documents: shipping all of them cost more than the first counts).
+    names = run(
+        f"""SELECT t, count(*) OVER () AS n FROM (
+              SELECT DISTINCT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS t
+              FROM mart_project_rollup p WHERE {town_where})
+            ORDER BY t LIMIT {MAX_BATCHED_TOWNS}""",
         town_params,
-    )["t"].tolist()
+    )
+    towns = names["t"].tolist()
+    total = int(names["n"].iloc[0]) if len(names) else 0
     used: list[str] = []
     found = 0
-    for batch in _town_batches(towns):
+    for start, size in _batch_slices(total):
+        batch = towns[start : start + size]
         used += batch
-        cond, town_params = _town_condition(batch)
+        cond, town_params_ = _town_condition(batch)
         found += int(
             run(
                 f"""SELECT count(*) AS n FROM (SELECT 1 FROM mart_project_budget p
                     WHERE {where} AND {match} {cond} LIMIT ?)""",
-                params + word_params + town_params + [int(limit) - found],
+                params + word_params + town_params_ + [int(limit) - found],
             )["n"].iloc[0]
         )
         if found >= limit:
             break
-    cond, town_params = _town_condition(used) if found >= limit else ("", [])
-    return run(sql.format(towns=cond), params + word_params + town_params + [int(limit)])
+    cond, town_params_ = _town_condition(used) if found >= limit else ("", [])
+    return run(sql.format(towns=cond), params + word_params + town_params_ + [int(limit)])
+
+
+MAX_BATCHED_TOWNS = 1 + 4 + 16 + 64 + 256 + 1024 + 4096  # batches end before this many
+
+
+def _batch_slices(count: int) -> list[tuple[int, int]]:
+    """(start, size) of consecutive batches of ``count`` sorted townships, growing ×4 (1, 4,
+    16, …) up to a quarter of them: a common word is counted within the first few
+    townships even when there are tens of thousands, a rare one stops early and reads
+    everything once."""
+    slices, start, size = [], 0, 1
+    while start < count and start + size <= min(max(5, count // 4), MAX_BATCHED_TOWNS):
+        slices.append((start, min(size, count - start)))
+        start += size
+        size *= 4
+    return slices
 
 
 def _town_batches(towns: list[str]) -> list[list[str]]:
-    """Consecutive townships in growing batches (1, 4, 16, … ×4) up to a quarter of them:
-    a common word is counted within the first few townships even when there are tens of
-    thousands (400,000 documents), a rare one stops early and reads everything once."""
-    batches, start, size = [], 0, 1
-    while start < len(towns) and start + size <= max(5, len(towns) // 4):
-        batches.append(towns[start : start + size])
-        start += size
-        size *= 4
-    return batches
+    """``_batch_slices`` applied to a list of townships."""
+    return [towns[start : start + size] for start, size in _batch_slices(len(towns))]
 
 
 def _town_condition(towns: list[str]) -> tuple[str, list]:

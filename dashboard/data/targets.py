@@ -7,20 +7,17 @@ import pandas as pd
 from dashboard.data.common import (
     COMPARABLE,
     FAMILY,
-    NAME_WITH_PLACE,
     NO_UNIT,
-    PERCENT_FAMILIES,
     TOWNSHIP,
-    UNIT_SCOPE_PROJECT,
     Runner,
     box_statistics,
-    box_stats,
     has_rollups,
+    point_sample,
     rollup_where,
-    sampled,
 )
 from dashboard.data.filter_model import Filters
 from dashboard.view.formatting import KIND_LABELS
+from warehouse.schema import marts
 
 
 def indicator_families(run: Runner, f: Filters) -> pd.DataFrame:
@@ -71,12 +68,7 @@ def _family_target_base(f: Filters, family: str, unit: str | None) -> tuple[str,
         unit_sql, unit_params = f"AND COALESCE(target_unit, '{NO_UNIT}') = ?", [unit]
     return (
         f"""
-        SELECT {TOWNSHIP} AS township, fiscal_year,
-               COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name, unit_name,
-               scope, {NAME_WITH_PLACE} AS indicator_name, target_raw, target_op, target_value,
-               target_value_max, COALESCE(target_unit, '{NO_UNIT}') AS target_unit, target_kind,
-               source_file, source_line,
-               hash(source_file, source_line, indicator_name, place, target_raw) AS _key
+        SELECT {marts.POINT_COLUMNS["target"]}
         FROM v_indicator_target
         WHERE {where} AND {FAMILY} = ? AND {COMPARABLE} {unit_sql}
         """,
@@ -87,12 +79,7 @@ def _family_target_base(f: Filters, family: str, unit: str | None) -> tuple[str,
 def family_targets(run: Runner, f: Filters, family: str, unit: str | None = None) -> pd.DataFrame:
     """Numeric targets of a family (optionally one unit), one row per indicator: all up to
     MAX_POINTS, else a stratified sample keeping outliers (``family_target_box`` is exact)."""
-    base, params = _family_target_base(f, family, unit)
-    stats, stats_params = box_stats(run, f, "target", family, unit) or (None, [])
-    return run(
-        sampled(base, "target_value", "_key", "township, target_value", stats),
-        params + stats_params,
-    )
+    return point_sample(run, f, "target", _family_target_base(f, family, unit), family, unit)
 
 
 def family_target_box(
@@ -171,42 +158,34 @@ def common_targets(
 
 
 def target_outliers(run: Runner, f: Filters, family: str) -> pd.DataFrame:
-    """Targets that stand out within a family and unit, with the reason in Chinese.
+    """Targets that stand out within a family and unit, with the reason in Chinese
+    (rules: ``marts.outlier_select``): the first ``marts.OUTLIER_ROWS`` in
+    ``marts.OUTLIER_ORDER``; ``frame.attrs["total"]`` counts all of them.
 
-    Rules: a fraction (≤1) where the family is a percent family (0.9 written for 90%); a
-    percent above 100; a value outside 1.5 × IQR of its family+unit (groups of 5 or more,
-    spread at least 10% of the median so near-identical groups do not flag everything).
-    """
+    Read from the stored outliers (mart_target_outlier) when they cover the filter (no
+    township, at most one year or one category), else computed the same way."""
     where, params = f.where()
-    percent_family = family in PERCENT_FAMILIES
-    return run(
-        f"""
-        WITH t AS (
-          SELECT {TOWNSHIP} AS township, fiscal_year,
-                 COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name,
-                 {NAME_WITH_PLACE} AS indicator_name, target_raw, target_value,
-                 COALESCE(target_unit, '{NO_UNIT}') AS target_unit, source_file, source_line
-          FROM v_indicator_target
-          WHERE {where} AND {FAMILY} = ? AND {COMPARABLE}
-        ), s AS (
-          SELECT target_unit, count(*) AS n, median(target_value) AS med,
-                 quantile_cont(target_value, 0.25) AS q1, quantile_cont(target_value, 0.75) AS q3
-          FROM t GROUP BY ALL
-        ), flagged AS (
-          SELECT t.*, s.med,
-            CASE
-              WHEN ? AND t.target_value <= 1 THEN '疑似以小数表示百分比'
-              WHEN t.target_unit = '%' AND t.target_value > 100 THEN '百分比超过 100%'
-              WHEN s.n >= 5 AND abs(t.target_value - s.med)
-                   > 1.5 * greatest(s.q3 - s.q1, abs(s.med) * 0.1) + (s.q3 - s.q1) / 2
-                THEN '明显偏离同类目标'
-            END AS reason
-          FROM t JOIN s USING (target_unit)
-        )
-        SELECT township, fiscal_year, project_name, indicator_name, target_raw, target_value,
-               target_unit, med AS group_median, reason, source_file, source_line
-        FROM flagged WHERE reason IS NOT NULL
-        ORDER BY reason, township, project_name
-        """,
-        params + [family, percent_family],
-    )
+    covered = not f.townships and len(f.years) + len(f.categories) <= 1 and has_rollups(run)
+    if covered:
+        sql = f"""SELECT {marts.OUTLIER_OUTPUT}, _total FROM {marts.OUTLIER_TABLE}
+                  WHERE family = ? AND all_years = {not f.years}
+                    AND all_categories = {not f.categories} AND {where}"""
+        params = [family, *params]
+    else:
+        base = f"""SELECT {marts.OUTLIER_COLUMNS}, {FAMILY} AS family, project_category
+                   FROM v_indicator_target WHERE {where} AND {FAMILY} = ? AND {COMPARABLE}"""
+        sql = f"SELECT {marts.OUTLIER_OUTPUT}, _total FROM ({marts.outlier_select(base)})"
+        params = [*params, family]
+    frame = run(f"{sql} ORDER BY {marts.OUTLIER_ORDER}", params)
+    total = int(frame["_total"].iloc[0]) if len(frame) else 0
+    frame = frame.drop(columns=["_total"])
+    frame.attrs["total"] = total
+    return frame
+
+
+def outlier_note(frame: pd.DataFrame) -> str:
+    """The caption's note when ``target_outliers`` returned only the first rows."""
+    total = int(frame.attrs.get("total", len(frame)))
+    if total <= len(frame):
+        return ""
+    return f"共 {total:,} 条，下表按原因、乡镇排序显示前 {len(frame):,} 条。"

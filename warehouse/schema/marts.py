@@ -314,7 +314,195 @@ def _box_select(measure: str) -> str:
 
 BOX_SELECTS = [_box_select(measure) for measure in BOX_MEASURES]
 BOX_TABLE = "mart_box_rollup"
-ROLLUP_TABLES = (*ROLLUPS, BOX_TABLE)
+
+# Labels of a missing township / category in dashboard answers (dashboard/data/filter_model.py
+# re-exports them): the point samples below are stored with them.
+UNKNOWN_TOWNSHIP = "未注明"
+UNKNOWN_CATEGORY = "未分类"
+UNIT_SCOPE_PROJECT = "（部门/单位整体）"
+TOWNSHIP_LABEL_SQL = f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')"
+CATEGORY_LABEL_SQL = f"COALESCE(project_category, '{UNKNOWN_CATEGORY}')"
+
+# Point clouds (strip charts): at most SAMPLE_POINTS rows, a deterministic sample stratified
+# by township (docs/query_performance.md, "Point samples"). The columns each chart reads,
+# declared once: the dashboard's live query and the stored samples select these.
+SAMPLE_POINTS = 5000
+POINT_COLUMNS = {
+    "budget": f"""{TOWNSHIP_LABEL_SQL} AS township, project_name,
+        {CATEGORY_LABEL_SQL} AS category, fiscal_year, budget_total_yuan, project_key AS _key""",
+    "indicator_count": f"""CAST(project_key AS VARCHAR) AS project_key,
+        {TOWNSHIP_LABEL_SQL} AS township, fiscal_year, project_name,
+        {CATEGORY_LABEL_SQL} AS category, COALESCE(indicator_count, 0) AS indicator_count,
+        project_key AS _key""",
+    "target": f"""{TOWNSHIP_LABEL_SQL} AS township, fiscal_year,
+        COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name, unit_name, scope,
+        indicator_name || coalesce('（' || place || '）', '') AS indicator_name, target_raw,
+        target_op, target_value, target_value_max,
+        COALESCE(target_unit, '{NO_UNIT}') AS target_unit, target_kind, source_file,
+        source_line, hash(source_file, source_line, indicator_name, place, target_raw) AS _key""",
+}
+# measure: (value column of POINT_COLUMNS, output order; ``_key`` breaks ties)
+POINT_ORDER = {
+    "budget": ("budget_total_yuan", "township, budget_total_yuan DESC, _key"),
+    "indicator_count": (
+        "indicator_count",
+        "township, indicator_count DESC, project_name, _key",
+    ),
+    "target": ("target_value", "township, target_value, _key"),
+}
+SAMPLE_TABLES = {m: f"mart_{m}_sample" for m in POINT_COLUMNS}
+# The filter sets a stored sample answers (all_years, all_categories): no filter, one
+# year, one category (no township: a township filter is answered live from its few rows).
+SAMPLE_SETS = ((True, True), (False, True), (True, False))
+
+
+def sample_quotas(stats: str, groups: tuple[str, ...] = ()) -> str:
+    """Each township's quota of its group's SAMPLE_POINTS: its share of the rows by largest
+    remainder (floor, then +1 for the largest remainders, ties by township), so a sampled
+    group shows exactly SAMPLE_POINTS. ``stats``: groups, township, _n, _q1, _q3; adds
+    ``_all`` (rows of the group) and ``_quota``."""
+    part = f"PARTITION BY {', '.join(groups)}" if groups else ""
+    m = SAMPLE_POINTS
+    return f"""
+        SELECT *, _floor + CAST(row_number() OVER ({part} ORDER BY _rem DESC, township)
+                       <= {m} - sum(_floor) OVER ({part}) AS BIGINT) AS _quota
+        FROM (SELECT *, ({m} * _n) // _all AS _floor, ({m} * _n) % _all AS _rem
+              FROM (SELECT *, CAST(sum(_n) OVER ({part}) AS BIGINT) AS _all FROM ({stats})))
+    """
+
+
+def sample_select(base: str, value: str, stats: str, groups: tuple[str, ...] = ()) -> str:
+    """The sample of ``base`` (columns township, ``value``, ``_key`` and ``groups``), one
+    definition for the live query and the stored samples. Per group: every row when it has
+    at most SAMPLE_POINTS, else exactly SAMPLE_POINTS (``sample_quotas``), each township
+    filled with its box-plot outliers first, then by ``_key`` (hash-based: stable,
+    effectively random). ``stats`` (groups, township, _n, _q1, _q3) are the exact
+    per-township quartiles, e.g. from mart_box_rollup. (A top-N aggregate keeping whole
+    rows was tried for the stored samples: 2.5x the CPU of this ranking.)"""
+    on = " AND ".join(f"b.{c} IS NOT DISTINCT FROM q.{c}" for c in (*groups, "township"))
+    semi = " AND ".join(f"base.{c} IS NOT DISTINCT FROM p.{c}" for c in (*groups, "_key"))
+    outlier = (
+        f"(b.{value} < q._q1 - 1.5 * (q._q3 - q._q1) OR b.{value} > q._q3 + 1.5 * (q._q3 - q._q1))"
+    )
+    return f"""
+        WITH base AS NOT MATERIALIZED ({base}),
+        q AS ({sample_quotas(stats, groups)}),
+        picked AS (
+          SELECT {"".join(f"b.{c}, " for c in groups)}b._key
+          FROM base b JOIN q ON {on}
+          WHERE q._quota > 0
+          QUALIFY row_number() OVER (
+            PARTITION BY {"".join(f"b.{c}, " for c in groups)}b.township
+            ORDER BY NOT {outlier}, b._key) <= q._quota
+        )
+        SELECT base.* FROM base SEMI JOIN picked p ON {semi}
+    """
+
+
+def _sample_base(measure: str) -> tuple[str, str, tuple[str, ...]]:
+    """(rows, value, group columns) of a measure's stored samples, ``{scope}`` to fill."""
+    source, value, rows, _ = BOX_MEASURES[measure]
+    extra = f", {FAMILY_SQL} AS family" if measure == "target" else ""
+    base = f"""SELECT {POINT_COLUMNS[measure]}, project_category{extra}
+               FROM {source} WHERE {rows} AND {{scope}}"""
+    groups = ("family", "target_unit") if measure == "target" else ()
+    return base, POINT_ORDER[measure][0], groups
+
+
+def _sample_stats(measure: str, all_years: bool, all_cats: bool) -> str:
+    keys = "family, unit AS target_unit, " if measure == "target" else ""
+    return f"""SELECT {keys}fiscal_year, project_category,
+                      {TOWNSHIP_LABEL_SQL} AS township, n AS _n, q1 AS _q1, q3 AS _q3
+               FROM {BOX_TABLE}
+               WHERE measure = '{measure}' AND all_units = {measure != "target"}
+                 AND all_years = {all_years} AND all_categories = {all_cats}
+                 AND {{box_scope}}"""
+
+
+def _sample_selects(measure: str) -> list[str]:
+    """One SELECT per filter set of SAMPLE_SETS; ``{row_scope}`` / ``{box_scope}`` restrict
+    the mart rows / box statistics (to some families after an incremental load)."""
+    base, value, groups = _sample_base(measure)
+    out = []
+    for all_years, all_cats in SAMPLE_SETS:
+        keys = (*groups, *["fiscal_year"] * (not all_years), *["project_category"] * (not all_cats))
+        rows = base.replace("{scope}", "{row_scope}")
+        stats = _sample_stats(measure, all_years, all_cats)
+        out.append(
+            f"SELECT *, {all_years} AS all_years, {all_cats} AS all_categories "
+            f"FROM ({sample_select(rows, value, stats, keys)})"
+        )
+    return out
+
+
+SAMPLE_SELECTS = {m: _sample_selects(m) for m in POINT_COLUMNS}
+# Targets that stand out within a family and unit (目标值对比 / 需要关注的目标值): the
+# answer can hold tens of thousands of rows, so the page shows the first OUTLIER_ROWS in
+# OUTLIER_ORDER and their total; stored per family for the SAMPLE_SETS filters.
+OUTLIER_ROWS = 1000
+PERCENT_FAMILIES = ("满意度", "完成率/合格率")
+OUTLIER_COLUMNS = f"""{TOWNSHIP_LABEL_SQL} AS township, fiscal_year,
+    COALESCE(project_name, '{UNIT_SCOPE_PROJECT}') AS project_name,
+    indicator_name || coalesce('（' || place || '）', '') AS indicator_name, target_raw,
+    target_value, COALESCE(target_unit, '{NO_UNIT}') AS target_unit, source_file, source_line"""
+OUTLIER_OUTPUT = """township, fiscal_year, project_name, indicator_name, target_raw,
+    target_value, target_unit, group_median, reason, source_file, source_line"""
+OUTLIER_ORDER = (
+    "reason, township, project_name, source_file, source_line, indicator_name, target_raw"
+)
+OUTLIER_TABLE = "mart_target_outlier"
+
+
+def outlier_select(base: str, groups: tuple[str, ...] = ()) -> str:
+    """Flagged targets of ``base`` (columns family, OUTLIER_COLUMNS and ``groups``), the
+    first OUTLIER_ROWS per family and group in OUTLIER_ORDER, with ``_total`` flagged.
+    Rules: a fraction (≤1) in a percent family (0.9 written for 90%); a percent above 100;
+    a value outside 1.5 × IQR of its family and unit (groups of 5 or more, spread at least
+    10% of the median so near-identical groups do not flag everything)."""
+    keys = ("family", *groups)
+    part = "PARTITION BY " + ", ".join(keys)
+    on = " AND ".join(f"t.{c} IS NOT DISTINCT FROM s.{c}" for c in (*keys, "target_unit"))
+    return f"""
+        WITH t AS NOT MATERIALIZED ({base}),
+        s AS (
+          SELECT {", ".join(keys)}, target_unit, count(*) AS n, median(target_value) AS med,
+                 quantile_cont(target_value, 0.25) AS q1, quantile_cont(target_value, 0.75) AS q3
+          FROM t GROUP BY ALL
+        ), flagged AS (
+          SELECT t.*, s.med AS group_median,
+            CASE
+              WHEN t.family IN ({sql_list(PERCENT_FAMILIES)}) AND t.target_value <= 1
+                THEN '疑似以小数表示百分比'
+              WHEN t.target_unit = '%' AND t.target_value > 100 THEN '百分比超过 100%'
+              WHEN s.n >= 5 AND abs(t.target_value - s.med)
+                   > 1.5 * greatest(s.q3 - s.q1, abs(s.med) * 0.1) + (s.q3 - s.q1) / 2
+                THEN '明显偏离同类目标'
+            END AS reason
+          FROM t JOIN s ON {on}
+        )
+        SELECT *, count(*) OVER ({part}) AS _total FROM flagged
+        WHERE reason IS NOT NULL
+        QUALIFY row_number() OVER ({part} ORDER BY {OUTLIER_ORDER}) <= {OUTLIER_ROWS}
+    """
+
+
+def _outlier_selects() -> list[str]:
+    """One SELECT per filter set of SAMPLE_SETS; ``{row_scope}`` as for the samples."""
+    source, _, rows, _ = BOX_MEASURES["target"]
+    base = f"""SELECT {OUTLIER_COLUMNS}, {FAMILY_SQL} AS family, project_category
+               FROM {source} WHERE {rows} AND {{row_scope}}"""
+    out = []
+    for all_years, all_cats in SAMPLE_SETS:
+        keys = (*["fiscal_year"] * (not all_years), *["project_category"] * (not all_cats))
+        out.append(
+            f"SELECT *, {all_years} AS all_years, {all_cats} AS all_categories "
+            f"FROM ({outlier_select(base, keys)})"
+        )
+    return out
+
+
+OUTLIER_SELECTS = _outlier_selects()
+ROLLUP_TABLES = (*ROLLUPS, BOX_TABLE, *SAMPLE_TABLES.values(), OUTLIER_TABLE)
 
 _SCOPE = (
     "(document_id IN (SELECT unnest($docs::BIGINT[])) "
@@ -328,6 +516,8 @@ def marts_digest() -> str:
     text = MARTS_SQL.read_text(encoding="utf-8") + _PROJECT_SELECT + _INDICATOR_SELECT
     text += "".join(ROLLUPS.values()) + "".join(BOX_SELECTS)
     text += "".join("".join(selects) for selects in ROLLUP_SETS.values())
+    text += "".join("".join(selects) for selects in SAMPLE_SELECTS.values())
+    text += "".join(OUTLIER_SELECTS)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -359,6 +549,11 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
     for table, select in ROLLUPS.items():
         con.execute(f"CREATE TABLE {table} AS {select.format(scope='FALSE')}")
     con.execute(f"CREATE TABLE {BOX_TABLE} AS {BOX_SELECTS[0].format(scope='FALSE')}")
+    for measure, selects in SAMPLE_SELECTS.items():
+        empty = selects[0].format(row_scope="FALSE", box_scope="FALSE")
+        con.execute(f"CREATE TABLE {SAMPLE_TABLES[measure]} AS {empty}")
+    empty = OUTLIER_SELECTS[0].format(row_scope="FALSE")
+    con.execute(f"CREATE TABLE {OUTLIER_TABLE} AS {empty}")
     con.execute(MARTS_SQL.read_text(encoding="utf-8"))
     inherit_comments(con, "mart_project_budget", _PROJECT_SOURCES)
     inherit_comments(con, "mart_indicator_target", _INDICATOR_SOURCES)
@@ -463,11 +658,21 @@ def _townships(con: duckdb.DuckDBPyConnection, scope: str, params: dict) -> set[
     return {town for (town,) in rows}
 
 
+def _families(con: duckdb.DuckDBPyConnection, scope: str, params: dict) -> set[str]:
+    rows = con.execute(
+        f"SELECT DISTINCT {FAMILY_SQL} FROM mart_indicator_target WHERE {scope}", params
+    ).fetchall()
+    return {family for (family,) in rows}
+
+
 def refresh_rollups(
-    con: duckdb.DuckDBPyConnection, townships: set[str | None] | None = None
+    con: duckdb.DuckDBPyConnection,
+    townships: set[str | None] | None = None,
+    families: set[str] | None = None,
 ) -> None:
     """Recompute the rollups from the marts: all of them, or the rows of these townships
-    (every rollup is grouped by township, so a township's rows depend on its rows only)."""
+    (every rollup is grouped by township, so a township's rows depend on its rows only);
+    then the point samples (all, or of these target families: ``refresh_samples``)."""
     if townships is None:
         scope, params = "TRUE", {}
     else:
@@ -485,6 +690,52 @@ def refresh_rollups(
                 f"INSERT INTO {BOX_TABLE} BY NAME {select.format(scope=f'{scope} AND {batch}')}",
                 params | bounds,
             )
+    refresh_samples(con, families)
+
+
+def refresh_samples(con: duckdb.DuckDBPyConnection, families: set[str] | None = None) -> None:
+    """Recompute the stored point samples from the marts and mart_box_rollup (run after
+    the box statistics), and the stored target outliers. A township's quota depends on
+    every township's rows (an outlier on its family and unit), so a group is rebuilt
+    whole: all of them (None), or the project samples and the target samples and outliers
+    of these families (an incremental load)."""
+    for measure in SAMPLE_SELECTS:
+        selects = _sample_selects(measure)  # at call time: tests vary SAMPLE_POINTS
+        table = SAMPLE_TABLES[measure]
+        if measure == "target" and families is not None:
+            named = sorted(families)
+            box_scope = "family IN (SELECT unnest($families::VARCHAR[]))"
+            row_scope = f"{FAMILY_SQL} IN (SELECT unnest($families::VARCHAR[]))"
+            params: dict = {"families": named}
+            if not named:
+                continue
+        else:
+            box_scope = row_scope = "TRUE"
+            params = {}
+        con.execute(f"DELETE FROM {table} WHERE {box_scope}", params)
+        # sorted by family and group within each set: zone maps then skip the other
+        # families (at 40k: 51-72 -> 36-38 ms CPU unfiltered, 75 -> 24 with a category)
+        order = " ORDER BY family, target_unit, fiscal_year, project_category, township"
+        for select in selects:
+            sql = select.format(row_scope=row_scope, box_scope=box_scope)
+            sort = order if measure == "target" else ""
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM ({sql}){sort}", params)
+    if families is None:
+        row_scope, box_scope, params = "TRUE", "TRUE", {}
+    elif not families:
+        return
+    else:
+        box_scope = "family IN (SELECT unnest($families::VARCHAR[]))"
+        row_scope = f"{FAMILY_SQL} IN (SELECT unnest($families::VARCHAR[]))"
+        params = {"families": sorted(families)}
+    con.execute(f"DELETE FROM {OUTLIER_TABLE} WHERE {box_scope}", params)
+    for select in _outlier_selects():
+        sql = select.format(row_scope=row_scope)
+        con.execute(
+            f"INSERT INTO {OUTLIER_TABLE} BY NAME SELECT * FROM ({sql}) "
+            "ORDER BY family, fiscal_year, project_category",
+            params,
+        )
 
 
 def _town_batches(
@@ -559,10 +810,15 @@ def refresh(
         with _transaction(con):
             params = {"docs": docs, "units": unit_keys}
             towns = _townships(con, _SCOPE, params)  # before: rows may move or vanish
+            families = _families(con, _SCOPE, params)
             for table in MART_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE {_SCOPE}", params)
             _insert(con, _SCOPE, params, order=False)
-            refresh_rollups(con, towns | _townships(con, _SCOPE, params))
+            refresh_rollups(
+                con,
+                towns | _townships(con, _SCOPE, params),
+                families | _families(con, _SCOPE, params),
+            )
 
 
 @contextlib.contextmanager

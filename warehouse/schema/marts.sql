@@ -130,3 +130,7 @@ COMMENT ON COLUMN mart_box_rollup.q3 IS '上四分位数 / Third quartile';
 COMMENT ON COLUMN mart_box_rollup.lower IS '下须（1.5 IQR 内最小值）/ Lower whisker';
 COMMENT ON COLUMN mart_box_rollup.upper IS '上须（1.5 IQR 内最大值）/ Upper whisker';
 COMMENT ON COLUMN mart_box_rollup.zeros IS '值为 0 的条数 / Rows whose value is 0';
+COMMENT ON TABLE mart_budget_sample IS '汇总表：项目预算分布图的抽样点（全部 / 单一年度 / 单一类别，按乡镇比例抽取，离群值优先）/ Stored strip-chart sample of project budgets per filter set';
+COMMENT ON TABLE mart_indicator_count_sample IS '汇总表：每个项目指标数量图的抽样点（全部 / 单一年度 / 单一类别）/ Stored strip-chart sample of indicators per project per filter set';
+COMMENT ON TABLE mart_target_sample IS '汇总表：目标值对比图的抽样点（指标族 × 计量单位 × 全部 / 单一年度 / 单一类别）/ Stored strip-chart sample of comparable targets per family, unit and filter set';
+COMMENT ON TABLE mart_target_outlier IS '汇总表：需要关注的目标值（每个指标族与筛选组合的前 1,000 条及总数）/ First 1,000 flagged targets per family and filter set, with their total';

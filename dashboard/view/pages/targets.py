@@ -84,7 +84,7 @@ else:
     else:
         st.caption(
             "规则：满意度、完成率类用小数书写（如 0.9）；百分比超过 100%；"
-            "明显偏离同单位目标值的中位数。"
+            "明显偏离同单位目标值的中位数。" + targets_queries.outlier_note(outliers)
         )
         ui.table(
             for_display(
