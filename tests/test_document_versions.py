@@ -48,6 +48,17 @@ def load(folder: Path, db: Path, **kwargs):
     return load_paths([folder], db, progress=False, **kwargs)
 
 
+def etl_load(folder: Path, db: Path, *options: str) -> subprocess.CompletedProcess:
+    """``etl load`` as a user types it (its summary is on stdout)."""
+    return subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db), *options],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+
+
 def test_revised_document_supersedes_its_original_in_a_later_load(tmp_path: Path) -> None:
     folder, db = tmp_path / "in", tmp_path / "w.duckdb"
     folder.mkdir()
@@ -101,13 +112,7 @@ def test_keep_both_keeps_two_genuine_documents(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(SEED, folder / SEED.name)
     revised(folder)
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db), "--keep-both"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-    )
+    result = etl_load(folder, db, "--keep-both")
     assert result.returncode == 0, result.stderr
     assert "取代" not in result.stdout
     assert totals(db)[2] == 2
@@ -178,13 +183,7 @@ def test_separate_documents_inside_one_load_print_in_the_summary(tmp_path: Path)
     folder.mkdir()
     shutil.copy(SEED, folder / SEED.name)
     other_funds(folder)
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db), "--no-progress"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-    )
+    result = etl_load(folder, db, "--no-progress")
     assert result.returncode == 0, result.stderr
     assert "没有相同的项目" in result.stdout and "取代" not in result.stdout
     assert totals(db)[2] == 2

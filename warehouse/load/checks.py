@@ -18,6 +18,7 @@ import duckdb
 
 from etl.vocabulary import sql_list, target_kinds
 from warehouse.dbutil import scalar
+from warehouse.load.transform import PROJECT_KEYED_TABLES
 
 CHECKS_SQL = Path(__file__).resolve().parent / "checks.sql"
 # Placeholders of checks.sql filled from the one vocabulary (data/vocabulary/*.toml).
@@ -36,15 +37,6 @@ CREATE TEMP TABLE IF NOT EXISTS chk_gone_project (project_key BIGINT);
 CREATE TEMP TABLE IF NOT EXISTS chk_gone_unit (unit_key BIGINT);
 CREATE TEMP TABLE IF NOT EXISTS chk_gone_year (fiscal_year INTEGER);
 """
-# every per-document table with a project_key: a deleted document's keys may be parents
-_PROJECT_TABLES = (
-    "dim_project",
-    "fact_project_budget",
-    "fact_indicator_target",
-    "load_warning",
-    "goal_review_project",
-    "goal_review_finding",
-)
 
 
 @dataclass(frozen=True)
@@ -112,7 +104,7 @@ def note_deleted(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -> Non
     con.execute(_SCOPE_DDL)
     union = " UNION ".join(
         f"SELECT project_key FROM {t} WHERE document_id IN (SELECT unnest($ids))"
-        for t in _PROJECT_TABLES
+        for t in PROJECT_KEYED_TABLES  # a deleted document's keys may be parents
     )
     con.execute(
         f"INSERT INTO chk_gone_project SELECT project_key FROM ({union}) "

@@ -225,7 +225,8 @@ def record_to_rows(
     return rows
 
 
-_PROJECT_KEYED = (
+# every per-document table with a project_key (re-keying; the checks' deleted-parent scope)
+PROJECT_KEYED_TABLES = (
     "dim_project",
     "fact_project_budget",
     "fact_indicator_target",
@@ -269,7 +270,7 @@ def resolve_duplicates(doc: DocumentRows, foreign: set[int]) -> int:
     }
     if not mapping:
         return 0
-    for table in _PROJECT_KEYED:
+    for table in PROJECT_KEYED_TABLES:
         for row in doc.tables.get(table, []):
             if row.get("project_key") in mapping:
                 row["project_key"] = mapping[row["project_key"]]
