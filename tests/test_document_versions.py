@@ -44,6 +44,14 @@ def revised(folder: Path) -> Path:
     return target
 
 
+def seed_folder(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder holding the seed, and where its warehouse goes."""
+    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    return folder, db
+
+
 def load(folder: Path, db: Path, **kwargs):
     return load_paths([folder], db, progress=False, **kwargs)
 
@@ -60,9 +68,7 @@ def etl_load(folder: Path, db: Path, *options: str) -> subprocess.CompletedProce
 
 
 def test_revised_document_supersedes_its_original_in_a_later_load(tmp_path: Path) -> None:
-    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
+    folder, db = seed_folder(tmp_path)
     load(folder, db)
     projects, budget, files = totals(db)
     new = revised(folder)
@@ -85,9 +91,7 @@ def test_revised_document_supersedes_its_original_in_a_later_load(tmp_path: Path
 
 
 def test_newer_file_wins_inside_one_load(tmp_path: Path) -> None:
-    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
+    folder, db = seed_folder(tmp_path)
     new = revised(folder)
     summary = load(folder, db)
     assert summary.superseded == [(str(folder / SEED.name), str(new))]
@@ -96,9 +100,7 @@ def test_newer_file_wins_inside_one_load(tmp_path: Path) -> None:
 
 
 def test_txt_and_docx_of_one_document_load_once(tmp_path: Path) -> None:
-    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
+    folder, db = seed_folder(tmp_path)
     docx_from_blocks(read_text(SEED).blocks, folder / "开平镇.docx")
     summary = load(folder, db)
     assert summary.loaded == 1
@@ -108,9 +110,7 @@ def test_txt_and_docx_of_one_document_load_once(tmp_path: Path) -> None:
 
 
 def test_keep_both_keeps_two_genuine_documents(tmp_path: Path) -> None:
-    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
+    folder, db = seed_folder(tmp_path)
     revised(folder)
     result = etl_load(folder, db, "--keep-both")
     assert result.returncode == 0, result.stderr
@@ -144,9 +144,7 @@ def other_funds(folder: Path, *, keep_first: bool = False) -> Path:
 def test_same_unit_and_year_without_a_shared_project_is_a_second_document(
     tmp_path: Path,
 ) -> None:
-    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
+    folder, db = seed_folder(tmp_path)
     load(folder, db)
     projects, budget, _ = totals(db)
     second = other_funds(folder)
@@ -168,9 +166,7 @@ def test_same_unit_and_year_without_a_shared_project_is_a_second_document(
 
 
 def test_one_shared_project_makes_it_a_new_version_inside_one_load(tmp_path: Path) -> None:
-    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
+    folder, db = seed_folder(tmp_path)
     second = other_funds(folder, keep_first=True)  # renamed two projects, kept one
     summary = load(folder, db)
     assert summary.superseded == [(str(folder / SEED.name), str(second))]
@@ -179,9 +175,7 @@ def test_one_shared_project_makes_it_a_new_version_inside_one_load(tmp_path: Pat
 
 
 def test_separate_documents_inside_one_load_print_in_the_summary(tmp_path: Path) -> None:
-    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
+    folder, db = seed_folder(tmp_path)
     other_funds(folder)
     result = etl_load(folder, db, "--no-progress")
     assert result.returncode == 0, result.stderr
