@@ -4,6 +4,7 @@ and after an incremental load."""
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
@@ -239,3 +240,107 @@ def test_incremental_load_leaves_the_samples_of_a_full_rebuild(
     finally:
         con.close()
     assert _stored(db) == incremental
+
+
+ROUND_TOWNS = [f"{name}镇" for name in "东南西北中上下前后左右里"]
+CATEGORY_NAMES = ["道路硬化工程", "党员教育培训", "农村环境整治", "困难群众救助", "办公经费"]
+
+
+def _random_doc(rng: random.Random, town: str | None, year: int, seq: int) -> dict:
+    """A township document of random size: 0-7 projects of 1-4 numeric targets each."""
+    projects = []
+    for p in range(1, rng.randint(0, 7) + 1):
+        targets = []
+        for i in range(rng.randint(1, 4)):
+            family = rng.choice(["满意度", "人次", "完成率"])
+            value = rng.choice([0.9, 60, 85, 90, 95, 98, 100, 100, 100, 120, 500])
+            if family == "满意度":
+                targets.append(
+                    indicator(
+                        "群众满意度",
+                        "满意度指标",
+                        "服务对象满意度指标",
+                        raw=f"≥{value}%",
+                        value=value,
+                        unit="%",
+                        kind="percent",
+                        line=p * 10 + i,
+                    )
+                )
+            elif family == "人次":
+                count = int(value) + rng.randint(0, 40)
+                targets.append(
+                    indicator(
+                        "培训人次", raw=f"≥{count}人次", value=count, unit="人次", line=p * 10 + i
+                    )
+                )
+            else:
+                targets.append(
+                    indicator(
+                        "项目完成率",
+                        "产出指标",
+                        "质量指标",
+                        raw=f"={value}%",
+                        op="=",
+                        value=value,
+                        unit="%",
+                        kind="percent",
+                        line=p * 10 + i,
+                    )
+                )
+        name = rng.choice(CATEGORY_NAMES)
+        total = float(rng.choice([5000, 20000, 100000, 800000, 3000000]))
+        projects.append(project(p, f"{name}{p}", total, code=f"R{seq}-{p}", indicators=targets))
+    return record(town, code=f"9{seq:05d}", year=year, projects=projects, unit_indicators=[])  # type: ignore[arg-type]
+
+
+def _stored_in(path: Path) -> dict[str, list]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            for table in (*marts.SAMPLE_TABLES.values(), marts.OUTLIER_TABLE)
+        }
+    finally:
+        con.close()
+
+
+def test_incremental_rounds_keep_the_samples_of_a_full_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Townships grow, shrink, empty and change in random rounds of small loads: each time
+    the stored samples and outliers kept incrementally (quotas move in every township of a
+    touched group) equal a full rebuild of the same warehouse."""
+    monkeypatch.setattr(marts, "SAMPLE_POINTS", 15)
+    monkeypatch.setattr(marts, "OUTLIER_ROWS", 5)
+    updates: list[int] = []
+    update = marts._update_samples
+    monkeypatch.setattr(
+        marts, "_update_samples", lambda con, towns: updates.append(1) or update(con, towns)
+    )
+    rng = random.Random(14)
+    folder, db = tmp_path / "docs", tmp_path / "warehouse.duckdb"
+    places: list[tuple[str | None, int]] = [(t, y) for t in ROUND_TOWNS for y in (2023, 2024)]
+    places.append((None, 2024))  # a document naming no township
+    for seq, (town, year) in enumerate(places):
+        write_record(folder / f"{seq}.txt", _random_doc(rng, town, year, seq))
+    _load(folder, db)
+    for round_no in range(8):
+        changed = rng.sample(range(len(places)), rng.randint(1, 4))
+        if round_no == 3:
+            changed = [len(places) - 1]  # the document without a township
+        for seq in changed:
+            town, year = places[seq]
+            write_record(folder / f"{seq}.txt", _random_doc(rng, town, year, seq + 100 * round_no))
+        _load(folder, db)
+        assert len(updates) == round_no + 1, "the load rebuilt the marts instead"
+        kept = _stored(db)
+        copy = tmp_path / f"full{round_no}.duckdb"
+        shutil.copyfile(current_file(db), copy)
+        con = duckdb.connect(str(copy))
+        try:
+            marts.refresh_samples(con)
+        finally:
+            con.close()
+        assert kept == _stored_in(copy), f"round {round_no}: documents {changed}"
+    assert sum(len(rows) for rows in kept.values()) > 100

@@ -200,7 +200,9 @@ def point_sample(
         [],
     )
     sample = marts.sample_select(sql, value, stats)
-    return run(f"SELECT * EXCLUDE (_key) FROM ({sample}) ORDER BY {order}", params + stats_params)
+    return run(
+        f"SELECT * EXCLUDE (_key, _rank) FROM ({sample}) ORDER BY {order}", params + stats_params
+    )
 
 
 def _stored_sample(
@@ -215,7 +217,7 @@ def _stored_sample(
     if not covered:
         return None
     where, params = f.where()
-    target, drop = "", "_key, project_category, all_years, all_categories"
+    target, drop = "", "_key, _rank, project_category, all_years, all_categories"
     if measure == "target":
         target, drop = " AND family = ? AND target_unit = ?", drop + ", family"
         params = params + [family, unit]

@@ -354,6 +354,7 @@ SAMPLE_TABLES = {m: f"mart_{m}_sample" for m in POINT_COLUMNS}
 # The filter sets a stored sample answers (all_years, all_categories): no filter, one
 # year, one category (no township: a township filter is answered live from its few rows).
 SAMPLE_SETS = ((True, True), (False, True), (True, False))
+SAMPLE_GROUPS = {"target": ("family", "target_unit")}  # sampled per family and unit
 
 
 def sample_quotas(stats: str, groups: tuple[str, ...] = ()) -> str:
@@ -371,32 +372,59 @@ def sample_quotas(stats: str, groups: tuple[str, ...] = ()) -> str:
     """
 
 
-def sample_select(base: str, value: str, stats: str, groups: tuple[str, ...] = ()) -> str:
+def sample_select(
+    base: str,
+    value: str,
+    stats: str,
+    groups: tuple[str, ...] = (),
+    have: str | None = None,
+    quotas: str | None = None,
+) -> str:
     """The sample of ``base`` (columns township, ``value``, ``_key`` and ``groups``), one
     definition for the live query and the stored samples. Per group: every row when it has
     at most SAMPLE_POINTS, else exactly SAMPLE_POINTS (``sample_quotas``), each township
     filled with its box-plot outliers first, then by ``_key`` (hash-based: stable,
     effectively random). ``stats`` (groups, township, _n, _q1, _q3) are the exact
-    per-township quartiles, e.g. from mart_box_rollup. (A top-N aggregate keeping whole
-    rows was tried for the stored samples: 2.5x the CPU of this ranking.)"""
+    per-township quartiles, e.g. from mart_box_rollup. Adds ``_rank``, the row's place in
+    its township's order. ``have`` (groups, township, _have): ranks already stored, so
+    only ranks ``_have + 1 .. _quota`` are picked (an incremental refresh); ``quotas``:
+    ``sample_quotas(stats)`` computed before. (A top-N
+    aggregate keeping whole rows was tried for the stored samples: 2.5x the CPU of this
+    ranking.)"""
     on = " AND ".join(f"b.{c} IS NOT DISTINCT FROM q.{c}" for c in (*groups, "township"))
     semi = " AND ".join(f"base.{c} IS NOT DISTINCT FROM p.{c}" for c in (*groups, "_key"))
     outlier = (
         f"(b.{value} < q._q1 - 1.5 * (q._q3 - q._q1) OR b.{value} > q._q3 + 1.5 * (q._q3 - q._q1))"
     )
+    keys = "".join(f"b.{c}, " for c in groups)
     return f"""
         WITH base AS NOT MATERIALIZED ({base}),
-        q AS ({sample_quotas(stats, groups)}),
+        q AS ({sample_wants(stats, groups, have, quotas)}),
         picked AS (
-          SELECT {"".join(f"b.{c}, " for c in groups)}b._key
+          SELECT {keys}b._key, row_number() OVER (
+            PARTITION BY {keys}b.township ORDER BY NOT {outlier}, b._key) AS _rank
           FROM base b JOIN q ON {on}
-          WHERE q._quota > 0
-          QUALIFY row_number() OVER (
-            PARTITION BY {"".join(f"b.{c}, " for c in groups)}b.township
-            ORDER BY NOT {outlier}, b._key) <= q._quota
+          WHERE least(q._quota, q._n) > q._have
+          QUALIFY _rank <= q._quota AND _rank > q._have
         )
-        SELECT base.* FROM base SEMI JOIN picked p ON {semi}
+        SELECT base.*, p._rank FROM base
+        JOIN (SELECT {"".join(f"{c}, " for c in groups)}_key, min(_rank) AS _rank
+              FROM picked GROUP BY ALL) p ON {semi}
     """
+
+
+def sample_wants(
+    stats: str, groups: tuple[str, ...] = (), have: str | None = None, quotas: str | None = None
+) -> str:
+    """``sample_quotas`` (or ``quotas``, computed before) with ``_have``, the ranks of each
+    township already stored (0 without ``have``): a township needs rows when
+    ``least(_quota, _n) > _have``."""
+    quotas = quotas or sample_quotas(stats, groups)
+    if have is None:
+        return f"SELECT *, 0 AS _have FROM ({quotas})"
+    on = " AND ".join(f"q.{c} IS NOT DISTINCT FROM h.{c}" for c in (*groups, "township"))
+    return f"""SELECT q.*, COALESCE(h._have, 0) AS _have FROM ({quotas}) q
+               LEFT JOIN ({have}) h ON {on}"""
 
 
 def _sample_base(measure: str) -> tuple[str, str, tuple[str, ...]]:
@@ -405,8 +433,7 @@ def _sample_base(measure: str) -> tuple[str, str, tuple[str, ...]]:
     extra = f", {FAMILY_SQL} AS family" if measure == "target" else ""
     base = f"""SELECT {POINT_COLUMNS[measure]}, project_category{extra}
                FROM {source} WHERE {rows} AND {{scope}}"""
-    groups = ("family", "target_unit") if measure == "target" else ()
-    return base, POINT_ORDER[measure][0], groups
+    return base, POINT_ORDER[measure][0], SAMPLE_GROUPS.get(measure, ())
 
 
 def _sample_stats(measure: str, all_years: bool, all_cats: bool) -> str:
@@ -419,20 +446,39 @@ def _sample_stats(measure: str, all_years: bool, all_cats: bool) -> str:
                  AND {{box_scope}}"""
 
 
+def _sample_keys(measure: str, all_years: bool, all_cats: bool) -> tuple[str, ...]:
+    """Group columns of a measure's sample in one filter set."""
+    groups = SAMPLE_GROUPS.get(measure, ())
+    return (*groups, *["fiscal_year"] * (not all_years), *["project_category"] * (not all_cats))
+
+
+def _stored_ranks(measure: str, all_years: bool, all_cats: bool) -> str:
+    """``sample_select``'s ``have``: the highest rank stored per group and township."""
+    keys = "".join(f"{c}, " for c in _sample_keys(measure, all_years, all_cats))
+    return f"""SELECT {keys}township, max(_rank) AS _have FROM {SAMPLE_TABLES[measure]}
+               WHERE all_years = {all_years} AND all_categories = {all_cats} GROUP BY ALL"""
+
+
+def _sample_set_select(
+    measure: str, all_years: bool, all_cats: bool, stored: bool = True, quotas: str | None = None
+) -> str:
+    """The stored sample of one filter set: ``{row_scope}`` / ``{box_scope}`` restrict the
+    mart rows / box statistics; with ``stored`` only the ranks not stored yet are picked
+    (``_stored_ranks``: nothing when the table was emptied, a full rebuild)."""
+    base, value, _ = _sample_base(measure)
+    rows = base.replace("{scope}", "{row_scope}")
+    stats = _sample_stats(measure, all_years, all_cats)
+    have = _stored_ranks(measure, all_years, all_cats) if stored else None
+    keys = _sample_keys(measure, all_years, all_cats)
+    return (
+        f"SELECT *, {all_years} AS all_years, {all_cats} AS all_categories "
+        f"FROM ({sample_select(rows, value, stats, keys, have, quotas)})"
+    )
+
+
 def _sample_selects(measure: str) -> list[str]:
-    """One SELECT per filter set of SAMPLE_SETS; ``{row_scope}`` / ``{box_scope}`` restrict
-    the mart rows / box statistics (to some families after an incremental load)."""
-    base, value, groups = _sample_base(measure)
-    out = []
-    for all_years, all_cats in SAMPLE_SETS:
-        keys = (*groups, *["fiscal_year"] * (not all_years), *["project_category"] * (not all_cats))
-        rows = base.replace("{scope}", "{row_scope}")
-        stats = _sample_stats(measure, all_years, all_cats)
-        out.append(
-            f"SELECT *, {all_years} AS all_years, {all_cats} AS all_categories "
-            f"FROM ({sample_select(rows, value, stats, keys)})"
-        )
-    return out
+    """One SELECT per filter set of SAMPLE_SETS (``_sample_set_select``)."""
+    return [_sample_set_select(measure, *flags) for flags in SAMPLE_SETS]
 
 
 SAMPLE_SELECTS = {m: _sample_selects(m) for m in POINT_COLUMNS}
@@ -549,9 +595,11 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
     for table, select in ROLLUPS.items():
         con.execute(f"CREATE TABLE {table} AS {select.format(scope='FALSE')}")
     con.execute(f"CREATE TABLE {BOX_TABLE} AS {BOX_SELECTS[0].format(scope='FALSE')}")
-    for measure, selects in SAMPLE_SELECTS.items():
-        empty = selects[0].format(row_scope="FALSE", box_scope="FALSE")
-        con.execute(f"CREATE TABLE {SAMPLE_TABLES[measure]} AS {empty}")
+    for measure, table in SAMPLE_TABLES.items():
+        select = _sample_set_select(measure, *SAMPLE_SETS[0], stored=False)
+        con.execute(
+            f"CREATE TABLE {table} AS {select.format(row_scope='FALSE', box_scope='FALSE')}"
+        )
     empty = OUTLIER_SELECTS[0].format(row_scope="FALSE")
     con.execute(f"CREATE TABLE {OUTLIER_TABLE} AS {empty}")
     con.execute(MARTS_SQL.read_text(encoding="utf-8"))
@@ -658,21 +706,12 @@ def _townships(con: duckdb.DuckDBPyConnection, scope: str, params: dict) -> set[
     return {town for (town,) in rows}
 
 
-def _families(con: duckdb.DuckDBPyConnection, scope: str, params: dict) -> set[str]:
-    rows = con.execute(
-        f"SELECT DISTINCT {FAMILY_SQL} FROM mart_indicator_target WHERE {scope}", params
-    ).fetchall()
-    return {family for (family,) in rows}
-
-
 def refresh_rollups(
-    con: duckdb.DuckDBPyConnection,
-    townships: set[str | None] | None = None,
-    families: set[str] | None = None,
+    con: duckdb.DuckDBPyConnection, townships: set[str | None] | None = None
 ) -> None:
     """Recompute the rollups from the marts: all of them, or the rows of these townships
     (every rollup is grouped by township, so a township's rows depend on its rows only);
-    then the point samples (all, or of these target families: ``refresh_samples``)."""
+    then the point samples and target outliers (``refresh_samples``)."""
     if townships is None:
         scope, params = "TRUE", {}
     else:
@@ -682,6 +721,12 @@ def refresh_rollups(
         con.execute(f"DELETE FROM {table} WHERE {scope}", params)
         for select in selects:  # one grouping set at a time, in ROLLUP_ORDER
             con.execute(f"INSERT INTO {table} BY NAME {select.format(scope=scope)}", params)
+    if townships is not None:  # the groups these townships were in, before and after
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {TOUCHED_GROUPS} AS "
+            f"SELECT DISTINCT {', '.join(GROUP_COLUMNS)} FROM {BOX_TABLE} WHERE {scope}",
+            params,
+        )
     con.execute(f"DELETE FROM {BOX_TABLE} WHERE {scope}", params)
     batches = _town_batches(con, scope, params)
     for select in BOX_SELECTS:  # measure-major, then township ranges (the former layout)
@@ -690,52 +735,144 @@ def refresh_rollups(
                 f"INSERT INTO {BOX_TABLE} BY NAME {select.format(scope=f'{scope} AND {batch}')}",
                 params | bounds,
             )
-    refresh_samples(con, families)
-
-
-def refresh_samples(con: duckdb.DuckDBPyConnection, families: set[str] | None = None) -> None:
-    """Recompute the stored point samples from the marts and mart_box_rollup (run after
-    the box statistics), and the stored target outliers. A township's quota depends on
-    every township's rows (an outlier on its family and unit), so a group is rebuilt
-    whole: all of them (None), or the project samples and the target samples and outliers
-    of these families (an incremental load)."""
-    for measure in SAMPLE_SELECTS:
-        selects = _sample_selects(measure)  # at call time: tests vary SAMPLE_POINTS
-        table = SAMPLE_TABLES[measure]
-        if measure == "target" and families is not None:
-            named = sorted(families)
-            box_scope = "family IN (SELECT unnest($families::VARCHAR[]))"
-            row_scope = f"{FAMILY_SQL} IN (SELECT unnest($families::VARCHAR[]))"
-            params: dict = {"families": named}
-            if not named:
-                continue
-        else:
-            box_scope = row_scope = "TRUE"
-            params = {}
-        con.execute(f"DELETE FROM {table} WHERE {box_scope}", params)
-        # sorted by family and group within each set: zone maps then skip the other
-        # families (at 40k: 51-72 -> 36-38 ms CPU unfiltered, 75 -> 24 with a category)
-        order = " ORDER BY family, target_unit, fiscal_year, project_category, township"
-        for select in selects:
-            sql = select.format(row_scope=row_scope, box_scope=box_scope)
-            sort = order if measure == "target" else ""
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM ({sql}){sort}", params)
-    if families is None:
-        row_scope, box_scope, params = "TRUE", "TRUE", {}
-    elif not families:
+    if townships is None:
+        refresh_samples(con)
         return
-    else:
-        box_scope = "family IN (SELECT unnest($families::VARCHAR[]))"
-        row_scope = f"{FAMILY_SQL} IN (SELECT unnest($families::VARCHAR[]))"
-        params = {"families": sorted(families)}
-    con.execute(f"DELETE FROM {OUTLIER_TABLE} WHERE {box_scope}", params)
+    con.execute(
+        f"INSERT INTO {TOUCHED_GROUPS} SELECT DISTINCT {', '.join(GROUP_COLUMNS)} "
+        f"FROM {BOX_TABLE} WHERE {scope}",
+        params,
+    )
+    try:
+        _update_samples(con, townships)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {TOUCHED_GROUPS}")
+
+
+# A group of mart_box_rollup, and the temporary table of the groups an incremental
+# refresh touched (their row counts, so every township's quota, may have changed).
+GROUP_COLUMNS = (
+    "measure",
+    "all_units",
+    "all_years",
+    "all_categories",
+    "family",
+    "unit",
+    "fiscal_year",
+    "project_category",
+)
+TOUCHED_GROUPS = "_touched_box_groups"
+QUOTAS = "_sample_quotas"  # temporary: the touched groups' quotas of one measure and set
+_QUOTAS_READ = f"SELECT * FROM {QUOTAS}"
+_TOUCHED_SCOPE = (
+    f"hash({', '.join(GROUP_COLUMNS)}) IN "
+    f"(SELECT hash({', '.join(GROUP_COLUMNS)}) FROM {TOUCHED_GROUPS})"
+)
+_SAMPLE_ORDER = {"target": " ORDER BY family, target_unit, fiscal_year, project_category, township"}
+
+
+def refresh_samples(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every stored point sample and target outlier from the marts and
+    mart_box_rollup (run after the box statistics)."""
+    for measure, table in SAMPLE_TABLES.items():
+        con.execute(f"DELETE FROM {table}")
+        for all_years, all_cats in SAMPLE_SETS:
+            select = _sample_set_select(measure, all_years, all_cats)  # now: tests vary
+            sql = select.format(row_scope="TRUE", box_scope="TRUE")  # SAMPLE_POINTS
+            # sorted by family and group within each set: zone maps then skip the other
+            # families (at 40k: 51-72 -> 36-38 ms CPU unfiltered, 75 -> 24 with a category)
+            sort = _SAMPLE_ORDER.get(measure, "")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM ({sql}){sort}")
+    con.execute(f"DELETE FROM {OUTLIER_TABLE}")
     for select in _outlier_selects():
-        sql = select.format(row_scope=row_scope)
+        _insert_outliers(con, select.format(row_scope="TRUE"))
+
+
+def _insert_outliers(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    con.execute(
+        f"INSERT INTO {OUTLIER_TABLE} BY NAME SELECT * FROM ({sql}) "
+        "ORDER BY family, fiscal_year, project_category"
+    )
+
+
+def _update_samples(con: duckdb.DuckDBPyConnection, townships: set[str | None]) -> None:
+    """Bring the stored samples and outliers up to date after the rows of ``townships``
+    changed (their groups in TOUCHED_GROUPS). A township's ranking depends on its own rows
+    and quartiles only, so another township keeps its stored ranks up to its new quota
+    (the group's row count moved it) and gains the ranks between; the changed townships
+    are picked anew. Only those townships' rows are read: equal to a full rebuild
+    (tests/test_marts_samples.py) at a fraction of its cost. Outliers depend on the
+    whole group's quartiles: the touched groups (family, and year or category) are
+    recomputed."""
+    labels = sorted({UNKNOWN_TOWNSHIP if t is None else t for t in townships})
+    _update_point_samples(con, labels)
+    _update_outliers(con)
+    con.execute(f"DROP TABLE IF EXISTS {QUOTAS}")
+
+
+def _update_point_samples(con: duckdb.DuckDBPyConnection, labels: list[str]) -> None:
+    for measure, table in SAMPLE_TABLES.items():
         con.execute(
-            f"INSERT INTO {OUTLIER_TABLE} BY NAME SELECT * FROM ({sql}) "
-            "ORDER BY family, fiscal_year, project_category",
-            params,
+            f"DELETE FROM {table} WHERE township IN (SELECT unnest($t::VARCHAR[]))", {"t": labels}
         )
+        for all_years, all_cats in SAMPLE_SETS:
+            keys = _sample_keys(measure, all_years, all_cats)
+            stats = _sample_stats(measure, all_years, all_cats).format(box_scope=_TOUCHED_SCOPE)
+            con.execute(  # the touched groups' quotas, read three times below
+                f"CREATE OR REPLACE TEMP TABLE {QUOTAS} AS {sample_quotas(stats, keys)}"
+            )
+            on = " AND ".join(f"s.{c} IS NOT DISTINCT FROM q.{c}" for c in (*keys, "township"))
+            con.execute(  # a quota that shrank: drop the ranks above it
+                f"""DELETE FROM {table} s USING {QUOTAS} q
+                    WHERE s.all_years = {all_years} AND s.all_categories = {all_cats}
+                      AND {on} AND s._rank > q._quota"""
+            )
+            have = _stored_ranks(measure, all_years, all_cats)
+            wanting = con.execute(
+                f"SELECT DISTINCT township FROM ({sample_wants('', keys, have, _QUOTAS_READ)}) "
+                "WHERE least(_quota, _n) > _have"
+            ).fetchall()
+            if not wanting:
+                continue
+            towns = sorted(t for (t,) in wanting)  # labels: 未注明 is also no township
+            sql = _sample_set_select(measure, all_years, all_cats, quotas=_QUOTAS_READ)
+            sql = sql.format(row_scope=_TOWN_SCOPE, box_scope=_TOUCHED_SCOPE)
+            sort = _SAMPLE_ORDER.get(measure, "")
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * FROM ({sql}){sort}",
+                {"towns": towns, "null_town": UNKNOWN_TOWNSHIP in towns},
+            )
+
+
+def _update_outliers(con: duckdb.DuckDBPyConnection) -> None:
+    for (all_years, all_cats), select in zip(SAMPLE_SETS, _outlier_selects(), strict=True):
+        hashed = ["{family}", *["CAST(fiscal_year AS INTEGER)"] * (not all_years)]
+        hashed += ["CAST(project_category AS VARCHAR)"] * (not all_cats)
+        group = "hash(" + ", ".join(hashed) + ")"
+        touched = f"""{group} IN (SELECT {group.format(family="family")} FROM {TOUCHED_GROUPS}
+            WHERE measure = 'target' AND NOT all_units AND all_years = {all_years}
+              AND all_categories = {all_cats})"""
+        con.execute(
+            f"DELETE FROM {OUTLIER_TABLE} WHERE all_years = {all_years} "
+            f"AND all_categories = {all_cats} AND {touched.format(family='family')}"
+        )
+        rows = touched.format(family=FAMILY_SQL)
+        if not all_years:  # the marts lie in year order: zone maps skip the other years
+            rows += f" AND {_years_in(con)}"
+        _insert_outliers(con, select.format(row_scope=rows))
+
+
+def _years_in(con: duckdb.DuckDBPyConnection) -> str:
+    """The touched target groups' fiscal years as a literal filter on the marts."""
+    years = con.execute(
+        f"SELECT DISTINCT fiscal_year FROM {TOUCHED_GROUPS} WHERE measure = 'target'"
+    ).fetchall()
+    named = ", ".join(str(int(y)) for (y,) in years if y is not None) or "NULL"
+    return (
+        f"(fiscal_year IN ({named})"
+        + " OR fiscal_year IS NULL" * any(y is None for (y,) in years)
+        + ")"
+    )
 
 
 def _town_batches(
@@ -810,15 +947,10 @@ def refresh(
         with _transaction(con):
             params = {"docs": docs, "units": unit_keys}
             towns = _townships(con, _SCOPE, params)  # before: rows may move or vanish
-            families = _families(con, _SCOPE, params)
             for table in MART_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE {_SCOPE}", params)
             _insert(con, _SCOPE, params, order=False)
-            refresh_rollups(
-                con,
-                towns | _townships(con, _SCOPE, params),
-                families | _families(con, _SCOPE, params),
-            )
+            refresh_rollups(con, towns | _townships(con, _SCOPE, params))
 
 
 @contextlib.contextmanager
