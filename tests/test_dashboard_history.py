@@ -271,3 +271,20 @@ def test_analyst_link_file_change_is_applied_by_the_next_load(tmp_path: Path, mo
     assert len(identities()) == 1
     again = load_paths([docs], db, progress=False, workers=1)
     assert not again.written  # nothing changed any more: no new version
+
+
+@pytest.mark.slow
+def test_identities_read_in_small_batches_equal_one_batch(corpus_db, monkeypatch) -> None:
+    """compute() links the projects as they stream from the warehouse, FETCH_ROWS at a
+    time: a unit's group cut by a batch boundary links exactly as when read whole."""
+    _, db = corpus_db
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        whole = identity.compute(con).sort_by("project_key")
+        monkeypatch.setattr(identity, "FETCH_ROWS", 7)
+        batched = identity.compute(con).sort_by("project_key")
+    finally:
+        con.close()
+    assert whole.num_rows > 300
+    assert len(set(whole.column("identity_key").to_pylist())) < whole.num_rows  # links exist
+    assert batched.equals(whole)

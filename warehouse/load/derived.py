@@ -66,7 +66,7 @@ def refresh(
         source_text.prune(con)
     else:
         source_text.store(con, documents)
-    if full:
+    if full or touched is None:
         rebuild_all(con)
     else:
         keys = sorted(touched)
