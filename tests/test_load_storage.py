@@ -12,7 +12,12 @@ import pytest
 
 from tests.support.records import TEST_PARSER_VERSION, json_parse, record, write_record
 from warehouse.load.loader import load_paths
-from warehouse.load.storage import DanglingVersionError, current_file, list_versions
+from warehouse.load.storage import (
+    DanglingVersionError,
+    copy_version,
+    current_file,
+    list_versions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,3 +120,29 @@ def test_write_error_names_the_real_cause(tmp_path: Path) -> None:
     assert "no transaction is active" not in result.stderr
     assert "Traceback" not in result.stderr
     assert not os.path.lexists(db) and not list(db.parent.glob("w.duckdb.v*"))
+
+
+def test_a_version_copy_is_independent_of_its_source(tmp_path: Path) -> None:
+    """copy_version reflinks where the filesystem can and copies elsewhere (ext4 here):
+    either way the copy has the same bytes, and writing it leaves the source unchanged."""
+    source, target = tmp_path / "w.duckdb.v000001", tmp_path / "w.duckdb.v000002"
+    original = os.urandom(3 << 20)
+    source.write_bytes(original)
+    target.write_bytes(b"stale")  # a leftover of a crashed load is replaced
+    how = copy_version(source, target)
+    assert how in {"reflink", "copy"}
+    assert target.read_bytes() == original
+    with open(target, "r+b") as out:
+        out.seek(1 << 20)
+        out.write(b"\x00" * 4096)
+    assert source.read_bytes() == original
+    assert target.read_bytes() != original
+
+
+def test_each_version_carries_the_documents_of_the_one_before(tmp_path: Path) -> None:
+    _, db = three_versions(tmp_path)
+    con = duckdb.connect(str(current_file(db)), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM source_document").fetchone() == (3,)
+    finally:
+        con.close()
