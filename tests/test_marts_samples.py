@@ -183,8 +183,8 @@ def _load(folder: Path, db: Path) -> object:
     )
 
 
-def _stored(db: Path) -> dict[str, list]:
-    con = duckdb.connect(str(current_file(db)), read_only=True)
+def _stored_in(path: Path) -> dict[str, list]:
+    con = duckdb.connect(str(path), read_only=True)
     try:
         return {
             table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
@@ -192,6 +192,10 @@ def _stored(db: Path) -> dict[str, list]:
         }
     finally:
         con.close()
+
+
+def _stored(db: Path) -> dict[str, list]:
+    return _stored_in(current_file(db))
 
 
 def test_incremental_load_leaves_the_samples_of_a_full_rebuild(
@@ -292,17 +296,6 @@ def _random_doc(rng: random.Random, town: str | None, year: int, seq: int) -> di
         total = float(rng.choice([5000, 20000, 100000, 800000, 3000000]))
         projects.append(project(p, f"{name}{p}", total, code=f"R{seq}-{p}", indicators=targets))
     return record(town, code=f"9{seq:05d}", year=year, projects=projects, unit_indicators=[])  # type: ignore[arg-type]
-
-
-def _stored_in(path: Path) -> dict[str, list]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return {
-            table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
-            for table in (*marts.SAMPLE_TABLES.values(), marts.OUTLIER_TABLE)
-        }
-    finally:
-        con.close()
 
 
 def test_incremental_rounds_keep_the_samples_of_a_full_rebuild(
