@@ -27,8 +27,9 @@ def hand_written(previous: str) -> str:
     """What a regeneration keeps of the previous report: everything after the end marker;
     for a report written before the markers existed, the sections after the generated
     "## Notes" section (e.g. "## Spark parse vs etl load")."""
-    if END in previous:
-        return previous.split(END, 1)[1]
+    if END in previous:  # one blank line after the marker, however often it was rewritten
+        rest = previous.split(END, 1)[1].lstrip("\n")
+        return "\n" + rest if rest.strip() else ""
     notes = previous.find("\n## Notes\n")
     if notes < 0:
         return ""
