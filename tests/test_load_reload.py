@@ -128,8 +128,13 @@ def test_keep_versions_option_of_the_command(tmp_path: Path) -> None:
 def test_load_memory_limit_is_set_and_named_when_exceeded(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from warehouse.load import storage
     from warehouse.load.storage import describe_os_error, load_memory_mb, new_version
 
+    monkeypatch.delenv("WAREHOUSE_LOAD_MEMORY_MB", raising=False)
+    assert storage.LOAD_MEMORY_MIN_MB <= load_memory_mb() <= storage.LOAD_MEMORY_MAX_MB
+    monkeypatch.setattr(storage, "LOAD_MEMORY_RAM_SHARE", 100.0)  # any RAM: capped
+    assert load_memory_mb() == storage.LOAD_MEMORY_MAX_MB
     monkeypatch.setenv("WAREHOUSE_LOAD_MEMORY_MB", "300")
     assert load_memory_mb() == 300
     with new_version(tmp_path / "m.duckdb") as (con, _):
