@@ -399,7 +399,7 @@ def sample_select(
     keys = "".join(f"b.{c}, " for c in groups)
     return f"""
         WITH base AS NOT MATERIALIZED ({base}),
-        q AS ({sample_wants(stats, groups, have, quotas)}),
+        q AS ({sample_wants(quotas or sample_quotas(stats, groups), groups, have)}),
         picked AS (
           SELECT {keys}b._key, row_number() OVER (
             PARTITION BY {keys}b.township ORDER BY NOT {outlier}, b._key) AS _rank
@@ -413,13 +413,10 @@ def sample_select(
     """
 
 
-def sample_wants(
-    stats: str, groups: tuple[str, ...] = (), have: str | None = None, quotas: str | None = None
-) -> str:
-    """``sample_quotas`` (or ``quotas``, computed before) with ``_have``, the ranks of each
-    township already stored (0 without ``have``): a township needs rows when
+def sample_wants(quotas: str, groups: tuple[str, ...] = (), have: str | None = None) -> str:
+    """The ``quotas`` (``sample_quotas`` rows) with ``_have``, the ranks of each township
+    already stored (0 without ``have``): a township needs rows when
     ``least(_quota, _n) > _have``."""
-    quotas = quotas or sample_quotas(stats, groups)
     if have is None:
         return f"SELECT *, 0 AS _have FROM ({quotas})"
     on = " AND ".join(f"q.{c} IS NOT DISTINCT FROM h.{c}" for c in (*groups, "township"))
@@ -829,7 +826,7 @@ def _update_point_samples(con: duckdb.DuckDBPyConnection, labels: list[str]) -> 
             )
             have = _stored_ranks(measure, all_years, all_cats)
             wanting = con.execute(
-                f"SELECT DISTINCT township FROM ({sample_wants('', keys, have, _QUOTAS_READ)}) "
+                f"SELECT DISTINCT township FROM ({sample_wants(_QUOTAS_READ, keys, have)}) "
                 "WHERE least(_quota, _n) > _have"
             ).fetchall()
             if not wanting:
