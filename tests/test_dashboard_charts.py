@@ -142,8 +142,22 @@ def test_township_colour_scale_is_shared(specs, palette):
         ]
         assert scales, name
         for scale in scales:
-            assert scale["domain"] == list(palette.domain), name
-            assert scale["range"] == list(palette.range), name
+            # each drawn township keeps the colour the shared palette gives it on every page
+            assert scale["domain"] and set(scale["domain"]) <= set(palette.domain), name
+            assert scale["range"] == [palette.colour(t) for t in scale["domain"]], name
+
+
+def test_colour_scale_carries_only_the_drawn_townships(runner, palette):
+    """A warehouse with thousands of townships must not put every name into every spec."""
+    frame = common_queries.budget_by_township(runner, ALL, limit=2)
+    scale = charts.budget_by_township_chart(frame, palette).to_dict()
+    domains = [
+        c["scale"]["domain"]
+        for c in _walk(scale, "color")
+        if isinstance(c, dict) and c.get("field") == "township"
+    ]
+    named = frame.loc[frame["folded_townships"] == 1, "township"].tolist()
+    assert len(named) == 2 and domains == [named]
 
 
 def test_legend_lists_only_present_townships(specs):

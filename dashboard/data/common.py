@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
+from dashboard.data.township_fold import MAX_TOWNSHIPS, RANK, fold_townships
 from dashboard.view.formatting import QUANTITATIVE_KINDS
 from etl.vocabulary import sql_list
 from warehouse.schema import marts
@@ -89,15 +90,18 @@ def has_rollups(run: Runner) -> bool:
     return int(frame["n"].iloc[0]) == len(marts.ROLLUP_TABLES)
 
 
-def rollup_where(f: Filters, alias: str = "", by_category: bool = False) -> tuple[str, list]:
+def rollup_where(
+    f: Filters, alias: str = "", by_category: bool = False, by_year: bool = False
+) -> tuple[str, list]:
     """``f.where()`` for a rollup table, plus the grouping set the filter needs: the
     all-years rows when no year is selected, the per-year rows otherwise (summed over the
-    selected years), the same for categories (always per category when the query groups
-    ``by_category``)."""
+    selected years), the same for categories (always per year or per category when the
+    query groups ``by_year`` or ``by_category``)."""
     where, params = f.where(alias=alias)
     prefix = f"{alias}." if alias else ""
+    all_years = not f.years and not by_year
     all_categories = not f.categories and not by_category
-    flags = f"{prefix}all_years = {not f.years} AND {prefix}all_categories = {all_categories}"
+    flags = f"{prefix}all_years = {all_years} AND {prefix}all_categories = {all_categories}"
     return f"{where} AND {flags}", params
 
 
@@ -142,31 +146,34 @@ def filter_options(run: Runner) -> dict[str, list[str]]:
     }
 
 
-def budget_by_township(run: Runner, f: Filters) -> pd.DataFrame:
-    """township, projects, projects_with_budget, budget_yuan (NULL when none printed)."""
+def budget_by_township(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS) -> pd.DataFrame:
+    """township, projects, projects_with_budget, budget_yuan (NULL when none printed): the
+    ``limit`` townships with the largest budget, the rest in one 其他 row (township_fold)."""
     where, params = f.where()
-    if has_rollups(run):
-        where, params = rollup_where(f)
-        return run(
-            f"""
-            SELECT {TOWNSHIP} AS township, CAST(sum(projects) AS BIGINT) AS projects,
-                   CAST(sum(projects_with_budget) AS BIGINT) AS projects_with_budget,
-                   sum(budget_yuan) AS budget_yuan
-            FROM mart_project_rollup WHERE {where}
-            GROUP BY ALL ORDER BY budget_yuan DESC NULLS LAST, township
-            """,
-            params,
-        )
-    return run(
-        f"""
+    rows = f"""
         SELECT {TOWNSHIP} AS township, count(*) AS projects,
                count(budget_total_yuan) AS projects_with_budget,
                sum(budget_total_yuan) AS budget_yuan
         FROM v_project_budget WHERE {where}
-        GROUP BY ALL ORDER BY budget_yuan DESC NULLS LAST, township
-        """,
-        params,
+        GROUP BY ALL
+        """
+    if has_rollups(run):
+        where, params = rollup_where(f)
+        rows = f"""
+            SELECT {TOWNSHIP} AS township, CAST(sum(projects) AS BIGINT) AS projects,
+                   CAST(sum(projects_with_budget) AS BIGINT) AS projects_with_budget,
+                   sum(budget_yuan) AS budget_yuan
+            FROM mart_project_rollup WHERE {where}
+            GROUP BY ALL
+            """
+    folded = fold_townships(
+        rows,
+        counts=("projects", "projects_with_budget"),
+        amounts=("budget_yuan",),
+        rank_by="sum(budget_yuan)",
+        limit=limit,
     )
+    return run(f"SELECT * FROM ({folded}) ORDER BY {RANK}", params)
 
 
 MAX_POINTS = marts.SAMPLE_POINTS  # points a strip chart draws; more is unreadable and slow

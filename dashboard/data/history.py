@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.common import Runner
+from dashboard.data.common import CATEGORY, TOWNSHIP, Runner, has_rollups, rollup_where
 from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, Filters
+from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, RANK, fold_townships
 
 HISTORY_VIEWS = ("v_project_history", "v_target_change")
 CHANGE_LABELS = {
@@ -35,21 +36,43 @@ def _all_years(f: Filters) -> Filters:
     return Filters((), f.townships, f.categories)
 
 
-def budget_trend(run: Runner, f: Filters, by: str = "township") -> pd.DataFrame:
-    """fiscal_year, group (township or category), projects, budget_yuan — every year."""
-    column = {
-        "township": f"COALESCE(township, '{UNKNOWN_TOWNSHIP}')",
-        "category": f"COALESCE(project_category, '{UNKNOWN_CATEGORY}')",
-    }[by]
-    where, params = _all_years(f).where()
-    return run(
-        f"""
-        SELECT fiscal_year, {column} AS grp, count(*) AS projects,
+def budget_trend(
+    run: Runner, f: Filters, by: str = "township", limit: int | None = MAX_TOWNSHIPS
+) -> pd.DataFrame:
+    """fiscal_year, grp (township or category), projects, budget_yuan — every year. By
+    township: the ``limit`` townships with the largest budget over the years, the rest in
+    one 其他 row per year (township_fold)."""
+    group = {"township": TOWNSHIP, "category": CATEGORY}[by]
+    scope = _all_years(f)
+    where, params = scope.where()
+    rows = f"""
+        SELECT fiscal_year, {group} AS township, count(*) AS projects,
                sum(budget_total_yuan) AS budget_yuan
         FROM v_project_budget
         WHERE {where} AND fiscal_year IS NOT NULL AND budget_total_yuan IS NOT NULL
-        GROUP BY ALL ORDER BY grp, fiscal_year
-        """,
+        GROUP BY ALL
+        """
+    if has_rollups(run):
+        where, params = rollup_where(scope, by_year=True, by_category=by == "category")
+        rows = f"""
+            SELECT fiscal_year, {group} AS township,
+                   CAST(sum(projects_with_budget) AS BIGINT) AS projects,
+                   sum(budget_yuan) AS budget_yuan
+            FROM mart_project_rollup
+            WHERE {where} AND fiscal_year IS NOT NULL AND projects_with_budget > 0
+            GROUP BY ALL
+            """
+    folded = fold_townships(
+        rows,
+        keys=("fiscal_year",),
+        counts=("projects",),
+        amounts=("budget_yuan",),
+        rank_by="sum(budget_yuan)",
+        limit=limit if by == "township" else None,
+    )
+    return run(
+        f"""SELECT fiscal_year, township AS grp, projects, budget_yuan, {RANK}, {FOLDED}
+            FROM ({folded}) ORDER BY grp, fiscal_year""",
         params,
     )
 

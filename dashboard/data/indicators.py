@@ -13,11 +13,15 @@ from dashboard.data.common import (
     rollup_where,
 )
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
+from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, RANK, fold_townships
 from warehouse.schema import marts
 
 
-def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
-    """township, level, indicators, share_pct within the township (level1 or level2)."""
+def level_mix(
+    run: Runner, f: Filters, level: str = "level1", limit: int | None = MAX_TOWNSHIPS
+) -> pd.DataFrame:
+    """township, level, indicators, share_pct within the township (level1 or level2): the
+    ``limit`` townships with the most indicators, the rest in one 其他 row (township_fold)."""
     if level not in ("level1", "level2"):
         raise ValueError(f"unknown level column: {level}")
     rollup = has_rollups(run)
@@ -27,28 +31,33 @@ def level_mix(run: Runner, f: Filters, level: str = "level1") -> pd.DataFrame:
         if rollup
         else ("count(*)", "v_indicator_target")
     )
+    rows = f"""
+        SELECT {TOWNSHIP} AS township, COALESCE({level}, '未注明') AS level,
+               {count} AS indicators
+        FROM {source} WHERE {where} GROUP BY ALL
+        """
+    folded = fold_townships(
+        rows, keys=("level",), counts=("indicators",), rank_by="sum(indicators)", limit=limit
+    )
     return run(
         f"""
         SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
-        FROM (
-          SELECT {TOWNSHIP} AS township, COALESCE({level}, '未注明') AS level,
-                 {count} AS indicators
-          FROM {source} WHERE {where} GROUP BY ALL
-        )
-        ORDER BY township, level
+        FROM ({folded})
+        ORDER BY {RANK}, level
         """,
         params,
     )
 
 
-def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
-    """Share of each township's projects that have at least one indicator of each level 2."""
+def level2_coverage(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS) -> pd.DataFrame:
+    """Share of each township's projects that have at least one indicator of each level 2:
+    the ``limit`` townships with the most projects, the rest in one 其他 row (its share is
+    of all the folded townships' projects)."""
     where, params = f.where(alias="p")
     if has_rollups(run):
         where, params = rollup_where(f, alias="p")
-        return run(
-            f"""
-            WITH totals AS (
+        totals_hits = f"""
+            totals AS (
               SELECT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township,
                      CAST(sum(p.projects) AS BIGINT) AS projects
               FROM mart_project_rollup p WHERE {where} GROUP BY ALL
@@ -56,34 +65,42 @@ def level2_coverage(run: Runner, f: Filters) -> pd.DataFrame:
               SELECT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, p.level2,
                      CAST(sum(p.projects_with) AS BIGINT) AS projects_with
               FROM mart_level2_rollup p WHERE {where} GROUP BY ALL
-            ), levels AS (SELECT DISTINCT level2 FROM hits)
-            SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with,
-                   t.projects, 100.0 * COALESCE(h.projects_with, 0) / t.projects AS share_pct
-            FROM totals t CROSS JOIN levels l
-            LEFT JOIN hits h ON h.township = t.township AND h.level2 = l.level2
-            ORDER BY t.township, l.level2
-            """,
-            params + params,
-        )
-    # per-project level-2 sets are precomputed at load time (mart_project_budget.level2_set)
-    return run(
-        f"""
-        WITH p AS (
-          SELECT p.project_key, COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township,
-                 p.level2_set
-          FROM mart_project_budget p WHERE {where}
-        ), totals AS (
-          SELECT township, count(*) AS projects FROM p GROUP BY ALL
-        ), hits AS (
-          SELECT township, level2, count(*) AS projects_with
-          FROM (SELECT township, unnest(level2_set) AS level2 FROM p)
-          GROUP BY ALL
-        ), levels AS (SELECT DISTINCT level2 FROM hits)
-        SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with,
-               t.projects, 100.0 * COALESCE(h.projects_with, 0) / t.projects AS share_pct
+            )"""
+        params = params + params
+    else:
+        # per-project level-2 sets are precomputed at load time (mart_project_budget.level2_set)
+        totals_hits = f"""
+            p AS (
+              SELECT p.project_key, COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township,
+                     p.level2_set
+              FROM mart_project_budget p WHERE {where}
+            ), totals AS (
+              SELECT township, count(*) AS projects FROM p GROUP BY ALL
+            ), hits AS (
+              SELECT township, level2, count(*) AS projects_with
+              FROM (SELECT township, unnest(level2_set) AS level2 FROM p)
+              GROUP BY ALL
+            )"""
+    # every township × every level 2 seen (zeros included), so that the folded row's
+    # projects are the sum of its townships' projects under every level
+    grid = f"""
+        WITH {totals_hits}, levels AS (SELECT DISTINCT level2 FROM hits)
+        SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with, t.projects
         FROM totals t CROSS JOIN levels l
         LEFT JOIN hits h ON h.township = t.township AND h.level2 = l.level2
-        ORDER BY t.township, l.level2
+        """
+    folded = fold_townships(
+        grid,
+        keys=("level2",),
+        counts=("projects_with", "projects"),
+        rank_by="max(projects)",
+        limit=limit,
+    )
+    return run(
+        f"""
+        SELECT township, level2, projects_with, projects,
+               100.0 * projects_with / projects AS share_pct, {RANK}, {FOLDED}
+        FROM ({folded}) ORDER BY {RANK}, level2
         """,
         params,
     )

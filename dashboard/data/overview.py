@@ -12,6 +12,7 @@ from dashboard.data.common import (
     rollup_where,
 )
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
+from dashboard.data.township_fold import MAX_TOWNSHIPS, RANK, fold_townships
 
 
 def overview_kpis(run: Runner, f: Filters) -> dict[str, float | int | None]:
@@ -72,8 +73,11 @@ def _kpis_views(run: Runner, where: str, params: list) -> pd.DataFrame:
     )
 
 
-def indicators_by_level1(run: Runner, f: Filters) -> pd.DataFrame:
-    """level1, township, indicators."""
+def indicators_by_level1(
+    run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS
+) -> pd.DataFrame:
+    """level1, township, indicators: the ``limit`` townships with the most indicators, the
+    rest in one 其他 row (township_fold)."""
     rollup = has_rollups(run)
     where, params = rollup_where(f) if rollup else f.where()
     count, source = (
@@ -81,15 +85,16 @@ def indicators_by_level1(run: Runner, f: Filters) -> pd.DataFrame:
         if rollup
         else ("count(*)", "v_indicator_target")
     )
-    return run(
-        f"""
+    rows = f"""
         SELECT COALESCE(level1, '未注明') AS level1, {TOWNSHIP} AS township,
                {count} AS indicators
         FROM {source} WHERE {where}
-        GROUP BY ALL ORDER BY level1, township
-        """,
-        params,
+        GROUP BY ALL
+        """
+    folded = fold_townships(
+        rows, keys=("level1",), counts=("indicators",), rank_by="sum(indicators)", limit=limit
     )
+    return run(f"SELECT * FROM ({folded}) ORDER BY level1, {RANK}", params)
 
 
 def load_warnings(run: Runner, f: Filters) -> pd.DataFrame:
@@ -160,15 +165,33 @@ def flagged_count(run: Runner, f: Filters) -> int:
     return int(frame["n"].iloc[0])
 
 
-def budget_by_township_year(run: Runner, f: Filters) -> pd.DataFrame:
-    """township, fiscal_year (NULL kept), budget_yuan: for charts that span years."""
+def budget_by_township_year(
+    run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS
+) -> pd.DataFrame:
+    """township, fiscal_year (NULL kept), projects, budget_yuan (NULL when none printed):
+    for charts that span years. Folded like ``budget_by_township`` (same townships, same
+    ranking, same 其他 row), so the two can be drawn together."""
     where, params = f.where()
-    return run(
-        f"""
-        SELECT {TOWNSHIP} AS township, fiscal_year, sum(budget_total_yuan) AS budget_yuan,
-               count(*) AS projects
-        FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
-        GROUP BY ALL ORDER BY township, fiscal_year
-        """,
-        params,
+    rows = f"""
+        SELECT {TOWNSHIP} AS township, fiscal_year, count(*) AS projects,
+               sum(budget_total_yuan) AS budget_yuan
+        FROM v_project_budget WHERE {where}
+        GROUP BY ALL
+        """
+    if has_rollups(run):
+        where, params = rollup_where(f, by_year=True)
+        rows = f"""
+            SELECT {TOWNSHIP} AS township, fiscal_year, CAST(sum(projects) AS BIGINT) AS projects,
+                   sum(budget_yuan) AS budget_yuan
+            FROM mart_project_rollup WHERE {where}
+            GROUP BY ALL
+            """
+    folded = fold_townships(
+        rows,
+        keys=("fiscal_year",),
+        counts=("projects",),
+        amounts=("budget_yuan",),
+        rank_by="sum(budget_yuan)",
+        limit=limit,
     )
+    return run(f"SELECT * FROM ({folded}) ORDER BY {RANK}, fiscal_year", params)

@@ -16,6 +16,7 @@ from dashboard.data.common import (
     rollup_where,
 )
 from dashboard.data.filter_model import Filters
+from dashboard.data.township_fold import MAX_TOWNSHIPS, RANK, fold_townships
 from dashboard.view.formatting import KIND_LABELS
 from warehouse.schema import marts
 
@@ -90,8 +91,9 @@ def family_target_box(
     return box_statistics(run, f, "target", base, "target_value", family, unit)
 
 
-def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
-    """township, kind (Chinese label), indicators, share_pct."""
+def kind_mix(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS) -> pd.DataFrame:
+    """township, kind (Chinese label), indicators, share_pct: the ``limit`` townships with
+    the most indicators, the rest in one 其他 row (township_fold)."""
     rollup = has_rollups(run)
     where, params = rollup_where(f) if rollup else f.where()
     count, source = (
@@ -99,15 +101,19 @@ def kind_mix(run: Runner, f: Filters) -> pd.DataFrame:
         if rollup
         else ("count(*)", "v_indicator_target")
     )
+    rows = f"""
+        SELECT {TOWNSHIP} AS township, COALESCE(target_kind, 'qualitative') AS target_kind,
+               {count} AS indicators
+        FROM {source} WHERE {where} GROUP BY ALL
+        """
+    folded = fold_townships(
+        rows, keys=("target_kind",), counts=("indicators",), rank_by="sum(indicators)", limit=limit
+    )
     frame = run(
         f"""
         SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
-        FROM (
-          SELECT {TOWNSHIP} AS township, COALESCE(target_kind, 'qualitative') AS target_kind,
-                 {count} AS indicators
-          FROM {source} WHERE {where} GROUP BY ALL
-        )
-        ORDER BY township, target_kind
+        FROM ({folded})
+        ORDER BY {RANK}, target_kind
         """,
         params,
     )

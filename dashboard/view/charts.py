@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, township_order
 from dashboard.view import chart_theme
 from dashboard.view.formatting import (
     CHECKPOINTS,
@@ -42,17 +43,21 @@ def _jitter(n: int) -> list[float]:
 
 
 def _township_colour(
-    palette: TownshipPalette, present: Sequence[str] = (), legend: bool = True
+    palette: TownshipPalette, present: Sequence[str], legend: bool = True
 ) -> alt.Color:
-    """Colour by township from the shared palette; the legend lists only ``present`` ones."""
+    """Colour by township from the shared palette, for the ``present`` townships only (the
+    legend lists them, palette order first, then names outside it such as the 其他 row)."""
+    names = list(dict.fromkeys(t for t in present if isinstance(t, str)))
     legend_def = None
     if legend:
-        shown = [t for t in palette.domain if t in set(present)] or list(palette.domain)
+        listed = set(names)
+        shown = [t for t in palette.domain if t in listed]
+        shown += [t for t in names if t not in set(shown)]
         legend_def = alt.Legend(
             orient="bottom", columns=5, labelLimit=150, title="乡镇", values=shown
         )
     return alt.Color(
-        "township:N", title=label("township"), scale=palette.scale(), legend=legend_def
+        "township:N", title=label("township"), scale=palette.scale(names), legend=legend_def
     )
 
 
@@ -74,6 +79,17 @@ def _room_for_labels(values: pd.Series) -> alt.Scale:
     return alt.Scale(domain=[0, top * 1.45 if top > 0 else 1], nice=False)
 
 
+def _named_only(frame: pd.DataFrame, amount: str = "budget_yuan") -> tuple[pd.DataFrame, str]:
+    """An amount chart draws the named townships only: the 其他 row (township_fold) would
+    dwarf them. Returns the named rows and a subtitle note giving the folded total."""
+    if FOLDED not in frame.columns or not (frame[FOLDED] > 1).any():
+        return frame, ""
+    folded = frame.loc[frame[FOLDED] > 1]
+    total = pd.to_numeric(folded[amount], errors="coerce").sum()
+    note = f"；另有 {int(folded[FOLDED].max()):,} 个乡镇合计 {fmt_wan(total)}，未画出"
+    return frame.loc[frame[FOLDED] <= 1], note
+
+
 def _flag_labels(names: pd.Series, flag_texts: pd.Series) -> pd.Series:
     """Axis labels with a ⚠ in front of the ones whose figures carry a data warning."""
     return pd.Series(
@@ -93,6 +109,7 @@ def budget_by_township_chart(
 ) -> alt.LayerChart:
     """Horizontal bars of total budget per township, value printed at the bar end; a ⚠ on
     the townships whose figures carry a data warning (the text is in the tooltip)."""
+    frame, folded_note = _named_only(frame)
     data = frame.assign(
         budget_wan=_wan(frame["budget_yuan"]),
         label=[fmt_wan(v) if pd.notna(v) else "未注明预算" for v in frame["budget_yuan"]],
@@ -106,7 +123,7 @@ def budget_by_township_chart(
     data["text_x"] = data["budget_wan"].fillna(0.0)
     order = list(data.sort_values("text_x", ascending=False)["shown"])
     title = "各乡镇预算总额"
-    subtitle = (f"{scope}；" if scope else "") + "单位：万元"
+    subtitle = (f"{scope}；" if scope else "") + "单位：万元" + folded_note
     if data["flag_text"].ne("").any():
         subtitle += "；⚠ 表示有数据提示，悬停查看"
     base = alt.Chart(data, title=alt.Title(title, subtitle=subtitle))
@@ -118,7 +135,7 @@ def budget_by_township_chart(
         alt.Tooltip("projects_with_budget:Q", title=label("projects_with_budget")),
         alt.Tooltip("flag_text:N", title="⚠ 数据提示"),
     ]
-    colour = _township_colour(palette, legend=False)
+    colour = _township_colour(palette, data["township"], legend=False)
     bars = base.mark_bar().encode(
         y=y,
         x=alt.X(
@@ -140,6 +157,8 @@ def budget_by_township_years_chart(
     frame: pd.DataFrame, totals: pd.DataFrame, flags: pd.DataFrame | None, scope: str
 ) -> alt.LayerChart:
     """Budget per township stacked by fiscal year (a view that spans years shows them)."""
+    frame, folded_note = _named_only(frame)
+    totals, _ = _named_only(totals)
     data = frame.assign(
         budget_wan=_wan(frame["budget_yuan"]),
         year=[str(int(y)) if pd.notna(y) else "未注明" for y in frame["fiscal_year"]],
@@ -192,7 +211,7 @@ def budget_by_township_years_chart(
     )
     return (bars + text).properties(
         height=alt.Step(BAR_STEP),
-        title=alt.Title("各乡镇预算总额", subtitle=f"{scope}，按年度分色；单位：万元"),
+        title=alt.Title("各乡镇预算总额", subtitle=f"{scope}，按年度分色；单位：万元{folded_note}"),
     )
 
 
@@ -246,6 +265,9 @@ def budget_by_category_chart(
     frame: pd.DataFrame, mode: str = "amount", categories: Sequence[str] | None = None
 ) -> alt.Chart:
     """Stacked bars per township split by project category; ``mode`` 'amount' or 'share'."""
+    folded_note = ""
+    if mode != "share":  # shares of the 其他 row are comparable, its amount is not
+        frame, folded_note = _named_only(frame)
     data = frame.assign(budget_wan=_wan(frame["budget_yuan"]))
     domain = list(categories) if categories else sorted(data["category"].unique())
     if mode == "share":
@@ -253,12 +275,12 @@ def budget_by_category_chart(
         title = alt.Title("各乡镇预算的项目类别构成", subtitle="占比（%）")
     else:
         x = alt.X("budget_wan:Q", title=label("budget_wan"), axis=alt.Axis(format=",.0f"))
-        title = alt.Title("各乡镇预算的项目类别构成", subtitle="金额（万元）")
+        title = alt.Title("各乡镇预算的项目类别构成", subtitle="金额（万元）" + folded_note)
     return (
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("township:N", title=None),
+            y=alt.Y("township:N", title=None, sort=township_order(data)),
             x=x,
             color=alt.Color(
                 "category:N",
@@ -312,7 +334,7 @@ def _box_layer(box: pd.DataFrame, x: alt.X, palette: TownshipPalette) -> alt.Lay
     y = alt.Y("township:N", title=None)
     field = x.shorthand.split(":")[0] if isinstance(x.shorthand, str) else "value"
     stats = box.rename(columns={"lower": field})
-    colour = _township_colour(palette, legend=False)
+    colour = _township_colour(palette, box["township"], legend=False)
     whisker = (
         alt.Chart(stats).mark_rule(opacity=0.6).encode(y=y, x=x, x2=alt.X2("upper:Q"), color=colour)
     )
@@ -341,25 +363,50 @@ def sampled_note(frame: pd.DataFrame, box: pd.DataFrame | None) -> str:
     )
 
 
+def largest_townships(
+    data: pd.DataFrame, box: pd.DataFrame | None = None, limit: int = MAX_TOWNSHIPS
+) -> tuple[pd.DataFrame, pd.DataFrame | None, int]:
+    """A distribution chart keeps the ``limit`` townships with the most rows (``box["n"]``,
+    else the points; ties by name): quartiles cannot be summed into a 其他 row. Returns the
+    kept points, the kept box rows and the number of townships in all (0: nothing cut)."""
+    if box is not None and not box.empty:
+        counts = dict(zip(box["township"], pd.to_numeric(box["n"]), strict=True))
+    else:
+        counts = data["township"].value_counts().to_dict()
+    if len(counts) <= limit + 1:
+        return data, box, 0
+    kept = {t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]}
+    data = data.loc[data["township"].isin(kept)]
+    if box is not None and not box.empty:
+        box = box.loc[box["township"].isin(kept)]
+    return data, box, len(counts)
+
+
 def _strip_with_box(
     data: pd.DataFrame,
     x: alt.X,
     palette: TownshipPalette,
-    title: alt.Title,
+    title: tuple[str, str],
     tooltip: list[alt.Tooltip],
     box: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
     """Box plot per township with every point drawn (jittered) and hoverable. ``box`` holds
-    exact statistics when ``data`` is a sample; without it Vega-Lite computes the box."""
+    exact statistics when ``data`` is a sample; without it Vega-Lite computes the box.
+    ``title`` is (text, subtitle); notes on sampling and on cut townships are appended."""
+    data, box, townships = largest_townships(data, box)
+    subtitle = title[1] + sampled_note(data, box)
+    if townships:
+        subtitle += f"；显示数据最多的 {MAX_TOWNSHIPS} 个乡镇（共 {townships:,} 个）"
     data = data.assign(jitter=_jitter(len(data)))
     y = alt.Y("township:N", title=None)
+    colour = _township_colour(palette, data["township"], legend=False)
     if box is not None and not box.empty:
         box_layer: alt.TopLevelMixin = _box_layer(box, x, palette)
     else:
         box_layer = (
             alt.Chart(data)
             .mark_boxplot(extent=1.5, size=22, opacity=0.35, outliers=False)
-            .encode(y=y, x=x, color=_township_colour(palette, legend=False))
+            .encode(y=y, x=x, color=colour)
         )
     points = (
         alt.Chart(data)
@@ -372,7 +419,8 @@ def _strip_with_box(
             tooltip=tooltip,
         )
     )
-    return alt.layer(box_layer, points, title=title).properties(height=alt.Step(56))
+    chart_title = alt.Title(title[0], subtitle=subtitle)
+    return alt.layer(box_layer, points, title=chart_title).properties(height=alt.Step(56))
 
 
 def budget_distribution_chart(
@@ -395,10 +443,7 @@ def budget_distribution_chart(
         alt.Tooltip("category:N", title=label("category")),
         alt.Tooltip("budget_wan:Q", title=label("budget_wan"), format=",.2f"),
     ]
-    title = alt.Title(
-        "各乡镇项目预算分布",
-        subtitle="每个点是一个项目，箱体为四分位范围" + sampled_note(frame, box),
-    )
+    title = ("各乡镇项目预算分布", "每个点是一个项目，箱体为四分位范围")
     return _strip_with_box(data, x, palette, title, tooltip, box)
 
 
@@ -466,7 +511,7 @@ def mix_chart(
         alt.Chart(frame, title=alt.Title(title, subtitle="占本乡镇指标总数比例（%）"))
         .mark_bar()
         .encode(
-            y=alt.Y("township:N", title=None),
+            y=alt.Y("township:N", title=None, sort=township_order(frame)),
             x=alt.X("share_pct:Q", title=label("share_pct"), scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(
                 f"{field}:N",
@@ -504,9 +549,15 @@ def kind_mix_chart(frame: pd.DataFrame) -> alt.Chart:
 def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
     """Share of each township's projects that set at least one indicator of a level-2 type."""
     order = _ordered(frame["level2"], LEVEL2_ORDER)
+    townships = township_order(frame)
     data = frame.assign(text=[f"{v:.0f}%" for v in frame["share_pct"]])
     base = alt.Chart(data).encode(
-        x=alt.X("township:N", title=None, axis=alt.Axis(labelAngle=0)),
+        x=alt.X(
+            "township:N",
+            title=None,
+            sort=townships,
+            axis=alt.Axis(labelAngle=0 if len(townships) <= 8 else -40, labelLimit=140),
+        ),
         y=alt.Y("level2:N", title=None, sort=order),
         tooltip=[
             alt.Tooltip("township:N", title=label("township")),
@@ -551,7 +602,7 @@ def indicators_per_project_chart(
         alt.Tooltip("township:N", title=label("township")),
         alt.Tooltip("indicator_count:Q", title=label("indicator_count")),
     ]
-    title = alt.Title("各项目绩效指标数量", subtitle="每个点是一个项目" + sampled_note(frame, box))
+    title = ("各项目绩效指标数量", "每个点是一个项目")
     return _strip_with_box(frame, x, palette, title, tooltip, box)
 
 
@@ -580,10 +631,7 @@ def target_strip_chart(
         alt.Tooltip("target_raw:N", title=label("target_raw")),
         alt.Tooltip("target_value:Q", title=label("target_value"), format=",.2f"),
     ]
-    title = alt.Title(
-        f"“{family}”类指标目标值对比",
-        subtitle=f"单位：{unit}；每个点是一条指标" + sampled_note(frame, box),
-    )
+    title = (f"“{family}”类指标目标值对比", f"单位：{unit}；每个点是一条指标")
     return _strip_with_box(frame, x, palette, title, tooltip, box)
 
 
@@ -651,7 +699,9 @@ def project_plan_chart(plan: Sequence[float | None]) -> alt.LayerChart:
 def budget_trend_chart(
     frame: pd.DataFrame, by: str, palette: TownshipPalette | None = None
 ) -> alt.Chart:
-    """Budget per fiscal year, one line per township (township colours) or category."""
+    """Budget per fiscal year, one line per township (township colours) or category; the
+    townships folded into 其他 are not drawn (the subtitle gives their total)."""
+    frame, folded_note = _named_only(frame)
     data = frame.assign(
         year=[str(int(y)) for y in frame["fiscal_year"]], budget_wan=_wan(frame["budget_yuan"])
     )
@@ -659,7 +709,7 @@ def budget_trend_chart(
         colour = alt.Color(
             "grp:N",
             title=by,
-            scale=palette.scale(),
+            scale=palette.scale(frame["grp"]),
             legend=alt.Legend(orient="bottom", columns=4, labelLimit=160),
         )
     else:
@@ -668,7 +718,10 @@ def budget_trend_chart(
         )
     return (
         alt.Chart(
-            data, title=alt.Title(f"各{by}历年预算总额", subtitle="单位：万元；每条线一个" + by)
+            data,
+            title=alt.Title(
+                f"各{by}历年预算总额", subtitle="单位：万元；每条线一个" + by + folded_note
+            ),
         )
         .mark_line(point=True)
         .encode(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import altair as alt
 
@@ -46,14 +47,23 @@ class TownshipPalette:
     domain: tuple[str, ...]
     range: tuple[str, ...]
 
-    def scale(self) -> alt.Scale:
-        return alt.Scale(domain=list(self.domain), range=list(self.range))
+    @cached_property
+    def _colours(self) -> dict[str, str]:
+        return dict(zip(self.domain, self.range, strict=True))
+
+    def scale(self, present: Iterable[str | None] | None = None) -> alt.Scale:
+        """The colour scale; with ``present``, only those names (each keeps its colour, a
+        name outside the palette such as the 其他 row gets the grey): a spec then carries
+        the townships it draws, not every township of the warehouse."""
+        names = (
+            list(self.domain)
+            if present is None
+            else list(dict.fromkeys(t for t in present if isinstance(t, str)))
+        )
+        return alt.Scale(domain=names, range=[self.colour(t) for t in names])
 
     def colour(self, township: str) -> str:
-        try:
-            return self.range[self.domain.index(township)]
-        except ValueError:
-            return UNKNOWN_COLOUR
+        return self._colours.get(township, UNKNOWN_COLOUR)
 
 
 def township_palette(townships: Iterable[str | None]) -> TownshipPalette:

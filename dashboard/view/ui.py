@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data import db, exports
+from dashboard.data.township_fold import MAX_TOWNSHIPS, folded_count
 from dashboard.view import filters
 from dashboard.view.formatting import DASH, for_display
 from dashboard.view.labels import labels
@@ -130,14 +131,41 @@ def dataframe(frame: pd.DataFrame, *, height: int | str = "auto") -> None:
 
 
 def table(
-    frame: pd.DataFrame, basename: str, *, height: int | str = "auto", key: str | None = None
+    frame: pd.DataFrame,
+    basename: str,
+    *,
+    height: int | str = "auto",
+    key: str | None = None,
+    download: FrameSource | None = None,
 ) -> None:
     """A dataframe followed by its CSV/Excel download buttons (short tables are not padded
-    to ``height``)."""
+    to ``height``). ``download``: what the buttons export instead of the shown rows (the
+    full table behind a table folded to ``MAX_TOWNSHIPS``; built only when clicked)."""
     if isinstance(height, int) and len(frame) < height // 40:
         height = "auto"
     dataframe(frame, height=height)
-    download_buttons(frame, basename, key=key)
+    download_buttons(frame if download is None else download, basename, key=key)
+
+
+def folded_caption(frame: pd.DataFrame, measure: str) -> None:
+    """Under a per-township chart whose query folded townships (township_fold): which ones
+    are named and where the rest went."""
+    folded = folded_count(frame)
+    if folded:
+        caption(
+            "按{}列出前 {} 个乡镇，其余 {} 个乡镇合并为“其他”一行；"
+            "“查看数据”中的下载文件列出全部乡镇。",
+            measure,
+            MAX_TOWNSHIPS,
+            f"{folded:,}",
+        )
+
+
+def name_list(names: list[str], limit: int = 10) -> str:
+    """ "甲、乙、丙" or, past ``limit`` names, "甲、乙……等 N 个" (captions stay one line)."""
+    if len(names) <= limit:
+        return "、".join(names)
+    return "、".join(names[:limit]) + f" 等 {len(names):,} 个"
 
 
 def chart(spec: alt.TopLevelMixin) -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.data import budgets as budgets_queries
 from dashboard.data import common as common_queries
 from dashboard.data import db
+from dashboard.data.township_fold import folded_count
 from dashboard.view import charts, ui
 from dashboard.view.filters import current_filters, filter_options
 from dashboard.view.formatting import for_display
@@ -21,7 +22,7 @@ scope = ui.year_scope(f)
 # --- budget by township and category
 st.subheader(f"各乡镇预算构成 · {scope}", anchor=False)
 by_category = budgets_queries.budget_by_category(run, f)
-townships = common_queries.budget_by_township(run, f)
+townships = common_queries.budget_by_township(run, f, limit=None)  # every name, for captions
 if by_category.empty:
     ui.no_data("当前筛选范围内没有注明预算的项目。" if not townships.empty else None)
 else:
@@ -40,23 +41,26 @@ else:
             categories=filter_options()["categories"],
         )
     )
+    ui.folded_caption(by_category, "预算总额")
     unbudgeted = townships.loc[townships["projects_with_budget"] == 0, "township"].tolist()
     if unbudgeted:
-        ui.caption("{} 的项目均未注明预算，未在图中显示。", "、".join(unbudgeted))
+        ui.caption("{} 的项目均未注明预算，未在图中显示。", ui.name_list(unbudgeted))
+    category_columns = labels(
+        "township",
+        "category",
+        "projects",
+        "budget_yuan",
+        "share_pct",
+    )
     with st.expander("查看数据"):
         ui.table(
-            for_display(
-                by_category,
-                labels(
-                    "township",
-                    "category",
-                    "projects",
-                    "budget_yuan",
-                    "share_pct",
-                ),
+            for_display(by_category, category_columns, money=("budget_yuan",)),
+            "各乡镇预算类别构成",
+            download=lambda: for_display(
+                budgets_queries.budget_by_category(run, f, limit=None),
+                category_columns,
                 money=("budget_yuan",),
             ),
-            "各乡镇预算类别构成",
         )
 
 # --- largest projects
@@ -107,19 +111,23 @@ with right:
         ui.no_data("当前筛选范围内的项目没有填写资金支出计划。")
     else:
         ui.chart(charts.spending_plan_chart(plan, palette))
-        missing = sorted(set(townships["township"]) - set(plan["township"]))
-        if missing:
-            ui.caption("{} 的项目未填写资金支出计划。", "、".join(missing))
+        ui.folded_caption(plan, "填写计划的项目数")
+        planned = plan["township"].nunique() - (1 if folded_count(plan) else 0) + folded_count(plan)
+        if planned < len(townships):  # names needed: the folded frame does not list them
+            whole = budgets_queries.spending_plan(run, f, limit=None)
+            missing = sorted(set(townships["township"]) - set(whole["township"]))
+            ui.caption("{} 的项目未填写资金支出计划。", ui.name_list(missing))
+        plan_columns = labels(
+            "township",
+            "checkpoint",
+            "avg_pct",
+            "projects",
+        )
         with st.expander("查看数据"):
             ui.table(
-                for_display(
-                    plan,
-                    labels(
-                        "township",
-                        "checkpoint",
-                        "avg_pct",
-                        "projects",
-                    ),
-                ),
+                for_display(plan, plan_columns),
                 "资金支出计划",
+                download=lambda: for_display(
+                    budgets_queries.spending_plan(run, f, limit=None), plan_columns
+                ),
             )

@@ -42,22 +42,27 @@ by = st.segmented_control(
     key="trend_by",
     bind="query-params",
 )
-trend = history_queries.budget_trend(run, f, "category" if by == "项目类别" else "township")
+trend_by = "category" if by == "项目类别" else "township"
+trend = history_queries.budget_trend(run, f, trend_by)
 if trend.empty:
     ui.no_data("当前筛选范围内没有注明年度和预算的项目。")
 else:
     palette = ui.palette() if by != "项目类别" else None
     ui.chart(charts.budget_trend_chart(trend, by or "乡镇", palette))
+    ui.folded_caption(trend, "历年预算总额")
+    trend_columns = {"grp": by or labels("township")["township"]} | labels(
+        "fiscal_year", "projects", "budget_yuan"
+    )
     with st.expander("查看数据"):
         ui.table(
-            for_display(
-                trend,
-                {"grp": by or labels("township")["township"]}
-                | labels("fiscal_year", "projects", "budget_yuan"),
+            for_display(trend, trend_columns, money=("budget_yuan",), years=("fiscal_year",)),
+            f"预算趋势_按{by}",
+            download=lambda: for_display(
+                history_queries.budget_trend(run, f, trend_by, limit=None),
+                trend_columns,
                 money=("budget_yuan",),
                 years=("fiscal_year",),
             ),
-            f"预算趋势_按{by}",
         )
 
 # --- largest changes

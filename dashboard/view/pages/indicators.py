@@ -28,14 +28,21 @@ mix_columns = labels(
 )
 
 left, right = st.columns(2, gap="large")
-with left:
-    ui.chart(charts.level_mix_chart(level1, "level1"))
-    with st.expander("查看数据"):
-        ui.table(for_display(level1, mix_columns), "一级指标构成")
-with right:
-    ui.chart(charts.level_mix_chart(level2, "level2"))
-    with st.expander("查看数据"):
-        ui.table(for_display(level2, mix_columns), "二级指标构成")
+for column, frame, level, name in (
+    (left, level1, "level1", "一级指标构成"),
+    (right, level2, "level2", "二级指标构成"),
+):
+    with column:
+        ui.chart(charts.level_mix_chart(frame, level))
+        ui.folded_caption(frame, "指标数")
+        with st.expander("查看数据"):
+            ui.table(
+                for_display(frame, mix_columns),
+                name,
+                download=lambda level=level: for_display(
+                    indicators_queries.level_mix(run, f, level, limit=None), mix_columns
+                ),
+            )
 
 st.subheader(f"二级指标覆盖情况 · {ui.year_scope(f)}", anchor=False)
 coverage = indicators_queries.level2_coverage(run, f)
@@ -43,19 +50,21 @@ if coverage.empty:
     ui.no_data("当前筛选范围内没有项目级指标。")
 else:
     ui.chart(charts.coverage_heatmap(coverage))
+    ui.folded_caption(coverage, "项目数")
+    coverage_columns = labels(
+        "township",
+        "level2",
+        "projects_with",
+        "projects",
+        "share_pct",
+    )
     with st.expander("查看数据"):
         ui.table(
-            for_display(
-                coverage,
-                labels(
-                    "township",
-                    "level2",
-                    "projects_with",
-                    "projects",
-                    "share_pct",
-                ),
-            ),
+            for_display(coverage, coverage_columns),
             "二级指标覆盖率",
+            download=lambda: for_display(
+                indicators_queries.level2_coverage(run, f, limit=None), coverage_columns
+            ),
         )
 
 st.subheader(f"每个项目的指标数量 · {ui.year_scope(f)}", anchor=False)

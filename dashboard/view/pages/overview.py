@@ -100,6 +100,25 @@ links[3].page_link(
 palette = ui.palette()
 flags = overview_queries.township_flags(run, f)
 left, right = st.columns(2, gap="large")
+
+
+def _budget_table(frame):
+    """The 各乡镇预算总额 table, ⚠ flags merged (shown folded, downloaded whole)."""
+    marked = frame.merge(flags, on="township", how="left")
+    marked["flag"] = [f"{ui.FLAG} {t}" if isinstance(t, str) else "" for t in marked["flag_text"]]
+    return for_display(
+        marked,
+        labels(
+            "township",
+            "flag",
+            "projects",
+            "projects_with_budget",
+            "budget_yuan",
+        ),
+        money=("budget_yuan",),
+    )
+
+
 with left:
     budgets = common_queries.budget_by_township(run, f)
     if budgets.empty:
@@ -110,24 +129,14 @@ with left:
             ui.chart(charts.budget_by_township_years_chart(by_year_township, budgets, flags, scope))
         else:
             ui.chart(charts.budget_by_township_chart(budgets, palette, flags=flags, scope=scope))
+        ui.folded_caption(budgets, "预算总额")
         with st.expander("查看数据"):
-            marked = budgets.merge(flags, on="township", how="left")
-            marked["flag"] = [
-                f"{ui.FLAG} {t}" if isinstance(t, str) else "" for t in marked["flag_text"]
-            ]
             ui.table(
-                for_display(
-                    marked,
-                    labels(
-                        "township",
-                        "flag",
-                        "projects",
-                        "projects_with_budget",
-                        "budget_yuan",
-                    ),
-                    money=("budget_yuan",),
-                ),
+                _budget_table(budgets),
                 "各乡镇预算总额",
+                download=lambda: _budget_table(
+                    common_queries.budget_by_township(run, f, limit=None)
+                ),
             )
 with right:
     by_year = overview_queries.budget_by_year(run, f)

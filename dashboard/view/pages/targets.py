@@ -112,18 +112,20 @@ with left:
     st.subheader(f"目标值类型构成 · {ui.year_scope(f)}", anchor=False)
     kinds = targets_queries.kind_mix(run, f)
     ui.chart(charts.kind_mix_chart(kinds))
+    ui.folded_caption(kinds, "指标数")
+    kind_columns = labels(
+        "township",
+        "kind",
+        "indicators",
+        "share_pct",
+    )
     with st.expander("查看数据"):
         ui.table(
-            for_display(
-                kinds,
-                labels(
-                    "township",
-                    "kind",
-                    "indicators",
-                    "share_pct",
-                ),
-            ),
+            for_display(kinds, kind_columns),
             "目标值类型构成",
+            download=lambda: for_display(
+                targets_queries.kind_mix(run, f, limit=None), kind_columns
+            ),
         )
 with right:
     scope = family or "全部指标"
