@@ -14,9 +14,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
+
+if TYPE_CHECKING:  # the dashboard is imported only when a benchmark runs
+    from dashboard.data.filter_model import Filters
 
 
 def _stats(samples: list[float]) -> dict:
@@ -54,7 +58,7 @@ def _runner(con: duckdb.DuckDBPyConnection):
     return connection_runner(con)
 
 
-def bench_filters(con: duckdb.DuckDBPyConnection) -> list[tuple[str, object]]:
+def bench_filters(con: duckdb.DuckDBPyConnection) -> list[tuple[str, Filters]]:
     """The filters the issue names: none, the latest year, one township (the one with most
     projects), one category (the most common). The text search is a query of its own
     (项目明细 / search_projects_text) and runs under every filter."""
@@ -64,7 +68,7 @@ def bench_filters(con: duckdb.DuckDBPyConnection) -> list[tuple[str, object]]:
         row = con.execute(sql).fetchone()
         return None if row is None or row[0] is None else str(row[0])
 
-    filters: list[tuple[str, object]] = [("无筛选 (all data)", Filters())]
+    filters: list[tuple[str, Filters]] = [("无筛选 (all data)", Filters())]
     year = top("SELECT max(fiscal_year) FROM mart_project_budget")
     if year:
         filters.append((f"年度={year}", Filters(years=(year,))))
@@ -106,15 +110,17 @@ def dashboard_latency(db: Path, runs: int, all_filters: bool = False) -> dict:
         con.close()
 
 
+def _fetch_all(con: duckdb.DuckDBPyConnection, sql: str) -> Callable[[], object]:
+    """One run of ``sql`` (bound now, not to the loop variable's last value)."""
+    return lambda: con.execute(sql).fetchall()
+
+
 def example_latency(db: Path, runs: int) -> dict:
     from warehouse.serve.sql_examples import EXAMPLES
 
     con = duckdb.connect(str(db.resolve()), read_only=True)
     try:
-        return {
-            ex.title: _time(lambda sql=ex.sql: con.execute(sql).fetchall(), runs)[0]
-            for ex in EXAMPLES
-        }
+        return {ex.title: _time(_fetch_all(con, ex.sql), runs)[0] for ex in EXAMPLES}
     finally:
         con.close()
 
@@ -285,7 +291,12 @@ def pandas_baseline(records_dir: Path | None, runs: int, db: Path | None = None)
     """Time building the DataFrames (from parsed JSON records, or from a warehouse's views
     with ``db``) and each aggregate on them."""
     started = time.perf_counter()
-    p, i = frames_from_warehouse(db) if db is not None else load_frames(records_dir)
+    if db is not None:
+        p, i = frames_from_warehouse(db)
+    elif records_dir is not None:
+        p, i = load_frames(records_dir)
+    else:
+        raise ValueError("pandas_baseline needs parsed records or a warehouse file")
     frames_s = time.perf_counter() - started
     timings = {name: _time(fn, runs)[0] for name, fn in _pandas_aggregates(p, i).items()}
     return {

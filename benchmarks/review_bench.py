@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from etl.review.config import default_config
+from warehouse.dbutil import scalar
 from warehouse.load.loader import load_paths
 from warehouse.load.storage import current_file
 from warehouse.review import cross_unit, review_documents
@@ -50,7 +51,7 @@ def bench_sql(root: Path, n: int) -> dict:
     con = duckdb.connect(str(current_file(db)))
     try:
         docs = [d for (d,) in con.execute("SELECT document_id FROM source_document").fetchall()]
-        rows = con.execute("SELECT count(*) FROM fact_indicator_target").fetchone()[0]
+        rows = scalar(con, "SELECT count(*) FROM fact_indicator_target")
         timings: dict[str, float] = {}
         wall, cpu = time.perf_counter(), time.process_time()
         findings = review_documents(con, docs, default_config(), timings)

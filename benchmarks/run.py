@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TypedDict
 
 from benchmarks import load_bench, machine, parse_bench, query_bench, report, scale_up
 from benchmarks.corpus import corpus_stats, ensure_corpus
@@ -27,6 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # Above this many documents the pandas baseline builds its DataFrames from the warehouse's
 # views instead of dumping and re-reading parsed JSON records (400,000 documents: ~25M rows).
 PANDAS_RECORDS_MAX = 40_000
+
+
+class RunMeta(TypedDict):
+    """meta.json: when and how the results were produced, on which machine."""
+
+    when: str
+    command: str
+    machine: dict[str, str]
 
 
 def _fresh_db(path: Path) -> Path:
@@ -199,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     results_file, meta_file = args.work / "results.json", args.work / "meta.json"
     if args.render_only:
         results = json.loads(results_file.read_text(encoding="utf-8"))
-        meta = (
+        meta: RunMeta = (
             json.loads(meta_file.read_text(encoding="utf-8"))
             if meta_file.exists()
             else {

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.dbutil import one, scalar
+
 # Copy k gets keys XOR (k << 48): unique per copy, no overflow, no collision with md5-based
 # 64-bit keys in practice (their top bits are random; a clash needs equal low 52 bits too).
 _SHIFT = 48
@@ -36,9 +38,7 @@ def _year(column: str) -> str:
 
 def scale_up(con: duckdb.DuckDBPyConnection, factor: int, year_groups: int) -> dict:
     """Multiply the warehouse's documents in place; returns the row counts afterwards."""
-    lo, hi = con.execute(
-        "SELECT min(fiscal_year), max(fiscal_year) FROM source_document"
-    ).fetchone()
+    lo, hi = one(con, "SELECT min(fiscal_year), max(fiscal_year) FROM source_document")
     span = (hi - lo + 1) if lo is not None else 1
     # copy k: years shifted by span * (k % year_groups); townships suffixed by k // year_groups
     con.execute(
@@ -83,9 +83,7 @@ def scale_up(con: duckdb.DuckDBPyConnection, factor: int, year_groups: int) -> d
         con.execute(f"INSERT INTO {table} BY NAME {select}")
         con.execute("CHECKPOINT")
     _add_fiscal_years(con)
-    return {
-        table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in statements
-    }
+    return {table: scalar(con, f"SELECT count(*) FROM {table}") for table in statements}
 
 
 def _derived_statements(con: duckdb.DuckDBPyConnection, town: str) -> dict[str, str]:
@@ -163,7 +161,7 @@ def warehouse_counts(db: Path) -> dict[str, int]:
     and review findings of a warehouse file."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {name: con.execute(sql).fetchone()[0] for name, sql in COUNTS.items()}
+        return {name: scalar(con, sql) for name, sql in COUNTS.items()}
     finally:
         con.close()
 

@@ -12,6 +12,7 @@ import math
 import random
 import string
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from synth import vocab
 from synth.places import Township
@@ -20,6 +21,15 @@ from synth.targets import Target, split_target, text_target
 FIRST_YEAR, LAST_YEAR = 2019, 2025
 LAYOUTS = ("form", "text_budget", "goals_only", "flat_table")
 _ALNUM = string.ascii_uppercase + string.digits
+_T = TypeVar("_T")
+
+
+def known(value: _T | None, what: str) -> _T:
+    """``value`` where the layout being rendered always sets it (e.g. the total of a
+    flat-table project): a None there is a generator bug, named instead of printed as "None"."""
+    if value is None:
+        raise ValueError(f"synthetic document: {what} is unset for this layout")
+    return value
 
 
 @dataclass(slots=True)
@@ -97,8 +107,8 @@ class Document:
     unit_name: str | None
     yuan: bool  # budgets printed in 元 (else 万元)
     projects: list[Project]
+    rng: random.Random  # the document's own generator; renderers draw their noise from it
     unit_indicators: list[Indicator] = field(default_factory=list)
-    rng: random.Random | None = None
     unit_kind: str = "township"  # county_department for the per-place family
     budget_note: dict = field(default_factory=dict)  # renderer hints (e.g. multi-year totals)
 

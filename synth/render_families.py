@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from synth import prose
 from synth.lines import Lines, wan_short
-from synth.model import Document, Indicator, Project
+from synth.model import Document, Indicator, Project, known
 
 PLACEHOLDER_SHARE = 0.15  # F2 names printed with a template placeholder such as (≥**个)
 REVIEW_ROWS = ("财政部门业务股室初审意见", "财政部门绩效管理股审核意见", "乡村振兴部门审核意见")
@@ -36,6 +36,7 @@ def _goals(project: Project) -> str:
 def render_f2_apply(doc: Document, w: Lines) -> None:
     """F2 扶贫/衔接 申报表: one form per project, review rows under each table."""
     rng, town = doc.rng, doc.township
+    unit_name = known(doc.unit_name, "f2_apply unit name")
     for p in doc.projects:
         w.para(f"{doc.year}年{town.county}{p.name}绩效目标申报表", "绩效目标申报表", "")
         phone = f"{rng.choice(PHONE_AREA)}-{rng.randint(5_000_000, 8_999_999)}"
@@ -43,7 +44,7 @@ def render_f2_apply(doc: Document, w: Lines) -> None:
         w.row(
             (
                 "主管部门",
-                doc.unit_name,
+                unit_name,
                 "实施单位",
                 f"[{doc.unit_code}]{town.name}农业综合服务中心",
             )
@@ -69,8 +70,9 @@ def render_f2_apply(doc: Document, w: Lines) -> None:
 def render_f3_unit(doc: Document, w: Lines) -> None:
     """F3 部门整体: label rows with * markers, 指标值类型 and 计量单位 columns."""
     rng, town = doc.rng, doc.township
-    w.para(f"{doc.unit_name}{doc.year}年度整体绩效目标表", "")
-    w.row(("部门(单位)名称", doc.unit_name))
+    unit_name = known(doc.unit_name, "f3_unit unit name")
+    w.para(f"{unit_name}{doc.year}年度整体绩效目标表", "")
+    w.row(("部门(单位)名称", unit_name))
     w.row(("*部门(单位)职责", prose.sentences(rng, doc, 2)))
     w.row(("*年度总体绩效目标", f"{doc.year}年{town.name}各项工作稳步推进，民生保障水平持续提高。"))
     w.row(("绩效指标",))
@@ -90,7 +92,7 @@ def render_f3_unit(doc: Document, w: Lines) -> None:
     start = len(w.out)
     indicators = doc.unit_indicators
     for level1, ind in zip(_level1_cells(indicators), indicators, strict=True):
-        value_type, value, unit = ind.split
+        value_type, value, unit = known(ind.split, "f3_unit indicator cells")
         w.row(
             (
                 level1,
@@ -110,13 +112,15 @@ def render_f3_unit(doc: Document, w: Lines) -> None:
 
 def render_f4_places(doc: Document, w: Lines) -> None:
     """F4: a county department's fund, one target column per township."""
+    unit_name = known(doc.unit_name, "f4_places unit name")
     for p in doc.projects:
         places: list[str] = []
         for ind in p.indicators:
-            if ind.place not in places:
-                places.append(ind.place)
+            place = known(ind.place, "f4_places indicator place")
+            if place not in places:
+                places.append(place)
         w.para(f"{doc.year}年{p.name}专项资金绩效目标表", "")
-        w.row(("项目名称", w.noisy(p.name), "主管部门(单位)名称", doc.unit_name))
+        w.row(("项目名称", w.noisy(p.name), "主管部门(单位)名称", unit_name))
         w.row(
             (
                 "资金情况(万元)",
@@ -152,13 +156,14 @@ def render_f4_places(doc: Document, w: Lines) -> None:
 def render_f7_halves(doc: Document, w: Lines) -> None:
     """F7: long-term and annual halves side by side; money 万元 inline, 当年 = the year."""
     rng = doc.rng
+    unit_name = known(doc.unit_name, "f7_halves unit name")
     years = doc.budget_note.get("years", 1)
     for p in doc.projects:
         title_year = f"({doc.year}年度)" if rng.random() < 0.7 else f"{doc.year}年度)"
         w.para("项目支出绩效目标表", title_year, "")
         w.row(("项目名称", w.noisy(p.name)))
-        w.row(("主管部门 及编码", f"[{doc.unit_code}]{doc.unit_name}"))
-        w.row(("实施单位", doc.unit_name))
+        w.row(("主管部门 及编码", f"[{doc.unit_code}]{unit_name}"))
+        w.row(("实施单位", unit_name))
         w.row(
             (
                 "项目资金",

@@ -3,9 +3,11 @@ form of seed 002."""
 
 from __future__ import annotations
 
+import random
+
 from synth import prose
 from synth.lines import Lines, wan2, wan_short, yuan2
-from synth.model import Document, Indicator, Project
+from synth.model import Document, Indicator, Project, known
 
 HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
 ALL_LEVEL2 = (
@@ -114,15 +116,14 @@ def render_form(doc: Document, w: Lines) -> None:
         w.blank(2)
 
 
-def _budget_sentence(rng, p: Project) -> str:
-    total = wan_short(p.total_fen)
+def _budget_sentence(rng: random.Random, p: Project) -> str:
+    total = wan_short(known(p.total_fen, "text_budget total"))
+    fiscal = wan_short(known(p.fiscal_fen, "text_budget fiscal funds"))
     if p.other_fen:
-        funds = (
-            f"其中：财政资金{wan_short(p.fiscal_fen)}万元，其他资金{wan_short(p.other_fen)}万元。"
-        )
+        funds = f"其中：财政资金{fiscal}万元，其他资金{wan_short(p.other_fen)}万元。"
     else:
         source = "政府性基金" if rng.random() < 0.05 else "财政资金"
-        funds = f"其中：{source}{wan_short(p.fiscal_fen)}万元。"
+        funds = f"其中：{source}{fiscal}万元。"
     return f"预算数{total}万元。{funds}主要{p.purpose}。"
 
 

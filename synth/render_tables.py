@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from synth import prose, vocab
 from synth.lines import Lines, yuan2
-from synth.model import Document, Indicator
+from synth.model import Document, Indicator, known
 from synth.render_forms import HEADER, _indicator_rows
 
 FLAT_HEADER = (
@@ -42,7 +42,7 @@ def _unit_table(w: Lines, indicators: list[Indicator], satisfaction_merged: bool
         level1 = ind.level1_raw
         shown = "" if level1 == previous or (level1 == "满意度" and satisfaction_merged) else level1
         previous = level1
-        sign, value, unit = ind.split
+        sign, value, unit = known(ind.split, "unit indicator cells")
         w.row(
             (
                 shown,
@@ -62,7 +62,7 @@ def _unit_table(w: Lines, indicators: list[Indicator], satisfaction_merged: bool
 def render_goals_only(doc: Document, w: Lines) -> None:
     rng = doc.rng
     town = doc.township
-    unit = doc.unit_name
+    unit = known(doc.unit_name, "goals_only unit name")
     field = f"{{ TC {rng.randint(1, 3)}、{rng.choice(vocab.PROJECTS)[0]}绩效目标表 \\f C \\l 1 }}"
     w.para(
         "",
@@ -100,8 +100,9 @@ def render_flat(doc: Document, w: Lines) -> None:
     town = doc.township
     w.para(f"{town.county}{town.name}({doc.year}年度)项目支出绩效目标申报表", "金额单位:元")
     w.row(FLAT_HEADER)
-    total = sum(p.total_fen for p in doc.projects)
-    w.row((f"{doc.unit_code[:3]}-{town.name}部门", "", yuan2(total, True), *[""] * 9))
+    total = sum(known(p.total_fen, "flat_table total") for p in doc.projects)
+    unit_code = known(doc.unit_code, "flat_table unit code")
+    w.row((f"{unit_code[:3]}-{town.name}部门", "", yuan2(total, True), *[""] * 9))
     unit_cell = f"{doc.unit_code}-{doc.unit_name}"
     for p in doc.projects:
         start = len(w.out)
@@ -113,13 +114,18 @@ def render_flat(doc: Document, w: Lines) -> None:
         previous_level1 = ""
         for j, ind in enumerate(p.indicators):
             head = (
-                (unit_cell, w.noisy(p.name), yuan2(p.total_fen, True), goal)
+                (
+                    unit_cell,
+                    w.noisy(p.name),
+                    yuan2(known(p.total_fen, "flat_table total"), True),
+                    goal,
+                )
                 if j == 0
                 else ("",) * 4
             )
             level1 = ind.level1_raw if ind.level1_raw != previous_level1 else ""
             previous_level1 = ind.level1_raw
-            sign, value, unit = ind.split
+            sign, value, unit = known(ind.split, "flat_table indicator cells")
             w.row(
                 (
                     *head,

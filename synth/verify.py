@@ -33,6 +33,12 @@ def _money_equal(got, want) -> bool:
     return abs(float(got) - float(want)) < 0.005
 
 
+def _kind_letter(indicator: dict) -> str:
+    """The manifest letter of a parsed indicator's target kind; "?" when it has none."""
+    kind = (indicator.get("target") or {}).get("kind")
+    return "?" if kind is None else KIND_LETTER.get(kind, "?")
+
+
 def compare(record: dict, truth: dict, doc: Document | None = None) -> list[str]:
     """Differences between a parsed record and a manifest line (plus, when given, the
     generator's full ``Document`` for indicator-level checks)."""
@@ -111,7 +117,7 @@ def _project(got: dict, exp: dict) -> list[str]:
     indicators = got.get("indicators") or []
     if len(indicators) != exp["n_indicators"]:
         diffs.append(f"{len(indicators)} indicators, expected {exp['n_indicators']}")
-    kinds = "".join(KIND_LETTER.get((i.get("target") or {}).get("kind"), "?") for i in indicators)
+    kinds = "".join(_kind_letter(i) for i in indicators)
     if exp.get("places") or exp.get("n_long_term"):  # per-place/side-by-side: any order
         kinds, want_kinds = "".join(sorted(kinds)), "".join(sorted(exp["kinds"]))
     else:
