@@ -30,7 +30,7 @@ def md_escape(text: object) -> str:
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
 
 
-def card_link(project_name: str, township: str | None, fiscal_year: object) -> str:
+def card_link(project_name: str, township: str | None, fiscal_year: float | str | None) -> str:
     """Relative URL of the project's card on 项目明细 (its search box and project choice are
     bound to the query string; the label format is the page's own)."""
     label = f"{project_name} · {township or UNKNOWN_TOWNSHIP} · {fmt_year(fiscal_year)}"
@@ -130,7 +130,7 @@ def _title(rule_id: str | None) -> str:
     return f"{rule_id} {rule.title}" if rule else (rule_id or "")
 
 
-def _wan(value: object) -> str:
+def _wan(value: float | None) -> str:
     if value is None or value != value:  # NaN
         return "空"
     return f"{float(value) / 10000:,.2f}万元"

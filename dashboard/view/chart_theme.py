@@ -7,6 +7,18 @@ from __future__ import annotations
 
 import altair as alt
 
+ChartSpec = (
+    alt.Chart
+    | alt.LayerChart
+    | alt.FacetChart
+    | alt.ConcatChart
+    | alt.HConcatChart
+    | alt.VConcatChart
+    | alt.RepeatChart
+)
+"""What a chart builder returns and ``ui.chart`` draws (``alt.layer`` is typed to return a
+layer or a facet chart)."""
+
 THEME_NAME = "dashboard_cjk"
 CJK_FONT = "'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 

@@ -7,12 +7,14 @@ township, the caller's ``TownshipPalette`` supplies the scale so colours match a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 import altair as alt
 import pandas as pd
 
 from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, township_order
 from dashboard.view import chart_theme
+from dashboard.view.chart_theme import ChartSpec
 from dashboard.view.formatting import (
     CHECKPOINTS,
     KIND_ORDER,
@@ -27,7 +29,7 @@ from dashboard.view.palette import TownshipPalette
 chart_theme.ensure_theme()
 
 BAR_STEP = 30
-CATEGORY_SCHEME = "tableau20"  # categories can number 15+; set2 repeats after 8
+CATEGORY_SCHEME: Final = "tableau20"  # categories can number 15+; set2 repeats after 8
 # Even spending through the year: 3, 6, 10 and 12 months out of 12.
 EVEN_PACE = {"3月": 25.0, "6月": 50.0, "10月": 10 / 12 * 100, "12月": 100.0}
 
@@ -328,7 +330,7 @@ def top_projects_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.Cha
     )
 
 
-def _box_layer(box: pd.DataFrame, x: alt.X, palette: TownshipPalette) -> alt.LayerChart:
+def _box_layer(box: pd.DataFrame, x: alt.X, palette: TownshipPalette) -> ChartSpec:
     """Box plot drawn from precomputed statistics (queries.*_box): whiskers, IQR box and a
     median tick, so the box stays exact when the points are a sample."""
     y = alt.Y("township:N", title=None)
@@ -389,7 +391,7 @@ def _strip_with_box(
     title: tuple[str, str],
     tooltip: list[alt.Tooltip],
     box: pd.DataFrame | None = None,
-) -> alt.LayerChart:
+) -> ChartSpec:
     """Box plot per township with every point drawn (jittered) and hoverable. ``box`` holds
     exact statistics when ``data`` is a sample; without it Vega-Lite computes the box.
     ``title`` is (text, subtitle); notes on sampling and on cut townships are appended."""
@@ -401,7 +403,7 @@ def _strip_with_box(
     y = alt.Y("township:N", title=None)
     colour = _township_colour(palette, data["township"], legend=False)
     if box is not None and not box.empty:
-        box_layer: alt.TopLevelMixin = _box_layer(box, x, palette)
+        box_layer: ChartSpec = _box_layer(box, x, palette)
     else:
         box_layer = (
             alt.Chart(data)
@@ -425,7 +427,7 @@ def _strip_with_box(
 
 def budget_distribution_chart(
     frame: pd.DataFrame, palette: TownshipPalette, box: pd.DataFrame | None = None
-) -> alt.LayerChart:
+) -> ChartSpec:
     """Distribution of project budgets per township (log scale: budgets span 2–600 万元);
     ``box`` = budgets_queries.project_budget_box when the points are sampled."""
     data = frame.assign(budget_wan=_wan(frame["budget_total_yuan"]))
@@ -447,7 +449,7 @@ def budget_distribution_chart(
     return _strip_with_box(data, x, palette, title, tooltip, box)
 
 
-def spending_plan_chart(frame: pd.DataFrame, palette: TownshipPalette) -> alt.LayerChart:
+def spending_plan_chart(frame: pd.DataFrame, palette: TownshipPalette) -> ChartSpec:
     """Cumulative spending-plan curves per township against the even pace of the year."""
     pace = pd.DataFrame(
         {"checkpoint": CHECKPOINTS, "pct": [EVEN_PACE[c] for c in CHECKPOINTS], "label": "序时进度"}
@@ -546,7 +548,7 @@ def kind_mix_chart(frame: pd.DataFrame) -> alt.Chart:
     return mix_chart(frame, "kind", "目标值类型", "各乡镇目标值类型构成", KIND_ORDER)
 
 
-def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
+def coverage_heatmap(frame: pd.DataFrame) -> ChartSpec:
     """Share of each township's projects that set at least one indicator of a level-2 type."""
     order = _ordered(frame["level2"], LEVEL2_ORDER)
     townships = township_order(frame)
@@ -585,7 +587,7 @@ def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
 
 def indicators_per_project_chart(
     frame: pd.DataFrame, palette: TownshipPalette, box: pd.DataFrame | None = None
-) -> alt.LayerChart:
+) -> ChartSpec:
     """How many indicators each project sets, per township (``box``: exact statistics when
     the points are sampled)."""
     top = int(pd.to_numeric(frame["indicator_count"]).max()) if len(frame) else 0
@@ -615,7 +617,7 @@ def target_strip_chart(
     family: str,
     unit: str,
     box: pd.DataFrame | None = None,
-) -> alt.LayerChart:
+) -> ChartSpec:
     """Numeric targets of one family and unit per township, hoverable to their project;
     ``box`` = targets_queries.family_target_box when the points are a sample."""
     x = alt.X(
@@ -663,7 +665,7 @@ def common_targets_chart(frame: pd.DataFrame) -> alt.Chart:
 # ---------------------------------------------------------------- 项目明细
 
 
-def project_plan_chart(plan: Sequence[float | None]) -> alt.LayerChart:
+def project_plan_chart(plan: Sequence[float | None]) -> ChartSpec:
     """One project's cumulative spending plan against the even pace."""
     data = pd.DataFrame({"checkpoint": CHECKPOINTS, "pct": list(plan)}).dropna()
     pace = pd.DataFrame({"checkpoint": CHECKPOINTS, "pct": [EVEN_PACE[c] for c in CHECKPOINTS]})

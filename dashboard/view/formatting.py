@@ -34,7 +34,7 @@ def _missing(value: object) -> bool:
 
 def fmt_wan(yuan: float | None, *, unit: bool = True) -> str:
     """163000 → "16.30 万元"; missing → "—"."""
-    if _missing(yuan):
+    if yuan is None or _missing(yuan):
         return DASH
     text = f"{float(yuan) / YUAN_PER_WAN:,.2f}"
     return f"{text} 万元" if unit else text
@@ -42,17 +42,17 @@ def fmt_wan(yuan: float | None, *, unit: bool = True) -> str:
 
 def fmt_int(value: float | None) -> str:
     """1234 → "1,234"; missing → "—"."""
-    return DASH if _missing(value) else f"{int(value):,}"
+    return DASH if value is None or _missing(value) else f"{int(value):,}"
 
 
 def fmt_pct(value: float | None, digits: int = 1) -> str:
     """Percent points → "95.0%"; missing → "—"."""
-    return DASH if _missing(value) else f"{float(value):.{digits}f}%"
+    return DASH if value is None or _missing(value) else f"{float(value):.{digits}f}%"
 
 
-def fmt_year(value: object) -> str:
+def fmt_year(value: float | str | None) -> str:
     """2021 → "2021"; NULL → "未注明"."""
-    return UNKNOWN_YEAR if _missing(value) else str(int(value))
+    return UNKNOWN_YEAR if value is None or _missing(value) else str(int(float(value)))
 
 
 def fmt_text(value: object) -> str:
@@ -62,7 +62,7 @@ def fmt_text(value: object) -> str:
 
 def fmt_target(op: str | None, value: float | None, unit: str | None) -> str:
     """A normalized target for display: (">=", 95, "%") → "≥95%"."""
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     number = f"{float(value):g}"
     return f"{OP_SYMBOLS.get(op or '', op or '')}{number}{'' if _missing(unit) else unit}"

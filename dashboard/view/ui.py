@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Literal, TypeAlias
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard.data import db, exports
 from dashboard.data.township_fold import MAX_TOWNSHIPS, folded_count
 from dashboard.view import filters
+from dashboard.view.chart_theme import ChartSpec
 from dashboard.view.formatting import DASH, for_display
 from dashboard.view.labels import labels
 from dashboard.view.palette import TownshipPalette, township_palette
 
-FrameSource = pd.DataFrame | Callable[[], pd.DataFrame]
+FrameSource: TypeAlias = pd.DataFrame | Callable[[], pd.DataFrame]
 FLAG = "⚠"
 ZWSP = "\u200b"
 _AUTOLINK = re.compile(r":(?=//)|w(?=ww\.)|@", re.IGNORECASE)
@@ -123,7 +124,10 @@ def _column_config(frame: pd.DataFrame) -> dict:
     return config
 
 
-def dataframe(frame: pd.DataFrame, *, height: int | str = "auto") -> None:
+Height = int | Literal["auto", "stretch", "content"]
+
+
+def dataframe(frame: pd.DataFrame, *, height: Height = "auto") -> None:
     """A read-only table: no index, money with separators, missing values as "—"."""
     st.dataframe(
         frame, hide_index=True, column_config=_column_config(frame), height=height, placeholder=DASH
@@ -134,7 +138,7 @@ def table(
     frame: pd.DataFrame,
     basename: str,
     *,
-    height: int | str = "auto",
+    height: Height = "auto",
     key: str | None = None,
     download: FrameSource | None = None,
 ) -> None:
@@ -168,7 +172,7 @@ def name_list(names: list[str], limit: int = 10) -> str:
     return "、".join(names[:limit]) + f" 等 {len(names):,} 个"
 
 
-def chart(spec: alt.TopLevelMixin) -> None:
+def chart(spec: ChartSpec) -> None:
     """Full-width Altair chart with our CJK theme (Streamlit's theme would drop the fonts)."""
     st.altair_chart(spec, width="stretch", theme=None)
 

@@ -79,10 +79,10 @@ with right:
 if run:
     sql = st.session_state["sql_text"]
     with st.spinner("正在查询…"):
-        outcome = run_guarded(db, sql, dialect=dialect, cap=int(cap))  # never raises
-    st.session_state["sql_last"] = outcome
+        fresh = run_guarded(db, sql, dialect=dialect, cap=int(cap))  # never raises
+    st.session_state["sql_last"] = fresh
     st.session_state["sql_history"] = add_to_history(
-        st.session_state["sql_history"], history_entry(sql, dialect, outcome)
+        st.session_state["sql_history"], history_entry(sql, dialect, fresh)
     )
 
 outcome = st.session_state.get("sql_last")
