@@ -15,36 +15,38 @@ from dashboard.data.common import (
 )
 from dashboard.data.filter_model import Filters
 from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, RANK, fold_townships
+from dashboard.view.formatting import CHECKPOINT_MONTHS, CHECKPOINTS
 from warehouse.schema import marts
 
 
 def budget_by_category(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS) -> pd.DataFrame:
     """township, category, projects, budget_yuan, share_pct (of the township's budget): the
     ``limit`` townships with the largest budget, the rest in one 其他 row (township_fold)."""
-    rollup = has_rollups(run)
-    where, params = rollup_where(f, by_category=True) if rollup else f.where()
-    inner = (
-        f"""SELECT {TOWNSHIP} AS township, {CATEGORY} AS category,
-                   CAST(sum(projects_with_budget) AS BIGINT) AS projects,
-                   sum(budget_yuan) AS budget_yuan
-            FROM mart_project_rollup WHERE {where} AND projects_with_budget > 0 GROUP BY ALL"""
-        if rollup
-        else f"""SELECT {TOWNSHIP} AS township, {CATEGORY} AS category, count(*) AS projects,
-                   sum(budget_total_yuan) AS budget_yuan
-            FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL
-            GROUP BY ALL"""
-    )
-    folded = fold_townships(
-        inner,
-        keys=("category",),
-        counts=("projects",),
-        amounts=("budget_yuan",),
-        rank_by="sum(budget_yuan)",
+    if has_rollups(run):
+        where, params = rollup_where(f, by_category=True)
+        source = f"FROM mart_project_rollup WHERE {where} AND projects_with_budget > 0"
+        sums = {
+            "projects": "CAST(sum(projects_with_budget) AS BIGINT)",
+            "budget_yuan": "sum(budget_yuan)",
+        }
+    else:
+        where, params = f.where()
+        source = f"FROM v_project_budget WHERE {where} AND budget_total_yuan IS NOT NULL"
+        sums = {"projects": "count(*)", "budget_yuan": "sum(budget_total_yuan)"}
+    folded, params = fold_townships(
+        source,
+        params,
+        township=TOWNSHIP,
+        keys={"category": CATEGORY},
+        sums=sums,
+        rank=sums["budget_yuan"],
         limit=limit,
     )
     return run(
         f"""
-        SELECT *, 100.0 * budget_yuan / sum(budget_yuan) OVER (PARTITION BY township) AS share_pct
+        SELECT township, category, projects, budget_yuan,
+               100.0 * budget_yuan / sum(budget_yuan) OVER (PARTITION BY township) AS share_pct,
+               {RANK}, {FOLDED}
         FROM ({folded})
         ORDER BY {RANK}, budget_yuan DESC, category
         """,
@@ -76,51 +78,39 @@ def project_budget_box(run: Runner, f: Filters) -> pd.DataFrame:
 
 def spending_plan(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS) -> pd.DataFrame:
     """township, checkpoint (3月/6月/10月/12月), month, avg_pct (project mean), projects: the
-    ``limit`` townships with the most planned projects, the rest in one 其他 row."""
+    ``limit`` townships with the most plan entries, the rest in one 其他 row; townships
+    without any plan are left out (the page names them)."""
+    quarters = range(1, 5)
     if has_rollups(run):
         where, params = rollup_where(f)
-        long = f"""
-            WITH p AS (
-              SELECT {TOWNSHIP} AS township, sum(plan_q1_n) AS n1, sum(plan_q1_sum) AS s1,
-                     sum(plan_q2_n) AS n2, sum(plan_q2_sum) AS s2, sum(plan_q3_n) AS n3,
-                     sum(plan_q3_sum) AS s3, sum(plan_q4_n) AS n4, sum(plan_q4_sum) AS s4
-              FROM mart_project_rollup WHERE {where} GROUP BY ALL
-            )
-            SELECT township, '3月' AS checkpoint, 3 AS month, s1 AS s, n1 AS n FROM p
-            UNION ALL SELECT township, '6月', 6, s2, n2 FROM p
-            UNION ALL SELECT township, '10月', 10, s3, n3 FROM p
-            UNION ALL SELECT township, '12月', 12, s4, n4 FROM p
-            """
+        planned = " + ".join(f"plan_q{q}_n" for q in quarters)
+        source = f"FROM mart_project_rollup WHERE {where} AND {planned} > 0"
+        sums = {f"n{q}": f"CAST(sum(plan_q{q}_n) AS BIGINT)" for q in quarters}
+        sums |= {f"s{q}": f"sum(plan_q{q}_sum)" for q in quarters}
     else:
         where, params = f.where()
-        long = f"""
-            WITH p AS (
-              SELECT {TOWNSHIP} AS township, plan_q1_pct, plan_q2_pct, plan_q3_pct, plan_q4_pct
-              FROM v_project_budget
-              WHERE {where}
-                AND COALESCE(plan_q1_pct, plan_q2_pct, plan_q3_pct, plan_q4_pct) IS NOT NULL
-            ), long AS (
-              SELECT township, '3月' AS checkpoint, 3 AS month, plan_q1_pct AS pct FROM p
-              UNION ALL SELECT township, '6月', 6, plan_q2_pct FROM p
-              UNION ALL SELECT township, '10月', 10, plan_q3_pct FROM p
-              UNION ALL SELECT township, '12月', 12, plan_q4_pct FROM p
-            )
-            SELECT township, checkpoint, month, sum(pct) AS s, count(pct) AS n
-            FROM long GROUP BY ALL
-            """
-    planned = f"SELECT * FROM ({long}) WHERE n > 0"  # a township without a plan is not 其他
-    folded = fold_townships(
-        planned,
-        keys=("checkpoint", "month"),
-        counts=("n",),
-        amounts=("s",),
-        rank_by="sum(n)",
+        any_plan = ", ".join(f"plan_q{q}_pct" for q in quarters)
+        source = f"FROM v_project_budget WHERE {where} AND COALESCE({any_plan}) IS NOT NULL"
+        sums = {f"n{q}": f"count(plan_q{q}_pct)" for q in quarters}
+        sums |= {f"s{q}": f"sum(plan_q{q}_pct)" for q in quarters}
+    folded, params = fold_townships(
+        source,
+        params,
+        township=TOWNSHIP,
+        sums=sums,
+        rank=" + ".join(sums[f"n{q}"] for q in quarters),
         limit=limit,
+    )
+    checkpoints = " UNION ALL ".join(
+        f"SELECT township, '{label}' AS checkpoint, {month} AS month, s{q} AS s, n{q} AS n, "
+        f"{RANK}, {FOLDED} FROM p"
+        for q, label, month in zip(quarters, CHECKPOINTS, CHECKPOINT_MONTHS, strict=True)
     )
     return run(
         f"""
+        WITH p AS ({folded}), long AS ({checkpoints})
         SELECT township, checkpoint, month, s / n AS avg_pct, n AS projects, {RANK}, {FOLDED}
-        FROM ({folded}) ORDER BY {RANK}, month
+        FROM long WHERE n > 0 ORDER BY {RANK}, month
         """,
         params,
     )

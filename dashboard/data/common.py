@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.data.filter_model import UNKNOWN_CATEGORY, UNKNOWN_TOWNSHIP, UNKNOWN_YEAR, Filters
-from dashboard.data.township_fold import MAX_TOWNSHIPS, RANK, fold_townships
+from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, RANK, fold_townships
 from dashboard.view.formatting import QUANTITATIVE_KINDS
 from etl.vocabulary import sql_list
 from warehouse.schema import marts
@@ -149,31 +149,30 @@ def filter_options(run: Runner) -> dict[str, list[str]]:
 def budget_by_township(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS) -> pd.DataFrame:
     """township, projects, projects_with_budget, budget_yuan (NULL when none printed): the
     ``limit`` townships with the largest budget, the rest in one 其他 row (township_fold)."""
-    where, params = f.where()
-    rows = f"""
-        SELECT {TOWNSHIP} AS township, count(*) AS projects,
-               count(budget_total_yuan) AS projects_with_budget,
-               sum(budget_total_yuan) AS budget_yuan
-        FROM v_project_budget WHERE {where}
-        GROUP BY ALL
-        """
     if has_rollups(run):
         where, params = rollup_where(f)
-        rows = f"""
-            SELECT {TOWNSHIP} AS township, CAST(sum(projects) AS BIGINT) AS projects,
-                   CAST(sum(projects_with_budget) AS BIGINT) AS projects_with_budget,
-                   sum(budget_yuan) AS budget_yuan
-            FROM mart_project_rollup WHERE {where}
-            GROUP BY ALL
-            """
-    folded = fold_townships(
-        rows,
-        counts=("projects", "projects_with_budget"),
-        amounts=("budget_yuan",),
-        rank_by="sum(budget_yuan)",
-        limit=limit,
+        source = f"FROM mart_project_rollup WHERE {where}"
+        sums = {
+            "projects": "CAST(sum(projects) AS BIGINT)",
+            "projects_with_budget": "CAST(sum(projects_with_budget) AS BIGINT)",
+            "budget_yuan": "sum(budget_yuan)",
+        }
+    else:
+        where, params = f.where()
+        source = f"FROM v_project_budget WHERE {where}"
+        sums = {
+            "projects": "count(*)",
+            "projects_with_budget": "count(budget_total_yuan)",
+            "budget_yuan": "sum(budget_total_yuan)",
+        }
+    folded, params = fold_townships(
+        source, params, township=TOWNSHIP, sums=sums, rank=sums["budget_yuan"], limit=limit
     )
-    return run(f"SELECT * FROM ({folded}) ORDER BY {RANK}", params)
+    return run(
+        f"""SELECT township, projects, projects_with_budget, budget_yuan, {RANK}, {FOLDED}
+            FROM ({folded}) ORDER BY {RANK}""",
+        params,
+    )
 
 
 MAX_POINTS = marts.SAMPLE_POINTS  # points a strip chart draws; more is unreadable and slow

@@ -44,30 +44,26 @@ def budget_trend(
     one 其他 row per year (township_fold)."""
     group = {"township": TOWNSHIP, "category": CATEGORY}[by]
     scope = _all_years(f)
-    where, params = scope.where()
-    rows = f"""
-        SELECT fiscal_year, {group} AS township, count(*) AS projects,
-               sum(budget_total_yuan) AS budget_yuan
-        FROM v_project_budget
-        WHERE {where} AND fiscal_year IS NOT NULL AND budget_total_yuan IS NOT NULL
-        GROUP BY ALL
-        """
     if has_rollups(run):
         where, params = rollup_where(scope, by_year=True, by_category=by == "category")
-        rows = f"""
-            SELECT fiscal_year, {group} AS township,
-                   CAST(sum(projects_with_budget) AS BIGINT) AS projects,
-                   sum(budget_yuan) AS budget_yuan
-            FROM mart_project_rollup
-            WHERE {where} AND fiscal_year IS NOT NULL AND projects_with_budget > 0
-            GROUP BY ALL
-            """
-    folded = fold_townships(
-        rows,
-        keys=("fiscal_year",),
-        counts=("projects",),
-        amounts=("budget_yuan",),
-        rank_by="sum(budget_yuan)",
+        source = f"""FROM mart_project_rollup
+                     WHERE {where} AND fiscal_year IS NOT NULL AND projects_with_budget > 0"""
+        sums = {
+            "projects": "CAST(sum(projects_with_budget) AS BIGINT)",
+            "budget_yuan": "sum(budget_yuan)",
+        }
+    else:
+        where, params = scope.where()
+        source = f"""FROM v_project_budget WHERE {where} AND fiscal_year IS NOT NULL
+                     AND budget_total_yuan IS NOT NULL"""
+        sums = {"projects": "count(*)", "budget_yuan": "sum(budget_total_yuan)"}
+    folded, params = fold_townships(
+        source,
+        params,
+        township=group,
+        keys={"fiscal_year": "fiscal_year"},
+        sums=sums,
+        rank=sums["budget_yuan"],
         limit=limit if by == "township" else None,
     )
     return run(

@@ -12,8 +12,8 @@ from dashboard.data.common import (
     point_sample,
     rollup_where,
 )
-from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
-from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, RANK, fold_townships
+from dashboard.data.filter_model import Filters
+from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, MEASURE, RANK, fold_townships
 from warehouse.schema import marts
 
 
@@ -31,17 +31,20 @@ def level_mix(
         if rollup
         else ("count(*)", "v_indicator_target")
     )
-    rows = f"""
-        SELECT {TOWNSHIP} AS township, COALESCE({level}, '未注明') AS level,
-               {count} AS indicators
-        FROM {source} WHERE {where} GROUP BY ALL
-        """
-    folded = fold_townships(
-        rows, keys=("level",), counts=("indicators",), rank_by="sum(indicators)", limit=limit
+    folded, params = fold_townships(
+        f"FROM {source} WHERE {where}",
+        params,
+        township=TOWNSHIP,
+        keys={"level": f"COALESCE({level}, '未注明')"},
+        sums={"indicators": count},
+        rank=count,
+        limit=limit,
     )
     return run(
         f"""
-        SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
+        SELECT township, level, indicators,
+               100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct,
+               {RANK}, {FOLDED}
         FROM ({folded})
         ORDER BY {RANK}, level
         """,
@@ -52,55 +55,44 @@ def level_mix(
 def level2_coverage(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS) -> pd.DataFrame:
     """Share of each township's projects that have at least one indicator of each level 2:
     the ``limit`` townships with the most projects, the rest in one 其他 row (its share is
-    of all the folded townships' projects)."""
-    where, params = f.where(alias="p")
+    of all the folded townships' projects). Every level 2 seen is listed for every township
+    (0 % included)."""
     if has_rollups(run):
-        where, params = rollup_where(f, alias="p")
-        totals_hits = f"""
-            totals AS (
-              SELECT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township,
-                     CAST(sum(p.projects) AS BIGINT) AS projects
-              FROM mart_project_rollup p WHERE {where} GROUP BY ALL
-            ), hits AS (
-              SELECT COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township, p.level2,
-                     CAST(sum(p.projects_with) AS BIGINT) AS projects_with
-              FROM mart_level2_rollup p WHERE {where} GROUP BY ALL
-            )"""
-        params = params + params
+        where, params = rollup_where(f)
+        projects = "CAST(sum(projects) AS BIGINT)"
+        rank_source = f"FROM mart_project_rollup WHERE {where}"
+        source = f"FROM mart_level2_rollup WHERE {where}"
+        with_level = "CAST(sum(projects_with) AS BIGINT)"
     else:
         # per-project level-2 sets are precomputed at load time (mart_project_budget.level2_set)
-        totals_hits = f"""
-            p AS (
-              SELECT p.project_key, COALESCE(p.township, '{UNKNOWN_TOWNSHIP}') AS township,
-                     p.level2_set
-              FROM mart_project_budget p WHERE {where}
-            ), totals AS (
-              SELECT township, count(*) AS projects FROM p GROUP BY ALL
-            ), hits AS (
-              SELECT township, level2, count(*) AS projects_with
-              FROM (SELECT township, unnest(level2_set) AS level2 FROM p)
-              GROUP BY ALL
-            )"""
-    # every township × every level 2 seen (zeros included), so that the folded row's
-    # projects are the sum of its townships' projects under every level
-    grid = f"""
-        WITH {totals_hits}, levels AS (SELECT DISTINCT level2 FROM hits)
-        SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with, t.projects
-        FROM totals t CROSS JOIN levels l
-        LEFT JOIN hits h ON h.township = t.township AND h.level2 = l.level2
-        """
-    folded = fold_townships(
-        grid,
-        keys=("level2",),
-        counts=("projects_with", "projects"),
-        rank_by="max(projects)",
+        where, params = f.where()
+        projects = "count(*)"
+        rank_source = f"FROM mart_project_budget WHERE {where}"
+        source = f"""FROM (SELECT township, unnest(level2_set) AS level2
+                           FROM mart_project_budget WHERE {where}) WHERE TRUE"""
+        with_level = "count(*)"
+    folded, params = fold_townships(
+        source,
+        params,
+        township=TOWNSHIP,
+        keys={"level2": "level2"},
+        sums={"projects_with": with_level},
+        rank=projects,
+        rank_source=rank_source,
+        rank_params=params,
         limit=limit,
     )
     return run(
         f"""
-        SELECT township, level2, projects_with, projects,
-               100.0 * projects_with / projects AS share_pct, {RANK}, {FOLDED}
-        FROM ({folded}) ORDER BY {RANK}, level2
+        WITH hits AS ({folded}),
+        townships AS (SELECT DISTINCT township, {RANK}, {FOLDED}, {MEASURE} AS projects FROM hits),
+        levels AS (SELECT DISTINCT level2 FROM hits WHERE level2 IS NOT NULL)
+        SELECT t.township, l.level2, COALESCE(h.projects_with, 0) AS projects_with, t.projects,
+               100.0 * COALESCE(h.projects_with, 0) / t.projects AS share_pct,
+               t.{RANK}, t.{FOLDED}
+        FROM townships t CROSS JOIN levels l
+        LEFT JOIN hits h ON h.township = t.township AND h.level2 = l.level2
+        ORDER BY t.{RANK}, l.level2
         """,
         params,
     )

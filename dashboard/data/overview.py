@@ -12,7 +12,7 @@ from dashboard.data.common import (
     rollup_where,
 )
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
-from dashboard.data.township_fold import MAX_TOWNSHIPS, RANK, fold_townships
+from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, RANK, fold_townships
 
 
 def overview_kpis(run: Runner, f: Filters) -> dict[str, float | int | None]:
@@ -85,16 +85,20 @@ def indicators_by_level1(
         if rollup
         else ("count(*)", "v_indicator_target")
     )
-    rows = f"""
-        SELECT COALESCE(level1, '未注明') AS level1, {TOWNSHIP} AS township,
-               {count} AS indicators
-        FROM {source} WHERE {where}
-        GROUP BY ALL
-        """
-    folded = fold_townships(
-        rows, keys=("level1",), counts=("indicators",), rank_by="sum(indicators)", limit=limit
+    folded, params = fold_townships(
+        f"FROM {source} WHERE {where}",
+        params,
+        township=TOWNSHIP,
+        keys={"level1": "COALESCE(level1, '未注明')"},
+        sums={"indicators": count},
+        rank=count,
+        limit=limit,
     )
-    return run(f"SELECT * FROM ({folded}) ORDER BY level1, {RANK}", params)
+    return run(
+        f"""SELECT level1, township, indicators, {RANK}, {FOLDED}
+            FROM ({folded}) ORDER BY level1, {RANK}""",
+        params,
+    )
 
 
 def load_warnings(run: Runner, f: Filters) -> pd.DataFrame:
@@ -171,27 +175,25 @@ def budget_by_township_year(
     """township, fiscal_year (NULL kept), projects, budget_yuan (NULL when none printed):
     for charts that span years. Folded like ``budget_by_township`` (same townships, same
     ranking, same 其他 row), so the two can be drawn together."""
-    where, params = f.where()
-    rows = f"""
-        SELECT {TOWNSHIP} AS township, fiscal_year, count(*) AS projects,
-               sum(budget_total_yuan) AS budget_yuan
-        FROM v_project_budget WHERE {where}
-        GROUP BY ALL
-        """
     if has_rollups(run):
         where, params = rollup_where(f, by_year=True)
-        rows = f"""
-            SELECT {TOWNSHIP} AS township, fiscal_year, CAST(sum(projects) AS BIGINT) AS projects,
-                   sum(budget_yuan) AS budget_yuan
-            FROM mart_project_rollup WHERE {where}
-            GROUP BY ALL
-            """
-    folded = fold_townships(
-        rows,
-        keys=("fiscal_year",),
-        counts=("projects",),
-        amounts=("budget_yuan",),
-        rank_by="sum(budget_yuan)",
+        source = f"FROM mart_project_rollup WHERE {where}"
+        sums = {"projects": "CAST(sum(projects) AS BIGINT)", "budget_yuan": "sum(budget_yuan)"}
+    else:
+        where, params = f.where()
+        source = f"FROM v_project_budget WHERE {where}"
+        sums = {"projects": "count(*)", "budget_yuan": "sum(budget_total_yuan)"}
+    folded, params = fold_townships(
+        source,
+        params,
+        township=TOWNSHIP,
+        keys={"fiscal_year": "fiscal_year"},
+        sums=sums,
+        rank=sums["budget_yuan"],
         limit=limit,
     )
-    return run(f"SELECT * FROM ({folded}) ORDER BY {RANK}, fiscal_year", params)
+    return run(
+        f"""SELECT township, fiscal_year, projects, budget_yuan, {RANK}, {FOLDED}
+            FROM ({folded}) ORDER BY {RANK}, fiscal_year""",
+        params,
+    )

@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.data import budgets as budgets_queries
 from dashboard.data import common as common_queries
+from dashboard.data import history as history_queries
 from dashboard.data import indicators as indicators_queries
 from dashboard.data import overview as overview_queries
 from dashboard.data import projects as projects_queries
@@ -34,17 +35,21 @@ def page_queries(run: Runner, f: Filters | None = None) -> dict[str, dict[str, C
     family = _first(numeric, "family", "满意度")
     unit = _first(targets_queries.family_units(run, f, family), "unit", "%")
     first_project = _first(projects_queries.search_projects(run, f, ""), "project_key", "")
+    history = {"budget_trend": lambda: history_queries.budget_trend(run, f, "township")}
+    if history_queries.has_history(run):  # older warehouses and fixtures lack the views
+        history["largest_changes"] = lambda: history_queries.largest_changes(run, f)
     return {
         "sidebar": {"filter_options": lambda: common_queries.filter_options(run)},
         "总览": {
             "overview_kpis": lambda: overview_queries.overview_kpis(run, f),
             "budget_by_township": lambda: common_queries.budget_by_township(run, f),
+            "budget_by_township_year": lambda: overview_queries.budget_by_township_year(run, f),
             "indicators_by_level1": lambda: overview_queries.indicators_by_level1(run, f),
             "load_warnings": lambda: overview_queries.load_warnings(run, f),
         },
         "预算对比": {
             "budget_by_category": lambda: budgets_queries.budget_by_category(run, f),
-            "budget_by_township": lambda: common_queries.budget_by_township(run, f),
+            "township_names": lambda: common_queries.budget_by_township(run, f, limit=None),
             "top_projects": lambda: common_queries.top_projects(run, f),
             "project_budgets": lambda: budgets_queries.project_budgets(run, f),
             "project_budget_box": lambda: budgets_queries.project_budget_box(run, f),
@@ -68,6 +73,7 @@ def page_queries(run: Runner, f: Filters | None = None) -> dict[str, dict[str, C
             "kind_mix": lambda: targets_queries.kind_mix(run, f),
             "common_targets": lambda: targets_queries.common_targets(run, f, family),
         },
+        "历年对比": history,
         "项目明细": {
             "search_projects": lambda: projects_queries.search_projects(run, f, ""),
             "search_projects_text": lambda: projects_queries.search_projects(run, f, "满意度"),

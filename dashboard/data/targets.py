@@ -16,7 +16,7 @@ from dashboard.data.common import (
     rollup_where,
 )
 from dashboard.data.filter_model import Filters
-from dashboard.data.township_fold import MAX_TOWNSHIPS, RANK, fold_townships
+from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, RANK, fold_townships
 from dashboard.view.formatting import KIND_LABELS
 from warehouse.schema import marts
 
@@ -101,17 +101,20 @@ def kind_mix(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS) -> pd.D
         if rollup
         else ("count(*)", "v_indicator_target")
     )
-    rows = f"""
-        SELECT {TOWNSHIP} AS township, COALESCE(target_kind, 'qualitative') AS target_kind,
-               {count} AS indicators
-        FROM {source} WHERE {where} GROUP BY ALL
-        """
-    folded = fold_townships(
-        rows, keys=("target_kind",), counts=("indicators",), rank_by="sum(indicators)", limit=limit
+    folded, params = fold_townships(
+        f"FROM {source} WHERE {where}",
+        params,
+        township=TOWNSHIP,
+        keys={"target_kind": "COALESCE(target_kind, 'qualitative')"},
+        sums={"indicators": count},
+        rank=count,
+        limit=limit,
     )
     frame = run(
         f"""
-        SELECT *, 100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct
+        SELECT township, target_kind, indicators,
+               100.0 * indicators / sum(indicators) OVER (PARTITION BY township) AS share_pct,
+               {RANK}, {FOLDED}
         FROM ({folded})
         ORDER BY {RANK}, target_kind
         """,

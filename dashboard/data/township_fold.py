@@ -10,7 +10,7 @@ others into one row labelled ``其他 N 个乡镇``; the full table stays one do
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -27,47 +27,77 @@ FOLDED = "folded_townships"
 """Column: how many townships the row stands for (1, or the count folded into 其他)."""
 
 
-def fold_townships(
-    rows_sql: str,
-    *,
-    keys: Sequence[str] = (),
-    counts: Sequence[str] = (),
-    amounts: Sequence[str] = (),
-    rank_by: str,
-    limit: int | None = MAX_TOWNSHIPS,
-) -> str:
-    """SQL over ``rows_sql`` (one row per township × ``keys``, additive ``counts`` and
-    ``amounts``): townships ranked by ``rank_by`` (an aggregate over one township's rows,
-    largest first, ties by name); the first ``limit`` keep their name and every other one is
-    summed into the 其他 row. Folding a single township would hide its name for nothing, so
-    ``limit + 1`` townships are all shown. ``limit=None`` ranks without folding (downloads).
+MEASURE = "township_measure"
+"""Column: the ranking measure summed over the row's townships (e.g. their projects)."""
 
-    Output: township, keys, counts (BIGINT), amounts, ``RANK``, ``FOLDED``; unordered."""
+
+def fold_townships(
+    source: str,
+    params: list,
+    *,
+    township: str,
+    keys: Mapping[str, str] | None = None,
+    sums: Mapping[str, str],
+    rank: str,
+    rank_source: str | None = None,
+    rank_params: list | None = None,
+    limit: int | None = MAX_TOWNSHIPS,
+) -> tuple[str, list]:
+    """SQL (and its parameters) folding a per-township aggregate.
+
+    ``source`` is ``FROM … WHERE …`` over the rows (with ``params``); ``township`` the label
+    expression (never NULL); ``keys`` output column → expression; ``sums`` output column →
+    aggregate (``count(*)``, ``sum(x)``: per group of rows). Townships are ranked by the
+    aggregate ``rank`` over ``rank_source`` (default ``source``), largest first, ties by
+    name; the first ``limit`` keep their rows and every other one is aggregated into the 其他
+    row. Folding a single township would hide its name for nothing, so ``limit + 1``
+    townships are all shown; ``limit=None`` ranks without folding (downloads).
+
+    Three narrow scans instead of one township × key aggregate: the ranking groups by
+    township only, the named rows by township × key for the top townships only, the 其他 row
+    by key only (3.2× faster on 43,880 townships than folding the full aggregate).
+
+    Output: township, keys, sums, ``RANK``, ``FOLDED``, ``MEASURE``; one row at least per
+    shown township (keys and sums NULL when it has no rows in ``source``); unordered."""
+    if " WHERE " not in f" {source} ":
+        raise ValueError("fold_townships needs a source with a WHERE clause")
+    keys = dict(keys or {})
     bound = "NULL" if limit is None else str(int(limit))
-    key_list = "".join(f", r.{k}" for k in keys)
-    sums = [f"CAST(sum(r.{c}) AS BIGINT) AS {c}" for c in counts]
-    sums += [f"sum(r.{a}) AS {a}" for a in amounts]
-    return f"""
-        WITH fold_rows AS MATERIALIZED ({rows_sql}),
-        fold_rank AS (
-          SELECT township, count(*) OVER () AS fold_n,
-                 row_number() OVER (ORDER BY {rank_by} DESC NULLS LAST, township) AS fold_r
-          FROM fold_rows GROUP BY township
-        ), fold_map AS (
-          SELECT township, ({bound} IS NOT NULL AND fold_n > {bound} + 1 AND fold_r > {bound})
-                 AS folded, fold_n, fold_r
-          FROM fold_rank
+    key_exprs = "".join(f"{expr} AS {name}, " for name, expr in keys.items())
+    sum_exprs = ", ".join(f"{agg} AS {name}" for name, agg in sums.items())
+    columns = [*keys, *sums]
+    named = ", ".join(f"n.{c}" for c in columns)
+    rest = ", ".join(f"r.{c}" for c in columns)
+    group = "GROUP BY ALL" if keys else ""
+    sql = f"""
+        WITH fold_rank AS MATERIALIZED (
+          SELECT township, measure, count(*) OVER () AS fold_n,
+                 row_number() OVER (ORDER BY measure DESC NULLS LAST, township) AS fold_r
+          FROM (SELECT {township} AS township, {rank} AS measure
+                {rank_source or source} GROUP BY 1)
+        ), fold_top AS (
+          SELECT township, measure, fold_r FROM fold_rank
+          WHERE {bound} IS NULL OR fold_n <= {bound} + 1 OR fold_r <= {bound}
+        ), fold_other AS (
+          SELECT count(*) AS folded, sum(measure) AS measure FROM fold_rank
+          WHERE township NOT IN (SELECT township FROM fold_top) HAVING count(*) > 0
+        ), fold_named AS (
+          SELECT {township} AS township, {key_exprs}{sum_exprs}
+          {source} AND {township} IN (SELECT township FROM fold_top) GROUP BY ALL
+        ), fold_rest AS (
+          SELECT {key_exprs}{sum_exprs}
+          {source} AND {township} NOT IN (SELECT township FROM fold_top) {group}
         )
-        SELECT CASE WHEN m.folded THEN format('{OTHER_TOWNSHIPS}', m.fold_n - {bound})
-                    ELSE r.township END AS township{key_list},
-               {", ".join(sums)},
-               CAST(min(CASE WHEN m.folded THEN {bound} + 1 ELSE m.fold_r END) AS BIGINT)
-                 AS {RANK},
-               CAST(max(CASE WHEN m.folded THEN m.fold_n - {bound} ELSE 1 END) AS BIGINT)
-                 AS {FOLDED}
-        FROM fold_rows r JOIN fold_map m ON m.township IS NOT DISTINCT FROM r.township
-        GROUP BY ALL
+        SELECT t.township, {named}, CAST(t.fold_r AS BIGINT) AS {RANK},
+               CAST(1 AS BIGINT) AS {FOLDED}, t.measure AS {MEASURE}
+        FROM fold_top t LEFT JOIN fold_named n ON n.township = t.township
+        UNION ALL
+        SELECT format('{OTHER_TOWNSHIPS}', o.folded), {rest}, CAST({bound} + 1 AS BIGINT),
+               CAST(o.folded AS BIGINT), o.measure
+        FROM fold_other o LEFT JOIN fold_rest r ON TRUE
     """
+    ranking = params if rank_params is None else rank_params
+    return sql, [*ranking, *params, *params]
 
 
 def folded_count(frame: pd.DataFrame) -> int:

@@ -22,7 +22,8 @@ HORIZON_LABELS: dict[str, str] = dict(target_kinds().horizons)
 
 LEVEL1_ORDER = list(level1_names())
 LEVEL2_ORDER = list(level2_names())
-CHECKPOINTS = ["3月", "6月", "10月", "12月"]
+CHECKPOINT_MONTHS = (3, 6, 10, 12)  # spending plans: plan_q1 … plan_q4 are cumulative
+CHECKPOINTS = [f"{month}月" for month in CHECKPOINT_MONTHS]
 OP_SYMBOLS = {">=": "≥", "<=": "≤", "=": "", ">": ">", "<": "<"}
 
 
