@@ -81,15 +81,14 @@ def _room_for_labels(values: pd.Series) -> alt.Scale:
     return alt.Scale(domain=[0, top * 1.45 if top > 0 else 1], nice=False)
 
 
-def _named_only(frame: pd.DataFrame, amount: str = "budget_yuan") -> tuple[pd.DataFrame, str]:
+def _named_only(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """An amount chart draws the named townships only: the 其他 row (township_fold) would
-    dwarf them. Returns the named rows and a subtitle note giving the folded total."""
+    dwarf them. Returns the named rows and a short subtitle note (the caption under the
+    chart gives the folded total: ``ui.folded_caption``)."""
     if FOLDED not in frame.columns or not (frame[FOLDED] > 1).any():
         return frame, ""
-    folded = frame.loc[frame[FOLDED] > 1]
-    total = pd.to_numeric(folded[amount], errors="coerce").sum()
-    note = f"；另有 {int(folded[FOLDED].max()):,} 个乡镇合计 {fmt_wan(total)}，未画出"
-    return frame.loc[frame[FOLDED] <= 1], note
+    folded = int(frame[FOLDED].max())
+    return frame.loc[frame[FOLDED] <= 1], f"；另有 {folded:,} 个乡镇未画出"
 
 
 def _flag_labels(names: pd.Series, flag_texts: pd.Series) -> pd.Series:
@@ -128,7 +127,7 @@ def budget_by_township_chart(
     subtitle = (f"{scope}；" if scope else "") + "单位：万元" + folded_note
     if data["flag_text"].ne("").any():
         subtitle += "；⚠ 表示有数据提示，悬停查看"
-    base = alt.Chart(data, title=alt.Title(title, subtitle=subtitle))
+    base = alt.Chart(data)
     y = alt.Y("shown:N", title=None, sort=order, axis=alt.Axis(labelLimit=200))
     tooltip = [
         alt.Tooltip("township:N", title=label("township")),
@@ -152,7 +151,11 @@ def budget_by_township_chart(
     text = base.mark_text(align="left", dx=4, color="#333").encode(
         y=y, x="text_x:Q", text="label:N", tooltip=tooltip
     )
-    return (bars + text).properties(height=alt.Step(BAR_STEP))
+    # the title belongs to the layer: on a layer's member a subtitle wider than a half-width
+    # column squeezes the plot to nothing (Vega counts it in the fit)
+    return (bars + text).properties(
+        height=alt.Step(BAR_STEP), title=alt.Title(title, subtitle=subtitle)
+    )
 
 
 def budget_by_township_years_chart(

@@ -46,6 +46,31 @@ def fmt_int(value: float | None) -> str:
     return DASH if value is None or _missing(value) else f"{int(value):,}"
 
 
+WAN = 10_000
+YI = 100_000_000
+
+
+def fmt_count_short(value: float | None) -> str:
+    """For narrow tiles: 9,999 → "9,999"; 134,567 → "13.5 万"; 2.3e8 → "2.30 亿"."""
+    if value is None or _missing(value):
+        return DASH
+    number = int(value)
+    if abs(number) >= YI:
+        return f"{number / YI:,.2f} 亿"
+    if abs(number) >= WAN:
+        return f"{number / WAN:,.1f} 万"
+    return f"{number:,}"
+
+
+def fmt_money_short(yuan: float | None) -> str:
+    """For tiles: below 1 亿元 as ``fmt_wan`` ("16.30 万元"), above it "849.54 亿元"."""
+    if yuan is None or _missing(yuan):
+        return DASH
+    if abs(float(yuan)) >= YI:
+        return f"{float(yuan) / YI:,.2f} 亿元"
+    return fmt_wan(yuan)
+
+
 def fmt_pct(value: float | None, digits: int = 1) -> str:
     """Percent points → "95.0%"; missing → "—"."""
     return DASH if value is None or _missing(value) else f"{float(value):.{digits}f}%"

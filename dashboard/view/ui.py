@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data import db, exports
-from dashboard.data.township_fold import MAX_TOWNSHIPS, folded_count
+from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, folded_count
 from dashboard.view import filters
 from dashboard.view.chart_theme import ChartSpec
-from dashboard.view.formatting import DASH, for_display
+from dashboard.view.formatting import DASH, fmt_wan, for_display
 from dashboard.view.labels import labels
 from dashboard.view.palette import TownshipPalette, township_palette
 
@@ -151,18 +151,23 @@ def table(
     download_buttons(frame if download is None else download, basename, key=key)
 
 
-def folded_caption(frame: pd.DataFrame, measure: str) -> None:
+def folded_caption(frame: pd.DataFrame, measure: str, amount: str | None = None) -> None:
     """Under a per-township chart whose query folded townships (township_fold): which ones
-    are named and where the rest went."""
+    are named and where the rest went; ``amount`` (a yuan column) adds their total, for the
+    amount charts that leave the 其他 row out."""
     folded = folded_count(frame)
-    if folded:
-        caption(
-            "按{}列出前 {} 个乡镇，其余 {} 个乡镇合并为“其他”一行；"
-            "“查看数据”中的下载文件列出全部乡镇。",
-            measure,
-            MAX_TOWNSHIPS,
-            f"{folded:,}",
-        )
+    if not folded:
+        return
+    rest = f"其余 {folded:,} 个乡镇"
+    if amount is not None:
+        total = pd.to_numeric(frame.loc[frame[FOLDED] > 1, amount], errors="coerce").sum()
+        rest += f"合计 {fmt_wan(total)}"
+    caption(
+        "按{}列出前 {} 个乡镇；{}，在“查看数据”中合并为“其他”一行，下载文件列出全部乡镇。",
+        measure,
+        MAX_TOWNSHIPS,
+        rest,
+    )
 
 
 def name_list(names: list[str], limit: int = 10) -> str:

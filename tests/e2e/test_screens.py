@@ -235,8 +235,10 @@ def test_hostile_query_parameter_shows_literally(hostile_url, browser):
 
 @pytest.fixture(scope="module")
 def synthetic_url(tmp_path_factory):
+    """240 synthetic documents: 7 years and 62 townships, more than a chart names
+    (township_fold.MAX_TOWNSHIPS), so the pages show how they fold the rest."""
     root = tmp_path_factory.mktemp("synthetic")
-    write_corpus(24, root / "docs", seed=7, jobs=1)
+    write_corpus(240, root / "docs", seed=7, jobs=1)
     db = root / "warehouse.duckdb"
     load_paths([root / "docs"], db, progress=False, workers=1)
     with serve(db, root / "streamlit.log") as url:
@@ -255,12 +257,27 @@ def test_history_on_synthetic_corpus(synthetic_url, browser):
         page.close()
 
 
-def test_overview_on_synthetic_corpus(synthetic_url, browser):
-    page, log = _open(browser, f"{synthetic_url}/", 2)
+FOLDED_CAPTION = "在“查看数据”中合并为“其他”一行"
+MANY_TOWNSHIPS = [
+    ("?year=", "13_总览_合成语料", 2, ["概况", FOLDED_CAPTION, "万元"]),
+    ("budgets?year=", "14_预算对比_多乡镇", 3, ["各乡镇预算构成", FOLDED_CAPTION]),
+    ("indicators?year=", "15_指标结构_多乡镇", 3, ["二级指标覆盖情况", FOLDED_CAPTION]),
+    ("targets?year=", "16_目标值对比_多乡镇", 2, ["目标值类型构成", FOLDED_CAPTION]),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "stem", "min_charts", "labels"), MANY_TOWNSHIPS, ids=[p[1] for p in MANY_TOWNSHIPS]
+)
+def test_many_townships_fold_into_one_row(synthetic_url, browser, path, stem, min_charts, labels):
+    page, log = _open(browser, f"{synthetic_url}/{path}", min_charts)
     try:
-        assert "概况" in main_text(page)
+        text = main_text(page)
+        for label in labels:
+            assert label in text, (stem, label)
+        assert "其余 " in text and "个乡镇" in text
         for width in WIDTHS:
-            screenshot(page, SHOTS / f"13_总览_合成语料_{width}.png", width)
+            screenshot(page, SHOTS / f"{stem}_{width}.png", width)
         _check_clean(page, log)
     finally:
         page.close()

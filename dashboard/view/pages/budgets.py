@@ -41,7 +41,7 @@ else:
             categories=filter_options()["categories"],
         )
     )
-    ui.folded_caption(by_category, "预算总额")
+    ui.folded_caption(by_category, "预算总额", amount=None if mode == "占比" else "budget_yuan")
     unbudgeted = townships.loc[townships["projects_with_budget"] == 0, "township"].tolist()
     if unbudgeted:
         ui.caption("{} 的项目均未注明预算，未在图中显示。", ui.name_list(unbudgeted))

@@ -49,7 +49,7 @@ if trend.empty:
 else:
     palette = ui.palette() if by != "项目类别" else None
     ui.chart(charts.budget_trend_chart(trend, by or "乡镇", palette))
-    ui.folded_caption(trend, "历年预算总额")
+    ui.folded_caption(trend, "历年预算总额", amount="budget_yuan")
     trend_columns = {"grp": by or labels("township")["township"]} | labels(
         "fiscal_year", "projects", "budget_yuan"
     )

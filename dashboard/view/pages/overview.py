@@ -9,7 +9,14 @@ from dashboard.data import db
 from dashboard.data import overview as overview_queries
 from dashboard.view import charts, ui
 from dashboard.view.filters import current_filters
-from dashboard.view.formatting import fmt_int, fmt_pct, fmt_wan, for_display
+from dashboard.view.formatting import (
+    fmt_count_short,
+    fmt_int,
+    fmt_money_short,
+    fmt_pct,
+    fmt_wan,
+    for_display,
+)
 from dashboard.view.labels import labels
 
 f = current_filters()
@@ -25,21 +32,41 @@ if kpis["projects"] == 0 and kpis["indicators"] == 0:
     st.stop()
 
 st.subheader(f"{scope}概况", anchor=False)
-tiles = st.columns([1, 1, 2, 1, 1.2])  # money needs room: "2,233.51 万元"
-tiles[0].metric("乡镇数", fmt_int(kpis["townships"]), border=True, help=f"范围：{scope}")
-tiles[1].metric("项目数", fmt_int(kpis["projects"]), border=True, help=f"范围：{scope}")
+# a wrapping row of tiles sized to their figures: "2,233.51 万元" and "18,110.60 亿元" both fit
+row = st.container(horizontal=True, wrap=True, gap="small")
+tiles = [row.container(width="content") for _ in range(5)]
+# tiles show large figures in 万/亿 (a national warehouse has 6-digit counts); the exact
+# figure is in the tooltip
+tiles[0].metric(
+    "乡镇数",
+    fmt_count_short(kpis["townships"]),
+    border=True,
+    help=f"范围：{scope}；共 {fmt_int(kpis['townships'])} 个",
+)
+tiles[1].metric(
+    "项目数",
+    fmt_count_short(kpis["projects"]),
+    border=True,
+    help=f"范围：{scope}；共 {fmt_int(kpis['projects'])} 个",
+)
 tiles[2].metric(
     f"预算总额（{scope.split('（')[0]}）",
-    fmt_wan(kpis["budget_yuan"]),
+    fmt_money_short(kpis["budget_yuan"]),
     border=True,
-    help=(
-        f"{kpis['projects_without_budget']} 个项目未注明预算，未计入合计。"
+    help=f"合计 {fmt_wan(kpis['budget_yuan'])}。"
+    + (
+        f"{fmt_int(kpis['projects_without_budget'])} 个项目未注明预算，未计入合计。"
         if kpis["projects_without_budget"]
         else "全部项目均已注明预算。"
     )
     + ("多个年度的预算相加，请结合下方“各年度预算”查看。" if ui.spans_years(f) else ""),
 )
-tiles[3].metric("绩效指标数", fmt_int(kpis["indicators"]), border=True)
+tiles[3].metric(
+    "绩效指标数",
+    fmt_count_short(kpis["indicators"]),
+    border=True,
+    help=f"共 {fmt_int(kpis['indicators'])} 条",
+)
 tiles[4].metric(
     "定量指标占比",
     fmt_pct(kpis["quantitative_pct"]),
@@ -55,25 +82,25 @@ flagged = overview_queries.flagged_count(run, f)
 attention = st.columns(4)
 attention[0].metric(
     "审核结果为“差”的项目",
-    fmt_int(grades.get("差", 0)),
+    fmt_count_short(grades.get("差", 0)),
     border=True,
     help="绩效目标审核评为“差”（退回不予安排）的项目数。",
 )
 attention[1].metric(
     "审核结果为“中”的项目",
-    fmt_int(grades.get("中", 0)),
+    fmt_count_short(grades.get("中", 0)),
     border=True,
     help="绩效目标审核评为“中”（需退回修改）的项目数。",
 )
 attention[2].metric(
     f"{ui.FLAG} 数字有疑问的项目",
-    fmt_int(flagged),
+    fmt_count_short(flagged),
     border=True,
     help="导入时发现的数据问题或资金类审核问题（如资金构成不符、疑似万元/元混用）。",
 )
 attention[3].metric(
     "未注明预算的项目",
-    fmt_int(kpis["projects_without_budget"]),
+    fmt_count_short(kpis["projects_without_budget"]),
     border=True,
     help="文件中没有写明预算数的项目，未计入预算合计。",
 )
@@ -129,7 +156,7 @@ with left:
             ui.chart(charts.budget_by_township_years_chart(by_year_township, budgets, flags, scope))
         else:
             ui.chart(charts.budget_by_township_chart(budgets, palette, flags=flags, scope=scope))
-        ui.folded_caption(budgets, "预算总额")
+        ui.folded_caption(budgets, "预算总额", amount="budget_yuan")
         with st.expander("查看数据"):
             ui.table(
                 _budget_table(budgets),
