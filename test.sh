@@ -13,7 +13,7 @@ bash scripts/setup.sh --dev
 echo "== ruff"
 .venv/bin/ruff format --check .
 .venv/bin/ruff check .
-echo "== mypy (etl, warehouse)"
+echo "== mypy (etl, warehouse, dashboard, synth, benchmarks)"
 .venv/bin/python -m mypy
 if [ "$fast" = 1 ]; then
   echo "== pytest (fast: not e2e, not slow)"
