@@ -110,6 +110,33 @@ def dashboard_latency(db: Path, runs: int, all_filters: bool = False) -> dict:
         con.close()
 
 
+def whole_table_latency(db: Path, runs: int) -> dict:
+    """{aggregate: stats} of the warehouse queries the pandas baseline is compared with, in
+    their unfolded form (every township, ``limit=None``): the pages fold to 25 townships,
+    pandas computes them all, so the comparison times the same work on both sides."""
+    from dashboard.data import budgets, common, indicators, overview, targets
+    from dashboard.data.filter_model import Filters
+
+    con = duckdb.connect(str(db.resolve()), read_only=True)
+    run = _runner(con)
+    f = Filters()
+    queries: dict[str, Callable[[], object]] = {
+        "overview_kpis": lambda: overview.overview_kpis(run, f),
+        "budget_by_township": lambda: common.budget_by_township(run, f, limit=None),
+        "indicators_by_level1": lambda: overview.indicators_by_level1(run, f, limit=None),
+        "top_projects": lambda: common.top_projects(run, f),
+        "spending_plan": lambda: budgets.spending_plan(run, f, limit=None),
+        "level_mix_level2": lambda: indicators.level_mix(run, f, "level2", limit=None),
+        "level2_coverage": lambda: indicators.level2_coverage(run, f, limit=None),
+        "indicators_per_project": lambda: indicators.indicators_per_project(run, f),
+        "kind_mix": lambda: targets.kind_mix(run, f, limit=None),
+    }
+    try:
+        return {name: _time(fn, runs)[0] for name, fn in queries.items()}
+    finally:
+        con.close()
+
+
 def _fetch_all(con: duckdb.DuckDBPyConnection, sql: str) -> Callable[[], object]:
     """One run of ``sql`` (bound now, not to the loop variable's last value)."""
     return lambda: con.execute(sql).fetchall()
@@ -287,9 +314,12 @@ def _pandas_aggregates(p: pd.DataFrame, i: pd.DataFrame) -> dict[str, Callable[[
     }
 
 
-def pandas_baseline(records_dir: Path | None, runs: int, db: Path | None = None) -> dict:
+def pandas_baseline(
+    records_dir: Path | None, runs: int, db: Path | None = None, warehouse: Path | None = None
+) -> dict:
     """Time building the DataFrames (from parsed JSON records, or from a warehouse's views
-    with ``db``) and each aggregate on them."""
+    with ``db``) and each aggregate on them; with ``warehouse``, also the same aggregates as
+    warehouse queries over every township (``whole_table_latency``)."""
     started = time.perf_counter()
     if db is not None:
         p, i = frames_from_warehouse(db)
@@ -305,6 +335,7 @@ def pandas_baseline(records_dir: Path | None, runs: int, db: Path | None = None)
         "projects": len(p),
         "indicators": len(i),
         "queries": timings,
+        "warehouse": whole_table_latency(warehouse, runs) if warehouse is not None else None,
     }
 
 
@@ -336,7 +367,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         print(f"| {name} | " + " | ".join(cells) + " |")
     if args.pandas:
-        result["pandas"] = pandas_baseline(None, max(3, args.runs // 2), db=args.db)
+        result["pandas"] = pandas_baseline(
+            None, max(3, args.runs // 2), db=args.db, warehouse=args.db
+        )
         print(json.dumps(result["pandas"], ensure_ascii=False, indent=1))
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

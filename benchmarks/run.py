@@ -72,11 +72,11 @@ def bench_size(n: int, args: argparse.Namespace, log) -> dict:
     if not args.no_pandas:
         log(f"[{n}] pandas baseline")
         if n > PANDAS_RECORDS_MAX:  # JSON records of every document would not fit in RAM
-            pandas = query_bench.pandas_baseline(None, max(5, args.runs // 4), db=db)
+            pandas = query_bench.pandas_baseline(None, max(5, args.runs // 4), db=db, warehouse=db)
         else:
             records = work / f"records_{n}"
             parse_bench.dump_records(files, records)
-            pandas = query_bench.pandas_baseline(records, max(5, args.runs // 4))
+            pandas = query_bench.pandas_baseline(records, max(5, args.runs // 4), warehouse=db)
             shutil.rmtree(records)
     load.pop("output", None)
     return {
