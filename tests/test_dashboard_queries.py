@@ -266,3 +266,13 @@ def test_queries_on_empty_warehouse(empty_db):
     assert targets_queries.target_outliers(run, ALL, "满意度").empty
     assert targets_queries.kind_mix(run, ALL).empty
     con.close()
+
+
+def test_load_warnings_page_fetches_the_first_few_and_counts_all(runner):
+    from dashboard.data import overview as overview_queries
+
+    every = overview_queries.load_warnings(runner, ALL)
+    first = overview_queries.load_warnings(runner, ALL, limit=2)
+    assert len(every) > 2  # the seed-like fixture carries several warnings
+    assert overview_queries.load_warning_count(runner, ALL) == len(every)
+    pd.testing.assert_frame_equal(first, every.head(2), check_dtype=False)

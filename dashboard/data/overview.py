@@ -101,18 +101,27 @@ def indicators_by_level1(
     )
 
 
-def load_warnings(run: Runner, f: Filters) -> pd.DataFrame:
-    """Warnings raised while loading (year/township filter only: warnings carry no category)."""
+def load_warnings(run: Runner, f: Filters, limit: int | None = None) -> pd.DataFrame:
+    """Warnings raised while loading (year/township filter only: warnings carry no category);
+    the first ``limit`` in display order, or all of them (the download)."""
     where, params = f.where(category=False)
+    limit_sql = "" if limit is None else f"LIMIT {int(limit)}"
     return run(
         f"""
         SELECT fiscal_year, {TOWNSHIP} AS township, unit_name, source_file, code, message,
                line, project_name
         FROM v_load_warning WHERE {where}
-        ORDER BY township, source_file, line NULLS FIRST
+        ORDER BY township, source_file, line NULLS FIRST, code, message, project_name {limit_sql}
         """,
         params,
     )
+
+
+def load_warning_count(run: Runner, f: Filters) -> int:
+    """How many load warnings the filter covers (the page shows the first few)."""
+    where, params = f.where(category=False)
+    frame = run(f"SELECT count(*) AS n FROM v_load_warning WHERE {where}", params)
+    return int(frame["n"].iloc[0])
 
 
 def township_flags(run: Runner, f: Filters) -> pd.DataFrame:

@@ -45,7 +45,8 @@ def page_queries(run: Runner, f: Filters | None = None) -> dict[str, dict[str, C
             "budget_by_township": lambda: common_queries.budget_by_township(run, f),
             "budget_by_township_year": lambda: overview_queries.budget_by_township_year(run, f),
             "indicators_by_level1": lambda: overview_queries.indicators_by_level1(run, f),
-            "load_warnings": lambda: overview_queries.load_warnings(run, f),
+            "load_warnings": lambda: overview_queries.load_warnings(run, f, limit=10),
+            "load_warning_count": lambda: overview_queries.load_warning_count(run, f),
         },
         "预算对比": {
             "budget_by_category": lambda: budgets_queries.budget_by_category(run, f),

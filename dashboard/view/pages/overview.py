@@ -198,27 +198,31 @@ else:
     ui.top_projects_table(top)
 
 st.subheader("数据加载提示", anchor=False)
-warnings = overview_queries.load_warnings(run, f)
+WARNINGS_SHOWN = 10
+warnings = overview_queries.load_warnings(run, f, limit=WARNINGS_SHOWN)
 if warnings.empty:
     st.success("当前范围内的文件导入时没有提示。", icon=":material/check_circle:")
 else:
+    warning_count = overview_queries.load_warning_count(run, f)
     ui.caption(
-        "共 {} 条提示（导入时自动发现的数据问题），下表显示前 10 条，下载可获取全部。",
-        len(warnings),
+        "共 {} 条提示（导入时自动发现的数据问题），下表显示前 {} 条，下载可获取全部。",
+        f"{warning_count:,}",
+        min(WARNINGS_SHOWN, warning_count),
     )
-    shown = for_display(
-        warnings,
-        labels(
-            "township",
-            "fiscal_year",
-            "project_name",
-            "message",
-            "source_file",
-            "line",
-            "code",
-            obj="v_load_warning",
+    warning_columns = labels(
+        "township",
+        "fiscal_year",
+        "project_name",
+        "message",
+        "source_file",
+        "line",
+        "code",
+        obj="v_load_warning",
+    )
+    ui.dataframe(for_display(warnings, warning_columns, years=("fiscal_year",)))
+    ui.download_buttons(  # every warning, fetched only when a button is clicked
+        lambda: for_display(
+            overview_queries.load_warnings(run, f), warning_columns, years=("fiscal_year",)
         ),
-        years=("fiscal_year",),
+        "数据加载提示",
     )
-    ui.dataframe(shown.head(10))
-    ui.download_buttons(shown, "数据加载提示")

@@ -45,7 +45,9 @@ else:
         format_func=lambda u: f"{u}（{unit_counts[u]:,} 条）",
         help="不同单位的目标值不能直接比较，请选择一种单位。",
     )
-    ui.caption("“{}”共有 {} 条数值型目标值（{}）。", family, f"{counts[family]:,}", ui.year_scope(f))
+    ui.caption(
+        "“{}”共有 {} 条数值型目标值（{}）。", family, f"{counts[family]:,}", ui.year_scope(f)
+    )
     targets = targets_queries.family_targets(run, f, family, unit)
     if targets.empty:
         ui.no_data()
