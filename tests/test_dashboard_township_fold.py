@@ -22,6 +22,7 @@ from dashboard.data.township_fold import (
     OTHER_TOWNSHIPS,
     RANK,
     folded_count,
+    other_label,
     township_order,
 )
 from dashboard.view import charts, ui
@@ -118,7 +119,7 @@ def test_fold_names_the_largest_townships_and_sums_the_rest(runner, name) -> Non
     folded = spec.query(runner, ALL, limit=limit)
     ranking = _ranking(full, spec)
     assert len(ranking) >= limit + 2, "the fixture needs townships to fold"
-    other = OTHER_TOWNSHIPS.format(len(ranking) - limit)
+    other = other_label(len(ranking) - limit)
     assert township_order(folded.rename(columns={spec.township: "township"})) == [
         *ranking[:limit],
         other,
@@ -237,7 +238,8 @@ def test_name_lists_stay_one_line() -> None:
 
 
 def test_the_bound_is_declared_once() -> None:
-    assert MAX_TOWNSHIPS == 25 and OTHER_TOWNSHIPS.format(43855) == "其他 43,855 个乡镇"
+    assert MAX_TOWNSHIPS == 25 and other_label(43855) == "其他 43,855 个乡镇"
+    assert OTHER_TOWNSHIPS.count("%") == 1  # one printf placeholder, the folded count
 
 
 def test_tiles_shorten_national_figures_and_keep_county_ones() -> None:

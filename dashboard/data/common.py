@@ -39,6 +39,14 @@ def connection_runner(con: duckdb.DuckDBPyConnection) -> Runner:
 TOWNSHIP = marts.TOWNSHIP_LABEL_SQL
 
 
+UNKNOWN_LEVEL = "未注明"  # an indicator whose 一级/二级指标 cell was empty
+
+
+def level_label(column: str) -> str:
+    """SQL: the level-1 or level-2 name, ``UNKNOWN_LEVEL`` when the document left it empty."""
+    return f"COALESCE({column}, '{UNKNOWN_LEVEL}')"
+
+
 CATEGORY = marts.CATEGORY_LABEL_SQL
 
 

@@ -9,6 +9,7 @@ from dashboard.data.common import (
     Runner,
     box_statistics,
     has_rollups,
+    level_label,
     point_sample,
     rollup_where,
 )
@@ -35,7 +36,7 @@ def level_mix(
         f"FROM {source} WHERE {where}",
         params,
         township=TOWNSHIP,
-        keys={"level": f"COALESCE({level}, '未注明')"},
+        keys={"level": level_label(level)},
         sums={"indicators": count},
         rank=count,
         limit=limit,

@@ -9,6 +9,7 @@ from dashboard.data.common import (
     TOWNSHIP,
     Runner,
     has_rollups,
+    level_label,
     rollup_where,
 )
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
@@ -89,7 +90,7 @@ def indicators_by_level1(
         f"FROM {source} WHERE {where}",
         params,
         township=TOWNSHIP,
-        keys={"level1": "COALESCE(level1, '未注明')"},
+        keys={"level1": level_label("level1")},
         sums={"indicators": count},
         rank=count,
         limit=limit,

@@ -17,8 +17,9 @@ import pandas as pd
 MAX_TOWNSHIPS = 25
 """Townships a per-township chart shows by name, largest first (declared once)."""
 
-OTHER_TOWNSHIPS = "其他 {:,} 个乡镇"
-"""Label of the folded row (DuckDB ``format`` template; the count of folded townships)."""
+OTHER_TOWNSHIPS = "其他 %,d 个乡镇"
+"""Label of the folded row: a ``printf`` template (DuckDB and Spark alike; ``%,d`` groups
+thousands) taking the count of folded townships. ``other_label`` is the same in Python."""
 
 RANK = "township_rank"
 """Column: the township's rank by the chart's measure (the folded row ranks last)."""
@@ -70,7 +71,7 @@ def fold_townships(
     rest = ", ".join(f"r.{c}" for c in columns)
     group = "GROUP BY ALL" if keys else ""
     sql = f"""
-        WITH fold_rank AS MATERIALIZED (
+        WITH fold_rank AS (
           SELECT township, measure, count(*) OVER () AS fold_n,
                  row_number() OVER (ORDER BY measure DESC NULLS LAST, township) AS fold_r
           FROM (SELECT {township} AS township, {rank} AS measure
@@ -92,12 +93,17 @@ def fold_townships(
                CAST(1 AS BIGINT) AS {FOLDED}, t.measure AS {MEASURE}
         FROM fold_top t LEFT JOIN fold_named n ON n.township = t.township
         UNION ALL
-        SELECT format('{OTHER_TOWNSHIPS}', o.folded), {rest}, CAST({bound} + 1 AS BIGINT),
+        SELECT printf('{OTHER_TOWNSHIPS}', o.folded), {rest}, CAST({bound} + 1 AS BIGINT),
                CAST(o.folded AS BIGINT), o.measure
         FROM fold_other o LEFT JOIN fold_rest r ON TRUE
     """
     ranking = params if rank_params is None else rank_params
     return sql, [*ranking, *params, *params]
+
+
+def other_label(folded: int) -> str:
+    """The 其他 row's label for ``folded`` townships, as the SQL writes it."""
+    return OTHER_TOWNSHIPS.replace("%,d", f"{folded:,}")
 
 
 def folded_count(frame: pd.DataFrame) -> int:
