@@ -73,3 +73,22 @@ def sql_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.fixtures.sql_warehouse import build_sql_warehouse
 
     return build_sql_warehouse(tmp_path_factory.mktemp("sql_warehouse"))
+
+
+@pytest.fixture(scope="module")
+def run_without_rollups(seed_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The seed warehouse with its rollup tables dropped: queries aggregate the marts."""
+    import shutil
+
+    import duckdb
+
+    from dashboard.data.common import connection_runner
+    from warehouse.schema.marts import ROLLUP_TABLES
+
+    copy = tmp_path_factory.mktemp("no_rollups") / "warehouse.duckdb"
+    shutil.copyfile(seed_warehouse.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    for table in ROLLUP_TABLES:
+        con.execute(f"DROP TABLE {table}")
+    yield connection_runner(con)
+    con.close()

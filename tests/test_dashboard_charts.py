@@ -17,21 +17,10 @@ from dashboard.data.filter_model import Filters
 from dashboard.view import charts
 from dashboard.view.chart_theme import CJK_FONT
 from dashboard.view.palette import township_palette
+from tests.support.specs import walk
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ALL = Filters()
-
-
-def _walk(node, key):
-    """Every value stored under ``key`` anywhere in a nested spec."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == key:
-                yield v
-            yield from _walk(v, key)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk(item, key)
 
 
 def _texts(value) -> list[str]:
@@ -107,14 +96,14 @@ TOWNSHIP_COLOURED = [
 
 def test_every_chart_has_a_chinese_title(specs):
     for name, spec in specs.items():
-        titles = [t for v in _walk(spec, "title") for t in _texts(v)]
+        titles = [t for v in walk(spec, "title") for t in _texts(v)]
         assert titles, name
         assert any(CJK.search(t) for t in titles), name
 
 
 def test_axis_and_tooltip_titles_are_chinese(specs):
     for name, spec in specs.items():
-        for encoding in _walk(spec, "encoding"):
+        for encoding in walk(spec, "encoding"):
             for channel, definition in encoding.items():
                 defs = definition if isinstance(definition, list) else [definition]
                 for d in defs:
@@ -137,7 +126,7 @@ def test_township_colour_scale_is_shared(specs, palette):
     for name in TOWNSHIP_COLOURED:
         scales = [
             c["scale"]
-            for c in _walk(specs[name], "color")
+            for c in walk(specs[name], "color")
             if isinstance(c, dict) and c.get("field") == "township"
         ]
         assert scales, name
@@ -153,7 +142,7 @@ def test_colour_scale_carries_only_the_drawn_townships(runner, palette):
     scale = charts.budget_by_township_chart(frame, palette).to_dict()
     domains = [
         c["scale"]["domain"]
-        for c in _walk(scale, "color")
+        for c in walk(scale, "color")
         if isinstance(c, dict) and c.get("field") == "township"
     ]
     named = frame.loc[frame["folded_townships"] == 1, "township"].tolist()
@@ -163,7 +152,7 @@ def test_colour_scale_carries_only_the_drawn_townships(runner, palette):
 def test_legend_lists_only_present_townships(specs):
     legends = [
         c["legend"]
-        for c in _walk(specs["spending_plan"], "color")
+        for c in walk(specs["spending_plan"], "color")
         if isinstance(c, dict) and c.get("legend")
     ]
     assert legends and "开元镇" not in legends[0]["values"]  # 开元镇 has no spending plan

@@ -86,24 +86,6 @@ def test_large_point_clouds_are_bounded_deterministic_samples(
     assert "抽样" in str(spec["title"])
 
 
-@pytest.fixture(scope="module")
-def run_without_rollups(seed_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
-    """The same warehouse with the rollup tables dropped: queries aggregate the marts."""
-    import shutil
-
-    import duckdb
-
-    from warehouse.schema.marts import ROLLUP_TABLES
-
-    copy = tmp_path_factory.mktemp("no_rollups") / "warehouse.duckdb"
-    shutil.copyfile(seed_warehouse.resolve(), copy)
-    con = duckdb.connect(str(copy))
-    for table in ROLLUP_TABLES:
-        con.execute(f"DROP TABLE {table}")
-    yield connection_runner(con)
-    con.close()
-
-
 def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(
         left.reset_index(drop=True), right.reset_index(drop=True), check_dtype=False

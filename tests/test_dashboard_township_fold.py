@@ -178,24 +178,6 @@ def test_rollup_and_direct_paths_fold_alike(run_without_rollups, seed_runner, na
         )
 
 
-@pytest.fixture(scope="module")
-def run_without_rollups(seed_warehouse, tmp_path_factory):
-    import shutil
-
-    import duckdb
-
-    from dashboard.data.common import connection_runner
-    from warehouse.schema.marts import ROLLUP_TABLES
-
-    copy = tmp_path_factory.mktemp("fold_no_rollups") / "w.duckdb"
-    shutil.copyfile(seed_warehouse.resolve(), copy)
-    con = duckdb.connect(str(copy))
-    for table in ROLLUP_TABLES:
-        con.execute(f"DROP TABLE {table}")
-    yield connection_runner(con)
-    con.close()
-
-
 def test_amount_charts_leave_the_folded_row_out_and_say_so(runner) -> None:
     from dashboard.view.palette import township_palette
 
@@ -206,17 +188,6 @@ def test_amount_charts_leave_the_folded_row_out_and_say_so(runner) -> None:
     assert drawn == set(frame.loc[frame[FOLDED] == 1, "township"])
     # the title sits on the layer (on a member, a long subtitle squeezes the plot away)
     assert spec["title"]["subtitle"].endswith(f"另有 {folded_count(frame)} 个乡镇未画出")
-
-
-def _walk(node, key):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == key:
-                yield v
-            yield from _walk(v, key)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk(item, key)
 
 
 def test_distribution_charts_keep_the_townships_with_most_rows() -> None:

@@ -34,45 +34,37 @@ if kpis["projects"] == 0 and kpis["indicators"] == 0:
 st.subheader(f"{scope}概况", anchor=False)
 # a wrapping row of tiles sized to their figures: "2,233.51 万元" and "18,110.60 亿元" both fit
 row = st.container(horizontal=True, wrap=True, gap="small")
-tiles = [row.container(width="content") for _ in range(5)]
 # tiles show large figures in 万/亿 (a national warehouse has 6-digit counts); the exact
 # figure is in the tooltip
-tiles[0].metric(
-    "乡镇数",
-    fmt_count_short(kpis["townships"]),
-    border=True,
-    help=f"范围：{scope}；共 {fmt_int(kpis['townships'])} 个",
-)
-tiles[1].metric(
-    "项目数",
-    fmt_count_short(kpis["projects"]),
-    border=True,
-    help=f"范围：{scope}；共 {fmt_int(kpis['projects'])} 个",
-)
-tiles[2].metric(
-    f"预算总额（{scope.split('（')[0]}）",
-    fmt_money_short(kpis["budget_yuan"]),
-    border=True,
-    help=f"合计 {fmt_wan(kpis['budget_yuan'])}。"
+budget_help = (
+    f"合计 {fmt_wan(kpis['budget_yuan'])}。"
     + (
         f"{fmt_int(kpis['projects_without_budget'])} 个项目未注明预算，未计入合计。"
         if kpis["projects_without_budget"]
         else "全部项目均已注明预算。"
     )
-    + ("多个年度的预算相加，请结合下方“各年度预算”查看。" if ui.spans_years(f) else ""),
+    + ("多个年度的预算相加，请结合下方“各年度预算”查看。" if ui.spans_years(f) else "")
 )
-tiles[3].metric(
-    "绩效指标数",
-    fmt_count_short(kpis["indicators"]),
-    border=True,
-    help=f"共 {fmt_int(kpis['indicators'])} 条",
-)
-tiles[4].metric(
-    "定量指标占比",
-    fmt_pct(kpis["quantitative_pct"]),
-    border=True,
-    help="目标值为数值、百分比或金额的指标占全部指标的比例。",
-)
+for label, value, help_text in (
+    (
+        "乡镇数",
+        fmt_count_short(kpis["townships"]),
+        f"范围：{scope}；共 {fmt_int(kpis['townships'])} 个",
+    ),
+    (
+        "项目数",
+        fmt_count_short(kpis["projects"]),
+        f"范围：{scope}；共 {fmt_int(kpis['projects'])} 个",
+    ),
+    (f"预算总额（{scope.split('（')[0]}）", fmt_money_short(kpis["budget_yuan"]), budget_help),
+    ("绩效指标数", fmt_count_short(kpis["indicators"]), f"共 {fmt_int(kpis['indicators'])} 条"),
+    (
+        "定量指标占比",
+        fmt_pct(kpis["quantitative_pct"]),
+        "目标值为数值、百分比或金额的指标占全部指标的比例。",
+    ),
+):
+    row.container(width="content").metric(label, value, border=True, help=help_text)
 
 # --- what needs a look: review outcome, suspect figures, missing budgets
 st.subheader("需要关注", anchor=False)
