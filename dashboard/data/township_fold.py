@@ -98,7 +98,37 @@ def fold_townships(
         FROM fold_other o LEFT JOIN fold_rest r ON TRUE
     """
     ranking = params if rank_params is None else rank_params
+    if limit is None:  # every township by name (downloads): one wide scan, no 其他 row
+        return _unfolded(source, township, key_exprs, sum_exprs, named, rank, rank_source), [
+            *ranking,
+            *params,
+        ]
     return sql, [*ranking, *params, *params]
+
+
+def _unfolded(
+    source: str,
+    township: str,
+    key_exprs: str,
+    sum_exprs: str,
+    named: str,
+    rank: str,
+    rank_source: str | None,
+) -> str:
+    """``fold_townships`` without a limit: the ranking joined to the full aggregate."""
+    return f"""
+        WITH fold_rank AS (
+          SELECT township, measure,
+                 row_number() OVER (ORDER BY measure DESC NULLS LAST, township) AS fold_r
+          FROM (SELECT {township} AS township, {rank} AS measure
+                {rank_source or source} GROUP BY 1)
+        ), fold_named AS (
+          SELECT {township} AS township, {key_exprs}{sum_exprs} {source} GROUP BY ALL
+        )
+        SELECT t.township, {named}, CAST(t.fold_r AS BIGINT) AS {RANK},
+               CAST(1 AS BIGINT) AS {FOLDED}, t.measure AS {MEASURE}
+        FROM fold_rank t LEFT JOIN fold_named n ON n.township = t.township
+    """
 
 
 def other_label(folded: int) -> str:
