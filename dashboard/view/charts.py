@@ -555,7 +555,10 @@ def coverage_heatmap(frame: pd.DataFrame) -> ChartSpec:
     """Share of each township's projects that set at least one indicator of a level-2 type."""
     order = _ordered(frame["level2"], LEVEL2_ORDER)
     townships = township_order(frame)
-    data = frame.assign(text=[f"{v:.0f}%" for v in frame["share_pct"]])
+    # more than a dozen columns leave no room for "100%": numbers only, smaller (the legend
+    # and the tooltip say 覆盖率（%）)
+    crowded = len(townships) > 12
+    data = frame.assign(text=[f"{v:.0f}" if crowded else f"{v:.0f}%" for v in frame["share_pct"]])
     base = alt.Chart(data).encode(
         x=alt.X(
             "township:N",
@@ -580,7 +583,7 @@ def coverage_heatmap(frame: pd.DataFrame) -> ChartSpec:
             legend=alt.Legend(orient="right", gradientLength=160),
         ),
     )
-    text = base.mark_text(fontSize=12).encode(
+    text = base.mark_text(fontSize=10 if crowded else 12).encode(
         text="text:N",
         color=alt.condition("datum.share_pct > 55", alt.value("white"), alt.value("#222")),
     )
