@@ -183,6 +183,30 @@ def budget_by_township(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIP
     )
 
 
+def indicators_folded(
+    run: Runner, f: Filters, rollup_table: str, keys: dict[str, str], limit: int | None
+) -> tuple[str, list]:
+    """Indicators per township × ``keys`` (column → expression), folded to ``limit``
+    townships ranked by their indicators (township_fold): from ``rollup_table`` when the
+    warehouse has the rollups, else counted in v_indicator_target. (SQL, params)."""
+    rollup = has_rollups(run)
+    where, params = rollup_where(f) if rollup else f.where()
+    count, source = (
+        ("CAST(sum(indicators) AS BIGINT)", rollup_table)
+        if rollup
+        else ("count(*)", "v_indicator_target")
+    )
+    return fold_townships(
+        f"FROM {source} WHERE {where}",
+        params,
+        township=TOWNSHIP,
+        keys=keys,
+        sums={"indicators": count},
+        rank=count,
+        limit=limit,
+    )
+
+
 MAX_POINTS = marts.SAMPLE_POINTS  # points a strip chart draws; more is unreadable and slow
 
 

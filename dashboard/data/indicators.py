@@ -9,6 +9,7 @@ from dashboard.data.common import (
     Runner,
     box_statistics,
     has_rollups,
+    indicators_folded,
     level_label,
     point_sample,
     rollup_where,
@@ -25,21 +26,8 @@ def level_mix(
     ``limit`` townships with the most indicators, the rest in one 其他 row (township_fold)."""
     if level not in ("level1", "level2"):
         raise ValueError(f"unknown level column: {level}")
-    rollup = has_rollups(run)
-    where, params = rollup_where(f) if rollup else f.where()
-    count, source = (
-        ("CAST(sum(indicators) AS BIGINT)", "mart_level_rollup")
-        if rollup
-        else ("count(*)", "v_indicator_target")
-    )
-    folded, params = fold_townships(
-        f"FROM {source} WHERE {where}",
-        params,
-        township=TOWNSHIP,
-        keys={"level": level_label(level)},
-        sums={"indicators": count},
-        rank=count,
-        limit=limit,
+    folded, params = indicators_folded(
+        run, f, "mart_level_rollup", {"level": level_label(level)}, limit
     )
     return run(
         f"""

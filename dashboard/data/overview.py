@@ -9,6 +9,7 @@ from dashboard.data.common import (
     TOWNSHIP,
     Runner,
     has_rollups,
+    indicators_folded,
     level_label,
     rollup_where,
 )
@@ -79,21 +80,8 @@ def indicators_by_level1(
 ) -> pd.DataFrame:
     """level1, township, indicators: the ``limit`` townships with the most indicators, the
     rest in one 其他 row (township_fold)."""
-    rollup = has_rollups(run)
-    where, params = rollup_where(f) if rollup else f.where()
-    count, source = (
-        ("CAST(sum(indicators) AS BIGINT)", "mart_level_rollup")
-        if rollup
-        else ("count(*)", "v_indicator_target")
-    )
-    folded, params = fold_townships(
-        f"FROM {source} WHERE {where}",
-        params,
-        township=TOWNSHIP,
-        keys={"level1": level_label("level1")},
-        sums={"indicators": count},
-        rank=count,
-        limit=limit,
+    folded, params = indicators_folded(
+        run, f, "mart_level_rollup", {"level1": level_label("level1")}, limit
     )
     return run(
         f"""SELECT level1, township, indicators, {RANK}, {FOLDED}

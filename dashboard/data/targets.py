@@ -12,11 +12,12 @@ from dashboard.data.common import (
     Runner,
     box_statistics,
     has_rollups,
+    indicators_folded,
     point_sample,
     rollup_where,
 )
 from dashboard.data.filter_model import Filters
-from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, RANK, fold_townships
+from dashboard.data.township_fold import FOLDED, MAX_TOWNSHIPS, RANK
 from dashboard.view.formatting import KIND_LABELS
 from warehouse.schema import marts
 
@@ -94,21 +95,8 @@ def family_target_box(
 def kind_mix(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS) -> pd.DataFrame:
     """township, kind (Chinese label), indicators, share_pct: the ``limit`` townships with
     the most indicators, the rest in one 其他 row (township_fold)."""
-    rollup = has_rollups(run)
-    where, params = rollup_where(f) if rollup else f.where()
-    count, source = (
-        ("CAST(sum(indicators) AS BIGINT)", "mart_kind_rollup")
-        if rollup
-        else ("count(*)", "v_indicator_target")
-    )
-    folded, params = fold_townships(
-        f"FROM {source} WHERE {where}",
-        params,
-        township=TOWNSHIP,
-        keys={"target_kind": "COALESCE(target_kind, 'qualitative')"},
-        sums={"indicators": count},
-        rank=count,
-        limit=limit,
+    folded, params = indicators_folded(
+        run, f, "mart_kind_rollup", {"target_kind": "COALESCE(target_kind, 'qualitative')"}, limit
     )
     frame = run(
         f"""

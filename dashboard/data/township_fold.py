@@ -63,22 +63,30 @@ def fold_townships(
     if " WHERE " not in f" {source} ":
         raise ValueError("fold_townships needs a source with a WHERE clause")
     keys = dict(keys or {})
-    bound = "NULL" if limit is None else str(int(limit))
     key_exprs = "".join(f"{expr} AS {name}, " for name, expr in keys.items())
     sum_exprs = ", ".join(f"{agg} AS {name}" for name, agg in sums.items())
     columns = [*keys, *sums]
     named = ", ".join(f"n.{c}" for c in columns)
+    ranking = [*(params if rank_params is None else rank_params)]
+    ranked = _rank_cte(township, rank, rank_source or source)
+    shown = f"""
+        SELECT t.township, {named}, CAST(t.fold_r AS BIGINT) AS {RANK},
+               CAST(1 AS BIGINT) AS {FOLDED}, t.measure AS {MEASURE}"""
+    if limit is None:  # every township by name (downloads): one wide scan, no 其他 row
+        sql = f"""
+            WITH {ranked}, fold_named AS (
+              SELECT {township} AS township, {key_exprs}{sum_exprs} {source} GROUP BY ALL
+            ){shown}
+            FROM fold_rank t LEFT JOIN fold_named n ON n.township = t.township
+        """
+        return sql, [*ranking, *params]
+    bound = int(limit)
     rest = ", ".join(f"r.{c}" for c in columns)
     group = "GROUP BY ALL" if keys else ""
     sql = f"""
-        WITH fold_rank AS (
-          SELECT township, measure, count(*) OVER () AS fold_n,
-                 row_number() OVER (ORDER BY measure DESC NULLS LAST, township) AS fold_r
-          FROM (SELECT {township} AS township, {rank} AS measure
-                {rank_source or source} GROUP BY 1)
-        ), fold_top AS (
+        WITH {ranked}, fold_top AS (
           SELECT township, measure, fold_r FROM fold_rank
-          WHERE {bound} IS NULL OR fold_n <= {bound} + 1 OR fold_r <= {bound}
+          WHERE fold_n <= {bound} + 1 OR fold_r <= {bound}
         ), fold_other AS (
           SELECT count(*) AS folded, sum(measure) AS measure FROM fold_rank
           WHERE township NOT IN (SELECT township FROM fold_top) HAVING count(*) > 0
@@ -88,47 +96,24 @@ def fold_townships(
         ), fold_rest AS (
           SELECT {key_exprs}{sum_exprs}
           {source} AND {township} NOT IN (SELECT township FROM fold_top) {group}
-        )
-        SELECT t.township, {named}, CAST(t.fold_r AS BIGINT) AS {RANK},
-               CAST(1 AS BIGINT) AS {FOLDED}, t.measure AS {MEASURE}
+        ){shown}
         FROM fold_top t LEFT JOIN fold_named n ON n.township = t.township
         UNION ALL
         SELECT printf('{OTHER_TOWNSHIPS}', o.folded), {rest}, CAST({bound} + 1 AS BIGINT),
                CAST(o.folded AS BIGINT), o.measure
         FROM fold_other o LEFT JOIN fold_rest r ON TRUE
     """
-    ranking = params if rank_params is None else rank_params
-    if limit is None:  # every township by name (downloads): one wide scan, no 其他 row
-        return _unfolded(source, township, key_exprs, sum_exprs, named, rank, rank_source), [
-            *ranking,
-            *params,
-        ]
     return sql, [*ranking, *params, *params]
 
 
-def _unfolded(
-    source: str,
-    township: str,
-    key_exprs: str,
-    sum_exprs: str,
-    named: str,
-    rank: str,
-    rank_source: str | None,
-) -> str:
-    """``fold_townships`` without a limit: the ranking joined to the full aggregate."""
-    return f"""
-        WITH fold_rank AS (
-          SELECT township, measure,
+def _rank_cte(township: str, rank: str, source: str) -> str:
+    """``fold_rank``: every township with its measure, rank (largest first, ties by name)
+    and the number of townships."""
+    return f"""fold_rank AS (
+          SELECT township, measure, count(*) OVER () AS fold_n,
                  row_number() OVER (ORDER BY measure DESC NULLS LAST, township) AS fold_r
-          FROM (SELECT {township} AS township, {rank} AS measure
-                {rank_source or source} GROUP BY 1)
-        ), fold_named AS (
-          SELECT {township} AS township, {key_exprs}{sum_exprs} {source} GROUP BY ALL
-        )
-        SELECT t.township, {named}, CAST(t.fold_r AS BIGINT) AS {RANK},
-               CAST(1 AS BIGINT) AS {FOLDED}, t.measure AS {MEASURE}
-        FROM fold_rank t LEFT JOIN fold_named n ON n.township = t.township
-    """
+          FROM (SELECT {township} AS township, {rank} AS measure {source} GROUP BY 1)
+        )"""
 
 
 def other_label(folded: int) -> str:
