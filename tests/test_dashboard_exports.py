@@ -131,3 +131,26 @@ def test_seed_targets_starting_with_equals_stay_text(seed_warehouse) -> None:
     )
     sheet = _open(exports.to_xlsx_bytes(money))[exports.DATA_SHEET]
     assert isinstance(sheet["B2"].value, float) and "0.00" in sheet["B2"].number_format
+
+
+def test_xlsx_past_the_sheet_limit_continues_on_numbered_sheets(monkeypatch) -> None:
+    """Excel holds 1,048,575 data rows a sheet and xlsxwriter drops more without a word:
+    every row must still reach the file (the limit made small here)."""
+    monkeypatch.setattr(exports, "SHEET_ROWS", 3)
+    frame = pd.DataFrame({"项目名称": [f"项目{n}" for n in range(8)], "预算（万元）": range(8)})
+    book = _open(exports.to_xlsx_bytes(frame, title="全部项目"))
+    data = exports.DATA_SHEET
+    assert book.sheetnames == [exports.INFO_SHEET, data, f"{data} 2", f"{data} 3"]
+    names = [
+        row[0]
+        for name in book.sheetnames[1:]
+        for row in book[name].iter_rows(min_row=2, values_only=True)
+    ]
+    assert names == [f"项目{n}" for n in range(8)]  # all rows, in order, once
+    assert all(book[name]["A1"].value == "项目名称" for name in book.sheetnames[1:])
+    info = {row[0]: row[1] for row in book[exports.INFO_SHEET].iter_rows(values_only=True)}
+    assert info["行数"] == 8 and "3 个工作表" in info["分表"]
+    # within the limit: one data sheet and no 分表 line
+    one = _open(exports.to_xlsx_bytes(frame.head(3)))
+    assert one.sheetnames == [exports.INFO_SHEET, data]
+    assert "分表" not in {row[0] for row in one[exports.INFO_SHEET].iter_rows(values_only=True)}

@@ -58,6 +58,7 @@ def test_charts_render_to_vega_lite(run):
     spec = grades.to_dict()
     assert spec["encoding"]["color"]["scale"]["domain"] == review_charts.GRADES
     assert spec["encoding"]["y"]["title"] == "乡镇"
+    assert spec["title"]["text"] == "各乡镇项目审核等级分布"
     frequent = review_charts.frequent_findings_chart(review_charts.frequent_findings(run, ALL))
     assert frequent.to_dict()["encoding"]["x"]["title"] == "问题条数"
 
@@ -67,3 +68,46 @@ def test_empty_selection_gives_empty_frames(run):
     assert review_charts.grade_by_township(run, none).empty
     assert review_charts.finding_list(run, none).empty
     assert review_charts.frequent_findings(run, none).empty
+
+
+def test_grade_by_township_folds_past_the_limit_and_loses_no_project(run):
+    full = review_charts.grade_by_township(run, ALL, limit=None)
+    folded = review_charts.grade_by_township(run, ALL, limit=2)
+    assert folded["projects"].sum() == full["projects"].sum() == 68  # nothing lost
+    named = folded[folded["folded_townships"] == 1]
+    assert named["township"].nunique() == 2
+    top = full.groupby("township")["projects"].sum().sort_values(ascending=False)
+    assert set(named["township"]) == set(top.index[:2])  # the two with most projects
+    other = folded[folded["folded_townships"] > 1]
+    assert other["township"].nunique() == 1 and other["township"].iloc[0].startswith("其他 ")
+    # per grade, the folded row holds exactly what the unnamed townships had
+    rest = full[~full["township"].isin(named["township"])].groupby("grade")["projects"].sum()
+    assert other.set_index("grade")["projects"].to_dict() == rest.to_dict()
+    # the chart draws the named townships only and says how many are left out
+    spec = review_charts.grade_distribution_chart(folded).to_dict()
+    values = spec["datasets"][next(iter(spec["datasets"]))]
+    assert {v["township"] for v in values} == set(named["township"])
+    assert "未画出" in spec["title"]["subtitle"]
+
+
+@pytest.mark.parametrize(
+    "chosen", [ALL, Filters(townships=("老庄子镇",)), Filters(years=("2021",))]
+)
+def test_frequent_findings_equal_the_view_count(run, chosen):
+    """Counted on goal_review_finding for the selection's projects: the same as through
+    v_goal_review, which the analysts' SQL uses."""
+    where, params = chosen.where(category=False)
+    expected = run(
+        f"""SELECT rule_id, severity, COUNT(*) AS findings,
+                   COUNT(DISTINCT project_key) AS projects
+            FROM v_goal_review WHERE rule_id IS NOT NULL AND {where}
+            GROUP BY 1, 2 ORDER BY findings DESC, rule_id, severity LIMIT 100""",
+        params,
+    )
+    got = review_charts.frequent_findings(run, chosen, limit=100)
+    key = ["rule_id", "severity"]
+    assert len(got) == len(expected) > 0
+    assert (
+        got[[*key, "findings", "projects"]].sort_values(key).values.tolist()
+        == expected.sort_values(key).values.tolist()
+    )

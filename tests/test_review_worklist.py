@@ -147,3 +147,51 @@ def test_data_text_is_never_markdown(monkeypatch, tmp_path):
     (label,) = [e.label for e in at.expander if "点我" in e.label]
     assert "\\[点我\\]\\(http\\://example\\.invalid\\)" in label and "\\*\\*" in label
     assert not [m for m in at.markdown if "example.invalid" in m.value]
+
+
+def _pandas_order(frame: pd.DataFrame) -> list[int]:
+    """The worklist's order as the page computed it in pandas before it moved into SQL."""
+    ordered = frame.assign(
+        _grade=frame["grade"].map(review_queries.GRADE_RANK).fillna(9),
+        _budget=frame["budget_total_yuan"].fillna(0),
+    ).sort_values(
+        ["_grade", "serious", "score", "normal", "_budget", "township", "project_name"],
+        ascending=[True, False, True, False, False, True, True],
+        kind="stable",
+    )
+    return ordered["project_key"].tolist()
+
+
+def test_worklist_ranks_in_sql_as_the_pandas_order_did(run):
+    frame = review_queries.worklist(run, ALL)
+    assert frame["project_key"].tolist() == _pandas_order(frame)
+    counts = review_queries.grade_counts(run, ALL)
+    assert sum(counts.values()) == len(frame)
+    assert counts == frame["grade"].value_counts().to_dict()
+
+
+def test_worklist_grades_and_limit_keep_the_global_ranks(run):
+    full = review_queries.worklist(run, ALL)
+    cut = review_queries.worklist(run, ALL, grades=("差", "中"), limit=5)
+    expected = full[full["grade"].isin(["差", "中"])].head(5)
+    assert cut["rank"].tolist() == expected["rank"].tolist()
+    assert cut["project_key"].tolist() == expected["project_key"].tolist()
+    none = review_queries.worklist(run, Filters(townships=("没有这个镇",)), limit=5)
+    assert none.empty and "card" in none.columns  # an empty selection still has every column
+
+
+def test_review_page_bounds_the_list_and_the_workbook(monkeypatch, seed_warehouse):
+    monkeypatch.setattr(review_queries, "WORKLIST_ROWS", 4)
+    monkeypatch.setattr(review_queries, "WORKBOOK_PROJECTS", 10)
+    at = _page(monkeypatch, seed_warehouse)
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe[0].value) == 4
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("共 ") and "列出前 4 个" in c for c in captions), captions
+    notes = [i.value for i in at.info]
+    assert any("当前范围有 68 个项目" in n and "10 个项目以内" in n for n in notes), notes
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert buttons and not any(b.startswith("下载审核工作簿") for b in buttons), buttons
+    monkeypatch.setattr(review_queries, "WORKBOOK_PROJECTS", 68)  # exactly the selection
+    at.run()
+    assert any(b.proto.label.startswith("下载审核工作簿") for b in at.get("download_button"))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.support.records import build_sample_warehouse, record, write_record
 from warehouse.__main__ import main as warehouse_main
@@ -84,15 +85,17 @@ def test_cli_export_and_dictionary_check(tmp_path: Path) -> None:
     assert warehouse_main(["nonsense"]) == 2
 
 
-def test_reclassify_applies_edited_rules(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("fetch_rows", [50_000, 2])  # 2: many fetches, one result
+def test_reclassify_applies_edited_rules(tmp_path: Path, monkeypatch, fetch_rows: int) -> None:
+    import warehouse.load.reclassify as reclassify
+
+    monkeypatch.setattr(reclassify, "FETCH_ROWS", fetch_rows)
     db = tmp_path / "warehouse.duckdb"
     build_sample_warehouse(db, tmp_path / "docs")
     rules = tmp_path / "cats.toml"
     rules.write_text(
         'default = "其他"\n[[category]]\nname = "测试类"\nkeywords = ["环境"]\n', encoding="utf-8"
     )
-    import warehouse.load.reclassify as reclassify
-
     monkeypatch.setattr(reclassify, "load_classifier", lambda: load_classifier(category_file=rules))
     assert reclassify.main(["--db", str(db)]) == 0
     con = open_readonly(db)

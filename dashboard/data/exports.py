@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import math
 from pathlib import PurePath
+from typing import Any
 
 import pandas as pd
 
@@ -27,6 +28,8 @@ PATH_HEADERS = ("来源文件", "source_file")
 MAX_WIDTH = 60
 DATA_SHEET = "数据"
 INFO_SHEET = "说明"
+SHEET_ROWS = 1_048_575  # data rows an Excel sheet holds under its header; more continue on
+# the next sheet ("数据 2", ...): xlsxwriter drops a row past the limit without a word
 
 
 def file_name_only(value: object) -> object:
@@ -143,13 +146,22 @@ def to_xlsx_bytes(
     info = book.add_worksheet(INFO_SHEET)
     info.set_column(0, 0, 14)
     info.set_column(1, 1, 70)
-    rows = [
+    parts = [out.iloc[start : start + SHEET_ROWS] for start in range(0, len(out), SHEET_ROWS)]
+    parts = parts or [out]
+    rows: list[tuple[str, object]] = [
         ("内容", title or sheet_name),
         ("筛选条件", filters),
         ("导出时间", exported_at),
         ("行数", len(out)),
         ("单位", "金额单位为万元；百分比列为百分点"),
     ]
+    if len(parts) > 1:
+        rows.append(
+            (
+                "分表",
+                f"超过 Excel 每表 {SHEET_ROWS:,} 行的上限，数据按顺序分在 {len(parts)} 个工作表",
+            )
+        )
     for r, (label, value) in enumerate(rows):
         info.write_string(r, 0, label, bold)
         if isinstance(value, dt.datetime):
@@ -159,7 +171,18 @@ def to_xlsx_bytes(
         else:
             info.write_string(r, 1, str(value))
 
-    sheet = book.add_worksheet((sheet_name or DATA_SHEET)[:31])
+    base = (sheet_name or DATA_SHEET)[:28]
+    formats = (money, percent, integer, when, day)
+    for number, part in enumerate(parts, start=1):
+        sheet = book.add_worksheet(base if number == 1 else f"{base} {number}")
+        _write_data(sheet, part, header, formats)
+    book.close()
+    return buffer.getvalue()
+
+
+def _write_data(sheet: Any, out: pd.DataFrame, header: Any, formats: tuple) -> None:
+    """One data sheet: typed cells, number formats, widths, frozen header, autofilter."""
+    money, percent, integer, when, day = formats
     for c, column in enumerate(out.columns):
         name = str(column)
         sheet.write_string(0, c, name, header)
@@ -188,5 +211,3 @@ def to_xlsx_bytes(
     sheet.freeze_panes(1, 0)
     if len(out.columns):
         sheet.autofilter(0, 0, max(len(out), 1), len(out.columns) - 1)
-    book.close()
-    return buffer.getvalue()

@@ -37,39 +37,72 @@ def card_link(project_name: str, township: str | None, fiscal_year: float | str 
     return f"{PROJECT_PAGE}?q={quote(project_name)}&project={quote(label)}"
 
 
-def worklist(run: Runner, f: Filters) -> pd.DataFrame:
+WORKLIST_ROWS = 1_000  # projects the page lists; its download takes the whole selection
+WORKBOOK_PROJECTS = 5_000  # the reviewer workbook (a sheet per unit) up to this many projects
+
+# One row per reviewed project of the selection, with its unit and budget; the filter applies
+# to fiscal_year and the raw township (NULL = unknown) as everywhere else.
+REVIEWED_PROJECTS = """
+    SELECT g.project_key, g.document_id, g.grade, g.score, f.fiscal_year, u.township,
+           u.unit_name, f.budget_total_yuan
+    FROM goal_review_project AS g
+    JOIN fact_project_budget AS f ON f.project_key = g.project_key
+    JOIN dim_unit AS u ON u.unit_key = f.unit_key
+"""
+_GRADE_ORDER = (
+    "CASE v.grade "
+    + " ".join(f"WHEN '{grade}' THEN {rank}" for grade, rank in GRADE_RANK.items())
+    + " ELSE 9 END"
+)
+
+
+def worklist(
+    run: Runner, f: Filters, *, grades: tuple[str, ...] = (), limit: int | None = None
+) -> pd.DataFrame:
     """One row per project, in the order a reviewer sends tables back: refused (差) before
-    sent back (中); then serious findings, then the lowest score, then the most money."""
+    sent back (中); then serious findings, then the lowest score, then the most money.
+    ``rank`` is the place in the whole selection; ``grades`` keeps those grades only and
+    ``limit`` the first rows (ranked and cut in SQL: a national selection has millions)."""
     where, params = f.where(alias="v", category=False)
+    kept = ""
+    if grades:
+        kept = f"WHERE grade IN ({', '.join('?' for _ in grades)})"
+        params = [*params, *grades]
+    cut = f"LIMIT {int(limit)}" if limit is not None else ""
     frame = run(
         f"""
-        WITH v AS (SELECT * FROM v_goal_review AS v WHERE {where})
-        SELECT v.fiscal_year, COALESCE(v.township, '{UNKNOWN_TOWNSHIP}') AS township,
-               v.unit_name, v.project_code, v.project_name, v.grade,
-               any_value(g.score) AS score,
-               COUNT(v.rule_id) AS findings,
-               COUNT(*) FILTER (WHERE v.severity = '严重') AS serious,
-               COUNT(*) FILTER (WHERE v.severity = '一般') AS normal,
-               COUNT(*) FILTER (WHERE v.severity = '提示') AS remarks,
-               any_value(b.budget_total_yuan) AS budget_total_yuan,
-               any_value(v.source_file) AS source_file, v.project_key
-        FROM v
-        LEFT JOIN goal_review_project AS g ON g.project_key = v.project_key
-        LEFT JOIN fact_project_budget AS b ON b.project_key = v.project_key
-        GROUP BY ALL
+        WITH v AS (SELECT * FROM ({REVIEWED_PROJECTS}) AS v WHERE {where}),
+        c AS (
+            SELECT project_key, COUNT(*) AS findings,
+                   COUNT(*) FILTER (WHERE severity = '严重') AS serious,
+                   COUNT(*) FILTER (WHERE severity = '一般') AS normal,
+                   COUNT(*) FILTER (WHERE severity = '提示') AS remarks
+            FROM goal_review_finding
+            WHERE project_key IN (SELECT project_key FROM v)
+            GROUP BY project_key
+        ),
+        ranked AS (
+            SELECT row_number() OVER (
+                       ORDER BY {_GRADE_ORDER}, coalesce(c.serious, 0) DESC,
+                                v.score ASC NULLS LAST, coalesce(c.normal, 0) DESC,
+                                coalesce(v.budget_total_yuan, 0) DESC,
+                                coalesce(v.township, '{UNKNOWN_TOWNSHIP}'), p.project_name,
+                                v.project_key
+                   ) AS rank,
+                   v.fiscal_year, coalesce(v.township, '{UNKNOWN_TOWNSHIP}') AS township,
+                   v.unit_name, p.project_code, p.project_name, v.grade, v.score,
+                   coalesce(c.findings, 0) AS findings, coalesce(c.serious, 0) AS serious,
+                   coalesce(c.normal, 0) AS normal, coalesce(c.remarks, 0) AS remarks,
+                   v.budget_total_yuan, d.path AS source_file, v.project_key
+            FROM v
+            JOIN dim_project AS p ON p.project_key = v.project_key
+            JOIN source_document AS d ON d.document_id = v.document_id
+            LEFT JOIN c ON c.project_key = v.project_key
+        )
+        SELECT * FROM ranked {kept} ORDER BY rank {cut}
         """,
         params,
     )
-    if frame.empty:
-        return frame
-    frame["_grade"] = frame["grade"].map(GRADE_RANK).fillna(9)
-    frame["_budget"] = frame["budget_total_yuan"].fillna(0)
-    frame = frame.sort_values(
-        ["_grade", "serious", "score", "normal", "_budget", "township", "project_name"],
-        ascending=[True, False, True, False, False, True, True],
-        kind="stable",
-    ).drop(columns=["_grade", "_budget"])
-    frame.insert(0, "rank", range(1, len(frame) + 1))
     frame["card"] = [
         card_link(n, t, y)
         for n, t, y in zip(
@@ -77,6 +110,16 @@ def worklist(run: Runner, f: Filters) -> pd.DataFrame:
         )
     ]
     return frame.reset_index(drop=True)
+
+
+def grade_counts(run: Runner, f: Filters) -> dict[str, int]:
+    """grade → reviewed projects in the selection (the page's headline numbers)."""
+    where, params = f.where(alias="v", category=False)
+    frame = run(
+        f"SELECT v.grade, COUNT(*) AS n FROM ({REVIEWED_PROJECTS}) AS v WHERE {where} GROUP BY 1",
+        params,
+    )
+    return {str(g): int(n) for g, n in zip(frame["grade"], frame["n"], strict=True)}
 
 
 def findings(run: Runner, project_keys: list[int]) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.data import budgets as budgets_queries
 from dashboard.data import common as common_queries
+from dashboard.data import goal_review as review_queries
 from dashboard.data import history as history_queries
 from dashboard.data import indicators as indicators_queries
 from dashboard.data import overview as overview_queries
@@ -21,6 +22,7 @@ from dashboard.data import projects as projects_queries
 from dashboard.data import targets as targets_queries
 from dashboard.data.common import Runner
 from dashboard.data.filter_model import Filters
+from dashboard.view import review_charts
 
 
 def _first(frame: pd.DataFrame, column: str, default: str) -> str:
@@ -75,6 +77,14 @@ def page_queries(run: Runner, f: Filters | None = None) -> dict[str, dict[str, C
             "common_targets": lambda: targets_queries.common_targets(run, f, family),
         },
         "历年对比": history,
+        "目标审核": {
+            "grade_counts": lambda: review_queries.grade_counts(run, f),
+            "worklist": lambda: review_queries.worklist(
+                run, f, grades=("差", "中"), limit=review_queries.WORKLIST_ROWS
+            ),
+            "grade_by_township": lambda: review_charts.grade_by_township(run, f),
+            "frequent_findings": lambda: review_charts.frequent_findings(run, f),
+        },
         "项目明细": {
             "search_projects": lambda: projects_queries.search_projects(run, f, ""),
             "search_projects_text": lambda: projects_queries.search_projects(run, f, "满意度"),

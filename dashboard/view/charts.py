@@ -81,7 +81,7 @@ def _room_for_labels(values: pd.Series) -> alt.Scale:
     return alt.Scale(domain=[0, top * 1.45 if top > 0 else 1], nice=False)
 
 
-def _named_only(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def named_only(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """An amount chart draws the named townships only: the 其他 row (township_fold) would
     dwarf them. Returns the named rows and a short subtitle note (the caption under the
     chart gives the folded total: ``ui.folded_caption``)."""
@@ -110,7 +110,7 @@ def budget_by_township_chart(
 ) -> alt.LayerChart:
     """Horizontal bars of total budget per township, value printed at the bar end; a ⚠ on
     the townships whose figures carry a data warning (the text is in the tooltip)."""
-    frame, folded_note = _named_only(frame)
+    frame, folded_note = named_only(frame)
     data = frame.assign(
         budget_wan=_wan(frame["budget_yuan"]),
         label=[fmt_wan(v) if pd.notna(v) else "未注明预算" for v in frame["budget_yuan"]],
@@ -162,8 +162,8 @@ def budget_by_township_years_chart(
     frame: pd.DataFrame, totals: pd.DataFrame, flags: pd.DataFrame | None, scope: str
 ) -> alt.LayerChart:
     """Budget per township stacked by fiscal year (a view that spans years shows them)."""
-    frame, folded_note = _named_only(frame)
-    totals, _ = _named_only(totals)
+    frame, folded_note = named_only(frame)
+    totals, _ = named_only(totals)
     data = frame.assign(
         budget_wan=_wan(frame["budget_yuan"]),
         year=[str(int(y)) if pd.notna(y) else "未注明" for y in frame["fiscal_year"]],
@@ -272,7 +272,7 @@ def budget_by_category_chart(
     """Stacked bars per township split by project category; ``mode`` 'amount' or 'share'."""
     folded_note = ""
     if mode != "share":  # shares of the 其他 row are comparable, its amount is not
-        frame, folded_note = _named_only(frame)
+        frame, folded_note = named_only(frame)
     data = frame.assign(budget_wan=_wan(frame["budget_yuan"]))
     domain = list(categories) if categories else sorted(data["category"].unique())
     if mode == "share":
@@ -709,7 +709,7 @@ def budget_trend_chart(
 ) -> alt.Chart:
     """Budget per fiscal year, one line per township (township colours) or category; the
     townships folded into 其他 are not drawn (the subtitle gives their total)."""
-    frame, folded_note = _named_only(frame)
+    frame, folded_note = named_only(frame)
     data = frame.assign(
         year=[str(int(y)) for y in frame["fiscal_year"]], budget_wan=_wan(frame["budget_yuan"])
     )

@@ -13,8 +13,10 @@ import altair as alt
 import pandas as pd
 
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
-from dashboard.data.goal_review import rule_titles
+from dashboard.data.goal_review import REVIEWED_PROJECTS, rule_titles
+from dashboard.data.township_fold import MAX_TOWNSHIPS, RANK, fold_townships
 from dashboard.view import chart_theme
+from dashboard.view.charts import named_only
 from dashboard.view.labels import label, labels
 from etl.vocabulary import grades, severity_keys, sql_list
 
@@ -49,26 +51,36 @@ def rule_title(rule_id: str | None, titles: dict[str, str]) -> str:
     return titles.get(rule_id or "", rule_id or "")
 
 
-def grade_by_township(run: Runner, f: Filters) -> pd.DataFrame:
-    """township, grade, projects: how many projects of each township got each grade."""
-    where, params = f.where(category=False)
+def grade_by_township(run: Runner, f: Filters, limit: int | None = MAX_TOWNSHIPS) -> pd.DataFrame:
+    """township, grade, projects: how many projects of each township got each grade. Past
+    ``limit`` townships (ranked by projects) the rest fold into one 其他 row
+    (dashboard/data/township_fold.py); counted from the one-row-per-project review table,
+    not the one-row-per-finding view."""
+    where, params = f.where(alias="v", category=False)
+    folded, params = fold_townships(
+        f"FROM ({REVIEWED_PROJECTS}) AS v WHERE {where}",
+        params,
+        township=f"COALESCE(v.township, '{UNKNOWN_TOWNSHIP}')",
+        keys={"grade": "v.grade"},
+        sums={"projects": "COUNT(*)"},
+        rank="COUNT(*)",
+        limit=limit,
+    )
     return run(
-        f"""
-        SELECT {TOWNSHIP} AS township, grade, COUNT(DISTINCT project_key) AS projects
-        FROM v_goal_review WHERE {where}
-        GROUP BY 1, 2 ORDER BY 1, {_GRADE_RANK}
-        """,
+        f"SELECT * FROM ({folded}) WHERE grade IS NOT NULL ORDER BY {RANK}, {_GRADE_RANK}",
         params,
     )
 
 
 def frequent_findings(run: Runner, f: Filters, limit: int = 20) -> pd.DataFrame:
-    """rule_id, title, severity, findings, projects: the most frequent findings."""
-    where, params = f.where(category=False)
+    """rule_id, title, severity, findings, projects: the most frequent findings (counted on
+    the findings table for the selection's projects, not through the five-table view)."""
+    where, params = f.where(alias="v", category=False)
     frame = run(
         f"""
+        WITH v AS (SELECT v.project_key FROM ({REVIEWED_PROJECTS}) AS v WHERE {where})
         SELECT rule_id, severity, COUNT(*) AS findings, COUNT(DISTINCT project_key) AS projects
-        FROM v_goal_review WHERE rule_id IS NOT NULL AND {where}
+        FROM goal_review_finding WHERE project_key IN (SELECT project_key FROM v)
         GROUP BY 1, 2 ORDER BY findings DESC, rule_id, {_SEVERITY_RANK} LIMIT {int(limit)}
         """,
         params,
@@ -121,11 +133,17 @@ def finding_list(run: Runner, f: Filters, grades: list[str] | None = None) -> pd
 
 
 def grade_distribution_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Stacked horizontal bars: projects per township split by grade, 优 to 差."""
-    data = frame.copy()
+    """Stacked horizontal bars: projects per township split by grade, 优 to 差. The 其他 row
+    of folded townships is left out (it would dwarf the rest; the page's caption counts
+    it)."""
+    data, note = named_only(frame)
+    data = data.copy()
     data["order"] = data["grade"].map({g: i for i, g in enumerate(GRADES)})
     return (
-        alt.Chart(data, title="各乡镇项目审核等级分布")
+        alt.Chart(
+            data,
+            title=alt.TitleParams("各乡镇项目审核等级分布", subtitle=note.lstrip("；") or ""),
+        )
         .mark_bar()
         .encode(
             y=alt.Y("township:N", title=label("township"), sort="-x"),

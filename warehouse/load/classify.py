@@ -71,9 +71,15 @@ def _norm_all(values: list[str]) -> tuple[str, ...]:
     return tuple(v for v in (norm_text(x) for x in values) if v)
 
 
+# Distinct inputs memoised per rule set; past this the memo starts afresh. A national load
+# has millions of distinct (name, purpose, goals): an unbounded memo held gigabytes.
+MEMO_MAX = 50_000
+
+
 @dataclass
 class Classifier:
-    """Both rule sets, loaded once per load run; results are memoised per distinct input."""
+    """Both rule sets, loaded once per load run; results are memoised per distinct input
+    (at most MEMO_MAX of each)."""
 
     categories: list[CategoryRule]
     category_default: str
@@ -106,7 +112,7 @@ class Classifier:
                 if rule.overrides and hit in rule.overrides and context and rule.matches(context):
                     hit = rule.name
                     break
-            self._cat_cache[key] = hit
+            _remember(self._cat_cache, key, hit)
         return hit
 
     def indicator_family(
@@ -120,8 +126,14 @@ class Classifier:
         if hit is None:
             rule = next((r for r in self.families if r.matches(*key)), None)
             hit = rule.name if rule else self.family_default
-            self._fam_cache[key] = hit
+            _remember(self._fam_cache, key, hit)
         return hit
+
+
+def _remember(memo: dict, key: tuple, value: str) -> None:
+    if len(memo) >= MEMO_MAX:
+        memo.clear()
+    memo[key] = value
 
 
 def load_classifier(

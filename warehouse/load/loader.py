@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import importlib
 import importlib.abc
+import logging
 import os
 import shutil
 import sys
@@ -58,6 +59,8 @@ from warehouse.load.workers import IsolatedRun, parse_isolated
 from warehouse.review import rewritten_documents
 from warehouse.schema import ddl as schema
 from warehouse.schema import keys, marts
+
+log = logging.getLogger(__name__)
 
 PARALLEL_THRESHOLD = 32  # custom (test) parsers: below this many files, parse in-process
 BATCH_DOCUMENTS = 200  # documents per insert transaction
@@ -105,6 +108,7 @@ class LoadSummary:
     db_file: str = ""
     written: bool = False  # False when nothing changed and no new version was made
     elapsed_s: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step (PHASES)
 
     @property
     def check_failures(self) -> list[checks_mod.CheckResult]:
@@ -233,39 +237,74 @@ def load_paths(
             # only the documents this load may replace need their key (md5) computed
             existing = {keys.document_key(path) for path, *_ in tasks if path in known}
             writer = _BatchWriter(con, summary, replacing, keeper, existing)
+            lap = _PhaseClock(summary.phases, started)
+            lap("prepare")
             with _progress_bar(len(tasks), progress) as bar:
                 for outcome in outcomes:
                     writer.add(outcome)
                     bar.update(1)
                 writer.flush()
+            lap("parse_write")
             summary.superseded = keeper.superseded
             summary.same_content = keeper.same_content
             summary.separate = keeper.separate
             _reject_copies_of_rejects(summary)
             if replacing or writer.deleted:
                 _clean_dimensions(con, note=writer.deletions_noted)
+            lap("dimensions")
             review_sql.after_load(
                 con,
                 writer.documents,
-                classifier,
                 review=review,
                 deletions_noted=writer.deletions_noted,
             )
+            lap("review")
             if marts.needs_full_refresh(con, len(writer.documents)):
                 marts.refresh(con)
                 scoped = False
             else:  # only what this load wrote, and every document of a unit it upserted
                 marts.refresh(con, writer.documents, writer.units)
+            lap("marts")
             # identities across years; the source text came with the rows
             derived.refresh(con, writer.documents, texts_stored=True)
+            lap("derived")
             summary.check_results = checks_mod.run_checks(
                 con, _check_scope(con, writer) if scoped and writer.deletions_noted else None
             )
+            lap("checks")
             summary.totals = _totals(con)
             summary.elapsed_s = time.perf_counter() - started
             _log_run(con, summary, started_at, version, [str(p) for p in paths], hashed)
+        lap("publish")  # the run log, the final CHECKPOINT and the pointer switch
     summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+PHASES = {  # the load's steps as the summary names them (--timings)
+    "prepare": "准备（查找与哈希文件、复制版本）",
+    "parse_write": "解析与写入",
+    "dimensions": "清理维度",
+    "review": "绩效目标审核",
+    "marts": "汇总表",
+    "derived": "跨年项目识别",
+    "checks": "数据检查",
+    "publish": "记录、落盘与发布",
+}
+
+
+class _PhaseClock:
+    """Records the seconds since the previous mark under a PHASES name: where a long load's
+    time goes is then in every summary, not only in a profiler's samples."""
+
+    def __init__(self, phases: dict[str, float], started: float) -> None:
+        self.phases = phases
+        self.last = started
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = self.phases.get(name, 0.0) + now - self.last
+        self.last = now
+        log.info("载入阶段 %s：%.1f 秒", PHASES[name], self.phases[name])
 
 
 def _check_scope(con: duckdb.DuckDBPyConnection, writer: _BatchWriter) -> set[int] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -58,7 +59,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="除当前版本外保留的旧版本文件数 0–100（默认 2；磁盘约为仓库文件的 1+N 倍）",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="列出全部跳过的文件")
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help="在标准错误输出逐阶段、逐审核批次的用时与内存，摘要末尾列出各阶段用时",
+    )
     return parser
+
+
+def _trace_to_stderr() -> None:
+    """--timings: the loader's and the review's INFO lines, time-stamped, on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    for name in ("warehouse.load", "warehouse.review"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
 
 
 def _keep_versions(text: str) -> int:
@@ -132,6 +148,8 @@ def main(argv: list[str]) -> int:
         return 2
     if args.from_parquet:
         return _from_parquet(Path(args.from_parquet), db_path)
+    if args.timings:
+        _trace_to_stderr()
     if _is_cli_process():
         arrow_without_pandas()  # this process only loads: no pandas import (~0.5 CPU-s)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
@@ -159,7 +177,7 @@ def main(argv: list[str]) -> int:
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)
-    print(format_summary(summary, verbose=args.verbose))
+    print(format_summary(summary, verbose=args.verbose, timings=args.timings))
     return summary.exit_code
 
 
@@ -192,7 +210,7 @@ def describe_error(exc: BaseException) -> str:
 SKIPPED_SHOWN = 50  # skipped files listed one by one (all of them with --verbose)
 
 
-def format_summary(summary: LoadSummary, *, verbose: bool = False) -> str:
+def format_summary(summary: LoadSummary, *, verbose: bool = False, timings: bool = False) -> str:
     """The end-of-load report in Chinese; every path and reason is escaped for the terminal."""
     s = summary
     head = (
@@ -243,6 +261,11 @@ def format_summary(summary: LoadSummary, *, verbose: bool = False) -> str:
         note = f"（其中 {known} 个内容未变，沿用上次的拒绝原因，未重新解析）" if known else ""
         lines.append(f"被拒绝的文件{note}：")
         lines += [f"  {r.path}：{r.reason}" for r in sorted(s.rejected, key=lambda r: r.path)]
+    if timings and s.phases:
+        from warehouse.load.loader import PHASES
+
+        lines.append("各阶段用时：")
+        lines += [f"  {PHASES[name]}：{seconds:.2f} 秒" for name, seconds in s.phases.items()]
     if s.nothing_found:
         from etl.readers import SUPPORTED_SUFFIXES
 

@@ -8,6 +8,7 @@ documents never keep categories from old rules.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 import duckdb
 
@@ -15,52 +16,71 @@ from warehouse.load.classify import Classifier, load_classifier
 from warehouse.schema import ddl as schema
 from warehouse.schema import marts
 
+FETCH_ROWS = 50_000  # rows classified per fetch: a national warehouse has millions of projects
+
 
 def apply_rules(con: duckdb.DuckDBPyConnection, classifier: Classifier) -> tuple[int, int]:
-    """Recompute every project category and indicator family; returns rows changed."""
-    projects = con.execute(
+    """Recompute every project category and indicator family; returns rows changed. Rows
+    are read FETCH_ROWS at a time and only the changed ones are kept and written."""
+    categories = _changed(
+        con,
         "SELECT p.project_key, p.project_name, f.purpose, f.goals, p.project_category "
-        "FROM dim_project p LEFT JOIN fact_project_budget f USING (project_key)"
-    ).fetchall()
-    cat_rows = [(k, classifier.project_category(n, pu, g)) for k, n, pu, g, _ in projects]
-    cat_changed = sum(1 for (_, new), old in zip(cat_rows, projects, strict=True) if new != old[4])
-    indicators = con.execute(
+        "FROM dim_project p LEFT JOIN fact_project_budget f USING (project_key)",
+        lambda r: classifier.project_category(r[1], r[2], r[3]),
+    )
+    families = _changed(
+        con,
         "SELECT indicator_key, indicator_name, level2, target_kind, target_unit, indicator_family "
-        "FROM dim_indicator"
-    ).fetchall()
-    fam_rows = [(k, classifier.indicator_family(n, l2, kd, u)) for k, n, l2, kd, u, _ in indicators]
-    fam_changed = sum(
-        1 for (_, new), old in zip(fam_rows, indicators, strict=True) if new != old[5]
+        "FROM dim_indicator",
+        lambda r: classifier.indicator_family(r[1], r[2], r[3], r[4]),
     )
     con.execute("BEGIN TRANSACTION")
-    _update(con, "dim_project", "project_key", "project_category", cat_rows)
-    _update(con, "dim_indicator", "indicator_key", "indicator_family", fam_rows)
+    _update(con, "dim_project", "project_key", "project_category", categories)
+    _update(con, "dim_indicator", "indicator_key", "indicator_family", families)
     schema.set_meta(con, "rules_digest", classifier.digest)
     marts.mark_stale(con)  # categories and families are copied into the marts
     con.execute("COMMIT")
-    return cat_changed, fam_changed
+    return len(categories), len(families)
+
+
+def _changed(
+    con: duckdb.DuckDBPyConnection, sql: str, classify: Callable[[tuple], str]
+) -> list[tuple[int, str]]:
+    """(key, new value) of the rows whose value (the last column) the rules change."""
+    result = con.execute(sql)
+    changed: list[tuple[int, str]] = []
+    while rows := result.fetchmany(FETCH_ROWS):
+        changed += [(row[0], new) for row in rows if (new := classify(row)) != row[-1]]
+    return changed
+
+
+CATEGORISE_DOCUMENTS = 10_000  # documents whose projects are read at once (bounded memory)
 
 
 def categorise_documents(
     con: duckdb.DuckDBPyConnection, classifier: Classifier, documents: set[int]
 ) -> int:
-    """Categories of the projects of freshly loaded documents, now with their goals (the
-    load's transform sees name and purpose only); returns how many changed."""
-    if not documents:
-        return 0
-    rows = con.execute(
-        "SELECT p.project_key, p.project_name, f.purpose, f.goals, p.project_category "
-        "FROM dim_project p JOIN fact_project_budget f USING (project_key) "
-        "WHERE p.document_id IN (SELECT unnest(?::BIGINT[]))",
-        [sorted(documents)],
-    ).fetchall()
-    changed = [
-        (k, new)
-        for k, n, pu, g, old in rows
-        if (new := classifier.project_category(n, pu, g)) != old
-    ]
-    _update(con, "dim_project", "project_key", "project_category", changed)
-    return len(changed)
+    """Categories of the projects of these documents from name, purpose and goals, for rows
+    classified before the load's transform saw the goals (a Parquet export of an older
+    parse); returns how many changed. Reads CATEGORISE_DOCUMENTS documents at a time: a
+    national export has millions of projects."""
+    ids = sorted(documents)
+    changed = 0
+    for start in range(0, len(ids), CATEGORISE_DOCUMENTS):
+        rows = con.execute(
+            "SELECT p.project_key, p.project_name, f.purpose, f.goals, p.project_category "
+            "FROM dim_project p JOIN fact_project_budget f USING (project_key) "
+            "WHERE p.document_id IN (SELECT unnest(?::BIGINT[]))",
+            [ids[start : start + CATEGORISE_DOCUMENTS]],
+        ).fetchall()
+        moved = [
+            (k, new)
+            for k, n, pu, g, old in rows
+            if (new := classifier.project_category(n, pu, g)) != old
+        ]
+        _update(con, "dim_project", "project_key", "project_category", moved)
+        changed += len(moved)
+    return changed
 
 
 def _update(

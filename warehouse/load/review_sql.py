@@ -1,7 +1,6 @@
-"""The loader's one post-load hook for the goal review and the goal-aware categories.
+"""The loader's one post-load hook for the goal review.
 
-Runs before the marts refresh of a load: re-applies project categories with the goals for
-the documents written (reclassify.categorise_documents), reviews those documents set-based
+Runs before the marts refresh of a load: reviews the documents written set-based
 (warehouse/review: every rule as SQL over the facts, grades, goal_review_project /
 goal_review_finding) and recomputes the cross-unit copies (warehouse/review/cross_unit.sql)
 of the fiscal years they touch (docs/goal_review.md, "Where the review runs").
@@ -10,11 +9,10 @@ of the fiscal years they touch (docs/goal_review.md, "Where the review runs").
 from __future__ import annotations
 
 import logging
+import time
 
 import duckdb
 
-from warehouse.load.classify import Classifier
-from warehouse.load.reclassify import categorise_documents
 from warehouse.review import CROSS_INCREMENTAL_MAX as CROSS_INCREMENTAL_MAX
 from warehouse.review import ReviewError, cross_unit, review_documents
 from warehouse.review import note_deleted as review_note_deleted
@@ -25,7 +23,6 @@ log = logging.getLogger(__name__)
 def after_load(
     con: duckdb.DuckDBPyConnection,
     documents: set[int],
-    classifier: Classifier,
     *,
     review: bool = True,
     deletions_noted: bool = False,
@@ -33,13 +30,14 @@ def after_load(
     """``deletions_noted``: every document deleted by this load went through
     ``note_deleted`` first, so a small load recomputes only the cross-unit copies it can
     change."""
-    categorise_documents(con, classifier, documents)
     if review and documents:
         try:
             review_documents(con, documents)
         except ReviewError as exc:  # a rule bug must not lose the load: the data stays
             log.error("绩效目标审核未完成（%d 个文件）：%s", len(documents), exc)
+        began = time.perf_counter()
         cross_unit(con, documents, incremental=deletions_noted)
+        log.info("跨单位审核：%.1f 秒", time.perf_counter() - began)
 
 
 def note_deleted(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -> None:

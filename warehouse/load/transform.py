@@ -346,7 +346,7 @@ def _add_project(
             "document_id": doc_id,
             "project_code": _str(project.get("code")),
             "project_name": name,
-            "project_category": classifier.project_category(name, purpose),
+            "project_category": classifier.project_category(name, purpose, goals),
         },
     )
     rows.add(

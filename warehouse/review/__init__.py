@@ -267,9 +267,37 @@ def review_documents(
     # Every rule looks within one document, so batches bound the working tables' memory.
     with single_thread(con), small_batch_planning(con, len(ids)):
         for start in range(0, len(ids), BATCH_DOCUMENTS):
-            written += _review_batch(con, ids[start : start + BATCH_DOCUMENTS], config, timings)
+            began = time.perf_counter()
+            steps: dict[str, float] = {}
+            written += _review_batch(con, ids[start : start + BATCH_DOCUMENTS], config, steps)
+            for name, seconds in steps.items():
+                if timings is not None:
+                    timings[name] = timings.get(name, 0.0) + seconds
+            if log.isEnabledFor(logging.INFO):  # a long load's trace (etl load --timings)
+                _log_batch(con, start, len(ids), time.perf_counter() - began, steps)
         drop_working_tables(con)  # the loader's marts refresh comes next: give the memory back
     return written
+
+
+def _log_batch(
+    con: duckdb.DuckDBPyConnection, start: int, total: int, seconds: float, steps: dict
+) -> None:
+    """One line per review batch: its time, its three slowest steps and DuckDB's memory, so
+    a batch that slows down as the warehouse grows shows where and with how much memory."""
+    slowest = sorted(steps.items(), key=lambda kv: -kv[1])[:3]
+    memory, spilled = con.execute(
+        "SELECT sum(memory_usage_bytes), sum(temporary_storage_bytes) FROM duckdb_memory()"
+    ).fetchone() or (0, 0)
+    log.info(
+        "审核 %d–%d / %d：%.1f 秒（%s），DuckDB 内存 %d MB，溢出 %d MB",
+        start + 1,
+        min(start + BATCH_DOCUMENTS, total),
+        total,
+        seconds,
+        "，".join(f"{name} {value:.1f}" for name, value in slowest),
+        (memory or 0) // 2**20,
+        (spilled or 0) // 2**20,
+    )
 
 
 def drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -23,30 +23,43 @@ st.caption(
     "阈值可在 data/review_rules.toml 中调整后重新导入。"
 )
 
-projects = review_queries.worklist(run, f)
-if projects.empty:
+counts = review_queries.grade_counts(run, f)
+total = sum(counts.values())
+if not total:
     ui.no_data()
     st.stop()
 
 # --- headline numbers
-counts = projects["grade"].value_counts()
 columns = st.columns(5)
-columns[0].metric("项目数", len(projects))
+columns[0].metric("项目数", f"{total:,}")
 for column, grade in zip(columns[1:], review_charts.GRADES, strict=True):
-    column.metric(f"评为“{grade}”", int(counts.get(grade, 0)))
+    column.metric(f"评为“{grade}”", f"{counts.get(grade, 0):,}")
 
-# --- the workbook for the whole selection
-st.download_button(
-    "下载审核工作簿（Excel，每个单位一张工作表，可填写审核意见后返回）",
-    data=lambda: review_workbook.build(
-        projects, review_queries.findings(run, projects["project_key"].tolist()), f.describe()
-    ),
-    file_name="绩效目标审核工作清单.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/download:",
-    on_click="ignore",
-    key="review_workbook",
-)
+
+# --- the workbook for the whole selection (one sheet per unit: bounded)
+def _workbook() -> bytes:
+    projects = review_queries.worklist(run, f)
+    found = review_queries.findings(run, projects["project_key"].tolist())
+    return review_workbook.build(projects, found, f.describe())
+
+
+if total <= review_queries.WORKBOOK_PROJECTS:
+    st.download_button(
+        "下载审核工作簿（Excel，每个单位一张工作表，可填写审核意见后返回）",
+        data=_workbook,
+        file_name="绩效目标审核工作清单.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        on_click="ignore",
+        key="review_workbook",
+    )
+else:
+    st.info(
+        f"当前范围有 {total:,} 个项目。审核工作簿（每个单位一张工作表）限 "
+        f"{review_queries.WORKBOOK_PROJECTS:,} 个项目以内，请在侧栏选择年度或乡镇缩小范围；"
+        "下方退回顺序表可整表下载。"
+    )
+
 
 # --- worklist
 st.subheader("退回优先顺序")
@@ -57,7 +70,13 @@ chosen = st.multiselect(
     key="review_grades",
     placeholder="全部等级",
 )
-shown = projects if not chosen else projects[projects["grade"].isin(chosen)]
+grades = tuple(chosen)
+shown = review_queries.worklist(run, f, grades=grades, limit=review_queries.WORKLIST_ROWS)
+matching = sum(counts.get(g, 0) for g in grades) if grades else total
+if matching > len(shown):
+    st.caption(
+        f"共 {matching:,} 个项目，按退回顺序列出前 {len(shown):,} 个；完整顺序表请用下方按钮下载。"
+    )
 table = shown.assign(budget_wan=shown["budget_total_yuan"] / YUAN_PER_WAN)[
     [
         "rank",
@@ -87,7 +106,10 @@ st.dataframe(
     },
 )
 ui.download_buttons(
-    review_charts.for_table(shown, review_charts.PROJECT_COLUMNS), "目标审核_退回顺序"
+    lambda: review_charts.for_table(
+        review_queries.worklist(run, f, grades=grades), review_charts.PROJECT_COLUMNS
+    ),
+    "目标审核_退回顺序",
 )
 
 # --- one project's findings with their source text
@@ -122,6 +144,7 @@ for row in top.itertuples():
 st.subheader("各乡镇审核等级分布")
 by_township = review_charts.grade_by_township(run, f)
 ui.chart(review_charts.grade_distribution_chart(by_township))
+ui.folded_caption(by_township, "项目数")
 
 st.subheader("最常见的问题")
 frequent = review_charts.frequent_findings(run, f)
