@@ -42,7 +42,8 @@ def test_timings_name_every_phase_and_every_review_batch(tmp_path: Path) -> None
     found = re.findall(r"^  (.+)：(\d+\.\d\d) 秒$", tail, flags=re.M)
     assert [label for label, _ in found] == list(PHASES.values())
     total = float(re.search(r"用时 (\d+\.\d\d) 秒", out).group(1))  # type: ignore[union-attr]
-    assert sum(float(s) for _, s in found) <= total + 0.01
+    # each printed figure is rounded to 0.01 s: the sum may exceed the total by that much
+    assert sum(float(s) for _, s in found) <= total + 0.005 * (len(found) + 1)
     # stderr traces the review: one line for the one batch of two documents, with memory
     batch = re.findall(
         r"审核 1–2 / 2：\d+\.\d 秒（.+），DuckDB 内存 \d+ MB，溢出 \d+ MB", done.stderr

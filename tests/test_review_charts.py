@@ -111,3 +111,11 @@ def test_frequent_findings_equal_the_view_count(run, chosen):
         got[[*key, "findings", "projects"]].sort_values(key).values.tolist()
         == expected.sort_values(key).values.tolist()
     )
+
+
+def test_finding_list_limit_is_the_head_of_the_full_list(run):
+    full = review_charts.finding_list(run, ALL)
+    head = review_charts.finding_list(run, ALL, limit=7)
+    assert len(full) > 7 and len(head) == 7
+    columns = ["project_key", "rule_id", "source_line"]
+    assert head[columns].values.tolist() == full.head(7)[columns].values.tolist()

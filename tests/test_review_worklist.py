@@ -14,6 +14,7 @@ import pytest
 from dashboard.data import goal_review as review_queries
 from dashboard.data import review_workbook
 from dashboard.data.filter_model import Filters
+from dashboard.view import review_charts
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = Filters()
@@ -183,11 +184,13 @@ def test_worklist_grades_and_limit_keep_the_global_ranks(run):
 def test_review_page_bounds_the_list_and_the_workbook(monkeypatch, seed_warehouse):
     monkeypatch.setattr(review_queries, "WORKLIST_ROWS", 4)
     monkeypatch.setattr(review_queries, "WORKBOOK_PROJECTS", 10)
+    monkeypatch.setattr(review_charts, "FINDING_ROWS", 5)
     at = _page(monkeypatch, seed_warehouse)
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.dataframe[0].value) == 4
     captions = [c.value for c in at.caption]
     assert any(c.startswith("共 ") and "列出前 4 个" in c for c in captions), captions
+    assert "按退回顺序列出前 5 条；完整清单请用下方按钮下载。" in captions
     notes = [i.value for i in at.info]
     assert any("当前范围有 68 个项目" in n and "10 个项目以内" in n for n in notes), notes
     buttons = [b.proto.label for b in at.get("download_button")]

@@ -107,8 +107,14 @@ def project_grades(run: Runner, f: Filters) -> pd.DataFrame:
     )
 
 
-def finding_list(run: Runner, f: Filters, grades: list[str] | None = None) -> pd.DataFrame:
-    """Every finding with its fix hint and source line, worst projects first."""
+FINDING_ROWS = 2_000  # findings the page lists; its download takes the whole list
+
+
+def finding_list(
+    run: Runner, f: Filters, grades: list[str] | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """Every finding with its fix hint and source line, worst projects first (the first
+    ``limit`` when given: a national selection has tens of millions)."""
     where, params = f.where(category=False)
     if grades:
         where += f" AND grade IN ({', '.join('?' for _ in grades)})"
@@ -119,7 +125,8 @@ def finding_list(run: Runner, f: Filters, grades: list[str] | None = None) -> pd
                rule_id, severity, message, hint, source_file, source_line, project_key
         FROM v_goal_review WHERE {where}
         ORDER BY {_GRADE_RANK} DESC, township, unit_name, project_name, project_key,
-                 {_SEVERITY_RANK}, source_line
+                 {_SEVERITY_RANK}, source_line, rule_id, message
+        {f"LIMIT {int(limit)}" if limit is not None else ""}
         """,
         params,
     )

@@ -167,9 +167,15 @@ else:
         )
 
 st.subheader("全部问题清单")
-findings = review_charts.finding_list(run, f, chosen or None)
+shown_rows = review_charts.FINDING_ROWS
+findings = review_charts.finding_list(run, f, chosen or None, limit=shown_rows + 1)
+if len(findings) > shown_rows:
+    st.caption(f"按退回顺序列出前 {shown_rows:,} 条；完整清单请用下方按钮下载。")
 ui.table(
-    review_charts.for_table(findings, review_charts.FINDING_COLUMNS),
+    review_charts.for_table(findings.head(shown_rows), review_charts.FINDING_COLUMNS),
     "目标审核问题清单",
     key="review_findings",
+    download=lambda: review_charts.for_table(
+        review_charts.finding_list(run, f, chosen or None), review_charts.FINDING_COLUMNS
+    ),
 )
