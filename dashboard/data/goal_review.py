@@ -12,6 +12,7 @@ import pandas as pd
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 from dashboard.view.formatting import fmt_year
 from etl.review.catalog import RULES
+from etl.vocabulary import severity_keys, sql_list
 
 Runner = Callable[[str, list | None], pd.DataFrame]
 PROJECT_PAGE = "projects"  # url_path of 项目明细 (dashboard/streamlit_app.py)
@@ -49,6 +50,12 @@ REVIEWED_PROJECTS = """
     JOIN fact_project_budget AS f ON f.project_key = g.project_key
     JOIN dim_unit AS u ON u.unit_key = f.unit_key
 """
+# Findings per severity, one count column each (serious, normal, remarks: the vocabulary's
+# keys), for the worklist and the 目标审核 charts.
+SEVERITY_COUNTS = ", ".join(
+    f"COUNT(*) FILTER (WHERE severity = {sql_list([word])}) AS {key}"
+    for key, word in severity_keys().items()
+)
 _GRADE_ORDER = (
     "CASE v.grade "
     + " ".join(f"WHEN '{grade}' THEN {rank}" for grade, rank in GRADE_RANK.items())
@@ -73,10 +80,7 @@ def worklist(
         f"""
         WITH v AS (SELECT * FROM ({REVIEWED_PROJECTS}) AS v WHERE {where}),
         c AS (
-            SELECT project_key, COUNT(*) AS findings,
-                   COUNT(*) FILTER (WHERE severity = '严重') AS serious,
-                   COUNT(*) FILTER (WHERE severity = '一般') AS normal,
-                   COUNT(*) FILTER (WHERE severity = '提示') AS remarks
+            SELECT project_key, COUNT(*) AS findings, {SEVERITY_COUNTS}
             FROM goal_review_finding
             WHERE project_key IN (SELECT project_key FROM v)
             GROUP BY project_key
@@ -91,8 +95,8 @@ def worklist(
                    ) AS rank,
                    v.fiscal_year, coalesce(v.township, '{UNKNOWN_TOWNSHIP}') AS township,
                    v.unit_name, p.project_code, p.project_name, v.grade, v.score,
-                   coalesce(c.findings, 0) AS findings, coalesce(c.serious, 0) AS serious,
-                   coalesce(c.normal, 0) AS normal, coalesce(c.remarks, 0) AS remarks,
+                   coalesce(c.findings, 0) AS findings,
+                   {", ".join(f"coalesce(c.{k}, 0) AS {k}" for k in severity_keys())},
                    v.budget_total_yuan, d.path AS source_file, v.project_key
             FROM v
             JOIN dim_project AS p ON p.project_key = v.project_key

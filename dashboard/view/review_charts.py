@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
-from dashboard.data.goal_review import REVIEWED_PROJECTS, rule_titles
+from dashboard.data.goal_review import REVIEWED_PROJECTS, SEVERITY_COUNTS, rule_titles
 from dashboard.data.township_fold import MAX_TOWNSHIPS, RANK, fold_townships
 from dashboard.view import chart_theme
 from dashboard.view.charts import named_only
@@ -40,10 +40,6 @@ def _rank(column: str, values: list[str]) -> str:
 
 _GRADE_RANK = _rank("grade", GRADES)
 _SEVERITY_RANK = _rank("severity", SEVERITIES)
-_SEVERITY_COUNTS = ",\n".join(
-    f"COUNT(*) FILTER (WHERE severity = {sql_list([word])}) AS {key}"
-    for key, word in SEVERITY_HEADERS.items()
-)
 
 
 def rule_title(rule_id: str | None, titles: dict[str, str]) -> str:
@@ -97,7 +93,7 @@ def project_grades(run: Runner, f: Filters) -> pd.DataFrame:
         f"""
         SELECT fiscal_year, {TOWNSHIP} AS township, unit_name, project_code, project_name, grade,
                COUNT(rule_id) AS findings,
-               {_SEVERITY_COUNTS},
+               {SEVERITY_COUNTS},
                any_value(source_file) AS source_file, project_key
         FROM v_goal_review WHERE {where}
         GROUP BY fiscal_year, township, unit_name, project_code, project_name, grade, project_key

@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from etl.limits import get_limits
 from warehouse.dbutil import one, scalar
+from warehouse.laps import Laps
 from warehouse.load import checks as checks_mod
 from warehouse.load import derived, file_stats, known_rejects, review_sql, source_text, versions
 from warehouse.load.classify import Classifier, load_classifier
@@ -237,7 +238,7 @@ def load_paths(
             # only the documents this load may replace need their key (md5) computed
             existing = {keys.document_key(path) for path, *_ in tasks if path in known}
             writer = _BatchWriter(con, summary, replacing, keeper, existing)
-            lap = _PhaseClock(summary.phases, started)
+            lap = Laps(summary.phases, started, on_lap=_log_phase).lap
             lap("prepare")
             with _progress_bar(len(tasks), progress) as bar:
                 for outcome in outcomes:
@@ -280,6 +281,10 @@ def load_paths(
     return summary
 
 
+def _log_phase(name: str, seconds: float) -> None:
+    log.info("载入阶段 %s：%.1f 秒", PHASES[name], seconds)
+
+
 PHASES = {  # the load's steps as the summary names them (--timings)
     "prepare": "准备（查找与哈希文件、复制版本）",
     "parse_write": "解析与写入",
@@ -290,21 +295,6 @@ PHASES = {  # the load's steps as the summary names them (--timings)
     "checks": "数据检查",
     "publish": "记录、落盘与发布",
 }
-
-
-class _PhaseClock:
-    """Records the seconds since the previous mark under a PHASES name: where a long load's
-    time goes is then in every summary, not only in a profiler's samples."""
-
-    def __init__(self, phases: dict[str, float], started: float) -> None:
-        self.phases = phases
-        self.last = started
-
-    def __call__(self, name: str) -> None:
-        now = time.perf_counter()
-        self.phases[name] = self.phases.get(name, 0.0) + now - self.last
-        self.last = now
-        log.info("载入阶段 %s：%.1f 秒", PHASES[name], self.phases[name])
 
 
 def _check_scope(con: duckdb.DuckDBPyConnection, writer: _BatchWriter) -> set[int] | None:

@@ -44,17 +44,17 @@ def apply_rules(con: duckdb.DuckDBPyConnection, classifier: Classifier) -> tuple
 
 
 def _changed(
-    con: duckdb.DuckDBPyConnection, sql: str, classify: Callable[[tuple], str]
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    classify: Callable[[tuple], str],
+    params: list | None = None,
 ) -> list[tuple[int, str]]:
     """(key, new value) of the rows whose value (the last column) the rules change."""
-    result = con.execute(sql)
+    result = con.execute(sql, params)
     changed: list[tuple[int, str]] = []
     while rows := result.fetchmany(FETCH_ROWS):
         changed += [(row[0], new) for row in rows if (new := classify(row)) != row[-1]]
     return changed
-
-
-CATEGORISE_DOCUMENTS = 10_000  # documents whose projects are read at once (bounded memory)
 
 
 def categorise_documents(
@@ -62,25 +62,19 @@ def categorise_documents(
 ) -> int:
     """Categories of the projects of these documents from name, purpose and goals, for rows
     classified before the load's transform saw the goals (a Parquet export of an older
-    parse); returns how many changed. Reads CATEGORISE_DOCUMENTS documents at a time: a
-    national export has millions of projects."""
-    ids = sorted(documents)
-    changed = 0
-    for start in range(0, len(ids), CATEGORISE_DOCUMENTS):
-        rows = con.execute(
-            "SELECT p.project_key, p.project_name, f.purpose, f.goals, p.project_category "
-            "FROM dim_project p JOIN fact_project_budget f USING (project_key) "
-            "WHERE p.document_id IN (SELECT unnest(?::BIGINT[]))",
-            [ids[start : start + CATEGORISE_DOCUMENTS]],
-        ).fetchall()
-        moved = [
-            (k, new)
-            for k, n, pu, g, old in rows
-            if (new := classifier.project_category(n, pu, g)) != old
-        ]
-        _update(con, "dim_project", "project_key", "project_category", moved)
-        changed += len(moved)
-    return changed
+    parse); returns how many changed (rows streamed like ``apply_rules``)."""
+    if not documents:
+        return 0
+    changed = _changed(
+        con,
+        "SELECT p.project_key, p.project_name, f.purpose, f.goals, p.project_category "
+        "FROM dim_project p JOIN fact_project_budget f USING (project_key) "
+        "WHERE p.document_id IN (SELECT unnest(?::BIGINT[]))",
+        lambda r: classifier.project_category(r[1], r[2], r[3]),
+        [sorted(documents)],
+    )
+    _update(con, "dim_project", "project_key", "project_category", changed)
+    return len(changed)
 
 
 def _update(

@@ -22,6 +22,7 @@ from etl.review.catalog import RULES as CATALOG
 from etl.review.config import default_config
 from etl.vocabulary import grades
 from warehouse.dbutil import scalar
+from warehouse.laps import Laps
 from warehouse.review.prepare import prepare_sql
 from warehouse.review.rules import INDICATOR_RULES, RULES
 from warehouse.review.sqltext import lit, lst, num, rule_cfg
@@ -111,7 +112,7 @@ def run_rules(
 ) -> None:
     """Fill rv_find (and the rv_* working tables) for ``documents``. ``timings`` (when
     given) receives the seconds of each step: prepare, textmatch, each rule, dedupe."""
-    clock = _Clock(timings)
+    clock = Laps(timings)
     _macros(con)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rv_doc AS SELECT document_id, fiscal_year "
@@ -140,20 +141,6 @@ def run_rules(
         )
     _dedupe_and_order(con, config)
     clock.lap("dedupe")
-
-
-class _Clock:
-    """Seconds per step into a dict (benchmarks/review_bench.py); a no-op without one."""
-
-    def __init__(self, timings: dict[str, float] | None) -> None:
-        self.timings = timings
-        self.last = time.perf_counter()
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        if self.timings is not None:
-            self.timings[name] = self.timings.get(name, 0.0) + now - self.last
-        self.last = now
 
 
 def _dedupe_and_order(con: duckdb.DuckDBPyConnection, config: dict) -> None:
@@ -313,7 +300,7 @@ def _review_batch(
     con: duckdb.DuckDBPyConnection, ids: list[int], config: dict, timings: dict | None
 ) -> int:
     run_rules(con, ids, config, timings)
-    clock = _Clock(timings)
+    clock = Laps(timings)
     grade(con, config)
     clock.lap("grade")
     con.execute(
