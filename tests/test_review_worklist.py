@@ -190,7 +190,15 @@ def test_review_page_bounds_the_list_and_the_workbook(monkeypatch, seed_warehous
     assert len(at.dataframe[0].value) == 4
     captions = [c.value for c in at.caption]
     assert any(c.startswith("共 ") and "列出前 4 个" in c for c in captions), captions
-    assert "按退回顺序列出前 5 条；完整清单请用下方按钮下载。" in captions
+    assert "按退回顺序列出前 5 条；完整清单请用下方按钮下载。" not in captions  # 68 > 10
+    assert any(
+        c.startswith("按退回顺序列出前 5 条；超过 10 个项目时下载文件只含列出的问题")
+        for c in captions
+    )
+    assert any("完整顺序表请用下方按钮下载" in c for c in captions)  # 100,000: whole list
+    monkeypatch.setattr(review_queries, "DOWNLOAD_PROJECTS", 3)
+    captions = [c.value for c in at.run().caption]
+    assert any("超过 3 个项目时下载文件只含列出的项目" in c for c in captions), captions
     notes = [i.value for i in at.info]
     assert any("当前范围有 68 个项目" in n and "10 个项目以内" in n for n in notes), notes
     buttons = [b.proto.label for b in at.get("download_button")]

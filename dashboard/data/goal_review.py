@@ -40,6 +40,8 @@ def card_link(project_name: str, township: str | None, fiscal_year: float | str 
 
 WORKLIST_ROWS = 1_000  # projects the page lists; its download takes the whole selection
 WORKBOOK_PROJECTS = 5_000  # the reviewer workbook (a sheet per unit) up to this many projects
+DOWNLOAD_PROJECTS = 100_000  # the whole ordered list downloads up to this many projects;
+# the full finding list (≈ 12 rows a project) up to WORKBOOK_PROJECTS projects
 
 # One row per reviewed project of the selection, with its unit and budget; the filter applies
 # to fiscal_year and the raw township (NULL = unknown) as everywhere else.

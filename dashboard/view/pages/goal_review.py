@@ -73,9 +73,16 @@ chosen = st.multiselect(
 grades = tuple(chosen)
 shown = review_queries.worklist(run, f, grades=grades, limit=review_queries.WORKLIST_ROWS)
 matching = sum(counts.get(g, 0) for g in grades) if grades else total
+whole_list = matching <= review_queries.DOWNLOAD_PROJECTS  # else: the shown rows only
 if matching > len(shown):
     st.caption(
-        f"共 {matching:,} 个项目，按退回顺序列出前 {len(shown):,} 个；完整顺序表请用下方按钮下载。"
+        f"共 {matching:,} 个项目，按退回顺序列出前 {len(shown):,} 个；"
+        + (
+            "完整顺序表请用下方按钮下载。"
+            if whole_list
+            else f"超过 {review_queries.DOWNLOAD_PROJECTS:,} 个项目时下载文件只含列出的项目，"
+            "请选择年度或乡镇后下载完整顺序表。"
+        )
     )
 table = shown.assign(budget_wan=shown["budget_total_yuan"] / YUAN_PER_WAN)[
     [
@@ -107,7 +114,8 @@ st.dataframe(
 )
 ui.download_buttons(
     lambda: review_charts.for_table(
-        review_queries.worklist(run, f, grades=grades), review_charts.PROJECT_COLUMNS
+        review_queries.worklist(run, f, grades=grades) if whole_list else shown,
+        review_charts.PROJECT_COLUMNS,
     ),
     "目标审核_退回顺序",
 )
@@ -169,13 +177,27 @@ else:
 st.subheader("全部问题清单")
 shown_rows = review_charts.FINDING_ROWS
 findings = review_charts.finding_list(run, f, chosen or None, limit=shown_rows + 1)
+all_findings = matching <= review_queries.WORKBOOK_PROJECTS  # else: the shown rows only
 if len(findings) > shown_rows:
-    st.caption(f"按退回顺序列出前 {shown_rows:,} 条；完整清单请用下方按钮下载。")
+    st.caption(
+        f"按退回顺序列出前 {shown_rows:,} 条；"
+        + (
+            "完整清单请用下方按钮下载。"
+            if all_findings
+            else f"超过 {review_queries.WORKBOOK_PROJECTS:,} 个项目时下载文件只含列出的问题，"
+            "请选择年度或乡镇后下载完整清单。"
+        )
+    )
+shown_findings = review_charts.for_table(findings.head(shown_rows), review_charts.FINDING_COLUMNS)
 ui.table(
-    review_charts.for_table(findings.head(shown_rows), review_charts.FINDING_COLUMNS),
+    shown_findings,
     "目标审核问题清单",
     key="review_findings",
-    download=lambda: review_charts.for_table(
-        review_charts.finding_list(run, f, chosen or None), review_charts.FINDING_COLUMNS
+    download=lambda: (
+        review_charts.for_table(
+            review_charts.finding_list(run, f, chosen or None), review_charts.FINDING_COLUMNS
+        )
+        if all_findings
+        else shown_findings
     ),
 )
