@@ -29,6 +29,8 @@ REQUIRED_VIEWS = (
     "project_source_text",
     "mart_project_budget",
     "mart_indicator_target",
+    "mart_review_project",
+    "mart_review_rule",
 )
 QUERY_TTL_SECONDS = 60
 BUILD_COMMAND = "python -m etl load data/"

@@ -12,7 +12,8 @@ import pandas as pd
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 from dashboard.view.formatting import fmt_year
 from etl.review.catalog import RULES
-from etl.vocabulary import severity_keys, sql_list
+from etl.vocabulary import severity_keys
+from warehouse.schema import review_mart
 
 Runner = Callable[[str, list | None], pd.DataFrame]
 PROJECT_PAGE = "projects"  # url_path of 项目明细 (dashboard/streamlit_app.py)
@@ -39,29 +40,25 @@ def card_link(project_name: str, township: str | None, fiscal_year: float | str 
 
 
 WORKLIST_ROWS = 1_000  # projects the page lists; its download takes the whole selection
+DETAIL_PROJECTS = 30  # the first projects of the list shown with their findings and source text
 WORKBOOK_PROJECTS = 5_000  # the reviewer workbook (a sheet per unit) up to this many projects
 DOWNLOAD_PROJECTS = 100_000  # the whole ordered list downloads up to this many projects;
 # the full finding list (≈ 12 rows a project) up to WORKBOOK_PROJECTS projects
 
-# One row per reviewed project of the selection, with its unit and budget; the filter applies
-# to fiscal_year and the raw township (NULL = unknown) as everywhere else.
-REVIEWED_PROJECTS = """
-    SELECT g.project_key, g.document_id, g.grade, g.score, f.fiscal_year, u.township,
-           u.unit_name, f.budget_total_yuan
-    FROM goal_review_project AS g
-    JOIN fact_project_budget AS f ON f.project_key = g.project_key
-    JOIN dim_unit AS u ON u.unit_key = f.unit_key
-"""
-# Findings per severity, one count column each (serious, normal, remarks: the vocabulary's
-# keys), for the worklist and the 目标审核 charts.
-SEVERITY_COUNTS = ", ".join(
-    f"COUNT(*) FILTER (WHERE severity = {sql_list([word])}) AS {key}"
-    for key, word in severity_keys().items()
-)
+# One row per reviewed project with its year, township (NULL = unknown), unit, budget, grade,
+# score and findings per severity (warehouse/schema/review_mart.py, refreshed with the marts):
+# every query of the page is one scan of it, not a join of four tables and 34M findings.
+REVIEWED_PROJECTS = review_mart.PROJECT_TABLE
+SEVERITY_COUNTS = review_mart.SEVERITY_COUNTS
 _GRADE_ORDER = (
-    "CASE v.grade "
+    "CASE grade "
     + " ".join(f"WHEN '{grade}' THEN {rank}" for grade, rank in GRADE_RANK.items())
     + " ELSE 9 END"
+)
+_ORDER = (
+    f"{_GRADE_ORDER}, serious DESC, score ASC NULLS LAST, normal DESC, "
+    f"coalesce(budget_total_yuan, 0) DESC, coalesce(township, '{UNKNOWN_TOWNSHIP}'), "
+    "project_name, project_key"
 )
 
 
@@ -71,43 +68,39 @@ def worklist(
     """One row per project, in the order a reviewer sends tables back: refused (差) before
     sent back (中); then serious findings, then the lowest score, then the most money.
     ``rank`` is the place in the whole selection; ``grades`` keeps those grades only and
-    ``limit`` the first rows (ranked and cut in SQL: a national selection has millions)."""
+    ``limit`` the first rows. Ranked without numbering the whole selection (a national one
+    has millions): the grade comes first in the order, so a project's rank is the count of
+    the selection's projects of better-placed grades plus its place within its grade. The
+    selection is read twice (grade counts, then a top-N) rather than through one CTE, which
+    DuckDB would materialize with every column."""
     where, params = f.where(alias="v", category=False)
-    kept = ""
+    kept = "TRUE"
     if grades:
-        kept = f"WHERE grade IN ({', '.join('?' for _ in grades)})"
-        params = [*params, *grades]
+        kept = f"grade IN ({', '.join('?' for _ in grades)})"
     cut = f"LIMIT {int(limit)}" if limit is not None else ""
     frame = run(
         f"""
-        WITH v AS (SELECT * FROM ({REVIEWED_PROJECTS}) AS v WHERE {where}),
-        c AS (
-            SELECT project_key, COUNT(*) AS findings, {SEVERITY_COUNTS}
-            FROM goal_review_finding
-            WHERE project_key IN (SELECT project_key FROM v)
-            GROUP BY project_key
+        WITH before AS (
+            SELECT {_GRADE_ORDER} AS place,
+                   coalesce(sum(count(*)) OVER (ORDER BY {_GRADE_ORDER}
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS ahead
+            FROM {REVIEWED_PROJECTS} AS v WHERE {where} GROUP BY 1
         ),
-        ranked AS (
-            SELECT row_number() OVER (
-                       ORDER BY {_GRADE_ORDER}, coalesce(c.serious, 0) DESC,
-                                v.score ASC NULLS LAST, coalesce(c.normal, 0) DESC,
-                                coalesce(v.budget_total_yuan, 0) DESC,
-                                coalesce(v.township, '{UNKNOWN_TOWNSHIP}'), p.project_name,
-                                v.project_key
-                   ) AS rank,
-                   v.fiscal_year, coalesce(v.township, '{UNKNOWN_TOWNSHIP}') AS township,
-                   v.unit_name, p.project_code, p.project_name, v.grade, v.score,
-                   coalesce(c.findings, 0) AS findings,
-                   {", ".join(f"coalesce(c.{k}, 0) AS {k}" for k in severity_keys())},
-                   v.budget_total_yuan, d.path AS source_file, v.project_key
-            FROM v
-            JOIN dim_project AS p ON p.project_key = v.project_key
-            JOIN source_document AS d ON d.document_id = v.document_id
-            LEFT JOIN c ON c.project_key = v.project_key
+        top AS (
+            SELECT *, {_GRADE_ORDER} AS place,
+                   row_number() OVER (PARTITION BY place ORDER BY {_ORDER}) AS within
+            FROM (SELECT * FROM {REVIEWED_PROJECTS} AS v WHERE {where} AND {kept}
+                  ORDER BY {_ORDER} {cut})
         )
-        SELECT * FROM ranked {kept} ORDER BY rank {cut}
+        SELECT (b.ahead + t.within)::BIGINT AS rank,
+               t.fiscal_year, coalesce(t.township, '{UNKNOWN_TOWNSHIP}') AS township,
+               t.unit_name, t.project_code, t.project_name, t.grade, t.score, t.findings,
+               {", ".join(f"t.{k}" for k in severity_keys())},
+               t.budget_total_yuan, t.source_file, t.project_key
+        FROM top AS t JOIN before AS b ON b.place = t.place
+        ORDER BY rank
         """,
-        params,
+        [*params, *params, *grades],
     )
     frame["card"] = [
         card_link(n, t, y)
@@ -122,7 +115,7 @@ def grade_counts(run: Runner, f: Filters) -> dict[str, int]:
     """grade → reviewed projects in the selection (the page's headline numbers)."""
     where, params = f.where(alias="v", category=False)
     frame = run(
-        f"SELECT v.grade, COUNT(*) AS n FROM ({REVIEWED_PROJECTS}) AS v WHERE {where} GROUP BY 1",
+        f"SELECT v.grade, COUNT(*) AS n FROM {REVIEWED_PROJECTS} AS v WHERE {where} GROUP BY 1",
         params,
     )
     return {str(g): int(n) for g, n in zip(frame["grade"], frame["n"], strict=True)}
@@ -130,25 +123,36 @@ def grade_counts(run: Runner, f: Filters) -> dict[str, int]:
 
 def findings(run: Runner, project_keys: list[int]) -> pd.DataFrame:
     """The findings of these projects with the row they are about: the indicator (level 2,
-    name, printed target) for row findings, the budget figures for money findings."""
+    name, printed target) for row findings, the budget figures for money findings. Each
+    table is cut to these projects before the joins (joined whole, the 21M indicator rows
+    of a national warehouse made this 9 s)."""
     if not project_keys:
         return pd.DataFrame(
             columns=["project_key", "rule_id", "severity", "message", "hint", "source_text"]
         )
     frame = run(
         """
+        WITH k AS (SELECT DISTINCT unnest(?::BIGINT[]) AS project_key),
+        r AS (SELECT * FROM goal_review_finding WHERE project_key IN (SELECT project_key FROM k)),
+        t AS (
+            SELECT project_key, ordinal, indicator_key, target_raw, description
+            FROM fact_indicator_target
+            WHERE scope = 'project' AND project_key IN (SELECT project_key FROM k)
+        ),
+        i AS (
+            SELECT indicator_key, level2 FROM dim_indicator
+            WHERE indicator_key IN (SELECT indicator_key FROM t)
+        ),
+        b AS (SELECT * FROM fact_project_budget WHERE project_key IN (SELECT project_key FROM k))
         SELECT r.project_key, r.ordinal, r.rule_id, r.severity, r.message, r.hint,
                r.indicator_name, r.source_line,
                i.level2, t.target_raw, t.description,
                b.budget_total_yuan, b.fiscal_funds_yuan, b.other_funds_yuan,
                b.plan_q1_pct, b.plan_q2_pct, b.plan_q3_pct, b.plan_q4_pct
-        FROM goal_review_finding AS r
-        LEFT JOIN fact_indicator_target AS t
-               ON t.project_key = r.project_key AND t.scope = 'project'
-              AND t.ordinal = r.indicator_index + 1
-        LEFT JOIN dim_indicator AS i ON i.indicator_key = t.indicator_key
-        LEFT JOIN fact_project_budget AS b ON b.project_key = r.project_key
-        WHERE r.project_key IN (SELECT unnest(?::BIGINT[]))
+        FROM r
+        LEFT JOIN t ON t.project_key = r.project_key AND t.ordinal = r.indicator_index + 1
+        LEFT JOIN i ON i.indicator_key = t.indicator_key
+        LEFT JOIN b ON b.project_key = r.project_key
         """,
         [[int(k) for k in project_keys]],
     )

@@ -37,6 +37,9 @@ def page_queries(run: Runner, f: Filters | None = None) -> dict[str, dict[str, C
     family = _first(numeric, "family", "满意度")
     unit = _first(targets_queries.family_units(run, f, family), "unit", "%")
     first_project = _first(projects_queries.search_projects(run, f, ""), "project_key", "")
+    worst = review_queries.worklist(run, f, limit=review_queries.DETAIL_PROJECTS)[
+        "project_key"
+    ].tolist()
     history = {"budget_trend": lambda: history_queries.budget_trend(run, f, "township")}
     if history_queries.has_history(run):  # older warehouses and fixtures lack the views
         history["largest_changes"] = lambda: history_queries.largest_changes(run, f)
@@ -84,6 +87,10 @@ def page_queries(run: Runner, f: Filters | None = None) -> dict[str, dict[str, C
             ),
             "grade_by_township": lambda: review_charts.grade_by_township(run, f),
             "frequent_findings": lambda: review_charts.frequent_findings(run, f),
+            "finding_details": lambda: review_queries.findings(run, worst),
+            "finding_list": lambda: review_charts.finding_list(
+                run, f, limit=review_charts.FINDING_ROWS + 1
+            ),
         },
         "项目明细": {
             "search_projects": lambda: projects_queries.search_projects(run, f, ""),

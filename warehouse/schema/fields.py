@@ -16,6 +16,7 @@ from functools import cache
 
 import duckdb
 
+from etl.vocabulary import severity_keys
 from warehouse.paths import REPO_ROOT
 
 FIELDS_TOML = REPO_ROOT / "data" / "fields.toml"
@@ -116,6 +117,17 @@ def _parse(data: dict) -> Registry:
             )
         else:
             raise RegistryError(f"data/fields.toml：{where} 应为文本或表")
+    for key, word in severity_keys().items():  # per-severity finding counts (review marts)
+        columns.setdefault(
+            key,
+            Field(
+                name=key,
+                label=word,
+                en=f"Findings of severity {word}",
+                type="BIGINT",
+                note=f"{word}问题条数（严重程度见 data/vocabulary/severities.toml）",
+            ),
+        )
     return Registry(columns, variants, display)
 
 
@@ -129,7 +141,8 @@ def registry() -> Registry:
 @cache
 def digest() -> str:
     """Digest of data/fields.toml: a change re-applies the comments of an existing warehouse."""
-    return hashlib.sha256(FIELDS_TOML.read_bytes()).hexdigest()[:16]
+    text = FIELDS_TOML.read_bytes() + repr(severity_keys()).encode()
+    return hashlib.sha256(text).hexdigest()[:16]
 
 
 def field(column: str, obj: str | None = None) -> Field:

@@ -22,6 +22,7 @@ import duckdb
 from etl.vocabulary import sql_list, target_kinds
 from warehouse.dbutil import scalar
 from warehouse.schema import ddl as schema
+from warehouse.schema import review_mart
 
 MARTS_SQL = Path(__file__).resolve().parent / "marts.sql"
 MART_TABLES = schema.MART_TABLES
@@ -560,12 +561,12 @@ def marts_digest() -> str:
     text += "".join(ROLLUPS.values()) + "".join(BOX_SELECTS)
     text += "".join("".join(selects) for selects in ROLLUP_SETS.values())
     text += "".join("".join(selects) for selects in SAMPLE_SELECTS.values())
-    text += "".join(OUTLIER_SELECTS)
+    text += "".join(OUTLIER_SELECTS) + review_mart.digest_text()
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _exists(con: duckdb.DuckDBPyConnection) -> bool:
-    tables = [*MART_TABLES, *ROLLUP_TABLES]
+    tables = [*MART_TABLES, *ROLLUP_TABLES, *review_mart.TABLES]
     found = scalar(
         con,
         "SELECT count(*) FROM duckdb_tables() WHERE table_name IN (SELECT unnest(?::VARCHAR[]))",
@@ -599,6 +600,7 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
         )
     empty = OUTLIER_SELECTS[0].format(row_scope="FALSE")
     con.execute(f"CREATE TABLE {OUTLIER_TABLE} AS {empty}")
+    review_mart.create(con)
     con.execute(MARTS_SQL.read_text(encoding="utf-8"))
     inherit_comments(con, "mart_project_budget", _PROJECT_SOURCES)
     inherit_comments(con, "mart_indicator_target", _INDICATOR_SOURCES)
@@ -939,6 +941,7 @@ def refresh(
                 _insert(con, _YEAR_SCOPE, {"year": year}, order=True)
         with _transaction(con):
             refresh_rollups(con)
+            review_mart.refresh(con)
             schema.set_meta(con, _STATE_KEY, marts_digest())
     elif docs or unit_keys:
         with _transaction(con):
@@ -948,6 +951,7 @@ def refresh(
                 con.execute(f"DELETE FROM {table} WHERE {_SCOPE}", params)
             _insert(con, _SCOPE, params, order=False)
             refresh_rollups(con, towns | _townships(con, _SCOPE, params))
+            review_mart.refresh(con, docs, unit_keys)
 
 
 @contextlib.contextmanager

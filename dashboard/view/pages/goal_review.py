@@ -121,7 +121,7 @@ ui.download_buttons(
 )
 
 # --- one project's findings with their source text
-limit = 30
+limit = review_queries.DETAIL_PROJECTS
 top = shown.head(limit)
 st.subheader("逐项目问题与原文")
 st.caption(f"按退回顺序列出前 {min(limit, len(top))} 个项目；完整清单请下载审核工作簿。")

@@ -1,0 +1,135 @@
+"""The goal review's marts: what the 目标审核 page ranks, counts and filters, one table scan
+away (a national decade has 2.9 million reviewed projects and 34 million findings).
+
+- ``mart_review_project``: one row per reviewed project with its year, township, unit,
+  name, budget, grade, score and how many findings of each severity it has;
+- ``mart_review_rule``: findings and projects per document, rule and severity (a project
+  belongs to one document, so summing ``projects`` over documents counts each once).
+
+Both are refreshed with the other marts (warehouse/schema/marts.py ``refresh``): fully, or
+for the documents a load wrote, every document of a unit it upserted, and the documents
+whose cross-unit findings the review rewrote (``rewritten_documents``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+
+from etl.vocabulary import severity_keys, sql_list
+
+PROJECT_TABLE = "mart_review_project"
+RULE_TABLE = "mart_review_rule"
+TABLES = (PROJECT_TABLE, RULE_TABLE)
+
+# Findings per severity, one count column each (serious, normal, remarks: the vocabulary's
+# keys); the dashboard's own per-project counts use the same expression.
+SEVERITY_COUNTS = ", ".join(
+    f"COUNT(*) FILTER (WHERE severity = {sql_list([word])}) AS {key}"
+    for key, word in severity_keys().items()
+)
+
+COUNTS = "_review_counts"  # temporary: findings per project, rule and severity (one scan)
+_COUNTS_SELECT = f"""
+CREATE OR REPLACE TEMP TABLE {COUNTS} AS
+SELECT project_key, rule_id, severity, COUNT(*) AS n
+FROM goal_review_finding WHERE {{scope}}
+GROUP BY ALL
+"""
+_PER_SEVERITY = ", ".join(
+    f"SUM(n) FILTER (WHERE severity = {sql_list([word])}) AS {key}"
+    for key, word in severity_keys().items()
+)
+
+# {scope}: a condition on document_id (FALSE to create the empty tables).
+_PROJECT_SELECT = f"""
+WITH m AS (
+    SELECT fiscal_year, township, unit_name, project_code, project_name, budget_total_yuan,
+           source_file, source_line, project_key, document_id, unit_key
+    FROM mart_project_budget WHERE {{scope}}
+),
+c AS (SELECT project_key, SUM(n) AS findings, {_PER_SEVERITY} FROM {COUNTS} GROUP BY project_key)
+SELECT m.fiscal_year, m.township, m.unit_name, m.project_code, m.project_name, g.grade,
+       g.score, coalesce(c.findings, 0)::BIGINT AS findings,
+       {", ".join(f"coalesce(c.{key}, 0)::BIGINT AS {key}" for key in severity_keys())},
+       m.budget_total_yuan, m.source_file, m.source_line, m.project_key, m.document_id,
+       m.unit_key
+FROM m
+JOIN goal_review_project AS g ON g.project_key = m.project_key
+LEFT JOIN c ON c.project_key = m.project_key
+"""
+
+# projects per document, rule and severity: one row of the counts per project
+_RULE_SELECT = f"""
+WITH m AS (
+    SELECT p.project_key, p.document_id, p.fiscal_year, p.township
+    FROM (SELECT * FROM mart_project_budget WHERE {{scope}}) AS p
+    JOIN goal_review_project AS g ON g.project_key = p.project_key
+)
+SELECT m.fiscal_year, m.township, m.document_id, c.rule_id, c.severity,
+       SUM(c.n)::BIGINT AS findings, COUNT(*) AS projects
+FROM {COUNTS} AS c
+JOIN m ON m.project_key = c.project_key
+GROUP BY ALL
+"""
+
+_SELECTS = {PROJECT_TABLE: _PROJECT_SELECT, RULE_TABLE: _RULE_SELECT}
+_SCOPE = "document_id IN (SELECT unnest($docs::BIGINT[]))"
+# a full rebuild lies in (year, township) order: a year or township filter skips row groups
+_ORDER = " ORDER BY fiscal_year, township"
+
+
+def digest_text() -> str:
+    """What defines the tables (part of the marts digest: a change rebuilds them)."""
+    return _COUNTS_SELECT + "".join(_SELECTS.values())
+
+
+def create(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty tables, their columns derived from their SELECT."""
+    con.execute(_COUNTS_SELECT.format(scope="FALSE"))
+    for table, select in _SELECTS.items():
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(f"CREATE TABLE {table} AS {select.format(scope='FALSE')}")
+    con.execute(f"DROP TABLE {COUNTS}")
+
+
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    documents: Iterable[int] | None = None,
+    units: Iterable[int] = (),
+) -> None:
+    """Rebuild both tables (``documents=None``) or the rows of these documents, of every
+    document of these units and of the documents the last cross-unit review rewrote. Runs
+    after mart_project_budget is current, inside the caller's transaction. The findings are
+    read once (counted per project, rule and severity), not once per table."""
+    params: dict[str, list[int]] = {}
+    scope = "TRUE"
+    if documents is not None:
+        from warehouse.review import rewritten_documents  # the review imports the schema
+
+        docs = {int(d) for d in documents} | rewritten_documents(con)
+        unit_keys = sorted({int(u) for u in units})
+        if unit_keys:  # every document of an upserted unit: its township may have moved
+            docs.update(
+                int(d)
+                for (d,) in con.execute(
+                    "SELECT document_id FROM source_document "
+                    "WHERE unit_key IN (SELECT unnest(?::BIGINT[]))",
+                    [unit_keys],
+                ).fetchall()
+            )
+        if not docs:
+            return
+        params, scope = {"docs": sorted(docs)}, _SCOPE
+    con.execute(_COUNTS_SELECT.format(scope=scope), params)
+    try:
+        for table, select in _SELECTS.items():
+            con.execute(f"DELETE FROM {table} WHERE {scope}", params)
+            order = _ORDER if documents is None else ""
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * FROM ({select.format(scope=scope)}){order}",
+                params,
+            )
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {COUNTS}")
