@@ -10,13 +10,26 @@ import hashlib
 import json
 
 _POSITION_KEYS = frozenset({"source", "source_line", "line", "warnings"})
+# values ``_content`` returns unchanged: no call per scalar, and a container holding only
+# these (and no position key) is passed on as it is, checked at C speed
+_LEAF = frozenset({str, int, float, bool, type(None)})
 
 
 def _content(value: object) -> object:
+    """The record without its position keys, at any depth. Copies only the containers that
+    hold a position key or another container; json.dumps sees the same values either way."""
     if isinstance(value, dict):
-        return {k: _content(v) for k, v in value.items() if k not in _POSITION_KEYS}
+        if value.keys().isdisjoint(_POSITION_KEYS) and _LEAF.issuperset(map(type, value.values())):
+            return value
+        return {
+            k: v if type(v) in _LEAF else _content(v)
+            for k, v in value.items()
+            if k not in _POSITION_KEYS
+        }
     if isinstance(value, list):
-        return [_content(v) for v in value]
+        if _LEAF.issuperset(map(type, value)):
+            return value
+        return [v if type(v) in _LEAF else _content(v) for v in value]
     return value
 
 
