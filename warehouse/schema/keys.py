@@ -22,9 +22,13 @@ def norm_text(value: object) -> str:
 
 def md5_key(kind: str, *parts: object) -> int:
     """A positive 63-bit integer key from ``kind`` and the natural-key ``parts``."""
-    text = "|".join([kind, *("" if p is None else str(p) for p in parts)])
-    digest = hashlib.md5(text.encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") >> 1
+    return md5_text("|".join([kind, *("" if p is None else str(p) for p in parts)]))
+
+
+def md5_text(text: str) -> int:
+    """The key of an already joined natural key ("kind|part|part"): for hot loops that
+    format the text themselves (an f-string of ints and strings gives the same text)."""
+    return int.from_bytes(hashlib.md5(text.encode("utf-8")).digest()[:8], "big") >> 1
 
 
 def document_key(path: str) -> int:
