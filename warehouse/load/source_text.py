@@ -8,6 +8,7 @@ the same reader the parser used (table rows are joined with tabs, as in a text e
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,8 +54,9 @@ def text_rows(
     if not lines or not starts:
         return []
     rows: list[dict[str, object]] = []
+    get = lines.get  # lines.get(n, "") per line number, without a Python step per line
     for key, first, last in _spans(starts, max(lines)):
-        text = "\n".join(lines.get(n, "") for n in range(first, last + 1)).rstrip()
+        text = "\n".join(map(get, range(first, last + 1), repeat(""))).rstrip()
         rows.append(
             {
                 "document_id": document_id,
