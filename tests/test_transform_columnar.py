@@ -79,3 +79,10 @@ def test_repeated_definition_keeps_one_dimension_row_the_last() -> None:
 def test_md5_text_is_md5_key_of_the_joined_parts() -> None:
     assert keys.md5_text("target|7|unit|0|3") == keys.row_key("target", 7, "unit", 0, 3)
     assert keys.md5_text("x||名") == keys.md5_key("x", None, "名")
+
+
+def test_keys_are_pinned() -> None:
+    """Keys are stored in warehouses: the md5 implementation may change, never the value
+    (computed with hashlib.md5 of "document|/x/y.txt" and "target|7|unit|0|3")."""
+    assert keys.document_key("/x/y.txt") == 7479085283310228826
+    assert keys.row_key("target", 7, "unit", 0, 3) == 9013457939482740584
