@@ -33,10 +33,15 @@ def _content(value: object) -> object:
     return value
 
 
+# json.dumps(..., ensure_ascii=False, sort_keys=True, default=str): the same text, built
+# once; no circular check (``_content`` already walked the record: it is a tree)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str, check_circular=False)
+
+
 def content_digest(record: dict) -> str:
     """Digest of what a record says, without where it says it (path, format, line numbers,
     warnings): the .txt and .docx of one document have the same digest."""
-    text = json.dumps(_content(record), ensure_ascii=False, sort_keys=True, default=str)
+    text = _ENCODER.encode(_content(record))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
