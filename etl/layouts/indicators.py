@@ -479,7 +479,11 @@ class IndicatorTable:
             self.level2_raw = ""
         if level2_cell:
             self.level2_raw = level2_cell
-        target, found = read_target(raw, sign, unit, name, fiscal_year, split=split)
+        memo = _READINGS.get((raw, sign, unit, name, split))  # read_target's memo, inlined
+        if memo is not None:
+            target, found = memo[0].copy(), memo[1]
+        else:
+            target, found = read_target(raw, sign, unit, name, fiscal_year, split=split)
         if found:
             warnings.extend(found)
         self.rows_with_value += 1

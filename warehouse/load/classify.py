@@ -88,6 +88,9 @@ class Classifier:
     digest: str
     _cat_cache: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _fam_cache: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+    # memo of rows derived from these rules (warehouse/load/transform.py: a dim_indicator
+    # row per raw definition), kept here so it lives and dies with the rules it depends on
+    derived_memo: dict[tuple, tuple] = field(default_factory=dict, repr=False, compare=False)
 
     def project_category(
         self, name: str | None, purpose: str | None, goals: list[str] | str | None = None

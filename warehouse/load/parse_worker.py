@@ -188,7 +188,7 @@ def parse_one(task: tuple[str, str, int, str], config: WorkerConfig) -> ParseOut
     outcome.kind, outcome.digest = document_kind(record), content_digest(record)
     source = SourceInfo(path, sha, size, version, config.run_id, config.loaded_at)
     try:
-        outcome.rows = record_to_rows(record, source, config.classifier)
+        outcome.rows = record_to_rows(record, source, config.classifier, columnar=config.columnar)
         if config.source_text:  # a custom (test) parser gives no stream: read the lines
             lines = (
                 source_text.lines_of(stream) if stream is not None else source_text.read_lines(path)

@@ -10,20 +10,38 @@ import hashlib
 import json
 
 _POSITION_KEYS = frozenset({"source", "source_line", "line", "warnings"})
+# values ``_content`` returns unchanged: no call per scalar, and a container holding only
+# these (and no position key) is passed on as it is, checked at C speed
+_LEAF = frozenset({str, int, float, bool, type(None)})
 
 
 def _content(value: object) -> object:
+    """The record without its position keys, at any depth. Copies only the containers that
+    hold a position key or another container; json.dumps sees the same values either way."""
     if isinstance(value, dict):
-        return {k: _content(v) for k, v in value.items() if k not in _POSITION_KEYS}
+        if value.keys().isdisjoint(_POSITION_KEYS) and _LEAF.issuperset(map(type, value.values())):
+            return value
+        return {
+            k: v if type(v) in _LEAF else _content(v)
+            for k, v in value.items()
+            if k not in _POSITION_KEYS
+        }
     if isinstance(value, list):
-        return [_content(v) for v in value]
+        if _LEAF.issuperset(map(type, value)):
+            return value
+        return [v if type(v) in _LEAF else _content(v) for v in value]
     return value
+
+
+# json.dumps(..., ensure_ascii=False, sort_keys=True, default=str): the same text, built
+# once; no circular check (``_content`` already walked the record: it is a tree)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str, check_circular=False)
 
 
 def content_digest(record: dict) -> str:
     """Digest of what a record says, without where it says it (path, format, line numbers,
     warnings): the .txt and .docx of one document have the same digest."""
-    text = json.dumps(_content(record), ensure_ascii=False, sort_keys=True, default=str)
+    text = _ENCODER.encode(_content(record))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

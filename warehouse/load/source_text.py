@@ -53,8 +53,18 @@ def text_rows(
     if not lines or not starts:
         return []
     rows: list[dict[str, object]] = []
-    for key, first, last in _spans(starts, max(lines)):
-        text = "\n".join(lines.get(n, "") for n in range(first, last + 1)).rstrip()
+    last_line = max(lines)
+    # line number -> text as a list ("" for a line without a block): a project's text is
+    # then one slice and one join, not a lookup per line
+    by_number = [""] * (last_line + 1)
+    for number, line in lines.items():
+        if number >= 0:
+            by_number[number] = line
+    for key, first, last in _spans(starts, last_line):
+        if first >= 0:  # past the last line: "" lines, which rstrip removes anyway
+            text = "\n".join(by_number[first : last + 1]).rstrip()
+        else:  # never from a reader (lines count from 0 or 1); kept exact all the same
+            text = "\n".join(lines.get(n, "") for n in range(first, last + 1)).rstrip()
         rows.append(
             {
                 "document_id": document_id,

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from warehouse.load.classify import Classifier
+from warehouse.load.classify import MEMO_MAX, Classifier
 from warehouse.schema import keys
 
 FUND_TOLERANCE_YUAN = 0.5
@@ -122,9 +122,12 @@ def record_to_rows(
     record: dict,
     source: SourceInfo,
     classifier: Classifier,
+    *,
+    columnar: bool = False,
 ) -> DocumentRows:
     """All rows of one document (runs in parse workers: no database access). Projects whose
-    key another document already owns are re-keyed afterwards by ``resolve_duplicates``."""
+    key another document already owns are re-keyed afterwards by ``resolve_duplicates``.
+    ``columnar``: the indicator tables come as column lists, as ``to_columns`` makes them."""
     doc_id = source.document_id
     rows = DocumentRows(doc_id)
     unit = record.get("unit") or {}
@@ -168,6 +171,7 @@ def record_to_rows(
     project_keys_by_seq: dict[int, int] = {}
     project_keys_by_name: dict[str, int] = {}
     projects = record.get("projects") or []
+    indicators = _Indicators(rows, classifier, columnar)
     for (seq, natural), project in zip(project_naturals(record), projects, strict=True):
         pkey = keys.project_key(unit_key, year, natural)
         name = _str(project.get("name")) or ""
@@ -175,13 +179,12 @@ def record_to_rows(
         project_keys_by_name.setdefault(keys.norm_text(name), pkey)
         _add_project(rows, project, seq, pkey, unit_key, year, doc_id, classifier)
         for ordinal, ind in enumerate(project.get("indicators") or [], start=1):
-            _add_indicator(
-                rows, ind, "project", seq, ordinal, pkey, unit_key, year, doc_id, classifier
-            )
+            indicators.add(ind, "project", seq, ordinal, pkey, unit_key, year)
         warnings.extend(_project_checks(project, name, pkey, fund_flagged, empty_flagged))
 
     for ordinal, ind in enumerate(record.get("unit_indicators") or [], start=1):
-        _add_indicator(rows, ind, "unit", 0, ordinal, None, unit_key, year, doc_id, classifier)
+        indicators.add(ind, "unit", 0, ordinal, None, unit_key, year)
+    indicators.emit()
 
     parsed = [
         _warning(
@@ -372,75 +375,154 @@ def _add_project(
     )
 
 
-def _add_indicator(
-    rows: DocumentRows,
-    ind: dict,
-    scope: str,
-    seq: int,
-    ordinal: int,
-    pkey: int | None,
-    unit_key: int,
-    year: int | None,
-    doc_id: int,
-    classifier: Classifier,
-) -> None:
-    target = ind.get("target") or {}
-    level1 = _str(ind.get("level1")) or ""
-    level2 = _str(ind.get("level2")) or ""
-    name = _str(ind.get("name")) or ""
-    kind = _str(target.get("kind"))
-    unit = _str(target.get("unit"))
-    ikey = keys.indicator_key(level1, level2, name, kind, unit)
-    rows.add(
-        "dim_indicator",
-        {
-            "indicator_key": ikey,
-            "level1": level1,
-            "level2": level2,
-            "indicator_name": name,
-            "target_kind": kind,
-            "target_unit": unit,
-            "indicator_family": classifier.indicator_family(name, level2, kind, unit),
-        },
-    )
-    value = target.get("value")
-    graded = ind.get("graded")
-    rows.add(
-        "fact_indicator_target",
-        {
-            "target_key": keys.row_key("target", doc_id, scope, seq, ordinal),
-            "document_id": doc_id,
-            "scope": scope,
-            "project_key": pkey,
-            "unit_key": unit_key,
-            "fiscal_year": year,
-            "indicator_key": ikey,
-            "ordinal": ordinal,
-            "level1_raw": _str(ind.get("level1_raw")),
-            "level2_raw": _str(ind.get("level2_raw")),
-            "description": _str(ind.get("description")),
-            "target_raw": _str(target.get("raw")),
-            "target_op": _str(target.get("op")),
-            "target_value": _num(value),
-            "target_value_max": _num(target.get("value_max")),
-            "target_unit": unit,
-            "target_value_yuan": _num(target.get("value_yuan")),
-            "target_kind": kind,
-            "deadline": _date(value) if kind == "deadline" else None,
-            "basis": _str(ind.get("basis")),
-            "weight": _num(ind.get("weight")),
-            "direction": _str(ind.get("direction")),
-            "source_line": _int(ind.get("source_line")),
-            "horizon": _str(ind.get("horizon")) or "annual",
-            "place": _str(ind.get("place")),
-            "graded": json.dumps(graded, ensure_ascii=False, sort_keys=True) if graded else None,
-            "target_per": _str(target.get("per")),
-            "target_meaning": _str(target.get("meaning")),
-            "direction_source": _str(ind.get("direction_source")),
-            "period_start": _date(value) if kind == "period" else None,
-            "period_end": _date(target.get("value_max")) if kind == "period" else None,
-        },
-    )
+# Column order of the two indicator tables (the row dicts' keys, the column lists' names).
+_DIM_INDICATOR = (
+    "indicator_key",
+    "level1",
+    "level2",
+    "indicator_name",
+    "target_kind",
+    "target_unit",
+    "indicator_family",
+)
+_FACT_INDICATOR = (
+    "target_key",
+    "document_id",
+    "scope",
+    "project_key",
+    "unit_key",
+    "fiscal_year",
+    "indicator_key",
+    "ordinal",
+    "level1_raw",
+    "level2_raw",
+    "description",
+    "target_raw",
+    "target_op",
+    "target_value",
+    "target_value_max",
+    "target_unit",
+    "target_value_yuan",
+    "target_kind",
+    "deadline",
+    "basis",
+    "weight",
+    "direction",
+    "source_line",
+    "horizon",
+    "place",
+    "graded",
+    "target_per",
+    "target_meaning",
+    "direction_source",
+    "period_start",
+    "period_end",
+)
+
+
+class _Indicators:
+    """The indicator rows of one document as tuples, in document order; ``emit`` turns them
+    into row dicts (``dim_indicator`` rows one per indicator, as the loader's upsert expects)
+    or straight into the de-duplicated column lists ``DocumentRows.to_columns`` would build."""
+
+    def __init__(self, rows: DocumentRows, classifier: Classifier, columnar: bool) -> None:
+        self.rows = rows
+        self.classifier = classifier
+        self.columnar = columnar
+        self.dims: list[tuple] = []
+        self.facts: list[tuple] = []
+
+    def add(
+        self,
+        ind: dict,
+        scope: str,
+        seq: int,
+        ordinal: int,
+        pkey: int | None,
+        unit_key: int,
+        year: int | None,
+    ) -> None:
+        get = ind.get
+        target = get("target") or {}
+        tget = target.get
+        level1 = _str(get("level1")) or ""
+        level2 = _str(get("level2")) or ""
+        name = _str(get("name")) or ""
+        kind = _str(tget("kind"))
+        unit = _str(tget("unit"))
+        # the dim_indicator row of a definition (definitions repeat across documents)
+        memo = self.classifier.derived_memo
+        memo_key = (level1, level2, name, kind, unit)
+        dim = memo.get(memo_key)
+        if dim is None:
+            ikey = keys.indicator_key(level1, level2, name, kind, unit)
+            family = self.classifier.indicator_family(name, level2, kind, unit)
+            dim = (ikey, level1, level2, name, kind, unit, family)
+            if len(memo) >= MEMO_MAX:
+                memo.clear()
+            memo[memo_key] = dim
+        if not self.facts and not self.columnar:  # the tables appear where the first
+            self.rows.tables["dim_indicator"] = []  # indicator is, as they always did
+            self.rows.tables["fact_indicator_target"] = []
+        self.dims.append(dim)
+        doc_id = self.rows.document_id
+        value = tget("value")
+        value_max = tget("value_max")
+        graded = get("graded")
+        self.facts.append(
+            (
+                keys.md5_text(f"target|{doc_id}|{scope}|{seq}|{ordinal}"),
+                doc_id,
+                scope,
+                pkey,
+                unit_key,
+                year,
+                dim[0],
+                ordinal,
+                _str(get("level1_raw")),
+                _str(get("level2_raw")),
+                _str(get("description")),
+                _str(tget("raw")),
+                _str(tget("op")),
+                _num(value),
+                _num(value_max),
+                unit,
+                _num(tget("value_yuan")),
+                kind,
+                _date(value) if kind == "deadline" else None,
+                _str(get("basis")),
+                _num(get("weight")),
+                _str(get("direction")),
+                _int(get("source_line")),
+                _str(get("horizon")) or "annual",
+                _str(get("place")),
+                json.dumps(graded, ensure_ascii=False, sort_keys=True) if graded else None,
+                _str(tget("per")),
+                _str(tget("meaning")),
+                _str(get("direction_source")),
+                _date(value) if kind == "period" else None,
+                _date(value_max) if kind == "period" else None,
+            )
+        )
+
+    def emit(self) -> None:
+        if not self.facts:
+            return
+        tables = self.rows.tables
+        if not self.columnar:
+            tables["dim_indicator"] = [dict(zip(_DIM_INDICATOR, d, strict=True)) for d in self.dims]
+            tables["fact_indicator_target"] = [
+                dict(zip(_FACT_INDICATOR, f, strict=True)) for f in self.facts
+            ]
+            return
+        columns = self.rows.columns  # the order DocumentRows.to_columns gives
+        columns["fact_indicator_target"] = dict(
+            zip(_FACT_INDICATOR, map(list, zip(*self.facts, strict=True)), strict=True)
+        )
+        dims = {d[0]: d for d in self.dims}.values()  # last row of a key wins
+        columns["dim_indicator"] = dict(
+            zip(_DIM_INDICATOR, map(list, zip(*dims, strict=True)), strict=True)
+        )
 
 
 def _project_checks(

@@ -11,6 +11,11 @@ import hashlib
 import unicodedata
 from functools import lru_cache
 
+try:  # CPython's own md5: the same digest as OpenSSL's, ~3x cheaper for a short key text
+    from _md5 import md5 as _md5
+except ImportError:  # pragma: no cover - a Python built without its own hash modules
+    _md5 = hashlib.md5
+
 
 def norm_text(value: object) -> str:
     """NFKC and no whitespace: the form natural keys and classification rules compare."""
@@ -22,9 +27,13 @@ def norm_text(value: object) -> str:
 
 def md5_key(kind: str, *parts: object) -> int:
     """A positive 63-bit integer key from ``kind`` and the natural-key ``parts``."""
-    text = "|".join([kind, *("" if p is None else str(p) for p in parts)])
-    digest = hashlib.md5(text.encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") >> 1
+    return md5_text("|".join([kind, *("" if p is None else str(p) for p in parts)]))
+
+
+def md5_text(text: str) -> int:
+    """The key of an already joined natural key ("kind|part|part"): for hot loops that
+    format the text themselves (an f-string of ints and strings gives the same text)."""
+    return int.from_bytes(_md5(text.encode("utf-8")).digest()[:8], "big") >> 1
 
 
 def document_key(path: str) -> int:
