@@ -88,7 +88,8 @@ def test_full_load_fills_the_review_marts(docs: Path, tmp_path: Path) -> None:
     con = open_readonly(db)
     try:
         counts = con.execute(
-            f"SELECT sum(findings), sum(serious + normal + remarks) FROM {review_mart.PROJECT_TABLE}"
+            "SELECT sum(findings), sum(serious + normal + remarks) "
+            f"FROM {review_mart.PROJECT_TABLE}"
         ).fetchone()
         total = con.execute("SELECT count(*) FROM goal_review_finding").fetchone()[0]
     finally:
