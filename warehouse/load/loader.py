@@ -64,7 +64,7 @@ from warehouse.schema import keys, marts
 log = logging.getLogger(__name__)
 
 PARALLEL_THRESHOLD = 32  # custom (test) parsers: below this many files, parse in-process
-BATCH_DOCUMENTS = 200  # documents per insert transaction
+BATCH_DOCUMENTS = 500  # documents per insert transaction (docs/load_mechanism.md, "Batches")
 _SHARED_DIMS = {
     "dim_unit": "unit_key",
     "dim_indicator": "indicator_key",
@@ -554,6 +554,9 @@ class _BatchWriter:
         self.units: set[int] = set()  # upserted units (their attributes may have changed)
         self.deletions_noted = True  # every deleted document was noted for the review
         self.noted = 0
+        # paths with a reject row or a remembered reject from an earlier load: only they
+        # need deleting when they load now (the tables change only in _log_run)
+        self.reject_paths = known_rejects.listed_paths(con)
 
     def add(self, outcome: ParseOutcome) -> None:
         if outcome.rows is None:
@@ -672,11 +675,13 @@ class _BatchWriter:
                     schema.insert_rows(con, table, rows)
             for table, cols in columns.items():
                 _insert_columns(con, table, cols)
-            con.execute(
-                "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
-                [[o.path for o in batch]],
-            )
-            known_rejects.forget(con, [o.path for o in batch])
+            rejected_before = [o.path for o in batch if o.path in self.reject_paths]
+            if rejected_before:
+                con.execute(
+                    "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
+                    [rejected_before],
+                )
+                known_rejects.forget(con, rejected_before)
             con.execute("COMMIT")
             if self.keeper is not None:
                 self.keeper.committed()
