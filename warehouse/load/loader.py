@@ -599,7 +599,7 @@ class _BatchWriter:
         rows = outcome.rows
         if self.keeper is None or rows is None:
             return rows is not None
-        pending = {o.rows.document_id for o in self.pending if o.rows is not None}
+        pending = _PendingIds(self.pending)  # asked only when a version is superseded
         decision = self.keeper.decide(
             rows.tables, outcome.kind or "project", outcome.digest, pending
         )
@@ -742,6 +742,17 @@ class _BatchWriter:
         for doc in docs:
             resolve_duplicates(doc, foreign.get(doc.document_id, set()))
         return docs
+
+
+class _PendingIds:
+    """Whether a document is among the batch's pending outcomes: a set built per document
+    cost O(batch²) per batch, and the question is asked only when a version is superseded."""
+
+    def __init__(self, pending: list[ParseOutcome]) -> None:
+        self.pending = pending
+
+    def __contains__(self, document_id: object) -> bool:
+        return any(o.rows is not None and o.rows.document_id == document_id for o in self.pending)
 
 
 def _fatal(exc: BaseException) -> bool:
