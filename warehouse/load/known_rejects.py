@@ -54,6 +54,15 @@ def stored_rejects(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT path, reason FROM reject").fetchall())
 
 
+def listed_paths(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every path with a reject row or a remembered reject (a load deletes both for the
+    paths it writes, and only these can have one)."""
+    sql = "SELECT path FROM reject"
+    if _exists(con):
+        sql += f" UNION SELECT path FROM {TABLE}"
+    return {path for (path,) in con.execute(sql).fetchall()}
+
+
 def forget(con: duckdb.DuckDBPyConnection, paths: list[str]) -> None:
     """Paths that loaded (or were rejected anew) lose their remembered reject."""
     if paths:

@@ -64,7 +64,7 @@ from warehouse.schema import keys, marts
 log = logging.getLogger(__name__)
 
 PARALLEL_THRESHOLD = 32  # custom (test) parsers: below this many files, parse in-process
-BATCH_DOCUMENTS = 200  # documents per insert transaction
+BATCH_DOCUMENTS = 500  # documents per insert transaction (docs/load_mechanism.md, "Batches")
 _SHARED_DIMS = {
     "dim_unit": "unit_key",
     "dim_indicator": "indicator_key",
@@ -554,6 +554,9 @@ class _BatchWriter:
         self.units: set[int] = set()  # upserted units (their attributes may have changed)
         self.deletions_noted = True  # every deleted document was noted for the review
         self.noted = 0
+        # paths with a reject row or a remembered reject from an earlier load: only they
+        # need deleting when they load now (the tables change only in _log_run)
+        self.reject_paths = known_rejects.listed_paths(con)
 
     def add(self, outcome: ParseOutcome) -> None:
         if outcome.rows is None:
@@ -596,7 +599,7 @@ class _BatchWriter:
         rows = outcome.rows
         if self.keeper is None or rows is None:
             return rows is not None
-        pending = {o.rows.document_id for o in self.pending if o.rows is not None}
+        pending = _PendingIds(self.pending)  # asked only when a version is superseded
         decision = self.keeper.decide(
             rows.tables, outcome.kind or "project", outcome.digest, pending
         )
@@ -672,11 +675,13 @@ class _BatchWriter:
                     schema.insert_rows(con, table, rows)
             for table, cols in columns.items():
                 _insert_columns(con, table, cols)
-            con.execute(
-                "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
-                [[o.path for o in batch]],
-            )
-            known_rejects.forget(con, [o.path for o in batch])
+            rejected_before = [o.path for o in batch if o.path in self.reject_paths]
+            if rejected_before:
+                con.execute(
+                    "DELETE FROM reject WHERE path IN (SELECT unnest(?::VARCHAR[]))",
+                    [rejected_before],
+                )
+                known_rejects.forget(con, rejected_before)
             con.execute("COMMIT")
             if self.keeper is not None:
                 self.keeper.committed()
@@ -737,6 +742,17 @@ class _BatchWriter:
         for doc in docs:
             resolve_duplicates(doc, foreign.get(doc.document_id, set()))
         return docs
+
+
+class _PendingIds:
+    """Whether a document is among the batch's pending outcomes: a set built per document
+    cost O(batch²) per batch, and the question is asked only when a version is superseded."""
+
+    def __init__(self, pending: list[ParseOutcome]) -> None:
+        self.pending = pending
+
+    def __contains__(self, document_id: object) -> bool:
+        return any(o.rows is not None and o.rows.document_id == document_id for o in self.pending)
 
 
 def _fatal(exc: BaseException) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from array import array
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -182,6 +182,9 @@ class VersionKeeper:
         self.same_content: list[tuple[str, str]] = []  # (skipped path, kept path)
         self.separate: list[tuple[str, str]] = []  # (new path, the other document's path)
         ensure_table(con)
+        # no history row at all before this load (each path, so each document id, comes once
+        # per load): the per-document updates and deletes of document_version are skipped
+        self.no_history = empty and not scalar(con, "SELECT count(*) FROM document_version")
 
     # -- identity --------------------------------------------------------------
     @staticmethod
@@ -235,7 +238,11 @@ class VersionKeeper:
 
     # -- decisions ---------------------------------------------------------------
     def decide(
-        self, tables: dict[str, list[dict]], kind: str, digest: str | None, pending: set[int]
+        self,
+        tables: dict[str, list[dict]],
+        kind: str,
+        digest: str | None,
+        pending: Container[int],
     ) -> Decision:
         """Call once per parsed document (its rows by table), in load order; records the
         history rows."""
@@ -299,9 +306,10 @@ class VersionKeeper:
         replaced_by: str | None = None,
     ) -> None:
         doc_id = source_row["document_id"]
-        if status in (CURRENT, KEPT_BOTH):  # the file itself changed: its older rows
-            self.ops.append((_REPLACED, doc_id, ()))
-        self.ops.append((_DELETE, doc_id, (source_row["sha256"],)))
+        if not self.no_history:
+            if status in (CURRENT, KEPT_BOTH):  # the file itself changed: its older rows
+                self.ops.append((_REPLACED, doc_id, ()))
+            self.ops.append((_DELETE, doc_id, (source_row["sha256"],)))
         skipped = status in SKIPPED_STATUSES
         row = (
             identity if identity is not None else keys.md5_key("document-identity", doc_id),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -244,16 +244,28 @@ def review_documents(
     documents: Iterable[int],
     config: dict | None = None,
     timings: dict[str, float] | None = None,
+    *,
+    between_batches: Callable[[], None] | None = None,
+    every: int = 1,
 ) -> int:
     """Review ``documents`` and replace their rows in goal_review_project /
     goal_review_finding (the per-document part; cross-unit findings are ``cross_unit``'s).
-    Returns the number of findings written."""
+    Returns the number of findings written.
+
+    ``between_batches`` is called after every ``every`` batches (not after the last), with
+    the working tables dropped and the connection's settings restored: the loader reopens
+    its connection there, which gives back the native memory DuckDB keeps per batch
+    (warehouse/load/storage.py, VersionConnection)."""
     config = config or default_config()
     ids = sorted({int(d) for d in documents})
     written = 0
+    starts = range(0, len(ids), BATCH_DOCUMENTS)
     # Every rule looks within one document, so batches bound the working tables' memory.
-    with single_thread(con), small_batch_planning(con, len(ids)):
-        for start in range(0, len(ids), BATCH_DOCUMENTS):
+    for number, start in enumerate(starts):
+        if between_batches is not None and number and number % max(1, every) == 0:
+            drop_working_tables(con)
+            between_batches()
+        with single_thread(con), small_batch_planning(con, len(ids)):
             began = time.perf_counter()
             steps: dict[str, float] = {}
             written += _review_batch(con, ids[start : start + BATCH_DOCUMENTS], config, steps)
@@ -262,7 +274,7 @@ def review_documents(
                     timings[name] = timings.get(name, 0.0) + seconds
             if log.isEnabledFor(logging.INFO):  # a long load's trace (etl load --timings)
                 _log_batch(con, start, len(ids), time.perf_counter() - began, steps)
-        drop_working_tables(con)  # the loader's marts refresh comes next: give the memory back
+    drop_working_tables(con)  # the loader's marts refresh comes next: give the memory back
     return written
 
 
