@@ -480,6 +480,7 @@ class IndicatorTable:
         if level2_cell:
             self.level2_raw = level2_cell
         memo = _READINGS.get((raw, sign, unit, name, split))  # read_target's memo, inlined
+        found: tuple[tuple[str, str], ...] | list[tuple[str, str]]
         if memo is not None:
             target, found = memo[0].copy(), memo[1]
         else:
