@@ -533,11 +533,16 @@ def outlier_select(base: str, groups: tuple[str, ...] = ()) -> str:
     """
 
 
-def _outlier_selects() -> list[str]:
-    """One SELECT per filter set of SAMPLE_SETS; ``{row_scope}`` as for the samples."""
+def _outlier_base() -> str:
+    """The rows the outliers are flagged among; ``{row_scope}`` as for the samples."""
     source, _, rows, _ = BOX_MEASURES["target"]
-    base = f"""SELECT {OUTLIER_COLUMNS}, {FAMILY_SQL} AS family, project_category
+    return f"""SELECT {OUTLIER_COLUMNS}, {FAMILY_SQL} AS family, project_category
                FROM {source} WHERE {rows} AND {{row_scope}}"""
+
+
+def _outlier_selects(base: str | None = None) -> list[str]:
+    """One SELECT per filter set of SAMPLE_SETS over ``base`` (default ``_outlier_base``)."""
+    base = base or _outlier_base()
     out = []
     for all_years, all_cats in SAMPLE_SETS:
         keys = (*["fiscal_year"] * (not all_years), *["project_category"] * (not all_cats))
@@ -765,6 +770,8 @@ GROUP_COLUMNS = (
 TOUCHED_GROUPS = "_touched_box_groups"
 QUOTAS = "_sample_quotas"  # temporary: the (touched) groups' quotas of one measure and set
 STAGED = "_sample_staged"  # temporary: one filter set's sample rows before the sorted insert
+OUTLIER_RANGE = "_outlier_range"  # temporary: the comparable targets of one family range
+OUTLIERS_STAGED = "_outliers_staged"  # temporary: every set's outliers before the sorted insert
 _QUOTAS_READ = f"SELECT * FROM {QUOTAS}"
 _TOUCHED_SCOPE = (
     f"hash({', '.join(GROUP_COLUMNS)}) IN "
@@ -815,12 +822,36 @@ def refresh_samples(
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {STAGED}{sort}")
     con.execute(f"DROP TABLE IF EXISTS {STAGED}")
     con.execute(f"DROP TABLE IF EXISTS {QUOTAS}")
+    _rebuild_outliers(con)
+
+
+def _rebuild_outliers(con: duckdb.DuckDBPyConnection) -> None:
+    """Every outlier set, per range of whole families: the range's rows are read from the
+    marts once (OUTLIER_RANGE) for the three sets, and all rows are stored in the order of
+    the former one statement per set (set, then family and group)."""
     con.execute(f"DELETE FROM {OUTLIER_TABLE}")
-    families = _family_batches(con)
-    for select in _outlier_selects():  # set-major, then families in order (as one statement)
-        for named in families:
-            scope = f"{FAMILY_SQL} IN (SELECT unnest($families::VARCHAR[]))"
-            _insert_outliers(con, select.format(row_scope=scope), {"families": named})
+    selects = _outlier_selects(f"SELECT * FROM {OUTLIER_RANGE}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {OUTLIERS_STAGED} AS "
+        f"SELECT *, 0 AS _set FROM {OUTLIER_TABLE} LIMIT 0"
+    )
+    scope = f"{FAMILY_SQL} IN (SELECT unnest($families::VARCHAR[]))"
+    for named in _family_batches(con):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {OUTLIER_RANGE} AS "
+            + _outlier_base().format(row_scope=scope),
+            {"families": named},
+        )
+        for number, select in enumerate(selects):
+            con.execute(
+                f"INSERT INTO {OUTLIERS_STAGED} BY NAME SELECT *, {number} AS _set FROM ({select})"
+            )
+    con.execute(
+        f"INSERT INTO {OUTLIER_TABLE} BY NAME SELECT * EXCLUDE (_set) FROM {OUTLIERS_STAGED} "
+        "ORDER BY _set, family, fiscal_year, project_category"
+    )
+    con.execute(f"DROP TABLE IF EXISTS {OUTLIER_RANGE}")
+    con.execute(f"DROP TABLE IF EXISTS {OUTLIERS_STAGED}")
 
 
 def _family_batches(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
