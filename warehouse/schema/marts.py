@@ -32,7 +32,7 @@ FULL_REFRESH_SHARE = 0.25  # touching more documents than this share: rebuild in
 BOX_BATCH_ROWS: int | None = None
 BOX_BYTES_PER_ROW = 2000
 # The same for the stored samples' ranking (township ranges) and the outliers (ranges of
-# whole families): measured at 40k/400k documents (docs/point_samples.md).
+# whole families), smaller than the box statistics' (docs/marts_memory.md).
 SAMPLE_BYTES_PER_ROW = 500
 OUTLIER_BYTES_PER_ROW = 500
 _SIZE = re.compile(r"([\d.]+)\s*([KMGT]?)i?B", re.IGNORECASE)
@@ -780,20 +780,17 @@ _TOUCHED_SCOPE = (
 _SAMPLE_ORDER = {"target": " ORDER BY family, target_unit, fiscal_year, project_category, township"}
 
 
-def refresh_samples(
-    con: duckdb.DuckDBPyConnection, batches: list[tuple[str, dict]] | None = None
-) -> None:
+def refresh_samples(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every stored point sample and target outlier from the marts and
     mart_box_rollup (run after the box statistics).
 
     One statement per filter set held every row's ranking window at once: 21.5M target
     rows ran out of a 1 GB memory limit (issue 14). The samples are picked per township
-    range (``batches``, by default ``_town_batches``: a township's ranks depend on its own
-    rows and its quota only, and the quotas are computed once for the whole group); the
-    outliers per range of whole families (``_family_batches``: their groups never span
-    families). Each set's rows are then stored in the order of a single statement."""
-    if batches is None:
-        batches = _town_batches(con, "TRUE", {}, SAMPLE_BYTES_PER_ROW)
+    range (``_town_batches``: a township's ranks depend on its own rows and its quota only,
+    and the quotas are computed once for the whole group); the outliers per range of whole
+    families (``_rebuild_outliers``). Each set's rows are stored in the order of the former
+    single statement."""
+    batches = _town_batches(con, "TRUE", {}, SAMPLE_BYTES_PER_ROW)
     # the batch's own townships' quotas: the batch conditions hold on the labels too
     quotas = f"SELECT * FROM {QUOTAS} WHERE {{row_scope}}"
     for measure, table in SAMPLE_TABLES.items():
@@ -874,11 +871,10 @@ def _family_batches(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
     return batches
 
 
-def _insert_outliers(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> None:
+def _insert_outliers(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     con.execute(
         f"INSERT INTO {OUTLIER_TABLE} BY NAME SELECT * FROM ({sql}) "
-        "ORDER BY family, fiscal_year, project_category",
-        params or {},
+        "ORDER BY family, fiscal_year, project_category"
     )
 
 
