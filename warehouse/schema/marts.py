@@ -32,6 +32,10 @@ FULL_REFRESH_SHARE = 0.25  # touching more documents than this share: rebuild in
 # a scan, at 6 GB 16 batches took 2x the CPU of one).
 BOX_BATCH_ROWS: int | None = None
 BOX_BYTES_PER_ROW = 2000
+# The same for the stored samples' ranking (township ranges) and the outliers (ranges of
+# whole families), smaller than the box statistics' (docs/marts_memory.md).
+SAMPLE_BYTES_PER_ROW = 500
+OUTLIER_BYTES_PER_ROW = 500
 _SIZE = re.compile(r"([\d.]+)\s*([KMGT]?)i?B", re.IGNORECASE)
 _STATE_KEY = "marts_refreshed"  # warehouse_meta: marts digest of the last full rebuild
 
@@ -530,11 +534,16 @@ def outlier_select(base: str, groups: tuple[str, ...] = ()) -> str:
     """
 
 
-def _outlier_selects() -> list[str]:
-    """One SELECT per filter set of SAMPLE_SETS; ``{row_scope}`` as for the samples."""
+def _outlier_base() -> str:
+    """The rows the outliers are flagged among; ``{row_scope}`` as for the samples."""
     source, _, rows, _ = BOX_MEASURES["target"]
-    base = f"""SELECT {OUTLIER_COLUMNS}, {FAMILY_SQL} AS family, project_category
+    return f"""SELECT {OUTLIER_COLUMNS}, {FAMILY_SQL} AS family, project_category
                FROM {source} WHERE {rows} AND {{row_scope}}"""
+
+
+def _outlier_selects(base: str | None = None) -> list[str]:
+    """One SELECT per filter set of SAMPLE_SETS over ``base`` (default ``_outlier_base``)."""
+    base = base or _outlier_base()
     out = []
     for all_years, all_cats in SAMPLE_SETS:
         keys = (*["fiscal_year"] * (not all_years), *["project_category"] * (not all_cats))
@@ -761,7 +770,10 @@ GROUP_COLUMNS = (
     "project_category",
 )
 TOUCHED_GROUPS = "_touched_box_groups"
-QUOTAS = "_sample_quotas"  # temporary: the touched groups' quotas of one measure and set
+QUOTAS = "_sample_quotas"  # temporary: the (touched) groups' quotas of one measure and set
+STAGED = "_sample_staged"  # temporary: one filter set's sample rows before the sorted insert
+OUTLIER_RANGE = "_outlier_range"  # temporary: the comparable targets of one family range
+OUTLIERS_STAGED = "_outliers_staged"  # temporary: every set's outliers before the sorted insert
 _QUOTAS_READ = f"SELECT * FROM {QUOTAS}"
 _TOUCHED_SCOPE = (
     f"hash({', '.join(GROUP_COLUMNS)}) IN "
@@ -772,19 +784,93 @@ _SAMPLE_ORDER = {"target": " ORDER BY family, target_unit, fiscal_year, project_
 
 def refresh_samples(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every stored point sample and target outlier from the marts and
-    mart_box_rollup (run after the box statistics)."""
+    mart_box_rollup (run after the box statistics).
+
+    One statement per filter set held every row's ranking window at once: 21.5M target
+    rows ran out of a 1 GB memory limit (issue 14). The samples are picked per township
+    range (``_town_batches``: a township's ranks depend on its own rows and its quota only,
+    and the quotas are computed once for the whole group); the outliers per range of whole
+    families (``_rebuild_outliers``). Each set's rows are stored in the order of the former
+    single statement."""
+    batches = _town_batches(con, "TRUE", {}, SAMPLE_BYTES_PER_ROW)
+    # the batch's own townships' quotas: the batch conditions hold on the labels too
+    quotas = f"SELECT * FROM {QUOTAS} WHERE {{row_scope}}"
     for measure, table in SAMPLE_TABLES.items():
         con.execute(f"DELETE FROM {table}")
         for all_years, all_cats in SAMPLE_SETS:
-            select = _sample_set_select(measure, all_years, all_cats)  # now: tests vary
-            sql = select.format(row_scope="TRUE", box_scope="TRUE")  # SAMPLE_POINTS
+            keys = _sample_keys(measure, all_years, all_cats)
+            stats = _sample_stats(measure, all_years, all_cats).format(box_scope="TRUE")
+            con.execute(  # every group's quotas, in township order (zone maps) for the batches
+                f"CREATE OR REPLACE TEMP TABLE {QUOTAS} AS "
+                f"SELECT * FROM ({sample_quotas(stats, keys)}) ORDER BY township"
+            )
+            sql = _sample_set_select(measure, all_years, all_cats, stored=False, quotas=quotas)
             # sorted by family and group within each set: zone maps then skip the other
             # families (at 40k: 51-72 -> 36-38 ms CPU unfiltered, 75 -> 24 with a category)
             sort = _SAMPLE_ORDER.get(measure, "")
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM ({sql}){sort}")
+            target = STAGED if sort else table  # ranges cut across the sort: stage them
+            if sort:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS FROM {table} LIMIT 0")
+            for batch, bounds in batches:
+                con.execute(
+                    f"INSERT INTO {target} BY NAME "
+                    + sql.format(row_scope=batch, box_scope="TRUE"),
+                    bounds,
+                )
+            if sort:
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {STAGED}{sort}")
+    con.execute(f"DROP TABLE IF EXISTS {STAGED}")
+    con.execute(f"DROP TABLE IF EXISTS {QUOTAS}")
+    _rebuild_outliers(con)
+
+
+def _rebuild_outliers(con: duckdb.DuckDBPyConnection) -> None:
+    """Every outlier set, per range of whole families: the range's rows are read from the
+    marts once (OUTLIER_RANGE) for the three sets, and all rows are stored in the order of
+    the former one statement per set (set, then family and group)."""
     con.execute(f"DELETE FROM {OUTLIER_TABLE}")
-    for select in _outlier_selects():
-        _insert_outliers(con, select.format(row_scope="TRUE"))
+    selects = _outlier_selects(f"SELECT * FROM {OUTLIER_RANGE}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {OUTLIERS_STAGED} AS "
+        f"SELECT *, 0 AS _set FROM {OUTLIER_TABLE} LIMIT 0"
+    )
+    scope = f"{FAMILY_SQL} IN (SELECT unnest($families::VARCHAR[]))"
+    for named in _family_batches(con):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {OUTLIER_RANGE} AS "
+            + _outlier_base().format(row_scope=scope),
+            {"families": named},
+        )
+        for number, select in enumerate(selects):
+            con.execute(
+                f"INSERT INTO {OUTLIERS_STAGED} BY NAME SELECT *, {number} AS _set FROM ({select})"
+            )
+    con.execute(
+        f"INSERT INTO {OUTLIER_TABLE} BY NAME SELECT * EXCLUDE (_set) FROM {OUTLIERS_STAGED} "
+        "ORDER BY _set, family, fiscal_year, project_category"
+    )
+    con.execute(f"DROP TABLE IF EXISTS {OUTLIER_RANGE}")
+    con.execute(f"DROP TABLE IF EXISTS {OUTLIERS_STAGED}")
+
+
+def _family_batches(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
+    """The target families in order, cut into consecutive ranges of about the memory limit
+    over OUTLIER_BYTES_PER_ROW comparable rows each (counted from the box statistics; a
+    family is never split, a larger one is a range alone)."""
+    rows = con.execute(
+        f"SELECT family, sum(n) FROM {BOX_TABLE} WHERE measure = 'target' AND all_units "
+        "AND all_years AND all_categories GROUP BY family ORDER BY family"
+    ).fetchall()
+    per_batch = BOX_BATCH_ROWS or _rows_per_batch(con, OUTLIER_BYTES_PER_ROW)
+    batches: list[list[str]] = []
+    total = per_batch
+    for family, count in rows:
+        if total + count > per_batch:
+            batches.append([])
+            total = 0
+        batches[-1].append(family)
+        total += count
+    return batches
 
 
 def _insert_outliers(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -875,10 +961,14 @@ def _years_in(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _town_batches(
-    con: duckdb.DuckDBPyConnection, scope: str, params: dict
+    con: duckdb.DuckDBPyConnection,
+    scope: str,
+    params: dict,
+    bytes_per_row: int = BOX_BYTES_PER_ROW,
 ) -> list[tuple[str, dict]]:
     """Township ranges of about BOX_BATCH_ROWS indicator rows each, covering every
-    township (open first and last range, NULL apart). The box statistics keep each group's
+    township (open first and last range; NULL and a township named UNKNOWN_TOWNSHIP
+    together apart, as the samples label both alike). The box statistics keep each group's
     values in memory and DuckDB cannot spill them: batches bound that memory, and the
     marts' (year, township) order lets each batch skip most row groups."""
     rows = con.execute(
@@ -888,7 +978,7 @@ def _town_batches(
     ).fetchall()
     cuts: list[str] = []
     total = 0
-    per_batch = BOX_BATCH_ROWS or _rows_per_batch(con)
+    per_batch = BOX_BATCH_ROWS or _rows_per_batch(con, bytes_per_row)
     for town, count in rows:
         total += count
         if total >= per_batch:
@@ -900,18 +990,19 @@ def _town_batches(
         conds = ["township > $lo"] * (lower is not None) + ["township <= $hi"] * (cut is not None)
         bounds = {"lo": lower} if lower is not None else {}
         bounds |= {"hi": cut} if cut is not None else {}
-        batches.append(("(" + " AND ".join(conds or ["township IS NOT NULL"]) + ")", bounds))
+        conds.append(f"township <> '{UNKNOWN_TOWNSHIP}'")
+        batches.append(("(" + " AND ".join(conds) + ")", bounds))
         lower = cut
-    return [*batches, ("(township IS NULL)", {})]
+    return [*batches, (f"(township IS NULL OR township = '{UNKNOWN_TOWNSHIP}')", {})]
 
 
-def _rows_per_batch(con: duckdb.DuckDBPyConnection) -> int:
+def _rows_per_batch(con: duckdb.DuckDBPyConnection, bytes_per_row: int = BOX_BYTES_PER_ROW) -> int:
     text = str(scalar(con, "SELECT current_setting('memory_limit')"))
     found = _SIZE.search(text)
     if not found:  # no limit ("-1") or an unknown form: one batch
         return 1 << 62
     scale = 1024 ** "KMGT".find(found[2].upper()) * 1024 if found[2] else 1
-    return max(10_000, int(float(found[1]) * scale) // BOX_BYTES_PER_ROW)
+    return max(10_000, int(float(found[1]) * scale) // bytes_per_row)
 
 
 def refresh(
