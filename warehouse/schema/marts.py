@@ -1032,6 +1032,7 @@ def refresh(
                 _insert(con, _YEAR_SCOPE, {"year": year}, order=True)
         with _transaction(con):
             refresh_rollups(con)
+        with _transaction(con):  # its own transaction: the rollups' undo data is gone
             review_mart.refresh(con)
             schema.set_meta(con, _STATE_KEY, marts_digest())
     elif docs or unit_keys:
