@@ -134,3 +134,6 @@ COMMENT ON TABLE mart_budget_sample IS '汇总表：项目预算分布图的抽�
 COMMENT ON TABLE mart_indicator_count_sample IS '汇总表：每个项目指标数量图的抽样点（全部 / 单一年度 / 单一类别）/ Stored strip-chart sample of indicators per project per filter set';
 COMMENT ON TABLE mart_target_sample IS '汇总表：目标值对比图的抽样点（指标族 × 计量单位 × 全部 / 单一年度 / 单一类别）/ Stored strip-chart sample of comparable targets per family, unit and filter set';
 COMMENT ON TABLE mart_target_outlier IS '汇总表：需要关注的目标值（每个指标族与筛选组合的前 1,000 条及总数）/ First 1,000 flagged targets per family and filter set, with their total';
+
+COMMENT ON TABLE mart_review_project IS '汇总表：绩效目标审核，每个已审核项目一行（等级、得分、各严重程度问题条数；warehouse/schema/review_mart.py）/ One row per reviewed project with grade, score and findings per severity';
+COMMENT ON TABLE mart_review_rule IS '汇总表：绩效目标审核，各文件每条规则、每种严重程度的问题条数与项目数 / Findings and projects per document, rule and severity';
