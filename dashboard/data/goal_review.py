@@ -12,12 +12,12 @@ import pandas as pd
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 from dashboard.view.formatting import fmt_year
 from etl.review.catalog import RULES
-from etl.vocabulary import severity_keys
+from etl.vocabulary import grades, severity_keys
 from warehouse.schema import review_mart
 
 Runner = Callable[[str, list | None], pd.DataFrame]
 PROJECT_PAGE = "projects"  # url_path of 项目明细 (dashboard/streamlit_app.py)
-GRADE_RANK = {"差": 0, "中": 1, "良": 2, "优": 3}
+GRADE_RANK = {grade: rank for rank, grade in enumerate(reversed(grades()))}  # 差 first
 SEVERITY_RANK = {"严重": 0, "一般": 1, "提示": 2}
 # Rules about money point at amounts; the source text shows the budget figures as well.
 MONEY_RULES = frozenset({"R04", "R05", "R06", "R22", "R26"})

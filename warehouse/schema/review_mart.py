@@ -23,12 +23,18 @@ PROJECT_TABLE = "mart_review_project"
 RULE_TABLE = "mart_review_rule"
 TABLES = (PROJECT_TABLE, RULE_TABLE)
 
-# Findings per severity, one count column each (serious, normal, remarks: the vocabulary's
-# keys); the dashboard's own per-project counts use the same expression.
-SEVERITY_COUNTS = ", ".join(
-    f"COUNT(*) FILTER (WHERE severity = {sql_list([word])}) AS {key}"
-    for key, word in severity_keys().items()
-)
+
+def per_severity(aggregate: str) -> str:
+    """One column per severity (serious, normal, remarks: the vocabulary's keys), each
+    ``aggregate`` over that severity's rows, e.g. ``COUNT(*)`` or ``SUM(n)``."""
+    return ", ".join(
+        f"{aggregate} FILTER (WHERE severity = {sql_list([word])}) AS {key}"
+        for key, word in severity_keys().items()
+    )
+
+
+# Findings per severity over finding rows (the dashboard's per-project counts use it too).
+SEVERITY_COUNTS = per_severity("COUNT(*)")
 
 COUNTS = "_review_counts"  # temporary: findings per project, rule and severity (one scan)
 _COUNTS_SELECT = f"""
@@ -37,10 +43,7 @@ SELECT project_key, rule_id, severity, COUNT(*) AS n
 FROM goal_review_finding WHERE {{scope}}
 GROUP BY ALL
 """
-_PER_SEVERITY = ", ".join(
-    f"SUM(n) FILTER (WHERE severity = {sql_list([word])}) AS {key}"
-    for key, word in severity_keys().items()
-)
+_PER_SEVERITY = per_severity("SUM(n)")
 
 # {scope}: a condition on document_id (FALSE to create the empty tables).
 _PROJECT_SELECT = f"""
