@@ -201,6 +201,14 @@ def test_review_page_bounds_the_list_and_the_workbook(monkeypatch, seed_warehous
     assert any("超过 3 个项目时下载文件只含列出的项目" in c for c in captions), captions
     notes = [i.value for i in at.info]
     assert any("当前范围有 68 个项目" in n and "10 个项目以内" in n for n in notes), notes
+    assert any("请在侧栏选择年度或乡镇以缩小范围" in n for n in notes), notes
+    monkeypatch.setattr(review_queries, "WORKBOOK_PROJECTS", 1)
+    years = at.multiselect(key="year")
+    years.set_value(years.options[:1]).run()  # a year chosen, still more than the workbook holds
+    notes = [i.value for i in at.info if "当前范围有" in i.value]
+    assert notes and "请在侧栏减少所选的年度或乡镇以缩小范围" in notes[0], notes
+    years.set_value([]).run()
+    monkeypatch.setattr(review_queries, "WORKBOOK_PROJECTS", 10)
     buttons = [b.proto.label for b in at.get("download_button")]
     assert buttons and not any(b.startswith("下载审核工作簿") for b in buttons), buttons
     monkeypatch.setattr(review_queries, "WORKBOOK_PROJECTS", 68)  # exactly the selection

@@ -31,6 +31,7 @@ REQUIRED_VIEWS = (
     "mart_indicator_target",
     "mart_review_project",
     "mart_review_rule",
+    "mart_review_finding",
 )
 QUERY_TTL_SECONDS = 60
 BUILD_COMMAND = "python -m etl load data/"

@@ -13,7 +13,12 @@ import altair as alt
 import pandas as pd
 
 from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
-from dashboard.data.goal_review import REVIEWED_PROJECTS, SEVERITY_COUNTS, rule_titles
+from dashboard.data.goal_review import (
+    REVIEWED_PROJECTS,
+    SEVERITY_COUNTS,
+    finding_rows,
+    rule_titles,
+)
 from dashboard.data.township_fold import MAX_TOWNSHIPS, RANK, fold_townships
 from dashboard.view import chart_theme
 from dashboard.view.charts import named_only
@@ -116,8 +121,9 @@ def finding_list(
 
     The projects come first, in list order, from the review mart, and only as many as
     fill ``limit`` rows (a project gives one row per finding, or one without findings);
-    then their findings are fetched. Reading the findings of every project of the selection
-    to sort them took 15 s nationally."""
+    then their findings are read from the findings mart by township (``finding_rows``).
+    Reading the findings of every project of the selection to sort them took 15 s
+    nationally; joining the chosen projects to the 34M findings, 1.6 s."""
     where, params = f.where(alias="v", category=False)
     if grades:
         where += f" AND grade IN ({', '.join('?' for _ in grades)})"
@@ -131,27 +137,53 @@ def finding_list(
                            ORDER BY {project_order} ROWS UNBOUNDED PRECEDING) AS upto
                 FROM ({chosen} ORDER BY {project_order} LIMIT {int(limit)})
             ) WHERE upto - greatest(findings, 1) < {int(limit)}"""
-    frame = run(
+    projects = run(
         f"""
-        WITH c AS ({chosen})
-        SELECT c.fiscal_year, coalesce(c.township, '{UNKNOWN_TOWNSHIP}') AS township,
-               c.unit_name, c.project_code, c.project_name, c.grade,
-               r.rule_id, r.severity, r.message, r.hint, c.source_file,
-               coalesce(r.source_line, c.source_line) AS source_line, c.project_key
-        FROM c LEFT JOIN goal_review_finding AS r ON r.project_key = c.project_key
-        ORDER BY {_GRADE_RANK} DESC, township, unit_name, project_name, project_key,
-                 {_SEVERITY_RANK}, source_line, rule_id, message
-        {f"LIMIT {int(limit)}" if limit is not None else ""}
+        SELECT fiscal_year, {TOWNSHIP} AS township, unit_name, project_code, project_name,
+               grade, source_file, source_line, project_key, township AS stored_township
+        FROM ({chosen}) ORDER BY {project_order}
         """,
         params,
     )
-    titles = rule_titles(run)
-    frame.insert(
-        frame.columns.get_loc("rule_id") + 1,
-        "rule_title",
-        [rule_title(r, titles) if r else "" for r in frame["rule_id"]],
+    found = finding_rows(
+        run, projects["project_key"].tolist(), projects["stored_township"].tolist()
     )
-    return frame
+    found = found[["project_key", "rule_id", "severity", "message", "hint", "source_line"]]
+    frame = projects.drop(columns=["stored_township"]).assign(position=range(len(projects)))
+    frame = frame.merge(found, on="project_key", how="left", suffixes=("_project", ""))
+    frame["source_line"] = frame["source_line"].fillna(frame["source_line_project"]).astype("Int64")
+    frame["severity_rank"] = [_SEVERITY_ORDER.get(s, len(SEVERITIES)) for s in frame["severity"]]
+    frame = frame.sort_values(
+        ["position", "severity_rank", "source_line", "rule_id", "message"],
+        kind="stable",
+        na_position="last",
+    )
+    if limit is not None:
+        frame = frame.head(int(limit))
+    titles = rule_titles(run)
+    frame["rule_title"] = [
+        rule_title(r, titles) if isinstance(r, str) and r else "" for r in frame["rule_id"]
+    ]
+    return frame[_FINDING_LIST_COLUMNS].reset_index(drop=True)
+
+
+_SEVERITY_ORDER = {word: rank for rank, word in enumerate(SEVERITIES)}
+_FINDING_LIST_COLUMNS = [
+    "fiscal_year",
+    "township",
+    "unit_name",
+    "project_code",
+    "project_name",
+    "grade",
+    "rule_id",
+    "rule_title",
+    "severity",
+    "message",
+    "hint",
+    "source_file",
+    "source_line",
+    "project_key",
+]
 
 
 def grade_distribution_chart(frame: pd.DataFrame) -> alt.Chart:

@@ -137,3 +137,4 @@ COMMENT ON TABLE mart_target_outlier IS '汇总表：需要关注的目标值（
 
 COMMENT ON TABLE mart_review_project IS '汇总表：绩效目标审核，每个已审核项目一行（等级、得分、各严重程度问题条数；warehouse/schema/review_mart.py）/ One row per reviewed project with grade, score and findings per severity';
 COMMENT ON TABLE mart_review_rule IS '汇总表：绩效目标审核，各文件每条规则、每种严重程度的问题条数与项目数 / Findings and projects per document, rule and severity';
+COMMENT ON TABLE mart_review_finding IS '汇总表：绩效目标审核，每条问题一行，附项目所在乡镇与所指指标行（二级指标、目标值、指标说明），按乡镇存放以便按页读取 / One row per finding with the township and the indicator row of its project, stored in township order';

@@ -4,9 +4,13 @@ away (a national decade has 2.9 million reviewed projects and 34 million finding
 - ``mart_review_project``: one row per reviewed project with its year, township, unit,
   name, budget, grade, score and how many findings of each severity it has;
 - ``mart_review_rule``: findings and projects per document, rule and severity (a project
-  belongs to one document, so summing ``projects`` over documents counts each once).
+  belongs to one document, so summing ``projects`` over documents counts each once);
+- ``mart_review_finding``: every finding with its project's township and the indicator row
+  it is about (二级指标, printed target, description), laid out by township so that the
+  findings of a page's projects are read from a few row groups, not picked out of the
+  whole findings table (34 million rows nationally).
 
-Both are refreshed with the other marts (warehouse/schema/marts.py ``refresh``): fully, or
+All three are refreshed with the other marts (warehouse/schema/marts.py ``refresh``): fully, or
 for the documents a load wrote, every document of a unit it upserted, and the documents
 whose cross-unit findings the review rewrote (``rewritten_documents``).
 """
@@ -21,7 +25,18 @@ from etl.vocabulary import severity_keys, sql_list
 
 PROJECT_TABLE = "mart_review_project"
 RULE_TABLE = "mart_review_rule"
-TABLES = (PROJECT_TABLE, RULE_TABLE)
+FINDING_TABLE = "mart_review_finding"
+TABLES = (PROJECT_TABLE, RULE_TABLE, FINDING_TABLE)
+# The budget figures a money finding is shown with (the expanders read them from the mart).
+BUDGET_FIGURES = (
+    "budget_total_yuan",
+    "fiscal_funds_yuan",
+    "other_funds_yuan",
+    "plan_q1_pct",
+    "plan_q2_pct",
+    "plan_q3_pct",
+    "plan_q4_pct",
+)
 
 
 def per_severity(aggregate: str) -> str:
@@ -48,16 +63,17 @@ _PER_SEVERITY = per_severity("SUM(n)")
 # {scope}: a condition on document_id (FALSE to create the empty tables).
 _PROJECT_SELECT = f"""
 WITH m AS (
-    SELECT fiscal_year, township, unit_name, project_code, project_name, budget_total_yuan,
-           source_file, source_line, project_key, document_id, unit_key
+    SELECT fiscal_year, township, unit_name, project_code, project_name,
+           {", ".join(BUDGET_FIGURES)}, source_file, source_line, project_key, document_id,
+           unit_key
     FROM mart_project_budget WHERE {{scope}}
 ),
 c AS (SELECT project_key, SUM(n) AS findings, {_PER_SEVERITY} FROM {COUNTS} GROUP BY project_key)
 SELECT m.fiscal_year, m.township, m.unit_name, m.project_code, m.project_name, g.grade,
        g.score, coalesce(c.findings, 0)::BIGINT AS findings,
        {", ".join(f"coalesce(c.{key}, 0)::BIGINT AS {key}" for key in severity_keys())},
-       m.budget_total_yuan, m.source_file, m.source_line, m.project_key, m.document_id,
-       m.unit_key
+       {", ".join(f"m.{column}" for column in BUDGET_FIGURES)}, m.source_file, m.source_line,
+       m.project_key, m.document_id, m.unit_key
 FROM m
 JOIN goal_review_project AS g ON g.project_key = m.project_key
 LEFT JOIN c ON c.project_key = m.project_key
@@ -77,10 +93,39 @@ JOIN m ON m.project_key = c.project_key
 GROUP BY ALL
 """
 
-_SELECTS = {PROJECT_TABLE: _PROJECT_SELECT, RULE_TABLE: _RULE_SELECT}
+# every finding with its project's township and the indicator row it points at
+_FINDING_SELECT = """
+WITH r AS (SELECT * FROM goal_review_finding WHERE {scope}),
+p AS (SELECT project_key, township FROM mart_project_budget WHERE {scope}),
+t AS (
+    SELECT project_key, ordinal, indicator_key, target_raw, description
+    FROM fact_indicator_target WHERE {scope} AND scope = 'project'
+)
+SELECT p.township, r.project_key, r.document_id, r.ordinal, r.rule_id, r.severity, r.message,
+       r.hint, r.indicator_index, r.indicator_name, r.source_line, i.level2, t.target_raw,
+       t.description
+FROM r
+JOIN p ON p.project_key = r.project_key
+LEFT JOIN t ON t.project_key = r.project_key AND t.ordinal = r.indicator_index + 1
+LEFT JOIN dim_indicator AS i ON i.indicator_key = t.indicator_key
+"""
+
+_SELECTS = {
+    PROJECT_TABLE: _PROJECT_SELECT,
+    RULE_TABLE: _RULE_SELECT,
+    FINDING_TABLE: _FINDING_SELECT,
+}
 _SCOPE = "document_id IN (SELECT unnest($docs::BIGINT[]))"
-# a full rebuild lies in (year, township) order: a year or township filter skips row groups
-_ORDER = " ORDER BY fiscal_year, township"
+# A full rebuild lies in (year, township) order: a year or township filter skips row groups.
+# The findings lie by township: a page's projects come from a few townships (the finding
+# list runs in township order) or are few (the expanders), and a lookup names their
+# townships (dashboard/data/goal_review.py ``finding_rows``). Rows an incremental refresh
+# writes are appended unordered; the next full rebuild puts them in place.
+_ORDER = {
+    PROJECT_TABLE: " ORDER BY fiscal_year, township",
+    RULE_TABLE: " ORDER BY fiscal_year, township",
+    FINDING_TABLE: " ORDER BY township NULLS LAST, project_key",
+}
 
 
 def digest_text() -> str:
@@ -129,7 +174,7 @@ def refresh(
     try:
         for table, select in _SELECTS.items():
             con.execute(f"DELETE FROM {table} WHERE {scope}", params)
-            order = _ORDER if documents is None else ""
+            order = _ORDER[table] if documents is None else ""
             con.execute(
                 f"INSERT INTO {table} BY NAME SELECT * FROM ({select.format(scope=scope)}){order}",
                 params,

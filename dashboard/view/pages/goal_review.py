@@ -54,9 +54,10 @@ if total <= review_queries.WORKBOOK_PROJECTS:
         key="review_workbook",
     )
 else:
+    narrow = "减少所选的年度或乡镇" if f.years or f.townships else "选择年度或乡镇"
     st.info(
         f"当前范围有 {total:,} 个项目。审核工作簿（每个单位一张工作表）限 "
-        f"{review_queries.WORKBOOK_PROJECTS:,} 个项目以内，请在侧栏选择年度或乡镇缩小范围；"
+        f"{review_queries.WORKBOOK_PROJECTS:,} 个项目以内，请在侧栏{narrow}以缩小范围；"
         "下方退回顺序表可整表下载。"
     )
 

@@ -1,0 +1,161 @@
+"""The 目标审核 page reads findings from the township-ordered findings mart
+(warehouse/schema/review_mart.py ``mart_review_finding``) instead of joining the review
+tables. Its finding list and expander details must equal what that join gives, for projects
+of named and of unknown townships, however the townships are split into lookups."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard.data import goal_review
+from dashboard.data.common import connection_runner
+from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
+from dashboard.view import review_charts
+from tests.support.records import (
+    TEST_PARSER_VERSION,
+    indicator,
+    json_parse,
+    project,
+    record,
+    write_record,
+)
+from warehouse.load.loader import load_paths
+from warehouse.schema import review_mart
+
+ALL = Filters()
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("lookup_docs")
+    for i, town in enumerate(["甲镇", "乙镇", "丙乡", "丁镇"]):
+        write_record(folder / f"{i}.txt", record(town, code=f"80400{i}"))
+    # a county department: no township (NULL), its projects still reviewed and listed
+    own = [indicator("培训人次", raw="", value=None, line=101)]
+    odd_plan = project(2, "设备购置", 80000.0)
+    odd_plan["spend_plan_pct"] = [60, 40, 20, 10]  # a spending plan that goes backwards
+    department = record(
+        None,  # type: ignore[arg-type]
+        code="804099",
+        projects=[project(1, "农技培训", 30000.0, indicators=own), odd_plan],
+    )
+    department["unit"]["name"] = "县农业农村局"
+    write_record(folder / "dept.txt", department)
+    db = tmp_path_factory.mktemp("lookup_db") / "warehouse.duckdb"
+    load_paths(
+        [folder], db, progress=False, parse=json_parse, version=TEST_PARSER_VERSION, review=True
+    )
+    return db
+
+
+@pytest.fixture(scope="module")
+def run(warehouse: Path) -> Iterator:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    yield connection_runner(con)
+    con.close()
+
+
+def _reference_list(run, grades: list[str] | None, limit: int | None) -> pd.DataFrame:
+    """The finding list as one join of the project mart and goal_review_finding (the query
+    the page ran before the findings mart)."""
+    rank = review_charts._GRADE_RANK
+    where, params = "TRUE", []
+    if grades:
+        where = f"grade IN ({', '.join('?' for _ in grades)})"
+        params = list(grades)
+    town = f"coalesce(c.township, '{UNKNOWN_TOWNSHIP}')"
+    frame = run(
+        f"""
+        SELECT c.fiscal_year, {town} AS township, c.unit_name, c.project_code, c.project_name,
+               c.grade, r.rule_id, r.severity, r.message, r.hint, c.source_file,
+               coalesce(r.source_line, c.source_line) AS source_line, c.project_key
+        FROM (SELECT * FROM {review_mart.PROJECT_TABLE} WHERE {where}) AS c
+        LEFT JOIN goal_review_finding AS r ON r.project_key = c.project_key
+        ORDER BY {rank} DESC, township, unit_name, project_name, project_key,
+                 {review_charts._SEVERITY_RANK}, source_line, rule_id, message
+        {f"LIMIT {int(limit)}" if limit is not None else ""}
+        """,
+        params,
+    )
+    return frame
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    def plain(value: object) -> object:
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            return None
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
+    return [tuple(plain(v) for v in row) for row in frame[columns].itertuples(index=False)]
+
+
+@pytest.mark.parametrize("per_lookup", [goal_review.TOWNSHIPS_PER_LOOKUP, 1])
+@pytest.mark.parametrize(("grades", "limit"), [(None, None), (None, 7), (["差"], 5)])
+def test_finding_list_equals_the_join(run, monkeypatch, per_lookup, grades, limit) -> None:
+    monkeypatch.setattr(goal_review, "TOWNSHIPS_PER_LOOKUP", per_lookup)
+    got = review_charts.finding_list(run, ALL, grades, limit=limit)
+    want = _reference_list(run, grades, limit)
+    columns = [c for c in want.columns]
+    assert len(got) == len(want) > 0
+    assert _rows(got, columns) == _rows(want, columns)
+    assert got["rule_title"].str.len().gt(0).sum() == want["rule_id"].notna().sum()
+
+
+def test_the_list_holds_the_unknown_township(run) -> None:
+    got = review_charts.finding_list(run, ALL)
+    department = got[got["township"] == UNKNOWN_TOWNSHIP]
+    assert set(department["project_name"]) == {"农技培训", "设备购置"}
+    assert department["rule_id"].notna().all()  # their findings were found, not dropped
+
+
+def _reference_details(run, keys: list[int]) -> pd.DataFrame:
+    return run(
+        """
+        SELECT r.project_key, r.ordinal, r.rule_id, r.severity, r.message, r.hint,
+               r.indicator_name, r.source_line, i.level2, t.target_raw, t.description,
+               b.budget_total_yuan, b.fiscal_funds_yuan, b.plan_q4_pct
+        FROM goal_review_finding AS r
+        LEFT JOIN fact_indicator_target AS t ON t.project_key = r.project_key
+             AND t.ordinal = r.indicator_index + 1 AND t.scope = 'project'
+        LEFT JOIN dim_indicator AS i ON i.indicator_key = t.indicator_key
+        LEFT JOIN fact_project_budget AS b ON b.project_key = r.project_key
+        WHERE r.project_key IN (SELECT unnest(?::BIGINT[]))
+        ORDER BY r.project_key, r.ordinal
+        """,
+        [keys],
+    )
+
+
+@pytest.mark.parametrize("per_lookup", [goal_review.TOWNSHIPS_PER_LOOKUP, 1])
+def test_details_equal_the_join(run, monkeypatch, per_lookup) -> None:
+    monkeypatch.setattr(goal_review, "TOWNSHIPS_PER_LOOKUP", per_lookup)
+    keys = run(f"SELECT project_key FROM {review_mart.PROJECT_TABLE}", None)["project_key"]
+    got = goal_review.findings(run, keys.tolist())
+    want = _reference_details(run, keys.tolist())
+    columns = list(want.columns)
+    got = got.sort_values(["project_key", "ordinal"]).reset_index(drop=True)
+    assert len(got) == len(want) > 0
+    assert _rows(got, columns) == _rows(want, columns)
+    # money findings show the budget figures, row findings the printed target
+    assert got["source_text"].str.contains("预算数|资金支出计划").any()
+    assert got["source_text"].str.contains("：").any()
+
+
+def test_details_of_nothing_and_of_unreviewed_keys(run) -> None:
+    assert goal_review.findings(run, []).empty
+    assert goal_review.findings(run, [-1]).empty
+
+
+def test_a_full_rebuild_lays_the_findings_out_by_township(run) -> None:
+    stored = run(f"SELECT township FROM {review_mart.FINDING_TABLE} ORDER BY rowid", None)[
+        "township"
+    ].tolist()
+    named = [t for t in stored if isinstance(t, str)]
+    assert named == sorted(named) and len(named) < len(stored)
+    assert all(not isinstance(t, str) for t in stored[len(named) :])  # unknown last
