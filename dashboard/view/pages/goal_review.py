@@ -37,6 +37,10 @@ for column, grade in zip(columns[1:], review_charts.GRADES, strict=True):
 
 
 # --- the workbook for the whole selection (one sheet per unit: bounded)
+# how to narrow a selection too large for a download (the page filters by year and township)
+narrow = "减少所选的年度或乡镇" if f.years or f.townships else "选择年度或乡镇"
+
+
 def _workbook() -> bytes:
     projects = review_queries.worklist(run, f)
     found = review_queries.findings(run, projects["project_key"].tolist())
@@ -54,7 +58,6 @@ if total <= review_queries.WORKBOOK_PROJECTS:
         key="review_workbook",
     )
 else:
-    narrow = "减少所选的年度或乡镇" if f.years or f.townships else "选择年度或乡镇"
     st.info(
         f"当前范围有 {total:,} 个项目。审核工作簿（每个单位一张工作表）限 "
         f"{review_queries.WORKBOOK_PROJECTS:,} 个项目以内，请在侧栏{narrow}以缩小范围；"
@@ -82,7 +85,7 @@ if matching > len(shown):
             "完整顺序表请用下方按钮下载。"
             if whole_list
             else f"超过 {review_queries.DOWNLOAD_PROJECTS:,} 个项目时下载文件只含列出的项目，"
-            "请选择年度或乡镇后下载完整顺序表。"
+            f"请{narrow}后下载完整顺序表。"
         )
     )
 table = shown.assign(budget_wan=shown["budget_total_yuan"] / YUAN_PER_WAN)[
@@ -186,7 +189,7 @@ if len(findings) > shown_rows:
             "完整清单请用下方按钮下载。"
             if all_findings
             else f"超过 {review_queries.WORKBOOK_PROJECTS:,} 个项目时下载文件只含列出的问题，"
-            "请选择年度或乡镇后下载完整清单。"
+            f"请{narrow}后下载完整清单。"
         )
     )
 shown_findings = review_charts.for_table(findings.head(shown_rows), review_charts.FINDING_COLUMNS)
