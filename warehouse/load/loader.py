@@ -300,9 +300,15 @@ def _record_file_stats(
     file_stats.ensure(con)
     if not hashed:
         return
+    # fresh path strings: DuckDB caches a UTF-8 copy inside each str it binds, which would
+    # then stay with the task list's paths for the whole parse (~60 bytes each)
+    fresh = {
+        path.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass"): value
+        for path, value in hashed.items()
+    }
     con.execute("BEGIN TRANSACTION")
     try:
-        file_stats.record(con, hashed)
+        file_stats.record(con, fresh)
         con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):
