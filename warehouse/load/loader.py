@@ -241,7 +241,7 @@ def load_paths(
             )
             # only the documents this load may replace need their key (md5) computed
             existing = {keys.document_key(path) for path, *_ in tasks if path in known}
-            known = state.known = {}
+            known = state.known = {}  # the stored paths: not asked again in this load
             writer = _BatchWriter(con, summary, replacing, keeper, existing)
             lap = Laps(summary.phases, started, on_lap=_log_phase).lap
             lap("prepare")
