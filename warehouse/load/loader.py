@@ -193,6 +193,9 @@ def load_paths(
             stats=state.stats,
             hashed=hashed,
         )
+        # per-file records the rest of the load never reads (docs/load_mechanism.md, "Memory")
+        del found, candidates
+        state.stats = {}
         if state.up_to_date and not tasks:
             _reject_copies_of_rejects(summary)  # complete already: nothing is parsed
             if all(state.rejects.get(r.path) == r.reason for r in summary.rejected):
@@ -225,6 +228,7 @@ def load_paths(
             summary.db_file = str(target)
             schema.ensure_schema(con)
             known_rejects.ensure(con)
+            _record_file_stats(con, hashed)  # in the unpublished version: lost with it
             checks_mod.begin_scope(con)
             # scoped checks only on top of a version that passed every check
             scoped = checks_mod.passed_before(con, source.name if source else None)
@@ -237,6 +241,7 @@ def load_paths(
             )
             # only the documents this load may replace need their key (md5) computed
             existing = {keys.document_key(path) for path, *_ in tasks if path in known}
+            known = state.known = {}  # the stored paths: not asked again in this load
             writer = _BatchWriter(con, summary, replacing, keeper, existing)
             lap = Laps(summary.phases, started, on_lap=_log_phase).lap
             lap("prepare")
@@ -246,6 +251,11 @@ def load_paths(
                     bar.update(1)
                 writer.flush()
             lap("parse_write")
+            # every document is decided and written: its bookkeeping is not needed by the
+            # review, marts and checks that follow (the run is done with the task list)
+            keeper.release()
+            writer.written.clear()
+            tasks.clear()
             summary.superseded = keeper.superseded
             summary.same_content = keeper.same_content
             summary.separate = keeper.separate
@@ -275,10 +285,36 @@ def load_paths(
             lap("checks")
             summary.totals = _totals(con)
             summary.elapsed_s = time.perf_counter() - started
-            _log_run(con, summary, started_at, version, [str(p) for p in paths], hashed)
+            _log_run(con, summary, started_at, version, [str(p) for p in paths])
         lap("publish")  # the run log, the final CHECKPOINT and the pointer switch
     summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+def _record_file_stats(
+    con: duckdb.DuckDBPyConnection, hashed: dict[str, tuple[file_stats.Ident, str]]
+) -> None:
+    """The stats of the files hashed now, written as soon as the new version exists (it is
+    published with them or removed with them), so the load does not keep one record per
+    file to the end (~280 bytes each); emptied once written."""
+    file_stats.ensure(con)
+    if not hashed:
+        return
+    # fresh path strings: DuckDB caches a UTF-8 copy inside each str it binds, which would
+    # then stay with the task list's paths for the whole parse (~60 bytes each)
+    fresh = {
+        path.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass"): value
+        for path, value in hashed.items()
+    }
+    con.execute("BEGIN TRANSACTION")
+    try:
+        file_stats.record(con, fresh)
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    hashed.clear()
 
 
 def _log_phase(name: str, seconds: float) -> None:

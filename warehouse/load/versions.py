@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import struct
 from array import array
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
@@ -79,8 +80,9 @@ def skipped_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
 
 @dataclass(slots=True)
 class _Entry:
-    """One document of an identity, kept for the whole load (one per document: compact,
-    400,000 of them took 676 MB as frozensets in a plain dataclass, 271 MB like this)."""
+    """One document of an identity while a decision looks at it; between decisions it is
+    kept packed (``_pack``: one bytes object per identity, see docs/load_mechanism.md,
+    "Memory")."""
 
     document_id: int
     path: str
@@ -101,8 +103,81 @@ class _Entry:
 
 
 def _keys(projects: Iterable[int]) -> array:
-    """Project keys as int64s: a tenth of a frozenset's memory, kept for every document."""
+    """Project keys as int64s: a tenth of a frozenset's memory."""
     return array("q", projects)
+
+
+# A packed entry: document_id, run_id, mtime, flags, digest length, project count, then the
+# project keys (int64), the digest (32 raw bytes when it is a lowercase sha256 hex, else its
+# UTF-8) and the path (UTF-8, surrogates passed through: any str round-trips). About 210
+# bytes per document where the dataclass with its strings, int and array took ~770.
+_HEAD = struct.Struct("<qqqBHI")
+_HAS_DIGEST, _HEX_DIGEST, _HAS_MTIME, _HAS_PROJECTS = 1, 2, 4, 8
+_HEX = frozenset("0123456789abcdef")
+_NONE: bytes = b""  # an identity looked up with no current document
+
+
+def _pack(entry: _Entry) -> bytes:
+    flags, digest = 0, b""
+    if entry.digest is not None:
+        flags |= _HAS_DIGEST
+        if len(entry.digest) == 64 and _HEX.issuperset(entry.digest):
+            flags |= _HEX_DIGEST
+            digest = bytes.fromhex(entry.digest)
+        else:
+            digest = entry.digest.encode("utf-8", "surrogatepass")
+    if entry.mtime is not None:
+        flags |= _HAS_MTIME
+    projects = b""
+    if entry.projects is not None:
+        flags |= _HAS_PROJECTS
+        projects = entry.projects.tobytes()
+    head = _HEAD.pack(
+        entry.document_id,
+        entry.run_id,
+        entry.mtime or 0,
+        flags,
+        len(digest),
+        len(projects) // 8,
+    )
+    return b"".join((head, projects, digest, entry.path.encode("utf-8", "surrogatepass")))
+
+
+def _unpack(blob: bytes) -> _Entry:
+    document_id, run_id, mtime, flags, digest_len, count = _HEAD.unpack_from(blob)
+    at = _HEAD.size
+    projects = None
+    if flags & _HAS_PROJECTS:
+        projects = array("q")
+        projects.frombytes(blob[at : at + 8 * count])
+    at += 8 * count
+    raw, at = blob[at : at + digest_len], at + digest_len
+    digest = None
+    if flags & _HAS_DIGEST:
+        digest = raw.hex() if flags & _HEX_DIGEST else raw.decode("utf-8", "surrogatepass")
+    return _Entry(
+        document_id,
+        blob[at:].decode("utf-8", "surrogatepass"),
+        digest,
+        run_id,
+        projects,
+        mtime if flags & _HAS_MTIME else None,
+    )
+
+
+def _pack_all(entries: list[_Entry]) -> bytes | tuple[bytes, ...]:
+    """One identity's documents as kept between decisions: almost always one."""
+    if not entries:
+        return _NONE
+    if len(entries) == 1:
+        return _pack(entries[0])
+    return tuple(_pack(e) for e in entries)
+
+
+def _unpack_all(packed: bytes | tuple[bytes, ...]) -> list[_Entry]:
+    if isinstance(packed, tuple):
+        return [_unpack(blob) for blob in packed]
+    return [_unpack(packed)] if packed else []
 
 
 @dataclass
@@ -176,7 +251,8 @@ class VersionKeeper:
         self.now = now
         self.keep_both = keep_both
         self.empty = empty  # the warehouse held no document before this load: nothing to ask
-        self.known: dict[int, list[_Entry]] = {}  # identity -> current documents
+        # identity -> its current documents, packed (_pack_all); empty: none
+        self.known: dict[int, bytes | tuple[bytes, ...]] = {}
         self.ops: list[tuple[str, int, tuple]] = []  # (statement, document_id, values)
         self.superseded: list[tuple[str, str]] = []  # (old path, new path)
         self.same_content: list[tuple[str, str]] = []  # (skipped path, kept path)
@@ -207,7 +283,7 @@ class VersionKeeper:
         if not todo:
             return
         for identity in todo:
-            self.known[identity] = []
+            self.known[identity] = _NONE
         if self.empty:
             return
         by_key = {key: identity for identity, key in todo.items()}
@@ -225,16 +301,26 @@ class VersionKeeper:
                 doc: frozenset(keys_)
                 for doc, keys_ in self.con.execute(_PROJECTS_SQL, [units]).fetchall()
             }
+        stored: dict[int, list[_Entry]] = {}
         for identity, doc, path, digest, run, _kind in found:
             assert identity is not None
             keys_ = projects.get(doc)
             entry = _Entry(doc, path, digest, run or 0, None if keys_ is None else _keys(keys_))
-            self.known[identity].append(entry)
+            stored.setdefault(identity, []).append(entry)
+        for identity, entries in stored.items():
+            self.known[identity] = _pack_all(entries)
 
     def _current(self, identity: int, source_row: dict, kind: str) -> list[_Entry]:
+        """The identity's current documents, unpacked for one decision (``decide`` packs
+        them again, with any modification time it read)."""
         if identity not in self.known:
             self.prefetch([(source_row, kind)])
-        return self.known[identity]
+        return _unpack_all(self.known[identity])
+
+    def release(self) -> None:
+        """Forget the identities once every document of the load is decided: the rest of
+        the load (review, marts) no longer needs them."""
+        self.known = {}
 
     # -- decisions ---------------------------------------------------------------
     def decide(
@@ -276,6 +362,7 @@ class VersionKeeper:
                 if e.run_id == self.run_id and (e.modified(), e.path) > (mine.modified(), mine.path)
             ]
             if newer:  # a later file of this same load is the newer version
+                self.known[identity] = _pack_all(entries)  # with the times just read
                 self.superseded.append((path, newer[0].path))
                 self._version_row(identity, source_row, kind, digest, SUPERSEDED, newer[0].path)
                 return Decision(write=False)
@@ -294,6 +381,7 @@ class VersionKeeper:
         status = KEPT_BOTH if (others and self.keep_both) or separate else CURRENT
         self._version_row(identity, source_row, kind, digest, status)
         entries[:] = [e for e in entries if e.document_id != doc_id] + [mine]
+        self.known[identity] = _pack_all(entries)
         return decision
 
     def _version_row(
