@@ -132,11 +132,25 @@ def _reference_details(run, keys: list[int]) -> pd.DataFrame:
     )
 
 
-@pytest.mark.parametrize("per_lookup", [goal_review.TOWNSHIPS_PER_LOOKUP, 1])
-def test_details_equal_the_join(run, monkeypatch, per_lookup) -> None:
+@pytest.mark.parametrize(
+    ("per_lookup", "branches"), [(goal_review.TOWNSHIPS_PER_LOOKUP, 8), (1, 8), (1, 2)]
+)
+def test_details_equal_the_join(run, monkeypatch, per_lookup, branches) -> None:
+    """One lookup for all townships, one per township, and (four townships, two lookups
+    allowed) one for all again."""
     monkeypatch.setattr(goal_review, "TOWNSHIPS_PER_LOOKUP", per_lookup)
+    monkeypatch.setattr(goal_review, "LOOKUP_BRANCHES", branches)
     keys = run(f"SELECT project_key FROM {review_mart.PROJECT_TABLE}", None)["project_key"]
-    got = goal_review.findings(run, keys.tolist())
+    asked: list[str] = []
+
+    def spy(sql: str, params: list | None) -> pd.DataFrame:
+        asked.append(sql)
+        return run(sql, params)
+
+    got = goal_review.findings(spy, keys.tolist())
+    lookups = sum(sql.count("township IN (SELECT unnest") for sql in asked)
+    assert lookups == (4 if (per_lookup, branches) == (1, 8) else 1)  # four named townships
+    assert sum(sql.count("township IS NULL") for sql in asked) == 1  # the department
     want = _reference_details(run, keys.tolist())
     columns = list(want.columns)
     got = got.sort_values(["project_key", "ordinal"]).reset_index(drop=True)

@@ -41,6 +41,7 @@ def card_link(project_name: str, township: str | None, fiscal_year: float | str 
 
 WORKLIST_ROWS = 1_000  # projects the page lists; its download takes the whole selection
 TOWNSHIPS_PER_LOOKUP = 32  # townships per findings-mart lookup (``finding_rows``)
+LOOKUP_BRANCHES = 8  # at most this many such lookups in one query, else one lookup for all
 DETAIL_PROJECTS = 30  # the first projects of the list shown with their findings and source text
 WORKBOOK_PROJECTS = 5_000  # the reviewer workbook (a sheet per unit) up to this many projects
 DOWNLOAD_PROJECTS = 100_000  # the whole ordered list downloads up to this many projects;
@@ -131,17 +132,22 @@ def finding_rows(run: Runner, project_keys: list[int], townships: list[str | Non
     unknown township are looked up in the mart's tail (NULLs last) by a second branch: an
     ``IN`` never matches NULL. DuckDB turns a lookup list of up to 50 values into a filter
     the scan checks against each row group's township range (above that, only the list's
-    minimum and maximum), so the townships go in chunks of ``TOWNSHIPS_PER_LOOKUP``."""
+    minimum and maximum), so the townships go in chunks of ``TOWNSHIPS_PER_LOOKUP``; past
+    ``LOOKUP_BRANCHES`` chunks (a workbook of thousands of projects) they go in one lookup,
+    pruned by that range only, rather than in hundreds of scans."""
     named = sorted({t for t in townships if isinstance(t, str)})
     keys = sorted({int(k) for k in project_keys})
     table, among = review_mart.FINDING_TABLE, "project_key IN (SELECT unnest(?::BIGINT[]))"
     branches = [f"SELECT * FROM {table} WHERE FALSE"]  # the columns when nothing is asked
     params: list = []
-    for start in range(0, len(named), TOWNSHIPS_PER_LOOKUP):
+    size = TOWNSHIPS_PER_LOOKUP
+    if len(named) > size * LOOKUP_BRANCHES:  # many townships (a workbook): one lookup
+        size = len(named)
+    for start in range(0, len(named), size):
         branches.append(
             f"SELECT * FROM {table} WHERE township IN (SELECT unnest(?::VARCHAR[])) AND {among}"
         )
-        params += [named[start : start + TOWNSHIPS_PER_LOOKUP], keys]
+        params += [named[start : start + size], keys]
     if any(not isinstance(t, str) for t in townships):
         branches.append(f"SELECT * FROM {table} WHERE township IS NULL AND {among}")
         params.append(keys)
