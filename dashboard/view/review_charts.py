@@ -164,26 +164,11 @@ def finding_list(
     frame["rule_title"] = [
         rule_title(r, titles) if isinstance(r, str) and r else "" for r in frame["rule_id"]
     ]
-    return frame[_FINDING_LIST_COLUMNS].reset_index(drop=True)
+    # what the page shows and downloads (FINDING_COLUMNS), then the keys it links by
+    return frame[[*FINDING_COLUMNS, "rule_id", "project_key"]].reset_index(drop=True)
 
 
 _SEVERITY_ORDER = {word: rank for rank, word in enumerate(SEVERITIES)}
-_FINDING_LIST_COLUMNS = [
-    "fiscal_year",
-    "township",
-    "unit_name",
-    "project_code",
-    "project_name",
-    "grade",
-    "rule_id",
-    "rule_title",
-    "severity",
-    "message",
-    "hint",
-    "source_file",
-    "source_line",
-    "project_key",
-]
 
 
 def grade_distribution_chart(frame: pd.DataFrame) -> alt.Chart:
