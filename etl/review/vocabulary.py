@@ -7,6 +7,16 @@ from dataclasses import dataclass, field
 
 from etl.review.text import bare, bigrams
 
+# Entries per memo before it starts over: names and goals repeat within a load, but a national
+# load meets millions of distinct ones, and unbounded memos grew ≈ 1 GB over 400,000 documents.
+MEMO_ENTRIES = 10_000
+
+
+def _remember(memo: dict, key: str, value: object) -> None:
+    if len(memo) >= MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = value
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -15,7 +25,8 @@ class Vocabulary:
     universal: tuple[str, ...]
     rate_words: tuple[str, ...]
     unit_classes: tuple[tuple[str, str, tuple[str, ...], frozenset[str]], ...]
-    # Memos: documents repeat the same names and goals thousands of times per load.
+    # Memos (at most MEMO_ENTRIES each): documents repeat the same names and goals thousands
+    # of times per load.
     _concepts: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     _content: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
         default_factory=dict, compare=False
@@ -28,7 +39,7 @@ class Vocabulary:
         hit = self._concepts.get(value)
         if hit is None:
             hit = frozenset(name for name, words in self.concepts if any(w in value for w in words))
-            self._concepts[value] = hit
+            _remember(self._concepts, value, hit)
         return hit
 
     def content(self, text: str | None) -> tuple[frozenset[str], frozenset[str]]:
@@ -38,7 +49,7 @@ class Vocabulary:
         if hit is None:
             found, grams = self._content_of(value)
             hit = (frozenset(found), frozenset(grams))
-            self._content[value] = hit
+            _remember(self._content, value, hit)
         return hit
 
     def _content_of(self, value: str) -> tuple[set[str], set[str]]:
@@ -61,7 +72,7 @@ class Vocabulary:
             if value.endswith(names):
                 hit = (cls, label)
                 break
-        self._name_class[value] = hit
+        _remember(self._name_class, value, hit)
         return hit
 
     def unit_class_of_unit(self, unit: str | None) -> str | None:
