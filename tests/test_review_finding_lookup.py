@@ -31,9 +31,7 @@ from warehouse.schema import review_mart
 ALL = Filters()
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("lookup_docs")
+def _write_docs(folder: Path) -> None:
     for i, town in enumerate(["甲镇", "乙镇", "丙乡", "丁镇"]):
         write_record(folder / f"{i}.txt", record(town, code=f"80400{i}"))
     # a county department: no township (NULL), its projects still reviewed and listed
@@ -47,10 +45,20 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     department["unit"]["name"] = "县农业农村局"
     write_record(folder / "dept.txt", department)
-    db = tmp_path_factory.mktemp("lookup_db") / "warehouse.duckdb"
+
+
+def _load(folder: Path, db: Path) -> None:
     load_paths(
         [folder], db, progress=False, parse=json_parse, version=TEST_PARSER_VERSION, review=True
     )
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("lookup_docs")
+    _write_docs(folder)
+    db = tmp_path_factory.mktemp("lookup_db") / "warehouse.duckdb"
+    _load(folder, db)
     return db
 
 
@@ -173,3 +181,37 @@ def test_a_full_rebuild_lays_the_findings_out_by_township(run) -> None:
     named = [t for t in stored if isinstance(t, str)]
     assert named == sorted(named) and len(named) < len(stored)
     assert all(not isinstance(t, str) for t in stored[len(named) :])  # unknown last
+
+
+def _layout(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        t
+        for (t,) in con.execute(
+            f"SELECT township FROM {review_mart.FINDING_TABLE} ORDER BY rowid"
+        ).fetchall()
+    ]
+
+
+def test_a_full_rebuild_in_township_passes_equals_one_statement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national rebuild orders the findings per range of townships (FINDINGS_PER_PASS):
+    the rows and their layout are those of one statement."""
+    monkeypatch.setattr(review_mart, "FINDINGS_PER_PASS", 20)
+    _write_docs(tmp_path / "docs")
+    db = tmp_path / "warehouse.duckdb"
+    _load(tmp_path / "docs", db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        passes = review_mart._township_passes(con)
+        assert len(passes) >= 4 and passes[-1][0] == "township IS NULL"
+        select = review_mart._SELECTS[review_mart.FINDING_TABLE].format(scope="TRUE")
+        fresh = con.execute(f"SELECT * FROM ({select}) ORDER BY ALL").fetchall()
+        stored = con.execute(f"SELECT * FROM {review_mart.FINDING_TABLE} ORDER BY ALL").fetchall()
+        layout = _layout(con)
+    finally:
+        con.close()
+    assert stored == fresh and len(stored) > 0
+    named = [t for t in layout if isinstance(t, str)]
+    assert named == sorted(named) and len(set(named)) == 4
+    assert all(t is None for t in layout[len(named) :]) and len(named) < len(layout)
