@@ -16,6 +16,7 @@ from dashboard.data.filter_model import UNKNOWN_TOWNSHIP, Filters
 from dashboard.data.goal_review import (
     REVIEWED_PROJECTS,
     SEVERITY_COUNTS,
+    SEVERITY_RANK,
     finding_rows,
     rule_titles,
 )
@@ -152,7 +153,7 @@ def finding_list(
     frame = projects.drop(columns=["stored_township"]).assign(position=range(len(projects)))
     frame = frame.merge(found, on="project_key", how="left", suffixes=("_project", ""))
     frame["source_line"] = frame["source_line"].fillna(frame["source_line_project"]).astype("Int64")
-    frame["severity_rank"] = [_SEVERITY_ORDER.get(s, len(SEVERITIES)) for s in frame["severity"]]
+    frame["severity_rank"] = [SEVERITY_RANK.get(s, len(SEVERITY_RANK)) for s in frame["severity"]]
     frame = frame.sort_values(
         ["position", "severity_rank", "source_line", "rule_id", "message"],
         kind="stable",
@@ -166,9 +167,6 @@ def finding_list(
     ]
     # what the page shows and downloads (FINDING_COLUMNS), then the keys it links by
     return frame[[*FINDING_COLUMNS, "rule_id", "project_key"]].reset_index(drop=True)
-
-
-_SEVERITY_ORDER = {word: rank for rank, word in enumerate(SEVERITIES)}
 
 
 def grade_distribution_chart(frame: pd.DataFrame) -> alt.Chart:
