@@ -196,7 +196,9 @@ def _wait_for(predicate, limit_s: float = 60.0) -> bool:
 
 
 @pytest.mark.slow  # a real load process killed mid-way
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill9", "sigterm"])
+@pytest.mark.parametrize(
+    "sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["kill9", "sigterm", "sigint"]
+)
 def test_killed_load_leaves_no_process_and_no_new_version(tmp_path: Path, sig) -> None:
     folder = _many_documents(tmp_path / "in", copies=30)
     db = tmp_path / "w.duckdb"
@@ -216,10 +218,33 @@ def test_killed_load_leaves_no_process_and_no_new_version(tmp_path: Path, sig) -
             proc.kill()
             proc.wait()
     assert _wait_for(lambda: not _children_of(proc.pid)), _children_of(proc.pid)
-    assert code == (-9 if sig == signal.SIGKILL else 143)
-    if sig == signal.SIGTERM:  # cleaned up on the way out: nothing was published or left
+    expected = {signal.SIGKILL: -9, signal.SIGTERM: 143, signal.SIGINT: 130}[sig]
+    assert code == expected, proc.stderr.read().decode() if proc.stderr else ""
+    if sig != signal.SIGKILL:  # cleaned up on the way out: nothing was published or left
         assert not os.path.lexists(db)
         assert not list(tmp_path.glob("w.duckdb.v*"))
+
+
+@pytest.mark.parametrize(
+    ("received", "expected"), [([signal.SIGTERM], 143), ([signal.SIGINT], 130), ([], 130)]
+)
+def test_signal_swallowed_by_a_duckdb_query_still_gives_its_exit_code(
+    received: list[int], expected: int
+) -> None:
+    """A signal arriving during a DuckDB query surfaces as InterruptException("Query
+    interrupted"), not as the handler's exception: the exit code must still name the signal
+    (CI once saw exit 1, "载入失败：Query interrupted", for a SIGTERM)."""
+    import duckdb
+
+    from warehouse.load import loader_cli
+
+    loader_cli._signals_received[:] = received
+    try:
+        assert loader_cli._stopped_by_signal(duckdb.InterruptException("x")) == expected
+        other = loader_cli._stopped_by_signal(ValueError("disk full"))
+        assert other == (expected if received else None)
+    finally:
+        loader_cli._signals_received.clear()
 
 
 # --------------------------------------------------------------------------- walking

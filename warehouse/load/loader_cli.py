@@ -101,8 +101,34 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: the half-written version is removed, workers stop."""
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise _Terminated()
+_signals_received: list[int] = []
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    """Remember the signal before raising: a DuckDB query running when it arrives swallows the
+    handler's exception and raises ``InterruptException("Query interrupted")`` instead."""
+    _signals_received.append(signum)
+    if signum == signal.SIGTERM:
+        raise _Terminated()
+    raise KeyboardInterrupt()
+
+
+def _stopped_by_signal(exc: BaseException) -> int | None:
+    """The exit code (143 SIGTERM, 130 Ctrl-C) when ``exc`` is how a signal surfaced."""
+    import duckdb
+
+    if isinstance(exc, _Terminated) or signal.SIGTERM in _signals_received:
+        return 143
+    if isinstance(exc, KeyboardInterrupt | duckdb.InterruptException) or _signals_received:
+        return 130
+    return None
+
+
+def _print_stopped(code: int) -> None:
+    if code == 143:
+        print("\n已终止（SIGTERM）：本次载入未提交，仓库保持原状。", file=sys.stderr)
+    else:
+        print("\n已中断：本次载入未提交，仓库保持原状。", file=sys.stderr)
 
 
 def _db_problem(db_path: Path) -> str | None:
@@ -126,10 +152,8 @@ def _is_cli_process() -> bool:
 
 def main(argv: list[str]) -> int:
     """Exit 0 when every file loaded, 1 when some were rejected (or a data check failed),
-    2 for usage errors, 130 when interrupted (the warehouse is then left unchanged)."""
-    from warehouse.load.loader import arrow_without_pandas, load_paths
-    from warehouse.load.storage import KEEP_PREVIOUS
-
+    2 for usage errors, 130 when interrupted by Ctrl-C and 143 by SIGTERM (the warehouse is
+    then left unchanged)."""
     try:
         args = build_parser().parse_args(argv)
     except _UsageError as exc:
@@ -146,13 +170,26 @@ def main(argv: list[str]) -> int:
     if problem:
         print(safe_text(problem), file=sys.stderr)
         return 2
-    if args.from_parquet:
-        return _from_parquet(Path(args.from_parquet), db_path)
+    _signals_received.clear()
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        if args.from_parquet:
+            return _from_parquet(Path(args.from_parquet), db_path)
+        return _load(args, db_path)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _load(args: argparse.Namespace, db_path: Path) -> int:
+    """The load proper, with the signal handlers of main() installed."""
+    from warehouse.load.loader import arrow_without_pandas, load_paths
+    from warehouse.load.storage import KEEP_PREVIOUS
+
     if args.timings:
         _trace_to_stderr()
     if _is_cli_process():
         arrow_without_pandas()  # this process only loads: no pandas import (~0.5 CPU-s)
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         summary = load_paths(
             [Path(p) for p in args.paths],
@@ -166,17 +203,15 @@ def main(argv: list[str]) -> int:
     except FileNotFoundError as exc:
         print(f"路径不存在：{safe_text(str(exc.args[0] if exc.args else exc))}", file=sys.stderr)
         return 2
-    except _Terminated:
-        print("\n已终止（SIGTERM）：本次载入未提交，仓库保持原状。", file=sys.stderr)
-        return 143
-    except KeyboardInterrupt:
-        print("\n已中断：本次载入未提交，仓库保持原状。", file=sys.stderr)
-        return 130
-    except Exception as exc:  # e.g. schema mismatch, disk full: one line, no traceback
+    except BaseException as exc:  # e.g. schema mismatch, disk full: one line, no traceback
+        stopped = _stopped_by_signal(exc)
+        if stopped is not None:
+            _print_stopped(stopped)
+            return stopped
+        if not isinstance(exc, Exception):
+            raise
         print(f"载入失败，仓库保持原状：{safe_text(describe_error(exc))}", file=sys.stderr)
         return 1
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     print(format_summary(summary, verbose=args.verbose, timings=args.timings))
     return summary.exit_code
 
@@ -190,10 +225,13 @@ def _from_parquet(folder: Path, db_path: Path) -> int:
     except FileNotFoundError as exc:
         print(f"路径不存在：{exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("\n已中断：本次载入未提交，仓库保持原状。", file=sys.stderr)
-        return 130
-    except Exception as exc:  # bad Parquet, schema mismatch: one line, no traceback
+    except BaseException as exc:  # bad Parquet, schema mismatch: one line, no traceback
+        stopped = _stopped_by_signal(exc)
+        if stopped is not None:
+            _print_stopped(stopped)
+            return stopped
+        if not isinstance(exc, Exception):
+            raise
         print(f"从 Parquet 载入失败，仓库保持原状：{folder}：{exc}", file=sys.stderr)
         return 1
     print(format_summary(summary))
