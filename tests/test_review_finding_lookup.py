@@ -203,7 +203,7 @@ def test_a_full_rebuild_in_township_passes_equals_one_statement(
     _load(tmp_path / "docs", db)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        passes = review_mart._township_passes(con)
+        passes = review_mart._township_passes(con, "TRUE", {})
         assert len(passes) >= 4 and passes[-1][0] == "township IS NULL"
         select = review_mart._SELECTS[review_mart.FINDING_TABLE].format(scope="TRUE")
         fresh = con.execute(f"SELECT * FROM ({select}) ORDER BY ALL").fetchall()
@@ -215,3 +215,58 @@ def test_a_full_rebuild_in_township_passes_equals_one_statement(
     named = [t for t in layout if isinstance(t, str)]
     assert named == sorted(named) and len(set(named)) == 4
     assert all(t is None for t in layout[len(named) :]) and len(named) < len(layout)
+
+
+def _unknown_last(townships: list) -> list:
+    named = sorted(t for t in townships if t is not None)
+    return named + [None] * (len(townships) - len(named))
+
+
+def test_an_incremental_refresh_appends_its_findings_in_township_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load touching a few documents appends their findings as a township-ordered run (in
+    passes when many), so a township lookup can still skip row groups after yearly loads."""
+    monkeypatch.setattr(review_mart, "FINDINGS_PER_PASS", 20)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    towns = ["甲镇", "乙镇", "丙乡", "丁镇"]
+    for i in range(20):
+        write_record(folder / f"{i:02d}.txt", record(towns[i % 4], code=f"8051{i:02d}"))
+    db = tmp_path / "warehouse.duckdb"
+    _load(folder, db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        before = _layout(con)
+    finally:
+        con.close()
+    # 4 of 24 documents, another year (no cross-unit review of the old ones): incremental
+    added = ["丁镇", "甲镇", None, "乙镇"]
+    for i, town in enumerate(added):
+        own = [project(1, f"新建项目{i}", 20000.0 + i, code=f"N{i}")]  # no cross-unit twins
+        doc = record(town, 2022, own, code=f"8052{i:02d}")  # type: ignore[arg-type]
+        if town is None:
+            doc["unit"]["name"] = "县农业农村局"
+        write_record(folder / f"new{i}.txt", doc)
+    _load(folder, db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        layout = _layout(con)
+        new_docs = [
+            d
+            for (d,) in con.execute(
+                "SELECT document_id FROM source_document WHERE file_name LIKE 'new%'"
+            ).fetchall()
+        ]
+        passes = review_mart._township_passes(con, review_mart._SCOPE, {"docs": new_docs})
+        select = review_mart._SELECTS[review_mart.FINDING_TABLE].format(scope="TRUE")
+        fresh = con.execute(f"SELECT * FROM ({select}) ORDER BY ALL").fetchall()
+        stored = con.execute(f"SELECT * FROM {review_mart.FINDING_TABLE} ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    assert stored == fresh
+    assert len(new_docs) == 4 and len(passes) >= 3  # the appended run was written in passes
+    assert layout[: len(before)] == before  # the old rows were not rewritten
+    tail = layout[len(before) :]
+    assert len(tail) > 4 and set(tail) == set(added)
+    assert tail == _unknown_last(tail)

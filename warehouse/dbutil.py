@@ -7,15 +7,15 @@ instead of indexing a possibly-None row at every call site.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
 
+Params = Sequence[object] | Mapping[str, object]  # positional ``?`` or named ``$name``
 
-def one(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
-) -> tuple[Any, ...]:
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: Params | None = None) -> tuple[Any, ...]:
     """The single row of ``sql``."""
     row = con.execute(sql, params).fetchone() if params is not None else con.execute(sql).fetchone()
     if row is None:
@@ -23,6 +23,6 @@ def one(
     return row
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None) -> Any:
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Params | None = None) -> Any:
     """The first value of the single row of ``sql``."""
     return one(con, sql, params)[0]

@@ -120,8 +120,9 @@ _SCOPE = "document_id IN (SELECT unnest($docs::BIGINT[]))"
 # A full rebuild lies in (year, township) order: a year or township filter skips row groups.
 # The findings lie by township: a page's projects come from a few townships (the finding
 # list runs in township order) or are few (the expanders), and a lookup names their
-# townships (dashboard/data/goal_review.py ``finding_rows``). Rows an incremental refresh
-# writes are appended unordered; the next full rebuild puts them in place.
+# townships (dashboard/data/goal_review.py ``finding_rows``). An incremental refresh appends
+# its rows in the same order, so they form runs of their own that a lookup can still skip;
+# the next full rebuild merges them into place.
 _ORDER = {
     PROJECT_TABLE: " ORDER BY fiscal_year, township",
     RULE_TABLE: " ORDER BY fiscal_year, township",
@@ -129,21 +130,24 @@ _ORDER = {
 }
 
 
-FINDINGS_PER_PASS = 2_000_000  # findings a full rebuild orders in one statement
+FINDINGS_PER_PASS = 2_000_000  # findings the findings mart orders in one statement
 
 
-def _township_passes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[str]]]:
-    """Conditions on ``township`` that split a full rebuild of the findings mart into
+def _township_passes(
+    con: duckdb.DuckDBPyConnection, scope: str, params: dict[str, list[int]]
+) -> list[tuple[str, dict[str, str]]]:
+    """Conditions on ``township`` that split writing the findings of ``scope`` into
     statements of about FINDINGS_PER_PASS findings, in township order, unknown last. One
     ORDER BY over a national decade's 34 million findings spilled 15 GB at a 1 GB limit;
     ranges of townships sort within it, and appended in order they give the same layout."""
-    total = int(scalar(con, "SELECT count(*) FROM goal_review_finding") or 0)
+    total = int(scalar(con, f"SELECT count(*) FROM goal_review_finding WHERE {scope}", params) or 0)
     passes = -(-total // FINDINGS_PER_PASS)
     if passes <= 1:
-        return [("TRUE", [])]
+        return [("TRUE", {})]
     towns = con.execute(
-        "SELECT township, count(*) FROM mart_project_budget WHERE township IS NOT NULL "
-        "GROUP BY 1 ORDER BY 1"
+        f"SELECT township, count(*) FROM mart_project_budget WHERE township IS NOT NULL "
+        f"AND {scope} GROUP BY 1 ORDER BY 1",
+        params,
     ).fetchall()
     share = sum(n for _, n in towns) / passes  # projects per pass, as the findings' proxy
     bounds: list[str] = []
@@ -155,15 +159,15 @@ def _township_passes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[str
     edges: list[str | None] = [None, *bounds, None]
     conditions = []
     for low, high in zip(edges, edges[1:], strict=False):
-        parts, params = ["township IS NOT NULL"], []
+        parts, values = ["township IS NOT NULL"], {}
         if low is not None:
-            parts.append("township >= ?")
-            params.append(low)
+            parts.append("township >= $low")
+            values["low"] = low
         if high is not None:
-            parts.append("township < ?")
-            params.append(high)
-        conditions.append((" AND ".join(parts), params))
-    return [*conditions, ("township IS NULL", [])]
+            parts.append("township < $high")
+            values["high"] = high
+        conditions.append((" AND ".join(parts), values))
+    return [*conditions, ("township IS NULL", {})]
 
 
 def digest_text() -> str:
@@ -212,18 +216,14 @@ def refresh(
     try:
         for table, select in _SELECTS.items():
             con.execute(f"DELETE FROM {table} WHERE {scope}", params)
-            if documents is not None:  # appended as they come
-                con.execute(
-                    f"INSERT INTO {table} BY NAME SELECT * FROM ({select.format(scope=scope)})",
-                    params,
-                )
-                continue
-            passes = _township_passes(con) if table == FINDING_TABLE else [("TRUE", [])]
+            passes = (
+                _township_passes(con, scope, params) if table == FINDING_TABLE else [("TRUE", {})]
+            )
             for condition, values in passes:
                 con.execute(
                     f"INSERT INTO {table} BY NAME SELECT * FROM "
                     f"({select.format(scope=scope)}) WHERE {condition}{_ORDER[table]}",
-                    values,
+                    {**params, **values},
                 )
     finally:
         con.execute(f"DROP TABLE IF EXISTS {COUNTS}")
