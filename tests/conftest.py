@@ -77,18 +77,19 @@ def sql_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def run_without_rollups(seed_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
-    """The seed warehouse with its rollup tables dropped: queries aggregate the marts."""
+    """The seed warehouse with its rollup tables (and the sidebar choices collected from
+    them) dropped: queries aggregate the marts or the views."""
     import shutil
 
     import duckdb
 
     from dashboard.data.common import connection_runner
-    from warehouse.schema.marts import ROLLUP_TABLES
+    from warehouse.schema.marts import FILTER_OPTION_TABLE, ROLLUP_TABLES
 
     copy = tmp_path_factory.mktemp("no_rollups") / "warehouse.duckdb"
     shutil.copyfile(seed_warehouse.resolve(), copy)
     con = duckdb.connect(str(copy))
-    for table in ROLLUP_TABLES:
+    for table in (*ROLLUP_TABLES, FILTER_OPTION_TABLE):
         con.execute(f"DROP TABLE {table}")
     yield connection_runner(con)
     con.close()

@@ -125,6 +125,39 @@ def test_rollups_equal_their_definitions_in_any_batching(
     _assert_rollups_exact(db)
 
 
+def _filter_options(db: Path) -> dict[str, set]:
+    """The stored sidebar choices, checked against their definition over the rollups."""
+    con = duckdb.connect(str(current_file(db)), read_only=True)
+    try:
+        table, select = marts.FILTER_OPTION_TABLE, marts.FILTER_OPTION_SELECT
+        stored = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+        assert stored == con.execute(f"SELECT * FROM ({select}) ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    found: dict[str, set] = {"year": set(), "township": set(), "category": set()}
+    for kind, year, township, category in stored:
+        found[kind].add({"year": year, "township": township, "category": category}[kind])
+    return found
+
+
+def test_filter_options_follow_an_incremental_refresh(tmp_path: Path) -> None:
+    """The sidebar's stored choices are rebuilt with the rollups: a document moved to a new
+    township and year adds both and drops the township that no longer has data."""
+    folder = tmp_path / "docs"
+    _write_docs(folder)
+    db = tmp_path / "warehouse.duckdb"
+    _load(folder, db)
+    before = _filter_options(db)
+    assert before["township"] == set(TOWNS) and before["year"] == {2021}
+    assert len(before["category"]) >= 2
+    moved = record("辛镇", 2023, code="802001", projects=[project(1, "全新的项目", 1.0, code="P9")])
+    write_record(folder / "1.txt", moved)
+    assert _load(folder, db).replaced == 1  # type: ignore[attr-defined]
+    after = _filter_options(db)
+    assert after["township"] == set(TOWNS) - {"乙镇"} | {"辛镇"}
+    assert after["year"] == {2021, 2023}
+
+
 def test_township_batches_cover_every_township_once(monkeypatch: pytest.MonkeyPatch) -> None:
     con = duckdb.connect()
     con.execute("CREATE TABLE mart_indicator_target (township VARCHAR)")

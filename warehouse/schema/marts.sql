@@ -97,6 +97,7 @@ COMMENT ON TABLE mart_kind_rollup IS '汇总表：各乡镇各目标类型的指
 COMMENT ON TABLE mart_family_rollup IS '汇总表：各乡镇各指标族、计量单位的指标数 / Indicator rows per township, family and unit';
 COMMENT ON COLUMN mart_family_rollup.comparable IS '可跨项目比较的年度数值目标 / Annual numeric target comparable across projects';
 COMMENT ON TABLE mart_target_label_rollup IS '汇总表：年度目标按规范化目标值标签计数 / Annual targets per township and normalized label';
+COMMENT ON TABLE mart_filter_option IS '侧栏筛选项：有数据的年度、乡镇、类别（空值为未知）/ The sidebar''s choices: years, townships and categories with data (NULL = unknown)';
 COMMENT ON TABLE mart_level2_rollup IS '汇总表：含某二级指标的项目数 / Projects having each level-2 type, per township';
 COMMENT ON COLUMN mart_level2_rollup.level2 IS '二级指标 / Level 2';
 COMMENT ON COLUMN mart_level2_rollup.projects_with IS '含该二级指标的项目数 / Projects with it';
