@@ -6,6 +6,7 @@ import argparse
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -190,8 +191,8 @@ def _load(args: argparse.Namespace, db_path: Path) -> int:
         _trace_to_stderr()
     if _is_cli_process():
         arrow_without_pandas()  # this process only loads: no pandas import (~0.5 CPU-s)
-    try:
-        summary = load_paths(
+    return _outcome(
+        lambda: load_paths(
             [Path(p) for p in args.paths],
             db_path,
             progress=not args.no_progress,
@@ -199,42 +200,47 @@ def _load(args: argparse.Namespace, db_path: Path) -> int:
             follow_symlinks=args.follow_symlinks,
             keep_both=args.keep_both,
             keep_versions=KEEP_PREVIOUS if args.keep_versions is None else args.keep_versions,
-        )
-    except FileNotFoundError as exc:
-        print(f"路径不存在：{safe_text(str(exc.args[0] if exc.args else exc))}", file=sys.stderr)
-        return 2
-    except BaseException as exc:  # e.g. schema mismatch, disk full: one line, no traceback
-        stopped = _stopped_by_signal(exc)
-        if stopped is not None:
-            _print_stopped(stopped)
-            return stopped
-        if not isinstance(exc, Exception):
-            raise
-        print(f"载入失败，仓库保持原状：{safe_text(describe_error(exc))}", file=sys.stderr)
-        return 1
-    print(format_summary(summary, verbose=args.verbose, timings=args.timings))
-    return summary.exit_code
+        ),
+        lambda exc: f"载入失败，仓库保持原状：{describe_error(exc)}",
+        verbose=args.verbose,
+        timings=args.timings,
+    )
 
 
 def _from_parquet(folder: Path, db_path: Path) -> int:
     """``--from-parquet``: warehouse/load/parquet_load.py, same exit codes and summary."""
     from warehouse.load.parquet_load import load_parquet
 
+    return _outcome(
+        lambda: load_parquet(folder, db_path),
+        lambda exc: f"从 Parquet 载入失败，仓库保持原状：{folder}：{exc}",
+    )
+
+
+def _outcome(
+    load: Callable[[], LoadSummary],
+    failure: Callable[[Exception], str],
+    verbose: bool = False,
+    timings: bool = False,
+) -> int:
+    """Run a load and print its summary, or one line: exit 2 for a missing path, 143 / 130
+    for SIGTERM / Ctrl-C, 1 for any other failure (schema mismatch, disk full, bad Parquet),
+    never a traceback."""
     try:
-        summary = load_parquet(folder, db_path)
+        summary = load()
     except FileNotFoundError as exc:
-        print(f"路径不存在：{exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print(f"路径不存在：{safe_text(str(exc.args[0] if exc.args else exc))}", file=sys.stderr)
         return 2
-    except BaseException as exc:  # bad Parquet, schema mismatch: one line, no traceback
+    except BaseException as exc:
         stopped = _stopped_by_signal(exc)
         if stopped is not None:
             _print_stopped(stopped)
             return stopped
         if not isinstance(exc, Exception):
             raise
-        print(f"从 Parquet 载入失败，仓库保持原状：{folder}：{exc}", file=sys.stderr)
+        print(safe_text(failure(exc)), file=sys.stderr)
         return 1
-    print(format_summary(summary))
+    print(format_summary(summary, verbose=verbose, timings=timings))
     return summary.exit_code
 
 
